@@ -1,0 +1,108 @@
+// The contract between the chain layer (transactions, receipts, blocks, RPC) and the VM layer (one wasm
+// function call with host functions and gas). The chain prepares a VmContext and a StateView, calls
+// runFunctionCall(), and applies the VmOutcome only when outcome.error is undefined (a failed call rolls back
+// all its state writes and drops its new receipts, but its burnt gas and logs stay).
+
+/** borsh-serialised PublicKey as nearcore's host functions take and return it: 1 byte key type (0 = ed25519,
+ * 1 = secp256k1) then the raw key (32 or 64 bytes). */
+export type PublicKeyBytes = Uint8Array;
+
+export type PromiseResult = { status: "NotReady" } | { status: "Successful"; data: Uint8Array } | { status: "Failed" };
+
+export interface VmContext {
+  currentAccountId: string;
+  signerAccountId: string;
+  signerAccountPk: PublicKeyBytes;
+  predecessorAccountId: string;
+  methodName: string;
+  input: Uint8Array;
+  blockHeight: bigint;
+  /** nanoseconds */
+  blockTimestamp: bigint;
+  epochHeight: bigint;
+  /** amount of the account, attached deposit already included (as nearcore does before running the call) */
+  accountBalance: bigint;
+  accountLockedBalance: bigint;
+  storageUsage: bigint;
+  attachedDeposit: bigint;
+  prepaidGas: bigint;
+  /** 32 bytes */
+  randomSeed: Uint8Array;
+  /** true for the `query call_function` RPC: ProhibitedInView for the methods listed in nearcore */
+  isView: boolean;
+  /** one entry per data dependency of the receipt, in order */
+  promiseResults: PromiseResult[];
+}
+
+/** Read access to the contract account's committed storage. The VM buffers its own writes and returns them. */
+export interface StateView {
+  get(key: Uint8Array): Uint8Array | undefined;
+}
+
+/** Actions in the shape nearcore's ReceiptManager records them (amounts in yocto, gas in gas units). */
+export type AccessKeyPermission =
+  | { kind: "FullAccess" }
+  | { kind: "FunctionCall"; allowance: bigint | null; receiverId: string; methodNames: string[] };
+
+export type ReceiptAction =
+  | { kind: "CreateAccount" }
+  | { kind: "DeployContract"; code: Uint8Array }
+  | {
+      kind: "FunctionCall";
+      methodName: string;
+      args: Uint8Array;
+      /** final gas after the function_call_weight distribution of unused gas */
+      gas: bigint;
+      deposit: bigint;
+    }
+  | { kind: "Transfer"; deposit: bigint }
+  | { kind: "Stake"; stake: bigint; publicKey: PublicKeyBytes }
+  | { kind: "AddKey"; publicKey: PublicKeyBytes; nonce: bigint; permission: AccessKeyPermission }
+  | { kind: "DeleteKey"; publicKey: PublicKeyBytes }
+  | { kind: "DeleteAccount"; beneficiaryId: string };
+
+/** A new action receipt created by the call (promise_create / promise_batch_create / *_then). */
+export interface NewReceipt {
+  receiverId: string;
+  actions: ReceiptAction[];
+  /** indices into VmOutcome.newReceipts whose results this receipt waits for (promise_then / promise_and
+   * chains flattened to real receipts, in the order promise_result will see them) */
+  inputReceiptIndices: number[];
+}
+
+export type ReturnData =
+  | { kind: "None" }
+  | { kind: "Value"; data: Uint8Array }
+  /** promise_return(idx): the caller's outcome becomes SuccessReceiptId of newReceipts[index] */
+  | { kind: "ReceiptIndex"; index: number };
+
+/** Function-call errors as nearcore reports them inside ActionError.kind.FunctionCallError. */
+export type VmError =
+  | { kind: "ExecutionError"; message: string } // "Smart contract panicked: ..", "Exceeded the prepaid gas.", "WebAssembly trap: .."
+  | { kind: "MethodNotFound" } // {"MethodResolveError":"MethodNotFound"}
+  | { kind: "MethodEmptyName" }
+  | { kind: "CompilationError"; message: string }
+  | { kind: "ProhibitedInView"; methodName: string }
+  /** the debug form nearcore prints for a view failure, e.g. HostError(GuestPanic { panic_msg: "x" }) */
+  | { kind: "Other"; message: string };
+
+export interface VmOutcome {
+  returnData: ReturnData;
+  logs: string[];
+  /** gas burnt by this execution (wasm ops, host functions, send fees of created receipts) */
+  burntGas: bigint;
+  /** burnt + gas prepaid to the created receipts (their execution fees and attached gas) */
+  usedGas: bigint;
+  /** account balance after the call: context balance minus deposits attached to new receipts */
+  balance: bigint;
+  storageUsage: bigint;
+  newReceipts: NewReceipt[];
+  /** key (hex) -> value, or null for a removal; only meaningful when error is undefined */
+  stateWrites: Map<string, Uint8Array | null>;
+  /** the VM's `wasm execution failed with error: ...` debug string for views, ActionError for calls */
+  error?: VmError;
+  /** the debug form of `error` for the view RPC result, e.g. HostError(GuestPanic { panic_msg: "..." }) */
+  errorDebug?: string;
+}
+
+export type RunFunctionCall = (code: Uint8Array, codeHash: string, context: VmContext, state: StateView) => VmOutcome;
