@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// `npm run build [-- name ...]`: type-checks, then builds every contract (contracts/<name>/contract.ts, and the
+// toolchain's test fixtures) to build/<name>.wasm + build/<name>-abi.json, and writes build/manifest.json.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { BUILD_DIR, NEAR_SDK_JS, ROOT } from "./config.mjs";
+import { buildContract } from "./lib/contract-build.mjs";
+import { pool, run, ToolError } from "./lib/exec.mjs";
+import { setup } from "./setup.mjs";
+
+const SOURCE_DIRS = [path.join(ROOT, "contracts"), path.join(ROOT, "toolchain", "fixtures")];
+
+/** Every folder holding a contract.ts is a contract named after the folder. */
+export function discoverContracts(dirs = SOURCE_DIRS) {
+  const found = [];
+  for (const dir of dirs) {
+    if (!fs.existsSync(dir)) continue;
+    for (const name of fs.readdirSync(dir).sort()) {
+      const entry = path.join(dir, name, "contract.ts");
+      if (fs.existsSync(entry)) found.push({ name, entry });
+    }
+  }
+  const seen = new Set();
+  for (const c of found) {
+    if (seen.has(c.name)) throw new ToolError(`two contracts are named ${c.name}`);
+    seen.add(c.name);
+  }
+  return found;
+}
+
+/** One tsc run over all entries with the project's contract compiler options; errors name file and line. */
+async function typecheck(contracts, outDir) {
+  const base = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
+  const cfg = { compilerOptions: base.compilerOptions, files: contracts.map((c) => c.entry) };
+  const cfgFile = path.join(outDir, ".work", "tsconfig.contracts.json");
+  fs.mkdirSync(path.dirname(cfgFile), { recursive: true });
+  fs.writeFileSync(cfgFile, JSON.stringify(cfg));
+  try {
+    await run(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", cfgFile], {
+      cwd: ROOT,
+    });
+  } catch (e) {
+    const lines = e.message.split("\n").filter((l) => l.includes("error TS"));
+    throw new ToolError(`type errors:\n${lines.join("\n")}`);
+  }
+}
+
+async function validateAndAbi(c, outDir) {
+  const { validateContract } = await import(path.join(NEAR_SDK_JS, "lib", "cli", "utils.js"));
+  const { runAbiCompilerPlugin } = await import(path.join(NEAR_SDK_JS, "lib", "cli", "abi.js"));
+  const rel = path.relative(ROOT, c.entry);
+  if (!(await validateContract(c.entry))) {
+    throw new ToolError(`${rel}: every field of the @NearBindgen class must be initialised in its constructor`);
+  }
+  let abi;
+  try {
+    abi = runAbiCompilerPlugin(c.entry, path.join(ROOT, "package.json"), path.join(ROOT, "tsconfig.json"));
+  } catch (e) {
+    throw new ToolError(`${rel}: ABI generation failed: ${e.message}`);
+  }
+  fs.writeFileSync(path.join(outDir, `${c.name}-abi.json`), `${JSON.stringify(abi, null, 2)}\n`);
+}
+
+export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_DIRS, abi = true } = {}) {
+  const t0 = Date.now();
+  await setup();
+  let contracts = discoverContracts(dirs);
+  if (names.length > 0) {
+    const unknown = names.filter((n) => !contracts.some((c) => c.name === n));
+    if (unknown.length > 0) throw new ToolError(`no contract named ${unknown.join(", ")}`);
+    contracts = contracts.filter((c) => names.includes(c.name));
+  }
+  fs.mkdirSync(outDir, { recursive: true });
+  await typecheck(contracts, outDir);
+  const concurrency = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  const results = await pool(contracts, concurrency, async (c) => {
+    const r = await buildContract({ ...c, outDir });
+    if (abi) await validateAndAbi(c, outDir);
+    console.log(`[build] ${c.name}: ${r.bytes} bytes, sha256 ${r.sha256.slice(0, 16)}…, ${r.seconds.toFixed(1)} s`);
+    return r;
+  });
+  const manifestFile = path.join(outDir, "manifest.json");
+  const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).contracts : [];
+  const byName = new Map(previous.map((p) => [p.name, p]));
+  for (const r of results) {
+    byName.set(r.name, { name: r.name, file: `${r.name}.wasm`, bytes: r.bytes, sha256: r.sha256, methods: r.methods });
+  }
+  const manifest = {
+    toolchain: "near-sdk-js 2.0.0 + QuickJS 2021-03-27 (qjsc@0.3.0) + clang 14 (Debian) + binaryen.js",
+    contracts: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
+  };
+  fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`[build] ${results.length} contract(s) in ${seconds.toFixed(1)} s -> ${path.relative(ROOT, outDir)}/`);
+  return { results, seconds };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    await buildAll({ names: process.argv.slice(2).filter((a) => !a.startsWith("--")) });
+  } catch (e) {
+    console.error(`[build] error: ${e instanceof ToolError ? e.message : e.stack}`);
+    process.exit(1);
+  }
+}

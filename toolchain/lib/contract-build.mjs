@@ -1,0 +1,140 @@
+// One contract: TypeScript entry -> rollup bundle -> QuickJS bytecode -> C -> wasm32 -> stubbed, checked wasm.
+// Each contract works in its own folder, so several build at once (the stock CLI hard-codes build/code.h).
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { CLANG, NEAR_SDK_JS, OUT, QJSC, QUICKJS_OUT, ROOT, WASM_LDFLAGS } from "../config.mjs";
+import { run, ToolError } from "./exec.mjs";
+import { clangEnv, runtimeObjects, sha256Hex, wasmCompileArgs } from "./quickjs.mjs";
+import { finishContractWasm } from "./wasm-post.mjs";
+
+const sdkRequire = createRequire(path.join(NEAR_SDK_JS, "package.json"));
+const importFromSdk = async (id) => import(pathToFileURL(sdkRequire.resolve(id)).href);
+
+let rollupParts;
+async function loadRollup() {
+  if (!rollupParts) {
+    const [rollup, resolve, babel, sourcemaps] = await Promise.all([
+      importFromSdk("rollup"),
+      importFromSdk("@rollup/plugin-node-resolve"),
+      importFromSdk("@rollup/plugin-babel"),
+      importFromSdk("rollup-plugin-sourcemaps"),
+    ]);
+    rollupParts = {
+      rollup: rollup.rollup,
+      nodeResolve: resolve.nodeResolve ?? resolve.default,
+      babel: babel.babel ?? babel.default,
+      sourcemaps: sourcemaps.default,
+    };
+  }
+  return rollupParts;
+}
+
+/** The same rollup + babel set-up as near-sdk-js's CLI. Returns the export names of the bundle. */
+async function bundle(entry, outFile) {
+  const { rollup, nodeResolve, babel, sourcemaps } = await loadRollup();
+  const warnings = [];
+  const b = await rollup({
+    input: entry,
+    onwarn: (w) => warnings.push(w),
+    plugins: [
+      nodeResolve({ extensions: [".js", ".ts"] }),
+      sourcemaps(),
+      babel({
+        babelHelpers: "bundled",
+        extensions: [".ts", ".js", ".jsx", ".es6", ".es", ".mjs"],
+        presets: [sdkRequire.resolve("@babel/preset-typescript")],
+        plugins: [
+          sdkRequire.resolve("near-sdk-js/lib/cli/build-tools/include-bytes.js"),
+          [sdkRequire.resolve("near-sdk-js/lib/cli/build-tools/near-bindgen-exporter.js"), { verbose: false }],
+          [sdkRequire.resolve("@babel/plugin-proposal-decorators"), { version: "legacy" }],
+        ],
+      }),
+    ],
+  });
+  const unresolved = warnings.filter((w) => w.code === "UNRESOLVED_IMPORT");
+  if (unresolved.length > 0) {
+    throw new ToolError(`${entry}: cannot resolve ${unresolved.map((w) => w.source ?? w.message).join(", ")}`);
+  }
+  const { output } = await b.write({ file: outFile, format: "es", sourcemap: false });
+  await b.close();
+  return output[0].exports;
+}
+
+let reservedSymbols;
+function reserved() {
+  reservedSymbols ??= new Set(JSON.parse(fs.readFileSync(path.join(OUT, "reserved-symbols.json"), "utf8")));
+  return reservedSymbols;
+}
+
+/** Method names become C functions: a name that is a C keyword or a symbol of the runtime or libc cannot link. */
+export function checkMethodNames(entry, methods) {
+  const clashes = methods.filter((m) => reserved().has(m));
+  if (clashes.length > 0) {
+    throw new ToolError(
+      `${entry}: contract method name${clashes.length > 1 ? "s" : ""} ${clashes.map((c) => `'${c}'`).join(", ")} ` +
+        "clash with C symbols of the contract runtime (QuickJS, libc, NEAR host functions); rename them",
+    );
+  }
+  const invalid = methods.filter((m) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m));
+  if (invalid.length > 0) throw new ToolError(`${entry}: method names ${invalid.join(", ")} are not C identifiers`);
+}
+
+/** Our copy of builder.c includes from its own folder instead of a node_modules-relative path. */
+function builderSource() {
+  const text = fs.readFileSync(path.join(NEAR_SDK_JS, "builder", "builder.c"), "utf8");
+  const out = text
+    .replace('#include "../node_modules/near-sdk-js/lib/cli/deps/quickjs/quickjs-libc-min.h"', '#include "quickjs-libc-min.h"')
+    .replace('#include "../node_modules/near-sdk-js/lib/cli/deps/quickjs/libbf.h"', '#include "libbf.h"');
+  if (out.includes("node_modules/")) throw new ToolError("near-sdk-js builder.c has unexpected include paths");
+  return out;
+}
+
+/**
+ * Builds `entry` to `<outDir>/<name>.wasm`. Returns { name, wasm, bytes, sha256, methods, seconds }.
+ * `abi` (optional) is a function producing the ABI object, run by the caller (it is CPU-bound JS).
+ */
+export async function buildContract({ name, entry, outDir }) {
+  const t0 = Date.now();
+  const work = path.join(outDir, ".work", name);
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  // the module is named after the contract in error stacks; a relative name keeps bytecode machine-independent
+  const jsName = `${name}.js`;
+  const methods = await bundle(entry, path.join(work, jsName));
+  if (methods.length === 0) throw new ToolError(`${entry}: the contract exports no methods (no @NearBindgen class?)`);
+  checkMethodNames(path.relative(ROOT, entry), methods);
+  await run(QJSC, ["-c", "-m", "-o", "code.h", "-N", "code", jsName], { cwd: work });
+  fs.writeFileSync(path.join(work, "methods.h"), methods.map((m) => `DEFINE_NEAR_METHOD(${m})\n`).join(""));
+  fs.writeFileSync(path.join(work, "builder.c"), builderSource());
+  const raw = path.join(work, "raw.wasm");
+  try {
+    await run(
+      CLANG,
+      [
+        ...wasmCompileArgs([".", QUICKJS_OUT]),
+        "-Wno-everything",
+        "builder.c",
+        ...runtimeObjects(),
+        ...WASM_LDFLAGS,
+        "-o",
+        raw,
+      ],
+      { cwd: work, env: clangEnv() },
+    );
+  } catch (e) {
+    throw new ToolError(`${path.relative(ROOT, entry)}: C compile/link failed\n${e.message}`);
+  }
+  const wasm = finishContractWasm(fs.readFileSync(raw), path.relative(ROOT, entry));
+  const wasmFile = path.join(outDir, `${name}.wasm`);
+  fs.writeFileSync(wasmFile, wasm);
+  return {
+    name,
+    wasm: wasmFile,
+    bytes: wasm.length,
+    sha256: sha256Hex(wasm),
+    methods,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}

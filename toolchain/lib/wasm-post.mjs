@@ -1,0 +1,89 @@
+// Post-link steps on a contract wasm, with the pinned binaryen.js from npm (never a wasm-opt found on PATH):
+// replace WASI imports by stubs, optimise for size, and check that only NEAR host functions are imported.
+import binaryen from "binaryen";
+import { ToolError } from "./exec.mjs";
+import { isNearHostFunction } from "./host-functions.mjs";
+
+const WASI_MODULE = "wasi_snapshot_preview1";
+/** errno ENOTCAPABLE: what a WASI call answers when the capability is absent, as in a NEAR contract. */
+const ENOTCAPABLE = 76;
+
+function functionImports(mod) {
+  const imports = [];
+  for (let i = 0; i < mod.getNumFunctions(); i++) {
+    const info = binaryen.getFunctionInfo(mod.getFunctionByIndex(i));
+    if (info.module) imports.push(info);
+  }
+  return imports;
+}
+
+/** Each WASI import becomes an internal function of the same name and signature: proc_exit traps, calls with an
+ * i32 result answer ENOTCAPABLE, others do nothing. */
+function stubWasiImports(mod) {
+  const stubbed = [];
+  for (const info of functionImports(mod)) {
+    if (info.module !== WASI_MODULE) continue;
+    mod.removeFunction(info.name);
+    let body;
+    if (info.base === "proc_exit") body = mod.unreachable();
+    else if (info.results === binaryen.i32) body = mod.i32.const(ENOTCAPABLE);
+    else if (info.results === binaryen.none) body = mod.nop();
+    else throw new ToolError(`WASI import ${info.base} has an unexpected result type`);
+    mod.addFunction(info.name, info.params, info.results, [], body);
+    stubbed.push(info.base);
+  }
+  return stubbed;
+}
+
+/** Imports that are not NEAR host functions, as "module.name" strings. */
+export function foreignImports(wasm) {
+  const mod = binaryen.readBinary(wasm);
+  try {
+    return functionImports(mod)
+      .filter((i) => i.module !== "env" || !isNearHostFunction(i.base))
+      .map((i) => `${i.module}.${i.base}`);
+  } finally {
+    mod.dispose();
+  }
+}
+
+export function listImportsAndExports(wasm) {
+  const mod = binaryen.readBinary(wasm);
+  try {
+    const imports = functionImports(mod).map((i) => `${i.module}.${i.base}`);
+    const exports = [];
+    for (let i = 0; i < mod.getNumExports(); i++) exports.push(binaryen.getExportInfo(mod.getExportByIndex(i)).name);
+    return { imports, exports };
+  } finally {
+    mod.dispose();
+  }
+}
+
+/**
+ * Stubs WASI, optimises (-Oz) and validates. Throws a ToolError naming `label` when an import is not a NEAR host
+ * function (a C symbol the link left undefined, which `--allow-undefined` turns into an import).
+ */
+export function finishContractWasm(raw, label) {
+  const mod = binaryen.readBinary(raw);
+  try {
+    mod.setFeatures(binaryen.Features.MVP | binaryen.Features.MutableGlobals);
+    stubWasiImports(mod);
+    const foreign = functionImports(mod)
+      .filter((i) => i.module !== "env" || !isNearHostFunction(i.base))
+      .map((i) => `${i.module}.${i.base}`);
+    if (foreign.length > 0) {
+      throw new ToolError(
+        `${label}: the wasm imports ${foreign.join(", ")}, which ${foreign.length === 1 ? "is" : "are"} not NEAR ` +
+          "host functions (an undefined C symbol?); a NEAR node would refuse the contract",
+      );
+    }
+    binaryen.setOptimizeLevel(2);
+    binaryen.setShrinkLevel(2);
+    binaryen.setDebugInfo(false);
+    mod.optimize();
+    if (!mod.validate()) throw new ToolError(`${label}: the optimised wasm does not validate`);
+    return mod.emitBinary();
+  } finally {
+    mod.dispose();
+  }
+}
