@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { BUILD_DIR, NEAR_SDK_JS, ROOT } from "./config.mjs";
 import { buildContract } from "./lib/contract-build.mjs";
 import { pool, run, ToolError } from "./lib/exec.mjs";
@@ -73,10 +74,12 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
   }
   fs.mkdirSync(outDir, { recursive: true });
   await typecheck(contracts, outDir);
+  // One process per contract: bundling, binaryen and the ABI generator are CPU-bound JS, so only separate
+  // processes use every core.
   const concurrency = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const results = await pool(contracts, concurrency, async (c) => {
-    const r = await buildContract({ ...c, outDir });
-    if (abi) await validateAndAbi(c, outDir);
+    const args = [SELF, "--one", JSON.stringify({ ...c, outDir, abi })];
+    const r = JSON.parse(await run(process.execPath, args, { cwd: ROOT }).catch(oneFailed));
     console.log(`[build] ${c.name}: ${r.bytes} bytes, sha256 ${r.sha256.slice(0, 16)}…, ${r.seconds.toFixed(1)} s`);
     return r;
   });
@@ -96,9 +99,48 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
   return { results, seconds };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+/** `[name ...] [--src DIR]... [--out DIR] [--no-abi]` */
+function parseArgs(argv) {
+  const opts = { names: [], dirs: [], outDir: BUILD_DIR, abi: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--src") opts.dirs.push(path.resolve(argv[++i]));
+    else if (a === "--out") opts.outDir = path.resolve(argv[++i]);
+    else if (a === "--no-abi") opts.abi = false;
+    else if (a.startsWith("--")) throw new ToolError(`unknown option ${a}`);
+    else opts.names.push(a);
+  }
+  if (opts.dirs.length === 0) opts.dirs = SOURCE_DIRS;
+  return opts;
+}
+
+const SELF = fileURLToPath(import.meta.url);
+const ONE_FAILED = "\u0000build-one-failed\u0000";
+
+/** A child's ToolError text travels after a marker so the parent shows it without the command line. */
+function oneFailed(e) {
+  const text = e.message;
+  const i = text.indexOf(ONE_FAILED);
+  throw i >= 0 ? new ToolError(text.slice(i + ONE_FAILED.length).trim()) : e;
+}
+
+async function buildOne(spec) {
+  const t0 = Date.now();
+  const r = await buildContract(spec);
+  if (spec.abi) await validateAndAbi(spec, spec.outDir);
+  return { ...r, seconds: (Date.now() - t0) / 1000 };
+}
+
+if (process.argv[2] === "--one") {
   try {
-    await buildAll({ names: process.argv.slice(2).filter((a) => !a.startsWith("--")) });
+    process.stdout.write(JSON.stringify(await buildOne(JSON.parse(process.argv[3]))));
+  } catch (e) {
+    process.stderr.write(`${ONE_FAILED}${e instanceof ToolError ? e.message : e.stack}`);
+    process.exit(1);
+  }
+} else if (import.meta.url === `file://${process.argv[1]}`) {
+  try {
+    await buildAll(parseArgs(process.argv.slice(2)));
   } catch (e) {
     console.error(`[build] error: ${e instanceof ToolError ? e.message : e.stack}`);
     process.exit(1);

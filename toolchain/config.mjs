@@ -66,14 +66,7 @@ export const RUNTIME_SOURCES = [
   "libbf.c",
   "quickjs-libc-min.c",
 ];
-export const WASM_CFLAGS = [
-  "--target=wasm32-wasi",
-  "-Oz",
-  "-flto",
-  "-fno-ident",
-  "-nostartfiles",
-  ...QUICKJS_DEFINES,
-];
+export const WASM_CFLAGS = ["--target=wasm32-wasi", "-Oz", "-flto", "-fno-ident", "-nostartfiles", ...QUICKJS_DEFINES];
 export const STACK_SIZE = 256 * 1024;
 export const WASM_LDFLAGS = [
   "-Wl,--no-entry",

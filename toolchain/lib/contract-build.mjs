@@ -85,7 +85,10 @@ export function checkMethodNames(entry, methods) {
 function builderSource() {
   const text = fs.readFileSync(path.join(NEAR_SDK_JS, "builder", "builder.c"), "utf8");
   const out = text
-    .replace('#include "../node_modules/near-sdk-js/lib/cli/deps/quickjs/quickjs-libc-min.h"', '#include "quickjs-libc-min.h"')
+    .replace(
+      '#include "../node_modules/near-sdk-js/lib/cli/deps/quickjs/quickjs-libc-min.h"',
+      '#include "quickjs-libc-min.h"',
+    )
     .replace('#include "../node_modules/near-sdk-js/lib/cli/deps/quickjs/libbf.h"', '#include "libbf.h"');
   if (out.includes("node_modules/")) throw new ToolError("near-sdk-js builder.c has unexpected include paths");
   return out;

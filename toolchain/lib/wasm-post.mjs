@@ -73,8 +73,8 @@ export function finishContractWasm(raw, label) {
       .map((i) => `${i.module}.${i.base}`);
     if (foreign.length > 0) {
       throw new ToolError(
-        `${label}: the wasm imports ${foreign.join(", ")}, which ${foreign.length === 1 ? "is" : "are"} not NEAR ` +
-          "host functions (an undefined C symbol?); a NEAR node would refuse the contract",
+        `${label}: the wasm imports ${foreign.join(", ")}: not ${foreign.length === 1 ? "a NEAR host function" : "NEAR host functions"} ` +
+          "(an undefined C symbol?); a NEAR node would refuse the contract",
       );
     }
     binaryen.setOptimizeLevel(2);

@@ -1,0 +1,151 @@
+// The toolchain as a contract author meets it: builds are reproducible, only NEAR host functions are imported, and
+// each kind of mistake fails the build with a message naming the file.
+import { execFile } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import test from "ava";
+import binaryen from "binaryen";
+
+const ROOT = path.resolve(import.meta.dirname, "..", "..");
+const BUILD = path.join(ROOT, "toolchain", "build.mjs");
+const exec = promisify(execFile);
+
+interface BuildRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function build(args: string[]): Promise<BuildRun> {
+  try {
+    const r = await exec(process.execPath, [BUILD, ...args], { cwd: ROOT, maxBuffer: 1 << 24 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+/** A scratch folder inside the project (so that `near-sdk-js` resolves) with one contract per entry. */
+function scratch(contracts: Record<string, string>): { src: string; out: string } {
+  const dir = path.join(ROOT, "build", ".test", crypto.randomBytes(6).toString("hex"));
+  const src = path.join(dir, "src");
+  for (const [name, code] of Object.entries(contracts)) {
+    fs.mkdirSync(path.join(src, name), { recursive: true });
+    fs.writeFileSync(path.join(src, name, "contract.ts"), code);
+  }
+  return { src, out: path.join(dir, "out") };
+}
+
+const sha256 = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+
+function imports(file: string): string[] {
+  const mod = binaryen.readBinary(fs.readFileSync(file));
+  const found: string[] = [];
+  for (let i = 0; i < mod.getNumFunctions(); i++) {
+    const info = binaryen.getFunctionInfo(mod.getFunctionByIndex(i));
+    if (info.module) found.push(`${info.module}.${info.base}`);
+  }
+  mod.dispose();
+  return found;
+}
+
+const MINIMAL = `
+import { NearBindgen, call, view } from "near-sdk-js";
+@NearBindgen({})
+export class Minimal {
+  n = 0;
+  @call({}) bump(): void { this.n += 1; }
+  @view({}) get(): number { return this.n; }
+}
+`;
+
+test("two clean builds of the same source give the same wasm sha256", async (t) => {
+  const a = scratch({ minimal: MINIMAL });
+  const b = scratch({ minimal: MINIMAL });
+  const [ra, rb] = [await build(["--src", a.src, "--out", a.out]), await build(["--src", b.src, "--out", b.out])];
+  t.is(ra.code, 0, ra.stderr);
+  t.is(rb.code, 0, rb.stderr);
+  const [ha, hb] = [sha256(path.join(a.out, "minimal.wasm")), sha256(path.join(b.out, "minimal.wasm"))];
+  t.is(ha, hb);
+  const manifest = JSON.parse(fs.readFileSync(path.join(a.out, "manifest.json"), "utf8"));
+  t.is(manifest.contracts[0].sha256, ha);
+  t.deepEqual(manifest.contracts[0].methods.sort(), ["Minimal", "bump", "get"]);
+  t.true(fs.existsSync(path.join(a.out, "minimal-abi.json")));
+});
+
+test("a built contract imports only NEAR host functions from env", async (t) => {
+  const s = scratch({ minimal: MINIMAL });
+  const r = await build(["--src", s.src, "--out", s.out, "--no-abi"]);
+  t.is(r.code, 0, r.stderr);
+  const found = imports(path.join(s.out, "minimal.wasm"));
+  t.true(found.length > 40);
+  t.deepEqual(
+    found.filter((i) => !i.startsWith("env.")),
+    [],
+  );
+  t.false(found.some((i) => i.includes("wasi")));
+});
+
+test("a type error fails the build and names the file and line", async (t) => {
+  const s = scratch({
+    typo: `import { NearBindgen, view } from "near-sdk-js";
+@NearBindgen({})
+export class Typo {
+  n = 0;
+  @view({}) get(): number { return this.missing; }
+}
+`,
+  });
+  const r = await build(["--src", s.src, "--out", s.out]);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /typo\/contract\.ts\(5,\d+\): error TS2339/);
+  t.false(fs.existsSync(path.join(s.out, "typo.wasm")));
+});
+
+test("a method named like a C symbol fails the build with the clashing names", async (t) => {
+  const s = scratch({
+    clash: `import { NearBindgen, call } from "near-sdk-js";
+@NearBindgen({})
+export class Clash {
+  n = 0;
+  @call({}) malloc(): void { this.n += 1; }
+  @call({}) sha256(): void { this.n += 2; }
+}
+`,
+  });
+  const r = await build(["--src", s.src, "--out", s.out, "--no-abi"]);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /clash\/contract\.ts: contract method names 'malloc', 'sha256' clash with C symbols/);
+});
+
+test("a wasm importing something that is not a NEAR host function is refused with its name", async (t) => {
+  const mod = binaryen.parseText(`(module
+    (import "env" "value_return" (func $vr (param i64 i64)))
+    (import "env" "not_a_host_fn" (func $bad (param i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (func (export "go") (drop (call $bad (i32.const 1))) (drop (call $w (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0))))
+  )`);
+  const s = scratch({});
+  fs.mkdirSync(s.out, { recursive: true });
+  const file = path.join(s.out, "bad.wasm");
+  fs.writeFileSync(file, mod.emitBinary());
+  mod.dispose();
+  let err = "";
+  try {
+    await exec(process.execPath, [path.join(ROOT, "toolchain", "wasi-stub.mjs"), file]);
+  } catch (e) {
+    err = (e as { stderr: string }).stderr;
+  }
+  t.regex(err, /bad\.wasm: the wasm imports env\.not_a_host_fn: not a NEAR host function/);
+  t.notRegex(err, /fd_write/, "WASI imports are stubbed, not reported");
+});
+
+test("an unknown contract name is refused", async (t) => {
+  const r = await build(["no-such-contract", "--no-abi"]);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /no contract named no-such-contract/);
+});
