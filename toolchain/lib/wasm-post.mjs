@@ -81,6 +81,8 @@ export function finishContractWasm(raw, label) {
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(false);
     mod.optimize();
+    // the stock near-sdk-js CLI links without stripping: drop DWARF (~170 KB from Debian's wasi-libc) and names
+    mod.runPasses(["strip-debug", "strip-producers", "strip-target-features"]);
     if (!mod.validate()) throw new ToolError(`${label}: the optimised wasm does not validate`);
     return mod.emitBinary();
   } finally {

@@ -149,3 +149,19 @@ test("an unknown contract name is refused", async (t) => {
   t.not(r.code, 0);
   t.regex(r.stderr, /no contract named no-such-contract/);
 });
+
+test("the stock `near-sdk-js build` CLI works offline on the project's toolchain", async (t) => {
+  const target = "build/stock-cli-fixture.wasm";
+  const r = await exec(
+    path.join(ROOT, "node_modules", ".bin", "near-sdk-js"),
+    ["build", "toolchain/fixtures/fixture/contract.ts", target],
+    { cwd: ROOT, maxBuffer: 1 << 24 },
+  );
+  t.regex(r.stdout + r.stderr, /Generated build\/stock-cli-fixture\.wasm contract successfully/);
+  const size = fs.statSync(path.join(ROOT, target)).size;
+  t.true(size > 400_000 && size < 560_000, `stock CLI wasm is ${size} bytes`);
+  t.deepEqual(
+    imports(path.join(ROOT, target)).filter((i) => !i.startsWith("env.")),
+    [],
+  );
+});
