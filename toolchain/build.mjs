@@ -34,7 +34,8 @@ export function discoverContracts(dirs = SOURCE_DIRS) {
 async function typecheck(contracts, outDir) {
   const base = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.json"), "utf8"));
   const cfg = { compilerOptions: base.compilerOptions, files: contracts.map((c) => c.entry) };
-  const cfgFile = path.join(outDir, ".work", "tsconfig.contracts.json");
+  // per process: several builds may run at once
+  const cfgFile = path.join(outDir, ".work", `tsconfig.contracts.${process.pid}.json`);
   fs.mkdirSync(path.dirname(cfgFile), { recursive: true });
   fs.writeFileSync(cfgFile, JSON.stringify(cfg));
   try {
@@ -44,6 +45,8 @@ async function typecheck(contracts, outDir) {
   } catch (e) {
     const lines = e.message.split("\n").filter((l) => l.includes("error TS"));
     throw new ToolError(`type errors:\n${lines.join("\n")}`);
+  } finally {
+    fs.rmSync(cfgFile, { force: true });
   }
 }
 
@@ -93,7 +96,9 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
     toolchain: "near-sdk-js 2.0.0 + QuickJS 2021-03-27 (qjsc@0.3.0) + clang 14 (Debian) + binaryen.js",
     contracts: [...byName.values()].sort((a, b) => a.name.localeCompare(b.name)),
   };
-  fs.writeFileSync(manifestFile, `${JSON.stringify(manifest, null, 2)}\n`);
+  // write-then-rename: a concurrent build never reads a half-written manifest
+  fs.writeFileSync(`${manifestFile}.${process.pid}`, `${JSON.stringify(manifest, null, 2)}\n`);
+  fs.renameSync(`${manifestFile}.${process.pid}`, manifestFile);
   const seconds = (Date.now() - t0) / 1000;
   console.log(`[build] ${results.length} contract(s) in ${seconds.toFixed(1)} s -> ${path.relative(ROOT, outDir)}/`);
   return { results, seconds };
