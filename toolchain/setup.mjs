@@ -83,7 +83,44 @@ function installNearSdkJsDeps() {
   );
 }
 
-export async function setup({ force = false } = {}) {
+const LOCK = `${OUT}.lock`;
+
+function pidAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Several builds or tests may start set-up at once: one builds, the others wait for it. */
+async function withLock(fn) {
+  for (;;) {
+    try {
+      fs.mkdirSync(LOCK);
+      fs.writeFileSync(path.join(LOCK, "pid"), String(process.pid));
+      break;
+    } catch (e) {
+      if (e.code !== "EEXIST") throw e;
+      const owner = Number(fs.readFileSync(path.join(LOCK, "pid"), { encoding: "utf8", flag: "a+" }) || 0);
+      const stale = owner ? !pidAlive(owner) : Date.now() - fs.statSync(LOCK).mtimeMs > 10_000;
+      if (stale) fs.rmSync(LOCK, { recursive: true, force: true });
+      else await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(LOCK, { recursive: true, force: true });
+  }
+}
+
+export function setup(opts = {}) {
+  return withLock(() => setupLocked(opts));
+}
+
+async function setupLocked({ force = false } = {}) {
   ensureAptPackages(log);
   const fingerprint = inputsFingerprint();
   const stamp = fs.existsSync(STAMP) ? JSON.parse(fs.readFileSync(STAMP, "utf8")) : null;
