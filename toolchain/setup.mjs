@@ -38,7 +38,7 @@ const log = (msg) => console.log(`[toolchain] ${msg}`);
 /** Hash of everything the toolchain output depends on. */
 function inputsFingerprint() {
   const h = crypto.createHash("sha256");
-  const own = ["config.mjs", "setup.mjs", "lib/quickjs.mjs", "lib/host-functions.mjs", "quickjs"];
+  const own = ["config.mjs", "lib/quickjs.mjs", "lib/host-functions.mjs", "quickjs"];
   const walk = (p) => {
     const st = fs.statSync(p);
     if (st.isDirectory()) for (const f of fs.readdirSync(p).sort()) walk(path.join(p, f));

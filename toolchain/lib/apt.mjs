@@ -4,6 +4,7 @@ import { APT_PACKAGES } from "../config.mjs";
 import { runSync, ToolError } from "./exec.mjs";
 
 function installedVersion(name) {
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query format, not a template
   const r = runSync("dpkg-query", ["-W", "-f=${Status}\t${Version}", name]);
   if (!r.ok) return null;
   const [status, version] = r.stdout.split("\t");
