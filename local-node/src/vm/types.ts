@@ -32,6 +32,9 @@ export interface VmContext {
   isView: boolean;
   /** one entry per data dependency of the receipt, in order */
   promiseResults: PromiseResult[];
+  /** receiver account ids of the receipt's output data receivers (callbacks waiting on this call's result);
+   * value_return pays the data receipt per-byte fees for each. Optional: omitted means none. */
+  outputDataReceivers?: string[];
 }
 
 /** Read access to the contract account's committed storage. The VM buffers its own writes and returns them. */
@@ -81,7 +84,9 @@ export type VmError =
   | { kind: "ExecutionError"; message: string } // "Smart contract panicked: ..", "Exceeded the prepaid gas.", "WebAssembly trap: .."
   | { kind: "MethodNotFound" } // {"MethodResolveError":"MethodNotFound"}
   | { kind: "MethodEmptyName" }
-  | { kind: "CompilationError"; message: string }
+  /** prepareError: nearcore's PrepareError variant, e.g. "Deserialization", for
+   * {"CompilationError":{"PrepareError":"Deserialization"}} */
+  | { kind: "CompilationError"; message: string; prepareError?: string }
   | { kind: "ProhibitedInView"; methodName: string }
   /** the debug form nearcore prints for a view failure, e.g. HostError(GuestPanic { panic_msg: "x" }) */
   | { kind: "Other"; message: string };
