@@ -5,12 +5,25 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILD_DIR, NEAR_SDK_JS, ROOT } from "./config.mjs";
+import { BUILD_DIR, DEFAULT_PROFILE, NEAR_SDK_JS, PROFILES, ROOT } from "./config.mjs";
 import { buildContract } from "./lib/contract-build.mjs";
 import { pool, run, ToolError } from "./lib/exec.mjs";
 import { setup } from "./setup.mjs";
 
 const SOURCE_DIRS = [path.join(ROOT, "contracts"), path.join(ROOT, "toolchain", "fixtures")];
+
+/** A contract's build options: contracts/<name>/contract.json, e.g. {"profile": "stock"}. */
+function contractOptions(dir) {
+  const file = path.join(dir, "contract.json");
+  const opts = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+  const profile = opts.profile ?? DEFAULT_PROFILE;
+  if (!PROFILES[profile]) {
+    throw new ToolError(
+      `${path.relative(ROOT, file)}: unknown profile "${profile}" (${Object.keys(PROFILES).join(", ")})`,
+    );
+  }
+  return { profile };
+}
 
 /** Every folder holding a contract.ts is a contract named after the folder. */
 export function discoverContracts(dirs = SOURCE_DIRS) {
@@ -19,7 +32,7 @@ export function discoverContracts(dirs = SOURCE_DIRS) {
     if (!fs.existsSync(dir)) continue;
     for (const name of fs.readdirSync(dir).sort()) {
       const entry = path.join(dir, name, "contract.ts");
-      if (fs.existsSync(entry)) found.push({ name, entry });
+      if (fs.existsSync(entry)) found.push({ name, entry, ...contractOptions(path.join(dir, name)) });
     }
   }
   const seen = new Set();
@@ -66,7 +79,7 @@ async function validateAndAbi(c, outDir) {
   fs.writeFileSync(path.join(outDir, `${c.name}-abi.json`), `${JSON.stringify(abi, null, 2)}\n`);
 }
 
-export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_DIRS, abi = true } = {}) {
+export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_DIRS, abi = true, profile } = {}) {
   const t0 = Date.now();
   await setup();
   let contracts = discoverContracts(dirs);
@@ -74,6 +87,10 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
     const unknown = names.filter((n) => !contracts.some((c) => c.name === n));
     if (unknown.length > 0) throw new ToolError(`no contract named ${unknown.join(", ")}`);
     contracts = contracts.filter((c) => names.includes(c.name));
+  }
+  if (profile) {
+    if (!PROFILES[profile]) throw new ToolError(`unknown profile ${profile}`);
+    contracts = contracts.map((c) => ({ ...c, profile }));
   }
   fs.mkdirSync(outDir, { recursive: true });
   await typecheck(contracts, outDir);
@@ -83,14 +100,23 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
   const results = await pool(contracts, concurrency, async (c) => {
     const args = [SELF, "--one", JSON.stringify({ ...c, outDir, abi })];
     const r = JSON.parse(await run(process.execPath, args, { cwd: ROOT }).catch(oneFailed));
-    console.log(`[build] ${c.name}: ${r.bytes} bytes, sha256 ${r.sha256.slice(0, 16)}…, ${r.seconds.toFixed(1)} s`);
+    console.log(
+      `[build] ${c.name} (${r.profile}): ${r.bytes} bytes, sha256 ${r.sha256.slice(0, 16)}…, ${r.seconds.toFixed(1)} s`,
+    );
     return r;
   });
   const manifestFile = path.join(outDir, "manifest.json");
   const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).contracts : [];
   const byName = new Map(previous.map((p) => [p.name, p]));
   for (const r of results) {
-    byName.set(r.name, { name: r.name, file: `${r.name}.wasm`, bytes: r.bytes, sha256: r.sha256, methods: r.methods });
+    byName.set(r.name, {
+      name: r.name,
+      file: `${r.name}.wasm`,
+      profile: r.profile,
+      bytes: r.bytes,
+      sha256: r.sha256,
+      methods: r.methods,
+    });
   }
   const manifest = {
     toolchain: "near-sdk-js 2.0.0 + QuickJS 2021-03-27 (qjsc@0.3.0) + clang 14 (Debian) + binaryen.js",
@@ -104,14 +130,15 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
   return { results, seconds };
 }
 
-/** `[name ...] [--src DIR]... [--out DIR] [--no-abi]` */
+/** `[name ...] [--src DIR]... [--out DIR] [--no-abi] [--profile stock|lean]` */
 function parseArgs(argv) {
-  const opts = { names: [], dirs: [], outDir: BUILD_DIR, abi: true };
+  const opts = { names: [], dirs: [], outDir: BUILD_DIR, abi: true, profile: undefined };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--src") opts.dirs.push(path.resolve(argv[++i]));
     else if (a === "--out") opts.outDir = path.resolve(argv[++i]);
     else if (a === "--no-abi") opts.abi = false;
+    else if (a === "--profile") opts.profile = argv[++i];
     else if (a.startsWith("--")) throw new ToolError(`unknown option ${a}`);
     else opts.names.push(a);
   }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CLANG, NEAR_SDK_JS, OUT, QJSC, QUICKJS_OUT, ROOT, WASM_LDFLAGS } from "../config.mjs";
 import { run, ToolError } from "./exec.mjs";
+import { checkLeanBundle } from "./lean-check.mjs";
 import { clangEnv, runtimeObjects, sha256Hex, wasmCompileArgs } from "./quickjs.mjs";
 import { finishContractWasm } from "./wasm-post.mjs";
 
@@ -31,14 +32,29 @@ async function loadRollup() {
   return rollupParts;
 }
 
-/** The same rollup + babel set-up as near-sdk-js's CLI. Returns the export names of the bundle. */
-async function bundle(entry, outFile) {
+const LEAN_CLONE_DEEP = path.join(ROOT, "toolchain", "lean", "clone-deep.js");
+
+/** Lean profile: near-sdk-js's only lodash-es import (cloneDeep) comes from the project's small module instead. */
+const leanAliases = {
+  name: "ai-commons-lean-aliases",
+  resolveId(source) {
+    return source === "lodash-es" ? LEAN_CLONE_DEEP : null;
+  },
+};
+
+/**
+ * The same rollup + babel set-up as near-sdk-js's CLI (plus the lean profile's alias and "use strip", which makes
+ * QuickJS drop the bytecode's debug info). Returns the export names and the rendered modules of the bundle.
+ */
+async function bundle(entry, outFile, profile) {
   const { rollup, nodeResolve, babel, sourcemaps } = await loadRollup();
   const warnings = [];
+  const lean = profile === "lean";
   const b = await rollup({
     input: entry,
     onwarn: (w) => warnings.push(w),
     plugins: [
+      ...(lean ? [leanAliases] : []),
       nodeResolve({ extensions: [".js", ".ts"] }),
       sourcemaps(),
       babel({
@@ -57,9 +73,14 @@ async function bundle(entry, outFile) {
   if (unresolved.length > 0) {
     throw new ToolError(`${entry}: cannot resolve ${unresolved.map((w) => w.source ?? w.message).join(", ")}`);
   }
-  const { output } = await b.write({ file: outFile, format: "es", sourcemap: false });
+  const { output } = await b.write({
+    file: outFile,
+    format: "es",
+    sourcemap: false,
+    ...(lean ? { banner: '"use strip";' } : {}),
+  });
   await b.close();
-  return output[0].exports;
+  return { methods: output[0].exports, modules: output[0].modules };
 }
 
 let reservedSymbols;
@@ -81,9 +102,25 @@ export function checkMethodNames(entry, methods) {
   if (invalid.length > 0) throw new ToolError(`${entry}: method names ${invalid.join(", ")} are not C identifiers`);
 }
 
+const STOCK_CONTEXT_START = "static JSContext *JS_NewCustomContext(JSRuntime *rt)\n{";
+
+/** The lean profile replaces near-sdk-js's context set-up by the project's own (toolchain/quickjs/lean-context.c). */
+function withLeanContext(text) {
+  const start = text.indexOf(STOCK_CONTEXT_START);
+  const end = text.indexOf("\n}\n", start);
+  if (start < 0 || end < 0) throw new ToolError("near-sdk-js builder.c: JS_NewCustomContext not found");
+  return (
+    `${text.slice(0, start)}#include "lean-context.h"\n` +
+    `static JSContext *JS_NewCustomContext(JSRuntime *rt)\n{\n  return near_lean_context(rt);\n}\n` +
+    text.slice(end + 3)
+  );
+}
+
 /** Our copy of builder.c includes from its own folder instead of a node_modules-relative path. */
-function builderSource() {
-  const text = fs.readFileSync(path.join(NEAR_SDK_JS, "builder", "builder.c"), "utf8");
+function builderSource(profile) {
+  // near-sdk-js ships builder.c with CRLF line ends
+  let text = fs.readFileSync(path.join(NEAR_SDK_JS, "builder", "builder.c"), "utf8").replace(/\r\n/g, "\n");
+  if (profile === "lean") text = withLeanContext(text);
   const out = text
     .replace(
       '#include "../node_modules/near-sdk-js/lib/cli/deps/quickjs/quickjs-libc-min.h"',
@@ -98,19 +135,20 @@ function builderSource() {
  * Builds `entry` to `<outDir>/<name>.wasm`. Returns { name, wasm, bytes, sha256, methods, seconds }.
  * `abi` (optional) is a function producing the ABI object, run by the caller (it is CPU-bound JS).
  */
-export async function buildContract({ name, entry, outDir }) {
+export async function buildContract({ name, entry, outDir, profile }) {
   const t0 = Date.now();
   const work = path.join(outDir, ".work", name);
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
   // the module is named after the contract in error stacks; a relative name keeps bytecode machine-independent
   const jsName = `${name}.js`;
-  const methods = await bundle(entry, path.join(work, jsName));
+  const { methods, modules } = await bundle(entry, path.join(work, jsName), profile);
+  if (profile === "lean") checkLeanBundle(entry, modules);
   if (methods.length === 0) throw new ToolError(`${entry}: the contract exports no methods (no @NearBindgen class?)`);
   checkMethodNames(path.relative(ROOT, entry), methods);
   await run(QJSC, ["-c", "-m", "-o", "code.h", "-N", "code", jsName], { cwd: work });
   fs.writeFileSync(path.join(work, "methods.h"), methods.map((m) => `DEFINE_NEAR_METHOD(${m})\n`).join(""));
-  fs.writeFileSync(path.join(work, "builder.c"), builderSource());
+  fs.writeFileSync(path.join(work, "builder.c"), builderSource(profile));
   const raw = path.join(work, "raw.wasm");
   try {
     await run(
@@ -119,7 +157,7 @@ export async function buildContract({ name, entry, outDir }) {
         ...wasmCompileArgs([".", QUICKJS_OUT]),
         "-Wno-everything",
         "builder.c",
-        ...runtimeObjects(),
+        ...runtimeObjects(profile),
         ...WASM_LDFLAGS,
         "-o",
         raw,
@@ -138,6 +176,7 @@ export async function buildContract({ name, entry, outDir }) {
     bytes: wasm.length,
     sha256: sha256Hex(wasm),
     methods,
+    profile,
     seconds: (Date.now() - t0) / 1000,
   };
 }

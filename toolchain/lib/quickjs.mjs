@@ -7,6 +7,7 @@ import {
   CLANG,
   HOST_CC,
   LLVM_NM,
+  PROFILES,
   QJSC,
   QUICKJS_DEFINES,
   QUICKJS_OUT,
@@ -14,7 +15,6 @@ import {
   QUICKJS_SOURCES,
   ROOT,
   RUNTIME_OUT,
-  RUNTIME_SOURCES,
   SYSROOT,
   TOOL_BIN,
   WASI_LIBC_INCLUDE,
@@ -103,7 +103,7 @@ export function prepareSources() {
     files[adj.file] = files[adj.file].replace(adj.from, adj.to);
   }
   files["quickjs.c"] += `\n${fs.readFileSync(path.join(OWN_DIR, "quickjs-near-ext.c"), "latin1")}`;
-  for (const own of ["quickjs-libc-min.c", "quickjs-libc-min.h"]) {
+  for (const own of ["quickjs-libc-min.c", "quickjs-libc-min.h", "lean-context.c", "lean-context.h"]) {
     files[own] = fs.readFileSync(path.join(OWN_DIR, own), "latin1");
   }
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(QUICKJS_OUT, name), text, "latin1");
@@ -141,18 +141,26 @@ export function wasmCompileArgs(includeDirs = ["."]) {
   ];
 }
 
-/** Compiles the QuickJS runtime to LTO bitcode objects once; contracts only compile builder.c and link. */
+/** Compiles the QuickJS runtime of every profile to LTO bitcode once; contracts only compile builder.c and link. */
 export async function buildRuntime(concurrency) {
   fs.rmSync(RUNTIME_OUT, { recursive: true, force: true });
-  fs.mkdirSync(RUNTIME_OUT, { recursive: true });
-  await pool(RUNTIME_SOURCES, concurrency, async (src) => {
-    const obj = path.join(RUNTIME_OUT, src.replace(/\.c$/, ".o"));
-    await run(CLANG, [...wasmCompileArgs(), "-w", "-c", src, "-o", obj], { cwd: QUICKJS_OUT, env: clangEnv() });
+  const jobs = Object.entries(PROFILES).flatMap(([profile, { defines, sources }]) => {
+    fs.mkdirSync(path.join(RUNTIME_OUT, profile), { recursive: true });
+    return sources.map((src) => ({ profile, defines, src }));
+  });
+  await pool(jobs, concurrency, async ({ profile, defines, src }) => {
+    const obj = path.join(RUNTIME_OUT, profile, src.replace(/\.c$/, ".o"));
+    await run(CLANG, [...wasmCompileArgs(), ...defines, "-w", "-c", src, "-o", obj], {
+      cwd: QUICKJS_OUT,
+      env: clangEnv(),
+    });
   });
 }
 
-export function runtimeObjects() {
-  return RUNTIME_SOURCES.map((src) => path.join(RUNTIME_OUT, src.replace(/\.c$/, ".o")));
+export function runtimeObjects(profile) {
+  const p = PROFILES[profile];
+  if (!p) throw new ToolError(`unknown runtime profile "${profile}" (profiles: ${Object.keys(PROFILES).join(", ")})`);
+  return p.sources.map((src) => path.join(RUNTIME_OUT, profile, src.replace(/\.c$/, ".o")));
 }
 
 const C_KEYWORDS = (
@@ -164,7 +172,12 @@ const C_KEYWORDS = (
 /** Every global C symbol a contract method name could clash with: runtime, libc, libm and C keywords. */
 export async function collectReservedSymbols(hostFunctions) {
   const names = new Set([...C_KEYWORDS, ...hostFunctions]);
-  const inputs = [...runtimeObjects(), path.join(WASI_LIBC_LIB, "libc.a"), path.join(WASI_LIBC_LIB, "libm.a")];
+  const inputs = [
+    ...runtimeObjects("stock"),
+    ...runtimeObjects("lean"),
+    path.join(WASI_LIBC_LIB, "libc.a"),
+    path.join(WASI_LIBC_LIB, "libm.a"),
+  ];
   for (const file of inputs) {
     const out = await run(LLVM_NM, ["--defined-only", "--extern-only", "--format=just-symbols", file], {
       env: clangEnv(),

@@ -165,3 +165,33 @@ test("the stock `near-sdk-js build` CLI works offline on the project's toolchain
     [],
   );
 });
+
+test("a contract using RegExp fails to build lean, naming the feature and the file, and builds stock", async (t) => {
+  const out = path.join(ROOT, "build", ".test", crypto.randomBytes(6).toString("hex"));
+  const lean = await build(["regexp-fixture", "--profile", "lean", "--out", out, "--no-abi"]);
+  t.not(lean.code, 0);
+  t.regex(lean.stderr, /the lean runtime profile has no RegExp \(a regular expression literal\)/);
+  t.regex(lean.stderr, /toolchain\/fixtures\/regexp-fixture\/contract\.ts:\d+: RegExp/);
+  t.regex(lean.stderr, /\{"profile": "stock"\}/);
+  t.false(fs.existsSync(path.join(out, "regexp-fixture.wasm")));
+  const stock = await build(["regexp-fixture", "--out", out, "--no-abi"]);
+  t.is(stock.code, 0, stock.stderr);
+  const manifest = JSON.parse(fs.readFileSync(path.join(out, "manifest.json"), "utf8"));
+  t.like(manifest.contracts[0], { name: "regexp-fixture", profile: "stock" });
+});
+
+test("the lean profile is a third smaller than stock for the same contract", async (t) => {
+  const s = scratch({ minimal: MINIMAL });
+  const [lean, stock] = [`${s.out}-lean`, `${s.out}-stock`];
+  const rl = await build(["--src", s.src, "--out", lean, "--no-abi", "--profile", "lean"]);
+  const rs = await build(["--src", s.src, "--out", stock, "--no-abi", "--profile", "stock"]);
+  t.is(rl.code, 0, rl.stderr);
+  t.is(rs.code, 0, rs.stderr);
+  const [bl, bs] = [
+    fs.statSync(path.join(lean, "minimal.wasm")).size,
+    fs.statSync(path.join(stock, "minimal.wasm")).size,
+  ];
+  t.log(`lean ${bl} bytes, stock ${bs} bytes`);
+  t.true(bl <= 360_000, `lean wasm is ${bl} bytes`);
+  t.true(bl < bs * 0.7);
+});
