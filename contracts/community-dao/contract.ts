@@ -1,0 +1,295 @@
+import {
+  LookupMap,
+  NearBindgen,
+  UnorderedMap,
+  bytes,
+  call,
+  deserialize,
+  initialize,
+  migrate,
+  near,
+  view,
+} from "near-sdk-js";
+import { checkConfig } from "./kinds/config";
+import * as mem from "./members";
+import { migrateRawState } from "./migrate";
+import { defaultPolicy, cleanPolicy, validatePolicy } from "./policy";
+import * as proposals from "./proposals";
+import type { DaoState } from "./state";
+import { emit } from "./state";
+import { treasuryView } from "./treasury";
+import type {
+  BlobRecord,
+  Checkpoint,
+  Config,
+  MemberInput,
+  MemberRecord,
+  Policy,
+  Proposal,
+  ProposalKind,
+  VoteRecord,
+} from "./types";
+import { STATE_VERSION } from "./types";
+import { removeBlob, storeBlob } from "./upgrade";
+import { delegationsPage, membersPage, proposalsPage, rolesPage, voteOf } from "./views";
+import { fail } from "../shared/errors";
+import { withRawInput } from "../shared/raw-call";
+import { callbackSucceeded } from "../shared/storage";
+import { isHexHash, isValidAccountId } from "../shared/validate";
+
+export const MAX_FOUNDERS = 100;
+
+@NearBindgen({ requireInit: true })
+export class CommunityDao implements DaoState {
+  state_version = STATE_VERSION;
+  config: Config = { name: "", purpose: "", metadata: "" };
+  policy: Policy = defaultPolicy();
+  role_counts: Record<string, number> = {};
+  member_count = 0;
+  seq = 0;
+  last_proposal_id = 0;
+  locked_bonds = "0";
+  factory_id = "";
+  suite: Record<string, string> = {};
+  members = new UnorderedMap<MemberRecord>("m");
+  checkpoints = new LookupMap<Checkpoint[]>("c");
+  proposals = new LookupMap<Proposal>("p");
+  votes = new LookupMap<VoteRecord>("v");
+  blobs = new LookupMap<BlobRecord>("b");
+
+  // `suite` maps contract names to the community's account ids (set by the factory so contracts know each other).
+  @initialize({})
+  init({
+    config,
+    policy,
+    members,
+    suite,
+  }: {
+    config: Config;
+    policy?: Policy;
+    members?: MemberInput[];
+    suite?: Record<string, string>;
+  }): void {
+    const cfgErr = checkConfig(config);
+    if (cfgErr) fail(cfgErr);
+    this.config = { name: config.name, purpose: config.purpose, metadata: config.metadata };
+    if (policy !== undefined) {
+      const err = validatePolicy(policy);
+      if (err) fail(err);
+      this.policy = cleanPolicy(policy);
+    }
+    for (const r of this.policy.roles) if (r.kind === "Group") this.role_counts[r.name] = 0;
+    const list = members ?? [];
+    if (!Array.isArray(list) || list.length > MAX_FOUNDERS) fail("ERR_BATCH_SIZE", `0..${MAX_FOUNDERS} members`);
+    this.seq = 1;
+    for (const m of list) {
+      if (m === null || typeof m !== "object" || !Array.isArray(m.roles)) fail("ERR_INVALID_MEMBER");
+      for (const role of m.roles) {
+        const err = mem.checkAdd(this, m.account_id, role);
+        if (err) fail(err);
+        mem.addToRole(this, m.account_id, role);
+      }
+    }
+    if (suite !== undefined) {
+      if (suite === null || typeof suite !== "object") fail("ERR_INVALID_SUITE");
+      for (const name in suite) {
+        if (!isValidAccountId(suite[name])) fail("ERR_INVALID_ACCOUNT_ID", `suite.${name}`);
+        this.suite[name] = suite[name];
+      }
+    }
+    this.factory_id = near.predecessorAccountId();
+    emit("dao_created", [{ config: this.config, members: this.member_count, factory_id: this.factory_id }]);
+  }
+
+  // ---- proposals -------------------------------------------------------------------------------------------------
+
+  // Attach the policy's proposal bond; anything above it is refunded in this call.
+  @call({ payableFunction: true })
+  add_proposal({ description, kind }: { description: string; kind: ProposalKind }): number {
+    return proposals.createProposal(this, description, kind);
+  }
+
+  // choice: Approve | Reject | Abstain | Remove (spam). A vote can be changed while the proposal is in progress.
+  @call({})
+  vote({ id, choice, label }: { id: number; choice: string; label?: string }): string {
+    return proposals.castVote(this, id, choice, label);
+  }
+
+  @call({})
+  finalize({ id }: { id: number }): string {
+    return proposals.finalize(this, id);
+  }
+
+  @call({})
+  cancel({ id }: { id: number }) {
+    return proposals.cancel(this, id);
+  }
+
+  @call({})
+  execute({ id }: { id: number }) {
+    return proposals.execute(this, id);
+  }
+
+  @call({ privateFunction: true })
+  on_execute({ id }: { id: number }) {
+    return proposals.onExecuted(this, id, callbackSucceeded(0));
+  }
+
+  // ---- members ---------------------------------------------------------------------------------------------------
+
+  @call({})
+  delegate({ delegate_id }: { delegate_id: string }): void {
+    const from = near.predecessorAccountId();
+    const rec = mem.getMember(this, from);
+    if (!rec) fail("ERR_NOT_A_MEMBER");
+    if (!isValidAccountId(delegate_id)) fail("ERR_INVALID_ACCOUNT_ID", "delegate_id");
+    if (delegate_id === from) fail("ERR_SELF_DELEGATION");
+    if (!mem.getMember(this, delegate_id)) fail("ERR_NOT_A_MEMBER", delegate_id);
+    const target = mem.getMember(this, delegate_id) as MemberRecord;
+    if (rec.delegate === delegate_id && rec.delegate_since === target.since) fail("ERR_ALREADY_DELEGATED");
+    mem.delegate(this, from, delegate_id);
+  }
+
+  @call({})
+  undelegate(): void {
+    const rec = mem.getMember(this, near.predecessorAccountId());
+    if (!rec) fail("ERR_NOT_A_MEMBER");
+    if (rec.delegate === null) fail("ERR_NOT_DELEGATED");
+    mem.undelegate(this, near.predecessorAccountId());
+  }
+
+  // A member may always quit: it leaves every group at once (its delegation is withdrawn).
+  @call({})
+  leave(): void {
+    const account = near.predecessorAccountId();
+    const rec = mem.getMember(this, account);
+    if (!rec) fail("ERR_NOT_A_MEMBER");
+    this.seq += 1;
+    const roles = rec.roles.slice();
+    for (const role of roles) mem.removeFromRole(this, account, role);
+    emit(
+      "member_removed",
+      roles.map((role) => ({ member_id: account, role, reason: "left" })),
+    );
+  }
+
+  // ---- code blobs and upgrade ------------------------------------------------------------------------------------
+
+  @call({})
+  remove_blob({ hash }: { hash: string }): void {
+    if (!isHexHash(hash)) fail("ERR_INVALID_HASH");
+    removeBlob(this, hash);
+  }
+
+  // Called by UpgradeSelf on the new code, in the same batch as the deploy. Reads the raw stored state (the SDK's
+  // @migrate skips loading it) and rebuilds every field, so a panic here rolls the deploy back.
+  @migrate({})
+  migrate_state(): void {
+    if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
+    const raw = near.storageReadRaw(bytes("STATE"));
+    if (!raw) fail("ERR_NOT_INITIALIZED");
+    const s = deserialize(raw) as Record<string, unknown>;
+    let from: number;
+    try {
+      from = migrateRawState(s);
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    this.state_version = s.state_version as number;
+    this.config = s.config as Config;
+    this.policy = s.policy as Policy;
+    this.role_counts = s.role_counts as Record<string, number>;
+    this.member_count = s.member_count as number;
+    this.seq = s.seq as number;
+    this.last_proposal_id = s.last_proposal_id as number;
+    this.locked_bonds = s.locked_bonds as string;
+    this.factory_id = s.factory_id as string;
+    this.suite = s.suite as Record<string, string>;
+    // Only the unordered map keeps state (its length) in STATE; lookup maps are just prefixes.
+    if (s.members) this.members = UnorderedMap.reconstruct(s.members as UnorderedMap<MemberRecord>);
+    emit("state_migrated", [{ from, to: STATE_VERSION }]);
+  }
+
+  // ---- views -----------------------------------------------------------------------------------------------------
+
+  @view({})
+  get_config(): Config {
+    return this.config;
+  }
+
+  @view({})
+  get_policy(): Policy {
+    return this.policy;
+  }
+
+  @view({})
+  get_roles({ from_index, limit }: { from_index?: number; limit?: number }) {
+    return rolesPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_info() {
+    return {
+      state_version: this.state_version,
+      member_count: this.member_count,
+      role_counts: this.role_counts,
+      last_proposal_id: this.last_proposal_id,
+      locked_bonds: this.locked_bonds,
+      seq: this.seq,
+      factory_id: this.factory_id,
+      suite: this.suite,
+    };
+  }
+
+  @view({})
+  get_last_proposal_id(): number {
+    return this.last_proposal_id;
+  }
+
+  @view({})
+  get_proposal({ id }: { id: number }): Proposal {
+    return proposals.getProposal(this, id);
+  }
+
+  @view({})
+  get_proposals({ from_index, limit }: { from_index?: number; limit?: number }): Proposal[] {
+    return proposalsPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_vote({ id, account_id }: { id: number; account_id: string }) {
+    return voteOf(this, id, account_id);
+  }
+
+  @view({})
+  get_member({ account_id }: { account_id: string }) {
+    const rec = mem.getMember(this, account_id);
+    return rec ? mem.memberView(account_id, rec, this) : null;
+  }
+
+  @view({})
+  get_members({ from_index, limit }: { from_index?: number; limit?: number }) {
+    return membersPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_delegations({ from_index, limit }: { from_index?: number; limit?: number }) {
+    return delegationsPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_treasury() {
+    return treasuryView(this);
+  }
+
+  @view({})
+  get_blob({ hash }: { hash: string }): BlobRecord | null {
+    return this.blobs.get(hash) as BlobRecord | null;
+  }
+}
+
+// Raw bytes in, not JSON: a ~500 KB wasm would cost a base64 decode in JS. Attach the storage deposit
+// (bytes x 10^19 yocto, plus a little); the excess is refunded. Returns {hash, bytes, deposit}.
+export function store_blob(): void {
+  withRawInput<CommunityDao>(CommunityDao, (dao, input) => storeBlob(dao, input));
+}

@@ -1,0 +1,28 @@
+import type { NearPromise } from "near-sdk-js";
+import type { DaoState } from "../state";
+import type { Proposal, ProposalKind } from "../types";
+
+export const TGAS = 1000000000000n;
+// Gas kept for `on_execute`, the callback that settles an asynchronous execution.
+export const CALLBACK_GAS = 20n * TGAS;
+
+export type Phase = "propose" | "execute";
+
+// One module per proposal kind. `check` validates the fields (phase "propose") and the state the kind needs
+// (both phases) without changing anything; `apply` runs only after `check` passed, so a failing execution never
+// leaves a half-applied change.
+export interface KindHandler<K extends ProposalKind> {
+  check(dao: DaoState, kind: K, phase: Phase): string | null;
+  // Returns null when the change is complete, or the promise whose result decides Executed / Failed.
+  apply(dao: DaoState, kind: K, proposal: Proposal): NearPromise | null;
+  // Gas the execution needs beyond the execute call's own work (promises created, their callback).
+  gas?(dao: DaoState, kind: K): bigint;
+  // Called by on_execute after the promise succeeded (clean-up such as releasing an upgrade blob).
+  onSuccess?(dao: DaoState, kind: K, proposal: Proposal): void;
+}
+
+export type Handlers = { [T in ProposalKind["kind"]]: KindHandler<Extract<ProposalKind, { kind: T }>> };
+
+export function isString(v: unknown, max: number): v is string {
+  return typeof v === "string" && v.length <= max;
+}

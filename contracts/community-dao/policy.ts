@@ -1,0 +1,175 @@
+import { isKnownLabel, ACTIONS } from "./kinds/labels";
+import type { Policy, PolicyParameters, Role, RoleRule, Threshold, VotePolicy } from "./types";
+import { isAmount, isU64String, isValidName, isSafeInt } from "../shared/validate";
+
+export const MAX_ROLES = 20;
+export const MAX_PERMISSIONS = 50;
+const ONE_NEAR = "1000000000000000000000000";
+const SEVEN_DAYS_NS = "604800000000000";
+
+export function defaultVotePolicy(): VotePolicy {
+  return { weight_kind: "RoleWeight", quorum: 0, threshold: { kind: "Ratio", numerator: 1, denominator: 2 } };
+}
+
+// Sputnik's default: everyone may propose and execute, the founding council may do everything.
+export function defaultPolicy(): Policy {
+  return {
+    v: 1,
+    roles: [
+      { name: "all", kind: "Everyone", permissions: ["*:propose", "*:execute"], vote_policy: {} },
+      { name: "council", kind: "Group", permissions: ["*:*"], vote_policy: {} },
+    ],
+    default_vote_policy: defaultVotePolicy(),
+    parameters: { proposal_bond: ONE_NEAR, proposal_period: SEVEN_DAYS_NS, timelock: "0" },
+  };
+}
+
+export function validateThreshold(t: Threshold): string | null {
+  if (t === null || typeof t !== "object") return "ERR_INVALID_POLICY: threshold";
+  if (t.kind === "Ratio") {
+    if (!isSafeInt(t.denominator, 1, 1000000) || !isSafeInt(t.numerator, 1, 1000000) || t.numerator > t.denominator) {
+      return "ERR_INVALID_POLICY: ratio must be 0 < numerator <= denominator <= 1000000";
+    }
+    return null;
+  }
+  if (t.kind === "Weight") return isSafeInt(t.weight, 1) ? null : "ERR_INVALID_POLICY: weight must be >= 1";
+  return "ERR_INVALID_POLICY: threshold kind";
+}
+
+export function validateVotePolicy(vp: VotePolicy): string | null {
+  if (vp === null || typeof vp !== "object") return "ERR_INVALID_POLICY: vote_policy";
+  if (vp.weight_kind !== "RoleWeight" && vp.weight_kind !== "DelegatedWeight") {
+    return "ERR_INVALID_POLICY: weight_kind";
+  }
+  if (!isSafeInt(vp.quorum)) return "ERR_INVALID_POLICY: quorum";
+  return validateThreshold(vp.threshold);
+}
+
+export function validatePermission(p: string): boolean {
+  if (typeof p !== "string") return false;
+  const i = p.indexOf(":");
+  if (i < 0) return false;
+  const label = p.slice(0, i);
+  const action = p.slice(i + 1);
+  return (label === "*" || isKnownLabel(label)) && (action === "*" || ACTIONS.indexOf(action) >= 0);
+}
+
+export function validateRole(role: Role, dflt: VotePolicy): string | null {
+  if (role === null || typeof role !== "object") return "ERR_INVALID_POLICY: role";
+  if (!isValidName(role.name)) return "ERR_INVALID_POLICY: role name";
+  if (role.kind !== "Everyone" && role.kind !== "Group") return "ERR_INVALID_POLICY: role kind";
+  if (!Array.isArray(role.permissions) || role.permissions.length > MAX_PERMISSIONS) {
+    return "ERR_INVALID_POLICY: permissions";
+  }
+  for (const p of role.permissions) if (!validatePermission(p)) return `ERR_INVALID_POLICY: permission ${p}`;
+  if (role.vote_policy === null || typeof role.vote_policy !== "object" || Array.isArray(role.vote_policy)) {
+    return "ERR_INVALID_POLICY: vote_policy";
+  }
+  for (const label in role.vote_policy) {
+    if (!isKnownLabel(label)) return `ERR_INVALID_POLICY: vote_policy label ${label}`;
+    const err = validateVotePolicy(role.vote_policy[label]);
+    if (err) return err;
+  }
+  // "Everyone" has no known total weight, so only absolute thresholds can ever be reached.
+  if (role.kind === "Everyone") {
+    const labels = Object.keys(role.vote_policy);
+    const usesDefault = role.permissions.some((p) => p.endsWith(":vote") || p.endsWith(":*") || p.endsWith(":remove"));
+    if (usesDefault && dflt.threshold.kind === "Ratio" && labels.length === 0) {
+      return "ERR_INVALID_POLICY: Everyone role needs Weight thresholds";
+    }
+    for (const label of labels) {
+      if (role.vote_policy[label].threshold.kind === "Ratio") {
+        return "ERR_INVALID_POLICY: Everyone role needs Weight thresholds";
+      }
+    }
+  }
+  return null;
+}
+
+export function validateParameters(p: PolicyParameters): string | null {
+  if (p === null || typeof p !== "object") return "ERR_INVALID_POLICY: parameters";
+  if (!isAmount(p.proposal_bond)) return "ERR_INVALID_POLICY: proposal_bond";
+  if (!isU64String(p.proposal_period) || p.proposal_period === "0") return "ERR_INVALID_POLICY: proposal_period";
+  if (!isU64String(p.timelock)) return "ERR_INVALID_POLICY: timelock";
+  return null;
+}
+
+export function validatePolicy(policy: Policy): string | null {
+  if (policy === null || typeof policy !== "object") return "ERR_INVALID_POLICY";
+  if (!Array.isArray(policy.roles) || policy.roles.length < 1 || policy.roles.length > MAX_ROLES) {
+    return `ERR_INVALID_POLICY: 1..${MAX_ROLES} roles`;
+  }
+  const dflt = validateVotePolicy(policy.default_vote_policy);
+  if (dflt) return dflt;
+  const names: string[] = [];
+  for (const role of policy.roles) {
+    const err = validateRole(role, policy.default_vote_policy);
+    if (err) return err;
+    if (names.indexOf(role.name) >= 0) return `ERR_INVALID_POLICY: duplicate role ${role.name}`;
+    names.push(role.name);
+  }
+  return validateParameters(policy.parameters);
+}
+
+// Copies only known fields so stored policies never carry stray input.
+export function cleanPolicy(p: Policy): Policy {
+  return {
+    v: 1,
+    roles: p.roles.map(cleanRole),
+    default_vote_policy: cleanVotePolicy(p.default_vote_policy),
+    parameters: {
+      proposal_bond: p.parameters.proposal_bond,
+      proposal_period: p.parameters.proposal_period,
+      timelock: p.parameters.timelock,
+    },
+  };
+}
+
+export function cleanRole(r: Role): Role {
+  const vote_policy: Record<string, VotePolicy> = {};
+  for (const label in r.vote_policy) vote_policy[label] = cleanVotePolicy(r.vote_policy[label]);
+  return { name: r.name, kind: r.kind, permissions: r.permissions.slice(), vote_policy };
+}
+
+export function cleanVotePolicy(vp: VotePolicy): VotePolicy {
+  const t = vp.threshold;
+  const threshold: Threshold =
+    t.kind === "Ratio"
+      ? { kind: "Ratio", numerator: t.numerator, denominator: t.denominator }
+      : { kind: "Weight", weight: t.weight };
+  return { weight_kind: vp.weight_kind, quorum: vp.quorum, threshold };
+}
+
+export function findRole(policy: Policy, name: string): Role | null {
+  for (const r of policy.roles) if (r.name === name) return r;
+  return null;
+}
+
+export function permits(role: Role, label: string, action: string): boolean {
+  for (const p of role.permissions) {
+    const i = p.indexOf(":");
+    const l = p.slice(0, i);
+    const a = p.slice(i + 1);
+    if ((l === "*" || l === label) && (a === "*" || a === action)) return true;
+  }
+  return false;
+}
+
+// Roles an account holds now: every "Everyone" role plus the groups it is a member of.
+export function heldRoles(policy: Policy, groups: string[]): Role[] {
+  return policy.roles.filter((r) => r.kind === "Everyone" || groups.indexOf(r.name) >= 0);
+}
+
+export function canAct(policy: Policy, groups: string[], label: string, action: string): boolean {
+  for (const r of heldRoles(policy, groups)) if (permits(r, label, action)) return true;
+  return false;
+}
+
+// Weight needed to decide: a Ratio must be exceeded (Sputnik's rule: more than numerator/denominator of the total),
+// a fixed Weight is capped by the total so a shrunken group can still decide.
+export function thresholdWeight(rule: RoleRule): number {
+  const t = rule.threshold;
+  if (t.kind === "Weight") return rule.everyone || rule.total === 0 ? t.weight : Math.min(t.weight, rule.total);
+  if (rule.total === 0) return Number.MAX_SAFE_INTEGER;
+  return Math.min(rule.total, Math.floor((rule.total * t.numerator) / t.denominator) + 1);
+}

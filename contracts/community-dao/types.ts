@@ -1,0 +1,163 @@
+// Stored and exchanged shapes of the community DAO. Every stored record carries `v` so an upgrade can migrate it.
+// Amounts (yoctoNEAR) and durations (ns) are decimal strings; weights and counts are plain numbers.
+
+export const STANDARD = "ai-commons-dao";
+export const EVENT_VERSION = "1.0.0";
+export const STATE_VERSION = 1;
+
+export interface Config {
+  name: string;
+  purpose: string;
+  metadata: string;
+}
+
+export type Threshold = { kind: "Ratio"; numerator: number; denominator: number } | { kind: "Weight"; weight: number };
+
+export type WeightKind = "RoleWeight" | "DelegatedWeight";
+
+export interface VotePolicy {
+  weight_kind: WeightKind;
+  // Minimum weight that must take part (approve + reject + abstain) before a decision.
+  quorum: number;
+  threshold: Threshold;
+}
+
+export interface Role {
+  name: string;
+  kind: "Everyone" | "Group";
+  // "<kind label>:<action>", either side may be "*".
+  permissions: string[];
+  // Vote policy per kind label; labels not listed use the policy's default.
+  vote_policy: Record<string, VotePolicy>;
+}
+
+export interface PolicyParameters {
+  proposal_bond: string;
+  proposal_period: string;
+  timelock: string;
+}
+
+export interface Policy {
+  v: 1;
+  roles: Role[];
+  default_vote_policy: VotePolicy;
+  parameters: PolicyParameters;
+}
+
+export interface MemberInput {
+  account_id: string;
+  roles: string[];
+}
+
+export interface MemberRole {
+  member_id: string;
+  role: string;
+}
+
+export interface FunctionCallAction {
+  method_name: string;
+  // base64 of the argument bytes, as in Sputnik DAO.
+  args: string;
+  deposit: string;
+  gas: string;
+}
+
+// One tagged union of every proposal kind. To add a kind: add its variant here, its label in kinds/labels.ts and a
+// handler module registered in kinds/index.ts. Nothing else changes.
+export type ProposalKind =
+  | { kind: "AddMember"; member_id: string; role: string }
+  | { kind: "AddMembers"; members: MemberRole[] }
+  | { kind: "RemoveMember"; member_id: string; role: string }
+  | { kind: "RemoveMembers"; members: MemberRole[] }
+  | { kind: "ChangeConfig"; config: Config }
+  | { kind: "ChangePolicy"; policy: Policy }
+  | { kind: "ChangePolicyAddOrUpdateRole"; role: Role }
+  | { kind: "ChangePolicyRemoveRole"; role: string }
+  | { kind: "ChangePolicyUpdateDefaultVotePolicy"; vote_policy: VotePolicy }
+  | { kind: "ChangePolicyUpdateParameters"; parameters: Partial<PolicyParameters> }
+  | { kind: "Transfer"; receiver_id: string; amount: string; memo?: string }
+  | { kind: "FunctionCall"; receiver_id: string; actions: FunctionCallAction[] }
+  | { kind: "UpgradeSelf"; hash: string; migrate_method?: string; migrate_args?: string }
+  | { kind: "Signal"; message?: string };
+
+export type ProposalStatus =
+  | "InProgress"
+  | "Approved"
+  | "Rejected"
+  | "Removed"
+  | "Expired"
+  | "Cancelled"
+  | "Executing"
+  | "Executed"
+  | "Failed";
+
+export type VoteChoice = "Approve" | "Reject" | "Abstain" | "Remove";
+
+// The rules of one role for one proposal, copied from the policy when the proposal is created so later policy
+// changes never alter a proposal in flight. `total` is the role's weight at the snapshot (ratio thresholds).
+export interface RoleRule {
+  role: string;
+  everyone: boolean;
+  actions: string[];
+  weight_kind: WeightKind;
+  quorum: number;
+  threshold: Threshold;
+  total: number;
+  approve: number;
+  reject: number;
+  abstain: number;
+  remove: number;
+}
+
+export interface Proposal {
+  v: 1;
+  id: number;
+  proposer: string;
+  description: string;
+  kind: ProposalKind;
+  label: string;
+  status: ProposalStatus;
+  bond: string;
+  bond_settled: boolean;
+  // Membership and delegation counter at creation: weights are read as of this point.
+  snapshot: number;
+  submitted_at: string;
+  voting_ends_at: string;
+  timelock: string;
+  decided_at: string | null;
+  rules: RoleRule[];
+  voters: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface VoteRecord {
+  v: 1;
+  choice: VoteChoice;
+  // Weight counted per rule index, fixed from the snapshot.
+  weights: number[];
+}
+
+// A membership/delegation checkpoint: from counter `s` on, the account had roles `r` and voting power `p`.
+export interface Checkpoint {
+  s: number;
+  r: string[];
+  p: number;
+}
+
+export interface MemberRecord {
+  v: 1;
+  roles: string[];
+  delegate: string | null;
+  // `since` of the delegate when the delegation was made; a delegation to an account removed since then has lapsed.
+  delegate_since: number;
+  received: number;
+  since: number;
+}
+
+export interface BlobRecord {
+  v: 1;
+  owner: string;
+  deposit: string;
+  bytes: number;
+}

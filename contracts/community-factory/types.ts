@@ -1,0 +1,50 @@
+export const STANDARD = "ai-commons-factory";
+export const EVENT_VERSION = "1.0.0";
+// The code name deployed as a community's DAO (at `<name>.<factory>`); every other suite code goes to
+// `<name>_<code>.<factory>`.
+export const DAO_CODE = "community-dao";
+
+export interface CodeRecord {
+  v: 1;
+  name: string;
+  version: string;
+  // Lower-case hex sha256 of the wasm.
+  sha256: string;
+  bytes: number;
+  // Part of every new community's suite.
+  in_suite: boolean;
+  // Balance each new account running this code starts with: its code's storage plus headroom for its state.
+  init_balance: string;
+  stored_at: string;
+}
+
+export type StepStatus = "Pending" | "InFlight" | "Done" | "Failed";
+
+export interface Step {
+  code: string;
+  account_id: string;
+  status: StepStatus;
+  init_balance: string;
+  // JSON text of the `init` arguments; dropped once the step is done.
+  init_args: string | null;
+  version: string | null;
+  sha256: string | null;
+  attempts: number;
+  last_error: string | null;
+}
+
+export type CommunityStatus = "Creating" | "Ready" | "Abandoned";
+
+export interface Community {
+  v: 1;
+  name: string;
+  creator: string;
+  dao_id: string;
+  status: CommunityStatus;
+  steps: Step[];
+  // What is left of the creator's deposit: init balances of steps not yet done.
+  deposit_left: string;
+  // Part of the deposit that pays for this record in the factory's storage.
+  storage_deposit: string;
+  created_at: string;
+}

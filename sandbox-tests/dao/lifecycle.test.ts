@@ -1,0 +1,280 @@
+// Community DAO stories through the compiled wasm on the local node: members by vote, quorum and threshold,
+// separate execution, failure and retry, timelock, vote changes, guardian cancel, treasury transfer, expiry, bonds.
+import { useWorker } from "../helpers/worker.ts";
+import type { NearAccount } from "near-workspaces";
+import {
+  assertPanics,
+  BOND,
+  basePolicy,
+  DaoClient,
+  deployDao,
+  events,
+  gasOf,
+  HOUR_NS,
+  NEAR,
+  type Policy,
+  tgas,
+  total,
+} from "./fixture.ts";
+
+interface Accounts {
+  alice: NearAccount;
+  bob: NearAccount;
+  carol: NearAccount;
+  dave: NearAccount;
+  guard: NearAccount;
+  outsider: NearAccount;
+}
+
+const test = useWorker();
+let n = 0;
+
+async function world(root: NearAccount, policy?: Policy) {
+  n += 1;
+  const a: Accounts = {
+    alice: await root.createSubAccount(`alice${n}`),
+    bob: await root.createSubAccount(`bob${n}`),
+    carol: await root.createSubAccount(`carol${n}`),
+    dave: await root.createSubAccount(`dave${n}`),
+    guard: await root.createSubAccount(`guard${n}`),
+    outsider: await root.createSubAccount(`outsider${n}`),
+  };
+  const council = [a.alice, a.bob, a.carol];
+  const dao = await deployDao(root, `dao${n}`, {
+    policy,
+    members: [
+      ...council.map((m) => ({ account_id: m.accountId, roles: ["council"] })),
+      { account_id: a.guard.accountId, roles: ["guardian"] },
+    ],
+  });
+  return { ...a, council, dao };
+}
+
+test.serial("a council adds a member by vote, and anyone executes it in a separate call", async (t) => {
+  const w = await world(t.context.root);
+  const c = new DaoClient(w.dao, t);
+  const { id, result } = await c.propose(w.alice, { kind: "AddMember", member_id: w.dave.accountId, role: "council" });
+  t.log(`propose: ${tgas(gasOf(result))}`);
+  t.deepEqual(
+    events(result).map((e) => e.event),
+    ["proposal_created"],
+  );
+  const v1 = await c.vote(w.alice, id, "Approve");
+  t.log(`vote: ${tgas(gasOf(v1))}`);
+  t.is((await c.proposal(id)).status, "InProgress");
+  const v2 = await c.vote(w.bob, id, "Approve");
+  t.log(`deciding vote: ${tgas(gasOf(v2))}`);
+  t.deepEqual(
+    events(v2).map((e) => e.event),
+    ["vote_cast", "proposal_approved", "bond_refunded"],
+  );
+  // Approval does not execute: the last voter pays for its vote only.
+  t.is((await c.proposal(id)).status, "Approved");
+  t.is(await w.dao.view("get_member", { account_id: w.dave.accountId }), null);
+  const ex = await c.execute(w.outsider, id);
+  t.true(ex.succeeded);
+  t.log(`execute AddMember: ${tgas(gasOf(ex))}`);
+  t.is((await c.proposal(id)).status, "Executed");
+  const member = await w.dao.view<{ roles: string[] }>("get_member", { account_id: w.dave.accountId });
+  t.deepEqual(member.roles, ["council"]);
+  t.true(events(ex).some((e) => e.event === "member_added"));
+  const info = await w.dao.view<{ member_count: number; role_counts: Record<string, number> }>("get_info");
+  t.is(info.member_count, 5);
+  t.is(info.role_counts.council, 4);
+});
+
+test.serial("a policy with quorum and threshold decides only when both are met", async (t) => {
+  const policy = basePolicy();
+  // Signals need 2 approvals out of at least 3 participating council votes.
+  policy.roles[1].vote_policy.signal = {
+    weight_kind: "RoleWeight",
+    quorum: 3,
+    threshold: { kind: "Weight", weight: 2 },
+  };
+  const w = await world(t.context.root, policy);
+  const c = new DaoClient(w.dao, t);
+  const { id } = await c.propose(w.alice, { kind: "Signal", message: "adopt the data charter" });
+  await c.vote(w.alice, id, "Approve");
+  await c.vote(w.bob, id, "Approve");
+  // Threshold reached, quorum not: still in progress.
+  let p = await c.proposal(id);
+  t.is(p.status, "InProgress");
+  t.is(p.rules.find((r) => r.role === "council")?.approve, 2);
+  await c.vote(w.carol, id, "Abstain");
+  p = await c.proposal(id);
+  t.is(p.status, "Approved");
+  t.is(p.rules.find((r) => r.role === "council")?.abstain, 1);
+});
+
+test.serial("a failed execution changes nothing, stays retryable, and succeeds once funds arrive", async (t) => {
+  const w = await world(t.context.root);
+  const c = new DaoClient(w.dao, t);
+  const treasury = await w.dao.view<{ available: string }>("get_treasury");
+  const tooMuch = BigInt(treasury.available) + 5n * NEAR;
+  const id = await c.pass(w.alice, { kind: "Transfer", receiver_id: w.dave.accountId, amount: tooMuch.toString() }, [
+    w.alice,
+    w.bob,
+  ]);
+  const daveBefore = await total(w.dave);
+  const first = await c.execute(w.outsider, id);
+  t.true(first.succeeded);
+  t.deepEqual(first.parseResult(), { id, status: "Failed", error: "ERR_INSUFFICIENT_TREASURY" });
+  t.is(await total(w.dave), daveBefore);
+  // Funds arrive; anyone retries.
+  await t.context.root.transfer(w.dao, 10n * NEAR);
+  const retry = await c.execute(w.outsider, id);
+  t.true(retry.succeeded);
+  t.log(`execute Transfer: ${tgas(gasOf(retry))}`);
+  const p = await c.proposal(id);
+  t.is(p.status, "Executed");
+  t.is(p.attempts, 2);
+  t.is((await total(w.dave)) - daveBefore, tooMuch);
+});
+
+test.serial("a transfer to a missing account fails in its callback and the treasury keeps the funds", async (t) => {
+  const w = await world(t.context.root);
+  const c = new DaoClient(w.dao, t);
+  const id = await c.pass(
+    w.alice,
+    { kind: "Transfer", receiver_id: "nobody-here.test.near", amount: NEAR.toString() },
+    [w.alice, w.bob],
+  );
+  const before = BigInt((await w.dao.view<{ available: string }>("get_treasury")).available);
+  const r = await c.execute(w.outsider, id);
+  t.true(r.succeeded);
+  const p = await c.proposal(id);
+  t.is(p.status, "Failed");
+  t.is(p.last_error, "ERR_EXECUTION_FAILED");
+  const after = BigInt((await w.dao.view<{ available: string }>("get_treasury")).available);
+  // The transfer came back; only gas rewards may have changed the balance, upward.
+  t.true(after >= before);
+});
+
+test.serial("a timelock delays execution after approval", async (t) => {
+  const w = await world(t.context.root, basePolicy({ timelock: HOUR_NS.toString() }));
+  const c = new DaoClient(w.dao, t);
+  const id = await c.pass(w.alice, { kind: "Signal" }, [w.alice, w.bob]);
+  t.is((await c.proposal(id)).status, "Approved");
+  assertPanics(t, await c.execute(w.outsider, id), "ERR_TIMELOCK");
+  t.is((await c.proposal(id)).status, "Approved");
+  await t.context.worker.provider.fastForward(3000);
+  const r = await c.execute(w.outsider, id);
+  t.true(r.succeeded);
+  t.is((await c.proposal(id)).status, "Executed");
+});
+
+test.serial("a member changes its vote while the proposal is in progress", async (t) => {
+  const w = await world(t.context.root);
+  const c = new DaoClient(w.dao, t);
+  const { id } = await c.propose(w.alice, { kind: "Signal" });
+  await c.vote(w.alice, id, "Approve");
+  const change = await c.vote(w.alice, id, "Reject");
+  const ev = events(change).find((e) => e.event === "vote_cast");
+  t.like(ev?.data[0] as object, { choice: "Reject", changed_from: "Approve" });
+  let council = (await c.proposal(id)).rules.find((r) => r.role === "council");
+  t.is(council?.approve, 0);
+  t.is(council?.reject, 1);
+  assertPanics(
+    t,
+    await w.alice.callRaw(w.dao, "vote", { id, choice: "Reject" }, { gas: 100n * 10n ** 12n }),
+    "ERR_ALREADY_VOTED",
+  );
+  await c.vote(w.bob, id, "Reject");
+  council = (await c.proposal(id)).rules.find((r) => r.role === "council");
+  t.is(council?.reject, 2);
+  t.is((await c.proposal(id)).status, "Rejected");
+});
+
+test.serial("a guardian cancels an approved proposal during its timelock", async (t) => {
+  const w = await world(t.context.root, basePolicy({ timelock: HOUR_NS.toString() }));
+  const c = new DaoClient(w.dao, t);
+  const id = await c.pass(w.alice, { kind: "Transfer", receiver_id: w.dave.accountId, amount: NEAR.toString() }, [
+    w.alice,
+    w.bob,
+  ]);
+  assertPanics(t, await w.alice.callRaw(w.dao, "cancel", { id }), "ERR_NO_PERMISSION");
+  const r = await w.guard.callRaw(w.dao, "cancel", { id });
+  t.true(r.succeeded);
+  t.true(events(r).some((e) => e.event === "proposal_cancelled"));
+  t.is((await c.proposal(id)).status, "Cancelled");
+  await t.context.worker.provider.fastForward(3000);
+  assertPanics(t, await c.execute(w.outsider, id), "ERR_ALREADY_FINAL");
+});
+
+test.serial("a treasury transfer pays the receiver and never touches bonds or storage", async (t) => {
+  const w = await world(t.context.root);
+  const c = new DaoClient(w.dao, t);
+  const { id } = await c.propose(w.alice, {
+    kind: "Transfer",
+    receiver_id: w.dave.accountId,
+    amount: "3" + "0".repeat(24),
+  });
+  // An open proposal's bond is held outside the available treasury.
+  const view = await w.dao.view<{ balance: string; locked_bonds: string; storage_stake: string; available: string }>(
+    "get_treasury",
+  );
+  t.is(view.locked_bonds, BOND.toString());
+  t.is(BigInt(view.available), BigInt(view.balance) - BOND - BigInt(view.storage_stake));
+  await c.vote(w.alice, id, "Approve");
+  await c.vote(w.bob, id, "Approve");
+  const before = await total(w.dave);
+  const r = await c.execute(w.carol, id);
+  t.true(r.succeeded);
+  t.is((await total(w.dave)) - before, 3n * NEAR);
+  t.is((await c.proposal(id)).status, "Executed");
+  t.is((await w.dao.view<{ locked_bonds: string }>("get_treasury")).locked_bonds, "0");
+});
+
+test.serial("an undecided proposal expires, refuses votes after its end and refunds its bond", async (t) => {
+  const w = await world(t.context.root, basePolicy({ proposal_period: HOUR_NS.toString() }));
+  const c = new DaoClient(w.dao, t);
+  const { id } = await c.propose(w.outsider, { kind: "Signal" });
+  await c.vote(w.alice, id, "Approve");
+  await t.context.worker.provider.fastForward(3000);
+  assertPanics(t, await w.bob.callRaw(w.dao, "vote", { id, choice: "Approve" }), "ERR_VOTING_ENDED");
+  assertPanics(t, await c.execute(w.outsider, id), "ERR_EXPIRED");
+  const before = await total(w.outsider);
+  const r = await w.carol.callRaw(w.dao, "finalize", { id });
+  t.true(r.succeeded);
+  t.is((await c.proposal(id)).status, "Expired");
+  t.is((await total(w.outsider)) - before, BOND);
+});
+
+test.serial("the bond is refunded in every final state except Removed as spam", async (t) => {
+  const w = await world(t.context.root, basePolicy({ timelock: HOUR_NS.toString() }));
+  const c = new DaoClient(w.dao, t);
+  const p = w.outsider;
+  // Over-attached deposit comes back at once: the proposer is out of pocket by the bond and gas only.
+  const start = await total(p);
+  const { id: approved } = await c.propose(p, { kind: "Signal" }, { deposit: 5n * NEAR });
+  const afterPropose = await total(p);
+  t.true(start - afterPropose >= BOND && start - afterPropose < BOND + NEAR / 100n);
+  await c.vote(w.alice, approved, "Approve");
+  await c.vote(w.bob, approved, "Approve");
+  t.true((await total(p)) - afterPropose === BOND, "refunded on approval");
+
+  const { id: rejected } = await c.propose(p, { kind: "Signal" });
+  let before = await total(p);
+  await c.vote(w.alice, rejected, "Reject");
+  await c.vote(w.bob, rejected, "Reject");
+  t.is((await c.proposal(rejected)).status, "Rejected");
+  t.is((await total(p)) - before, BOND, "refunded on rejection");
+
+  const { id: cancelled } = await c.propose(p, { kind: "Signal" });
+  before = await total(p);
+  await w.guard.call(w.dao, "cancel", { id: cancelled });
+  t.is((await total(p)) - before, BOND, "refunded on cancel");
+
+  const { id: spam } = await c.propose(p, { kind: "Signal" });
+  before = await total(p);
+  const daoBefore = BigInt((await w.dao.view<{ available: string }>("get_treasury")).available);
+  await c.vote(w.alice, spam, "Remove");
+  const r = await c.vote(w.bob, spam, "Remove");
+  t.is((await c.proposal(spam)).status, "Removed");
+  t.true(events(r).some((e) => e.event === "bond_forfeited"));
+  t.is(await total(p), before, "kept as spam");
+  const daoAfter = BigInt((await w.dao.view<{ available: string }>("get_treasury")).available);
+  // Less the storage of the two vote records (~0.002 NEAR).
+  t.true(daoAfter - daoBefore > BOND - NEAR / 100n, "the forfeited bond becomes treasury");
+  t.is((await w.dao.view<{ locked_bonds: string }>("get_treasury")).locked_bonds, "0");
+});
