@@ -6,7 +6,11 @@ export class ToolError extends Error {}
 /** Runs a command; resolves with stdout, rejects with a ToolError carrying the command's output. */
 export function run(cmd, args, { cwd, env, input } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: env ?? process.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: env ?? process.env,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => {
@@ -20,7 +24,11 @@ export function run(cmd, args, { cwd, env, input } = {}) {
       if (code === 0) resolve(out);
       else reject(new ToolError(`${[cmd, ...args].join(" ")}\nexited with ${code}\n${err}${out}`));
     });
-    child.stdin.end(input ?? "");
+    if (input !== undefined) {
+      // a child that exits without reading its input must not crash us with EPIPE
+      child.stdin.on("error", () => {});
+      child.stdin.end(input);
+    }
   });
 }
 
