@@ -1,0 +1,56 @@
+// Bundles the local node into dist/node.cjs and writes dist/near-sandbox, the executable near-workspaces
+// starts (NEAR_SANDBOX_BINARY_PATH=<this dist>). The script execs an absolute node path because
+// near-workspaces may start it with an empty environment (no PATH). Fast and idempotent.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = join(here, "dist");
+const vmIndex = join(here, "src", "vm", "index.ts");
+
+/** "virtual:vm" is the VM layer when it exists, else a module exporting no VM (function calls then fail). */
+const vmPlugin = {
+  name: "virtual-vm",
+  setup(b) {
+    b.onResolve({ filter: /^virtual:vm$/ }, () =>
+      existsSync(vmIndex) ? { path: vmIndex } : { path: "virtual:vm", namespace: "vm-stub" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "vm-stub" }, () => ({
+      contents: "export const runFunctionCall = undefined; export const setDiskCacheDir = undefined;",
+      loader: "js",
+    }));
+  },
+};
+
+export async function buildLocalNode() {
+  mkdirSync(dist, { recursive: true });
+  await build({
+    entryPoints: [join(here, "src", "main.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    format: "cjs",
+    // build next to the target and rename: parallel test processes may build and run at the same time
+    outfile: join(dist, `node.cjs.${process.pid}.tmp`),
+    sourcemap: "inline",
+    logLevel: "warning",
+    plugins: [vmPlugin],
+  });
+  renameSync(join(dist, `node.cjs.${process.pid}.tmp`), join(dist, "node.cjs"));
+  const script = `#!/bin/sh\nexec "${process.execPath}" "${join(dist, "node.cjs")}" "$@"\n`;
+  const bin = join(dist, "near-sandbox");
+  if (!existsSync(bin) || readFileSync(bin, "utf8") !== script) {
+    writeFileSync(`${bin}.${process.pid}.tmp`, script);
+    chmodSync(`${bin}.${process.pid}.tmp`, 0o755);
+    renameSync(`${bin}.${process.pid}.tmp`, bin);
+  }
+  return dist;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const t0 = Date.now();
+  await buildLocalNode();
+  console.log(`local node built in ${Date.now() - t0} ms: ${join(dist, "near-sandbox")}`);
+}

@@ -1,0 +1,556 @@
+// The node's chain: transaction validation and charging, receipt scheduling over blocks (one block per hop),
+// outcomes, views, sandbox patch/fast-forward, and persistence through the journal.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { type BlockInfo, Blocks, type Segment, type StoredBlock } from "./blocks.ts";
+import { type Entry, Journal } from "./journal.ts";
+import { ECONOMICS, LIMITS } from "./runtime-config.ts";
+import {
+  type ActionReceipt,
+  applyActionReceipt,
+  type BlockContext,
+  childId,
+  type OutcomeView,
+  type Receipt,
+} from "./runtime.ts";
+import { State } from "./state.ts";
+import { buildRecord, receiptView } from "./outcomes.ts";
+import { type DecodedTx, permissionView, validateActions } from "./tx.ts";
+import { txCost, insufficientStorageStake } from "./fees.ts";
+import { concat, EMPTY_CODE_HASH, isValidAccountId, sha256 } from "./util.ts";
+import type { PromiseResult, RunFunctionCall } from "./vm/types.ts";
+
+const NONCE_MULTIPLIER = 1_000_000n;
+
+/** An error that the RPC layer turns into its JSON-RPC error object. */
+export class RpcFail extends Error {
+  constructor(
+    public name: string,
+    public causeName: string,
+    public info: unknown,
+    public data: unknown,
+    public code = -32000,
+    public rpcMessage = "Server error",
+  ) {
+    super(typeof data === "string" ? data : causeName);
+  }
+}
+
+export const invalidTx = (err: unknown): RpcFail =>
+  new RpcFail("HANDLER_ERROR", "INVALID_TRANSACTION", {}, { TxExecutionError: { InvalidTxError: err } });
+
+export type TxCharge = { gasBurnt: bigint; burntAmount: bigint; receiptGasPrice: bigint };
+
+export interface TxRecord {
+  hash: string;
+  signerId: string;
+  height: string;
+  result: Record<string, unknown>;
+  receipts: unknown[];
+}
+
+export interface Genesis {
+  chain_id: string;
+  genesis_time: string;
+  records: Array<Record<string, unknown>>;
+  validator: { account_id: string; public_key: string };
+}
+
+export class Chain {
+  readonly state = new State();
+  readonly blocks: Blocks;
+  readonly txs = new Map<string, TxRecord>();
+  readonly gasPrice = ECONOMICS.minGasPrice;
+  private journal: Journal;
+  private newBlocks: StoredBlock[] = [];
+  private newSegments: Segment[] = [];
+  private newTxs: TxRecord[] = [];
+
+  constructor(
+    readonly home: string,
+    readonly genesis: Genesis,
+    readonly vm: RunFunctionCall | undefined,
+  ) {
+    this.blocks = new Blocks(`${genesis.chain_id}:${genesis.genesis_time}`);
+    const { journal, snapshot, entries, journalBytes } = Journal.open(home);
+    this.journal = journal;
+    if (snapshot) this.replay(snapshot);
+    for (const e of entries) this.replay(e);
+    if (!snapshot && entries.length === 0) this.initGenesis();
+    if (Journal.shouldCompact(journalBytes)) this.journal.compact(this.snapshot());
+  }
+
+  static load(home: string, vm: RunFunctionCall | undefined): Chain {
+    const genesis = JSON.parse(readFileSync(join(home, "genesis.json"), "utf8")) as Genesis;
+    return new Chain(home, genesis, vm);
+  }
+
+  private initGenesis(): void {
+    this.state.applyPersisted(genesisState(this.genesis));
+    this.blocks.put({ height: 0n, timestampNs: BigInt(Date.parse(this.genesis.genesis_time)) * 1_000_000n, txs: [] });
+    this.state.takeDirty();
+    // the genesis state goes into the journal's first line so that replay never depends on genesis parsing
+    this.journal.append({ s: this.state.dumpAll(), b: [blockJson(this.blocks.headInfo(), [])], shift: "0" });
+  }
+
+  // --- persistence ---
+  private replay(e: Entry): void {
+    if (e.s) this.state.applyPersisted(e.s as Array<[string, unknown]>);
+    for (const b of (e.b as Array<Record<string, unknown>>) ?? []) {
+      this.blocks.put({
+        height: BigInt(b.h as string),
+        timestampNs: BigInt(b.t as string),
+        txs: (b.x as string[]) ?? [],
+      });
+    }
+    for (const s of (e.g as Array<Record<string, string>>) ?? []) {
+      this.blocks.addSegment({
+        from: BigInt(s.from),
+        to: BigInt(s.to),
+        startNs: BigInt(s.startNs),
+        stepNs: BigInt(s.stepNs),
+      });
+    }
+    for (const t of (e.x as TxRecord[]) ?? []) this.txs.set(t.hash, t);
+    if (e.shift !== undefined) this.blocks.timeShiftNs = BigInt(e.shift as string);
+  }
+
+  private snapshot(): Entry {
+    const blocks = this.blocks.storedBlocks().map((b) => ({ h: `${b.height}`, t: `${b.timestampNs}`, x: b.txs }));
+    return {
+      s: this.state.dumpAll(),
+      b: blocks,
+      g: this.blocks.segments.map(segmentJson),
+      x: [...this.txs.values()],
+      shift: `${this.blocks.timeShiftNs}`,
+    };
+  }
+
+  /** Makes everything since the last commit durable (fsync) before the caller answers. */
+  private commit(): void {
+    this.state.commit();
+    this.journal.append({
+      s: this.state.takeDirty(),
+      b: this.newBlocks.map((b) => ({ h: `${b.height}`, t: `${b.timestampNs}`, x: b.txs })),
+      g: this.newSegments.map(segmentJson),
+      x: this.newTxs,
+      shift: `${this.blocks.timeShiftNs}`,
+    });
+    this.newBlocks = [];
+    this.newSegments = [];
+    this.newTxs = [];
+  }
+
+  /** Undoes an unfinished request (an unexpected exception). */
+  private abort(cp: number, head: bigint, shift: bigint): void {
+    this.state.rollbackTo(cp);
+    this.state.commit();
+    this.state.takeDirty();
+    this.blocks.truncate(head);
+    this.blocks.timeShiftNs = shift;
+    this.newBlocks = [];
+    this.newSegments = [];
+    this.newTxs = [];
+  }
+
+  close(): void {
+    this.journal.close();
+  }
+
+  // --- blocks ---
+  private produceBlock(txs: string[] = []): BlockContext {
+    const b: StoredBlock = { height: this.blocks.head + 1n, timestampNs: this.blocks.nextTimestamp(), txs };
+    this.blocks.put(b);
+    this.newBlocks.push(b);
+    const info = this.blocks.info(b.height)!;
+    return {
+      height: b.height,
+      hash: info.hash,
+      timestampNs: b.timestampNs,
+      epochHeight: info.epochHeight,
+      gasPrice: this.gasPrice,
+    };
+  }
+
+  fastForward(delta: bigint): void {
+    const { blocks, segment } = this.blocks.fastForward(delta);
+    this.newBlocks.push(...blocks);
+    if (segment) this.newSegments.push(segment);
+    this.commit();
+  }
+
+  // --- transactions ---
+  /** Validates, charges and executes a transaction with its whole receipt tree. Throws RpcFail when invalid. */
+  submit(tx: DecodedTx): TxRecord {
+    const [r] = this.submitBatch([tx]);
+    if (r instanceof Error) throw r;
+    return r;
+  }
+
+  /**
+   * Executes transactions that arrived together the way a block producer would: all valid ones go into one
+   * block, their receipts share the following blocks, one journal commit (fsync) covers the batch. Each
+   * entry is the transaction's record or the RpcFail (invalid transaction) for it, in input order.
+   */
+  submitBatch(txs: DecodedTx[]): Array<TxRecord | RpcFail> {
+    const cp = this.state.checkpoint();
+    const head = this.blocks.head;
+    const shift = this.blocks.timeShiftNs;
+    const out: Array<TxRecord | RpcFail | string> = new Array(txs.length);
+    const accepted: Array<{ tx: DecodedTx; cost: TxCharge }> = [];
+    const inBatch = new Set<string>();
+    for (const i of poolOrder(txs)) {
+      const tx = txs[i];
+      const known = this.txs.get(tx.hashB58);
+      if (known) {
+        out[i] = known; // an identical re-send returns the recorded outcome
+      } else if (inBatch.has(tx.hashB58)) {
+        out[i] = tx.hashB58; // a duplicate inside the batch: same record
+      } else {
+        try {
+          accepted.push({ tx, cost: this.validateAndCharge(tx) });
+          inBatch.add(tx.hashB58);
+          out[i] = tx.hashB58;
+        } catch (e) {
+          if (!(e instanceof RpcFail)) {
+            this.abort(cp, head, shift);
+            throw e;
+          }
+          out[i] = e;
+        }
+      }
+    }
+    if (accepted.length === 0) return out as Array<TxRecord | RpcFail>;
+    try {
+      this.execute(accepted);
+      this.commit();
+    } catch (e) {
+      this.abort(cp, head, shift);
+      throw e;
+    }
+    return out.map((x) => (typeof x === "string" ? this.txs.get(x)! : x));
+  }
+
+  private validateAndCharge(tx: DecodedTx): TxCharge {
+    const baseHeight = this.blocks.heightOfHash(tx.blockHash);
+    if (baseHeight === undefined || this.blocks.head - baseHeight > ECONOMICS.transactionValidityPeriod) {
+      throw invalidTx("Expired");
+    }
+    if (!isValidAccountId(tx.signerId)) throw invalidTx({ InvalidSignerId: { signer_id: tx.signerId } });
+    if (!isValidAccountId(tx.receiverId)) throw invalidTx({ InvalidReceiverId: { receiver_id: tx.receiverId } });
+    if (!tx.signatureValid) throw invalidTx("InvalidSignature");
+    if (tx.size > LIMITS.maxTransactionSize) {
+      throw invalidTx({ TransactionSizeExceeded: { size: tx.size, limit: LIMITS.maxTransactionSize } });
+    }
+    const av = validateActions(tx.actions);
+    if (av !== undefined) throw invalidTx({ ActionsValidation: av });
+    const cost = txCost(tx.signerId, tx.receiverId, tx.actions, this.gasPrice);
+    if (!cost) throw invalidTx("CostOverflow");
+    const signer = this.state.getAccount(tx.signerId);
+    if (!signer) throw invalidTx({ SignerDoesNotExist: { signer_id: tx.signerId } });
+    const key = this.state.getAccessKey(tx.signerId, tx.publicKey.text);
+    if (!key) {
+      throw invalidTx({
+        InvalidAccessKeyError: { AccessKeyNotFound: { account_id: tx.signerId, public_key: tx.publicKey.text } },
+      });
+    }
+    if (tx.nonce <= key.nonce) throw invalidTx({ InvalidNonce: { tx_nonce: tx.nonce, ak_nonce: key.nonce } });
+    const upper = (this.blocks.head + 1n) * NONCE_MULTIPLIER;
+    if (tx.nonce >= upper) throw invalidTx({ NonceTooLarge: { tx_nonce: tx.nonce, upper_bound: upper } });
+    if (signer.amount < cost.totalCost) {
+      throw invalidTx({
+        NotEnoughBalance: {
+          signer_id: tx.signerId,
+          balance: signer.amount.toString(),
+          cost: cost.totalCost.toString(),
+        },
+      });
+    }
+    const p = key.permission;
+    if (p.kind === "FunctionCall") {
+      if (p.allowance !== null && p.allowance < cost.totalCost) {
+        throw invalidTx({
+          InvalidAccessKeyError: {
+            NotEnoughAllowance: {
+              account_id: tx.signerId,
+              public_key: tx.publicKey.text,
+              allowance: p.allowance.toString(),
+              cost: cost.totalCost.toString(),
+            },
+          },
+        });
+      }
+    }
+    const missing = insufficientStorageStake(signer.amount - cost.totalCost, signer.locked, signer.storageUsage);
+    if (missing > 0n) throw invalidTx({ LackBalanceForState: { signer_id: tx.signerId, amount: missing.toString() } });
+    if (p.kind === "FunctionCall") {
+      const a = tx.actions[0];
+      if (tx.actions.length !== 1 || a.kind !== "FunctionCall") {
+        throw invalidTx({ InvalidAccessKeyError: "RequiresFullAccess" });
+      }
+      if (a.deposit > 0n) throw invalidTx({ InvalidAccessKeyError: "DepositWithFunctionCall" });
+      if (tx.receiverId !== p.receiverId) {
+        throw invalidTx({
+          InvalidAccessKeyError: { ReceiverMismatch: { tx_receiver: tx.receiverId, ak_receiver: p.receiverId } },
+        });
+      }
+      if (p.methodNames.length > 0 && !p.methodNames.includes(a.methodName)) {
+        throw invalidTx({ InvalidAccessKeyError: { MethodNameMismatch: { method_name: a.methodName } } });
+      }
+    }
+    // all checks passed: charge the signer
+    signer.amount -= cost.totalCost;
+    this.state.setAccount(tx.signerId, signer);
+    key.nonce = tx.nonce;
+    if (p.kind === "FunctionCall" && p.allowance !== null) {
+      key.permission = { ...p, allowance: p.allowance - cost.totalCost };
+    }
+    this.state.setAccessKey(tx.signerId, tx.publicKey.text, key);
+    return cost;
+  }
+
+  private execute(batch: Array<{ tx: DecodedTx; cost: TxCharge }>): void {
+    const first = this.produceBlock(batch.map((b) => b.tx.hashB58));
+    const outcomes = new Map<string, OutcomeView>();
+    const receiptViews = new Map<string, unknown>();
+    const data = new Map<string, Uint8Array | null>();
+    const postponed = new Map<string, ActionReceipt>();
+    /** receipt id -> the transaction it belongs to (for the receipts list of EXPERIMENTAL_tx_status) */
+    const owner = new Map<string, string>();
+    const run = (block: BlockContext, r: ActionReceipt, out: Receipt[]) => {
+      const results: PromiseResult[] = r.inputDataIds.map((id) => {
+        const d = data.get(id);
+        return d === null || d === undefined ? { status: "Failed" } : { status: "Successful", data: d };
+      });
+      for (const id of r.inputDataIds) data.delete(id);
+      receiptViews.set(r.id, receiptView(r));
+      const res = applyActionReceipt(this.state, block, this.vm, r, results);
+      outcomes.set(r.id, res.outcome);
+      for (const o of res.outgoing) owner.set(o.id, owner.get(r.id)!);
+      out.push(...res.outgoing);
+    };
+    const ready = (r: ActionReceipt) => r.inputDataIds.every((id) => data.has(id));
+    let next: Receipt[] = [];
+    const roots = batch.map(({ tx, cost }) => {
+      const receipt: ActionReceipt = {
+        kind: "action",
+        id: childId(tx.hashB58, first.hash, 0),
+        predecessorId: tx.signerId,
+        receiverId: tx.receiverId,
+        signerId: tx.signerId,
+        signerPk: tx.publicKey,
+        gasPrice: cost.receiptGasPrice,
+        actions: tx.actions,
+        outputDataReceivers: [],
+        inputDataIds: [],
+      };
+      owner.set(receipt.id, tx.hashB58);
+      // a receipt to the signer itself is applied in the transaction's block
+      if (tx.signerId === tx.receiverId) run(first, receipt, next);
+      else next.push(receipt);
+      return receipt;
+    });
+    while (next.length > 0) {
+      const block = this.produceBlock();
+      const incoming = next;
+      next = [];
+      for (const r of incoming) {
+        if (r.kind === "data") {
+          data.set(r.dataId, r.data);
+          for (const [id, waiting] of postponed) {
+            if (waiting.inputDataIds.includes(r.dataId) && ready(waiting)) {
+              postponed.delete(id);
+              run(block, waiting, next);
+            }
+          }
+        } else if (ready(r)) run(block, r, next);
+        else postponed.set(r.id, r);
+      }
+    }
+    batch.forEach(({ tx, cost }, i) => {
+      const record = buildRecord(tx, cost, first, roots[i].id, outcomes);
+      record.receipts = [...receiptViews].filter(([id]) => owner.get(id) === tx.hashB58).map(([, v]) => v);
+      this.txs.set(record.hash, record);
+      this.newTxs.push(record);
+    });
+  }
+
+  // --- sandbox_patch_state ---
+  patchState(records: unknown[]): void {
+    const cp = this.state.checkpoint();
+    try {
+      this.applyRecords(records);
+    } catch (e) {
+      this.abort(cp, this.blocks.head, this.blocks.timeShiftNs);
+      // a record with a malformed field (e.g. a non-numeric amount) is the caller's error, not the node's
+      const msg = `Failed parsing args: invalid state record: ${(e as Error)?.message ?? e}`;
+      throw new RpcFail("REQUEST_VALIDATION_ERROR", "PARSE_ERROR", { error_message: msg }, msg, -32700, "Parse error");
+    }
+    this.commit();
+  }
+
+  private applyRecords(records: unknown[]): void {
+    for (const rec of records) {
+      if (!rec || typeof rec !== "object") continue;
+      const r = rec as Record<string, Record<string, unknown>>;
+      if (r.Account) {
+        const a = r.Account.account as Record<string, unknown>;
+        const id = r.Account.account_id as string;
+        if (!isValidAccountId(id) || !a) continue;
+        this.state.setAccount(id, {
+          amount: BigInt((a.amount as string) ?? "0"),
+          locked: BigInt((a.locked as string) ?? "0"),
+          codeHash: (a.code_hash as string) ?? EMPTY_CODE_HASH,
+          storageUsage: BigInt((a.storage_usage as number) ?? 0),
+        });
+      } else if (r.AccessKey) {
+        const k = r.AccessKey;
+        const ak = k.access_key as Record<string, unknown>;
+        const id = k.account_id as string;
+        if (!isValidAccountId(id) || typeof k.public_key !== "string" || !ak) continue;
+        const perm = ak.permission as "FullAccess" | { FunctionCall: Record<string, unknown> };
+        this.state.setAccessKey(id, k.public_key, {
+          nonce: BigInt((ak.nonce as number) ?? 0),
+          permission:
+            perm === "FullAccess" || !perm
+              ? { kind: "FullAccess" }
+              : {
+                  kind: "FunctionCall",
+                  allowance: perm.FunctionCall.allowance == null ? null : BigInt(perm.FunctionCall.allowance as string),
+                  receiverId: perm.FunctionCall.receiver_id as string,
+                  methodNames: (perm.FunctionCall.method_names as string[]) ?? [],
+                },
+        });
+      } else if (r.Contract) {
+        const code = Buffer.from((r.Contract.code as string) ?? "", "base64");
+        this.state.setCode(r.Contract.account_id as string, new Uint8Array(code));
+      } else if (r.Data) {
+        const key = Buffer.from((r.Data.data_key as string) ?? "", "base64");
+        const value = Buffer.from((r.Data.value as string) ?? "", "base64");
+        this.state.setData(r.Data.account_id as string, key.toString("hex"), new Uint8Array(value));
+      }
+    }
+  }
+
+  // --- views ---
+  blockInfo(ref: { finality?: unknown; block_id?: unknown }): BlockInfo {
+    const id = ref.block_id;
+    if (id === undefined || id === null) return this.blocks.headInfo();
+    let height: bigint | undefined;
+    if (typeof id === "number" && Number.isInteger(id) && id >= 0) height = BigInt(id);
+    else if (typeof id === "string" && /^\d+$/.test(id)) height = BigInt(id);
+    else if (typeof id === "string") height = this.blocks.heightOfHash(id);
+    const info = height !== undefined && height <= this.blocks.head ? this.blocks.info(height) : undefined;
+    if (!info) {
+      throw new RpcFail(
+        "HANDLER_ERROR",
+        "UNKNOWN_BLOCK",
+        { block_reference: { block_id: id } },
+        `DB Not Found Error: BLOCK: ${id}`,
+      );
+    }
+    return info;
+  }
+
+  totalSupply(): bigint {
+    return this.state.totalBalance();
+  }
+
+  gasPriceView(): string {
+    return this.gasPrice.toString();
+  }
+
+  viewCall(
+    accountId: string,
+    method: string,
+    args: Uint8Array,
+    block: BlockInfo,
+  ): { result?: Uint8Array; logs: string[]; error?: string } {
+    const account = this.state.getAccount(accountId)!;
+    const code = this.state.getCode(accountId);
+    if (!code || account.codeHash === EMPTY_CODE_HASH) {
+      return {
+        logs: [],
+        error: `wasm execution failed with error: CompilationError(CodeDoesNotExist { account_id: AccountId("${accountId}") })`,
+      };
+    }
+    if (!this.vm) return { logs: [], error: "wasm execution failed with error: local node built without a VM" };
+    const out = this.vm(
+      code,
+      account.codeHash,
+      {
+        currentAccountId: accountId,
+        signerAccountId: "",
+        signerAccountPk: new Uint8Array(),
+        predecessorAccountId: "",
+        methodName: method,
+        input: args,
+        blockHeight: block.height,
+        blockTimestamp: block.timestampNs,
+        epochHeight: block.epochHeight,
+        accountBalance: account.amount,
+        accountLockedBalance: account.locked,
+        storageUsage: account.storageUsage,
+        attachedDeposit: 0n,
+        prepaidGas: LIMITS.maxGasBurnt,
+        randomSeed: sha256(concat(Buffer.from(block.hash), Buffer.from(accountId))),
+        isView: true,
+        promiseResults: [],
+      },
+      { get: (key) => this.state.getData(accountId, Buffer.from(key).toString("hex")) },
+    );
+    if (out.error) {
+      return {
+        logs: out.logs,
+        error: `wasm execution failed with error: ${out.errorDebug ?? JSON.stringify(out.error)}`,
+      };
+    }
+    const rd = out.returnData;
+    return { result: rd.kind === "Value" ? rd.data : new Uint8Array(), logs: out.logs };
+  }
+
+  accessKeyView(accountId: string, pk: string): unknown {
+    const k = this.state.getAccessKey(accountId, pk);
+    return k ? { nonce: k.nonce, permission: permissionView(k.permission) } : undefined;
+  }
+}
+
+/** Like nearcore's transaction pool: each signer key's transactions in nonce order, keys by first arrival. */
+function poolOrder(txs: DecodedTx[]): number[] {
+  const first = new Map<string, number>();
+  txs.forEach((tx, i) => {
+    const k = `${tx.signerId}:${tx.publicKey.text}`;
+    if (!first.has(k)) first.set(k, i);
+  });
+  const group = (i: number) => first.get(`${txs[i].signerId}:${txs[i].publicKey.text}`)!;
+  return txs
+    .map((_, i) => i)
+    .sort(
+      (a, b) => group(a) - group(b) || (txs[a].nonce < txs[b].nonce ? -1 : txs[a].nonce > txs[b].nonce ? 1 : a - b),
+    );
+}
+
+function blockJson(info: BlockInfo, txs: string[]): Record<string, unknown> {
+  return { h: `${info.height}`, t: `${info.timestampNs}`, x: txs };
+}
+
+function segmentJson(s: Segment): Record<string, string> {
+  return { from: `${s.from}`, to: `${s.to}`, startNs: `${s.startNs}`, stepNs: `${s.stepNs}` };
+}
+
+/** State entries for the genesis records (same JSON shape as the journal). */
+function genesisState(g: Genesis): Array<[string, unknown]> {
+  const out: Array<[string, unknown]> = [];
+  for (const r of g.records) {
+    const rec = r as Record<string, Record<string, unknown>>;
+    if (rec.Account) out.push([`a:${rec.Account.account_id}`, rec.Account.account]);
+    if (rec.AccessKey) {
+      const ak = rec.AccessKey.access_key as { nonce: number; permission: unknown };
+      out.push([
+        `k:${rec.AccessKey.account_id}:${rec.AccessKey.public_key}`,
+        { nonce: `${ak.nonce}`, permission: ak.permission },
+      ]);
+    }
+  }
+  return out;
+}

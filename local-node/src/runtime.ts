@@ -1,0 +1,525 @@
+// Receipt execution (nearcore apply_action_receipt): actions, function calls through the VM, rollback on
+// failure, storage-staking check, data receipts for waiting callbacks, deposit and gas refunds, and the 30%
+// contract reward.
+import {
+  accessKeyStorage,
+  execFee,
+  insufficientStorageStake,
+  totalDeposit,
+  totalExecFees,
+  totalPrepaidGas,
+} from "./fees.ts";
+import { ACTION_FEES, ECONOMICS, LIMITS } from "./runtime-config.ts";
+import type { Account, State } from "./state.ts";
+import {
+  b58,
+  concat,
+  EMPTY_CODE_HASH,
+  fromHex,
+  isDirectSubAccount,
+  isNearImplicit,
+  isTopLevel,
+  type PublicKeyInfo,
+  publicKeyFromBytes,
+  sha256,
+  toHex,
+  u64le,
+} from "./util.ts";
+import type { PromiseResult, ReceiptAction, RunFunctionCall, VmError } from "./vm/types.ts";
+
+export const SYSTEM = "system";
+const NONCE_MULTIPLIER = 1_000_000n;
+/** Account::MAX_ACCOUNT_DELETION_STORAGE_USAGE */
+const MAX_DELETION_STORAGE = 10_000n;
+
+export interface ActionReceipt {
+  kind: "action";
+  id: string;
+  predecessorId: string;
+  receiverId: string;
+  signerId: string;
+  signerPk: PublicKeyInfo;
+  gasPrice: bigint;
+  actions: ReceiptAction[];
+  outputDataReceivers: Array<{ dataId: string; receiverId: string }>;
+  inputDataIds: string[];
+}
+
+export interface DataReceipt {
+  kind: "data";
+  id: string;
+  predecessorId: string;
+  receiverId: string;
+  dataId: string;
+  data: Uint8Array | null;
+}
+
+export type Receipt = ActionReceipt | DataReceipt;
+
+export type ExecutionStatus =
+  | { SuccessValue: string }
+  | { SuccessReceiptId: string }
+  | { Failure: unknown }
+  | "Unknown";
+
+/** ExecutionOutcomeWithIdView as the RPC returns it. */
+export interface OutcomeView {
+  proof: [];
+  block_hash: string;
+  id: string;
+  outcome: {
+    logs: string[];
+    receipt_ids: string[];
+    gas_burnt: number;
+    tokens_burnt: string;
+    executor_id: string;
+    status: ExecutionStatus;
+    metadata: { version: number; gas_profile: unknown[] | null };
+  };
+}
+
+export interface BlockContext {
+  height: bigint;
+  hash: string;
+  timestampNs: bigint;
+  epochHeight: bigint;
+  gasPrice: bigint;
+}
+
+export interface ApplyResult {
+  outcome: OutcomeView;
+  /** receipts for the next block (action receipts, data receipts, refunds) */
+  outgoing: Receipt[];
+}
+
+/** Deterministic ids: hash(parent id || block hash || index). */
+export function childId(parent: string, blockHash: string, index: number): string {
+  return b58(sha256(concat(Buffer.from(parent), Buffer.from(blockHash), u64le(BigInt(index)))));
+}
+
+function vmErrorJson(e: VmError, debug: string | undefined): unknown {
+  switch (e.kind) {
+    case "ExecutionError":
+      return { ExecutionError: e.message };
+    case "MethodNotFound":
+      return { MethodResolveError: "MethodNotFound" };
+    case "MethodEmptyName":
+      return { MethodResolveError: "MethodEmptyName" };
+    case "CompilationError":
+      return { CompilationError: { PrepareError: e.prepareError ?? e.message } };
+    case "ProhibitedInView":
+      return { HostError: { ProhibitedInView: { method_name: e.methodName } } };
+    case "Other": {
+      // LinkError and MethodInvalidSignature come as "Other"; the debug form tells them apart
+      const resolve = debug?.match(/^MethodResolveError\((\w+)\)$/);
+      if (resolve) return { MethodResolveError: resolve[1] };
+      if (debug?.startsWith("LinkError")) return { LinkError: { msg: e.message } };
+      return { ExecutionError: e.message };
+    }
+  }
+}
+
+interface Ctx {
+  state: State;
+  block: BlockContext;
+  vm: RunFunctionCall | undefined;
+  receipt: ActionReceipt;
+  /** promise results from the data receipts this receipt waited for */
+  promiseResults: PromiseResult[];
+}
+
+interface Acc {
+  account: Account | undefined;
+  actorId: string;
+  gasBurnt: bigint;
+  gasUsed: bigint;
+  burntForFunctionCall: bigint;
+  logs: string[];
+  newReceipts: ActionReceipt[];
+  returnKind: "None" | "Value" | "ReceiptIndex";
+  returnValue: Uint8Array;
+  returnIndex: number;
+  profile: Map<string, bigint>;
+}
+
+export function newAccount(amount: bigint, storageUsage: bigint): Account {
+  return { amount, locked: 0n, codeHash: EMPTY_CODE_HASH, storageUsage };
+}
+
+/** Applies one action; returns the ActionErrorKind JSON on failure. */
+function applyAction(ctx: Ctx, acc: Acc, a: ReceiptAction): unknown {
+  const { state, receipt, block } = ctx;
+  const id = receipt.receiverId;
+  const isRefund = receipt.predecessorId === SYSTEM;
+  // check_account_existence
+  if (a.kind === "CreateAccount") {
+    if (acc.account) return { AccountAlreadyExists: { account_id: id } };
+    if (isNearImplicit(id)) return { OnlyImplicitAccountCreationAllowed: { account_id: id } };
+  } else if (!acc.account) {
+    const implicitTransfer = a.kind === "Transfer" && isNearImplicit(id) && receipt.actions.length === 1 && !isRefund;
+    if (!implicitTransfer) return { AccountDoesNotExist: { account_id: id } };
+  }
+  // check_actor_permissions
+  if (["DeployContract", "Stake", "AddKey", "DeleteKey", "DeleteAccount"].includes(a.kind) && acc.actorId !== id) {
+    return { ActorNoPermission: { account_id: id, actor_id: acc.actorId } };
+  }
+  switch (a.kind) {
+    case "CreateAccount": {
+      if (isTopLevel(id)) {
+        if (id.length < LIMITS.minAllowedTopLevelAccountLength && receipt.predecessorId !== LIMITS.registrarAccountId) {
+          return {
+            CreateAccountOnlyByRegistrar: {
+              account_id: id,
+              registrar_account_id: LIMITS.registrarAccountId,
+              predecessor_id: receipt.predecessorId,
+            },
+          };
+        }
+      } else if (!isDirectSubAccount(id, receipt.predecessorId)) {
+        return { CreateAccountNotAllowed: { account_id: id, predecessor_id: receipt.predecessorId } };
+      }
+      acc.account = newAccount(0n, ECONOMICS.accountStorageBytes);
+      acc.actorId = id;
+      state.setAccount(id, acc.account);
+      return undefined;
+    }
+    case "Transfer": {
+      if (!acc.account) {
+        // implicit account creation: the account's only key is the one its id encodes
+        const pk = concat(Uint8Array.of(0), fromHex(id));
+        const key = { nonce: (block.height - 1n) * NONCE_MULTIPLIER, permission: { kind: "FullAccess" as const } };
+        acc.account = newAccount(a.deposit, ECONOMICS.accountStorageBytes + accessKeyStorage(33, key.permission));
+        acc.actorId = id;
+        state.setAccount(id, acc.account);
+        state.setAccessKey(id, publicKeyFromBytes(pk)!.text, key);
+        return undefined;
+      }
+      acc.account.amount += a.deposit;
+      if (isRefund && receipt.signerId === id) refundAllowance(state, id, receipt.signerPk.text, a.deposit);
+      state.setAccount(id, acc.account);
+      return undefined;
+    }
+    case "DeployContract": {
+      const account = acc.account!;
+      const old = state.getCode(id);
+      account.storageUsage = account.storageUsage - BigInt(old?.length ?? 0) + BigInt(a.code.length);
+      account.codeHash = b58(sha256(a.code));
+      state.setCode(id, a.code);
+      state.setAccount(id, account);
+      return undefined;
+    }
+    case "FunctionCall":
+      return functionCall(ctx, acc, a);
+    case "Stake": {
+      // Minimal staking: locking moves balance at once; unstaking returns it at once (no epochs of delay).
+      const account = acc.account!;
+      if (a.stake > account.locked) {
+        const diff = a.stake - account.locked;
+        if (diff > account.amount) {
+          return {
+            TriesToStake: {
+              account_id: id,
+              stake: a.stake.toString(),
+              locked: account.locked.toString(),
+              balance: account.amount.toString(),
+            },
+          };
+        }
+        account.amount -= diff;
+      } else {
+        if (account.locked === 0n && a.stake === 0n) return { TriesToUnstake: { account_id: id } };
+        account.amount += account.locked - a.stake;
+      }
+      account.locked = a.stake;
+      state.setAccount(id, account);
+      return undefined;
+    }
+    case "AddKey": {
+      const account = acc.account!;
+      const pk = publicKeyFromBytes(a.publicKey)!;
+      if (state.getAccessKey(id, pk.text)) return { AddKeyAlreadyExists: { account_id: id, public_key: pk.text } };
+      account.storageUsage += accessKeyStorage(a.publicKey.length, a.permission);
+      state.setAccessKey(id, pk.text, { nonce: (block.height - 1n) * NONCE_MULTIPLIER, permission: a.permission });
+      state.setAccount(id, account);
+      return undefined;
+    }
+    case "DeleteKey": {
+      const account = acc.account!;
+      const pk = publicKeyFromBytes(a.publicKey)!;
+      const key = state.getAccessKey(id, pk.text);
+      if (!key) return { DeleteKeyDoesNotExist: { account_id: id, public_key: pk.text } };
+      account.storageUsage -= accessKeyStorage(a.publicKey.length, key.permission);
+      state.deleteAccessKey(id, pk.text);
+      state.setAccount(id, account);
+      return undefined;
+    }
+    case "DeleteAccount": {
+      const account = acc.account!;
+      if (account.locked !== 0n) return { DeleteAccountStaking: { account_id: id } };
+      const codeLen = BigInt(state.getCode(id)?.length ?? 0);
+      if (account.storageUsage - codeLen > MAX_DELETION_STORAGE)
+        return { DeleteAccountWithLargeState: { account_id: id } };
+      if (account.amount > 0n) {
+        // the balance goes out as a system (refund-like) transfer receipt
+        acc.newReceipts.push(balanceRefund("", a.beneficiaryId, account.amount));
+      }
+      state.deleteAccount(id);
+      acc.account = undefined;
+      acc.actorId = receipt.predecessorId;
+      return undefined;
+    }
+  }
+}
+
+function refundAllowance(state: State, id: string, pk: string, amount: bigint): void {
+  const key = state.getAccessKey(id, pk);
+  if (key && key.permission.kind === "FunctionCall" && key.permission.allowance !== null) {
+    key.permission = { ...key.permission, allowance: key.permission.allowance + amount };
+    state.setAccessKey(id, pk, key);
+  }
+}
+
+function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "FunctionCall" }>): unknown {
+  const { state, receipt, block } = ctx;
+  const id = receipt.receiverId;
+  const account = acc.account!;
+  const code = state.getCode(id);
+  if (!code || account.codeHash === EMPTY_CODE_HASH) {
+    return { FunctionCallError: { CompilationError: { CodeDoesNotExist: { account_id: id } } } };
+  }
+  if (!ctx.vm) return { FunctionCallError: { ExecutionError: "local node built without a VM" } };
+  let out: ReturnType<RunFunctionCall>;
+  try {
+    out = ctx.vm(
+      code,
+      account.codeHash,
+      {
+        currentAccountId: id,
+        signerAccountId: receipt.signerId,
+        signerAccountPk: receipt.signerPk.bytes,
+        predecessorAccountId: receipt.predecessorId,
+        methodName: a.methodName,
+        input: a.args,
+        blockHeight: block.height,
+        blockTimestamp: block.timestampNs,
+        epochHeight: block.epochHeight,
+        accountBalance: account.amount + a.deposit,
+        accountLockedBalance: account.locked,
+        storageUsage: account.storageUsage,
+        attachedDeposit: a.deposit,
+        prepaidGas: a.gas,
+        randomSeed: sha256(concat(Buffer.from(block.hash), Buffer.from(receipt.id))),
+        isView: false,
+        promiseResults: ctx.promiseResults,
+        outputDataReceivers: receipt.outputDataReceivers.map((d) => d.receiverId),
+      },
+      { get: (key) => state.getData(id, toHex(key)) },
+    );
+  } catch (e) {
+    process.stderr.write(`VM internal error: ${(e as Error)?.stack ?? e}\n`);
+    return { FunctionCallError: { ExecutionError: `VM internal error: ${(e as Error)?.message ?? e}` } };
+  }
+  acc.gasBurnt += out.burntGas;
+  acc.burntForFunctionCall += out.burntGas;
+  acc.gasUsed += out.usedGas;
+  acc.logs.push(...out.logs);
+  acc.profile.set("WASM", (acc.profile.get("WASM") ?? 0n) + out.burntGas);
+  if (out.error) return { FunctionCallError: vmErrorJson(out.error, out.errorDebug) };
+  for (const [hexKey, value] of out.stateWrites) state.setData(id, hexKey, value ?? undefined);
+  account.amount = out.balance;
+  account.storageUsage = out.storageUsage;
+  state.setAccount(id, account);
+  // new receipts inherit signer and gas price; data dependencies become data ids
+  const base = acc.newReceipts.length;
+  const made: ActionReceipt[] = out.newReceipts.map((r, i) => ({
+    kind: "action",
+    id: childId(receipt.id, block.hash, base + i),
+    predecessorId: id,
+    receiverId: r.receiverId,
+    signerId: receipt.signerId,
+    signerPk: receipt.signerPk,
+    gasPrice: receipt.gasPrice,
+    actions: r.actions,
+    outputDataReceivers: [],
+    inputDataIds: [],
+  }));
+  out.newReceipts.forEach((r, i) => {
+    for (const j of r.inputReceiptIndices) {
+      const dataId = childId(`data:${made[i].id}`, block.hash, j);
+      made[j].outputDataReceivers.push({ dataId, receiverId: made[i].receiverId });
+      made[i].inputDataIds.push(dataId);
+    }
+  });
+  acc.newReceipts.push(...made);
+  const rd = out.returnData;
+  acc.returnKind = rd.kind;
+  if (rd.kind === "Value") acc.returnValue = rd.data;
+  if (rd.kind === "ReceiptIndex") acc.returnIndex = base + rd.index;
+  return undefined;
+}
+
+function balanceRefund(signerPkText: string, receiverId: string, amount: bigint, signerId = SYSTEM): ActionReceipt {
+  const pk = signerPkText
+    ? { text: signerPkText, bytes: new Uint8Array() }
+    : { text: "ed25519:11111111111111111111111111111111", bytes: new Uint8Array(33) };
+  return {
+    kind: "action",
+    id: "",
+    predecessorId: SYSTEM,
+    receiverId,
+    signerId,
+    signerPk: pk,
+    gasPrice: 0n,
+    actions: [{ kind: "Transfer", deposit: amount }],
+    outputDataReceivers: [],
+    inputDataIds: [],
+  };
+}
+
+/** Executes one action receipt whose input data (if any) has arrived. */
+export function applyActionReceipt(
+  state: State,
+  block: BlockContext,
+  vm: RunFunctionCall | undefined,
+  receipt: ActionReceipt,
+  promiseResults: PromiseResult[],
+): ApplyResult {
+  const ctx: Ctx = { state, block, vm, receipt, promiseResults };
+  const isRefund = receipt.predecessorId === SYSTEM;
+  const receiptFee = ACTION_FEES.actionReceiptCreation.execution;
+  const acc: Acc = {
+    account: state.getAccount(receipt.receiverId),
+    actorId: receipt.predecessorId,
+    gasBurnt: receiptFee,
+    gasUsed: receiptFee,
+    burntForFunctionCall: 0n,
+    logs: [],
+    newReceipts: [],
+    returnKind: "None",
+    returnValue: new Uint8Array(),
+    returnIndex: 0,
+    profile: new Map([["NEW_ACTION_RECEIPT", receiptFee]]),
+  };
+  const cp = state.checkpoint();
+  let failure: { index: number | null; kind: unknown } | undefined;
+  for (let i = 0; i < receipt.actions.length; i++) {
+    const a = receipt.actions[i];
+    const fee = execFee(a, receipt.receiverId);
+    acc.gasBurnt += fee;
+    acc.gasUsed += fee;
+    acc.profile.set(a.kind, (acc.profile.get(a.kind) ?? 0n) + fee);
+    // the receipt's result is the last action's (a transfer after a call returns nothing, as in nearcore)
+    acc.returnKind = "None";
+    const err = applyAction(ctx, acc, a);
+    if (err !== undefined) {
+      failure = { index: i, kind: err };
+      break;
+    }
+  }
+  if (!failure && acc.account) {
+    const missing = insufficientStorageStake(acc.account.amount, acc.account.locked, acc.account.storageUsage);
+    if (missing > 0n) {
+      failure = {
+        index: null,
+        kind: { LackBalanceForState: { account_id: receipt.receiverId, amount: missing.toString() } },
+      };
+    }
+  }
+  if (failure) {
+    state.rollbackTo(cp);
+    acc.newReceipts = [];
+  }
+  const outgoing: Receipt[] = [...acc.newReceipts];
+  // output data for receipts waiting on this one (promise_then callbacks)
+  if (receipt.outputDataReceivers.length > 0) {
+    if (!failure && acc.returnKind === "ReceiptIndex") {
+      acc.newReceipts[acc.returnIndex].outputDataReceivers.push(...receipt.outputDataReceivers);
+    } else {
+      const data = failure ? null : acc.returnKind === "Value" ? acc.returnValue : new Uint8Array();
+      for (const r of receipt.outputDataReceivers) {
+        outgoing.push({
+          kind: "data",
+          id: "",
+          predecessorId: receipt.receiverId,
+          receiverId: r.receiverId,
+          dataId: r.dataId,
+          data,
+        });
+      }
+    }
+  }
+  // refunds (predecessor `system`) are free: their outcome still reports the gas (CountRefundReceiptsInGasLimit,
+  // stable long before protocol 77) but nothing is burnt
+  const tokensBurnt = isRefund ? 0n : acc.gasBurnt * block.gasPrice;
+  if (!isRefund) {
+    // refunds: deposits back to the predecessor on failure, unused gas (and the pessimistic price surplus) to the signer
+    const prepaidGas = totalPrepaidGas(receipt.actions);
+    const prepaidExec = totalExecFees(receipt.actions, receipt.receiverId) + receiptFee;
+    const gasRefund = prepaidGas + prepaidExec - (failure ? acc.gasBurnt : acc.gasUsed);
+    let balanceRefundAmount = gasRefund * receipt.gasPrice;
+    if (receipt.gasPrice > block.gasPrice) balanceRefundAmount += (receipt.gasPrice - block.gasPrice) * acc.gasBurnt;
+    const depositRefund = failure ? totalDeposit(receipt.actions) : 0n;
+    if (depositRefund > 0n) outgoing.push(balanceRefund("", receipt.predecessorId, depositRefund));
+    if (balanceRefundAmount > 0n) {
+      outgoing.push(balanceRefund(receipt.signerPk.text, receipt.signerId, balanceRefundAmount, receipt.signerId));
+    }
+  }
+  // ids for the receipts that still lack one (refunds, data receipts)
+  outgoing.forEach((r, i) => {
+    if (!r.id) r.id = childId(receipt.id, block.hash, 10_000 + i);
+  });
+  if (!isRefund && acc.burntForFunctionCall > 0n) {
+    // 30% of the gas burnt by the VM goes to the contract, even when the receipt failed
+    const reward =
+      ((acc.burntForFunctionCall * ECONOMICS.burntGasRewardNumerator) / ECONOMICS.burntGasRewardDenominator) *
+      block.gasPrice;
+    const account = state.getAccount(receipt.receiverId);
+    if (account && reward > 0n) {
+      account.amount += reward;
+      state.setAccount(receipt.receiverId, account);
+    }
+  }
+  let status: ExecutionStatus;
+  if (failure) status = { Failure: { ActionError: failure } };
+  else if (acc.returnKind === "ReceiptIndex") status = { SuccessReceiptId: acc.newReceipts[acc.returnIndex].id };
+  else status = { SuccessValue: acc.returnKind === "Value" ? Buffer.from(acc.returnValue).toString("base64") : "" };
+  const profile = isRefund
+    ? []
+    : [...acc.profile].map(([cost, gas]) => ({
+        cost_category: cost === "WASM" ? "WASM_HOST_COST" : "ACTION_COST",
+        cost: cost === "WASM" ? "WASM_INSTRUCTION" : costName(cost),
+        gas_used: gas.toString(),
+      }));
+  return {
+    outcome: {
+      proof: [],
+      block_hash: block.hash,
+      id: receipt.id,
+      outcome: {
+        logs: acc.logs,
+        receipt_ids: outgoing.filter((r) => r.kind === "action").map((r) => r.id),
+        gas_burnt: Number(acc.gasBurnt),
+        tokens_burnt: tokensBurnt.toString(),
+        executor_id: receipt.receiverId,
+        status,
+        metadata: { version: 3, gas_profile: profile },
+      },
+    },
+    outgoing,
+  };
+}
+
+function costName(kind: string): string {
+  const names: Record<string, string> = {
+    NEW_ACTION_RECEIPT: "NEW_ACTION_RECEIPT",
+    CreateAccount: "CREATE_ACCOUNT",
+    DeployContract: "DEPLOY_CONTRACT_BASE",
+    FunctionCall: "FUNCTION_CALL_BASE",
+    Transfer: "TRANSFER",
+    Stake: "STAKE",
+    AddKey: "ADD_FULL_ACCESS_KEY",
+    DeleteKey: "DELETE_KEY",
+    DeleteAccount: "DELETE_ACCOUNT",
+  };
+  return names[kind] ?? kind;
+}

@@ -1,0 +1,223 @@
+// The world state: accounts, access keys, contract code and contract data, in one ordered key space with an
+// undo log (a failed receipt rolls back to a checkpoint) and a dirty set (what the journal must persist).
+import type { AccessKeyPermission } from "./vm/types.ts";
+import { b64, fromB64 } from "./util.ts";
+
+export interface Account {
+  amount: bigint;
+  locked: bigint;
+  codeHash: string;
+  storageUsage: bigint;
+}
+
+export interface AccessKey {
+  nonce: bigint;
+  permission: AccessKeyPermission;
+}
+
+type Value = Account | AccessKey | Uint8Array;
+
+const accKey = (id: string) => `a:${id}`;
+const keyKey = (id: string, pk: string) => `k:${id}:${pk}`;
+const dataKey = (id: string, hexKey: string) => `d:${id}:${hexKey}`;
+const codeKey = (id: string) => `c:${id}`;
+
+export class State {
+  private entries = new Map<string, Value>();
+  /** account id -> its key and data entries, for listing and deletion */
+  private byAccount = new Map<string, Set<string>>();
+  private undo: Array<[string, Value | undefined]> = [];
+  private dirty = new Set<string>();
+
+  // --- raw access with undo and dirty tracking ---
+  private put(key: string, value: Value | undefined): void {
+    this.undo.push([key, this.entries.get(key)]);
+    this.dirty.add(key);
+    this.rawPut(key, value);
+  }
+
+  private rawPut(key: string, value: Value | undefined): void {
+    const owner = ownerOf(key);
+    if (value === undefined) {
+      this.entries.delete(key);
+      if (owner) this.byAccount.get(owner)?.delete(key);
+    } else {
+      this.entries.set(key, value);
+      if (owner) {
+        const set = this.byAccount.get(owner) ?? new Set<string>();
+        this.byAccount.set(owner, set);
+        set.add(key);
+      }
+    }
+  }
+
+  checkpoint(): number {
+    return this.undo.length;
+  }
+
+  rollbackTo(cp: number): void {
+    while (this.undo.length > cp) {
+      const [key, prev] = this.undo.pop()!;
+      this.rawPut(key, prev);
+    }
+  }
+
+  /** Forget the undo log (the changes are final). */
+  commit(): void {
+    this.undo.length = 0;
+  }
+
+  // --- accounts ---
+  getAccount(id: string): Account | undefined {
+    const a = this.entries.get(accKey(id)) as Account | undefined;
+    return a ? { ...a } : undefined;
+  }
+
+  setAccount(id: string, a: Account): void {
+    this.put(accKey(id), { ...a });
+  }
+
+  /** Removes the account and everything it owns (keys, data, code). */
+  deleteAccount(id: string): void {
+    for (const key of [...(this.byAccount.get(id) ?? [])]) this.put(key, undefined);
+    this.put(codeKey(id), undefined);
+    this.put(accKey(id), undefined);
+  }
+
+  // --- access keys ---
+  getAccessKey(id: string, pk: string): AccessKey | undefined {
+    const k = this.entries.get(keyKey(id, pk)) as AccessKey | undefined;
+    return k ? { ...k } : undefined;
+  }
+
+  setAccessKey(id: string, pk: string, k: AccessKey): void {
+    this.put(keyKey(id, pk), { ...k });
+  }
+
+  deleteAccessKey(id: string, pk: string): void {
+    this.put(keyKey(id, pk), undefined);
+  }
+
+  listAccessKeys(id: string): Array<[string, AccessKey]> {
+    const prefix = keyKey(id, "");
+    return [...(this.byAccount.get(id) ?? [])]
+      .filter((k) => k.startsWith(prefix))
+      .sort()
+      .map((k) => [k.slice(prefix.length), this.entries.get(k) as AccessKey]);
+  }
+
+  // --- code ---
+  getCode(id: string): Uint8Array | undefined {
+    return this.entries.get(codeKey(id)) as Uint8Array | undefined;
+  }
+
+  setCode(id: string, code: Uint8Array | undefined): void {
+    this.put(codeKey(id), code);
+  }
+
+  // --- contract data (keys as hex) ---
+  getData(id: string, hexKey: string): Uint8Array | undefined {
+    return this.entries.get(dataKey(id, hexKey)) as Uint8Array | undefined;
+  }
+
+  setData(id: string, hexKey: string, value: Uint8Array | undefined): void {
+    this.put(dataKey(id, hexKey), value);
+  }
+
+  /** Data entries of an account whose key starts with the hex prefix, sorted by key bytes. */
+  listData(id: string, hexPrefix: string): Array<[string, Uint8Array]> {
+    const prefix = dataKey(id, hexPrefix);
+    const start = dataKey(id, "").length;
+    return [...(this.byAccount.get(id) ?? [])]
+      .filter((k) => k.startsWith(prefix))
+      .sort()
+      .map((k) => [k.slice(start), this.entries.get(k) as Uint8Array]);
+  }
+
+  /** Sum of amount + locked over all accounts. */
+  totalBalance(): bigint {
+    let total = 0n;
+    for (const [k, v] of this.entries) {
+      if (k.startsWith("a:")) total += (v as Account).amount + (v as Account).locked;
+    }
+    return total;
+  }
+
+  // --- persistence ---
+  /** Changes since the last call, as JSON-ready [key, value|null] pairs. */
+  takeDirty(): Array<[string, unknown]> {
+    const out: Array<[string, unknown]> = [];
+    for (const key of this.dirty) {
+      const v = this.entries.get(key);
+      out.push([key, v === undefined ? null : encodeValue(key, v)]);
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /** Applies persisted pairs (replay); not journaled again, not undoable. */
+  applyPersisted(pairs: Array<[string, unknown]>): void {
+    for (const [key, v] of pairs) this.rawPut(key, v === null ? undefined : decodeValue(key, v));
+  }
+
+  dumpAll(): Array<[string, unknown]> {
+    return [...this.entries].map(([k, v]) => [k, encodeValue(k, v)]);
+  }
+}
+
+function ownerOf(key: string): string | undefined {
+  if (key.startsWith("k:") || key.startsWith("d:")) return key.slice(2, key.indexOf(":", 2));
+  return undefined;
+}
+
+function encodeValue(key: string, v: Value): unknown {
+  if (key.startsWith("a:")) {
+    const a = v as Account;
+    return { amount: `${a.amount}`, locked: `${a.locked}`, code_hash: a.codeHash, storage_usage: `${a.storageUsage}` };
+  }
+  if (key.startsWith("k:")) {
+    const k = v as AccessKey;
+    const p = k.permission;
+    return {
+      nonce: `${k.nonce}`,
+      permission:
+        p.kind === "FullAccess"
+          ? "FullAccess"
+          : {
+              allowance: p.allowance === null ? null : `${p.allowance}`,
+              receiver_id: p.receiverId,
+              method_names: p.methodNames,
+            },
+    };
+  }
+  return b64(v as Uint8Array);
+}
+
+function decodeValue(key: string, v: unknown): Value {
+  if (key.startsWith("a:")) {
+    const a = v as Record<string, string>;
+    return {
+      amount: BigInt(a.amount),
+      locked: BigInt(a.locked),
+      codeHash: a.code_hash,
+      storageUsage: BigInt(a.storage_usage),
+    };
+  }
+  if (key.startsWith("k:")) {
+    const k = v as { nonce: string; permission: "FullAccess" | Record<string, unknown> };
+    const p = k.permission;
+    return {
+      nonce: BigInt(k.nonce),
+      permission:
+        p === "FullAccess"
+          ? { kind: "FullAccess" }
+          : {
+              kind: "FunctionCall",
+              allowance: p.allowance === null ? null : BigInt(p.allowance as string),
+              receiverId: p.receiver_id as string,
+              methodNames: p.method_names as string[],
+            },
+    };
+  }
+  return fromB64(v) ?? new Uint8Array();
+}
