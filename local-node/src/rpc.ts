@@ -424,6 +424,10 @@ export function startServer(handler: RpcHandler, host: string, port: number): Pr
     });
     req.on("error", () => res.destroy());
   });
+  // Clients (undici, node-fetch) reuse idle sockets; with Node's 5 s default the server may close one just as a
+  // client sends on it, which fails that request ("fetch failed") under load.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   return new Promise((resolve, reject) => {
     server.once("error", reject);
     server.listen(port, host, () => resolve(server));
