@@ -1,0 +1,41 @@
+// Append-only lists kept in two LookupMaps: items under "<list>/<i>" and each list's length under "<list>".
+// Used for per-name version lists and reverse indexes, which grow without bound and so cannot live in STATE.
+import type { LookupMap } from "near-sdk-js";
+import { pageRange } from "../shared/pagination";
+
+export function listLength(lengths: LookupMap<number>, list: string): number {
+  return lengths.get(list) ?? 0;
+}
+
+export function listPush(items: LookupMap<string>, lengths: LookupMap<number>, list: string, value: string): number {
+  const n = listLength(lengths, list);
+  items.set(`${list}/${n}`, value);
+  lengths.set(list, n + 1);
+  return n;
+}
+
+export function listGet(items: LookupMap<string>, list: string, index: number): string | null {
+  return items.get(`${list}/${index}`);
+}
+
+// Removes the last item; callers only pop what they pushed last (newest version of a name).
+export function listPop(items: LookupMap<string>, lengths: LookupMap<number>, list: string): void {
+  const n = listLength(lengths, list);
+  if (n === 0) return;
+  items.remove(`${list}/${n - 1}`);
+  if (n === 1) lengths.remove(list);
+  else lengths.set(list, n - 1);
+}
+
+export function listPage(
+  items: LookupMap<string>,
+  lengths: LookupMap<number>,
+  list: string,
+  from_index: number | undefined,
+  limit: number | undefined,
+): string[] {
+  const [start, end] = pageRange(from_index, limit, listLength(lengths, list));
+  const out: string[] = [];
+  for (let i = start; i < end; i++) out.push(items.get(`${list}/${i}`) as string);
+  return out;
+}

@@ -1,0 +1,168 @@
+// Activation, rollback and deprecation, and keeping the inference verifier in step.
+// activate / rollback: this contract -> dataset registry record_model_use (writes nothing unless the manifest exists
+// and has no withdrawn data) -> on_activation_checked here, which panics on a failed check, so the promise the DAO
+// waits on fails and the proposal is marked Failed, with neither registry changed.
+import { NearPromise, near } from "near-sdk-js";
+import { listGet, listLength, listPop, listPush } from "../dataset-registry/lists";
+import type { RegistryState } from "./state";
+import { activeOf, emit, HISTORY, STACK } from "./state";
+import type { HistoryEntry, ManifestCheck, ModelRecord } from "./types";
+import { ACTIVATION_CALLBACK_GAS, CHECK_GAS, MAX_ROLLBACK_SCAN, SYNC_CALLBACK_GAS, VERIFIER_GAS } from "./types";
+import { ensure, fail } from "../shared/errors";
+import { callbackSucceeded } from "../shared/storage";
+
+export type Mode = "activate" | "rollback";
+
+export interface CheckedArgs {
+  model_id: string;
+  mode: Mode;
+  // What the state must still be when the check returns; anything else means a concurrent change.
+  expect_active: string | null;
+  stack_len: number;
+  // For a rollback: the stack is cut to this length, leaving the target on top.
+  target_len: number;
+}
+
+function mustGetModel(r: RegistryState, model_id: string): ModelRecord {
+  const m = r.models.get(model_id);
+  if (m === null) fail("ERR_UNKNOWN_MODEL", model_id);
+  return m;
+}
+
+function checkThenCallback(r: RegistryState, m: ModelRecord, args: CheckedArgs): NearPromise {
+  const check = JSON.stringify({ manifest_id: m.training_manifest_id, model_id: m.id });
+  return NearPromise.new(r.dataset_registry_id)
+    .functionCall("record_model_use", check, 0n, CHECK_GAS)
+    .then(
+      NearPromise.new(near.currentAccountId()).functionCall(
+        "on_activation_checked",
+        JSON.stringify(args),
+        0n,
+        ACTIVATION_CALLBACK_GAS,
+      ),
+    );
+}
+
+export function startActivation(r: RegistryState, model_id: string): NearPromise {
+  const m = mustGetModel(r, model_id);
+  ensure(m.status !== "Deprecated", "ERR_MODEL_DEPRECATED", model_id);
+  ensure(r.active !== model_id, "ERR_ALREADY_ACTIVE", model_id);
+  const n = listLength(r.list_lengths, STACK);
+  return checkThenCallback(r, m, {
+    model_id,
+    mode: "activate",
+    expect_active: activeOf(r),
+    stack_len: n,
+    target_len: n,
+  });
+}
+
+// Back to the newest earlier activation that is neither the current model nor deprecated.
+export function startRollback(r: RegistryState): NearPromise {
+  const n = listLength(r.list_lengths, STACK);
+  for (let i = n - 1; i >= 0 && i >= n - MAX_ROLLBACK_SCAN; i--) {
+    const id = listGet(r.list_items, STACK, i) as string;
+    if (id === r.active) continue;
+    const m = mustGetModel(r, id);
+    if (m.status === "Deprecated") continue;
+    return checkThenCallback(r, m, {
+      model_id: id,
+      mode: "rollback",
+      expect_active: activeOf(r),
+      stack_len: n,
+      target_len: i + 1,
+    });
+  }
+  return fail("ERR_NO_ROLLBACK_TARGET");
+}
+
+export function finishActivation(r: RegistryState, a: CheckedArgs): { model_id: string; manifest_root: string } {
+  if (!callbackSucceeded(0)) fail("ERR_DATASET_REGISTRY_FAILED", "record_model_use did not succeed");
+  const check = JSON.parse(near.promiseResult(0)) as ManifestCheck;
+  if (!check.exists) fail("ERR_UNKNOWN_MANIFEST", String(check.manifest_id));
+  if (!check.ok) fail("ERR_MANIFEST_WITHDRAWN", check.withdrawn.join(","));
+  const m = mustGetModel(r, a.model_id);
+  ensure(
+    m.status !== "Deprecated" && activeOf(r) === a.expect_active && listLength(r.list_lengths, STACK) === a.stack_len,
+    "ERR_CONCURRENT_CHANGE",
+    "the registry changed while the manifest was checked",
+  );
+  const now = near.blockTimestamp().toString();
+  const previous = activeOf(r);
+  if (previous !== null) {
+    const p = mustGetModel(r, previous);
+    p.status = "Registered";
+    r.models.set(previous, p);
+  }
+  if (a.mode === "activate") listPush(r.list_items, r.list_lengths, STACK, a.model_id);
+  else while (listLength(r.list_lengths, STACK) > a.target_len) listPop(r.list_items, r.list_lengths, STACK);
+  m.status = "Active";
+  m.activated_at = now;
+  r.models.set(a.model_id, m);
+  r.active = a.model_id;
+  pushHistory(r, { model_id: a.model_id, action: a.mode, at: now });
+  emit(a.mode === "activate" ? "model_activated" : "model_rolled_back", [
+    { model_id: a.model_id, previous, manifest_id: m.training_manifest_id, manifest_root: check.root },
+  ]);
+  notifyVerifier(r, false);
+  return { model_id: a.model_id, manifest_root: check.root as string };
+}
+
+export function deprecate(r: RegistryState, model_id: string, reason: string | null): void {
+  const m = mustGetModel(r, model_id);
+  ensure(m.status !== "Deprecated", "ERR_ALREADY_DEPRECATED", model_id);
+  const wasActive = r.active === model_id;
+  const now = near.blockTimestamp().toString();
+  m.status = "Deprecated";
+  m.deprecated_at = now;
+  r.models.set(model_id, m);
+  if (wasActive) r.active = "";
+  pushHistory(r, { model_id, action: "deprecate", at: now });
+  emit("model_deprecated", [{ model_id, was_active: wasActive, reason }]);
+  if (wasActive) notifyVerifier(r, false);
+}
+
+function pushHistory(r: RegistryState, e: HistoryEntry): void {
+  // Paid from the contract's balance: one small entry per DAO decision, which no one else can trigger.
+  listPush(r.list_items, r.list_lengths, HISTORY, JSON.stringify(e));
+}
+
+// Tells the verifier which model is active. Detached from the activation's own result, so a verifier failure never
+// undoes an activation; the mismatch shows in get_config().verifier_in_sync and anyone may retry (sync_verifier).
+export function notifyVerifier(r: RegistryState, returned: boolean): NearPromise | null {
+  r.verifier_seq += 1;
+  if (r.verifier_id === "") {
+    r.verifier_synced_seq = r.verifier_seq;
+    return null;
+  }
+  let method = "clear_active_model";
+  let args = "{}";
+  if (r.active !== "") {
+    const m = mustGetModel(r, r.active);
+    method = "set_active_model";
+    args = JSON.stringify({ model_name: m.name, model_version: m.version, weights_sha256: m.weights_sha256 });
+  }
+  const p = NearPromise.new(r.verifier_id)
+    .functionCall(method, args, 0n, VERIFIER_GAS)
+    .then(
+      NearPromise.new(near.currentAccountId()).functionCall(
+        "on_verifier_synced",
+        JSON.stringify({ seq: r.verifier_seq }),
+        0n,
+        SYNC_CALLBACK_GAS,
+      ),
+    );
+  if (returned) return p;
+  p.constructRecursively();
+  return null;
+}
+
+export function verifierSynced(r: RegistryState, seq: number): boolean {
+  const ok = callbackSucceeded(0);
+  // Only the newest update counts: an older one landing late says nothing about the current model.
+  if (ok && seq === r.verifier_seq) r.verifier_synced_seq = seq;
+  emit(ok ? "verifier_synced" : "verifier_sync_failed", [
+    { verifier_id: r.verifier_id, seq, active_model: activeOf(r), current: seq === r.verifier_seq },
+  ]);
+  return ok;
+}

@@ -1,0 +1,220 @@
+// Shared set-up for the registry stories: both registries deployed from build/, a plain account acting as the
+// community DAO, input factories, and `refuse`, which asserts an exact ERR_ code with both registries' storage and
+// the caller's balance (less the gas it burnt) unchanged.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { ExecutionContext } from "ava";
+import binaryen from "binaryen";
+import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const NEAR = 10n ** 24n;
+export const TGAS = 10n ** 12n;
+export const BYTE_COST = 10n ** 19n;
+
+export function sha(s: string): string {
+  return createHash("sha256").update(s).digest("hex");
+}
+
+export interface Creator {
+  account_id: string;
+  share_bps: number;
+}
+
+export interface DatasetInput {
+  name: string;
+  version: string;
+  content_sha256: string;
+  size_bytes: string;
+  uris: string[];
+  license: string;
+  datasheet_sha256: string;
+  creators: Creator[];
+}
+
+export function datasetInput(name: string, version: string, creators: Creator[], over: Partial<DatasetInput> = {}) {
+  return {
+    name,
+    version,
+    content_sha256: sha(`content ${name}@${version}`),
+    size_bytes: "123456789",
+    uris: [`ipfs://bafy${name}${version}`, `https://data.example.org/${name}/${version}.tar`],
+    license: "CC-BY-4.0",
+    datasheet_sha256: sha(`datasheet ${name}@${version}`),
+    creators,
+    ...over,
+  };
+}
+
+export function modelInput(name: string, version: string, manifestId: number, over: Record<string, unknown> = {}) {
+  return {
+    name,
+    version,
+    weights_sha256: sha(`weights ${name}@${version}`),
+    framework: "pytorch 2.3",
+    architecture: "llama-3 8B",
+    training_manifest_id: manifestId,
+    training_code_sha256: sha(`code ${name}`),
+    parent: null,
+    evaluations: [{ benchmark: "mmlu", metric: "accuracy", value: "0.642", dataset_sha256: null }],
+    license: "Apache-2.0",
+    ...over,
+  };
+}
+
+/** Gas burnt by the whole receipt tree of a transaction. */
+export function gasOf(r: TransactionResult): bigint {
+  let sum = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
+  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.gas_burnt);
+  return sum;
+}
+
+/** Tokens burnt by the whole receipt tree: what the signer pays once refunds have landed. */
+export function burnt(r: TransactionResult): bigint {
+  let sum = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
+  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.tokens_burnt);
+  return sum;
+}
+
+export function tgas(g: bigint): string {
+  return `${(Number(g) / 1e12).toFixed(2)} Tgas`;
+}
+
+export interface NepEvent {
+  standard: string;
+  version: string;
+  event: string;
+  data: Record<string, unknown>[];
+}
+
+export function events(r: TransactionResult): NepEvent[] {
+  return r.logs
+    .filter((l) => l.startsWith("EVENT_JSON:"))
+    .map((l) => JSON.parse(l.slice("EVENT_JSON:".length)) as NepEvent);
+}
+
+export async function total(account: NearAccount): Promise<bigint> {
+  return BigInt((await account.balance()).total.toString());
+}
+
+export function failureText(r: TransactionResult): string {
+  return r.receiptFailureMessages.join(" | ");
+}
+
+export function panicCodes(r: TransactionResult): string[] {
+  // the messages are JSON: take the panic text up to its closing (unescaped) quote
+  const out: string[] = [];
+  for (const m of r.receiptFailureMessages) {
+    const found = /Smart contract panicked: ((?:[^"\\]|\\.)*)/.exec(m);
+    if (found) out.push(found[1]);
+  }
+  return out;
+}
+
+/** Asserts a receipt panicked with exactly `code` ("CODE" or "CODE: detail", not a longer code sharing a prefix). */
+export function assertPanics(t: ExecutionContext, r: TransactionResult, code: string): void {
+  t.true(r.failed, `expected ${code}, the call succeeded`);
+  const found = panicCodes(r).some((m) => m === code || m.startsWith(`${code}:`));
+  t.true(found, `expected ${code}, got: ${failureText(r)}`);
+}
+
+/** A wasm with no-op set_active_model / clear_active_model (or ones that trap): a stand-in inference verifier. */
+export function stubVerifierWasm(trap = false): Uint8Array {
+  const body = trap ? "(unreachable)" : "(nop)";
+  const mod = binaryen.parseText(
+    `(module (func (export "set_active_model") ${body}) (func (export "clear_active_model") ${body}))`,
+  );
+  const bytes = mod.emitBinary();
+  mod.dispose();
+  return bytes;
+}
+
+export interface Suite {
+  dao: NearAccount;
+  datasets: NearAccount;
+  models: NearAccount;
+}
+
+let suiteCount = 0;
+
+/** Deploys both registries under fresh accounts, with `dao` as the community DAO. */
+export async function deploySuite(
+  root: NearAccount,
+  opts: { verifier_id?: string | null; dao?: NearAccount } = {},
+): Promise<Suite> {
+  suiteCount += 1;
+  const n = suiteCount;
+  const dao = opts.dao ?? (await root.createSubAccount(`dao${n}`, { initialBalance: 300n * NEAR }));
+  const datasets = await root.createSubAccount(`datasets${n}`, { initialBalance: 20n * NEAR });
+  const models = await root.createSubAccount(`models${n}`, { initialBalance: 20n * NEAR });
+  await datasets.deploy(readFileSync(join(ROOT, "build", "dataset-registry.wasm")));
+  await models.deploy(readFileSync(join(ROOT, "build", "model-registry.wasm")));
+  await datasets.call(datasets, "init", { dao_id: dao.accountId, model_registry_id: models.accountId });
+  await models.call(models, "init", {
+    dao_id: dao.accountId,
+    dataset_registry_id: datasets.accountId,
+    verifier_id: opts.verifier_id ?? null,
+  });
+  return { dao, datasets, models };
+}
+
+/** Both registries' full storage (every key and value), to show a refused call changed nothing. */
+export async function storageOf(worker: Worker, s: Suite): Promise<string> {
+  const dump = async (a: NearAccount) =>
+    (await worker.provider.viewState(a.accountId, ""))
+      .map(({ key, value }) => `${key.toString("base64")}=${value.toString("base64")}`)
+      .sort()
+      .join("\n");
+  return `${await dump(s.datasets)}\n--\n${await dump(s.models)}`;
+}
+
+export interface CallOpts {
+  deposit?: bigint;
+  gas?: bigint;
+}
+
+export async function callRaw(
+  from: NearAccount,
+  contract: NearAccount,
+  method: string,
+  args: Record<string, unknown>,
+  opts: CallOpts = {},
+): Promise<TransactionResult> {
+  return from.callRaw(contract, method, args, { attachedDeposit: opts.deposit ?? 0n, gas: opts.gas ?? 100n * TGAS });
+}
+
+/** Calls, expects a panic with exactly `code`, and checks storage and the caller's balance less gas are unchanged. */
+export async function refuse(
+  t: ExecutionContext,
+  worker: Worker,
+  s: Suite,
+  from: NearAccount,
+  contract: NearAccount,
+  method: string,
+  args: Record<string, unknown>,
+  code: string,
+  opts: CallOpts = {},
+): Promise<TransactionResult> {
+  const stateBefore = await storageOf(worker, s);
+  const balanceBefore = await total(from);
+  const r = await callRaw(from, contract, method, args, opts);
+  assertPanics(t, r, code);
+  t.is(await storageOf(worker, s), stateBefore, `${method} -> ${code}: storage changed`);
+  t.is(await total(from), balanceBefore - burnt(r), `${method} -> ${code}: balance changed beyond gas`);
+  return r;
+}
+
+/** Calls and throws with the failure messages when the call failed. */
+export async function ok(
+  from: NearAccount,
+  contract: NearAccount,
+  method: string,
+  args: Record<string, unknown>,
+  opts: CallOpts = {},
+): Promise<TransactionResult> {
+  const r = await callRaw(from, contract, method, args, opts);
+  if (r.failed) throw new Error(`${method} failed: ${failureText(r)}`);
+  return r;
+}
