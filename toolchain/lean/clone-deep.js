@@ -16,13 +16,13 @@ function cloneInto(value, seen) {
   if (value instanceof Map) {
     out = new Map();
     seen.set(value, out);
-    value.forEach((v, k) => out.set(cloneInto(k, seen), cloneInto(v, seen)));
+    for (const [k, v] of value) out.set(cloneInto(k, seen), cloneInto(v, seen));
     return out;
   }
   if (value instanceof Set) {
     out = new Set();
     seen.set(value, out);
-    value.forEach((v) => out.add(cloneInto(v, seen)));
+    for (const v of value) out.add(cloneInto(v, seen));
     return out;
   }
   if (value instanceof ArrayBuffer) {
