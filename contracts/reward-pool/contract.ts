@@ -1,0 +1,254 @@
+import { call, initialize, LookupMap, NearBindgen, near, Vector, view } from "near-sdk-js";
+import { fail } from "../shared/errors";
+import { assertAccountId } from "../shared/validate";
+import { closeEpoch, onUsageReport } from "./epochs";
+import * as funds from "./funds";
+import * as ledger from "./ledger";
+import type { CreatorInput } from "./lineage";
+import { checkModel, registerLineage } from "./lineage";
+import { checkPolicy } from "./policy";
+import type { PoolState } from "./state";
+import { emit } from "./state";
+import type {
+  AccountRecord,
+  Allocation,
+  AttesterInput,
+  ClaimRecord,
+  DepositRecord,
+  EpochRecord,
+  Lineage,
+  RewardPolicy,
+  StorageRecord,
+  Totals,
+  UsageInput,
+} from "./types";
+import {
+  accountClaimsPage,
+  accountView,
+  allocationsPage,
+  claimsPage,
+  depositsPage,
+  epochsPage,
+  invariantView,
+} from "./views";
+
+// The creator reward pool (issue 7): funds in from anyone, usage in from the verifier, lineage in from the model
+// registry, epochs split by usage and lineage through accumulators, claims pulled by creators and attesters.
+@NearBindgen({ requireInit: true })
+export class RewardPool implements PoolState {
+  dao_id = "";
+  verifier_id = "";
+  model_registry_id = "";
+  policy: RewardPolicy = {
+    model_bps: 10000,
+    data_bps: 0,
+    parent_bps: 0,
+    attester_fee: "0",
+    epoch_length_ns: "1",
+    release_bps: 10000,
+  };
+  policy_version = 0;
+  totals: Totals = {
+    deposited: "0",
+    unallocated: "0",
+    allocated: "0",
+    claimed: "0",
+    in_flight: "0",
+    storage_charged: "0",
+    storage_free: "0",
+  };
+  deposits = new Vector<DepositRecord>("d");
+  epochs = new LookupMap<EpochRecord>("e");
+  epoch_list = new Vector<number>("E");
+  reports = new LookupMap<number>("r");
+  allocations = new Vector<Allocation>("A");
+  lineages = new LookupMap<Lineage>("l");
+  dataset_bps = new LookupMap<number>("s");
+  accounts = new LookupMap<AccountRecord>("a");
+  claims = new Vector<ClaimRecord>("c");
+  account_claims = new LookupMap<number>("C");
+  storage = new LookupMap<StorageRecord>("S");
+
+  @initialize({})
+  init({
+    dao_id,
+    verifier_id,
+    model_registry_id,
+    policy,
+  }: {
+    dao_id: string;
+    verifier_id: string;
+    model_registry_id: string;
+    policy: RewardPolicy;
+  }): void {
+    this.dao_id = assertAccountId(dao_id, "dao_id");
+    this.verifier_id = assertAccountId(verifier_id, "verifier_id");
+    this.model_registry_id = assertAccountId(model_registry_id, "model_registry_id");
+    this.policy = checkPolicy(policy);
+    this.policy_version = 1;
+    emit("pool_created", [{ dao_id, verifier_id, model_registry_id, policy: this.policy }]);
+  }
+
+  // ---- governance and funding ------------------------------------------------------------------------------------
+
+  // The DAO calls this through a proposal. Applies to epochs closed from now on; closed epochs keep their split.
+  @call({})
+  set_reward_policy({ policy }: { policy: RewardPolicy }): RewardPolicy {
+    if (near.predecessorAccountId() !== this.dao_id) fail("ERR_NOT_DAO");
+    this.policy = checkPolicy(policy);
+    this.policy_version += 1;
+    emit("policy_set", [{ policy_version: this.policy_version, policy: this.policy }]);
+    return this.policy;
+  }
+
+  @call({ payableFunction: true })
+  deposit({ memo }: { memo?: string | null }) {
+    return funds.deposit(this, memo);
+  }
+
+  // ---- inputs from the other contracts ---------------------------------------------------------------------------
+
+  @call({})
+  on_usage_report({
+    epoch,
+    report_id,
+    usage,
+    attesters,
+  }: {
+    epoch: number;
+    report_id?: number;
+    usage?: UsageInput[];
+    attesters?: AttesterInput[];
+  }) {
+    return onUsageReport(this, { epoch, report_id, usage, attesters });
+  }
+
+  // The attached deposit pays the records this part creates (any shortfall comes out of unallocated funds).
+  @call({ payableFunction: true })
+  register_lineage({
+    model_name,
+    model_version,
+    model_creators,
+    parent,
+    datasets,
+    part,
+    total_parts,
+  }: {
+    model_name: string;
+    model_version: number;
+    model_creators?: CreatorInput[];
+    parent?: { model_name: string; model_version: number } | null;
+    datasets?: { dataset_id: string; creators: CreatorInput[] }[];
+    part?: number;
+    total_parts?: number;
+  }) {
+    return registerLineage(this, { model_name, model_version, model_creators, parent, datasets, part, total_parts });
+  }
+
+  // ---- epochs and claims -----------------------------------------------------------------------------------------
+
+  @call({})
+  close_epoch({ epoch }: { epoch: number }) {
+    return closeEpoch(this, epoch);
+  }
+
+  @call({})
+  claim(): void {
+    ledger.claim(this);
+  }
+
+  @call({ privateFunction: true })
+  on_claim_transfer({ index }: { index: number }) {
+    return ledger.onClaimTransfer(this, index);
+  }
+
+  // ---- NEP-145 storage -------------------------------------------------------------------------------------------
+
+  @call({ payableFunction: true })
+  storage_deposit({ account_id, registration_only }: { account_id?: string; registration_only?: boolean }) {
+    return funds.storageDeposit(this, account_id, registration_only);
+  }
+
+  @call({ payableFunction: true })
+  storage_withdraw({ amount }: { amount?: string }) {
+    return funds.storageWithdraw(this, amount);
+  }
+
+  @view({})
+  storage_balance_of({ account_id }: { account_id: string }) {
+    return funds.balanceView(this.storage.get(assertAccountId(account_id)));
+  }
+
+  @view({})
+  storage_balance_bounds() {
+    return { min: funds.storageMin().toString(), max: null };
+  }
+
+  // ---- views -----------------------------------------------------------------------------------------------------
+
+  @view({})
+  get_config() {
+    return {
+      dao_id: this.dao_id,
+      verifier_id: this.verifier_id,
+      model_registry_id: this.model_registry_id,
+      policy: this.policy,
+      policy_version: this.policy_version,
+    };
+  }
+
+  @view({})
+  get_totals(): Totals {
+    return this.totals;
+  }
+
+  @view({})
+  get_invariant() {
+    return invariantView(this);
+  }
+
+  @view({})
+  claimable({ account_id }: { account_id: string }): string {
+    return ledger.claimableOf(this, assertAccountId(account_id)).toString();
+  }
+
+  @view({})
+  get_account({ account_id }: { account_id: string }) {
+    return accountView(this, account_id);
+  }
+
+  @view({})
+  get_lineage({ model_name, model_version }: { model_name: string; model_version: number }): Lineage | null {
+    return this.lineages.get(checkModel(model_name, model_version));
+  }
+
+  @view({})
+  get_epoch({ epoch }: { epoch: number }): EpochRecord | null {
+    return this.epochs.get(String(epoch));
+  }
+
+  @view({})
+  get_epochs({ from_index, limit }: { from_index?: number; limit?: number }) {
+    return epochsPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_allocations({ from_index, limit }: { from_index?: number; limit?: number }) {
+    return allocationsPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_deposits({ from_index, limit }: { from_index?: number; limit?: number }) {
+    return depositsPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_claims({ from_index, limit }: { from_index?: number; limit?: number }) {
+    return claimsPage(this, from_index, limit);
+  }
+
+  @view({})
+  get_account_claims({ account_id, from_index, limit }: { account_id: string; from_index?: number; limit?: number }) {
+    return accountClaimsPage(this, account_id, from_index, limit);
+  }
+}

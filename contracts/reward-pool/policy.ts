@@ -1,0 +1,31 @@
+import { fail } from "../shared/errors";
+import { isAmount, isSafeInt, isU64String } from "../shared/validate";
+import type { RewardPolicy } from "./types";
+import { BPS } from "./types";
+
+// Checks a reward policy and returns a clean copy (unknown fields dropped, release_bps defaulted to everything).
+export function checkPolicy(p: unknown): RewardPolicy {
+  if (p === null || typeof p !== "object" || Array.isArray(p)) fail("ERR_INVALID_POLICY");
+  const q = p as Record<string, unknown>;
+  for (const k of ["model_bps", "data_bps", "parent_bps"]) {
+    if (!isSafeInt(q[k], 0, BPS)) fail("ERR_INVALID_BPS", k);
+  }
+  const model_bps = q.model_bps as number;
+  const data_bps = q.data_bps as number;
+  const parent_bps = q.parent_bps as number;
+  if (model_bps + data_bps + parent_bps !== BPS) {
+    fail("ERR_POLICY_SHARES", `model + data + parent = ${model_bps + data_bps + parent_bps}, must be ${BPS}`);
+  }
+  if (!isAmount(q.attester_fee)) fail("ERR_INVALID_AMOUNT", "attester_fee");
+  if (!isU64String(q.epoch_length_ns) || q.epoch_length_ns === "0") fail("ERR_INVALID_EPOCH_LENGTH");
+  const release = q.release_bps === undefined ? BPS : q.release_bps;
+  if (!isSafeInt(release, 1, BPS)) fail("ERR_INVALID_BPS", "release_bps");
+  return {
+    model_bps,
+    data_bps,
+    parent_bps,
+    attester_fee: q.attester_fee as string,
+    epoch_length_ns: q.epoch_length_ns as string,
+    release_bps: release as number,
+  };
+}

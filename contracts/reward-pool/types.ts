@@ -1,0 +1,163 @@
+// Records of the creator reward pool. All amounts are yoctoNEAR as decimal strings (u128 does not fit a JSON number);
+// counts and basis points are plain numbers. docs/rewards.md explains the accounting.
+
+export const STANDARD = "ai-commons-rewards";
+export const EVENT_VERSION = "1.0.0";
+export const BPS = 10000;
+export const BPS_N = 10000n;
+
+// Bounds that keep every call's gas independent of how many creators and datasets exist (docs/rewards.md).
+export const MAX_REPORT_MODELS = 32;
+export const MAX_REPORT_ATTESTERS = 64;
+export const MAX_EPOCH_MODELS = 32;
+export const MAX_PART_ENTRIES = 100;
+export const MAX_PARTS = 1000;
+export const MAX_POSITIONS = 256;
+export const MAX_RECEIPTS = 1000000000;
+export const MAX_EPOCH = 4294967295;
+
+// Bytes reserved up front for a report's / a close's own bookkeeping records, so the budget handed out never leaves
+// too little to pay for the records that describe it.
+export const REPORT_STORAGE_BASE = 400n;
+export const REPORT_STORAGE_PER_ITEM = 250n;
+export const CLOSE_STORAGE_BASE = 400n;
+export const CLOSE_STORAGE_PER_MODEL = 450n;
+// A claim's callback may grow the claimer's records a little; a claim keeps this much storage balance free for it.
+export const CALLBACK_STORAGE_RESERVE = 64n;
+export const STORAGE_MIN_BYTES = 1000n;
+
+export const CLAIM_CALLBACK_GAS = 15n * 10n ** 12n;
+
+export interface RewardPolicy {
+  // shares of a model version's part of an epoch budget, in basis points; they sum to 10,000
+  model_bps: number;
+  data_bps: number;
+  parent_bps: number;
+  // paid per accepted receipt to the attester that signed it, at report time (yoctoNEAR)
+  attester_fee: string;
+  // epoch E can be closed once block time >= (E + 1) * epoch_length_ns
+  epoch_length_ns: string;
+  // share of the unallocated funds one epoch close hands out (10,000 = all of them)
+  release_bps: number;
+}
+
+export interface Totals {
+  // funds that entered the pool (deposits net of their record's storage)
+  deposited: string;
+  // funds not yet assigned to anyone
+  unallocated: string;
+  // funds ever credited to creators (through accumulators) or attesters
+  allocated: string;
+  // transfers that succeeded
+  claimed: string;
+  // transfers sent and not yet confirmed by on_claim_transfer
+  in_flight: string;
+  // bookkeeping storage (reports, epochs, allocations, lineage shortfall) paid out of unallocated funds
+  storage_charged: string;
+  // sum of the free part of NEP-145 storage balances (owned by the depositors, not reward funds)
+  storage_free: string;
+}
+
+export interface DepositRecord {
+  index: number;
+  source: string;
+  amount: string;
+  memo: string | null;
+  at: string;
+}
+
+export interface UsageInput {
+  model_name: string;
+  model_version: number;
+  receipts: number;
+  // accepted from the verifier's report shape: per-attester counts nested in the model entry
+  attester_counts?: AttesterInput[];
+}
+
+export interface AttesterInput {
+  attester_id: string;
+  receipts: number;
+}
+
+export type EpochStatus = "Open" | "Closed";
+
+export interface EpochRecord {
+  epoch: number;
+  status: EpochStatus;
+  // model key (`name@version`) -> accepted receipts
+  usage: Record<string, number>;
+  total_receipts: number;
+  attester_receipts: number;
+  attester_paid: string;
+  reports: number;
+  budget: string;
+  distributed: string;
+  remainder: string;
+  policy_version: number;
+  closed_at: string | null;
+  // [allocation_from, allocation_to) in the allocations vector
+  allocation_from: number;
+  allocation_to: number;
+}
+
+export interface Allocation {
+  index: number;
+  epoch: number;
+  model: string;
+  usage: number;
+  // the model version's part of the budget, and how it was credited
+  amount: string;
+  to_model_creators: string;
+  to_datasets: string;
+  to_parent: string;
+  parent: string | null;
+  // amount - credited: rounding and unregistered lineage; stays unallocated
+  remainder: string;
+}
+
+export interface Lineage {
+  model: string;
+  parent: string | null;
+  total_parts: number;
+  parts: number;
+  // bitmap of the parts received, one char per part ("0"/"1"): bounded by MAX_PARTS
+  received: string;
+  model_bps: number;
+  datasets: number;
+  datasets_complete: number;
+  complete: boolean;
+  // accumulators: total yocto credited to 10,000 bps of model creators, and to each dataset slot (one per dataset)
+  creator_acc: string;
+  slot_acc: string;
+}
+
+// role "m": a model creator's weight (bps); role "d": the sum of the account's bps over the model's datasets
+export interface Position {
+  m: string;
+  r: "m" | "d";
+  w: number;
+  // accumulator value already settled into `owed`
+  s: string;
+}
+
+export interface AccountRecord {
+  owed: string;
+  claimed: string;
+  in_flight: string;
+  positions: Position[];
+}
+
+export type ClaimStatus = "Pending" | "Paid" | "Failed";
+
+export interface ClaimRecord {
+  index: number;
+  account_id: string;
+  amount: string;
+  status: ClaimStatus;
+  at: string;
+}
+
+export interface StorageRecord {
+  total: string;
+  used: string;
+}

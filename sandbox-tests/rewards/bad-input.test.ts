@@ -1,0 +1,436 @@
+// Every refused call panics with a stable ERR_ code and changes nothing: the pool's storage, balance and storage
+// usage are byte-for-byte the same afterwards (a failed call's deposit goes back to the caller). Runs the compiled
+// wasm through the VM (vm-pool.ts) from one prepared state: an open and a closed epoch, complete and partial
+// lineages, an account with a claim paid, one owed but without storage, one registered but owed nothing.
+import test from "ava";
+import { basePolicy, codeOf, DAO, initPool, NEAR, PoolVm, POOL, REGISTRY, VERIFIER } from "./vm-pool.ts";
+
+const ALICE = "alice.test.near";
+const BOB = "bob.test.near";
+const CAROL = "carol.test.near";
+const creators = (...ids: string[]) => ids.map((account_id) => ({ account_id, bps: 10000 / ids.length }));
+const usage = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ model_name: `x${i}`, model_version: 1, receipts: 1 }));
+
+function prepared(): PoolVm {
+  const vm = new PoolVm();
+  const ok = (r: { ok: boolean; error?: string }) => {
+    if (!r.ok) throw new Error(r.error);
+  };
+  ok(initPool(vm));
+  ok(vm.call("deposit", {}, { from: DAO, deposit: 100n * NEAR }));
+  const m1 = {
+    model_name: "m1",
+    model_version: 1,
+    model_creators: creators(ALICE, CAROL),
+    datasets: [{ dataset_id: "d1", creators: creators(ALICE) }],
+  };
+  ok(vm.call("register_lineage", m1, { from: REGISTRY, deposit: NEAR }));
+  const m2 = { model_name: "m2", model_version: 1, part: 0, total_parts: 2, model_creators: creators(BOB) };
+  ok(
+    vm.call(
+      "register_lineage",
+      { ...m2, parent: { model_name: "m1", model_version: 1 } },
+      { from: REGISTRY, deposit: NEAR },
+    ),
+  );
+  ok(
+    vm.call(
+      "on_usage_report",
+      { epoch: 1000, usage: [{ model_name: "m1", model_version: 1, receipts: 5 }] },
+      { from: VERIFIER },
+    ),
+  );
+  ok(vm.call("on_usage_report", { epoch: 5000, usage: usage(32) }, { from: VERIFIER }));
+  vm.time = 1001n * 1_000_000_000n;
+  ok(vm.call("close_epoch", { epoch: 1000 }));
+  for (const a of [ALICE, BOB]) ok(vm.call("storage_deposit", {}, { from: a, deposit: NEAR / 10n }));
+  ok(vm.call("claim", {}, { from: ALICE }));
+  ok(
+    vm.call(
+      "on_claim_transfer",
+      { index: 0 },
+      { from: POOL, promiseResults: [{ status: "Successful", data: new Uint8Array() }] },
+    ),
+  );
+  return vm;
+}
+
+interface Case {
+  name: string;
+  method: string;
+  args: unknown;
+  from?: string;
+  deposit?: bigint;
+  code: string;
+}
+
+const policy = basePolicy;
+const lineage = (over: Record<string, unknown>) => ({
+  model_name: "m3",
+  model_version: 1,
+  model_creators: creators(ALICE),
+  ...over,
+});
+
+const CASES: Case[] = [
+  {
+    name: "policy from a non-DAO account",
+    method: "set_reward_policy",
+    args: { policy: policy() },
+    code: "ERR_NOT_DAO",
+  },
+  {
+    name: "shares sum to 9,999",
+    method: "set_reward_policy",
+    args: { policy: policy({ model_bps: 4999 }) },
+    from: DAO,
+    code: "ERR_POLICY_SHARES",
+  },
+  {
+    name: "shares sum to 10,001",
+    method: "set_reward_policy",
+    args: { policy: policy({ parent_bps: 1001 }) },
+    from: DAO,
+    code: "ERR_POLICY_SHARES",
+  },
+  {
+    name: "negative share",
+    method: "set_reward_policy",
+    args: { policy: policy({ parent_bps: -1 }) },
+    from: DAO,
+    code: "ERR_INVALID_BPS",
+  },
+  {
+    name: "fractional share",
+    method: "set_reward_policy",
+    args: { policy: policy({ data_bps: 3999.5 }) },
+    from: DAO,
+    code: "ERR_INVALID_BPS",
+  },
+  {
+    name: "negative attester fee",
+    method: "set_reward_policy",
+    args: { policy: policy({ attester_fee: "-1" }) },
+    from: DAO,
+    code: "ERR_INVALID_AMOUNT",
+  },
+  {
+    name: "numeric attester fee",
+    method: "set_reward_policy",
+    args: { policy: policy({ attester_fee: 5 }) },
+    from: DAO,
+    code: "ERR_INVALID_AMOUNT",
+  },
+  {
+    name: "zero epoch length",
+    method: "set_reward_policy",
+    args: { policy: policy({ epoch_length_ns: "0" }) },
+    from: DAO,
+    code: "ERR_INVALID_EPOCH_LENGTH",
+  },
+  {
+    name: "zero release",
+    method: "set_reward_policy",
+    args: { policy: policy({ release_bps: 0 }) },
+    from: DAO,
+    code: "ERR_INVALID_BPS",
+  },
+  {
+    name: "policy not an object",
+    method: "set_reward_policy",
+    args: { policy: null },
+    from: DAO,
+    code: "ERR_INVALID_POLICY",
+  },
+  { name: "deposit of zero", method: "deposit", args: {}, code: "ERR_ZERO_DEPOSIT" },
+  { name: "deposit below its record's storage", method: "deposit", args: {}, deposit: 1n, code: "ERR_DEPOSIT_TOO_LOW" },
+  {
+    name: "memo too long",
+    method: "deposit",
+    args: { memo: "x".repeat(257) },
+    deposit: NEAR,
+    code: "ERR_INVALID_MEMO",
+  },
+  { name: "memo not a string", method: "deposit", args: { memo: 7 }, deposit: NEAR, code: "ERR_INVALID_MEMO" },
+  {
+    name: "report from anyone but the verifier",
+    method: "on_usage_report",
+    args: { epoch: 1, usage: usage(1) },
+    code: "ERR_NOT_VERIFIER",
+  },
+  {
+    name: "report for a negative epoch",
+    method: "on_usage_report",
+    args: { epoch: -1, usage: usage(1) },
+    from: VERIFIER,
+    code: "ERR_INVALID_EPOCH",
+  },
+  {
+    name: "report epoch as a string",
+    method: "on_usage_report",
+    args: { epoch: "7", usage: usage(1) },
+    from: VERIFIER,
+    code: "ERR_INVALID_EPOCH",
+  },
+  {
+    name: "empty report",
+    method: "on_usage_report",
+    args: { epoch: 7, usage: [] },
+    from: VERIFIER,
+    code: "ERR_EMPTY_REPORT",
+  },
+  {
+    name: "bad model name",
+    method: "on_usage_report",
+    args: { epoch: 7, usage: [{ model_name: "Bad Name", model_version: 1, receipts: 1 }] },
+    from: VERIFIER,
+    code: "ERR_INVALID_MODEL",
+  },
+  {
+    name: "negative receipts",
+    method: "on_usage_report",
+    args: { epoch: 7, usage: [{ model_name: "m1", model_version: 1, receipts: -3 }] },
+    from: VERIFIER,
+    code: "ERR_INVALID_RECEIPTS",
+  },
+  {
+    name: "33 models in one report",
+    method: "on_usage_report",
+    args: { epoch: 7, usage: usage(33) },
+    from: VERIFIER,
+    code: "ERR_BATCH_SIZE",
+  },
+  {
+    name: "65 attesters in one report",
+    method: "on_usage_report",
+    args: { epoch: 7, attesters: Array.from({ length: 65 }, (_, i) => ({ attester_id: `a${i}.near`, receipts: 1 })) },
+    from: VERIFIER,
+    code: "ERR_BATCH_SIZE",
+  },
+  {
+    name: "attester id invalid",
+    method: "on_usage_report",
+    args: { epoch: 7, attesters: [{ attester_id: "Not Valid", receipts: 1 }] },
+    from: VERIFIER,
+    code: "ERR_INVALID_ACCOUNT_ID",
+  },
+  {
+    name: "new report for a closed epoch",
+    method: "on_usage_report",
+    args: { epoch: 1000, report_id: 1, usage: usage(1) },
+    from: VERIFIER,
+    code: "ERR_EPOCH_CLOSED",
+  },
+  {
+    name: "33rd model in an epoch",
+    method: "on_usage_report",
+    args: { epoch: 5000, report_id: 1, usage: [{ model_name: "m1", model_version: 1, receipts: 1 }] },
+    from: VERIFIER,
+    code: "ERR_TOO_MANY_MODELS",
+  },
+  { name: "closing an epoch early", method: "close_epoch", args: { epoch: 5000 }, code: "ERR_EPOCH_NOT_ENDED" },
+  { name: "closing an unknown epoch", method: "close_epoch", args: { epoch: 999 }, code: "ERR_UNKNOWN_EPOCH" },
+  { name: "closing an epoch twice", method: "close_epoch", args: { epoch: 1000 }, code: "ERR_EPOCH_CLOSED" },
+  { name: "closing epoch -1", method: "close_epoch", args: { epoch: -1 }, code: "ERR_INVALID_EPOCH" },
+  { name: "claim with nothing owed", method: "claim", args: {}, from: BOB, code: "ERR_NOTHING_TO_CLAIM" },
+  {
+    name: "claim by an unknown account",
+    method: "claim",
+    args: {},
+    from: "zed.test.near",
+    code: "ERR_NOTHING_TO_CLAIM",
+  },
+  { name: "double claim", method: "claim", args: {}, from: ALICE, code: "ERR_NOTHING_TO_CLAIM" },
+  {
+    name: "claim without a storage deposit",
+    method: "claim",
+    args: {},
+    from: CAROL,
+    code: "ERR_STORAGE_NOT_REGISTERED",
+  },
+  {
+    name: "claim callback for an unknown claim",
+    method: "on_claim_transfer",
+    args: { index: 9 },
+    from: POOL,
+    code: "ERR_UNKNOWN_CLAIM",
+  },
+  {
+    name: "claim callback replayed",
+    method: "on_claim_transfer",
+    args: { index: 0 },
+    from: POOL,
+    code: "ERR_UNKNOWN_CLAIM",
+  },
+  {
+    name: "lineage from anyone but the registry",
+    method: "register_lineage",
+    args: lineage({}),
+    code: "ERR_NOT_MODEL_REGISTRY",
+  },
+  {
+    name: "lineage already complete",
+    method: "register_lineage",
+    args: lineage({ model_name: "m1" }),
+    from: REGISTRY,
+    code: "ERR_LINEAGE_COMPLETE",
+  },
+  {
+    name: "model creators sum to 9,000",
+    method: "register_lineage",
+    args: lineage({ model_creators: [{ account_id: ALICE, bps: 9000 }] }),
+    from: REGISTRY,
+    code: "ERR_BPS_SUM",
+  },
+  {
+    name: "dataset creators above 10,000",
+    method: "register_lineage",
+    args: lineage({
+      datasets: [
+        {
+          dataset_id: "d",
+          creators: [
+            { account_id: ALICE, bps: 6000 },
+            { account_id: BOB, bps: 6000 },
+          ],
+        },
+      ],
+    }),
+    from: REGISTRY,
+    code: "ERR_BPS_SUM",
+  },
+  {
+    name: "dataset creators below 10,000",
+    method: "register_lineage",
+    args: lineage({ datasets: [{ dataset_id: "d", creators: [{ account_id: ALICE, bps: 6000 }] }] }),
+    from: REGISTRY,
+    code: "ERR_BPS_SUM",
+  },
+  {
+    name: "zero bps",
+    method: "register_lineage",
+    args: lineage({ model_creators: [{ account_id: ALICE, bps: 0 }] }),
+    from: REGISTRY,
+    code: "ERR_INVALID_BPS",
+  },
+  {
+    name: "part beyond total_parts",
+    method: "register_lineage",
+    args: lineage({ part: 2, total_parts: 2 }),
+    from: REGISTRY,
+    code: "ERR_INVALID_PART",
+  },
+  {
+    name: "part sent twice",
+    method: "register_lineage",
+    args: { model_name: "m2", model_version: 1, part: 0, total_parts: 2 },
+    from: REGISTRY,
+    code: "ERR_PART_ALREADY_REGISTERED",
+  },
+  {
+    name: "total_parts changed",
+    method: "register_lineage",
+    args: { model_name: "m2", model_version: 1, part: 1, total_parts: 3 },
+    from: REGISTRY,
+    code: "ERR_PARTS_MISMATCH",
+  },
+  {
+    name: "a model its own parent",
+    method: "register_lineage",
+    args: lineage({ parent: { model_name: "m3", model_version: 1 } }),
+    from: REGISTRY,
+    code: "ERR_INVALID_PARENT",
+  },
+  {
+    name: "parent changed between parts",
+    method: "register_lineage",
+    args: {
+      model_name: "m2",
+      model_version: 1,
+      part: 1,
+      total_parts: 2,
+      parent: { model_name: "m9", model_version: 1 },
+    },
+    from: REGISTRY,
+    code: "ERR_PARENT_MISMATCH",
+  },
+  {
+    name: "101 entries in a part",
+    method: "register_lineage",
+    args: lineage({ model_creators: Array.from({ length: 101 }, (_, i) => ({ account_id: `c${i}.near`, bps: 1 })) }),
+    from: REGISTRY,
+    code: "ERR_BATCH_SIZE",
+  },
+  {
+    name: "dataset id with a separator",
+    method: "register_lineage",
+    args: lineage({ datasets: [{ dataset_id: "a|b", creators: creators(ALICE) }] }),
+    from: REGISTRY,
+    code: "ERR_INVALID_DATASET",
+  },
+  {
+    name: "creator account invalid",
+    method: "register_lineage",
+    args: lineage({ model_creators: [{ account_id: "-bad-", bps: 10000 }] }),
+    from: REGISTRY,
+    code: "ERR_INVALID_ACCOUNT_ID",
+  },
+  {
+    name: "storage deposit below the minimum",
+    method: "storage_deposit",
+    args: {},
+    from: CAROL,
+    deposit: 1000n,
+    code: "ERR_DEPOSIT_TOO_LOW",
+  },
+  { name: "storage withdraw without 1 yocto", method: "storage_withdraw", args: {}, from: BOB, code: "ERR_ONE_YOCTO" },
+  {
+    name: "storage withdraw above the available",
+    method: "storage_withdraw",
+    args: { amount: NEAR.toString() },
+    from: BOB,
+    deposit: 1n,
+    code: "ERR_STORAGE_WITHDRAW",
+  },
+  {
+    name: "storage withdraw unregistered",
+    method: "storage_withdraw",
+    args: {},
+    from: CAROL,
+    deposit: 1n,
+    code: "ERR_STORAGE_NOT_REGISTERED",
+  },
+];
+
+test(`${CASES.length} refused calls: stable code, state and balance unchanged`, (t) => {
+  const vm = prepared();
+  for (const c of CASES) {
+    const before = vm.snapshot();
+    const r = vm.call(c.method, c.args, { from: c.from ?? "mallory.test.near", deposit: c.deposit });
+    t.is(codeOf(r), c.code, `${c.name}: ${r.error}`);
+    t.deepEqual(r.transfers, [], c.name);
+    t.is(vm.snapshot(), before, `${c.name}: state changed`);
+  }
+  t.true(CASES.length >= 30);
+});
+
+test("a repeated report succeeds as a no-op, so the verifier may retry", (t) => {
+  const vm = prepared();
+  const before = vm.snapshot();
+  const args = { epoch: 1000, usage: [{ model_name: "m1", model_version: 1, receipts: 5 }] };
+  const r = vm.call("on_usage_report", args, { from: VERIFIER });
+  t.true(r.ok);
+  t.like(r.value as object, { duplicate: true, attester_paid: "0" });
+  t.deepEqual(r.events, []);
+  t.is(vm.snapshot(), before);
+});
+
+test("views refuse bad pages and ids with stable codes", (t) => {
+  const vm = prepared();
+  t.throws(() => vm.view("get_epochs", { limit: 0 }), { message: /ERR_INVALID_PAGINATION/ });
+  t.throws(() => vm.view("get_claims", { from_index: -1 }), { message: /ERR_INVALID_PAGINATION/ });
+  t.throws(() => vm.view("claimable", { account_id: "NOPE" }), { message: /ERR_INVALID_ACCOUNT_ID/ });
+  t.throws(() => vm.view("get_lineage", { model_name: "m1", model_version: -1 }), { message: /ERR_INVALID_MODEL/ });
+  t.is(vm.view("claimable", { account_id: "zed.test.near" }), "0");
+});

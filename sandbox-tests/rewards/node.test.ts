@@ -1,0 +1,62 @@
+// The reward pool on the local node (near-workspaces): deposit, lineage, report, close and a claim whose real
+// transfer and callback run as receipts. Plain test accounts act as the DAO, the verifier and the model registry.
+import { readFileSync } from "node:fs";
+import type { TransactionResult } from "near-workspaces";
+import { useWorker } from "../helpers/worker.ts";
+import { basePolicy, NEAR, POOL_WASM, TGAS } from "./vm-pool.ts";
+
+const test = useWorker();
+
+const events = (r: TransactionResult) =>
+  r.logs.filter((l) => l.startsWith("EVENT_JSON:")).map((l) => JSON.parse(l.slice(11)).event as string);
+
+test("a claim on the node: transfer, callback, balances", async (t) => {
+  const { root } = t.context;
+  const pool = await root.createSubAccount("pool", { initialBalance: 10n * NEAR });
+  await pool.deploy(readFileSync(POOL_WASM));
+  const [dao, verifier, registry, alice] = await Promise.all(
+    ["dao", "verifier", "registry", "alice"].map((n) => root.createSubAccount(n, { initialBalance: 20n * NEAR })),
+  );
+  await pool.call(pool, "init", {
+    dao_id: dao.accountId,
+    verifier_id: verifier.accountId,
+    model_registry_id: registry.accountId,
+    policy: basePolicy(),
+  });
+  await dao.call(pool, "deposit", { memo: "treasury" }, { attachedDeposit: 5n * NEAR });
+  await registry.call(
+    pool,
+    "register_lineage",
+    {
+      model_name: "m1",
+      model_version: 1,
+      model_creators: [{ account_id: alice.accountId, bps: 10000 }],
+      datasets: [{ dataset_id: "d1", creators: [{ account_id: alice.accountId, bps: 10000 }] }],
+    },
+    { attachedDeposit: NEAR },
+  );
+  const report = await verifier.callRaw(pool, "on_usage_report", {
+    epoch: 1,
+    usage: [{ model_name: "m1", model_version: 1, receipts: 4 }],
+  });
+  t.deepEqual(events(report), ["usage_reported"]);
+  const close = await alice.callRaw(pool, "close_epoch", { epoch: 1 });
+  t.deepEqual(events(close), ["epoch_closed"]);
+  const owed = BigInt(await pool.view<string>("claimable", { account_id: alice.accountId }));
+  t.true(owed > 4n * NEAR);
+
+  await alice.call(pool, "storage_deposit", {}, { attachedDeposit: NEAR / 10n });
+  const before = BigInt((await alice.balance()).total.toString());
+  const claim = await alice.callRaw(pool, "claim", {}, { gas: 100n * TGAS });
+  t.false(claim.failed, claim.receiptFailureMessages.join());
+  t.deepEqual(events(claim), ["claim_started", "claim_paid"]);
+  const after = BigInt((await alice.balance()).total.toString());
+  // alice receives the owed amount less the gas she paid for the claim transaction (< 0.01 NEAR)
+  t.true(after - before <= owed && after - before > owed - NEAR / 100n, `${after - before} vs ${owed}`);
+  t.is(await pool.view("claimable", { account_id: alice.accountId }), "0");
+  t.like(await pool.view<object>("get_totals"), { claimed: owed.toString(), in_flight: "0" });
+  const inv = await pool.view<{ solvent: boolean; ledger_balanced: boolean }>("get_invariant");
+  t.true(inv.solvent && inv.ledger_balanced);
+  const again = await alice.callRaw(pool, "claim", {});
+  t.true(again.receiptFailureMessages.join().includes("ERR_NOTHING_TO_CLAIM"));
+});

@@ -1,0 +1,229 @@
+// Property test: random sequences of deposits, usage reports (some repeated), early and due epoch closes, claims,
+// transfer outcomes (some failing) and policy changes, against the compiled wasm through the VM (vm-pool.ts): a
+// node would take ~1 s a step, the VM ~60 ms. After every step: the contract's totals equal an independent
+// reference (model.ts) to the yocto, every account's claimable equals the reference, the pool is solvent
+// (balance - storage stake >= unallocated + claimable + free storage balances) and the ledger adds up.
+// PROP_SEED and PROP_STEPS override the seed and the length.
+import test from "ava";
+import { type RefLineage, type RefPolicy, RewardModel } from "./model.ts";
+import { BYTE_COST, basePolicy, codeOf, DAO, initPool, NEAR, PoolVm, POOL, REGISTRY, VERIFIER } from "./vm-pool.ts";
+
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CREATORS = Array.from({ length: 8 }, (_, i) => `c${i}.test.near`);
+const ATTESTERS = ["a0.test.near", "a1.test.near", "a2.test.near"];
+const ACCOUNTS = [...CREATORS, ...ATTESTERS];
+const LEN = 1_000_000_000n;
+
+function splits(rand: () => number, n: number): { account_id: string; bps: number }[] {
+  const picked = [...CREATORS].sort(() => rand() - 0.5).slice(0, n);
+  let left = 10000;
+  return picked.map((account_id, i) => {
+    const bps = i === n - 1 ? left : 1 + Math.floor(rand() * (left - (n - i - 1)) * 0.7);
+    left -= bps;
+    return { account_id, bps };
+  });
+}
+
+test("random deposits, reports, closes and claims keep the pool solvent and exact", (t) => {
+  const seed = Number(process.env.PROP_SEED ?? 20240607);
+  const steps = Number(process.env.PROP_STEPS ?? 160);
+  t.log(`seed ${seed}, ${steps} steps`);
+  const rand = rng(seed);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(rand() * xs.length)];
+  const vm = new PoolVm();
+  const ref = new RewardModel();
+  let policy: RefPolicy & ReturnType<typeof basePolicy> = basePolicy();
+  t.true(initPool(vm, policy).ok);
+  for (const a of ACCOUNTS) t.true(vm.call("storage_deposit", {}, { from: a, deposit: NEAR / 10n }).ok);
+
+  // lineages: m1 (two datasets), m2 (parent m1, datasets overlapping m1's, pushed in two parts), m3 (no datasets,
+  // an unregistered parent), and "ghost" whose usage has no lineage at all
+  const d1 = { dataset_id: "d1", creators: splits(rand, 3) };
+  const d2 = { dataset_id: "d2", creators: splits(rand, 2) };
+  const d3 = { dataset_id: "d3", creators: splits(rand, 4) };
+  const lineages: RefLineage[] = [
+    { model: "m1@1", parent: null, creators: splits(rand, 2), datasets: [d1, d2] },
+    { model: "m2@1", parent: "m1@1", creators: splits(rand, 3), datasets: [d2, d3] },
+    { model: "m3@1", parent: "m9@1", creators: splits(rand, 1), datasets: [] },
+  ];
+  for (const l of lineages) {
+    const [name, version] = l.model.split("@");
+    const parent = l.parent ? { model_name: l.parent.split("@")[0], model_version: 1 } : undefined;
+    const base = { model_name: name, model_version: Number(version), parent };
+    if (l.model === "m2@1") {
+      const a = { ...base, part: 0, total_parts: 2, model_creators: l.creators, datasets: [l.datasets[0]] };
+      const b = { ...base, part: 1, total_parts: 2, datasets: [l.datasets[1]] };
+      t.true(vm.call("register_lineage", b, { from: REGISTRY, deposit: NEAR }).ok);
+      t.true(vm.call("register_lineage", a, { from: REGISTRY, deposit: NEAR }).ok);
+    } else {
+      const r = vm.call(
+        "register_lineage",
+        { ...base, model_creators: l.creators, datasets: l.datasets },
+        {
+          from: REGISTRY,
+          deposit: NEAR,
+        },
+      );
+      t.true(r.ok, r.error);
+    }
+    ref.lineages.set(l.model, l);
+  }
+  const models = ["m1@1", "m2@1", "m3@1", "ghost@1"];
+  const pending: { index: number; account: string; amount: bigint }[] = [];
+  const reported = new Set<string>();
+  const counts: Record<string, number> = {};
+  let storageCharged = 0n;
+  const charged = () => BigInt(vm.view<{ storage_charged: string }>("get_totals").storage_charged);
+
+  for (let step = 0; step < steps; step++) {
+    const x = rand();
+    const before = charged();
+    let action: string;
+    if (x < 0.22) {
+      action = "deposit";
+      const amount = BigInt(1 + Math.floor(rand() * 50)) * NEAR + BigInt(Math.floor(rand() * 1e9));
+      const usage = vm.storageUsage;
+      const r = vm.call(
+        "deposit",
+        { memo: rand() < 0.5 ? null : `fees ${step}` },
+        { from: pick(ACCOUNTS), deposit: amount },
+      );
+      t.true(r.ok, r.error);
+      // the deposit record's storage comes out of the deposit (the call's whole growth also counts STATE's)
+      const net = BigInt((r.value as { net: string }).net);
+      t.true(net < amount && net >= amount - (vm.storageUsage - usage) * BYTE_COST);
+      ref.unallocated += net;
+    } else if (x < 0.45) {
+      action = "report";
+      const epoch = Number(vm.time / LEN);
+      const reportId = Math.floor(rand() * 3);
+      const key = `${epoch}:${reportId}`;
+      const usage = models.filter(() => rand() < 0.6).map((m) => [m, Math.floor(rand() * 50)] as [string, number]);
+      const attesters = ATTESTERS.filter(() => rand() < 0.5).map(
+        (a) => [a, Math.floor(rand() * 40)] as [string, number],
+      );
+      if (usage.length === 0 && attesters.length === 0) usage.push(["m1@1", 1]);
+      const args = {
+        epoch,
+        report_id: reportId,
+        usage: usage.map(([m, receipts]) => ({ model_name: m.split("@")[0], model_version: 1, receipts })),
+        attesters: attesters.map(([attester_id, receipts]) => ({ attester_id, receipts })),
+      };
+      const snap = vm.snapshot();
+      const r = vm.call("on_usage_report", args, { from: VERIFIER });
+      t.true(r.ok, r.error);
+      if (reported.has(key)) {
+        action = "report(duplicate)";
+        t.true((r.value as { duplicate: boolean }).duplicate);
+        t.is(vm.snapshot(), snap);
+      } else {
+        reported.add(key);
+        const reserve = 400n + 250n * BigInt(usage.length + attesters.length);
+        const available = ref.unallocated - reserve * BYTE_COST;
+        ref.report(epoch, usage, attesters, BigInt(policy.attester_fee), available > 0n ? available : 0n);
+      }
+    } else if (x < 0.6) {
+      action = "close";
+      const open = [...ref.usage.keys()].filter((e) => !ref.closed.has(e));
+      if (open.length === 0) continue;
+      const epoch = pick(open);
+      const snap = vm.snapshot();
+      const r = vm.call("close_epoch", { epoch }, { from: pick(ACCOUNTS) });
+      if (vm.time < (BigInt(epoch) + 1n) * LEN) {
+        action = "close(early)";
+        t.is(codeOf(r), "ERR_EPOCH_NOT_ENDED");
+        t.is(vm.snapshot(), snap);
+      } else {
+        t.true(r.ok, r.error);
+        const n = BigInt(ref.usage.get(epoch)?.size ?? 0);
+        const spendable = ref.unallocated - (400n + 450n * n) * BYTE_COST;
+        const distributed = ref.close(epoch, policy, spendable > 0n ? spendable : 0n);
+        t.is((r.value as { distributed: string }).distributed, distributed.toString());
+      }
+    } else if (x < 0.7) {
+      action = "time";
+      vm.time += BigInt(Math.floor(rand() * 2e9));
+      continue;
+    } else if (x < 0.85) {
+      action = "claim";
+      const account = pick(ACCOUNTS);
+      const snap = vm.snapshot();
+      const r = vm.call("claim", {}, { from: account });
+      if (ref.owedOf(account) === 0n) {
+        action = "claim(nothing)";
+        t.is(codeOf(r), "ERR_NOTHING_TO_CLAIM");
+        t.is(vm.snapshot(), snap);
+      } else {
+        t.true(r.ok, r.error);
+        const amount = ref.claim(account);
+        t.deepEqual(r.transfers, [{ to: account, amount }]);
+        const index = r.events[0].data[0].index as number;
+        pending.push({ index, account, amount });
+      }
+    } else if (x < 0.95) {
+      action = "transfer outcome";
+      if (pending.length === 0) continue;
+      const p = pending.splice(Math.floor(rand() * pending.length), 1)[0];
+      const ok = rand() < 0.7;
+      if (!ok) vm.refund(p.amount);
+      const r = vm.call(
+        "on_claim_transfer",
+        { index: p.index },
+        {
+          from: POOL,
+          promiseResults: [ok ? { status: "Successful", data: new Uint8Array() } : { status: "Failed" }],
+        },
+      );
+      t.true(r.ok, r.error);
+      ref.settle(p.account, p.amount, ok);
+      action = ok ? "transfer paid" : "transfer failed";
+    } else {
+      action = "policy";
+      const model_bps = Math.floor(rand() * 10001);
+      const data_bps = Math.floor(rand() * (10001 - model_bps));
+      const next = basePolicy({
+        model_bps,
+        data_bps,
+        parent_bps: 10000 - model_bps - data_bps,
+        attester_fee: (BigInt(Math.floor(rand() * 5)) * 10n ** 22n).toString(),
+        release_bps: 1 + Math.floor(rand() * 10000),
+      });
+      t.true(vm.call("set_reward_policy", { policy: next }, { from: DAO }).ok);
+      policy = next;
+    }
+    counts[action] = (counts[action] ?? 0) + 1;
+    const delta = charged() - before;
+    storageCharged += delta;
+    ref.unallocated -= delta;
+
+    const totals = vm.view<Record<string, string>>("get_totals");
+    const where = `step ${step} (${action})`;
+    t.is(totals.unallocated, ref.unallocated.toString(), where);
+    t.is(totals.allocated, ref.allocated.toString(), where);
+    t.is(totals.claimed, ref.claimed.toString(), where);
+    t.is(totals.in_flight, ref.inFlight.toString(), where);
+    t.is(totals.storage_charged, storageCharged.toString(), where);
+    let claimable = 0n;
+    for (const a of ACCOUNTS) {
+      const c = BigInt(vm.view<string>("claimable", { account_id: a }));
+      t.is(c, ref.owedOf(a), `${where}: claimable of ${a}`);
+      claimable += c;
+    }
+    t.is(claimable + ref.claimed + ref.inFlight, ref.allocated, where);
+    const inv = vm.view<{ solvent: boolean; ledger_balanced: boolean; surplus: string }>("get_invariant");
+    t.true(inv.solvent, `${where}: surplus ${inv.surplus}`);
+    t.true(inv.ledger_balanced, where);
+  }
+  t.log(JSON.stringify(counts));
+  t.log(`paid ${ref.claimed} yocto, ${ref.inFlight} in flight, ${ref.unallocated} unallocated`);
+});
