@@ -1,35 +1,13 @@
-import {
-  LookupMap,
-  NearBindgen,
-  UnorderedMap,
-  bytes,
-  call,
-  deserialize,
-  initialize,
-  migrate,
-  near,
-  view,
-} from "near-sdk-js";
+import { NearBindgen, bytes, call, decode, encode, initialize, migrate, near, view } from "near-sdk-js";
 import { checkConfig } from "./kinds/config";
 import * as mem from "./members";
-import { migrateRawState } from "./migrate";
+import { migrateRawState, targetStateVersion } from "./migrate";
 import { defaultPolicy, cleanPolicy, validatePolicy } from "./policy";
 import * as proposals from "./proposals";
 import type { DaoState } from "./state";
-import { emit } from "./state";
+import { BLOBS, BODIES, CHECKPOINTS, emit, loadPolicy, memberTable, PROPOSALS, savePolicy, VOTES } from "./state";
 import { treasuryView } from "./treasury";
-import type {
-  BlobRecord,
-  Checkpoint,
-  Config,
-  MemberInput,
-  MemberRecord,
-  Policy,
-  Proposal,
-  ProposalKind,
-  VoteRecord,
-} from "./types";
-import { STATE_VERSION } from "./types";
+import type { BlobRecord, Config, MemberInput, Policy, Proposal, ProposalKind } from "./types";
 import { removeBlob, storeBlob } from "./upgrade";
 import { delegationsPage, membersPage, proposalsPage, rolesPage, voteOf } from "./views";
 import { fail } from "../shared/errors";
@@ -39,11 +17,16 @@ import { isHexHash, isValidAccountId } from "../shared/validate";
 
 export const MAX_FOUNDERS = 100;
 
-@NearBindgen({ requireInit: true })
+// STATE is plain JSON of the scalar fields below (near-sdk-js's default runs a JS reviver/replacer on every node).
+// The policy and the collections are accessors, not fields: they live under their own keys (state.ts).
+@NearBindgen({
+  requireInit: true,
+  serializer: (value: unknown) => encode(JSON.stringify(value)),
+  deserializer: (raw: Uint8Array) => JSON.parse(decode(raw)),
+})
 export class CommunityDao implements DaoState {
-  state_version = STATE_VERSION;
+  state_version = targetStateVersion();
   config: Config = { name: "", purpose: "", metadata: "" };
-  policy: Policy = defaultPolicy();
   role_counts: Record<string, number> = {};
   member_count = 0;
   seq = 0;
@@ -51,11 +34,38 @@ export class CommunityDao implements DaoState {
   locked_bonds = "0";
   factory_id = "";
   suite: Record<string, string> = {};
-  members = new UnorderedMap<MemberRecord>("m");
-  checkpoints = new LookupMap<Checkpoint[]>("c");
-  proposals = new LookupMap<Proposal>("p");
-  votes = new LookupMap<VoteRecord>("v");
-  blobs = new LookupMap<BlobRecord>("b");
+
+  get policy(): Policy {
+    return loadPolicy();
+  }
+
+  set policy(policy: Policy) {
+    savePolicy(policy);
+  }
+
+  get members() {
+    return memberTable(this);
+  }
+
+  get checkpoints() {
+    return CHECKPOINTS;
+  }
+
+  get proposals() {
+    return PROPOSALS;
+  }
+
+  get bodies() {
+    return BODIES;
+  }
+
+  get votes() {
+    return VOTES;
+  }
+
+  get blobs() {
+    return BLOBS;
+  }
 
   // `suite` maps contract names to the community's account ids (set by the factory so contracts know each other).
   @initialize({})
@@ -76,8 +86,8 @@ export class CommunityDao implements DaoState {
     if (policy !== undefined) {
       const err = validatePolicy(policy);
       if (err) fail(err);
-      this.policy = cleanPolicy(policy);
     }
+    this.policy = policy === undefined ? defaultPolicy() : cleanPolicy(policy);
     for (const r of this.policy.roles) if (r.kind === "Group") this.role_counts[r.name] = 0;
     const list = members ?? [];
     if (!Array.isArray(list) || list.length > MAX_FOUNDERS) fail("ERR_BATCH_SIZE", `0..${MAX_FOUNDERS} members`);
@@ -144,8 +154,8 @@ export class CommunityDao implements DaoState {
     if (!rec) fail("ERR_NOT_A_MEMBER");
     if (!isValidAccountId(delegate_id)) fail("ERR_INVALID_ACCOUNT_ID", "delegate_id");
     if (delegate_id === from) fail("ERR_SELF_DELEGATION");
-    if (!mem.getMember(this, delegate_id)) fail("ERR_NOT_A_MEMBER", delegate_id);
-    const target = mem.getMember(this, delegate_id) as MemberRecord;
+    const target = mem.getMember(this, delegate_id);
+    if (!target) fail("ERR_NOT_A_MEMBER", delegate_id);
     if (rec.delegate === delegate_id && rec.delegate_since === target.since) fail("ERR_ALREADY_DELEGATED");
     mem.delegate(this, from, delegate_id);
   }
@@ -188,7 +198,7 @@ export class CommunityDao implements DaoState {
     if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
     const raw = near.storageReadRaw(bytes("STATE"));
     if (!raw) fail("ERR_NOT_INITIALIZED");
-    const s = deserialize(raw) as Record<string, unknown>;
+    const s = JSON.parse(decode(raw)) as Record<string, unknown>;
     let from: number;
     try {
       from = migrateRawState(s);
@@ -197,7 +207,6 @@ export class CommunityDao implements DaoState {
     }
     this.state_version = s.state_version as number;
     this.config = s.config as Config;
-    this.policy = s.policy as Policy;
     this.role_counts = s.role_counts as Record<string, number>;
     this.member_count = s.member_count as number;
     this.seq = s.seq as number;
@@ -205,9 +214,7 @@ export class CommunityDao implements DaoState {
     this.locked_bonds = s.locked_bonds as string;
     this.factory_id = s.factory_id as string;
     this.suite = s.suite as Record<string, string>;
-    // Only the unordered map keeps state (its length) in STATE; lookup maps are just prefixes.
-    if (s.members) this.members = UnorderedMap.reconstruct(s.members as UnorderedMap<MemberRecord>);
-    emit("state_migrated", [{ from, to: STATE_VERSION }]);
+    emit("state_migrated", [{ from, to: this.state_version }]);
   }
 
   // ---- views -----------------------------------------------------------------------------------------------------
@@ -248,7 +255,7 @@ export class CommunityDao implements DaoState {
 
   @view({})
   get_proposal({ id }: { id: number }): Proposal {
-    return proposals.getProposal(this, id);
+    return proposals.fullProposal(this, proposals.getProposal(this, id));
   }
 
   @view({})
@@ -284,7 +291,7 @@ export class CommunityDao implements DaoState {
 
   @view({})
   get_blob({ hash }: { hash: string }): BlobRecord | null {
-    return this.blobs.get(hash) as BlobRecord | null;
+    return this.blobs.get(hash);
   }
 }
 

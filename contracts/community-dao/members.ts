@@ -9,7 +9,7 @@ import { isValidAccountId } from "../shared/validate";
 // as of its creation: power moved after a proposal was created never counts on it.
 
 export function getMember(dao: DaoState, account: string): MemberRecord | null {
-  return dao.members.get(account) as MemberRecord | null;
+  return dao.members.get(account);
 }
 
 function power(rec: MemberRecord): number {
@@ -17,7 +17,7 @@ function power(rec: MemberRecord): number {
 }
 
 function checkpoint(dao: DaoState, account: string, rec: MemberRecord | null): void {
-  const cps = (dao.checkpoints.get(account) as Checkpoint[] | null) ?? [];
+  const cps = dao.checkpoints.get(account) ?? [];
   const cp: Checkpoint = { s: dao.seq, r: rec ? rec.roles.slice() : [], p: rec ? power(rec) : 0 };
   if (cps.length > 0 && cps[cps.length - 1].s === dao.seq) cps[cps.length - 1] = cp;
   else cps.push(cp);
@@ -26,7 +26,7 @@ function checkpoint(dao: DaoState, account: string, rec: MemberRecord | null): v
 
 // Roles and power of `account` as of counter `snapshot` (null when it was no member then).
 export function checkpointAt(dao: DaoState, account: string, snapshot: number): Checkpoint | null {
-  const cps = dao.checkpoints.get(account) as Checkpoint[] | null;
+  const cps = dao.checkpoints.get(account);
   if (!cps || cps.length === 0 || cps[0].s > snapshot) return null;
   let lo = 0;
   let hi = cps.length - 1;
@@ -57,8 +57,8 @@ export function addToRole(dao: DaoState, member_id: string, role: string): boole
   let rec = getMember(dao, member_id);
   if (rec && rec.roles.indexOf(role) >= 0) return false;
   if (!rec) {
+    // A new record: the members table counts it in member_count.
     rec = { v: 1, roles: [], delegate: null, delegate_since: 0, received: 0, since: dao.seq };
-    dao.member_count += 1;
   }
   rec.roles.push(role);
   dao.role_counts[role] = (dao.role_counts[role] ?? 0) + 1;
@@ -80,7 +80,6 @@ export function removeFromRole(dao: DaoState, member_id: string, role: string): 
   }
   if (rec.delegate !== null) releaseDelegation(dao, rec);
   dao.members.remove(member_id);
-  dao.member_count -= 1;
   // History is dropped: a removed member no longer votes, even on proposals created before the removal.
   dao.checkpoints.remove(member_id);
   return true;

@@ -1,11 +1,14 @@
+import { writeJson } from "../shared/json-store";
+import { POLICY_KEY } from "./state";
 import type { Policy } from "./types";
 import { STATE_VERSION } from "./types";
 
 type RawState = Record<string, unknown>;
+type Step = (s: RawState) => void;
 
-// One step per stored state version, each turning version n into n + 1. Version 0 is the pre-release layout
-// (no state_version, no timelock parameter, no delegation counter); later releases append steps here.
-const STEPS: Record<number, (s: RawState) => void> = {
+// One step per stored state version, each turning version n into n + 1, run on the raw STATE by `migrate_state`.
+const STEPS: Record<number, Step> = {
+  // 0: the pre-release layout (no state_version, no timelock parameter, no delegation counter).
   0: (s) => {
     const policy = s.policy as Policy;
     if (policy?.parameters && policy.parameters.timelock === undefined) policy.parameters.timelock = "0";
@@ -14,17 +17,38 @@ const STEPS: Record<number, (s: RawState) => void> = {
     if (s.factory_id === undefined) s.factory_id = "";
     if (s.suite === undefined) s.suite = {};
   },
+  // 1 -> 2: the policy leaves STATE for its own key; the collections stop being STATE fields (their records keep
+  // their keys and format; the members table's length is member_count). Version 1 proposal records carry their
+  // description and kind in the head, which the readers accept (proposals.ts bodyOf), so none is rewritten here.
+  1: (s) => {
+    if (s.policy !== undefined) writeJson(POLICY_KEY, s.policy);
+    const members = s.members as { _keys?: { length?: number } } | undefined;
+    if (typeof members?._keys?.length === "number") s.member_count = members._keys.length;
+    for (const field of ["policy", "members", "checkpoints", "proposals", "votes", "blobs"]) delete s[field];
+  },
 };
 
-// Brings a raw stored state to STATE_VERSION in place; returns the version it started from.
+let target = STATE_VERSION;
+
+// A later release registers its step here (from = the version it upgrades) and the target version follows.
+export function addMigrationStep(from: number, step: Step): void {
+  STEPS[from] = step;
+  if (from + 1 > target) target = from + 1;
+}
+
+export function targetStateVersion(): number {
+  return target;
+}
+
+// Brings a raw stored state to the target version in place; returns the version it started from.
 export function migrateRawState(s: RawState): number {
   const from = typeof s.state_version === "number" ? s.state_version : 0;
-  if (from > STATE_VERSION) throw new Error(`ERR_MIGRATION: state version ${from} is newer than the code`);
-  for (let v = from; v < STATE_VERSION; v++) {
+  if (from > target) throw new Error(`ERR_MIGRATION: state version ${from} is newer than the code`);
+  for (let v = from; v < target; v++) {
     const step = STEPS[v];
     if (!step) throw new Error(`ERR_MIGRATION: no step from ${v}`);
     step(s);
   }
-  s.state_version = STATE_VERSION;
+  s.state_version = target;
   return from;
 }

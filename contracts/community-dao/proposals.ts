@@ -6,7 +6,7 @@ import { findRole, heldRoles, permits, thresholdWeight } from "./policy";
 import type { DaoState } from "./state";
 import { emit, voteKey } from "./state";
 import { lockBond, settleBond } from "./treasury";
-import type { Proposal, ProposalKind, ProposalStatus, RoleRule, VoteChoice, VoteRecord } from "./types";
+import type { Proposal, ProposalBody, ProposalHead, ProposalKind, ProposalStatus, RoleRule, VoteChoice } from "./types";
 import { fail } from "../shared/errors";
 import { sendNear } from "../shared/storage";
 
@@ -15,18 +15,31 @@ export const MAX_KIND_JSON = 32768;
 // Work the execute call itself does after the handler (saving state, scheduling the callback).
 const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
 
-export function getProposal(dao: DaoState, id: unknown): Proposal {
+// The head of a proposal: everything but its description and kind (see ProposalHead).
+export function getProposal(dao: DaoState, id: unknown): ProposalHead {
   if (typeof id !== "number" || !Number.isInteger(id) || id < 0) fail("ERR_INVALID_PROPOSAL_ID");
-  const p = dao.proposals.get(String(id)) as Proposal | null;
+  const p = dao.proposals.get(String(id));
   if (!p) fail("ERR_UNKNOWN_PROPOSAL", String(id));
   return p;
 }
 
-function save(dao: DaoState, p: Proposal): void {
+export function bodyOf(dao: DaoState, p: ProposalHead): ProposalBody {
+  // Heads written by state version 1 carry their body.
+  if (p.kind !== undefined) return { description: p.description as string, kind: p.kind };
+  return dao.bodies.get(String(p.id)) as ProposalBody;
+}
+
+// The whole proposal as the views show it.
+export function fullProposal(dao: DaoState, p: ProposalHead): Proposal {
+  const body = bodyOf(dao, p);
+  return { ...p, description: body.description, kind: body.kind };
+}
+
+function save(dao: DaoState, p: ProposalHead): void {
   dao.proposals.set(String(p.id), p);
 }
 
-function setStatus(p: Proposal, status: ProposalStatus, detail?: Record<string, unknown>): void {
+function setStatus(p: ProposalHead, status: ProposalStatus, detail?: Record<string, unknown>): void {
   p.status = status;
   emit(`proposal_${status.toLowerCase()}`, [{ id: p.id, ...(detail ?? {}) }]);
 }
@@ -81,12 +94,10 @@ export function createProposal(dao: DaoState, description: unknown, kind: Propos
   if (!rules.some((r) => r.actions.indexOf("vote") >= 0)) fail("ERR_NO_VOTERS", label);
   const now = near.blockTimestamp();
   const id = dao.last_proposal_id;
-  const p: Proposal = {
+  const p: ProposalHead = {
     v: 1,
     id,
     proposer,
-    description,
-    kind,
     label,
     status: "InProgress",
     bond: bond.toString(),
@@ -104,6 +115,7 @@ export function createProposal(dao: DaoState, description: unknown, kind: Propos
   dao.last_proposal_id = id + 1;
   lockBond(dao, bond);
   save(dao, p);
+  dao.bodies.set(String(id), { description, kind });
   // Over-attached deposit goes back at once: the bond is the only part the DAO holds.
   sendNear(proposer, attached - bond);
   emit("proposal_created", [{ id, proposer, kind: kind.kind, label, bond: p.bond, snapshot: p.snapshot }]);
@@ -111,7 +123,7 @@ export function createProposal(dao: DaoState, description: unknown, kind: Propos
 }
 
 // Weight `voter` brings to each rule, read from the snapshot. A member removed since then has none.
-function weightsFor(dao: DaoState, p: Proposal, voter: string, action: string): number[] {
+function weightsFor(dao: DaoState, p: ProposalHead, voter: string, action: string): number[] {
   const cp = checkpointAt(dao, voter, p.snapshot);
   const current = getMember(dao, voter);
   return p.rules.map((rule) => {
@@ -125,14 +137,14 @@ function weightsFor(dao: DaoState, p: Proposal, voter: string, action: string): 
   });
 }
 
-function canAct(dao: DaoState, p: Proposal, account: string, action: string): boolean {
+function canAct(dao: DaoState, p: ProposalHead, account: string, action: string): boolean {
   const rec = getMember(dao, account);
   return p.rules.some(
     (r) => r.actions.indexOf(action) >= 0 && (r.everyone || (rec !== null && rec.roles.indexOf(r.role) >= 0)),
   );
 }
 
-function tally(p: Proposal, choice: VoteChoice, weights: number[], sign: number): void {
+function tally(p: ProposalHead, choice: VoteChoice, weights: number[], sign: number): void {
   for (let i = 0; i < p.rules.length; i++) {
     const r = p.rules[i];
     const w = sign * weights[i];
@@ -143,7 +155,7 @@ function tally(p: Proposal, choice: VoteChoice, weights: number[], sign: number)
   }
 }
 
-function decide(p: Proposal): ProposalStatus | null {
+function decide(p: ProposalHead): ProposalStatus | null {
   for (const r of p.rules) {
     const needed = thresholdWeight(r);
     const quorate = r.approve + r.reject + r.abstain >= r.quorum;
@@ -154,7 +166,7 @@ function decide(p: Proposal): ProposalStatus | null {
   return null;
 }
 
-function assertVotable(p: Proposal): void {
+function assertVotable(p: ProposalHead): void {
   if (p.status !== "InProgress") fail("ERR_ALREADY_FINAL", p.status);
   if (near.blockTimestamp() > BigInt(p.voting_ends_at)) fail("ERR_VOTING_ENDED");
 }
@@ -173,7 +185,7 @@ export function castVote(dao: DaoState, id: unknown, choice: unknown, label: unk
   const weights = weightsFor(dao, p, voter, action);
   if (!weights.some((w) => w > 0)) fail("ERR_NO_VOTING_POWER");
   const key = voteKey(p.id, voter);
-  const previous = dao.votes.get(key) as VoteRecord | null;
+  const previous = dao.votes.get(key);
   if (previous && previous.choice === choice) fail("ERR_ALREADY_VOTED", choice);
   if (previous) tally(p, previous.choice, previous.weights, -1);
   else p.voters += 1;
@@ -235,19 +247,20 @@ export function execute(dao: DaoState, id: unknown): ExecuteOutcome | NearPromis
   if (!canAct(dao, p, near.predecessorAccountId(), "execute")) fail("ERR_NO_PERMISSION", `${p.label}:execute`);
   const unlock = BigInt(p.decided_at as string) + BigInt(p.timelock);
   if (near.blockTimestamp() < unlock) fail("ERR_TIMELOCK", `executable from ${unlock}`);
-  const handler = handlerFor(p.kind) as NonNullable<ReturnType<typeof handlerFor>>;
-  const need = (handler.gas ? handler.gas(dao, p.kind) : 0n) + EXECUTE_OVERHEAD_GAS;
+  const { kind } = bodyOf(dao, p);
+  const handler = handlerFor(kind) as NonNullable<ReturnType<typeof handlerFor>>;
+  const need = (handler.gas ? handler.gas(dao, kind) : 0n) + EXECUTE_OVERHEAD_GAS;
   const left = near.prepaidGas() - near.usedGas();
   if (left < need) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${need} more gas`);
   p.attempts += 1;
-  const err = handler.check(dao, p.kind, "execute");
+  const err = handler.check(dao, kind, "execute");
   if (err) {
     p.last_error = err;
     setStatus(p, "Failed", { error: err });
     save(dao, p);
     return { id: p.id, status: p.status, error: err };
   }
-  const promise = handler.apply(dao, p.kind, p);
+  const promise = handler.apply(dao, kind, p);
   if (promise === null) {
     p.last_error = null;
     setStatus(p, "Executed");
@@ -269,8 +282,9 @@ export function onExecuted(dao: DaoState, id: number, ok: boolean): ExecuteOutco
   const p = getProposal(dao, id);
   if (p.status !== "Executing") fail("ERR_NOT_EXECUTING");
   if (ok) {
-    const handler = handlerFor(p.kind);
-    if (handler?.onSuccess) handler.onSuccess(dao, p.kind, p);
+    const { kind } = bodyOf(dao, p);
+    const handler = handlerFor(kind);
+    if (handler?.onSuccess) handler.onSuccess(dao, kind, p);
     p.last_error = null;
     setStatus(p, "Executed");
   } else {

@@ -1,7 +1,7 @@
 import { near } from "near-sdk-js";
 import type { DaoState } from "./state";
 import { emit } from "./state";
-import type { Proposal } from "./types";
+import type { ProposalHead } from "./types";
 import { sendNear, storageCost } from "../shared/storage";
 
 // What proposals may spend: the balance less the bonds held for open proposals and less the stake that pays for the
@@ -30,7 +30,7 @@ export function lockBond(dao: DaoState, amount: bigint): void {
 }
 
 // Settles a proposal's bond once: refunded to the proposer, or (spam) kept as treasury.
-export function settleBond(dao: DaoState, p: Proposal, refund: boolean): void {
+export function settleBond(dao: DaoState, p: ProposalHead, refund: boolean): void {
   if (p.bond_settled) return;
   p.bond_settled = true;
   const amount = BigInt(p.bond);

@@ -3,7 +3,8 @@
 
 export const STANDARD = "ai-commons-dao";
 export const EVENT_VERSION = "1.0.0";
-export const STATE_VERSION = 1;
+// 2: policy under its own key, proposals split into head and body, plain JSON records (see migrate.ts).
+export const STATE_VERSION = 2;
 
 export interface Config {
   name: string;
@@ -129,6 +130,15 @@ export interface Proposal {
   voters: number;
   attempts: number;
   last_error: string | null;
+}
+
+// How a proposal is stored: the head, read and rewritten by every vote, and the body, written once. Heads written by
+// state version 1 still carry description and kind (no body record); readers fall back to them.
+export type ProposalHead = Omit<Proposal, "description" | "kind"> & Partial<Pick<Proposal, "description" | "kind">>;
+
+export interface ProposalBody {
+  description: string;
+  kind: ProposalKind;
 }
 
 export interface VoteRecord {

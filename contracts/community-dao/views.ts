@@ -1,4 +1,5 @@
 import { memberView } from "./members";
+import { fullProposal } from "./proposals";
 import type { DaoState } from "./state";
 import { voteKey } from "./state";
 import type { MemberRecord, Proposal } from "./types";
@@ -8,16 +9,16 @@ export function proposalsPage(dao: DaoState, from_index?: number, limit?: number
   const [start, end] = pageRange(from_index, limit, dao.last_proposal_id);
   const out: Proposal[] = [];
   for (let id = start; id < end; id++) {
-    const p = dao.proposals.get(String(id)) as Proposal | null;
-    if (p) out.push(p);
+    const p = dao.proposals.get(String(id));
+    if (p) out.push(fullProposal(dao, p));
   }
   return out;
 }
 
 export function membersPage(dao: DaoState, from_index?: number, limit?: number) {
-  const [start, end] = pageRange(from_index, limit, dao.members.length);
+  const [start, end] = pageRange(from_index, limit, dao.members.size);
   if (end <= start) return [];
-  const keys = dao.members.keys({ start, limit: end - start }) as string[];
+  const keys = dao.members.keys(start, end);
   return keys.map((k) => memberView(k, dao.members.get(k) as MemberRecord, dao));
 }
 

@@ -140,6 +140,14 @@ export function deployNext(f: Communities, c: Community): NearPromise {
   if (step.status === "InFlight") fail("ERR_STEP_IN_FLIGHT", step.code);
   const code = f.codes.get(step.code) as CodeRecord | null;
   if (!code) fail("ERR_UNKNOWN_CODE", step.code);
+  // The step's balance was paid at creation for the code of that time: a larger release cannot fit on it (the batch
+  // would fail on the storage stake every time), so say so instead of sending it.
+  if (BigInt(code.init_balance) > BigInt(step.init_balance)) {
+    fail(
+      "ERR_INIT_BALANCE_TOO_LOW",
+      `${step.code} ${code.version} needs ${code.init_balance}, paid ${step.init_balance}`,
+    );
+  }
   const need = stepGas(code.bytes);
   if (near.prepaidGas() - near.usedGas() < need) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${need} more gas`);
   const wasm = readCode(step.code);

@@ -10,7 +10,8 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const NEAR = 10n ** 24n;
 export const TGAS = 10n ** 12n;
 export const BOND = NEAR;
-export const DAO_WASM = join(ROOT, "build", "community-dao.wasm");
+// DAO_WASM=<path> runs the stories (and gas.bench.ts) against another build, e.g. to compare gas.
+export const DAO_WASM = process.env.DAO_WASM ?? join(ROOT, "build", "community-dao.wasm");
 
 export function daoWasm(): Buffer {
   return readFileSync(DAO_WASM);

@@ -134,17 +134,20 @@ test.serial("a failed step stays retryable with the newest code, and abandon ref
   let view = await factory.view<CommunityView>("get_community", { name: "beta" });
   t.is(view.contracts[1].status, "Failed");
   t.false(await root.getAccount("beta_registry.commons2.test.near").exists());
-  // The owner fixes the code; the same step goes through.
+  // The owner ships a larger release than the one the step's balance was paid for: the factory refuses to send a
+  // batch that could only fail on the storage stake, and the step stays Failed for the creator to abandon.
   await owner.callRaw(factory, "store_code", codeInput("registry", "0.0.2", wasm), {
     attachedDeposit: 1n,
     gas: 300n * TGAS,
   });
-  // The DAO's init needs a config: the registry's init_args were fixed at creation, so this step fails again,
-  // which lets us check abandon: the remaining deposit comes back.
-  await creator.callRaw(factory, "deploy_next", { name: "beta" }, { gas: 300n * TGAS });
+  assertPanics(
+    t,
+    await creator.callRaw(factory, "deploy_next", { name: "beta" }, { gas: 300n * TGAS }),
+    "ERR_INIT_BALANCE_TOO_LOW",
+  );
   view = await factory.view<CommunityView>("get_community", { name: "beta" });
   t.is(view.contracts[1].status, "Failed");
-  t.is(view.contracts[1].version, "0.0.2");
+  t.is(view.contracts[1].version, "0.0.1");
   const left = BigInt(view.deposit_left);
   const before = await total(creator);
   const r = await creator.callRaw(factory, "abandon_community", { name: "beta" }, { attachedDeposit: 1n });
@@ -153,4 +156,68 @@ test.serial("a failed step stays retryable with the newest code, and abandon ref
   t.true(got > left - NEAR / 100n && got <= left, `refund ${got} vs left ${left}`);
   view = await factory.view<CommunityView>("get_community", { name: "beta" });
   t.is(view.status, "Abandoned");
+});
+
+test.serial("a step that fails succeeds on retry once the owner fixes the code", async (t) => {
+  const { root } = t.context;
+  const owner = await root.createSubAccount("owner3");
+  const creator = await root.createSubAccount("creator3", { initialBalance: 200n * NEAR });
+  const factory = await factoryWith(root, "commons3", owner);
+  await owner.call(factory, "store_code", codeInput("community-dao", "1.0.0", daoWasm()), {
+    attachedDeposit: 1n,
+    gas: 300n * TGAS,
+  });
+  // The registry's first release is broken: its `init` rejects the arguments (here: the DAO's code, which wants a
+  // config), so the step's batch fails and rolls back.
+  await owner.call(factory, "store_code", codeInput("registry", "0.0.1", daoWasm()), {
+    attachedDeposit: 1n,
+    gas: 300n * TGAS,
+  });
+  const required = BigInt((await factory.view<{ accounts_total: string }>("get_required_deposit")).accounts_total);
+  await creator.call(
+    factory,
+    "create_community",
+    { name: "gamma", dao_args: daoArgs(creator), init_args: { registry: { greeting: "registry of gamma" } } },
+    { attachedDeposit: required + NEAR, gas: 300n * TGAS },
+  );
+  const registryId = "gamma_registry.commons3.test.near";
+  const factoryBefore = await total(factory);
+  const failed = await creator.callRaw(factory, "deploy_next", { name: "gamma" }, { gas: 300n * TGAS });
+  t.true(failed.succeeded);
+  t.true(events(failed).some((e) => e.event === "community_step_failed"));
+  let view = await factory.view<CommunityView & { contracts: { attempts: number }[] }>("get_community", {
+    name: "gamma",
+  });
+  t.is(view.status, "Creating");
+  t.is(view.contracts[1].status, "Failed");
+  t.is(view.contracts[1].version, "0.0.1");
+  t.false(await root.getAccount(registryId).exists());
+  // The batch rolled back: the registry's starting balance is back with the factory (less nothing but gas rewards).
+  t.true((await total(factory)) >= factoryBefore);
+
+  // The owner ships a fixed release (here the toolchain's fixture contract); anyone retries the same step.
+  const fixed = (await import("node:fs")).readFileSync("build/fixture.wasm");
+  await owner.call(factory, "store_code", codeInput("registry", "0.0.2", fixed), {
+    attachedDeposit: 1n,
+    gas: 300n * TGAS,
+  });
+  const retry = await root.callRaw(factory, "deploy_next", { name: "gamma" }, { gas: 300n * TGAS });
+  t.true(retry.succeeded, retry.receiptFailureMessages.join());
+  t.true(events(retry).some((e) => e.event === "community_created"));
+  view = await factory.view("get_community", { name: "gamma" });
+  t.is(view.status, "Ready");
+  t.is(view.deposit_left, "0");
+  t.is(view.contracts[1].status, "Done");
+  t.is(view.contracts[1].version, "0.0.2");
+  t.is(view.contracts[1].attempts, 2);
+  const info = await factory.view<{ sha256: string }>("get_code_info", { name: "registry" });
+  t.is(view.contracts[1].sha256, info.sha256);
+  // The registry runs the fixed code, initialised with the creator's arguments.
+  const registry = root.getAccount(registryId);
+  t.is(await registry.view("get_greeting"), "registry of gamma");
+  assertPanics(
+    t,
+    await creator.callRaw(factory, "deploy_next", { name: "gamma" }, { gas: 300n * TGAS }),
+    "ERR_ALREADY_COMPLETE",
+  );
 });

@@ -1,6 +1,6 @@
 import type { NearPromise } from "near-sdk-js";
 import type { DaoState } from "../state";
-import type { Proposal, ProposalKind } from "../types";
+import type { ProposalHead, ProposalKind } from "../types";
 
 export const TGAS = 1000000000000n;
 // Gas kept for `on_execute`, the callback that settles an asynchronous execution.
@@ -14,11 +14,11 @@ export type Phase = "propose" | "execute";
 export interface KindHandler<K extends ProposalKind> {
   check(dao: DaoState, kind: K, phase: Phase): string | null;
   // Returns null when the change is complete, or the promise whose result decides Executed / Failed.
-  apply(dao: DaoState, kind: K, proposal: Proposal): NearPromise | null;
+  apply(dao: DaoState, kind: K, proposal: ProposalHead): NearPromise | null;
   // Gas the execution needs beyond the execute call's own work (promises created, their callback).
   gas?(dao: DaoState, kind: K): bigint;
   // Called by on_execute after the promise succeeded (clean-up such as releasing an upgrade blob).
-  onSuccess?(dao: DaoState, kind: K, proposal: Proposal): void;
+  onSuccess?(dao: DaoState, kind: K, proposal: ProposalHead): void;
 }
 
 export type Handlers = { [T in ProposalKind["kind"]]: KindHandler<Extract<ProposalKind, { kind: T }>> };
