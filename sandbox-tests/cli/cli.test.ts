@@ -1,0 +1,229 @@
+// The CLI end to end, as a user runs it: one local node started by `ai-commons node start` in a temporary HOME,
+// the three task guides in docs/guides run command by command, an interrupted `community create` resumed, and one
+// case per kind of error. Every story checks the chain over RPC, not the CLI's own output.
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import anyTest, { type ExecutionContext, type TestFn } from "ava";
+import { CliEnv, guideCommands, manifestSha, NEAR, type Run } from "./harness.ts";
+
+const test = anyTest as TestFn<{ cli: CliEnv }>;
+const FACTORY = "commons.test.near";
+const DAO = "acme.commons.test.near";
+
+interface Member {
+  account_id: string;
+  roles: string[];
+  delegate: string | null;
+  voting_power: number;
+}
+
+interface Proposal {
+  id: number;
+  status: string;
+  kind: Record<string, unknown>;
+  bond_settled: boolean;
+  last_error: string | null;
+}
+
+function ok(t: ExecutionContext, r: Run, what: string): void {
+  t.is(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
+}
+
+/** Runs a guide's commands in order; `after` checks the chain after a given command (matched on its words). */
+async function runGuide(
+  t: ExecutionContext<{ cli: CliEnv }>,
+  file: string,
+  after: (words: string[]) => Promise<void> = async () => {},
+): Promise<void> {
+  const commands = guideCommands(file);
+  t.true(commands.length >= 3, `${file} has commands`);
+  for (const words of commands) {
+    const r = await t.context.cli.run(words);
+    ok(t, r, `ai-commons ${words.join(" ")}`);
+    await after(words);
+  }
+}
+
+test.before(async (t) => {
+  const cli = new CliEnv();
+  await cli.init();
+  t.context.cli = cli;
+});
+
+test.after.always(async (t) => {
+  const cli = t.context.cli;
+  if (!cli) return;
+  await cli.run(["node", "stop"]);
+  rmSync(cli.home, { recursive: true, force: true });
+});
+
+test.serial("create-a-community guide: node, factory deploy with verification, account, community", async (t) => {
+  const { cli } = t.context;
+  await runGuide(t, "create-a-community.md");
+  const status = JSON.parse((await cli.run(["node", "status", "--json"])).stdout) as { running: boolean; home: string };
+  t.true(status.running);
+  t.is(status.home, join(cli.home, ".ai-commons", "localnet"));
+  // The factory runs the built code and stores the built DAO code.
+  t.is(await cli.codeSha256(FACTORY), manifestSha("community-factory"));
+  const code = await cli.view<{ sha256: string }>(FACTORY, "get_code_info", { name: "community-dao" });
+  t.is(code.sha256, manifestSha("community-dao"));
+  t.is(await cli.view<string>(FACTORY, "get_owner"), "test.near");
+  // Keys are stored as near-cli does.
+  const key = JSON.parse(readFileSync(join(cli.home, ".near-credentials", "local", "alice.test.near.json"), "utf8"));
+  t.is(key.account_id, "alice.test.near");
+  t.true(String(key.private_key).startsWith("ed25519:"));
+  // The community exists, runs the built DAO code, and alice founded it.
+  const c = await cli.view<{ status: string; creator: string; dao_id: string }>(FACTORY, "get_community", {
+    name: "acme",
+  });
+  t.deepEqual([c.status, c.creator, c.dao_id], ["Ready", "alice.test.near", DAO]);
+  t.is(await cli.codeSha256(DAO), manifestSha("community-dao"));
+  t.is((await cli.view<{ name: string }>(DAO, "get_config")).name, "Acme commons");
+  t.deepEqual((await cli.view<Member>(DAO, "get_member", { account_id: "alice.test.near" })).roles, ["council"]);
+  // A second deploy sends nothing new and verifies again.
+  const again = await cli.run(["factory", "deploy", "--json"]);
+  ok(t, again, "factory deploy (again)");
+  const report = JSON.parse(again.stdout) as { verified: boolean; codes: { status: string }[] };
+  t.true(report.verified);
+  t.regex(report.codes[0].status, /^unchanged/);
+});
+
+test.serial("manage-members guide: add bob by proposal + vote + execute, delegate and undelegate", async (t) => {
+  const { cli } = t.context;
+  await runGuide(t, "manage-members.md", async (words) => {
+    if (words[0] === "delegate") {
+      const bob = await cli.view<Member>(DAO, "get_member", { account_id: "bob.test.near" });
+      t.is(bob.voting_power, 2, "alice's unit moved to bob");
+      const alice = await cli.view<Member>(DAO, "get_member", { account_id: "alice.test.near" });
+      t.is(alice.delegate, "bob.test.near");
+    }
+  });
+  const p = await cli.view<Proposal>(DAO, "get_proposal", { id: 0 });
+  t.is(p.status, "Executed");
+  t.deepEqual(p.kind, { kind: "AddMember", member_id: "bob.test.near", role: "council" });
+  t.deepEqual((await cli.view<Member>(DAO, "get_member", { account_id: "bob.test.near" })).roles, ["council"]);
+  t.is((await cli.view<Member>(DAO, "get_member", { account_id: "alice.test.near" })).delegate, null);
+});
+
+test.serial("propose-and-vote guide: a transfer pays bob from the treasury, a signal is rejected", async (t) => {
+  const { cli } = t.context;
+  let bobBefore = 0n;
+  let daoBefore = 0n;
+  // `after` hooks run once a command is done: balances are taken after bob's vote, then after the execute.
+  await runGuide(t, "propose-and-vote.md", async (words) => {
+    const bal = async (id: string) => BigInt((await cli.account(id)).amount);
+    if (words[0] === "vote" && words[2] === "1" && words.includes("bob.test.near")) {
+      bobBefore = await bal("bob.test.near");
+      daoBefore = await bal(DAO);
+    }
+    if (words[0] === "execute" && words[1] === "1") {
+      // bob received 0.5 NEAR and paid only the gas of his execute call
+      const gained = (await bal("bob.test.near")) - bobBefore;
+      t.true(gained > (NEAR * 45n) / 100n && gained <= NEAR / 2n, `bob gained ${gained}`);
+      // the DAO paid 0.5 NEAR, less the 30% of the execution's gas fees credited to it as the contract
+      const paid = daoBefore - (await bal(DAO));
+      t.true(paid > (NEAR * 49n) / 100n && paid <= NEAR / 2n, `the DAO paid ${paid}`);
+    }
+  });
+  const transfer = await cli.view<Proposal>(DAO, "get_proposal", { id: 1 });
+  t.is(transfer.status, "Executed");
+  t.is(transfer.kind.amount, (NEAR / 2n).toString());
+  const signal = await cli.view<Proposal>(DAO, "get_proposal", { id: 2 });
+  t.is(signal.status, "Rejected");
+  t.true(signal.bond_settled, "the bond went back to bob");
+});
+
+test.serial("an interrupted community create resumes where it stopped", async (t) => {
+  const { cli } = t.context;
+  // Stop the first run between the reservation and the DAO deploy, as a Ctrl-C or lost connection would.
+  const child = cli.spawn(["community", "create", "beta", "--account", "alice.test.near"], {
+    AI_COMMONS_TEST_PAUSE_AFTER_STEP: "1",
+  });
+  child.stdout?.setEncoding("utf8");
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stdout?.on("data", (d: string) => {
+      output += d;
+      if (output.includes("paused after step 1")) resolve();
+    });
+    child.on("exit", () => reject(new Error(`create exited before the pause:\n${output}`)));
+  }).catch((e) => t.fail(String(e)));
+  child.kill("SIGKILL");
+  t.regex(output, /\[1\/2\] reserved beta/);
+  let c = await cli.view<{ status: string; contracts: { status: string }[] }>(FACTORY, "get_community", {
+    name: "beta",
+  });
+  t.is(c.status, "Creating");
+  t.is(c.contracts[0].status, "Pending");
+  const resumed = await cli.run(["community", "create", "beta", "--account", "alice.test.near"]);
+  ok(t, resumed, "community create (resumed)");
+  t.regex(resumed.stdout, /already reserved by you: resuming/);
+  t.notRegex(resumed.stdout, /reserving/);
+  t.regex(resumed.stdout, /\[2\/2\] deployed community-dao/);
+  c = await cli.view(FACTORY, "get_community", { name: "beta" });
+  t.is(c.status, "Ready");
+  t.is(await cli.codeSha256("beta.commons.test.near"), manifestSha("community-dao"));
+  // Running it once more is harmless: nothing left to do.
+  ok(t, await cli.run(["community", "create", "beta", "--account", "alice.test.near"]), "create (done)");
+});
+
+test.serial("errors: missing key, unknown community, contract errors with meanings, a foreign node", async (t) => {
+  const { cli } = t.context;
+  const missing = await cli.run(["propose", "signal", "-c", "acme", "--account", "carol.test.near", "--message", "x"]);
+  t.is(missing.code, 1);
+  const keyPath = join(cli.home, ".near-credentials", "local", "carol.test.near.json");
+  t.true(missing.stderr.includes(`no key for carol.test.near on local: looked for ${keyPath}`), missing.stderr);
+  t.false(existsSync(keyPath));
+
+  const unknown = await cli.run(["members", "list", "-c", "nope", "--json"]);
+  t.is(unknown.code, 1);
+  t.is(JSON.parse(unknown.stdout).error.code, "UNKNOWN_COMMUNITY");
+  const unknownId = await cli.run(["treasury", "-c", "nope.test.near"]);
+  t.is(unknownId.code, 1);
+  t.regex(unknownId.stderr, /unknown community: nope\.test\.near is not a community DAO/);
+  const unknownStatus = await cli.run(["community", "status", "nope"]);
+  t.regex(unknownStatus.stderr, /unknown community: no community named nope on commons\.test\.near/);
+
+  const self = await cli.run(["delegate", "alice.test.near", "-c", "acme", "--account", "alice.test.near", "--json"]);
+  t.is(self.code, 1);
+  const err = JSON.parse(self.stdout).error as { code: string; message: string };
+  t.is(err.code, "ERR_SELF_DELEGATION");
+  t.regex(err.message, /you cannot delegate to yourself/);
+  const final = await cli.run(["vote", "approve", "0", "-c", "acme", "--account", "alice.test.near"]);
+  t.is(final.code, 1);
+  t.regex(final.stderr, /contract error ERR_ALREADY_FINAL \(Executed\): the proposal is already decided or closed/);
+
+  // A transfer above the available treasury is approved but fails at execution; the CLI says why.
+  const big = ["-c", "acme", "--account"];
+  const proposed = await cli.run([
+    "propose",
+    "transfer",
+    ...big,
+    "bob.test.near",
+    "--to",
+    "bob.test.near",
+    "--amount",
+    "50",
+    "--json",
+  ]);
+  ok(t, proposed, "propose transfer 50");
+  const id = String(JSON.parse(proposed.stdout).id);
+  ok(t, await cli.run(["vote", "approve", id, ...big, "alice.test.near"]), "vote alice");
+  ok(t, await cli.run(["vote", "approve", id, ...big, "bob.test.near"]), "vote bob");
+  const failed = await cli.run(["execute", id, ...big, "bob.test.near"]);
+  t.is(failed.code, 1);
+  t.regex(failed.stderr, /ERR_INSUFFICIENT_TREASURY/);
+  t.is((await cli.view<Proposal>(DAO, "get_proposal", { id: Number(id) })).status, "Failed");
+
+  // Another user's HOME on the same port finds a node that is not its own and says so instead of using it.
+  const other = new CliEnv();
+  other.port = cli.port;
+  const foreign = await other.run(["node", "start"]);
+  rmSync(other.home, { recursive: true, force: true });
+  t.is(foreign.code, 1);
+  t.regex(foreign.stderr, /answers with chain test-chain-\w+, not the node of .*set AI_COMMONS_LOCAL_PORT/);
+
+  const badArgs = await cli.run(["propose", "teleport", "-c", "acme"]);
+  t.is(badArgs.code, 1);
+  t.regex(badArgs.stderr, /unknown proposal kind teleport/);
+});

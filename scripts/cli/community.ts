@@ -1,0 +1,203 @@
+// `community create|status|list`: drives the factory's creation steps (docs/factory.md). The chain is the only
+// record of progress, so re-running `community create NAME` after an interruption reads the community's steps and
+// continues with the first one not done; nothing is kept locally.
+import { readFileSync } from "node:fs";
+import type { Account } from "near-api-js";
+import type { Chain } from "./context.ts";
+import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
+import { CliError } from "./errors.ts";
+import type { Output } from "./output.ts";
+import { table } from "./output.ts";
+
+// Enough for create_community to reserve the name but never to deploy in the same call (it deploys the DAO only when
+// the remaining gas covers a whole step), so each step is its own short, resumable transaction.
+const RESERVE_GAS = 60n * TGAS;
+// deploy_next attaches the step's own gas (get_required_deposit) plus its bookkeeping; not 300 Tgas, because at
+// protocol 77 the balance a signer must hold for prepaid gas grows by 1.03 per ~0.6 Tgas attached.
+const STEP_OVERHEAD_GAS = 30n * TGAS;
+// Added to get_required_deposit's accounts_total for the community record's storage; the excess is refunded.
+const RECORD_DEPOSIT = NEAR / 10n;
+
+export interface CommunityView {
+  name: string;
+  creator: string;
+  dao_id: string;
+  status: "Creating" | "Ready" | "Abandoned";
+  deposit_left: string;
+  contracts: {
+    code: string;
+    account_id: string;
+    status: string;
+    version: string | null;
+    sha256: string | null;
+    attempts: number;
+    last_error: string | null;
+  }[];
+  next_step?: number;
+}
+
+function requiredDeposit(chain: Chain, factory: string) {
+  return view<{ accounts_total: string; contracts: { code: string; gas: string }[] }>(
+    chain,
+    factory,
+    "get_required_deposit",
+  );
+}
+
+// Test seam: AI_COMMONS_TEST_PAUSE_AFTER_STEP=k makes the command stop (hang) once step k is done, so a test can
+// kill it at a known point between two transactions and check that re-running resumes.
+async function testPause(step: number): Promise<void> {
+  if (process.env.AI_COMMONS_TEST_PAUSE_AFTER_STEP !== String(step)) return;
+  process.stdout.write(`paused after step ${step}\n`);
+  await new Promise(() => setInterval(() => {}, 60_000));
+}
+
+export async function getCommunity(chain: Chain, factory: string, name: string): Promise<CommunityView | null> {
+  return view<CommunityView | null>(chain, factory, "get_community", { name });
+}
+
+/** The DAO account of `--community`: a full account id (with a dot) or a community name on the factory. */
+export async function resolveDao(chain: Chain, factory: string | null, community: string | undefined): Promise<string> {
+  if (!community) throw new CliError("BAD_ARGS", "--community NAME (or a DAO account id) is required");
+  if (community.includes(".")) {
+    try {
+      await view(chain, community, "get_info");
+    } catch {
+      throw new CliError("UNKNOWN_COMMUNITY", `unknown community: ${community} is not a community DAO`);
+    }
+    return community;
+  }
+  if (!factory) throw new CliError("NO_FACTORY", `no factory known on ${chain.network}: pass --factory`);
+  let c: CommunityView | null;
+  try {
+    c = await getCommunity(chain, factory, community);
+  } catch {
+    throw new CliError("NO_FACTORY", `${factory} is not a community factory on ${chain.network}`);
+  }
+  if (!c) throw new CliError("UNKNOWN_COMMUNITY", `unknown community: no community named ${community} on ${factory}`);
+  if (c.status !== "Ready") {
+    throw new CliError(
+      "COMMUNITY_NOT_READY",
+      `community ${community} is ${c.status}: run \`ai-commons community create ${community}\` to finish it`,
+    );
+  }
+  return c.dao_id;
+}
+
+export interface CreateOptions {
+  name: string;
+  title?: string;
+  purpose?: string;
+  members?: string[];
+  policyFile?: string;
+  deposit?: string;
+}
+
+export async function createCommunity(
+  chain: Chain,
+  signer: Account,
+  factory: string,
+  opts: CreateOptions,
+  out: Output,
+): Promise<CommunityView> {
+  const name = opts.name;
+  let c = await getCommunity(chain, factory, name);
+  const steps = (v: CommunityView) => v.contracts.length + 1;
+  if (c === null) {
+    const required = await requiredDeposit(chain, factory);
+    const n = required.contracts.length + 1;
+    const deposit = opts.deposit
+      ? parseNear(opts.deposit, "--deposit")
+      : BigInt(required.accounts_total) + RECORD_DEPOSIT;
+    const founders = opts.members?.length ? opts.members : [signer.accountId];
+    const daoArgs: Record<string, unknown> = {
+      config: { name: opts.title ?? name, purpose: opts.purpose ?? "", metadata: "" },
+      members: founders.map((account_id) => ({ account_id, roles: ["council"] })),
+    };
+    if (opts.policyFile) daoArgs.policy = JSON.parse(readFileSync(opts.policyFile, "utf8"));
+    out.progress(`[1/${n}] reserving ${name} on ${factory} (deposit ${formatNear(deposit)}) ...`);
+    await signer.functionCall({
+      contractId: factory,
+      methodName: "create_community",
+      args: { name, dao_args: daoArgs },
+      gas: RESERVE_GAS,
+      attachedDeposit: deposit,
+    });
+    c = (await getCommunity(chain, factory, name)) as CommunityView;
+    out.progress(`[1/${n}] reserved ${name}: ${c.contracts.map((s) => s.code).join(", ")} to deploy`);
+  } else {
+    if (c.creator !== signer.accountId) {
+      throw new CliError("NAME_TAKEN", `community ${name} on ${factory} was created by ${c.creator}, not you`);
+    }
+    if (c.status === "Abandoned") throw new CliError("ABANDONED", `community ${name} was abandoned by its creator`);
+    out.progress(`[1/${steps(c)}] ${name} already reserved by you: resuming`);
+  }
+  await testPause(1);
+  let failures = 0;
+  for (;;) {
+    if (c.status === "Ready") break;
+    const i = c.next_step ?? c.contracts.findIndex((s) => s.status !== "Done");
+    for (const [j, s] of c.contracts.entries()) {
+      if (j < i && s.status === "Done" && failures === 0) {
+        out.progress(`[${j + 2}/${steps(c)}] ${s.code}: already deployed at ${s.account_id}`);
+      }
+    }
+    const step = c.contracts[i];
+    const tag = `[${i + 2}/${steps(c)}]`;
+    if (step.status === "InFlight") {
+      // Another run's transaction is still settling: its callback will mark the step.
+      out.progress(`${tag} ${step.code}: a deploy is in flight, waiting ...`);
+      await new Promise((r) => setTimeout(r, 1500));
+    } else {
+      out.progress(`${tag} deploying ${step.code} to ${step.account_id} ...`);
+      const gas = (await requiredDeposit(chain, factory)).contracts.find((x) => x.code === step.code)?.gas;
+      await signer.functionCall({
+        contractId: factory,
+        methodName: "deploy_next",
+        args: { name },
+        gas: (gas ? BigInt(gas) : 250n * TGAS) + STEP_OVERHEAD_GAS,
+      });
+    }
+    c = (await getCommunity(chain, factory, name)) as CommunityView;
+    const now = c.contracts[i];
+    if (now.status === "Done") {
+      out.progress(`${tag} deployed ${now.code} ${now.version} at ${now.account_id} (sha256 ${now.sha256})`);
+      failures = 0;
+      await testPause(i + 2);
+    } else if (now.status === "Failed") {
+      failures += 1;
+      if (failures >= 2) {
+        throw new CliError(
+          "ERR_STEP_FAILED",
+          `deploying ${now.code} failed ${now.attempts} times: ${now.last_error}. Re-run to retry, or abandon it`,
+        );
+      }
+      out.progress(`${tag} ${now.code} failed (${now.last_error}); retrying`);
+    }
+  }
+  out.progress(`${name} is ready: its DAO is ${c.dao_id}`);
+  return c;
+}
+
+export function printCommunity(out: Output, c: CommunityView, extra: Record<string, unknown> = {}): void {
+  const lines = [
+    `community ${c.name}: ${c.status}`,
+    `  DAO:      ${c.dao_id}`,
+    `  creator:  ${c.creator}`,
+    ...table(
+      c.contracts.map((s) => [
+        `  ${s.code}`,
+        s.account_id,
+        s.status,
+        s.version ?? "-",
+        s.sha256 ? s.sha256.slice(0, 16) : "-",
+        s.last_error ?? "",
+      ]),
+    ),
+  ];
+  const info = extra.info as { member_count?: number; last_proposal_id?: number } | undefined;
+  const treasury = extra.treasury as { available: string } | undefined;
+  if (info) lines.push(`  members:  ${info.member_count}`, `  proposals: ${info.last_proposal_id}`);
+  if (treasury) lines.push(`  treasury: ${formatNear(treasury.available)} available`);
+  out.result({ ...c, ...extra }, lines);
+}

@@ -1,0 +1,196 @@
+// Where things live (project root, ~/.ai-commons, ~/.near-credentials), which network and signer a command uses,
+// and a near-api-js connection with only the signer's key loaded (so a missing key is reported by file name).
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Account, Connection, KeyPair, keyStores, type providers, utils } from "near-api-js";
+import { CliError } from "./errors.ts";
+
+export type NetworkId = "local" | "testnet" | "mainnet";
+export const NETWORKS: NetworkId[] = ["local", "testnet", "mainnet"];
+export const TGAS = 10n ** 12n;
+export const NEAR = 10n ** 24n;
+export const LOCAL_ROOT = "test.near";
+export const DEFAULT_LOCAL_PORT = 3033;
+const PUBLIC_RPC: Record<string, string> = {
+  testnet: "https://rpc.testnet.near.org",
+  mainnet: "https://rpc.mainnet.near.org",
+};
+
+/** The repository root: the nearest folder above this file (or its bundle) whose package.json is "ai-commons". */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "ai-commons") {
+      return dir;
+    }
+    const up = dirname(dir);
+    if (up === dir) throw new CliError("NO_PROJECT", "cannot find the ai-commons project folder above the CLI");
+    dir = up;
+  }
+}
+
+// homedir() follows $HOME, so tests isolate everything with a temporary HOME.
+export const aiCommonsDir = () => join(homedir(), ".ai-commons");
+export const credentialsDir = () => join(homedir(), ".near-credentials");
+export const keyFile = (network: NetworkId, account: string) => join(credentialsDir(), network, `${account}.json`);
+
+export interface UserConfig {
+  // Factory account per network, written by `factory deploy`.
+  factories?: Partial<Record<NetworkId, string>>;
+  // RPC URL overrides per network.
+  rpc?: Partial<Record<NetworkId, string>>;
+}
+
+const configPath = () => join(aiCommonsDir(), "config.json");
+
+export function readConfig(): UserConfig {
+  return existsSync(configPath()) ? (JSON.parse(readFileSync(configPath(), "utf8")) as UserConfig) : {};
+}
+
+export function writeConfig(cfg: UserConfig): void {
+  mkdirSync(aiCommonsDir(), { recursive: true });
+  const tmp = `${configPath()}.${process.pid}`;
+  writeFileSync(tmp, `${JSON.stringify(cfg, null, 2)}\n`);
+  renameSync(tmp, configPath());
+}
+
+export function localPort(): number {
+  return Number(process.env.AI_COMMONS_LOCAL_PORT ?? DEFAULT_LOCAL_PORT);
+}
+
+export function rpcUrl(network: NetworkId): string {
+  const override = readConfig().rpc?.[network];
+  if (override) return override;
+  return network === "local" ? `http://127.0.0.1:${localPort()}` : PUBLIC_RPC[network];
+}
+
+export function parseNetwork(value: string | undefined): NetworkId {
+  const n = value ?? "local";
+  if (!NETWORKS.includes(n as NetworkId)) {
+    throw new CliError("BAD_ARGS", `--network must be one of ${NETWORKS.join(", ")} (got ${n})`);
+  }
+  return n as NetworkId;
+}
+
+export interface KeySource {
+  keyPair: KeyPair;
+  file: string;
+}
+
+/** The signer's key: ~/.near-credentials/<network>/<account>.json, or on local for test.near the node's key file. */
+export function loadKey(network: NetworkId, account: string, validatorKeyFile?: string): KeySource {
+  const file = keyFile(network, account);
+  const candidates = [file];
+  if (network === "local" && account === LOCAL_ROOT && validatorKeyFile) candidates.push(validatorKeyFile);
+  for (const f of candidates) {
+    if (!existsSync(f)) continue;
+    const j = JSON.parse(readFileSync(f, "utf8")) as { private_key?: string; secret_key?: string; account_id?: string };
+    const secret = j.private_key ?? j.secret_key;
+    if (!secret) throw new CliError("BAD_KEY_FILE", `${f} has no private_key or secret_key`);
+    return { keyPair: KeyPair.fromString(secret as Parameters<typeof KeyPair.fromString>[0]), file: f };
+  }
+  throw new CliError(
+    "MISSING_KEY",
+    `no key for ${account} on ${network}: looked for ${candidates.join(" and ")}`,
+    candidates.join(", "),
+  );
+}
+
+/** Writes a key the way near-cli does (mode 0600); refuses to overwrite an existing one. */
+export async function saveKey(network: NetworkId, account: string, keyPair: KeyPair): Promise<string> {
+  const file = keyFile(network, account);
+  if (existsSync(file)) throw new CliError("KEY_EXISTS", `${file} already exists`);
+  await new keyStores.UnencryptedFileSystemKeyStore(credentialsDir()).setKey(network, account, keyPair);
+  return file;
+}
+
+export interface Chain {
+  network: NetworkId;
+  url: string;
+  provider: providers.JsonRpcProvider;
+  keyStore: keyStores.InMemoryKeyStore;
+  connection: Connection;
+}
+
+export function connect(network: NetworkId): Chain {
+  // near-api-js prints receipts' logs and retries to the console; the CLI reports outcomes itself.
+  utils.Logger.overrideLogger(process.env.AI_COMMONS_DEBUG ? undefined : { log() {}, warn() {}, error() {} });
+  const url = rpcUrl(network);
+  const keyStore = new keyStores.InMemoryKeyStore();
+  const connection = Connection.fromConfig({
+    networkId: network,
+    provider: { type: "JsonRpcProvider", args: { url } },
+    signer: { type: "InMemorySigner", keyStore },
+  });
+  return { network, url, provider: connection.provider as providers.JsonRpcProvider, keyStore, connection };
+}
+
+export async function signer(chain: Chain, account: string, validatorKeyFile?: string): Promise<Account> {
+  const { keyPair } = loadKey(chain.network, account, validatorKeyFile);
+  await chain.keyStore.setKey(chain.network, account, keyPair);
+  return new Account(chain.connection, account);
+}
+
+export async function view<T>(chain: Chain, contractId: string, method: string, args: object = {}): Promise<T> {
+  const account = new Account(chain.connection, contractId);
+  return (await account.viewFunction({ contractId, methodName: method, args })) as T;
+}
+
+/** Raw bytes returned by a view (e.g. the factory's get_code). */
+export async function viewRaw(chain: Chain, contractId: string, method: string, args: object = {}): Promise<Buffer> {
+  const r = (await chain.provider.query({
+    request_type: "call_function",
+    finality: "optimistic",
+    account_id: contractId,
+    method_name: method,
+    args_base64: Buffer.from(JSON.stringify(args)).toString("base64"),
+  })) as unknown as { result: number[] };
+  return Buffer.from(r.result);
+}
+
+export async function accountExists(chain: Chain, accountId: string): Promise<boolean> {
+  try {
+    await chain.provider.query({ request_type: "view_account", finality: "optimistic", account_id: accountId });
+    return true;
+  } catch (e) {
+    if (/does not exist|doesn.t exist|UNKNOWN_ACCOUNT/.test(String((e as Error).message))) return false;
+    throw e;
+  }
+}
+
+/** sha256 (hex) of the code deployed on an account, or null when it has none. */
+export async function codeHashHex(chain: Chain, accountId: string): Promise<string | null> {
+  const r = (await chain.provider.query({
+    request_type: "view_account",
+    finality: "optimistic",
+    account_id: accountId,
+  })) as unknown as { code_hash: string };
+  if (r.code_hash === "11111111111111111111111111111111") return null;
+  return Buffer.from(utils.serialize.base_decode(r.code_hash)).toString("hex");
+}
+
+/** Decoded return value of a successful transaction (JSON when it parses, else the text). */
+export function resultOf<T = unknown>(outcome: providers.FinalExecutionOutcome): T {
+  const s = outcome.status as { SuccessValue?: string };
+  if (typeof s === "object" && s.SuccessValue !== undefined) {
+    const text = Buffer.from(s.SuccessValue, "base64").toString();
+    if (text === "") return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return text as T;
+    }
+  }
+  return undefined as T;
+}
+
+export const formatNear = (yocto: string | bigint) => `${utils.format.formatNearAmount(yocto.toString(), 5)} NEAR`;
+
+export function parseNear(value: string, flag: string): bigint {
+  const y = /^\d+(\.\d+)?$/.test(value) ? utils.format.parseNearAmount(value) : null;
+  if (y === null) throw new CliError("BAD_ARGS", `${flag} must be an amount of NEAR like 1.5 (got ${value})`);
+  return BigInt(y);
+}

@@ -1,0 +1,313 @@
+// Commands on a community's DAO (docs/dao.md): members, proposals and votes, execution, delegation, treasury.
+// Each builds the contract call, sends it with near-api-js and reads the result back from the DAO's views.
+import { readFileSync } from "node:fs";
+import type { Account } from "near-api-js";
+import type { Chain } from "./context.ts";
+import { formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
+import { CliError } from "./errors.ts";
+import type { Output } from "./output.ts";
+import { table } from "./output.ts";
+
+const HOUR_NS = 3_600_000_000_000n;
+
+export interface Member {
+  account_id: string;
+  roles: string[];
+  delegate: string | null;
+  delegation_lapsed: boolean;
+  delegations_received: number;
+  voting_power: number;
+}
+
+export interface Proposal {
+  id: number;
+  proposer: string;
+  description: string;
+  kind: { kind: string } & Record<string, unknown>;
+  label: string;
+  status: string;
+  bond: string;
+  voting_ends_at: string;
+  rules: { role: string; approve: number; reject: number; abstain: number; remove: number; total: number }[];
+  voters: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** Reads every page of a paginated view (limit 100). */
+async function allPages<T>(chain: Chain, dao: string, method: string): Promise<T[]> {
+  const out: T[] = [];
+  for (let from = 0; ; from += 100) {
+    const page = await view<T[]>(chain, dao, method, { from_index: from, limit: 100 });
+    out.push(...page);
+    if (page.length < 100) return out;
+  }
+}
+
+export async function membersList(chain: Chain, dao: string, out: Output): Promise<void> {
+  const members = await allPages<Member>(chain, dao, "get_members");
+  const rows = members.map((m) => [
+    m.account_id,
+    m.roles.join(","),
+    `power ${m.voting_power}`,
+    m.delegate ? `delegates to ${m.delegate}${m.delegation_lapsed ? " (lapsed)" : ""}` : "",
+  ]);
+  out.result(members, [`${members.length} member(s) of ${dao}`, ...table(rows)]);
+}
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function need(flags: Flags, name: string, kind: string): string {
+  const v = flags[name];
+  if (typeof v !== "string" || v === "") throw new CliError("BAD_ARGS", `propose ${kind} needs --${name}`);
+  return v;
+}
+
+function hoursNs(value: string, flag: string): string {
+  if (!/^\d+(\.\d+)?$/.test(value)) throw new CliError("BAD_ARGS", `${flag} must be a number of hours`);
+  return ((BigInt(Math.round(Number(value) * 3600)) * HOUR_NS) / 3600n).toString();
+}
+
+export const PROPOSAL_KINDS = [
+  "add-member",
+  "remove-member",
+  "transfer",
+  "function-call",
+  "signal",
+  "change-config",
+  "change-policy",
+  "update-parameters",
+  "upgrade-self",
+  "raw",
+];
+
+/** The ProposalKind JSON and a default description for `propose <kind> --flags`. */
+export async function buildKind(
+  chain: Chain,
+  dao: string,
+  kind: string,
+  f: Flags,
+): Promise<{ kind: Record<string, unknown>; description: string }> {
+  switch (kind) {
+    case "add-member": {
+      const member = need(f, "member", kind);
+      const role = (f.role as string) ?? "council";
+      return { kind: { kind: "AddMember", member_id: member, role }, description: `add ${member} to ${role}` };
+    }
+    case "remove-member": {
+      const member = need(f, "member", kind);
+      const role = (f.role as string) ?? "council";
+      return { kind: { kind: "RemoveMember", member_id: member, role }, description: `remove ${member} from ${role}` };
+    }
+    case "transfer": {
+      const to = need(f, "to", kind);
+      const amount = parseNear(need(f, "amount", kind), "--amount");
+      const k: Record<string, unknown> = { kind: "Transfer", receiver_id: to, amount: amount.toString() };
+      if (typeof f.memo === "string") k.memo = f.memo;
+      return { kind: k, description: `transfer ${formatNear(amount)} to ${to}` };
+    }
+    case "function-call": {
+      const to = need(f, "to", kind);
+      const method = need(f, "method", kind);
+      let args = "{}";
+      if (typeof f.args === "string") {
+        try {
+          args = JSON.stringify(JSON.parse(f.args));
+        } catch {
+          throw new CliError("BAD_ARGS", "--args must be JSON");
+        }
+      }
+      const action = {
+        method_name: method,
+        args: Buffer.from(args).toString("base64"),
+        deposit: typeof f.deposit === "string" ? parseNear(f.deposit, "--deposit").toString() : "0",
+        gas: (BigInt(typeof f.gas === "string" ? f.gas : "50") * TGAS).toString(),
+      };
+      return {
+        kind: { kind: "FunctionCall", receiver_id: to, actions: [action] },
+        description: `call ${to}.${method}(${args})`,
+      };
+    }
+    case "signal": {
+      const message = need(f, "message", kind);
+      return { kind: { kind: "Signal", message }, description: message };
+    }
+    case "change-config": {
+      const current = await view<{ name: string; purpose: string; metadata: string }>(chain, dao, "get_config");
+      const config = {
+        name: (f.title as string) ?? current.name,
+        purpose: (f.purpose as string) ?? current.purpose,
+        metadata: (f.metadata as string) ?? current.metadata,
+      };
+      return { kind: { kind: "ChangeConfig", config }, description: `change config to ${JSON.stringify(config)}` };
+    }
+    case "change-policy": {
+      const file = need(f, "policy", kind);
+      const policy = JSON.parse(readFileSync(file, "utf8"));
+      return { kind: { kind: "ChangePolicy", policy }, description: `replace the policy with ${file}` };
+    }
+    case "update-parameters": {
+      const parameters: Record<string, string> = {};
+      if (typeof f.bond === "string") parameters.proposal_bond = parseNear(f.bond, "--bond").toString();
+      if (typeof f["period-hours"] === "string") {
+        parameters.proposal_period = hoursNs(f["period-hours"], "--period-hours");
+      }
+      if (typeof f["timelock-hours"] === "string") {
+        parameters.timelock = hoursNs(f["timelock-hours"], "--timelock-hours");
+      }
+      if (Object.keys(parameters).length === 0) {
+        throw new CliError("BAD_ARGS", "update-parameters needs --bond, --period-hours or --timelock-hours");
+      }
+      return {
+        kind: { kind: "ChangePolicyUpdateParameters", parameters },
+        description: `update parameters ${JSON.stringify(parameters)}`,
+      };
+    }
+    case "upgrade-self": {
+      const hash = need(f, "hash", kind);
+      return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to blob ${hash}` };
+    }
+    case "raw": {
+      const text = need(f, "kind", kind);
+      let k: Record<string, unknown>;
+      try {
+        k = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        throw new CliError("BAD_ARGS", "--kind must be a ProposalKind JSON object");
+      }
+      return { kind: k, description: `${String(k.kind)} proposal` };
+    }
+    default:
+      throw new CliError("BAD_ARGS", `unknown proposal kind ${kind}; one of: ${PROPOSAL_KINDS.join(", ")}`);
+  }
+}
+
+export async function propose(
+  chain: Chain,
+  signer: Account,
+  dao: string,
+  kind: string,
+  flags: Flags,
+  out: Output,
+): Promise<number> {
+  const built = await buildKind(chain, dao, kind, flags);
+  const policy = await view<{ parameters: { proposal_bond: string } }>(chain, dao, "get_policy");
+  const bond = BigInt(policy.parameters.proposal_bond);
+  const description = typeof flags.description === "string" ? flags.description : built.description;
+  const r = await signer.functionCall({
+    contractId: dao,
+    methodName: "add_proposal",
+    args: { description, kind: built.kind },
+    gas: 50n * TGAS,
+    attachedDeposit: bond,
+  });
+  const id = resultOf<number>(r);
+  out.result(
+    { id, dao, kind: built.kind, description, bond: bond.toString() },
+    `proposal ${id} created on ${dao}: ${description} (bond ${formatNear(bond)}, refunded when decided)`,
+  );
+  return id;
+}
+
+const CHOICES: Record<string, string> = {
+  approve: "Approve",
+  reject: "Reject",
+  abstain: "Abstain",
+  remove: "Remove",
+};
+
+export async function vote(chain: Chain, signer: Account, dao: string, choice: string, id: number, out: Output) {
+  const c = CHOICES[choice];
+  if (!c) throw new CliError("BAD_ARGS", `vote approve|reject|abstain|remove <id> (got ${choice})`);
+  await signer.functionCall({ contractId: dao, methodName: "vote", args: { id, choice: c }, gas: 50n * TGAS });
+  const p = await view<Proposal>(chain, dao, "get_proposal", { id });
+  out.result({ id, choice: c, status: p.status, rules: p.rules }, `voted ${c} on proposal ${id}: now ${p.status}`);
+}
+
+// Enough for a transfer or member change and its callback; a function call adds its actions' gas. Kept well under
+// 300 Tgas because, at protocol 77, the balance reserved for prepaid gas grows exponentially with it.
+function executeGas(p: Proposal): bigint {
+  let gas = 100n * TGAS;
+  const actions = (p.kind as { actions?: { gas: string }[] }).actions;
+  if (p.kind.kind === "FunctionCall" && actions) for (const a of actions) gas += BigInt(a.gas);
+  return gas > 300n * TGAS ? 300n * TGAS : gas;
+}
+
+export async function execute(
+  chain: Chain,
+  signer: Account,
+  dao: string,
+  id: number,
+  gasTgas: string | undefined,
+  out: Output,
+) {
+  const before = await view<Proposal>(chain, dao, "get_proposal", { id });
+  const gas = gasTgas ? BigInt(gasTgas) * TGAS : executeGas(before);
+  await signer.functionCall({ contractId: dao, methodName: "execute", args: { id }, gas });
+  const p = await view<Proposal>(chain, dao, "get_proposal", { id });
+  if (p.status === "Failed") {
+    // The transaction succeeded but the proposal's action did not (e.g. ERR_INSUFFICIENT_TREASURY): say why.
+    throw new CliError(
+      "ERR_EXECUTION_FAILED",
+      `proposal ${id} failed when executed: ${p.last_error}`,
+      p.last_error ?? "",
+    );
+  }
+  out.result({ id, status: p.status, attempts: p.attempts }, `proposal ${id}: ${p.status}`);
+}
+
+export async function delegate(chain: Chain, signer: Account, dao: string, to: string | null, out: Output) {
+  if (to === null) {
+    await signer.functionCall({ contractId: dao, methodName: "undelegate", args: {}, gas: 30n * TGAS });
+  } else {
+    await signer.functionCall({ contractId: dao, methodName: "delegate", args: { delegate_id: to }, gas: 30n * TGAS });
+  }
+  const me = await view<Member>(chain, dao, "get_member", { account_id: signer.accountId });
+  const target = to ? await view<Member>(chain, dao, "get_member", { account_id: to }) : null;
+  out.result(
+    { account_id: signer.accountId, delegate: me.delegate, delegate_power: target?.voting_power ?? null },
+    to
+      ? `${signer.accountId} now delegates to ${to} (power ${target?.voting_power})`
+      : `${signer.accountId} undelegated`,
+  );
+}
+
+function tally(p: Proposal): string {
+  return p.rules.map((r) => `${r.role} ${r.approve}/${r.total} yes, ${r.reject} no, ${r.abstain} abstain`).join("; ");
+}
+
+export async function proposalsList(chain: Chain, dao: string, status: string | undefined, out: Output) {
+  let list = await allPages<Proposal>(chain, dao, "get_proposals");
+  if (status) list = list.filter((p) => p.status.toLowerCase() === status.toLowerCase());
+  const rows = list.map((p) => [`#${p.id}`, p.kind.kind, p.status, p.proposer, p.description.slice(0, 60)]);
+  out.result(list, [`${list.length} proposal(s) on ${dao}`, ...table(rows)]);
+}
+
+export async function proposalShow(chain: Chain, dao: string, id: number, out: Output) {
+  const p = await view<Proposal>(chain, dao, "get_proposal", { id });
+  const lines = [
+    `proposal ${p.id} on ${dao}: ${p.status}`,
+    `  kind:        ${JSON.stringify(p.kind)}`,
+    `  description: ${p.description}`,
+    `  proposer:    ${p.proposer} (bond ${formatNear(p.bond)})`,
+    `  votes:       ${tally(p)}`,
+    `  voting ends: ${new Date(Number(BigInt(p.voting_ends_at) / 1_000_000n)).toISOString()}`,
+  ];
+  if (p.last_error) lines.push(`  last error:  ${p.last_error}`);
+  out.result(p, lines);
+}
+
+export async function treasury(chain: Chain, dao: string, out: Output) {
+  const t = await view<{ balance: string; locked_bonds: string; storage_stake: string; available: string }>(
+    chain,
+    dao,
+    "get_treasury",
+  );
+  out.result({ dao, ...t }, [
+    `treasury of ${dao}`,
+    `  available:     ${formatNear(t.available)}`,
+    `  balance:       ${formatNear(t.balance)}`,
+    `  locked bonds:  ${formatNear(t.locked_bonds)}`,
+    `  storage stake: ${formatNear(t.storage_stake)}`,
+  ]);
+}
