@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:build`: seconds to set up the toolchain and to build each contract from clean, and wasm bytes.
+// `npm run bench:build [-- name ...] [--clean]`: seconds to set up the toolchain and to build each contract from clean, and wasm bytes.
 // A benchmark that prints numbers, not a test.
 import fs from "node:fs";
 import path from "node:path";
@@ -13,13 +13,19 @@ await setup({ force: clean });
 const setupSeconds = (Date.now() - t0) / 1000;
 const outDir = path.join(BUILD_DIR, ".bench");
 fs.rmSync(outDir, { recursive: true, force: true });
-const { results, seconds } = await buildAll({ outDir });
-const rows = results.map((r) => `| ${r.name} | ${r.seconds.toFixed(1)} | ${r.bytes.toLocaleString("en-US")} |`);
+const names = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const { results, seconds } = await buildAll({ outDir, names });
+const fmt = (n) => (n ?? 0).toFixed(1);
+const rows = results.map(
+  (r) =>
+    `| ${r.name} | ${r.profile} | ${fmt(r.seconds)} | ${fmt(r.phases.bundle)} | ${fmt(r.phases.qjsc)} | ` +
+    `${fmt(r.phases.clang)} | ${fmt(r.phases.binaryen)} | ${fmt(r.phases.abi)} | ${r.bytes.toLocaleString("en-US")} |`,
+);
 console.log(`
 toolchain set-up: ${setupSeconds.toFixed(1)} s${clean ? " (from clean)" : " (cached; --clean rebuilds it)"}
 
-| contract | build s (incl. ABI) | wasm bytes |
-|---|---|---|
+| contract | profile | build s | bundle | qjsc | clang | binaryen | ABI | wasm bytes |
+|---|---|---|---|---|---|---|---|---|
 ${rows.join("\n")}
-| **all, in parallel** | **${seconds.toFixed(1)}** | **${results.reduce((a, r) => a + r.bytes, 0).toLocaleString("en-US")}** |
+| **all, ${results.length} in parallel** | | **${seconds.toFixed(1)}** | | | | | | **${results.reduce((a, r) => a + r.bytes, 0).toLocaleString("en-US")}** |
 `);

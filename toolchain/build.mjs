@@ -159,8 +159,9 @@ function oneFailed(e) {
 async function buildOne(spec) {
   const t0 = Date.now();
   const r = await buildContract(spec);
+  const tAbi = Date.now();
   if (spec.abi) await validateAndAbi(spec, spec.outDir);
-  return { ...r, seconds: (Date.now() - t0) / 1000 };
+  return { ...r, phases: { ...r.phases, abi: (Date.now() - tAbi) / 1000 }, seconds: (Date.now() - t0) / 1000 };
 }
 
 if (process.argv[2] === "--one") {

@@ -137,6 +137,13 @@ function builderSource(profile) {
  */
 export async function buildContract({ name, entry, outDir, profile }) {
   const t0 = Date.now();
+  const phases = {};
+  let mark = t0;
+  const phase = (label) => {
+    const now = Date.now();
+    phases[label] = (now - mark) / 1000;
+    mark = now;
+  };
   const work = path.join(outDir, ".work", name);
   fs.rmSync(work, { recursive: true, force: true });
   fs.mkdirSync(work, { recursive: true });
@@ -146,9 +153,11 @@ export async function buildContract({ name, entry, outDir, profile }) {
   if (profile === "lean") checkLeanBundle(entry, modules);
   if (methods.length === 0) throw new ToolError(`${entry}: the contract exports no methods (no @NearBindgen class?)`);
   checkMethodNames(path.relative(ROOT, entry), methods);
+  phase("bundle");
   await run(QJSC, ["-c", "-m", "-o", "code.h", "-N", "code", jsName], { cwd: work });
   fs.writeFileSync(path.join(work, "methods.h"), methods.map((m) => `DEFINE_NEAR_METHOD(${m})\n`).join(""));
   fs.writeFileSync(path.join(work, "builder.c"), builderSource(profile));
+  phase("qjsc");
   const raw = path.join(work, "raw.wasm");
   try {
     await run(
@@ -167,7 +176,9 @@ export async function buildContract({ name, entry, outDir, profile }) {
   } catch (e) {
     throw new ToolError(`${path.relative(ROOT, entry)}: C compile/link failed\n${e.message}`);
   }
+  phase("clang");
   const wasm = finishContractWasm(fs.readFileSync(raw), path.relative(ROOT, entry));
+  phase("binaryen");
   const wasmFile = path.join(outDir, `${name}.wasm`);
   fs.writeFileSync(wasmFile, wasm);
   return {
@@ -177,6 +188,7 @@ export async function buildContract({ name, entry, outDir, profile }) {
     sha256: sha256Hex(wasm),
     methods,
     profile,
+    phases,
     seconds: (Date.now() - t0) / 1000,
   };
 }

@@ -1,0 +1,78 @@
+// The attester: runs the model on a user's input and signs a receipt over salted commitments. The user gets back
+// the salt and the output; the chain only ever sees the commitments.
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
+import type { Model, Prediction } from "./model.ts";
+import { predict, weightsSha256 } from "./model.ts";
+import type { AttesterKey, SignedReceipt } from "./receipt.ts";
+import { commitInput, commitOutput, newSalt, signReceipt } from "./receipt.ts";
+
+export interface AttesterConfig {
+  model: Model;
+  model_name: string;
+  model_version: string;
+  key: AttesterKey;
+  attester_id: string;
+  community: string;
+  verifier_id: string;
+  enclave_measurement?: string | null;
+  // first nonce to use; default: the current time in microseconds, so a restarted attester does not reuse nonces
+  next_nonce?: bigint;
+  // receipt timestamps in nanoseconds; default Date.now()
+  clock?: () => bigint;
+}
+
+export interface Attestation {
+  input: string;
+  // hex; the user keeps it to open the commitments later
+  salt: string;
+  output: string;
+  prediction: Prediction;
+  receipt: SignedReceipt;
+}
+
+export class InferenceAttester {
+  readonly weights_sha256: string;
+  private nonce: bigint;
+  private readonly clock: () => bigint;
+
+  constructor(readonly cfg: AttesterConfig) {
+    this.weights_sha256 = weightsSha256(cfg.model);
+    this.nonce = cfg.next_nonce ?? BigInt(Date.now()) * 1000n;
+    this.clock = cfg.clock ?? (() => BigInt(Date.now()) * 1000000n);
+  }
+
+  nextNonce(): bigint {
+    return this.nonce;
+  }
+
+  attest(input: string, salt: Uint8Array = newSalt()): Attestation {
+    const prediction = predict(this.cfg.model, input);
+    const output = prediction.label;
+    const receipt = signReceipt(
+      this.cfg.verifier_id,
+      {
+        community: this.cfg.community,
+        model_name: this.cfg.model_name,
+        model_version: this.cfg.model_version,
+        weights_sha256: this.weights_sha256,
+        input_sha256: commitInput(salt, input),
+        output_sha256: commitOutput(salt, output),
+        attester_id: this.cfg.attester_id,
+        nonce: (this.nonce++).toString(),
+        timestamp: this.clock().toString(),
+        enclave_measurement: this.cfg.enclave_measurement ?? null,
+      },
+      this.cfg.key.private_key,
+    );
+    return { input, salt: bytesToHex(salt), output, prediction, receipt };
+  }
+}
+
+// Anyone holding the opened commitments checks them against an on-chain receipt.
+export function opens(
+  a: { input: string; output: string; salt: string },
+  r: { input_sha256: string; output_sha256: string },
+) {
+  const salt = hexToBytes(a.salt);
+  return commitInput(salt, a.input) === r.input_sha256 && commitOutput(salt, a.output) === r.output_sha256;
+}

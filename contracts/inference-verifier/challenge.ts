@@ -1,0 +1,163 @@
+import { near } from "near-sdk-js";
+import { fail } from "../shared/errors";
+import { sendNear } from "../shared/storage";
+import { isHexHash, isSafeInt, isU64String, toHex } from "../shared/validate";
+import { checkSignature, keyLatin1, receiptHash } from "./receipt";
+import type { VerifierState } from "./state";
+import { emit, getEpoch, recount, uncount, versionKey } from "./state";
+import type { Attester, ReceiptInput, ReceiptRecord } from "./types";
+
+export function getReceipt(s: VerifierState, receiptId: number): ReceiptRecord {
+  if (!isSafeInt(receiptId, 0, 4294967295)) fail("ERR_INVALID_RECEIPT_ID");
+  const rec = s.receipts.get(receiptId);
+  if (rec === null) fail("ERR_UNKNOWN_RECEIPT", String(receiptId));
+  return rec;
+}
+
+function windowOpen(s: VerifierState, rec: ReceiptRecord): boolean {
+  return near.blockTimestamp() < BigInt(rec.accepted_at) + BigInt(s.settings.challenge_window_ns);
+}
+
+function attesterOf(s: VerifierState, id: string): Attester {
+  const a = s.attesters.get(id);
+  if (a === null) fail("ERR_UNKNOWN_ATTESTER", id);
+  return a;
+}
+
+// Challenge with a conflicting receipt: same community, model version and input commitment, another output
+// commitment, validly signed by a registered attester (any status: a removed attester's key still authenticates).
+// The model is deterministic and the salt is shared by input and output, so one input commitment has exactly one
+// correct output commitment.
+// - Same attester: it signed two outputs for one input, which is fraud on its face: the receipt is voided and the
+//   attester slashed at once (the challenger gets challenger_share_bps of the bond).
+// - Another attester: one of the two lied, and only re-running the model on the revealed input tells which. The
+//   receipt is Disputed (its usage withheld, its epoch not reportable) until the DAO votes void_receipt or
+//   dismiss_dispute.
+export function challengeReceipt(s: VerifierState, receiptId: number, c: ReceiptInput): string {
+  const rec = getReceipt(s, receiptId);
+  if (rec.status !== "Accepted") fail("ERR_RECEIPT_NOT_CHALLENGEABLE", rec.status);
+  if (!windowOpen(s, rec)) fail("ERR_CHALLENGE_WINDOW_CLOSED");
+  if (c === null || typeof c !== "object") fail("ERR_INVALID_RECEIPT", "conflicting");
+  if (c.community !== s.community) fail("ERR_WRONG_COMMUNITY", "conflicting");
+  if (!isHexHash(c.output_sha256) || !isHexHash(c.weights_sha256)) fail("ERR_INVALID_HASH", "conflicting");
+  const em = c.enclave_measurement;
+  if (em !== undefined && em !== null && !isHexHash(em)) fail("ERR_INVALID_HASH", "conflicting.enclave_measurement");
+  if (!isU64String(c.nonce)) fail("ERR_INVALID_NONCE", "conflicting");
+  if (!isU64String(c.timestamp)) fail("ERR_INVALID_TIMESTAMP", "conflicting");
+  if (c.model_name !== rec.model_name || c.model_version !== rec.model_version) {
+    fail("ERR_NOT_CONFLICTING", "another model version");
+  }
+  if (c.input_sha256 !== rec.input_sha256) fail("ERR_NOT_CONFLICTING", "another input commitment");
+  if (c.output_sha256 === rec.output_sha256) fail("ERR_NOT_CONFLICTING", "same output commitment");
+  const v = s.versions.get(versionKey(rec.model_name, rec.model_version))!;
+  if (c.weights_sha256 !== v.weights_sha256) fail("ERR_WEIGHTS_MISMATCH", "conflicting");
+  if (typeof c.attester_id !== "string") fail("ERR_UNKNOWN_ATTESTER", "conflicting");
+  const signer = attesterOf(s, c.attester_id);
+  const hash = receiptHash(near.currentAccountId(), c);
+  checkSignature(c, hash, keyLatin1(signer.public_key), "conflicting");
+  const challenger = near.predecessorAccountId();
+  emit("receipt_challenged", [
+    { receipt_id: rec.id, challenger, conflicting_attester_id: c.attester_id, conflicting_hash: toHex(hash) },
+  ]);
+  if (c.attester_id === rec.attester_id) {
+    voidReceipt(s, rec, "equivocation");
+    slash(s, signer, challenger, `equivocation on receipt ${rec.id}`);
+    return "Slashed";
+  }
+  const e = getEpoch(s, rec.epoch);
+  uncount(e, rec);
+  e.open_disputes += 1;
+  s.epochs.set(String(rec.epoch), e);
+  rec.status = "Disputed";
+  s.receipts.replace(rec.id, rec);
+  const owner = attesterOf(s, rec.attester_id);
+  owner.open_disputes += 1;
+  s.attesters.set(owner.attester_id, owner);
+  s.disputes.set(String(rec.id), {
+    receipt_id: rec.id,
+    challenger,
+    conflicting_attester_id: c.attester_id,
+    conflicting_output_sha256: c.output_sha256,
+    conflicting_hash: toHex(hash),
+    opened_at: near.blockTimestamp().toString(),
+  });
+  emit("dispute_opened", [{ receipt_id: rec.id, attester_id: rec.attester_id, challenger }]);
+  return "Disputed";
+}
+
+// Marks a receipt Voided and takes it out of usage. An Accepted receipt is uncounted here; a Disputed one was
+// uncounted when its dispute opened, which this closes.
+export function voidReceipt(s: VerifierState, rec: ReceiptRecord, reason: string): void {
+  const e = getEpoch(s, rec.epoch);
+  const a = attesterOf(s, rec.attester_id);
+  if (rec.status === "Accepted") uncount(e, rec);
+  else if (rec.status === "Disputed") {
+    e.open_disputes -= 1;
+    a.open_disputes -= 1;
+    s.disputes.remove(String(rec.id));
+  }
+  s.epochs.set(String(rec.epoch), e);
+  rec.status = "Voided";
+  s.receipts.replace(rec.id, rec);
+  a.voided += 1;
+  s.attesters.set(a.attester_id, a);
+  const vk = versionKey(rec.model_name, rec.model_version);
+  const v = s.versions.get(vk)!;
+  v.voided += 1;
+  s.versions.set(vk, v);
+  emit("receipt_voided", [{ receipt_id: rec.id, attester_id: rec.attester_id, reason }]);
+}
+
+// The whole remaining bond: challenger_share_bps of it to the challenger (if any), the rest to the DAO treasury.
+// The attester can never submit again; its usage not yet reported is withheld (usage.ts).
+export function slash(s: VerifierState, a: Attester, challenger: string | null, reason: string): void {
+  // re-read: voidReceipt may have written this attester since the caller loaded it
+  const cur = attesterOf(s, a.attester_id);
+  if (cur.status === "Slashed") return;
+  const amount = BigInt(cur.bond);
+  const share = challenger === null ? 0n : (amount * BigInt(s.settings.challenger_share_bps)) / 10000n;
+  cur.bond = "0";
+  cur.status = "Slashed";
+  s.attesters.set(cur.attester_id, cur);
+  s.bonds_total = (BigInt(s.bonds_total) - amount).toString();
+  sendNear(challenger ?? s.dao_id, share);
+  sendNear(s.dao_id, amount - share);
+  emit("attester_slashed", [
+    {
+      attester_id: cur.attester_id,
+      amount: amount.toString(),
+      to_challenger: share.toString(),
+      challenger,
+      to_dao: (amount - share).toString(),
+      reason,
+    },
+  ]);
+}
+
+// DAO vote: void a receipt still in its challenge window, or a disputed one at any time; optionally slash its
+// attester.
+export function daoVoid(s: VerifierState, receiptId: number, doSlash: boolean, reason: string): void {
+  const rec = getReceipt(s, receiptId);
+  if (rec.status === "Voided") fail("ERR_ALREADY_VOIDED");
+  if (rec.status === "Accepted" && !windowOpen(s, rec)) fail("ERR_CHALLENGE_WINDOW_CLOSED");
+  voidReceipt(s, rec, `dao: ${reason}`);
+  if (doSlash) slash(s, attesterOf(s, rec.attester_id), null, `dao vote on receipt ${rec.id}: ${reason}`);
+}
+
+// DAO vote: the conflicting receipt was the false one; the receipt counts again.
+export function dismissDispute(s: VerifierState, receiptId: number): void {
+  const rec = getReceipt(s, receiptId);
+  if (rec.status !== "Disputed") fail("ERR_NOT_DISPUTED");
+  const e = getEpoch(s, rec.epoch);
+  const v = s.versions.get(versionKey(rec.model_name, rec.model_version))!;
+  recount(e, rec, v.weights_sha256);
+  e.open_disputes -= 1;
+  s.epochs.set(String(rec.epoch), e);
+  rec.status = "Accepted";
+  s.receipts.replace(rec.id, rec);
+  s.disputes.remove(String(rec.id));
+  const a = attesterOf(s, rec.attester_id);
+  a.open_disputes -= 1;
+  s.attesters.set(a.attester_id, a);
+  emit("dispute_dismissed", [{ receipt_id: rec.id }]);
+}

@@ -1,0 +1,316 @@
+import { LookupMap, NearBindgen, UnorderedMap, Vector, call, initialize, near, view } from "near-sdk-js";
+import { fail } from "../shared/errors";
+import { pageRange } from "../shared/pagination";
+import { callbackSucceeded } from "../shared/storage";
+import { isHexHash, isSafeInt, isU64String, isValidAccountId, parseAmount } from "../shared/validate";
+import { addAttester, releaseBond, removeAttester } from "./attesters";
+import { challengeReceipt, daoVoid, dismissDispute, getReceipt } from "./challenge";
+import { canonicalReceipt, isModelName, isVersion } from "./receipt";
+import type { VerifierState } from "./state";
+import { NO_MODEL, activeModel, emit, nonceKey } from "./state";
+import { submitReceipts } from "./submit";
+import type {
+  ActiveModel,
+  Attester,
+  Dispute,
+  EpochUsage,
+  ReceiptInput,
+  ReceiptRecord,
+  Settings,
+  VersionUsage,
+} from "./types";
+import { buildReport, onReported, reportUsage } from "./usage";
+
+const HOUR_NS = 3600000000000n;
+
+export function defaultSettings(): Settings {
+  return {
+    min_bond: "1000000000000000000000000",
+    challenge_window_ns: (24n * HOUR_NS).toString(),
+    max_receipt_age_ns: HOUR_NS.toString(),
+    max_clock_skew_ns: (HOUR_NS / 12n).toString(),
+    epoch_length_ns: (24n * HOUR_NS).toString(),
+    challenger_share_bps: 1000,
+    report_gas_tgas: 30,
+    callback_gas_tgas: 15,
+  };
+}
+
+// Applies a partial update after checking every field; unknown keys are refused so a typo cannot pass silently.
+function mergeSettings(base: Settings, patch: Partial<Settings> | undefined): Settings {
+  if (patch === undefined) return base;
+  if (patch === null || typeof patch !== "object") fail("ERR_INVALID_SETTINGS");
+  const out: Settings = { ...base };
+  const p = patch as Record<string, unknown>;
+  for (const k in p) {
+    const v = p[k];
+    if (k === "min_bond") out.min_bond = parseAmount(v, "min_bond").toString();
+    else if (k === "challenge_window_ns" || k === "max_receipt_age_ns" || k === "max_clock_skew_ns") {
+      if (!isU64String(v)) fail("ERR_INVALID_SETTINGS", k);
+      out[k] = v;
+    } else if (k === "epoch_length_ns") {
+      if (!isU64String(v) || v === "0") fail("ERR_INVALID_SETTINGS", k);
+      out.epoch_length_ns = v;
+    } else if (k === "challenger_share_bps") {
+      if (!isSafeInt(v, 0, 10000)) fail("ERR_INVALID_SETTINGS", k);
+      out.challenger_share_bps = v;
+    } else if (k === "report_gas_tgas" || k === "callback_gas_tgas") {
+      if (!isSafeInt(v, 5, 100)) fail("ERR_INVALID_SETTINGS", k);
+      out[k] = v;
+    } else fail("ERR_INVALID_SETTINGS", `unknown key ${k}`);
+  }
+  return out;
+}
+
+@NearBindgen({ requireInit: true })
+export class InferenceVerifier implements VerifierState {
+  dao_id = "";
+  model_registry_id = "";
+  reward_pool_id = "";
+  community = "";
+  settings: Settings = defaultSettings();
+  active: ActiveModel = NO_MODEL;
+  bonds_total = "0";
+  attesters = new UnorderedMap<Attester>("a");
+  keys = new LookupMap<string>("k");
+  nonces = new LookupMap<number>("n");
+  receipts = new Vector<ReceiptRecord>("r");
+  disputes = new LookupMap<Dispute>("d");
+  epochs = new LookupMap<EpochUsage>("e");
+  versions = new UnorderedMap<VersionUsage>("v");
+
+  // `community` is what receipts name in their community field (default: dao_id).
+  @initialize({})
+  init({
+    dao_id,
+    model_registry_id,
+    reward_pool_id,
+    community,
+    settings,
+  }: {
+    dao_id: string;
+    model_registry_id: string;
+    reward_pool_id?: string | null;
+    community?: string;
+    settings?: Partial<Settings>;
+  }): void {
+    if (!isValidAccountId(dao_id)) fail("ERR_INVALID_ACCOUNT_ID", "dao_id");
+    if (!isValidAccountId(model_registry_id)) fail("ERR_INVALID_ACCOUNT_ID", "model_registry_id");
+    if (reward_pool_id !== undefined && reward_pool_id !== null && !isValidAccountId(reward_pool_id)) {
+      fail("ERR_INVALID_ACCOUNT_ID", "reward_pool_id");
+    }
+    const c = community ?? dao_id;
+    if (!isValidAccountId(c)) fail("ERR_INVALID_ACCOUNT_ID", "community");
+    this.dao_id = dao_id;
+    this.model_registry_id = model_registry_id;
+    this.reward_pool_id = reward_pool_id ?? "";
+    this.community = c;
+    this.settings = mergeSettings(defaultSettings(), settings);
+    emit("verifier_created", [{ dao_id, model_registry_id, reward_pool_id: this.reward_pool_id, community: c }]);
+  }
+
+  private onlyDao(): void {
+    if (near.predecessorAccountId() !== this.dao_id) fail("ERR_NOT_DAO");
+  }
+
+  // ---- DAO: attesters, voids, settings -----------------------------------------------------------------------
+
+  // The DAO attaches the bond from its treasury through a proposal (FunctionCall or AddAttester).
+  @call({ payableFunction: true })
+  add_attester({ attester_id, public_key }: { attester_id: string; public_key: string }): Attester {
+    this.onlyDao();
+    return addAttester(this, attester_id, public_key);
+  }
+
+  @call({})
+  remove_attester({ attester_id }: { attester_id: string }): Attester {
+    this.onlyDao();
+    return removeAttester(this, attester_id);
+  }
+
+  // Anyone: a removed attester's bond goes back to whoever posted it once its receipts are past challenge.
+  @call({})
+  release_bond({ attester_id }: { attester_id: string }): string {
+    return releaseBond(this, attester_id);
+  }
+
+  @call({})
+  void_receipt({ receipt_id, slash, reason }: { receipt_id: number; slash?: boolean; reason?: string }): void {
+    this.onlyDao();
+    daoVoid(this, receipt_id, slash === true, typeof reason === "string" ? reason.slice(0, 200) : "vote");
+  }
+
+  @call({})
+  dismiss_dispute({ receipt_id }: { receipt_id: number }): void {
+    this.onlyDao();
+    dismissDispute(this, receipt_id);
+  }
+
+  @call({})
+  update_settings({ settings, reward_pool_id }: { settings?: Partial<Settings>; reward_pool_id?: string }): Settings {
+    this.onlyDao();
+    if (reward_pool_id !== undefined) {
+      if (!isValidAccountId(reward_pool_id)) fail("ERR_INVALID_ACCOUNT_ID", "reward_pool_id");
+      this.reward_pool_id = reward_pool_id;
+    }
+    const next = mergeSettings(this.settings, settings);
+    // epoch numbers are floor(accepted_at / epoch_length_ns): another length would renumber recorded usage
+    if (next.epoch_length_ns !== this.settings.epoch_length_ns && this.receipts.length > 0) {
+      fail("ERR_INVALID_SETTINGS", "epoch_length_ns is fixed once receipts exist");
+    }
+    this.settings = next;
+    emit("settings_updated", [{ settings: this.settings, reward_pool_id: this.reward_pool_id }]);
+    return this.settings;
+  }
+
+  // ---- model registry pushes the active model ----------------------------------------------------------------
+
+  // Pushed by the registry on every activation, so checking a receipt's model costs a string comparison instead
+  // of a cross-contract call (about 5 Tgas and one block of latency per batch, plus a callback).
+  @call({})
+  set_active_model({
+    model_name,
+    model_version,
+    weights_sha256,
+  }: {
+    model_name: string;
+    model_version: string;
+    weights_sha256: string;
+  }): ActiveModel {
+    if (near.predecessorAccountId() !== this.model_registry_id) fail("ERR_NOT_MODEL_REGISTRY");
+    if (!isModelName(model_name)) fail("ERR_INVALID_MODEL", "model_name");
+    if (!isVersion(model_version)) fail("ERR_INVALID_MODEL", "model_version");
+    if (!isHexHash(weights_sha256)) fail("ERR_INVALID_HASH", "weights_sha256");
+    this.active = { model_name, model_version, weights_sha256, since: near.blockTimestamp().toString() };
+    emit("model_activated", [{ model_name, model_version, weights_sha256 }]);
+    return this.active;
+  }
+
+  @call({})
+  clear_active_model(): void {
+    if (near.predecessorAccountId() !== this.model_registry_id) fail("ERR_NOT_MODEL_REGISTRY");
+    const was = activeModel(this);
+    this.active = NO_MODEL;
+    emit("model_cleared", [{ model_name: was?.model_name ?? null, model_version: was?.model_version ?? null }]);
+  }
+
+  // ---- receipts ------------------------------------------------------------------------------------------------
+
+  // Anyone relays; attach a deposit for storage (about 0.01 NEAR a receipt is plenty; the rest is refunded).
+  @call({ payableFunction: true })
+  submit_receipts({ receipts }: { receipts: ReceiptInput[] }): number[] {
+    return submitReceipts(this, receipts);
+  }
+
+  @call({ payableFunction: true })
+  submit_receipt({ receipt }: { receipt: ReceiptInput }): number {
+    return submitReceipts(this, [receipt])[0];
+  }
+
+  @call({})
+  challenge_receipt({ receipt_id, conflicting }: { receipt_id: number; conflicting: ReceiptInput }): string {
+    return challengeReceipt(this, receipt_id, conflicting);
+  }
+
+  // ---- usage reports -------------------------------------------------------------------------------------------
+
+  @call({})
+  report_usage({ epoch }: { epoch: number }): string | undefined {
+    return reportUsage(this, epoch);
+  }
+
+  @call({ privateFunction: true })
+  on_usage_reported({ epoch }: { epoch: number }): string {
+    return onReported(this, epoch, callbackSucceeded(0));
+  }
+
+  // ---- views ---------------------------------------------------------------------------------------------------
+
+  @view({})
+  get_config() {
+    return {
+      dao_id: this.dao_id,
+      model_registry_id: this.model_registry_id,
+      reward_pool_id: this.reward_pool_id === "" ? null : this.reward_pool_id,
+      community: this.community,
+      settings: this.settings,
+      bonds_total: this.bonds_total,
+      receipts: this.receipts.length,
+      attesters: this.attesters.length,
+    };
+  }
+
+  @view({})
+  get_active_model(): ActiveModel | null {
+    return activeModel(this);
+  }
+
+  @view({})
+  get_attester({ attester_id }: { attester_id: string }): Attester | null {
+    return this.attesters.get(attester_id);
+  }
+
+  @view({})
+  get_attesters({ from_index, limit }: { from_index?: number; limit?: number }): Attester[] {
+    const [start, end] = pageRange(from_index, limit, this.attesters.length);
+    const out: Attester[] = [];
+    for (let i = start; i < end; i++) out.push(this.attesters.get(this.attesters._keys.get(i)!)!);
+    return out;
+  }
+
+  @view({})
+  get_receipt({ receipt_id }: { receipt_id: number }): ReceiptRecord {
+    return getReceipt(this, receipt_id);
+  }
+
+  @view({})
+  get_receipts({ from_index, limit }: { from_index?: number; limit?: number }): ReceiptRecord[] {
+    const [start, end] = pageRange(from_index, limit, this.receipts.length);
+    const out: ReceiptRecord[] = [];
+    for (let i = start; i < end; i++) out.push(this.receipts.get(i)!);
+    return out;
+  }
+
+  @view({})
+  get_receipt_by_nonce({ attester_id, nonce }: { attester_id: string; nonce: string }): ReceiptRecord | null {
+    const id = this.nonces.get(nonceKey(attester_id, nonce));
+    return id === null ? null : this.receipts.get(id);
+  }
+
+  @view({})
+  get_dispute({ receipt_id }: { receipt_id: number }): Dispute | null {
+    return this.disputes.get(String(receipt_id));
+  }
+
+  // Totals per model version (accepted ever, voided ever), in order of first use.
+  @view({})
+  get_model_usage({ from_index, limit }: { from_index?: number; limit?: number }): VersionUsage[] {
+    const [start, end] = pageRange(from_index, limit, this.versions.length);
+    const out: VersionUsage[] = [];
+    for (let i = start; i < end; i++) out.push(this.versions.get(this.versions._keys.get(i)!)!);
+    return out;
+  }
+
+  @view({})
+  get_epoch_usage({ epoch }: { epoch: number }): EpochUsage | null {
+    return this.epochs.get(String(epoch));
+  }
+
+  // What report_usage would send for this epoch now.
+  @view({})
+  preview_usage_report({ epoch }: { epoch: number }) {
+    const e = this.epochs.get(String(epoch));
+    return e === null ? null : buildReport(this, e);
+  }
+
+  @view({})
+  current_epoch(): number {
+    return Number(near.blockTimestamp() / BigInt(this.settings.epoch_length_ns));
+  }
+
+  // The exact text an attester signs (sha256 of its UTF-8 bytes), for client-side debugging.
+  @view({})
+  receipt_signing_text({ receipt }: { receipt: ReceiptInput }): string {
+    return canonicalReceipt(near.currentAccountId(), receipt);
+  }
+}

@@ -1,0 +1,85 @@
+import type { LookupMap, UnorderedMap, Vector } from "near-sdk-js";
+import { eventEmitter } from "../shared/events";
+import type { ActiveModel, Attester, Dispute, EpochUsage, ReceiptRecord, Settings, VersionUsage } from "./types";
+import { EVENT_VERSION, STANDARD } from "./types";
+
+// What every module sees of the contract. The plain fields are the JSON STATE (small, rewritten on every call);
+// what grows with use lives in the collections.
+export interface VerifierState {
+  dao_id: string;
+  model_registry_id: string;
+  // "" until set: no reward pool yet
+  reward_pool_id: string;
+  community: string;
+  settings: Settings;
+  // model_name "" when none is active (near-sdk-js cannot reconstruct a null field): read it with activeModel()
+  active: ActiveModel;
+  // yoctoNEAR held as attester bonds (the rest of the balance pays storage)
+  bonds_total: string;
+  attesters: UnorderedMap<Attester>;
+  // public key hex -> attester_id: one key belongs to one attester forever
+  keys: LookupMap<string>;
+  // `${attester_id}:${nonce}` -> receipt id
+  nonces: LookupMap<number>;
+  receipts: Vector<ReceiptRecord>;
+  disputes: LookupMap<Dispute>;
+  epochs: LookupMap<EpochUsage>;
+  // `${model_name}@${model_version}` -> totals, in first-use order
+  versions: UnorderedMap<VersionUsage>;
+}
+
+export const emit = eventEmitter(STANDARD, EVENT_VERSION);
+
+export const NO_MODEL: ActiveModel = { model_name: "", model_version: "", weights_sha256: "", since: "0" };
+
+export function activeModel(s: VerifierState): ActiveModel | null {
+  return s.active.model_name === "" ? null : s.active;
+}
+
+// the model registry's model id, "<name>@<version>"
+export function versionKey(name: string, version: string): string {
+  return `${name}@${version}`;
+}
+
+export function nonceKey(attesterId: string, nonce: string): string {
+  return `${attesterId}:${nonce}`;
+}
+
+export function epochOf(s: VerifierState, t: bigint): number {
+  return Number(t / BigInt(s.settings.epoch_length_ns));
+}
+
+export function emptyEpoch(epoch: number): EpochUsage {
+  return { epoch, models: {}, open_disputes: 0, status: "Open", attempts: 0, last_error: null };
+}
+
+export function getEpoch(s: VerifierState, epoch: number): EpochUsage {
+  return s.epochs.get(String(epoch)) ?? emptyEpoch(epoch);
+}
+
+// Removes one receipt from its epoch's usage (void or open dispute); the epoch record is written by the caller.
+export function uncount(e: EpochUsage, r: ReceiptRecord): void {
+  const m = e.models[versionKey(r.model_name, r.model_version)];
+  if (!m) return;
+  m.receipts -= 1;
+  const left = (m.by_attester[r.attester_id] ?? 1) - 1;
+  if (left > 0) m.by_attester[r.attester_id] = left;
+  else delete m.by_attester[r.attester_id];
+}
+
+export function recount(e: EpochUsage, r: ReceiptRecord, weights: string): void {
+  const key = versionKey(r.model_name, r.model_version);
+  let m = e.models[key];
+  if (!m) {
+    m = {
+      model_name: r.model_name,
+      model_version: r.model_version,
+      weights_sha256: weights,
+      receipts: 0,
+      by_attester: {},
+    };
+    e.models[key] = m;
+  }
+  m.receipts += 1;
+  m.by_attester[r.attester_id] = (m.by_attester[r.attester_id] ?? 0) + 1;
+}

@@ -1,0 +1,145 @@
+// Records and settings of the inference-receipt verifier. Everything here is plain JSON: STATE holds the settings,
+// the active model and counters; receipts, nonces, attesters and usage live in collections (see state.ts).
+
+export const STANDARD = "ai-commons-verifier";
+export const EVENT_VERSION = "1.0.0";
+
+// The domain tag that starts every signed receipt (docs/verifier.md, "Canonical receipt encoding").
+export const RECEIPT_DOMAIN = "ai-commons-receipt-v1";
+
+// A batch of 64 keeps the receipts_accepted event under NEAR's 16 KiB total log limit with room to spare.
+export const MAX_BATCH = 64;
+
+export interface Settings {
+  // Smallest bond the DAO must attach to add_attester (yoctoNEAR).
+  min_bond: string;
+  // A receipt can be challenged (and voided) until accepted_at + challenge_window_ns; its usage is final after that.
+  challenge_window_ns: string;
+  // Receipt timestamps must lie in [now - max_receipt_age_ns, now + max_clock_skew_ns].
+  max_receipt_age_ns: string;
+  max_clock_skew_ns: string;
+  // Usage is grouped in epochs of block time: epoch = floor(accepted_at / epoch_length_ns).
+  epoch_length_ns: string;
+  // Share of a slashed bond paid to the account that proved the fraud (basis points); the rest goes to the DAO.
+  challenger_share_bps: number;
+  // Gas attached to reward_pool.on_usage_report and to our callback (Tgas).
+  report_gas_tgas: number;
+  callback_gas_tgas: number;
+}
+
+export interface ActiveModel {
+  model_name: string;
+  model_version: string;
+  weights_sha256: string;
+  since: string;
+}
+
+export type AttesterStatus = "Active" | "Removed" | "Slashed";
+
+export interface Attester {
+  attester_id: string;
+  // hex of the 64-byte uncompressed secp256k1 key without the 0x04 prefix (128 lower-case hex chars)
+  public_key: string;
+  status: AttesterStatus;
+  // yoctoNEAR still held for this attester; 0 after release or slash
+  bond: string;
+  // who posted the bond (the DAO, through its proposal) and gets it back on release
+  bond_owner: string;
+  added_at: string;
+  removed_at: string | null;
+  receipts: number;
+  voided: number;
+  // disputes on this attester's receipts still awaiting a DAO decision: the bond stays locked while any is open
+  open_disputes: number;
+}
+
+// A receipt as relayed (JSON arguments). Hashes are lower-case hex sha256; u64 values are decimal strings.
+export interface ReceiptInput {
+  community: string;
+  model_name: string;
+  model_version: string;
+  weights_sha256: string;
+  input_sha256: string;
+  output_sha256: string;
+  attester_id: string;
+  nonce: string;
+  timestamp: string;
+  enclave_measurement?: string | null;
+  // hex of r || s (64 bytes, low-s) and the recovery id (0 or 1)
+  signature: string;
+  recovery_id: number;
+}
+
+export type ReceiptStatus = "Accepted" | "Disputed" | "Voided";
+
+export interface ReceiptRecord {
+  id: number;
+  // sha256 of the canonical encoding, the message the attester signed
+  hash: string;
+  attester_id: string;
+  model_name: string;
+  model_version: string;
+  input_sha256: string;
+  output_sha256: string;
+  nonce: string;
+  timestamp: string;
+  enclave_measurement: string | null;
+  relayer: string;
+  accepted_at: string;
+  epoch: number;
+  status: ReceiptStatus;
+}
+
+export interface Dispute {
+  receipt_id: number;
+  challenger: string;
+  // the conflicting receipt's attester and output commitment (its signature was checked)
+  conflicting_attester_id: string;
+  conflicting_output_sha256: string;
+  conflicting_hash: string;
+  opened_at: string;
+}
+
+export type ReportStatus = "Open" | "Reporting" | "Reported";
+
+export interface ModelUsage {
+  model_name: string;
+  model_version: string;
+  weights_sha256: string;
+  receipts: number;
+  // attester_id -> accepted, unvoided receipts in this epoch
+  by_attester: Record<string, number>;
+}
+
+export interface EpochUsage {
+  epoch: number;
+  // key: `${model_name}@${model_version}`
+  models: Record<string, ModelUsage>;
+  open_disputes: number;
+  status: ReportStatus;
+  attempts: number;
+  last_error: string | null;
+}
+
+export interface VersionUsage {
+  model_name: string;
+  model_version: string;
+  weights_sha256: string;
+  accepted: number;
+  voided: number;
+}
+
+// What the verifier sends to reward_pool.on_usage_report (docs/verifier.md, "Usage report").
+export interface UsageReport {
+  community: string;
+  epoch: number;
+  epoch_start_ns: string;
+  epoch_end_ns: string;
+  usage: {
+    model_name: string;
+    model_version: string;
+    weights_sha256: string;
+    receipts: number;
+    attester_counts: { attester_id: string; receipts: number }[];
+  }[];
+}

@@ -1,0 +1,197 @@
+// Shared set-up for the verifier stories: a verifier deployed from build/inference-verifier.wasm, plain accounts
+// acting as the DAO and the model registry, attester keys, signed receipts (attester/src/receipt.ts), state
+// snapshots for "nothing recorded" checks, and a tiny raw-wasm reward pool that logs what it receives.
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { secp256k1 } from "@noble/curves/secp256k1";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
+import type { ExecutionContext } from "ava";
+import binaryen from "binaryen";
+import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
+import {
+  type AttesterKey,
+  newKey,
+  signReceipt,
+  type SignedReceipt,
+  type UnsignedReceipt,
+} from "../../attester/src/receipt.ts";
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const NEAR = 10n ** 24n;
+export const TGAS = 10n ** 12n;
+export const SEC = 1_000_000_000n;
+export const BOND = 2n * NEAR;
+// storage a relayer attaches per receipt (about 0.006 NEAR is kept for the first receipt, less after; the rest is refunded)
+export const DEPOSIT = 2n * 10n ** 22n;
+export const MODEL = "intents";
+export const VERSION = "1.0.0";
+export const WEIGHTS = "ab".repeat(32);
+
+// Short windows so stories can pass them with fastForward (one block is at least one second there).
+export const SETTINGS = {
+  min_bond: NEAR.toString(),
+  challenge_window_ns: (120n * SEC).toString(),
+  max_receipt_age_ns: (600n * SEC).toString(),
+  max_clock_skew_ns: (60n * SEC).toString(),
+  epoch_length_ns: (60n * SEC).toString(),
+};
+
+export function verifierWasm(): Buffer {
+  return readFileSync(join(ROOT, "build", "inference-verifier.wasm"));
+}
+
+/** A raw wasm contract whose on_usage_report logs its JSON arguments (so a test can read the report). */
+export function loggingPoolWasm(): Uint8Array {
+  const m = binaryen.parseText(`(module
+    (import "env" "input" (func $input (param i64)))
+    (import "env" "register_len" (func $register_len (param i64) (result i64)))
+    (import "env" "read_register" (func $read_register (param i64 i64)))
+    (import "env" "log_utf8" (func $log_utf8 (param i64 i64)))
+    (memory 1)
+    (func (export "on_usage_report")
+      (call $input (i64.const 0))
+      (call $read_register (i64.const 0) (i64.const 0))
+      (call $log_utf8 (call $register_len (i64.const 0)) (i64.const 0))))`);
+  const bin = m.emitBinary();
+  m.dispose();
+  return bin;
+}
+
+export function gasOf(r: TransactionResult): bigint {
+  let sum = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
+  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.gas_burnt);
+  return sum;
+}
+
+export function tgas(g: bigint): string {
+  return `${(Number(g) / 1e12).toFixed(3)} Tgas`;
+}
+
+export interface Event {
+  standard: string;
+  event: string;
+  data: Record<string, unknown>[];
+}
+
+export function events(r: TransactionResult): Event[] {
+  return r.logs.filter((l) => l.startsWith("EVENT_JSON:")).map((l) => JSON.parse(l.slice(11)) as Event);
+}
+
+export function assertPanics(t: ExecutionContext, r: TransactionResult, code: string, detail?: string): void {
+  const messages = r.receiptFailureMessages.join(" | ");
+  t.true(r.failed, `expected ${code}, the call succeeded`);
+  t.true(messages.includes(`Smart contract panicked: ${code}`), `expected ${code}, got: ${messages.slice(0, 300)}`);
+  if (detail !== undefined) t.true(messages.includes(detail), `expected "${detail}" in: ${messages.slice(0, 300)}`);
+}
+
+export async function chainNow(worker: Worker): Promise<bigint> {
+  const provider = worker.provider as unknown as {
+    block(q: { finality: string }): Promise<{ header: { timestamp_nanosec: string } }>;
+  };
+  return BigInt((await provider.block({ finality: "final" })).header.timestamp_nanosec);
+}
+
+/** Every key and value the contract stores, for "nothing recorded" checks. */
+export async function stateDump(worker: Worker, accountId: string): Promise<string[]> {
+  const state = await worker.provider.viewState(accountId, "");
+  return state.map(({ key, value }) => `${key.toString("base64")}=${value.toString("base64")}`).sort();
+}
+
+export interface World {
+  worker: Worker;
+  root: NearAccount;
+  dao: NearAccount;
+  registry: NearAccount;
+  relayer: NearAccount;
+  verifier: NearAccount;
+  pool: NearAccount;
+}
+
+let seq = 0;
+
+/** Verifier + plain DAO / registry / relayer accounts; the reward pool is an account without a contract. */
+export async function world(
+  worker: Worker,
+  root: NearAccount,
+  settings: Record<string, unknown> = SETTINGS,
+): Promise<World> {
+  seq += 1;
+  const dao = await root.createSubAccount(`dao${seq}`, { initialBalance: 50n * NEAR });
+  const registry = await root.createSubAccount(`registry${seq}`);
+  const relayer = await root.createSubAccount(`relayer${seq}`);
+  const pool = await root.createSubAccount(`pool${seq}`);
+  const verifier = await root.createSubAccount(`verifier${seq}`, { initialBalance: 20n * NEAR });
+  await verifier.deploy(verifierWasm());
+  await verifier.call(
+    verifier,
+    "init",
+    { dao_id: dao.accountId, model_registry_id: registry.accountId, reward_pool_id: pool.accountId, settings },
+    { gas: 100n * TGAS },
+  );
+  return { worker, root, dao, registry, relayer, verifier, pool };
+}
+
+export async function activate(w: World, version = VERSION, weights = WEIGHTS, name = MODEL): Promise<void> {
+  await w.registry.call(
+    w.verifier,
+    "set_active_model",
+    { model_name: name, model_version: version, weights_sha256: weights },
+    { gas: 30n * TGAS },
+  );
+}
+
+export async function addAttester(w: World, id: string, key: AttesterKey = newKey()): Promise<AttesterKey> {
+  const r = await w.dao.callRaw(
+    w.verifier,
+    "add_attester",
+    { attester_id: id, public_key: key.public_key },
+    { attachedDeposit: BOND, gas: 30n * TGAS },
+  );
+  if (r.failed) throw new Error(`add_attester failed: ${r.receiptFailureMessages.join(" | ")}`);
+  return key;
+}
+
+let nonce = 1000n;
+
+export function fresh(): bigint {
+  nonce += 1n;
+  return nonce;
+}
+
+/** An unsigned receipt for the active test model with random commitments; `over` replaces fields. */
+export function draft(w: World, attesterId: string, now: bigint, over: Partial<UnsignedReceipt> = {}): UnsignedReceipt {
+  return {
+    community: w.dao.accountId,
+    model_name: MODEL,
+    model_version: VERSION,
+    weights_sha256: WEIGHTS,
+    input_sha256: bytesToHex(secp256k1.utils.randomPrivateKey()),
+    output_sha256: bytesToHex(secp256k1.utils.randomPrivateKey()),
+    attester_id: attesterId,
+    nonce: fresh().toString(),
+    timestamp: now.toString(),
+    enclave_measurement: null,
+    ...over,
+  };
+}
+
+export function sign(w: World, r: UnsignedReceipt, key: AttesterKey, verifierId = w.verifier.accountId): SignedReceipt {
+  return signReceipt(verifierId, r, key.private_key);
+}
+
+/** The same signature with s replaced by n - s (valid for secp256k1, refused by the low-s rule). */
+export function highS(r: SignedReceipt): SignedReceipt {
+  const sig = secp256k1.Signature.fromCompact(hexToBytes(r.signature));
+  const flipped = new secp256k1.Signature(sig.r, secp256k1.CURVE.n - sig.s);
+  return { ...r, signature: flipped.toCompactHex(), recovery_id: r.recovery_id ^ 1 };
+}
+
+export async function submit(w: World, receipts: unknown[], deposit?: bigint): Promise<TransactionResult> {
+  return w.relayer.callRaw(
+    w.verifier,
+    "submit_receipts",
+    { receipts },
+    { attachedDeposit: deposit ?? BigInt(receipts.length) * DEPOSIT, gas: 300n * TGAS },
+  );
+}
