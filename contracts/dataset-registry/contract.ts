@@ -20,6 +20,7 @@ import { ensure, fail } from "../shared/errors";
 import { eventEmitter } from "../shared/events";
 import { pageRange } from "../shared/pagination";
 import { keepAndRefund, sendNear, storageAddedCost, storageCost } from "../shared/storage";
+import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId, isSafeInt } from "../shared/validate";
 
 const emit = eventEmitter(STANDARD, VERSION);
@@ -50,11 +51,18 @@ export class DatasetRegistry {
   list_lengths = new LookupMap<number>("ll");
 
   @initialize({})
-  init({ dao_id, model_registry_id }: { dao_id: string; model_registry_id?: string | null }): void {
+  // The factory passes `suite` (code name -> account id); an explicit model_registry_id overrides it.
+  init({
+    dao_id,
+    suite,
+    model_registry_id,
+  }: {
+    dao_id: string;
+    suite?: Record<string, string>;
+    model_registry_id?: string | null;
+  }): void {
     this.dao_id = assertAccountId(dao_id, "dao_id");
-    if (model_registry_id !== undefined && model_registry_id !== null) {
-      this.model_registry_id = assertAccountId(model_registry_id, "model_registry_id");
-    }
+    this.model_registry_id = peerId(model_registry_id, checkSuite(suite), "model-registry", "model_registry_id");
   }
 
   // ---- creators ---------------------------------------------------------------------------------------------------
@@ -246,13 +254,23 @@ export class DatasetRegistry {
   // Called by the model registry when the DAO activates a model. Writes nothing unless the manifest exists and none
   // of its datasets is withdrawn; then records the model as depending on the manifest (once) for taint queries.
   @call({})
-  record_model_use({ manifest_id, model_id }: { manifest_id: number; model_id: string }): ManifestCheck {
+  // with_creators: the check also returns each dataset's creators (aligned with dataset_ids), read anyway for the
+  // withdrawn check, so the model registry can push the model's lineage to the reward pool.
+  record_model_use({
+    manifest_id,
+    model_id,
+    with_creators,
+  }: {
+    manifest_id: number;
+    model_id: string;
+    with_creators?: boolean;
+  }): ManifestCheck {
     ensure(
       this.model_registry_id !== "" && near.predecessorAccountId() === this.model_registry_id,
       "ERR_NOT_MODEL_REGISTRY",
     );
     ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID");
-    const check = checkManifest(this, manifest_id);
+    const check = checkManifest(this, manifest_id, with_creators === true);
     const key = `${manifest_id}/${model_id}`;
     if (check.ok && !this.model_seen.containsKey(key)) {
       // Paid from the contract's balance: only the DAO (through the model registry) reaches this, once per model.
@@ -417,16 +435,27 @@ function mustGetManifest(r: DatasetRegistry, manifest_id: number): ManifestRecor
   return m;
 }
 
-function checkManifest(r: DatasetRegistry, manifest_id: number): ManifestCheck {
+function checkManifest(r: DatasetRegistry, manifest_id: number, withCreators = false): ManifestCheck {
   const m = isSafeInt(manifest_id, 1, 4294967295) ? r.manifests.get(String(manifest_id)) : null;
   if (m === null) return { manifest_id, exists: false, root: null, dataset_ids: [], withdrawn: [], ok: false };
   const withdrawn: string[] = [];
+  const creators: Creator[][] = [];
   for (const e of m.entries) {
     const rec = r.datasets.get(e.dataset_id);
     if (rec === null || rec.withdrawn) withdrawn.push(e.dataset_id);
+    if (withCreators) creators.push(rec === null ? [] : rec.creators);
   }
   const dataset_ids = m.entries.map((e) => e.dataset_id);
-  return { manifest_id, exists: true, root: m.root, dataset_ids, withdrawn, ok: withdrawn.length === 0 };
+  const check: ManifestCheck = {
+    manifest_id,
+    exists: true,
+    root: m.root,
+    dataset_ids,
+    withdrawn,
+    ok: !withdrawn.length,
+  };
+  if (withCreators) check.creators = creators;
+  return check;
 }
 
 function decide(

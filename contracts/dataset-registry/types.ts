@@ -66,6 +66,8 @@ export interface ManifestCheck {
   dataset_ids: string[];
   withdrawn: string[];
   ok: boolean;
+  // record_model_use with `with_creators`: each dataset's creators, aligned with dataset_ids
+  creators?: { account_id: string; share_bps: number }[][];
 }
 
 export const STANDARD = "ai-commons-datasets";

@@ -2,6 +2,7 @@ import { LookupMap, NearBindgen, UnorderedMap, Vector, call, initialize, near, v
 import { fail } from "../shared/errors";
 import { pageRange } from "../shared/pagination";
 import { callbackSucceeded } from "../shared/storage";
+import { checkSuite, peerId } from "../shared/suite";
 import { isHexHash, isSafeInt, isU64String, isValidAccountId, parseAmount } from "../shared/validate";
 import { addAttester, releaseBond, removeAttester } from "./attesters";
 import { challengeReceipt, daoVoid, dismissDispute, getReceipt } from "./challenge";
@@ -81,32 +82,34 @@ export class InferenceVerifier implements VerifierState {
 
   // `community` is what receipts name in their community field (default: dao_id).
   @initialize({})
+  // The factory passes `suite` (code name -> account id); explicit ids override it (reward_pool_id null: none).
   init({
     dao_id,
+    suite,
     model_registry_id,
     reward_pool_id,
     community,
     settings,
   }: {
     dao_id: string;
-    model_registry_id: string;
+    suite?: Record<string, string>;
+    model_registry_id?: string;
     reward_pool_id?: string | null;
     community?: string;
     settings?: Partial<Settings>;
   }): void {
     if (!isValidAccountId(dao_id)) fail("ERR_INVALID_ACCOUNT_ID", "dao_id");
-    if (!isValidAccountId(model_registry_id)) fail("ERR_INVALID_ACCOUNT_ID", "model_registry_id");
-    if (reward_pool_id !== undefined && reward_pool_id !== null && !isValidAccountId(reward_pool_id)) {
-      fail("ERR_INVALID_ACCOUNT_ID", "reward_pool_id");
-    }
+    const peers = checkSuite(suite);
+    const registry = peerId(model_registry_id, peers, "model-registry", "model_registry_id", true);
+    const pool = peerId(reward_pool_id, peers, "reward-pool", "reward_pool_id");
     const c = community ?? dao_id;
     if (!isValidAccountId(c)) fail("ERR_INVALID_ACCOUNT_ID", "community");
     this.dao_id = dao_id;
-    this.model_registry_id = model_registry_id;
-    this.reward_pool_id = reward_pool_id ?? "";
+    this.model_registry_id = registry;
+    this.reward_pool_id = pool;
     this.community = c;
     this.settings = mergeSettings(defaultSettings(), settings);
-    emit("verifier_created", [{ dao_id, model_registry_id, reward_pool_id: this.reward_pool_id, community: c }]);
+    emit("verifier_created", [{ dao_id, model_registry_id: registry, reward_pool_id: pool, community: c }]);
   }
 
   private onlyDao(): void {

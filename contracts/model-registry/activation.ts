@@ -7,7 +7,15 @@ import { listGet, listLength, listPop, listPush } from "../dataset-registry/list
 import type { RegistryState } from "./state";
 import { activeOf, emit, HISTORY, STACK } from "./state";
 import type { HistoryEntry, ManifestCheck, ModelRecord } from "./types";
-import { ACTIVATION_CALLBACK_GAS, CHECK_GAS, MAX_ROLLBACK_SCAN, SYNC_CALLBACK_GAS, VERIFIER_GAS } from "./types";
+import { prepareLineage, sendParts } from "./lineage";
+import {
+  ACTIVATION_CALLBACK_GAS,
+  ACTIVATION_TAIL_GAS,
+  CHECK_GAS,
+  MAX_ROLLBACK_SCAN,
+  SYNC_CALLBACK_GAS,
+  VERIFIER_GAS,
+} from "./types";
 import { ensure, fail } from "../shared/errors";
 import { callbackSucceeded } from "../shared/storage";
 
@@ -21,6 +29,8 @@ export interface CheckedArgs {
   stack_len: number;
   // For a rollback: the stack is cut to this length, leaving the target on top.
   target_len: number;
+  // The dataset creators were asked for: the model's lineage is to be pushed to the reward pool.
+  lineage?: boolean;
 }
 
 function mustGetModel(r: RegistryState, model_id: string): ModelRecord {
@@ -30,10 +40,13 @@ function mustGetModel(r: RegistryState, model_id: string): ModelRecord {
 }
 
 function checkThenCallback(r: RegistryState, m: ModelRecord, args: CheckedArgs): NearPromise {
-  const check = JSON.stringify({ manifest_id: m.training_manifest_id, model_id: m.id });
+  // A model's lineage goes to the pool once, at its first activation while a pool is set.
+  if (r.reward_pool_id !== "" && !r.lineages.containsKey(m.id)) args.lineage = true;
+  const check = JSON.stringify({ manifest_id: m.training_manifest_id, model_id: m.id, with_creators: args.lineage });
   return NearPromise.new(r.dataset_registry_id)
     .functionCall("record_model_use", check, 0n, CHECK_GAS)
     .then(
+      // fixed gas: near-sdk-js 2.0's functionCallWeight mangles its args, so no share of the unused gas
       NearPromise.new(near.currentAccountId()).functionCall(
         "on_activation_checked",
         JSON.stringify(args),
@@ -105,6 +118,10 @@ export function finishActivation(r: RegistryState, a: CheckedArgs): { model_id: 
     { model_id: a.model_id, previous, manifest_id: m.training_manifest_id, manifest_root: check.root },
   ]);
   notifyVerifier(r, false);
+  if (a.lineage === true && r.reward_pool_id !== "" && !r.lineages.containsKey(a.model_id)) {
+    prepareLineage(r, m, check);
+    sendParts(r, a.model_id, ACTIVATION_TAIL_GAS);
+  }
   return { model_id: a.model_id, manifest_root: check.root as string };
 }
 

@@ -12,14 +12,17 @@ import {
 } from "./activation";
 import type { RegistryState } from "./state";
 import { ALL, emit, HISTORY, STACK } from "./state";
-import type { Evaluation, HistoryEntry, ModelRecord, ParentLink } from "./types";
+import { lineagePushed, pushLineage } from "./lineage";
+import type { Evaluation, HistoryEntry, LineageStatus, ModelRecord, ParentLink } from "./types";
 import { MODEL_HEADROOM_BYTES } from "./types";
 import { checkModelInput } from "./validate";
 import { isMemo, isRecordId, isRecordName, recordId } from "../dataset-registry/fields";
 import { listGet, listLength, listPage, listPush } from "../dataset-registry/lists";
+import { checkCreators } from "../dataset-registry/validate";
 import { ensure, fail } from "../shared/errors";
 import { pageRange } from "../shared/pagination";
 import { keepAndRefund, storageAddedCost, storageCost } from "../shared/storage";
+import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId, isSafeInt } from "../shared/validate";
 
 interface ChainLink {
@@ -38,6 +41,7 @@ export class ModelRegistry implements RegistryState {
   dao_id = "";
   dataset_registry_id = "";
   verifier_id = "";
+  reward_pool_id = "";
   active = "";
   verifier_seq = 0;
   verifier_synced_seq = 0;
@@ -45,21 +49,29 @@ export class ModelRegistry implements RegistryState {
   names = new LookupMap<{ owner: string; latest: string }>("n");
   list_items = new LookupMap<string>("li");
   list_lengths = new LookupMap<number>("ll");
+  lineages = new LookupMap<LineageStatus>("lg");
+  lineage_parts = new LookupMap<string>("lq");
 
   @initialize({})
+  // The factory passes `suite` (code name -> account id); explicit ids override it (null: none).
   init({
     dao_id,
+    suite,
     dataset_registry_id,
     verifier_id,
+    reward_pool_id,
   }: {
     dao_id: string;
-    dataset_registry_id: string;
+    suite?: Record<string, string>;
+    dataset_registry_id?: string;
     verifier_id?: string | null;
+    reward_pool_id?: string | null;
   }): void {
+    const peers = checkSuite(suite);
     this.dao_id = assertAccountId(dao_id, "dao_id");
-    this.dataset_registry_id = assertAccountId(dataset_registry_id, "dataset_registry_id");
-    if (verifier_id !== undefined && verifier_id !== null)
-      this.verifier_id = assertAccountId(verifier_id, "verifier_id");
+    this.dataset_registry_id = peerId(dataset_registry_id, peers, "dataset-registry", "dataset_registry_id", true);
+    this.verifier_id = peerId(verifier_id, peers, "inference-verifier", "verifier_id");
+    this.reward_pool_id = peerId(reward_pool_id, peers, "reward-pool", "reward_pool_id");
   }
 
   // Attach at least the storage cost (bytes added + MODEL_HEADROOM_BYTES); the excess is refunded in this call.
@@ -76,6 +88,7 @@ export class ModelRegistry implements RegistryState {
     parent,
     evaluations,
     license,
+    creators,
   }: {
     name: string;
     version: string;
@@ -87,6 +100,7 @@ export class ModelRegistry implements RegistryState {
     parent?: ParentLink | null;
     evaluations?: Evaluation[];
     license: string;
+    creators?: { account_id: string; share_bps: number }[];
   }): string {
     const m = checkModelInput({
       name: model_name,
@@ -101,6 +115,11 @@ export class ModelRegistry implements RegistryState {
       license,
     });
     const registrant = near.predecessorAccountId();
+    // same rule as a dataset's creators (1..16 distinct accounts, bps summing to 10,000)
+    const makers =
+      creators === undefined || creators === null
+        ? [{ account_id: registrant, share_bps: 10000 }]
+        : checkCreators(creators);
     const id = recordId(m.name, m.version);
     ensure(!this.models.containsKey(id), "ERR_DUPLICATE_VERSION", id);
     const owner = this.names.get(m.name);
@@ -110,6 +129,7 @@ export class ModelRegistry implements RegistryState {
     const rec: ModelRecord = {
       id,
       ...m,
+      creators: makers,
       registrant,
       status: "Registered",
       registered_at: near.blockTimestamp().toString(),
@@ -140,7 +160,7 @@ export class ModelRegistry implements RegistryState {
   // ---- community DAO ----------------------------------------------------------------------------------------------
 
   // Returns a promise that fails (ERR_UNKNOWN_MANIFEST / ERR_MANIFEST_WITHDRAWN / ...) when the dataset check does,
-  // so the DAO marks the proposal Failed. Attach >= 120 Tgas.
+  // so the DAO marks the proposal Failed. Attach >= 160 Tgas (check, callback, verifier sync, first lineage part).
   @call({})
   activate_model({ model_id }: { model_id: string }): NearPromise {
     assertDao(this);
@@ -161,14 +181,16 @@ export class ModelRegistry implements RegistryState {
     expect_active,
     stack_len,
     target_len,
+    lineage,
   }: {
     model_id: string;
     mode: "activate" | "rollback";
     expect_active: string | null;
     stack_len: number;
     target_len: number;
+    lineage?: boolean;
   }): { model_id: string; manifest_root: string } {
-    return finishActivation(this, { model_id, mode, expect_active, stack_len, target_len });
+    return finishActivation(this, { model_id, mode, expect_active, stack_len, target_len, lineage });
   }
 
   @call({})
@@ -203,6 +225,33 @@ export class ModelRegistry implements RegistryState {
     return verifierSynced(this, seq);
   }
 
+  // null detaches the reward pool: lineages not yet pushed wait until one is set.
+  @call({})
+  set_reward_pool({ reward_pool_id }: { reward_pool_id: string | null }): void {
+    assertDao(this);
+    this.reward_pool_id = reward_pool_id === null ? "" : assertAccountId(reward_pool_id, "reward_pool_id");
+    emit("reward_pool_set", [{ reward_pool_id: this.reward_pool_id || null }]);
+  }
+
+  // ---- lineage push -----------------------------------------------------------------------------------------------
+
+  // Anyone may send the lineage parts still waiting (failed, or no gas left at activation). Returns parts sent.
+  @call({})
+  push_lineage({ model_id }: { model_id: string }): number {
+    ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID");
+    return pushLineage(this, model_id);
+  }
+
+  @call({ privateFunction: true })
+  on_lineage_pushed({ model_id, part }: { model_id: string; part: number }): boolean {
+    return lineagePushed(this, model_id, part);
+  }
+
+  @view({})
+  get_lineage_status({ model_id }: { model_id: string }): LineageStatus | null {
+    return this.lineages.get(model_id);
+  }
+
   // ---- views ------------------------------------------------------------------------------------------------------
 
   @view({})
@@ -210,6 +259,7 @@ export class ModelRegistry implements RegistryState {
     dao_id: string;
     dataset_registry_id: string;
     verifier_id: string | null;
+    reward_pool_id: string | null;
     active_model: string | null;
     verifier_in_sync: boolean;
     model_count: number;
@@ -218,6 +268,7 @@ export class ModelRegistry implements RegistryState {
       dao_id: this.dao_id,
       dataset_registry_id: this.dataset_registry_id,
       verifier_id: this.verifier_id || null,
+      reward_pool_id: this.reward_pool_id || null,
       active_model: this.active || null,
       verifier_in_sync: this.verifier_synced_seq === this.verifier_seq,
       model_count: listLength(this.list_lengths, ALL),

@@ -28,6 +28,8 @@ export interface ModelRecord {
   parent: ParentLink | null;
   evaluations: Evaluation[];
   license: string;
+  // who made the model, in basis points summing to 10,000 (default: the registrant alone); pushed to the reward pool
+  creators: { account_id: string; share_bps: number }[];
   registrant: string;
   status: ModelStatus;
   registered_at: string;
@@ -49,6 +51,20 @@ export interface ManifestCheck {
   dataset_ids: string[];
   withdrawn: string[];
   ok: boolean;
+  // record_model_use with `with_creators`: each dataset's creators, aligned with dataset_ids
+  creators?: { account_id: string; share_bps: number }[][];
+}
+
+// A model version's lineage push to the reward pool (lineage.ts). `parts`: one char per part, 0 waiting,
+// 1 in flight, 2 confirmed.
+export interface LineageStatus {
+  model_id: string;
+  reward_pool_id: string;
+  total_parts: number;
+  parts: string;
+  entries: number[];
+  done: number;
+  attempts: number;
 }
 
 export const STANDARD = "ai-commons-models";
@@ -61,6 +77,21 @@ export const CHECK_GAS = 40n * TGAS;
 export const VERIFIER_GAS = 15n * TGAS;
 export const SYNC_CALLBACK_GAS = 10n * TGAS;
 // The activation callback also pays for the verifier call and its callback, which it schedules.
-export const ACTIVATION_CALLBACK_GAS = 30n * TGAS + VERIFIER_GAS + SYNC_CALLBACK_GAS;
+// It also sends the first lineage part when it fits in LINEAGE_FIRST_PART_GAS (up to 25 entries); push_lineage sends
+// the rest.
+export const LINEAGE_FIRST_PART_GAS = 40n * TGAS;
+export const ACTIVATION_CALLBACK_GAS = 30n * TGAS + VERIFIER_GAS + SYNC_CALLBACK_GAS + LINEAGE_FIRST_PART_GAS;
+// Lineage parts: the pool caps a part at 100 creator entries; its gas grows with the entries (docs/rewards.md: 15.5
+// Tgas for 10, 72 for 100), the deposit pays its records (the pool refunds the rest).
+export const LINEAGE_PART_ENTRIES = 100;
+export const LINEAGE_GAS_BASE = 12n * TGAS;
+export const LINEAGE_GAS_PER_ENTRY = 700000000000n;
+export const LINEAGE_CALLBACK_GAS = 10n * TGAS;
+export const LINEAGE_DEPOSIT_PER_PART = 5n * 10n ** 21n;
+export const LINEAGE_DEPOSIT_PER_ENTRY = 3n * 10n ** 21n;
+// Balance above the storage stake the registry never spends on lineage deposits.
+export const LINEAGE_SPARE_RESERVE = 10n ** 23n;
+// Work left to the activation callback after it sends lineage parts (history, events, return value).
+export const ACTIVATION_TAIL_GAS = 10n * TGAS;
 // Entries a rollback may skip (deprecated or the current model) looking for its target.
 export const MAX_ROLLBACK_SCAN = 50;

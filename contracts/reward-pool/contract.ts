@@ -1,12 +1,13 @@
 import { call, initialize, LookupMap, NearBindgen, near, Vector, view } from "near-sdk-js";
 import { fail } from "../shared/errors";
+import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId } from "../shared/validate";
 import { closeEpoch, onUsageReport } from "./epochs";
 import * as funds from "./funds";
 import * as ledger from "./ledger";
 import type { CreatorInput } from "./lineage";
 import { checkModel, registerLineage } from "./lineage";
-import { checkPolicy } from "./policy";
+import { checkPolicy, defaultPolicy } from "./policy";
 import type { PoolState } from "./state";
 import { emit } from "./state";
 import type {
@@ -70,21 +71,25 @@ export class RewardPool implements PoolState {
   storage = new LookupMap<StorageRecord>("S");
 
   @initialize({})
+  // The factory passes `suite` (code name -> account id); explicit ids override it. No policy: defaultPolicy().
   init({
     dao_id,
+    suite,
     verifier_id,
     model_registry_id,
     policy,
   }: {
     dao_id: string;
-    verifier_id: string;
-    model_registry_id: string;
-    policy: RewardPolicy;
+    suite?: Record<string, string>;
+    verifier_id?: string;
+    model_registry_id?: string;
+    policy?: RewardPolicy;
   }): void {
+    const peers = checkSuite(suite);
     this.dao_id = assertAccountId(dao_id, "dao_id");
-    this.verifier_id = assertAccountId(verifier_id, "verifier_id");
-    this.model_registry_id = assertAccountId(model_registry_id, "model_registry_id");
-    this.policy = checkPolicy(policy);
+    this.verifier_id = peerId(verifier_id, peers, "inference-verifier", "verifier_id", true);
+    this.model_registry_id = peerId(model_registry_id, peers, "model-registry", "model_registry_id", true);
+    this.policy = checkPolicy(policy === undefined ? defaultPolicy() : policy);
     this.policy_version = 1;
     emit("pool_created", [{ dao_id, verifier_id, model_registry_id, policy: this.policy }]);
   }
@@ -135,9 +140,9 @@ export class RewardPool implements PoolState {
     total_parts,
   }: {
     model_name: string;
-    model_version: number;
+    model_version: number | string;
     model_creators?: CreatorInput[];
-    parent?: { model_name: string; model_version: number } | null;
+    parent?: { model_name: string; model_version: number | string } | null;
     datasets?: { dataset_id: string; creators: CreatorInput[] }[];
     part?: number;
     total_parts?: number;
@@ -218,7 +223,7 @@ export class RewardPool implements PoolState {
   }
 
   @view({})
-  get_lineage({ model_name, model_version }: { model_name: string; model_version: number }): Lineage | null {
+  get_lineage({ model_name, model_version }: { model_name: string; model_version: number | string }): Lineage | null {
     return this.lineages.get(checkModel(model_name, model_version));
   }
 

@@ -1,6 +1,7 @@
 import { near } from "near-sdk-js";
 import { ensure, fail } from "../shared/errors";
 import { sendNear } from "../shared/storage";
+import { isVersion } from "../dataset-registry/fields";
 import { assertAccountId, isSafeInt, isValidName } from "../shared/validate";
 import type { PoolState } from "./state";
 import { emit, emptyAccount, modelKey, settleStorage } from "./state";
@@ -14,16 +15,20 @@ export interface CreatorInput {
 
 export interface LineageInput {
   model_name: string;
-  model_version: number;
+  model_version: number | string;
   model_creators?: CreatorInput[];
-  parent?: { model_name: string; model_version: number } | null;
+  parent?: { model_name: string; model_version: number | string } | null;
   datasets?: { dataset_id: string; creators: CreatorInput[] }[];
   part?: number;
   total_parts?: number;
 }
 
+// A model version is the registry's version string (same rule: 1..32 of a-z 0-9 . -, starting and ending with a
+// letter or digit) or, as before, an integer; 1 and "1" name the same version.
 export function checkModel(name: unknown, version: unknown, code = "ERR_INVALID_MODEL"): string {
-  if (!isValidName(name, 64) || !isSafeInt(version, 0, 1000000000)) fail(code, `${String(name)}@${String(version)}`);
+  if (!isValidName(name, 64) || !(isSafeInt(version, 0, 1000000000) || isVersion(version))) {
+    fail(code, `${String(name)}@${String(version)}`);
+  }
   return modelKey(name, version);
 }
 

@@ -3,6 +3,19 @@ import { isAmount, isSafeInt, isU64String } from "../shared/validate";
 import type { RewardPolicy } from "./types";
 import { BPS } from "./types";
 
+// A community created without a policy: most to the model's makers, a share to its data, a little to its parent;
+// epochs of a day, as the verifier's default. The DAO changes it with set_reward_policy.
+export function defaultPolicy(): RewardPolicy {
+  return {
+    model_bps: 6000,
+    data_bps: 3000,
+    parent_bps: 1000,
+    attester_fee: "0",
+    epoch_length_ns: "86400000000000",
+    release_bps: BPS,
+  };
+}
+
 // Checks a reward policy and returns a clean copy (unknown fields dropped, release_bps defaulted to everything).
 export function checkPolicy(p: unknown): RewardPolicy {
   if (p === null || typeof p !== "object" || Array.isArray(p)) fail("ERR_INVALID_POLICY");

@@ -52,7 +52,7 @@ export function addTotal(s: PoolState, key: TotalKey, delta: bigint): void {
   s.totals[key] = v.toString();
 }
 
-export function modelKey(name: string, version: number): string {
+export function modelKey(name: string, version: number | string): string {
   return `${name}@${version}`;
 }
 

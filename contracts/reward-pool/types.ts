@@ -68,7 +68,8 @@ export interface DepositRecord {
 
 export interface UsageInput {
   model_name: string;
-  model_version: number;
+  // the registry's version string ("1.0.0"), or an integer
+  model_version: number | string;
   receipts: number;
   // accepted from the verifier's report shape: per-attester counts nested in the model entry
   attester_counts?: AttesterInput[];

@@ -188,6 +188,20 @@ const CASES: Case[] = [
     code: "ERR_INVALID_MODEL",
   },
   {
+    name: "model version string outside the registry's rule",
+    method: "on_usage_report",
+    args: { epoch: 7, usage: [{ model_name: "m1", model_version: "1.0.", receipts: 1 }] },
+    from: VERIFIER,
+    code: "ERR_INVALID_MODEL",
+  },
+  {
+    name: "model version with an upper-case letter",
+    method: "register_lineage",
+    args: { model_name: "m9", model_version: "V1", model_creators: creators(ALICE) },
+    from: REGISTRY,
+    code: "ERR_INVALID_MODEL",
+  },
+  {
     name: "negative receipts",
     method: "on_usage_report",
     args: { epoch: 7, usage: [{ model_name: "m1", model_version: 1, receipts: -3 }] },

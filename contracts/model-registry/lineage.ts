@@ -1,0 +1,170 @@
+// Lineage push: once a model version is first activated, the reward pool learns who made it (model creators, parent,
+// manifest datasets with their creators) through `register_lineage`, in parts of at most LINEAGE_PART_ENTRIES
+// creator entries. The parts are built in the activation callback from the dataset registry's answer and kept here
+// until the pool confirms each; like the verifier sync, a failed part never undoes the activation: it goes back to
+// Waiting and anyone may send it again (`push_lineage`).
+import { NearPromise, near } from "near-sdk-js";
+import type { RegistryState } from "./state";
+import { emit } from "./state";
+import type { LineageStatus, ManifestCheck, ModelRecord } from "./types";
+import {
+  LINEAGE_CALLBACK_GAS,
+  LINEAGE_DEPOSIT_PER_ENTRY,
+  LINEAGE_DEPOSIT_PER_PART,
+  LINEAGE_GAS_BASE,
+  LINEAGE_GAS_PER_ENTRY,
+  LINEAGE_PART_ENTRIES,
+  LINEAGE_SPARE_RESERVE,
+} from "./types";
+import { fail } from "../shared/errors";
+import { callbackSucceeded, storageCost } from "../shared/storage";
+
+const WAITING = "0";
+const IN_FLIGHT = "1";
+const DONE = "2";
+
+interface PoolCreator {
+  account_id: string;
+  bps: number;
+}
+
+interface PartArgs {
+  model_name: string;
+  model_version: string;
+  model_creators: PoolCreator[];
+  parent: { model_name: string; model_version: string } | null;
+  datasets: { dataset_id: string; creators: PoolCreator[] }[];
+  part: number;
+  total_parts: number;
+}
+
+function partKey(model_id: string, part: number): string {
+  return `${model_id}#${part}`;
+}
+
+function splitId(id: string): { model_name: string; model_version: string } {
+  const at = id.indexOf("@");
+  return { model_name: id.slice(0, at), model_version: id.slice(at + 1) };
+}
+
+// Packs the lineage greedily, model creators first, never splitting a dataset's creators (at most 16 of them).
+export function prepareLineage(r: RegistryState, m: ModelRecord, check: ManifestCheck): void {
+  const dsCreators = check.creators ?? [];
+  const parts: PartArgs[] = [];
+  const entries: number[] = [];
+  const base = { model_name: m.name, model_version: m.version };
+  let cur: PartArgs = { ...base, model_creators: [], parent: null, datasets: [], part: 0, total_parts: 0 };
+  let n = 0;
+  const flush = () => {
+    parts.push(cur);
+    entries.push(n);
+    cur = { ...base, model_creators: [], parent: null, datasets: [], part: parts.length, total_parts: 0 };
+    n = 0;
+  };
+  for (const c of m.creators) {
+    cur.model_creators.push({ account_id: c.account_id, bps: c.share_bps });
+    n += 1;
+  }
+  for (let i = 0; i < check.dataset_ids.length; i++) {
+    const cs = dsCreators[i] ?? [];
+    if (n + cs.length > LINEAGE_PART_ENTRIES) flush();
+    cur.datasets.push({
+      dataset_id: check.dataset_ids[i],
+      creators: cs.map((c) => ({ account_id: c.account_id, bps: c.share_bps })),
+    });
+    n += cs.length;
+  }
+  flush();
+  parts[0].parent = m.parent === null ? null : splitId(m.parent.model_id);
+  for (const p of parts) {
+    p.total_parts = parts.length;
+    r.lineage_parts.set(partKey(m.id, p.part), JSON.stringify(p));
+  }
+  const status: LineageStatus = {
+    model_id: m.id,
+    reward_pool_id: r.reward_pool_id,
+    total_parts: parts.length,
+    parts: WAITING.repeat(parts.length),
+    entries,
+    done: 0,
+    attempts: 0,
+  };
+  r.lineages.set(m.id, status);
+  emit("lineage_prepared", [{ model_id: m.id, reward_pool_id: r.reward_pool_id, total_parts: parts.length, entries }]);
+}
+
+export function partGas(entries: number): bigint {
+  return LINEAGE_GAS_BASE + BigInt(entries) * LINEAGE_GAS_PER_ENTRY + LINEAGE_CALLBACK_GAS;
+}
+
+// What the registry can spend on pool storage without touching its own storage stake and a small reserve.
+function spare(): bigint {
+  const free = near.accountBalance() - storageCost(near.storageUsage()) - LINEAGE_SPARE_RESERVE;
+  return free > 0n ? free : 0n;
+}
+
+// Sends every waiting part whose gas fits in what this call has left above `reserve`, as detached promises.
+// Returns how many were sent.
+export function sendParts(r: RegistryState, model_id: string, reserve: bigint): number {
+  const st = r.lineages.get(model_id);
+  if (st === null || st.done === st.total_parts || r.reward_pool_id === "") return 0;
+  let sent = 0;
+  let budget = spare();
+  for (let i = 0; i < st.total_parts; i++) {
+    if (st.parts.charAt(i) !== WAITING) continue;
+    const gas = partGas(st.entries[i]);
+    if (near.prepaidGas() - near.usedGas() < gas + reserve) break;
+    const args = r.lineage_parts.get(partKey(model_id, i)) as string;
+    // The pool refunds what its records did not use; short of funds, the pool's own surplus pays (docs/rewards.md).
+    let deposit = LINEAGE_DEPOSIT_PER_PART + BigInt(st.entries[i]) * LINEAGE_DEPOSIT_PER_ENTRY;
+    if (deposit > budget) deposit = budget;
+    budget -= deposit;
+    st.parts = `${st.parts.slice(0, i)}${IN_FLIGHT}${st.parts.slice(i + 1)}`;
+    st.attempts += 1;
+    NearPromise.new(r.reward_pool_id)
+      .functionCall("register_lineage", args, deposit, gas - LINEAGE_CALLBACK_GAS)
+      .then(
+        NearPromise.new(near.currentAccountId()).functionCall(
+          "on_lineage_pushed",
+          JSON.stringify({ model_id, part: i }),
+          0n,
+          LINEAGE_CALLBACK_GAS,
+        ),
+      )
+      .constructRecursively();
+    emit("lineage_part_sent", [{ model_id, part: i, entries: st.entries[i], deposit: deposit.toString() }]);
+    sent += 1;
+  }
+  r.lineages.set(model_id, st);
+  return sent;
+}
+
+// Anyone: sends the waiting parts (after a failure, or the ones the activation had no gas left for).
+export function pushLineage(r: RegistryState, model_id: string): number {
+  const st = r.lineages.get(model_id);
+  if (st === null) fail("ERR_NO_LINEAGE", model_id);
+  if (st.done === st.total_parts) fail("ERR_LINEAGE_PUSHED", model_id);
+  if (r.reward_pool_id === "") fail("ERR_NO_REWARD_POOL");
+  if (st.parts.indexOf(WAITING) < 0) fail("ERR_LINEAGE_IN_FLIGHT", model_id);
+  const sent = sendParts(r, model_id, 5n * 1000000000000n);
+  if (sent === 0) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${partGas(LINEAGE_PART_ENTRIES) + 20n * 1000000000000n}`);
+  return sent;
+}
+
+export function lineagePushed(r: RegistryState, model_id: string, part: number): boolean {
+  const st = r.lineages.get(model_id);
+  if (st === null || st.parts.charAt(part) !== IN_FLIGHT) fail("ERR_NOT_IN_FLIGHT");
+  const ok = callbackSucceeded(0);
+  st.parts = `${st.parts.slice(0, part)}${ok ? DONE : WAITING}${st.parts.slice(part + 1)}`;
+  if (ok) {
+    st.done += 1;
+    // the pool has it now: the copy kept for retries goes, and its storage with it
+    r.lineage_parts.remove(partKey(model_id, part));
+  }
+  r.lineages.set(model_id, st);
+  if (!ok) emit("lineage_push_failed", [{ model_id, part, reward_pool_id: r.reward_pool_id }]);
+  else if (st.done === st.total_parts) {
+    emit("lineage_pushed", [{ model_id, reward_pool_id: r.reward_pool_id, total_parts: st.total_parts }]);
+  }
+  return ok;
+}
