@@ -79,7 +79,29 @@ export type ProposalKind =
   | { kind: "Transfer"; receiver_id: string; amount: string; memo?: string }
   | { kind: "FunctionCall"; receiver_id: string; actions: FunctionCallAction[] }
   | { kind: "UpgradeSelf"; hash: string; migrate_method?: string; migrate_args?: string }
-  | { kind: "Signal"; message?: string };
+  | { kind: "Signal"; message?: string }
+  // The suite kinds: typed calls to the community's own contracts (ids from `suite`, kinds/suite.ts).
+  | { kind: "AdmitDataset"; dataset_id: string; memo?: string }
+  | { kind: "RejectDataset"; dataset_id: string; memo?: string }
+  | { kind: "RetireDataset"; dataset_id: string; memo?: string }
+  | { kind: "ActivateModel"; model_id: string }
+  | { kind: "DeprecateModel"; model_id: string; reason?: string }
+  | { kind: "RollbackModel" }
+  | { kind: "AddAttester"; attester_id: string; public_key: string; bond: string }
+  | { kind: "RemoveAttester"; attester_id: string }
+  | { kind: "VoidReceipt"; receipt_id: number; slash?: boolean; reason?: string }
+  | { kind: "SetRewardPolicy"; policy: RewardPolicy }
+  | { kind: "FundRewardPool"; amount: string; memo?: string };
+
+// The reward pool's policy (docs/rewards.md), checked by SetRewardPolicy before the vote.
+export interface RewardPolicy {
+  model_bps: number;
+  data_bps: number;
+  parent_bps: number;
+  attester_fee: string;
+  epoch_length_ns: string;
+  release_bps?: number;
+}
 
 export type ProposalStatus =
   | "InProgress"

@@ -5,6 +5,7 @@ import type { Handlers, KindHandler } from "./handler";
 import { LABELS } from "./labels";
 import { addMember, addMembers, removeMember, removeMembers } from "./members";
 import { addOrUpdateRole, changePolicy, removeRole, updateDefaultVotePolicy, updateParameters } from "./policy";
+import { suiteCall } from "./suite";
 import { transfer } from "./transfer";
 import { upgradeSelf } from "./upgrade";
 
@@ -24,6 +25,17 @@ export const HANDLERS: Handlers = {
   FunctionCall: functionCall,
   UpgradeSelf: upgradeSelf,
   Signal: signal,
+  AdmitDataset: suiteCall,
+  RejectDataset: suiteCall,
+  RetireDataset: suiteCall,
+  ActivateModel: suiteCall,
+  DeprecateModel: suiteCall,
+  RollbackModel: suiteCall,
+  AddAttester: suiteCall,
+  RemoveAttester: suiteCall,
+  VoidReceipt: suiteCall,
+  SetRewardPolicy: suiteCall,
+  FundRewardPool: suiteCall,
 };
 
 export function handlerFor(kind: ProposalKind): KindHandler<ProposalKind> | null {

@@ -15,6 +15,18 @@ export const LABELS: Record<string, string> = {
   FunctionCall: "function_call",
   UpgradeSelf: "upgrade_self",
   Signal: "signal",
+  // Suite kinds: one label each, so a role can hold e.g. `admit_dataset:vote` and nothing else.
+  AdmitDataset: "admit_dataset",
+  RejectDataset: "reject_dataset",
+  RetireDataset: "retire_dataset",
+  ActivateModel: "activate_model",
+  DeprecateModel: "deprecate_model",
+  RollbackModel: "rollback_model",
+  AddAttester: "add_attester",
+  RemoveAttester: "remove_attester",
+  VoidReceipt: "void_receipt",
+  SetRewardPolicy: "set_reward_policy",
+  FundRewardPool: "fund_reward_pool",
 };
 
 export const ACTIONS = ["propose", "vote", "remove", "execute", "cancel"];

@@ -1,0 +1,175 @@
+import { NearPromise } from "near-sdk-js";
+import { availableTreasury } from "../treasury";
+import type { ProposalKind } from "../types";
+import type { KindHandler } from "./handler";
+import { CALLBACK_GAS, isString, TGAS } from "./handler";
+import { isRecordId } from "../../dataset-registry/fields";
+import { isAmount, isHexHash, isSafeInt, isU64String, isValidAccountId } from "../../shared/validate";
+
+// Code names under which the factory lists the community's contracts in the DAO's `suite` (init argument).
+export const DATASET_REGISTRY = "dataset-registry";
+export const MODEL_REGISTRY = "model-registry";
+export const VERIFIER = "inference-verifier";
+export const REWARD_POOL = "reward-pool";
+
+// Gas attached to each call (docs/dao.md lists the measured use). Activation and rollback run the dataset check
+// and the registry's callback (verifier push, first lineage part to the pool): the registry asks for >= 160 Tgas.
+export const DATASET_GAS = 20n * TGAS;
+export const ACTIVATION_GAS = 160n * TGAS;
+// Deprecating the active model also sends the verifier update (15 Tgas) and its callback (10 Tgas).
+export const DEPRECATE_GAS = 45n * TGAS;
+export const ATTESTER_GAS = 30n * TGAS;
+// A slash pays the bond out (transfers): more than a plain status change.
+export const VOID_GAS = 30n * TGAS;
+export const POOL_GAS = 20n * TGAS;
+
+const BPS = 10000;
+const MAX_MEMO = 256;
+const MAX_VOID_REASON = 200;
+
+export type SuiteKind = Extract<
+  ProposalKind,
+  {
+    kind:
+      | "AdmitDataset"
+      | "RejectDataset"
+      | "RetireDataset"
+      | "ActivateModel"
+      | "DeprecateModel"
+      | "RollbackModel"
+      | "AddAttester"
+      | "RemoveAttester"
+      | "VoidReceipt"
+      | "SetRewardPolicy"
+      | "FundRewardPool";
+  }
+>;
+
+// kind -> [code name of the receiver in `suite`, method, attached gas]. One table and one handler for all eleven
+// kinds: every function and closure is bytecode that every call of the DAO loads (docs/dao.md, "Where the gas goes").
+const CALLS: Record<string, [string, string, bigint]> = {
+  AdmitDataset: [DATASET_REGISTRY, "admit_dataset", DATASET_GAS],
+  RejectDataset: [DATASET_REGISTRY, "reject_dataset", DATASET_GAS],
+  RetireDataset: [DATASET_REGISTRY, "retire_dataset", DATASET_GAS],
+  // The registry's promise fails when the manifest check fails (unknown manifest, withdrawn data): so does ours.
+  ActivateModel: [MODEL_REGISTRY, "activate_model", ACTIVATION_GAS],
+  DeprecateModel: [MODEL_REGISTRY, "deprecate_model", DEPRECATE_GAS],
+  RollbackModel: [MODEL_REGISTRY, "rollback_model", ACTIVATION_GAS],
+  AddAttester: [VERIFIER, "add_attester", ATTESTER_GAS],
+  RemoveAttester: [VERIFIER, "remove_attester", ATTESTER_GAS],
+  VoidReceipt: [VERIFIER, "void_receipt", VOID_GAS],
+  SetRewardPolicy: [REWARD_POOL, "set_reward_policy", POOL_GAS],
+  FundRewardPool: [REWARD_POOL, "deposit", POOL_GAS],
+};
+
+function memoErr(memo: unknown, field: string, max = MAX_MEMO): string | null {
+  return memo === undefined || isString(memo, max) ? null : `ERR_INVALID_PROPOSAL: ${field} (<= ${max} chars)`;
+}
+
+// The verifier's key form: the 64-byte uncompressed secp256k1 key without 0x04, 128 lower-case hex.
+export function isPublicKeyHex(k: unknown): boolean {
+  return typeof k === "string" && k.length === 128 && isHexHash(k.slice(0, 64)) && isHexHash(k.slice(64));
+}
+
+// The pool's own rules (contracts/reward-pool/policy.ts), with its codes, so a bad policy never reaches a vote.
+export function checkRewardPolicy(p: unknown): string | null {
+  if (p === null || typeof p !== "object" || Array.isArray(p)) return "ERR_INVALID_REWARD_POLICY";
+  const q = p as Record<string, unknown>;
+  for (const k of ["model_bps", "data_bps", "parent_bps"]) if (!isSafeInt(q[k], 0, BPS)) return `ERR_INVALID_BPS: ${k}`;
+  const sum = (q.model_bps as number) + (q.data_bps as number) + (q.parent_bps as number);
+  if (sum !== BPS) return `ERR_POLICY_SHARES: model + data + parent = ${sum}, must be ${BPS}`;
+  if (!isAmount(q.attester_fee)) return "ERR_INVALID_AMOUNT: attester_fee";
+  if (!isU64String(q.epoch_length_ns) || q.epoch_length_ns === "0") return "ERR_INVALID_EPOCH_LENGTH";
+  if (q.release_bps !== undefined && !isSafeInt(q.release_bps, 1, BPS)) return "ERR_INVALID_BPS: release_bps";
+  return null;
+}
+
+// Field checks only: the callee repeats them, these refuse a bad proposal before anyone votes on it.
+function fieldsErr(k: SuiteKind): string | null {
+  switch (k.kind) {
+    case "AdmitDataset":
+    case "RejectDataset":
+    case "RetireDataset":
+      return isRecordId(k.dataset_id) ? memoErr(k.memo, "memo") : "ERR_INVALID_DATASET_ID: <name>@<version>";
+    case "ActivateModel":
+    case "DeprecateModel":
+      if (!isRecordId(k.model_id)) return "ERR_INVALID_MODEL_ID: <name>@<version>";
+      return k.kind === "DeprecateModel" ? memoErr(k.reason, "reason") : null;
+    case "RollbackModel":
+      return null;
+    case "AddAttester":
+    case "RemoveAttester":
+      if (!isValidAccountId(k.attester_id)) return `ERR_INVALID_ACCOUNT_ID: attester_id ${String(k.attester_id)}`;
+      if (k.kind === "RemoveAttester") return null;
+      if (!isPublicKeyHex(k.public_key)) return "ERR_INVALID_PUBLIC_KEY: 128 lower-case hex (64-byte key without 04)";
+      // The verifier checks its own minimum (`min_bond`): below it the execution fails and the bond comes back.
+      return isAmount(k.bond) && k.bond !== "0" ? null : "ERR_INVALID_AMOUNT: bond";
+    case "VoidReceipt":
+      if (!isSafeInt(k.receipt_id, 0, Number.MAX_SAFE_INTEGER)) return "ERR_INVALID_RECEIPT_ID";
+      if (k.slash !== undefined && typeof k.slash !== "boolean") return "ERR_INVALID_PROPOSAL: slash (boolean)";
+      return memoErr(k.reason, "reason", MAX_VOID_REASON);
+    case "SetRewardPolicy":
+      return checkRewardPolicy(k.policy);
+    case "FundRewardPool":
+      return isAmount(k.amount) && k.amount !== "0" ? memoErr(k.memo, "memo") : "ERR_INVALID_AMOUNT: amount";
+  }
+}
+
+// The call's arguments (only the fields the callee knows) and the deposit taken from the treasury.
+function argsOf(k: SuiteKind): [Record<string, unknown>, bigint] {
+  switch (k.kind) {
+    case "AdmitDataset":
+    case "RejectDataset":
+    case "RetireDataset":
+      return [{ dataset_id: k.dataset_id, memo: k.memo }, 0n];
+    case "ActivateModel":
+      return [{ model_id: k.model_id }, 0n];
+    case "DeprecateModel":
+      return [{ model_id: k.model_id, reason: k.reason }, 0n];
+    case "RollbackModel":
+      return [{}, 0n];
+    case "AddAttester":
+      // the bond: the verifier returns it to the DAO when released, keeps it when slashed
+      return [{ attester_id: k.attester_id, public_key: k.public_key }, BigInt(k.bond)];
+    case "RemoveAttester":
+      return [{ attester_id: k.attester_id }, 0n];
+    case "VoidReceipt":
+      return [{ receipt_id: k.receipt_id, slash: k.slash === true, reason: k.reason }, 0n];
+    case "SetRewardPolicy": {
+      const p = k.policy;
+      const policy: Record<string, unknown> = {
+        model_bps: p.model_bps,
+        data_bps: p.data_bps,
+        parent_bps: p.parent_bps,
+        attester_fee: p.attester_fee,
+        epoch_length_ns: p.epoch_length_ns,
+        release_bps: p.release_bps,
+      };
+      return [{ policy }, 0n];
+    }
+    case "FundRewardPool":
+      // the pool keeps its deposit record's storage out of the amount (a tiny amount fails there: Failed)
+      return [{ memo: k.memo }, BigInt(k.amount)];
+  }
+}
+
+// One typed call to a suite contract, executed like a FunctionCall: the promise and `on_execute` decide Executed /
+// Failed, a failure changes nothing here and the proposal can be executed again. A deposit comes from the treasury
+// and is checked against the available treasury at execution, as for Transfer.
+export const suiteCall: KindHandler<SuiteKind> = {
+  check: (dao, k, phase) => {
+    const err = fieldsErr(k);
+    if (err) return err;
+    const code = CALLS[k.kind][0];
+    const id = dao.suite ? dao.suite[code] : undefined;
+    if (typeof id !== "string" || !isValidAccountId(id)) return `ERR_NO_SUITE_CONTRACT: ${code}`;
+    if (phase === "execute" && availableTreasury(dao) < argsOf(k)[1]) return "ERR_INSUFFICIENT_TREASURY";
+    return null;
+  },
+  apply: (dao, k) => {
+    const [code, method, gas] = CALLS[k.kind];
+    const [args, deposit] = argsOf(k);
+    return NearPromise.new(dao.suite[code]).functionCall(method, JSON.stringify(args), deposit, gas);
+  },
+  gas: (_dao, k) => CALLS[k.kind][2] + CALLBACK_GAS + 5n * TGAS,
+};
