@@ -37,9 +37,15 @@ import { startNode, validatorKeyFile } from "../scripts/cli/localnode.ts";
 import { Output } from "../scripts/cli/output.ts";
 
 export const FACTORY_CODE = "community-factory";
-// The suite stored by default: the DAO. The registries, verifier and reward pool join with --codes once their init
-// arguments are settled (the factory passes init_args[code] + dao_id + suite to each).
-export const DEFAULT_CODES = ["community-dao"];
+// The suite stored by default: every suite contract. Each takes its peers from the `suite` map the factory passes
+// to its init (with dao_id and init_args[code]), so no per-code arguments are needed.
+export const DEFAULT_CODES = [
+  "community-dao",
+  "dataset-registry",
+  "model-registry",
+  "inference-verifier",
+  "reward-pool",
+];
 // Protocol 77 fees (gas): DeployContract per byte (send to self + execution) and base; store_code was measured at
 // ~140k gas per byte of code on the local node (docs/factory.md: 80.2 Tgas for 574 KB).
 const DEPLOY_PER_BYTE = 6_812_999n + 64_572_944n;

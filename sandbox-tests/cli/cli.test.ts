@@ -146,10 +146,14 @@ test.serial("an interrupted community create resumes where it stopped", async (t
       output += d;
       if (output.includes("paused after step 1")) resolve();
     });
-    child.on("exit", () => reject(new Error(`create exited before the pause:\n${output}`)));
+    let errors = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      errors += d.toString();
+    });
+    child.on("exit", () => reject(new Error(`create exited before the pause:\n${output}${errors}`)));
   }).catch((e) => t.fail(String(e)));
   child.kill("SIGKILL");
-  t.regex(output, /\[1\/2\] reserved beta/);
+  t.regex(output, /\[1\/6\] reserved beta/);
   let c = await cli.view<{ status: string; contracts: { status: string }[] }>(FACTORY, "get_community", {
     name: "beta",
   });
@@ -159,7 +163,8 @@ test.serial("an interrupted community create resumes where it stopped", async (t
   ok(t, resumed, "community create (resumed)");
   t.regex(resumed.stdout, /already reserved by you: resuming/);
   t.notRegex(resumed.stdout, /reserving/);
-  t.regex(resumed.stdout, /\[2\/2\] deployed community-dao/);
+  t.regex(resumed.stdout, /\[2\/6\] deployed community-dao/);
+  t.regex(resumed.stdout, /\[6\/6\] deployed reward-pool/);
   c = await cli.view(FACTORY, "get_community", { name: "beta" });
   t.is(c.status, "Ready");
   t.is(await cli.codeSha256("beta.commons.test.near"), manifestSha("community-dao"));
