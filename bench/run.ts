@@ -1,0 +1,104 @@
+// `npm run bench`: measures everything on the local node and writes docs/performance.md, docs/perf/*.png and
+// docs/perf/baseline.json (the gas figures the regression check compares against).
+//   tsx bench/run.ts [--out DIR]   (DIR defaults to docs/; the page goes to DIR/performance.md, the rest to DIR/perf)
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { TOLERANCE } from "./compare.ts";
+import { ROOT } from "./lib.ts";
+import { measureGas } from "./measure.ts";
+import { nodeSpeed } from "./node-speed.ts";
+import { barChart, lineChart, toPng } from "./plot.ts";
+import { renderMarkdown } from "./report.ts";
+import { gasFigures, type Results, type WasmSize } from "./results.ts";
+
+const arg = process.argv.indexOf("--out");
+const docs = arg > 0 ? process.argv[arg + 1] : join(ROOT, "docs");
+const perf = join(docs, "perf");
+const log = (s: string) => console.log(`[bench] ${s}`);
+
+function wasmSizes(): WasmSize[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, "build", "manifest.json"), "utf8")) as {
+    contracts: { name: string; profile: string; bytes: number }[];
+  };
+  // the file's own size: build/manifest.json can lag a file another build just rewrote
+  return manifest.contracts
+    .filter((c) => existsSync(join(ROOT, "build", `${c.name}.wasm`)))
+    .map((c) => ({ name: c.name, profile: c.profile, bytes: statSync(join(ROOT, "build", `${c.name}.wasm`)).size }));
+}
+
+const seconds: Record<string, number> = {};
+async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  const out = await f();
+  seconds[label] = (Date.now() - t0) / 1000;
+  return out;
+}
+
+const t0 = Date.now();
+const gas = await timed("gas and storage (one local node)", () => measureGas(log));
+log("local node speed");
+const node = await timed("local node speed (another local node)", () => nodeSpeed());
+seconds.total = (Date.now() - t0) / 1000;
+const results: Results = { generated_at: new Date().toISOString(), wasm: wasmSizes(), node, seconds, ...gas };
+
+mkdirSync(perf, { recursive: true });
+const T = 1e12;
+const daoPlot = lineChart({
+  title: "DAO: gas against members (= proposals)",
+  xLabel: "members and proposals in the DAO (log scale)",
+  yLabel: "Tgas per transaction",
+  series: [
+    { name: "propose", color: "#1f77b4", points: gas.dao_scale.map((p) => [p.n, p.propose / T]) },
+    { name: "vote", color: "#d62728", points: gas.dao_scale.map((p) => [p.n, p.vote / T]) },
+  ],
+  lines: [
+    { label: "goal: vote <= 11", y: 11, color: "#d62728" },
+    { label: "goal: propose <= 15", y: 15, color: "#1f77b4" },
+    { label: "minimal JS call 9.72", y: 9.72, color: "#888888" },
+  ],
+});
+const rewardPlot = lineChart({
+  title: "Reward pool: gas against creators",
+  xLabel: "creators of the model version (log scale)",
+  yLabel: "Tgas per transaction",
+  series: [
+    { name: "claim", color: "#2ca02c", points: gas.reward_scale.map((p) => [p.n, p.claim / T]) },
+    { name: "close epoch", color: "#9467bd", points: gas.reward_scale.map((p) => [p.n, p.close / T]) },
+    { name: "usage report", color: "#ff7f0e", points: gas.reward_scale.map((p) => [p.n, p.report / T]) },
+  ],
+  lines: [
+    { label: "goal: claim <= 15", y: 15, color: "#2ca02c" },
+    { label: "minimal JS call 9.72", y: 9.72, color: "#888888" },
+  ],
+});
+const actions = gas.rows.filter((r) => !r.id.startsWith("factory.") && !r.id.startsWith("create."));
+const actionPlot = barChart({
+  title: "Gas of one user action, whole transaction (Tgas)",
+  bars: actions.map((r) => {
+    const label = r.label.length > 46 ? `${r.label.slice(0, 44)}…` : r.label;
+    return {
+      label: r.failed ? `${label} FAILED` : label,
+      value: r.gas / T,
+      color: r.failed ? "#bbbbbb" : r.gas > 30 * T ? "#d62728" : r.gas > 15 * T ? "#ff7f0e" : "#1f77b4",
+    };
+  }),
+  lines: [
+    { label: "minimal JS call 9.72", y: 9.72, color: "#888888" },
+    { label: "15 Tgas", y: 15, color: "#ff7f0e" },
+    { label: "30 Tgas", y: 30, color: "#d62728" },
+  ],
+});
+writeFileSync(join(perf, "dao-scaling.png"), toPng(daoPlot));
+writeFileSync(join(perf, "rewards-scaling.png"), toPng(rewardPlot));
+writeFileSync(join(perf, "actions.png"), toPng(actionPlot));
+writeFileSync(join(perf, "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+const baseline = {
+  note: "gas figures of docs/performance.md; written by npm run bench, compared by npm run bench:check",
+  tolerance: TOLERANCE,
+  gas: gasFigures(gas),
+};
+writeFileSync(join(perf, "baseline.json"), `${JSON.stringify(baseline, null, 2)}\n`);
+writeFileSync(join(docs, "performance.md"), renderMarkdown(results));
+log(
+  `wrote ${join(docs, "performance.md")} and ${perf}/{baseline.json,results.json,*.png} in ${seconds.total.toFixed(0)} s`,
+);
