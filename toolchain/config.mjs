@@ -68,12 +68,12 @@ export const RUNTIME_SOURCES = [
 ];
 /**
  * Runtime profiles (docs/toolchain.md): "stock" is near-sdk-js's context with every intrinsic; "lean" leaves out
- * Eval (and with it the parser), RegExp, Proxy, Date and String.normalize, drops asserts, and strips bytecode debug
- * info. A contract picks one in contracts/<name>/contract.json ({"profile": "stock"}); the default is lean.
+ * Eval (and with it the parser), RegExp, Proxy, Date, String.normalize and Math's transcendental functions, drops
+ * asserts, and strips bytecode debug info. A contract picks one in contracts/<name>/contract.json ({"profile": "stock"}); the default is lean.
  */
 export const PROFILES = {
   stock: { defines: [], sources: RUNTIME_SOURCES },
-  lean: { defines: ["-DNDEBUG"], sources: [...RUNTIME_SOURCES, "lean-context.c"] },
+  lean: { defines: ["-DNDEBUG", "-DNEAR_LEAN"], sources: [...RUNTIME_SOURCES, "lean-context.c"] },
 };
 export const DEFAULT_PROFILE = "lean";
 export const WASM_CFLAGS = ["--target=wasm32-wasi", "-Oz", "-flto", "-fno-ident", "-nostartfiles", ...QUICKJS_DEFINES];

@@ -20,6 +20,12 @@ const METHOD_FEATURES = new Map([
   ["matchAll", "String.prototype.matchAll (RegExp)"],
   ["search", "String.prototype.search (RegExp)"],
 ]);
+/** Math functions the lean runtime leaves out (their libm code and tables): Math.pow, floor, round... stay. */
+const REMOVED_MATH = new Set(
+  "acos asin atan atan2 cos exp log sin tan cosh sinh tanh acosh asinh atanh expm1 log1p log2 log10 cbrt hypot".split(
+    " ",
+  ),
+);
 /** near-sdk-js decodes stored Date values with `new Date(...)`, reachable only if a contract stores a Date. */
 const SDK_DIR = `${path.sep}near-sdk-js${path.sep}`;
 
@@ -70,6 +76,8 @@ function findings(code, file) {
       if (METHOD_FEATURES.has(name)) add(METHOD_FEATURES.get(name), node);
       if (node.callee.object.type === "Identifier" && node.callee.object.name === "Date" && !file.includes(SDK_DIR))
         add("Date", node);
+      if (node.callee.object.type === "Identifier" && node.callee.object.name === "Math" && REMOVED_MATH.has(name))
+        add(`Math.${name}`, node);
     }
   }
   return found;

@@ -64,6 +64,42 @@ const ADJUSTMENTS = [
     to: "JSValue JS_NewBigInt(JSContext *ctx)\n{",
   },
   {
+    file: "quickjs.c",
+    why: "lean profile: Math's transcendental functions pull in libm code and tables no contract here uses",
+    from:
+      '    JS_CFUNC_SPECIAL_DEF("acos", 1, f_f, acos ),\n    JS_CFUNC_SPECIAL_DEF("asin", 1, f_f, asin ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("atan", 1, f_f, atan ),\n    JS_CFUNC_SPECIAL_DEF("atan2", 2, f_f_f, atan2 ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("cos", 1, f_f, cos ),\n    JS_CFUNC_SPECIAL_DEF("exp", 1, f_f, exp ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("log", 1, f_f, log ),\n    JS_CFUNC_SPECIAL_DEF("pow", 2, f_f_f, js_pow ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("sin", 1, f_f, sin ),\n    JS_CFUNC_SPECIAL_DEF("tan", 1, f_f, tan ),\n',
+    to:
+      "#ifndef NEAR_LEAN /* AI Commons: left out of the lean profile (toolchain/lib/lean-check.mjs refuses uses) */\n" +
+      '    JS_CFUNC_SPECIAL_DEF("acos", 1, f_f, acos ),\n    JS_CFUNC_SPECIAL_DEF("asin", 1, f_f, asin ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("atan", 1, f_f, atan ),\n    JS_CFUNC_SPECIAL_DEF("atan2", 2, f_f_f, atan2 ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("cos", 1, f_f, cos ),\n    JS_CFUNC_SPECIAL_DEF("exp", 1, f_f, exp ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("log", 1, f_f, log ),\n#endif\n    JS_CFUNC_SPECIAL_DEF("pow", 2, f_f_f, js_pow ),\n' +
+      '#ifndef NEAR_LEAN\n    JS_CFUNC_SPECIAL_DEF("sin", 1, f_f, sin ),\n    JS_CFUNC_SPECIAL_DEF("tan", 1, f_f, tan ),\n#endif\n',
+  },
+  {
+    file: "quickjs.c",
+    why: "lean profile: Math's transcendental functions pull in libm code and tables no contract here uses",
+    from:
+      '    JS_CFUNC_SPECIAL_DEF("cosh", 1, f_f, cosh ),\n    JS_CFUNC_SPECIAL_DEF("sinh", 1, f_f, sinh ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("tanh", 1, f_f, tanh ),\n    JS_CFUNC_SPECIAL_DEF("acosh", 1, f_f, acosh ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("asinh", 1, f_f, asinh ),\n    JS_CFUNC_SPECIAL_DEF("atanh", 1, f_f, atanh ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("expm1", 1, f_f, expm1 ),\n    JS_CFUNC_SPECIAL_DEF("log1p", 1, f_f, log1p ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("log2", 1, f_f, log2 ),\n    JS_CFUNC_SPECIAL_DEF("log10", 1, f_f, log10 ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("cbrt", 1, f_f, cbrt ),\n    JS_CFUNC_DEF("hypot", 2, js_math_hypot ),\n',
+    to:
+      "#ifndef NEAR_LEAN\n" +
+      '    JS_CFUNC_SPECIAL_DEF("cosh", 1, f_f, cosh ),\n    JS_CFUNC_SPECIAL_DEF("sinh", 1, f_f, sinh ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("tanh", 1, f_f, tanh ),\n    JS_CFUNC_SPECIAL_DEF("acosh", 1, f_f, acosh ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("asinh", 1, f_f, asinh ),\n    JS_CFUNC_SPECIAL_DEF("atanh", 1, f_f, atanh ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("expm1", 1, f_f, expm1 ),\n    JS_CFUNC_SPECIAL_DEF("log1p", 1, f_f, log1p ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("log2", 1, f_f, log2 ),\n    JS_CFUNC_SPECIAL_DEF("log10", 1, f_f, log10 ),\n' +
+      '    JS_CFUNC_SPECIAL_DEF("cbrt", 1, f_f, cbrt ),\n    JS_CFUNC_DEF("hypot", 2, js_math_hypot ),\n#endif\n',
+  },
+  {
     file: "libbf.c",
     why: "with 32-bit limbs (wasm32) a u64 with bit 63 set was shifted by 32, corrupting u128 amounts",
     from:

@@ -195,3 +195,19 @@ test("the lean profile is a third smaller than stock for the same contract", asy
   t.true(bl <= 360_000, `lean wasm is ${bl} bytes`);
   t.true(bl < bs * 0.7);
 });
+
+test("a lean contract calling a Math function the profile leaves out fails to build, naming it", async (t) => {
+  const s = scratch({
+    mathy: `import { NearBindgen, view } from "near-sdk-js";
+@NearBindgen({})
+export class Mathy {
+  @view({}) f({ x }: { x: number }): number { return Math.floor(x) + 2 ** x + Math.log(x); }
+}
+`,
+  });
+  const r = await build(["--src", s.src, "--out", s.out, "--no-abi"]);
+  t.not(r.code, 0);
+  t.regex(r.stderr, /the lean runtime profile has no Math\.log; used at/);
+  t.regex(r.stderr, /mathy\/contract\.ts:\d+: Math\.log/);
+  t.notRegex(r.stderr, /Math\.floor/);
+});
