@@ -1,4 +1,5 @@
 import { NearBindgen, bytes, call, decode, encode, initialize, migrate, near, view } from "near-sdk-js";
+import * as forks from "./fork";
 import { checkConfig } from "./kinds/config";
 import * as mem from "./members";
 import { migrateRawState, targetStateVersion } from "./migrate";
@@ -140,8 +141,10 @@ export class CommunityDao implements DaoState {
     return proposals.execute(this, id);
   }
 
+  // Settles an asynchronous execution: a proposal's, or (`fork: true`) a fork's payment to its new DAO.
   @call({ privateFunction: true })
-  on_execute({ id }: { id: number }) {
+  on_execute({ id, fork }: { id: number; fork?: boolean }) {
+    if (fork === true) return forks.onForkPaid(id, callbackSucceeded(0));
     return proposals.onExecuted(this, id, callbackSucceeded(0));
   }
 
@@ -168,19 +171,36 @@ export class CommunityDao implements DaoState {
     mem.undelegate(this, near.predecessorAccountId());
   }
 
-  // A member may always quit: it leaves every group at once (its delegation is withdrawn).
+  // A member may always quit: it leaves every group at once (its delegation is withdrawn). With `ragequit: true`
+  // (if the policy allows it) it also takes its own share of the treasury (fork.ts); returns the amount sent.
   @call({})
-  leave(): void {
+  leave({ ragequit }: { ragequit?: boolean }): string {
     const account = near.predecessorAccountId();
     const rec = mem.getMember(this, account);
     if (!rec) fail("ERR_NOT_A_MEMBER");
+    const share = ragequit === true ? forks.ragequitShare(this, account) : 0n;
     this.seq += 1;
     const roles = rec.roles.slice();
     for (const role of roles) mem.removeFromRole(this, account, role);
     emit(
       "member_removed",
-      roles.map((role) => ({ member_id: account, role, reason: "left" })),
+      roles.map((role) => ({ member_id: account, role, reason: share > 0n ? "ragequit" : "left" })),
     );
+    return share.toString();
+  }
+
+  // ---- forks (fork.ts, docs/fork.md) -----------------------------------------------------------------------------
+  // Few entry points on purpose: every decorated method costs every call of the DAO ~0.08 Tgas to set up.
+
+  @call({})
+  join_fork({ id }: { id: number }): number {
+    return forks.joinFork(this, id);
+  }
+
+  // Anyone, after the window; call again until the fork is Executed (>= 60 Tgas for the payment step).
+  @call({})
+  execute_fork({ id }: { id: number }) {
+    return forks.executeFork(this, id);
   }
 
   // ---- code blobs and upgrade ------------------------------------------------------------------------------------
@@ -287,6 +307,14 @@ export class CommunityDao implements DaoState {
   @view({})
   get_treasury() {
     return treasuryView(this);
+  }
+
+  // `id` omitted: the fork that is open or awaiting its outcome (null if none). `members`: a page of those who
+  // joined, in join order, with their weight and the roles they held.
+  @view({})
+  get_fork({ id, from_index, limit }: { id?: number; from_index?: number; limit?: number }) {
+    const active = id === undefined ? forks.activeFork() : id;
+    return active === null ? null : forks.forkView(active, from_index, limit);
   }
 
   @view({})

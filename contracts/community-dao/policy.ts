@@ -1,5 +1,5 @@
 import { isKnownLabel, ACTIONS } from "./kinds/labels";
-import type { Policy, PolicyParameters, Role, RoleRule, Threshold, VotePolicy } from "./types";
+import type { ForkPolicy, Policy, PolicyParameters, Role, RoleRule, Threshold, VotePolicy } from "./types";
 import { isAmount, isU64String, isValidName, isSafeInt } from "../shared/validate";
 
 export const MAX_ROLES = 20;
@@ -108,7 +108,23 @@ export function validatePolicy(policy: Policy): string | null {
     if (names.indexOf(role.name) >= 0) return `ERR_INVALID_POLICY: duplicate role ${role.name}`;
     names.push(role.name);
   }
-  return validateParameters(policy.parameters);
+  return validateParameters(policy.parameters) ?? validateFork(policy.fork);
+}
+
+const DEFAULT_FORK: ForkPolicy = { window: "259200000000000", threshold_bps: 2000, ragequit: false };
+
+// The fork settings in force (defaults: a 3-day window, 20% of the weight, no ragequit).
+export function forkPolicy(p: Policy): ForkPolicy {
+  return p.fork ?? DEFAULT_FORK;
+}
+
+function validateFork(f: ForkPolicy | undefined): string | null {
+  if (f === undefined) return null;
+  if (f === null || typeof f !== "object") return "ERR_INVALID_POLICY: fork";
+  if (!isU64String(f.window) || f.window === "0") return "ERR_INVALID_POLICY: fork.window";
+  if (!isSafeInt(f.threshold_bps, 1, 10000)) return "ERR_INVALID_POLICY: fork.threshold_bps (1..10000)";
+  if (typeof f.ragequit !== "boolean") return "ERR_INVALID_POLICY: fork.ragequit";
+  return null;
 }
 
 // Copies only known fields so stored policies never carry stray input.
@@ -122,6 +138,9 @@ export function cleanPolicy(p: Policy): Policy {
       proposal_period: p.parameters.proposal_period,
       timelock: p.parameters.timelock,
     },
+    fork: p.fork
+      ? { window: p.fork.window, threshold_bps: p.fork.threshold_bps, ragequit: p.fork.ragequit }
+      : undefined,
   };
 }
 

@@ -1,4 +1,5 @@
 import { NearPromise, near } from "near-sdk-js";
+import { activeFork } from "./fork";
 import { handlerFor, labelOf } from "./kinds";
 import { CALLBACK_GAS, TGAS } from "./kinds/handler";
 import { checkpointAt, getMember } from "./members";
@@ -14,6 +15,9 @@ export const MAX_DESCRIPTION = 2000;
 export const MAX_KIND_JSON = 32768;
 // Work the execute call itself does after the handler (saving state, scheduling the callback).
 const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
+// Kinds that can move treasury funds (or replace the code that holds them): refused while a fork is open or awaiting
+// its outcome, so the share computed at the fork's execution is of the treasury members saw when they joined.
+const SPENDS = ["Transfer", "FunctionCall", "FundRewardPool", "AddAttester", "UpgradeSelf"];
 
 // The head of a proposal: everything but its description and kind (see ProposalHead).
 export function getProposal(dao: DaoState, id: unknown): ProposalHead {
@@ -248,6 +252,7 @@ export function execute(dao: DaoState, id: unknown): ExecuteOutcome | NearPromis
   const unlock = BigInt(p.decided_at as string) + BigInt(p.timelock);
   if (near.blockTimestamp() < unlock) fail("ERR_TIMELOCK", `executable from ${unlock}`);
   const { kind } = bodyOf(dao, p);
+  if (SPENDS.indexOf(kind.kind) >= 0 && activeFork() !== null) fail("ERR_FORK_WINDOW_OPEN");
   const handler = handlerFor(kind) as NonNullable<ReturnType<typeof handlerFor>>;
   const need = (handler.gas ? handler.gas(dao, kind) : 0n) + EXECUTE_OVERHEAD_GAS;
   const left = near.prepaidGas() - near.usedGas();

@@ -38,11 +38,22 @@ export interface PolicyParameters {
   timelock: string;
 }
 
+// Forking (fork.ts, docs/fork.md). Absent from a policy = the defaults of policy.ts (forkPolicy).
+export interface ForkPolicy {
+  // Length of the window in which members join a fork, ns.
+  window: string;
+  // Joined weight needed, in basis points of the total weight at the window's opening (at or above succeeds).
+  threshold_bps: number;
+  // Whether a member may leave alone with its own share (`ragequit`).
+  ragequit: boolean;
+}
+
 export interface Policy {
   v: 1;
   roles: Role[];
   default_vote_policy: VotePolicy;
   parameters: PolicyParameters;
+  fork?: ForkPolicy;
 }
 
 export interface MemberInput {
@@ -91,7 +102,9 @@ export type ProposalKind =
   | { kind: "RemoveAttester"; attester_id: string }
   | { kind: "VoidReceipt"; receipt_id: number; slash?: boolean; reason?: string }
   | { kind: "SetRewardPolicy"; policy: RewardPolicy }
-  | { kind: "FundRewardPool"; amount: string; memo?: string };
+  | { kind: "FundRewardPool"; amount: string; memo?: string }
+  // Opens a forking window; `receiver_id` (default `<name>.<factory_id>`) is the new community's DAO.
+  | { kind: "Fork"; name: string; receiver_id?: string };
 
 // The reward pool's policy (docs/rewards.md), checked by SetRewardPolicy before the vote.
 export interface RewardPolicy {
@@ -192,4 +205,40 @@ export interface BlobRecord {
   owner: string;
   deposit: string;
   bytes: number;
+}
+
+// Open: members join until ends_at. Then Failed (below threshold, nothing moved) or Exiting (joined members leave
+// the parent, in pages) -> Payable -> Paying (transfer in flight) -> Executed; a failed transfer goes back to Payable.
+export type ForkStatus = "Open" | "Failed" | "Exiting" | "Payable" | "Paying" | "Executed";
+
+export interface ForkRecord {
+  v: 1;
+  // The Fork proposal's id.
+  id: number;
+  name: string;
+  receiver_id: string;
+  status: ForkStatus;
+  opened_at: string;
+  ends_at: string;
+  // Block and membership counter at the opening: join weights are read as of `snapshot`.
+  opened_block: string;
+  snapshot: number;
+  weight_kind: WeightKind;
+  total_weight: number;
+  threshold_bps: number;
+  joined_weight: number;
+  joined: number;
+  // Joined members removed from the parent so far (Exiting).
+  exited: number;
+  // Block where the window's outcome was decided (the provenance block of the new community).
+  decided_block: string | null;
+  available: string | null;
+  amount: string | null;
+  last_error: string | null;
+}
+
+// One member's opt-in: its weight (fixed at join) and the roles it held, for the new community.
+export interface ForkJoin {
+  w: number;
+  r: string[];
 }

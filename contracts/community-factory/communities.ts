@@ -2,7 +2,7 @@ import { NearPromise, near } from "near-sdk-js";
 import type { UnorderedMap } from "near-sdk-js";
 import { readCode, suiteCodes } from "./codes";
 import { DAO_CODE } from "./types";
-import type { CodeRecord, Community, Step } from "./types";
+import type { CodeRecord, Community, ForkOrigin, Step } from "./types";
 import { fail } from "../shared/errors";
 import type { Emitter } from "../shared/events";
 import { sendNear, storageCost } from "../shared/storage";
@@ -35,8 +35,8 @@ export function suiteAccount(name: string, code: string): string {
   return code === DAO_CODE ? daoAccount(name) : `${name}_${code}.${near.currentAccountId()}`;
 }
 
-export function stepGas(bytes: number): bigint {
-  return BigInt(bytes) * DEPLOY_GAS_PER_BYTE + STEP_FIXED_GAS + INIT_GAS + CALLBACK_GAS;
+export function stepGas(bytes: number, initGas: bigint = INIT_GAS): bigint {
+  return BigInt(bytes) * DEPLOY_GAS_PER_BYTE + STEP_FIXED_GAS + initGas + CALLBACK_GAS;
 }
 
 export function getCommunity(f: Communities, name: unknown): Community {
@@ -52,12 +52,15 @@ export interface CreateArgs {
   dao_args: Record<string, unknown>;
   // Extra `init` arguments per other suite code; `dao_id` and `suite` are added by the factory.
   init_args?: Record<string, Record<string, unknown>>;
+  // A fork (fork.ts): its provenance, and the bytes its DAO's init args will grow by once the members are read.
+  forked_from?: ForkOrigin;
+  reserve_bytes?: number;
 }
 
 // Reserves the name and records one step per suite code; the creator's deposit must cover every account's starting
 // balance plus this record's storage, and the rest is refunded here.
 export function create(f: Communities, args: CreateArgs): Community {
-  const { name, dao_args, init_args } = args;
+  const { name, dao_args, init_args, forked_from } = args;
   // '_' is not allowed in community names: it separates the community from the code name in suite accounts.
   if (!isValidName(name, MAX_COMMUNITY_NAME)) fail("ERR_INVALID_NAME", `a-z 0-9 -, 1..${MAX_COMMUNITY_NAME} chars`);
   if (f.communities.get(name) !== null) fail("ERR_NAME_TAKEN", name);
@@ -111,8 +114,10 @@ export function create(f: Communities, args: CreateArgs): Community {
     storage_deposit: "0",
     created_at: near.blockTimestamp().toString(),
   };
+  if (forked_from !== undefined) community.forked_from = forked_from;
   f.communities.set(name, community);
-  const storage = storageCost(near.storageUsage() - before + RECORD_MARGIN_BYTES);
+  const margin = RECORD_MARGIN_BYTES + BigInt(args.reserve_bytes ?? 0);
+  const storage = storageCost(near.storageUsage() - before + margin);
   community.storage_deposit = storage.toString();
   f.communities.set(name, community);
   const required = total + storage;
@@ -138,6 +143,8 @@ export function deployNext(f: Communities, c: Community): NearPromise {
   if (i < 0) fail("ERR_ALREADY_COMPLETE");
   const step = c.steps[i];
   if (step.status === "InFlight") fail("ERR_STEP_IN_FLIGHT", step.code);
+  // a fork's DAO is created with the members who joined: not before they have been read (read_fork)
+  if (c.forked_from && c.forked_from.status !== "Ready") fail("ERR_FORK_NOT_READ", c.forked_from.status);
   const code = f.codes.get(step.code) as CodeRecord | null;
   if (!code) fail("ERR_UNKNOWN_CODE", step.code);
   // The step's balance was paid at creation for the code of that time: a larger release cannot fit on it (the batch
@@ -148,7 +155,8 @@ export function deployNext(f: Communities, c: Community): NearPromise {
       `${step.code} ${code.version} needs ${code.init_balance}, paid ${step.init_balance}`,
     );
   }
-  const need = stepGas(code.bytes);
+  const initGas = step.init_gas ? BigInt(step.init_gas) : INIT_GAS;
+  const need = stepGas(code.bytes, initGas);
   if (near.prepaidGas() - near.usedGas() < need) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${need} more gas`);
   const wasm = readCode(step.code);
   step.status = "InFlight";
@@ -163,7 +171,7 @@ export function deployNext(f: Communities, c: Community): NearPromise {
     .createAccount()
     .transfer(BigInt(step.init_balance))
     .deployContract(wasm)
-    .functionCall("init", step.init_args as string, 0n, INIT_GAS)
+    .functionCall("init", step.init_args as string, 0n, initGas)
     .then(
       NearPromise.new(near.currentAccountId()).functionCall(
         "on_step_done",
@@ -231,6 +239,10 @@ export function communityView(c: Community) {
     status: c.status,
     deposit_left: c.deposit_left,
     created_at: c.created_at,
+    forked_from: c.forked_from ?? null,
+    provenance: c.forked_from?.block_height
+      ? `forked from community ${c.forked_from.community} at block ${c.forked_from.block_height}`
+      : null,
     contracts: c.steps.map((s) => ({
       code: s.code,
       account_id: s.account_id,

@@ -1,6 +1,7 @@
 import { NearBindgen, UnorderedMap, call, initialize, near, view } from "near-sdk-js";
 import { codeKey, readCode, storeCode, suiteCodes } from "./codes";
 import { abandon, communityView, create, deployNext, getCommunity, nextStep, onStepDone, stepGas } from "./communities";
+import { createFork, onForkRead, readFork } from "./fork";
 import { EVENT_VERSION, STANDARD } from "./types";
 import type { CodeRecord, Community } from "./types";
 import { fail } from "../shared/errors";
@@ -67,6 +68,41 @@ export class CommunityFactory {
       return deployNext(this.ctx, c);
     }
     return communityView(c);
+  }
+
+  // A community forked from `parent` (a community of this factory) after its DAO's fork `fork_id` succeeded: same
+  // deposit as create_community; the DAO's members are those who joined the fork, its policy the parent's unless
+  // `dao_args.policy` is given, and the registries import the parent's records (docs/fork.md). The fork's
+  // receiver must be this community's DAO. Then deploy_next as usual.
+  @call({ payableFunction: true })
+  create_fork({
+    name,
+    parent,
+    fork_id,
+    dao_args,
+    init_args,
+  }: {
+    name: string;
+    parent: string;
+    fork_id: number;
+    dao_args?: Record<string, unknown>;
+    init_args?: Record<string, Record<string, unknown>>;
+  }) {
+    return createFork(this.ctx, { name, parent, fork_id, dao_args, init_args });
+  }
+
+  // Reads the parent's fork again after a failed read (e.g. the fork was not decided yet).
+  @call({})
+  read_fork({ name }: { name: string }) {
+    const c = getCommunity(this.ctx, name);
+    if (!c.forked_from) fail("ERR_NOT_A_FORK");
+    if (c.forked_from.status !== "Pending") fail("ERR_ALREADY_COMPLETE", c.forked_from.status);
+    return readFork(this.ctx, c);
+  }
+
+  @call({ privateFunction: true })
+  on_fork_read({ name }: { name: string }) {
+    return onForkRead(this.ctx, name);
   }
 
   // Anyone may push a paid-for creation forward; each call deploys one contract.

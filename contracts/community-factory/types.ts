@@ -27,6 +27,8 @@ export interface Step {
   init_balance: string;
   // JSON text of the `init` arguments; dropped once the step is done.
   init_args: string | null;
+  // Gas for `init` when not the default (a fork's DAO starts with up to 100 members: ~0.9 Tgas each).
+  init_gas?: string;
   version: string | null;
   sha256: string | null;
   attempts: number;
@@ -35,8 +37,22 @@ export interface Step {
 
 export type CommunityStatus = "Creating" | "Ready" | "Abandoned";
 
+// Where a forked community comes from (fork.ts): the parent community, its DAO's fork (the Fork proposal's id) and
+// the block where the parent decided the fork. The members come from the parent's fork; until they have been read
+// (status Fetching, or Pending after a failed read) no step is deployed.
+export interface ForkOrigin {
+  community: string;
+  dao_id: string;
+  fork_id: number;
+  block_height: string | null;
+  members: number;
+  status: "Pending" | "Fetching" | "Ready";
+  last_error: string | null;
+}
+
 export interface Community {
   v: 1;
+  forked_from?: ForkOrigin;
   name: string;
   creator: string;
   dao_id: string;

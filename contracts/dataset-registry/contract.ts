@@ -2,6 +2,7 @@
 // creators may withdraw, and anyone names admitted versions in a training manifest with a recomputable root.
 // The model registry records which model versions were activated on a manifest (taint when data is withdrawn).
 import { LookupMap, NearBindgen, call, initialize, near, view } from "near-sdk-js";
+import type { NearPromise } from "near-sdk-js";
 import { isLabel, isMemo, isRecordId, isRecordName, recordId } from "./fields";
 import { listGet, listLength, listPage, listPop, listPush } from "./lists";
 import { manifestRoot, sortEntries } from "./manifest";
@@ -18,6 +19,8 @@ import { DATASET_HEADROOM_BYTES, MAX_MANIFEST_DATASETS, STANDARD, TOMBSTONE_BYTE
 import { checkDatasetInput } from "./validate";
 import { ensure, fail } from "../shared/errors";
 import { eventEmitter } from "../shared/events";
+import type { ForkOf } from "../shared/fork-import";
+import { IMPORT_PAGE, importStatus, receivePage, requestPage, setForkOf } from "../shared/fork-import";
 import { pageRange } from "../shared/pagination";
 import { keepAndRefund, sendNear, storageAddedCost, storageCost } from "../shared/storage";
 import { checkSuite, peerId } from "../shared/suite";
@@ -49,6 +52,16 @@ export class DatasetRegistry {
   // Lists: "all" (dataset ids), "v:<name>" (versions), "dm:<dataset>" (manifests), "mm:<manifest>" (models)
   list_items = new LookupMap<string>("li");
   list_lengths = new LookupMap<number>("ll");
+  // A fork's import of its parent's records (shared/fork-import.ts): admitted datasets, then manifests from page
+  // `import_manifests_from` on. "" = not a fork.
+  fork_of = "";
+  fork_community = "";
+  fork_block = "";
+  import_next = 0;
+  import_done = false;
+  import_in_flight = false;
+  imported = 0;
+  import_manifests_from = -1;
 
   @initialize({})
   // The factory passes `suite` (code name -> account id); an explicit model_registry_id overrides it.
@@ -56,13 +69,75 @@ export class DatasetRegistry {
     dao_id,
     suite,
     model_registry_id,
+    fork_of,
   }: {
     dao_id: string;
     suite?: Record<string, string>;
     model_registry_id?: string | null;
+    fork_of?: ForkOf | null;
   }): void {
     this.dao_id = assertAccountId(dao_id, "dao_id");
     this.model_registry_id = peerId(model_registry_id, checkSuite(suite), "model-registry", "model_registry_id");
+    setForkOf(this, fork_of);
+  }
+
+  // ---- fork import (docs/fork.md) ----------------------------------------------------------------------------------
+
+  // Anyone, pages 0, 1, 2, ... in order, 150 Tgas each: datasets first (admitted, not withdrawn, with their creators
+  // and shares), then manifests. A page already in returns AlreadyImported and changes nothing.
+  @call({})
+  import_page({ page }: { page: number }): NearPromise | { page: number; status: string } {
+    const manifests = this.import_manifests_from >= 0;
+    const from_index = (page - (manifests ? this.import_manifests_from : 0)) * IMPORT_PAGE;
+    return requestPage(this, page, manifests ? "get_manifests" : "get_datasets", { from_index, limit: IMPORT_PAGE });
+  }
+
+  @call({ privateFunction: true })
+  on_import_page({ page }: { page: number }) {
+    const manifests = this.import_manifests_from >= 0;
+    const rows = receivePage<DatasetRecord & ManifestRecord>(this, page);
+    if (rows === null) {
+      emit("import_page_failed", [{ page, source: this.fork_of }]);
+      return { page, status: "Failed" };
+    }
+    let n = 0;
+    for (const r of rows) {
+      if (manifests) n += this.importManifest(r) ? 1 : 0;
+      else n += this.importDataset(r) ? 1 : 0;
+    }
+    this.imported += n;
+    this.import_next = page + 1;
+    if (rows.length < IMPORT_PAGE) {
+      if (manifests) this.import_done = true;
+      else this.import_manifests_from = page + 1;
+    }
+    emit("import_page_done", [
+      { page, kind: manifests ? "manifests" : "datasets", records: n, complete: this.import_done },
+    ]);
+    if (this.import_done) emit("fork_import_completed", [{ source: this.fork_of, imported: this.imported }]);
+    return { page, status: "Imported", records: n, complete: this.import_done };
+  }
+
+  // Only admitted, not withdrawn datasets come over, as the parent holds them (same id, creators, shares), marked
+  // with their origin; paid "0": the registry's balance pays their storage and nobody can remove them.
+  importDataset(r: DatasetRecord): boolean {
+    if (!r || r.status !== "Admitted" || r.withdrawn || this.paid.containsKey(r.id)) return false;
+    this.datasets.set(r.id, { ...r, imported_from: this.fork_of });
+    const name = this.names.get(r.name);
+    this.names.set(r.name, { owner: name ? name.owner : r.submitter, latest: r.id });
+    listPush(this.list_items, this.list_lengths, `v:${r.name}`, r.id);
+    listPush(this.list_items, this.list_lengths, ALL, r.id);
+    this.paid.set(r.id, "0");
+    return true;
+  }
+
+  // Manifests keep their ids (model lineage names them); a manifest already in is skipped.
+  importManifest(m: ManifestRecord): boolean {
+    if (!m || typeof m.id !== "number" || this.manifests.containsKey(String(m.id))) return false;
+    this.manifests.set(String(m.id), m);
+    if (m.id > this.manifest_count) this.manifest_count = m.id;
+    for (const e of m.entries) listPush(this.list_items, this.list_lengths, `dm:${e.dataset_id}`, String(m.id));
+    return true;
   }
 
   // ---- creators ---------------------------------------------------------------------------------------------------
@@ -99,6 +174,8 @@ export class DatasetRegistry {
       creators,
     });
     const submitter = near.predecessorAccountId();
+    // a fork's names and ids come from its parent first
+    ensure(this.fork_of === "" || this.import_done, "ERR_IMPORT_INCOMPLETE");
     const id = recordId(d.name, d.version);
     ensure(!this.paid.containsKey(id), "ERR_DUPLICATE_VERSION", id);
     const name = this.names.get(d.name);
@@ -212,6 +289,8 @@ export class DatasetRegistry {
   // Anyone may snapshot admitted, non-withdrawn, non-retired versions; the DAO's say comes at model activation.
   @call({ payableFunction: true })
   create_manifest({ name, dataset_ids }: { name: string; dataset_ids: string[] }): number {
+    // imported manifests keep their ids: new ones are numbered after them
+    ensure(this.fork_of === "" || this.import_done, "ERR_IMPORT_INCOMPLETE");
     ensure(isLabel(name), "ERR_INVALID_NAME", "manifest name: 1..64 visible ASCII");
     ensure(Array.isArray(dataset_ids) && dataset_ids.length >= 1, "ERR_EMPTY_MANIFEST");
     ensure(dataset_ids.length <= MAX_MANIFEST_DATASETS, "ERR_TOO_MANY_DATASETS", `at most ${MAX_MANIFEST_DATASETS}`);
@@ -291,6 +370,12 @@ export class DatasetRegistry {
       dataset_slots: listLength(this.list_lengths, ALL),
       manifest_count: this.manifest_count,
     };
+  }
+
+  // A fork's provenance and import progress (null when this registry is not a fork's).
+  @view({})
+  get_fork_import() {
+    return importStatus(this);
   }
 
   @view({})

@@ -37,6 +37,8 @@ export interface DatasetRecord {
   submitted_at: string;
   decided_at: string | null;
   withdrawn_at: string | null;
+  // A fork's copy: the parent registry it was imported from.
+  imported_from?: string;
 }
 
 export interface NameRecord {

@@ -20,6 +20,8 @@ import { isMemo, isRecordId, isRecordName, recordId } from "../dataset-registry/
 import { listGet, listLength, listPage, listPush } from "../dataset-registry/lists";
 import { checkCreators } from "../dataset-registry/validate";
 import { ensure, fail } from "../shared/errors";
+import type { ForkOf } from "../shared/fork-import";
+import { IMPORT_PAGE, importStatus, receivePage, requestPage, setForkOf } from "../shared/fork-import";
 import { pageRange } from "../shared/pagination";
 import { keepAndRefund, storageAddedCost, storageCost } from "../shared/storage";
 import { checkSuite, peerId } from "../shared/suite";
@@ -51,6 +53,14 @@ export class ModelRegistry implements RegistryState {
   list_lengths = new LookupMap<number>("ll");
   lineages = new LookupMap<LineageStatus>("lg");
   lineage_parts = new LookupMap<string>("lq");
+  // A fork's import of its parent's model versions (shared/fork-import.ts). "" = not a fork.
+  fork_of = "";
+  fork_community = "";
+  fork_block = "";
+  import_next = 0;
+  import_done = false;
+  import_in_flight = false;
+  imported = 0;
 
   @initialize({})
   // The factory passes `suite` (code name -> account id); explicit ids override it (null: none).
@@ -60,18 +70,67 @@ export class ModelRegistry implements RegistryState {
     dataset_registry_id,
     verifier_id,
     reward_pool_id,
+    fork_of,
   }: {
     dao_id: string;
     suite?: Record<string, string>;
     dataset_registry_id?: string;
     verifier_id?: string | null;
     reward_pool_id?: string | null;
+    fork_of?: ForkOf | null;
   }): void {
+    setForkOf(this, fork_of);
     const peers = checkSuite(suite);
     this.dao_id = assertAccountId(dao_id, "dao_id");
     this.dataset_registry_id = peerId(dataset_registry_id, peers, "dataset-registry", "dataset_registry_id", true);
     this.verifier_id = peerId(verifier_id, peers, "inference-verifier", "verifier_id");
     this.reward_pool_id = peerId(reward_pool_id, peers, "reward-pool", "reward_pool_id");
+  }
+
+  // ---- fork import (docs/fork.md) ----------------------------------------------------------------------------------
+
+  // Anyone, pages 0, 1, 2, ... in order, 150 Tgas each: every version in the parent's registration order (so a
+  // parent always comes before its derivatives), with creators, parent link and manifest; none comes over active.
+  @call({})
+  import_page({ page }: { page: number }): NearPromise | { page: number; status: string } {
+    return requestPage(this, page, "get_models", { from_index: page * IMPORT_PAGE, limit: IMPORT_PAGE });
+  }
+
+  @call({ privateFunction: true })
+  on_import_page({ page }: { page: number }) {
+    const rows = receivePage<ModelRecord>(this, page);
+    if (rows === null) {
+      emit("import_page_failed", [{ page, source: this.fork_of }]);
+      return { page, status: "Failed" };
+    }
+    let n = 0;
+    for (const r of rows) n += this.importModel(r) ? 1 : 0;
+    this.imported += n;
+    this.import_next = page + 1;
+    if (rows.length < IMPORT_PAGE) this.import_done = true;
+    emit("import_page_done", [{ page, kind: "models", records: n, complete: this.import_done }]);
+    if (this.import_done) emit("fork_import_completed", [{ source: this.fork_of, imported: this.imported }]);
+    return { page, status: "Imported", records: n, complete: this.import_done };
+  }
+
+  importModel(r: ModelRecord): boolean {
+    if (!r || typeof r.id !== "string" || this.models.containsKey(r.id)) return false;
+    // the fork's DAO activates its own model: an active parent version comes over as Registered
+    const status = r.status === "Active" ? "Registered" : r.status;
+    this.models.set(r.id, { ...r, status, imported_from: this.fork_of });
+    const name = this.names.get(r.name);
+    this.names.set(r.name, { owner: name ? name.owner : r.registrant, latest: r.id });
+    listPush(this.list_items, this.list_lengths, ALL, r.id);
+    listPush(this.list_items, this.list_lengths, `v:${r.name}`, r.id);
+    listPush(this.list_items, this.list_lengths, `mf:${r.training_manifest_id}`, r.id);
+    if (r.parent) listPush(this.list_items, this.list_lengths, `c:${r.parent.model_id}`, r.id);
+    return true;
+  }
+
+  // A fork's provenance and import progress (null when this registry is not a fork's).
+  @view({})
+  get_fork_import() {
+    return importStatus(this);
   }
 
   // Attach at least the storage cost (bytes added + MODEL_HEADROOM_BYTES); the excess is refunded in this call.
@@ -115,6 +174,8 @@ export class ModelRegistry implements RegistryState {
       license,
     });
     const registrant = near.predecessorAccountId();
+    // a fork's names and ids come from its parent first
+    ensure(this.fork_of === "" || this.import_done, "ERR_IMPORT_INCOMPLETE");
     // same rule as a dataset's creators (1..16 distinct accounts, bps summing to 10,000)
     const makers =
       creators === undefined || creators === null
@@ -360,10 +421,13 @@ export class ModelRegistry implements RegistryState {
     dataset_registry_id: string;
     training_manifest_id: number;
     parents: ChainLink[];
+    provenance: string | null;
   } {
     const model = mustGet(this, model_id);
+    const fork = model.imported_from ? importStatus(this) : null;
     return {
       model,
+      provenance: fork ? fork.provenance : null,
       dataset_registry_id: this.dataset_registry_id,
       training_manifest_id: model.training_manifest_id,
       parents: this.get_parent_chain({ model_id, from_index: 0, limit }),

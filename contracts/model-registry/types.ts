@@ -35,6 +35,8 @@ export interface ModelRecord {
   registered_at: string;
   activated_at: string | null;
   deprecated_at: string | null;
+  // A fork's copy: the parent registry it was imported from.
+  imported_from?: string;
 }
 
 export interface HistoryEntry {

@@ -1,5 +1,6 @@
 import type { ProposalKind } from "../types";
 import { changeConfig, signal } from "./config";
+import { fork } from "../fork";
 import { functionCall } from "./function-call";
 import type { Handlers, KindHandler } from "./handler";
 import { LABELS } from "./labels";
@@ -36,6 +37,7 @@ export const HANDLERS: Handlers = {
   VoidReceipt: suiteCall,
   SetRewardPolicy: suiteCall,
   FundRewardPool: suiteCall,
+  Fork: fork,
 };
 
 export function handlerFor(kind: ProposalKind): KindHandler<ProposalKind> | null {

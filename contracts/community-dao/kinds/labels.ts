@@ -27,6 +27,7 @@ export const LABELS: Record<string, string> = {
   VoidReceipt: "void_receipt",
   SetRewardPolicy: "set_reward_policy",
   FundRewardPool: "fund_reward_pool",
+  Fork: "fork",
 };
 
 export const ACTIONS = ["propose", "vote", "remove", "execute", "cancel"];

@@ -1,0 +1,139 @@
+import { NearPromise, near } from "near-sdk-js";
+import type { Communities } from "./communities";
+import { create, daoAccount, getCommunity, INIT_GAS } from "./communities";
+import { DAO_CODE } from "./types";
+import type { Community, ForkOrigin } from "./types";
+import { fail } from "../shared/errors";
+import { isSafeInt } from "../shared/validate";
+
+const TGAS = 1000000000000n;
+const READ_GAS = 30n * TGAS;
+const CALLBACK_GAS = 30n * TGAS;
+// The parent DAO's fork statuses from which the fork is decided and succeeded (community-dao/fork.ts).
+const SUCCEEDED = ["Exiting", "Payable", "Paying", "Executed"];
+// A DAO starts with at most 100 members (community-dao MAX_FOUNDERS).
+const MAX_MEMBERS = 100;
+// Up to 100 members (~70 bytes each with their roles) and a policy (~4 KB) added to the DAO's init args.
+const RESERVE_BYTES = 100 * 70 + 4096;
+
+export interface ForkArgs {
+  name: string;
+  parent: string;
+  fork_id: number;
+  dao_args?: Record<string, unknown>;
+  init_args?: Record<string, Record<string, unknown>>;
+}
+
+// Reserves the fork community like create_community (same deposit, same steps) with the provenance, and reads the
+// parent's fork; the registries get `fork_of` so they can import the parent's records (docs/fork.md).
+export function createFork(f: Communities, a: ForkArgs): NearPromise {
+  const parent = getCommunity(f, a.parent);
+  if (parent.status !== "Ready") fail("ERR_PARENT_NOT_READY", parent.status);
+  if (!isSafeInt(a.fork_id, 0, Number.MAX_SAFE_INTEGER)) fail("ERR_UNKNOWN_FORK", String(a.fork_id));
+  const init_args: Record<string, Record<string, unknown>> = { ...(a.init_args ?? {}) };
+  for (const s of parent.steps) {
+    if (s.code === DAO_CODE) continue;
+    // each suite contract learns its parent counterpart; the registries import from it
+    init_args[s.code] = { ...(init_args[s.code] ?? {}), fork_of: { account_id: s.account_id, community: parent.name } };
+  }
+  const dao_args = a.dao_args ?? { config: { name: a.name, purpose: `fork of ${parent.name}`, metadata: "" } };
+  const forked_from: ForkOrigin = {
+    community: parent.name,
+    dao_id: parent.dao_id,
+    fork_id: a.fork_id,
+    block_height: null,
+    members: 0,
+    status: "Pending",
+    last_error: null,
+  };
+  // the members and the parent's policy join the DAO's init args after the read: paid for now
+  const c = create(f, { name: a.name, dao_args, init_args, forked_from, reserve_bytes: RESERVE_BYTES });
+  return readFork(f, c);
+}
+
+// Reads the parent's fork (its first 100 joined members) and policy; on_fork_read fills in the DAO's init.
+export function readFork(f: Communities, c: Community): NearPromise {
+  const o = c.forked_from as ForkOrigin;
+  o.status = "Fetching";
+  f.communities.set(c.name, c);
+  const args = JSON.stringify({ id: o.fork_id, from_index: 0, limit: MAX_MEMBERS });
+  return NearPromise.new(o.dao_id)
+    .functionCall("get_fork", args, 0n, READ_GAS)
+    .and(NearPromise.new(o.dao_id).functionCall("get_policy", "{}", 0n, READ_GAS))
+    .then(
+      NearPromise.new(near.currentAccountId()).functionCall(
+        "on_fork_read",
+        JSON.stringify({ name: c.name }),
+        0n,
+        CALLBACK_GAS,
+      ),
+    );
+}
+
+interface ParentFork {
+  status: string;
+  receiver_id: string;
+  joined: number;
+  decided_block: string | null;
+  members: { account_id: string; roles: string[] }[];
+}
+
+function result<T>(i: number): T | null {
+  try {
+    return JSON.parse(near.promiseResult(i)) as T;
+  } catch (_e) {
+    return null;
+  }
+}
+
+// Never panics: a refusal is recorded (Pending + last_error) so the creator can retry the read or abandon.
+export function onForkRead(f: Communities, name: string) {
+  const c = getCommunity(f, name);
+  const o = c.forked_from;
+  if (!o || o.status !== "Fetching") fail("ERR_NOT_IN_FLIGHT");
+  const fork = result<ParentFork>(0);
+  const policy = result<Record<string, unknown>>(1);
+  let err: string | null = null;
+  if (!fork || !policy) err = "ERR_PARENT_READ_FAILED";
+  else if (SUCCEEDED.indexOf(fork.status) < 0) err = `ERR_FORK_NOT_SUCCEEDED: ${fork.status}`;
+  else if (fork.receiver_id !== daoAccount(c.name)) err = `ERR_FORK_RECEIVER_MISMATCH: ${fork.receiver_id}`;
+  else if (fork.joined > MAX_MEMBERS) err = `ERR_TOO_MANY_MEMBERS: ${fork.joined}`;
+  if (err !== null || !fork || !policy) {
+    o.status = "Pending";
+    o.last_error = err;
+    f.communities.set(name, c);
+    f.emit("fork_read_failed", [{ name, parent: o.community, fork_id: o.fork_id, error: err }]);
+    return { name, status: o.status, error: err };
+  }
+  const step = c.steps[0];
+  const args = JSON.parse(step.init_args as string) as Record<string, unknown>;
+  args.members = fork.members.map((m) => ({ account_id: m.account_id, roles: m.roles }));
+  // the fork keeps the parent's rules unless its creator gave others
+  if (args.policy === undefined) args.policy = policy;
+  step.init_args = JSON.stringify(args);
+  step.init_gas = (INIT_GAS + BigInt(fork.members.length) * TGAS).toString();
+  // the other contracts learn the provenance block too (steps not yet deployed: all of them, the DAO goes first)
+  for (const s of c.steps) {
+    if (s === step || s.init_args === null) continue;
+    const a = JSON.parse(s.init_args) as { fork_of?: { block_height?: string | null } };
+    if (a.fork_of) a.fork_of.block_height = fork.decided_block;
+    s.init_args = JSON.stringify(a);
+  }
+  o.block_height = fork.decided_block;
+  o.members = fork.members.length;
+  o.status = "Ready";
+  o.last_error = null;
+  f.communities.set(name, c);
+  f.emit("fork_provenance", [
+    {
+      name,
+      dao_id: c.dao_id,
+      forked_from: o.community,
+      parent_dao_id: o.dao_id,
+      fork_id: o.fork_id,
+      block_height: o.block_height,
+      members: o.members,
+    },
+  ]);
+  return { name, status: o.status, error: null };
+}
