@@ -103,8 +103,16 @@ async function withLock(fn) {
       break;
     } catch (e) {
       if (e.code !== "EEXIST") throw e;
-      const owner = Number(fs.readFileSync(path.join(LOCK, "pid"), { encoding: "utf8", flag: "a+" }) || 0);
-      const stale = owner ? !pidAlive(owner) : Date.now() - fs.statSync(LOCK).mtimeMs > 10_000;
+      // the owner may be between mkdir and writing its pid, or may have just released the lock: both are fine
+      let owner = 0;
+      let since = Date.now();
+      try {
+        since = fs.statSync(LOCK).mtimeMs;
+        owner = Number(fs.readFileSync(path.join(LOCK, "pid"), "utf8")) || 0;
+      } catch (err) {
+        if (err.code !== "ENOENT") throw err;
+      }
+      const stale = owner ? !pidAlive(owner) : Date.now() - since > 10_000;
       if (stale) fs.rmSync(LOCK, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 300));
     }
