@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `ai-commons` launcher. Runs the TypeScript CLI from a bundle that esbuild builds into scripts/cli/dist/ on first
-// use and again whenever a source (scripts/cli/*.ts, deploy/*.ts) is newer; dependencies stay in node_modules.
+// use and again whenever a source (scripts/cli/*.ts, deploy/*.ts, attester/src/*.ts) is newer; dependencies stay in node_modules.
 // The bundle is written to a temporary file and renamed, so concurrent first runs never see half a file.
 import { existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -12,7 +12,7 @@ const bundle = join(dist, "cli.mjs");
 
 function newestSource() {
   let newest = 0;
-  for (const dir of [here, join(here, "..", "..", "deploy")]) {
+  for (const dir of [here, join(here, "..", "..", "deploy"), join(here, "..", "..", "attester", "src")]) {
     if (!existsSync(dir)) continue;
     for (const f of readdirSync(dir)) if (f.endsWith(".ts")) newest = Math.max(newest, statSync(join(dir, f)).mtimeMs);
   }

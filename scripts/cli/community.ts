@@ -91,6 +91,8 @@ export interface CreateOptions {
   members?: string[];
   policyFile?: string;
   deposit?: string;
+  // init arguments per suite code, e.g. {"inference-verifier": {"settings": {...}}, "reward-pool": {"policy": {...}}}
+  initArgs?: Record<string, unknown>;
 }
 
 export async function createCommunity(
@@ -119,7 +121,7 @@ export async function createCommunity(
     await signer.functionCall({
       contractId: factory,
       methodName: "create_community",
-      args: { name, dao_args: daoArgs },
+      args: { name, dao_args: daoArgs, ...(opts.initArgs ? { init_args: opts.initArgs } : {}) },
       gas: RESERVE_GAS,
       attachedDeposit: deposit,
     });

@@ -6,6 +6,7 @@ import type { Chain } from "./context.ts";
 import { formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
 import { CliError } from "./errors.ts";
 import type { Output } from "./output.ts";
+import { buildSuiteKind, SUITE_PROPOSAL_KINDS } from "./suite.ts";
 import { table } from "./output.ts";
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -55,7 +56,7 @@ export async function membersList(chain: Chain, dao: string, out: Output): Promi
   out.result(members, [`${members.length} member(s) of ${dao}`, ...table(rows)]);
 }
 
-type Flags = Record<string, string | boolean | undefined>;
+type Flags = Record<string, string | boolean | string[] | undefined>;
 
 function need(flags: Flags, name: string, kind: string): string {
   const v = flags[name];
@@ -78,6 +79,7 @@ export const PROPOSAL_KINDS = [
   "change-policy",
   "update-parameters",
   "upgrade-self",
+  ...SUITE_PROPOSAL_KINDS,
   "raw",
 ];
 
@@ -177,8 +179,11 @@ export async function buildKind(
       }
       return { kind: k, description: `${String(k.kind)} proposal` };
     }
-    default:
+    default: {
+      const suite = buildSuiteKind(kind, f);
+      if (suite) return suite;
       throw new CliError("BAD_ARGS", `unknown proposal kind ${kind}; one of: ${PROPOSAL_KINDS.join(", ")}`);
+    }
   }
 }
 
@@ -226,7 +231,12 @@ export async function vote(chain: Chain, signer: Account, dao: string, choice: s
 
 // Enough for a transfer or member change and its callback; a function call adds its actions' gas. Kept well under
 // 300 Tgas because, at protocol 77, the balance reserved for prepaid gas grows exponentially with it.
+// ActivateModel and RollbackModel attach 160 Tgas to the registry (dataset check, verifier push, first lineage part)
+// and need their callback on top (docs/dao.md: 230 Tgas, less is refused with ERR_NOT_ENOUGH_GAS).
+const ACTIVATION_EXECUTE_GAS = 240n * TGAS;
+
 function executeGas(p: Proposal): bigint {
+  if (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel") return ACTIVATION_EXECUTE_GAS;
   let gas = 100n * TGAS;
   const actions = (p.kind as { actions?: { gas: string }[] }).actions;
   if (p.kind.kind === "FunctionCall" && actions) for (const a of actions) gas += BigInt(a.gas);

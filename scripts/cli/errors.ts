@@ -105,6 +105,18 @@ function fromDocs(root: string): Record<string, string> {
   return out;
 }
 
+/** The meaning of `code` in one doc's error tables (codes shared by several contracts mean what the callee says). */
+export function docMeaning(root: string, file: string, code: string): string | undefined {
+  const path = join(root, "docs", file);
+  if (!existsSync(path)) return undefined;
+  for (const line of readFileSync(path, "utf8").split("\n")) {
+    const m = /^\|\s*([^|]*ERR_[^|]*)\|\s*([^|]+)\|/.exec(line);
+    const codes: string[] = m ? (m[1].match(/ERR_[A-Z0-9_]+/g) ?? []) : [];
+    if (m && codes.includes(code)) return m[2].trim();
+  }
+  return undefined;
+}
+
 export function meaningOf(code: string, root: string): string | undefined {
   if (MEANINGS[code]) return MEANINGS[code];
   docMeanings ??= fromDocs(root);

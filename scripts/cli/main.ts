@@ -29,6 +29,8 @@ import {
   view,
 } from "./context.ts";
 import * as daoCmd from "./dao.ts";
+import { jsonArg } from "./suite.ts";
+import { SUITE_COMMANDS, SUITE_GROUPS, SUITE_OPTIONS, SUITE_USAGE } from "./suite-cli.ts";
 import { CliError, toCliError } from "./errors.ts";
 import { logFile, nodeStatus, startNode, stopNode, validatorKeyFile } from "./localnode.ts";
 import { Output } from "./output.ts";
@@ -39,7 +41,7 @@ const USAGE = `usage: ai-commons <command> [options]
   account create <name> [--balance N]    a sub-account of the signer (local: of test.near); key in ~/.near-credentials
   factory deploy [--codes a,b] [--dry-run] [--yes]   deploy or update the factory and store the suite codes
   factory status                         the factory's owner, code hash and stored codes
-  community create <name> [--title T] [--purpose P] [--members a,b] [--policy FILE] [--deposit N]
+  community create <name> [--title T] [--purpose P] [--members a,b] [--policy FILE] [--deposit N] [--init-args JSON]
   community status <name> | community list
   members list -c <community>
   members add <account> -c <community> [--role R]      proposes AddMember
@@ -50,6 +52,7 @@ const USAGE = `usage: ai-commons <command> [options]
   delegate <account> -c <community> | undelegate -c <community>
   proposals list [--status S] -c <community> | proposals show <id> -c <community>
   treasury -c <community>
+${SUITE_USAGE}
 
 global options:
   --network local|testnet|mainnet  (default local)     --account <id>  the signer (local default: test.near)
@@ -95,11 +98,12 @@ const OPTIONS = {
   hash: { type: "string" },
   kind: { type: "string" },
   status: { type: "string" },
+  ...SUITE_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
 
-class Session {
+export class Session {
   private chainCache: Chain | null = null;
   readonly network: NetworkId;
 
@@ -169,7 +173,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const s = new Session(v, out);
   // Groups dispatch on "<group> <sub>"; other commands take their first positional as an argument (kind, choice...).
-  const GROUPS = ["node", "account", "factory", "community", "members", "proposals"];
+  const GROUPS = ["node", "account", "factory", "community", "members", "proposals", ...SUITE_GROUPS];
   const key = GROUPS.includes(cmd) ? `${cmd} ${sub ?? ""}`.trim() : cmd;
   switch (key) {
     case "node start": {
@@ -265,6 +269,7 @@ async function run(argv: string[]): Promise<void> {
           members: v.members?.split(",").filter(Boolean),
           policyFile: v.policy,
           deposit: v.deposit,
+          initArgs: v["init-args"] ? (jsonArg(v["init-args"], "--init-args") as Record<string, unknown>) : undefined,
         },
         out,
       );
@@ -346,8 +351,11 @@ async function run(argv: string[]): Promise<void> {
       return daoCmd.proposalShow(await s.chain(), await s.dao(), positiveInt(arg, "the proposal id"), out);
     case "treasury":
       return daoCmd.treasury(await s.chain(), await s.dao(), out);
-    default:
+    default: {
+      const handler = SUITE_COMMANDS[key];
+      if (handler) return handler(s, pos.slice(GROUPS.includes(cmd) ? 2 : 1));
       throw new CliError("BAD_ARGS", `unknown command: ${pos.join(" ")}\n\n${USAGE}`);
+    }
   }
 }
 

@@ -1,0 +1,619 @@
+// Commands on a community's suite contracts (docs/registries.md, docs/verifier.md, docs/rewards.md): datasets and
+// manifests, models and lineage, training and attested inference (the attester, attester/), usage reports, epochs
+// and claims, and the DAO's dedicated suite proposal kinds (docs/dao.md). Each operation returns the transaction's
+// outcome with its value and the gas it burnt, so the demo (scripts/demo/) can report them.
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Account, providers } from "near-api-js";
+import { InferenceAttester } from "../../attester/src/attester.ts";
+import { AttesterError, loadVerified, type RegistryView, sha256Hex } from "../../attester/src/data.ts";
+import { accuracy, deserialize, type Model, serialize, train, weightsSha256 } from "../../attester/src/model.ts";
+import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src/receipt.ts";
+import type { Chain } from "./context.ts";
+import { formatNear, NEAR, parseNear, projectRoot, resultOf, TGAS, view } from "./context.ts";
+import { CliError, contractErrorOf, docMeaning } from "./errors.ts";
+
+// The doc whose error table explains a suite contract's codes (account `<name>_<code>.<factory>`).
+const DOCS: Record<string, string> = {
+  "dataset-registry": "registries.md",
+  "model-registry": "registries.md",
+  "inference-verifier": "verifier.md",
+  "reward-pool": "rewards.md",
+};
+
+export const DATASET_REGISTRY = "dataset-registry";
+export const MODEL_REGISTRY = "model-registry";
+export const VERIFIER = "inference-verifier";
+export const REWARD_POOL = "reward-pool";
+const BPS = 10000;
+// Storage deposits: the contracts keep what the record costs and refund the rest in the same call.
+export const RECORD_DEPOSIT = NEAR / 10n;
+export const RECEIPT_DEPOSIT = 2n * 10n ** 22n;
+export const POOL_STORAGE_DEPOSIT = NEAR / 50n;
+
+export interface Tx<T = unknown> {
+  value: T;
+  gas_burnt: bigint;
+  tx_hash: string;
+  outcome: providers.FinalExecutionOutcome;
+}
+
+/** Gas burnt by the whole transaction: its own outcome and every receipt's. */
+export function gasBurnt(o: providers.FinalExecutionOutcome): bigint {
+  let g = BigInt(o.transaction_outcome.outcome.gas_burnt);
+  for (const r of o.receipts_outcome) g += BigInt(r.outcome.gas_burnt);
+  return g;
+}
+
+export async function callTx<T>(
+  signer: Account,
+  contractId: string,
+  methodName: string,
+  args: object,
+  gas: bigint,
+  deposit = 0n,
+): Promise<Tx<T>> {
+  let outcome: providers.FinalExecutionOutcome;
+  try {
+    outcome = await signer.functionCall({ contractId, methodName, args, gas, attachedDeposit: deposit });
+  } catch (e) {
+    // a code several contracts use (ERR_NOT_CREATOR...) is explained by the contract that refused
+    const found = contractErrorOf(e);
+    const doc = DOCS[/_([a-z-]+)\./.exec(contractId)?.[1] ?? ""];
+    const meaning = found && doc ? docMeaning(projectRoot(), doc, found.code) : undefined;
+    if (!found || !meaning) throw e;
+    const detail = found.detail ? ` (${found.detail})` : "";
+    throw new CliError(found.code, `contract error ${found.code}${detail}: ${meaning}`, found.detail);
+  }
+  return {
+    value: resultOf<T>(outcome),
+    gas_burnt: gasBurnt(outcome),
+    tx_hash: outcome.transaction_outcome.id,
+    outcome,
+  };
+}
+
+export const tgasText = (g: bigint) => `${(Number(g / 10n ** 9n) / 1000).toFixed(2)} Tgas`;
+
+/** The community's contracts by code name, as the factory gave them to the DAO (`get_info().suite`). */
+export async function suiteOf(chain: Chain, dao: string): Promise<Record<string, string>> {
+  const info = await view<{ suite?: Record<string, string> }>(chain, dao, "get_info");
+  return { "community-dao": dao, ...(info.suite ?? {}) };
+}
+
+export async function suiteContract(chain: Chain, dao: string, code: string): Promise<string> {
+  const id = (await suiteOf(chain, dao))[code];
+  if (!id) throw new CliError("NO_SUITE_CONTRACT", `${dao} has no ${code} in its suite (created before it existed?)`);
+  return id;
+}
+
+// ---------- arguments ----------
+
+/** `a.near:6000,b.near:4000` (or one account alone: 10,000 bps) to creators with share_bps. */
+export function parseCreators(text: string | undefined, fallback: string): { account_id: string; share_bps: number }[] {
+  if (!text) return [{ account_id: fallback, share_bps: BPS }];
+  const list = text.split(",").map((part) => {
+    const [account_id, bps] = part.split(":");
+    const share_bps = bps === undefined ? BPS : Number(bps);
+    if (!account_id || !Number.isInteger(share_bps)) {
+      throw new CliError("BAD_ARGS", `--creators is account:bps,account:bps (got ${text})`);
+    }
+    return { account_id, share_bps };
+  });
+  const sum = list.reduce((n, c) => n + c.share_bps, 0);
+  if (sum !== BPS) throw new CliError("BAD_ARGS", `--creators shares must sum to 10000 (got ${sum})`);
+  return list;
+}
+
+export function splitId(id: string, what: string): [string, string] {
+  const at = id.indexOf("@");
+  if (at <= 0 || at === id.length - 1) throw new CliError("BAD_ARGS", `${what} is <name>@<version> (got ${id})`);
+  return [id.slice(0, at), id.slice(at + 1)];
+}
+
+/** A JSON argument given inline or as a file path. */
+export function jsonArg(text: string, flag: string): unknown {
+  const source = text.trim().startsWith("{") || text.trim().startsWith("[") ? text : readFileSync(text, "utf8");
+  try {
+    return JSON.parse(source);
+  } catch {
+    throw new CliError("BAD_ARGS", `${flag} must be JSON or a JSON file`);
+  }
+}
+
+// ---------- datasets and manifests ----------
+
+export interface DatasetView {
+  id: string;
+  name: string;
+  version: string;
+  status: string;
+  withdrawn: boolean;
+  content_sha256: string;
+  size_bytes: string;
+  license: string;
+  submitter: string;
+  creators: { account_id: string; share_bps: number }[];
+  uris: string[];
+}
+
+export interface SubmitDataset {
+  id: string;
+  file: string;
+  creators?: string;
+  license?: string;
+  uri?: string;
+  datasheetSha256?: string;
+}
+
+export async function submitDataset(chain: Chain, signer: Account, dao: string, o: SubmitDataset) {
+  const [name, version] = splitId(o.id, "the dataset id");
+  const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
+  const bytes = readFileSync(o.file);
+  const args = {
+    name,
+    version,
+    content_sha256: sha256Hex(bytes),
+    size_bytes: String(statSync(o.file).size),
+    uris: [o.uri ?? `file://${o.file.replace(/^\/+/, "")}`],
+    license: o.license ?? "CC-BY-4.0",
+    datasheet_sha256: o.datasheetSha256 ?? sha256Hex(`datasheet of ${o.id}`),
+    creators: parseCreators(o.creators, signer.accountId),
+  };
+  const tx = await callTx<string>(signer, registry, "submit_dataset", args, 30n * TGAS, RECORD_DEPOSIT);
+  return { ...tx, registry, args };
+}
+
+export async function listDatasets(chain: Chain, dao: string): Promise<DatasetView[]> {
+  const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
+  const out: DatasetView[] = [];
+  for (let from = 0; ; from += 100) {
+    const page = await view<DatasetView[]>(chain, registry, "get_datasets", { from_index: from, limit: 100 });
+    out.push(...page);
+    if (page.length < 100) return out;
+  }
+}
+
+export async function showDataset(chain: Chain, dao: string, id: string): Promise<DatasetView> {
+  const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
+  const d = await view<DatasetView | null>(chain, registry, "get_dataset", { dataset_id: id });
+  if (!d) throw new CliError("ERR_UNKNOWN_DATASET", `no dataset ${id} on ${registry}`);
+  return d;
+}
+
+export async function withdrawDataset(chain: Chain, signer: Account, dao: string, id: string, reason?: string) {
+  const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
+  return callTx(signer, registry, "withdraw_dataset", { dataset_id: id, reason }, 30n * TGAS);
+}
+
+export async function createManifest(chain: Chain, signer: Account, dao: string, name: string, ids: string[]) {
+  const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
+  return callTx<number>(signer, registry, "create_manifest", { name, dataset_ids: ids }, 30n * TGAS, RECORD_DEPOSIT);
+}
+
+export interface ManifestView {
+  id: number;
+  name: string;
+  root: string;
+  creator: string;
+  entries: { dataset_id: string; content_sha256: string }[];
+}
+
+export interface ManifestDataset {
+  dataset_id: string;
+  content_sha256: string;
+  license: string;
+  status: string;
+  withdrawn: boolean;
+  creators: { account_id: string; share_bps: number }[];
+}
+
+export async function showManifest(chain: Chain, dao: string, id: number) {
+  const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
+  const manifest = await view<ManifestView | null>(chain, registry, "get_manifest", { manifest_id: id });
+  if (!manifest) throw new CliError("ERR_UNKNOWN_MANIFEST", `no manifest ${id} on ${registry}`);
+  const datasets = await view<ManifestDataset[]>(chain, registry, "get_manifest_datasets", { manifest_id: id });
+  const check = await view<{ ok: boolean; withdrawn: string[] }>(chain, registry, "check_manifest", {
+    manifest_id: id,
+  });
+  return { manifest, datasets, check };
+}
+
+// ---------- training ----------
+
+export const defaultManifestPath = () => join(projectRoot(), "data", "manifest.json");
+
+/**
+ * Trains the attester's model from the files of a local manifest (data/manifest.json), each checked against its
+ * sha256; with a community and an on-chain manifest id, also against the dataset registry's hashes and root.
+ */
+export async function trainModel(
+  chain: Chain | null,
+  dao: string | null,
+  o: { manifestPath?: string; manifestId?: number; out?: string },
+) {
+  let registry: RegistryView | undefined;
+  if (chain && dao && o.manifestId !== undefined) {
+    const { manifest } = await showManifest(chain, dao, o.manifestId);
+    registry = { content_sha256: {}, root: manifest.root };
+    for (const e of manifest.entries) registry.content_sha256[e.dataset_id] = e.content_sha256;
+  }
+  let loaded: ReturnType<typeof loadVerified>;
+  try {
+    loaded = loadVerified(o.manifestPath ?? defaultManifestPath(), registry);
+  } catch (e) {
+    if (e instanceof AttesterError) throw new CliError(e.code, `training data refused: ${e.message}`);
+    throw e;
+  }
+  const model = train(loaded.examples);
+  const bytes = serialize(model);
+  if (o.out) writeFileSync(o.out, bytes);
+  return {
+    model,
+    weights_sha256: weightsSha256(model),
+    manifest_root: loaded.manifest.root,
+    checked_against_chain: registry !== undefined,
+    examples: loaded.examples.length,
+    labels: model.labels,
+    training_accuracy: accuracy(model, loaded.examples),
+    bytes: bytes.length,
+    written: o.out ?? null,
+  };
+}
+
+export function loadModel(file: string): Model {
+  try {
+    return deserialize(readFileSync(file));
+  } catch (e) {
+    throw new CliError("ERR_BAD_MODEL_FILE", `${file} is not a model file: ${(e as Error).message}`);
+  }
+}
+
+/** The weights sha256 of a model file (what the model registry records). */
+export const weightsOfFile = (file: string) => weightsSha256(loadModel(file));
+
+/** sha256 of the training code (attester/src/model.ts), registered with the model. */
+export const trainingCodeSha256 = () => sha256Hex(readFileSync(join(projectRoot(), "attester", "src", "model.ts")));
+
+// ---------- models ----------
+
+export interface RegisterModel {
+  id: string;
+  weightsSha256: string;
+  manifestId: number;
+  framework?: string;
+  architecture?: string;
+  license?: string;
+  creators?: string;
+  trainingCodeSha256?: string;
+}
+
+export async function registerModel(chain: Chain, signer: Account, dao: string, o: RegisterModel) {
+  const [name, version] = splitId(o.id, "the model id");
+  const registry = await suiteContract(chain, dao, MODEL_REGISTRY);
+  const card = JSON.parse(readFileSync(join(projectRoot(), "attester", "model-card.json"), "utf8")) as {
+    framework: string;
+    architecture: string;
+    license: string;
+  };
+  const args = {
+    name,
+    version,
+    weights_sha256: o.weightsSha256,
+    framework: o.framework ?? card.framework,
+    architecture: o.architecture ?? card.architecture,
+    training_manifest_id: o.manifestId,
+    training_code_sha256: o.trainingCodeSha256 ?? trainingCodeSha256(),
+    license: o.license ?? card.license,
+    creators: parseCreators(o.creators, signer.accountId),
+  };
+  const tx = await callTx<string>(signer, registry, "register_model", args, 30n * TGAS, RECORD_DEPOSIT);
+  return { ...tx, registry, args };
+}
+
+export interface ModelView {
+  id: string;
+  name: string;
+  version: string;
+  status: string;
+  weights_sha256: string;
+  training_manifest_id: number;
+  registrant: string;
+  creators?: { account_id: string; share_bps: number }[];
+  license: string;
+}
+
+export async function showModel(chain: Chain, dao: string, id: string) {
+  const registry = await suiteContract(chain, dao, MODEL_REGISTRY);
+  const model = await view<ModelView | null>(chain, registry, "get_model", { model_id: id });
+  if (!model) throw new CliError("ERR_UNKNOWN_MODEL", `no model ${id} on ${registry}`);
+  const config = await view<{ active_model: string | null }>(chain, registry, "get_config");
+  return { model, active: config.active_model === id };
+}
+
+/** model -> manifest -> datasets -> creators (with shares), and what the reward pool recorded for it. */
+export async function modelLineage(chain: Chain, dao: string, id: string) {
+  const { model, active } = await showModel(chain, dao, id);
+  const { manifest, datasets, check } = await showManifest(chain, dao, model.training_manifest_id);
+  const pool = (await suiteOf(chain, dao))[REWARD_POOL];
+  const registry = await suiteContract(chain, dao, MODEL_REGISTRY);
+  const parents = await view<unknown[]>(chain, registry, "get_parent_chain", { model_id: id }).catch(() => []);
+  const poolLineage = pool
+    ? await view<unknown>(chain, pool, "get_lineage", { model_name: model.name, model_version: model.version })
+    : null;
+  return { model, active, manifest, datasets, manifest_ok: check.ok, parents, pool_lineage: poolLineage };
+}
+
+export function lineageLines(l: Awaited<ReturnType<typeof modelLineage>>): string[] {
+  const makers = (l.model.creators ?? [{ account_id: l.model.registrant, share_bps: BPS }])
+    .map((c) => `${c.account_id} ${c.share_bps / 100}%`)
+    .join(", ");
+  const lines = [
+    `model ${l.model.id} (${l.model.status}${l.active ? ", active" : ""}) weights ${l.model.weights_sha256}`,
+    `  makers: ${makers}`,
+    `  -> manifest ${l.manifest.id} "${l.manifest.name}" root ${l.manifest.root}${l.manifest_ok ? "" : " (WITHDRAWN DATA)"}`,
+  ];
+  for (const d of l.datasets) {
+    lines.push(
+      `     -> dataset ${d.dataset_id} (${d.status}${d.withdrawn ? ", withdrawn" : ""}, ${d.license}) sha256 ${d.content_sha256.slice(0, 16)}...`,
+    );
+    for (const c of d.creators) lines.push(`        -> creator ${c.account_id} ${c.share_bps / 100}%`);
+  }
+  const pl = l.pool_lineage as { complete?: boolean } | null;
+  lines.push(`  reward pool lineage: ${pl ? (pl.complete ? "complete" : "incomplete") : "not registered"}`);
+  return lines;
+}
+
+// ---------- the DAO's suite kinds ----------
+
+export const SUITE_PROPOSAL_KINDS = [
+  "admit-dataset",
+  "reject-dataset",
+  "activate-model",
+  "add-attester",
+  "set-reward-policy",
+  "fund-pool",
+];
+
+type Flags = Record<string, string | boolean | string[] | undefined>;
+
+function need(f: Flags, name: string, kind: string): string {
+  const v = f[name];
+  if (typeof v !== "string" || v === "") throw new CliError("BAD_ARGS", `propose ${kind} needs --${name}`);
+  return v;
+}
+
+/** The ProposalKind JSON of a suite kind (null when `kind` is not one). */
+export function buildSuiteKind(kind: string, f: Flags): { kind: Record<string, unknown>; description: string } | null {
+  const memo = typeof f.memo === "string" ? { memo: f.memo } : {};
+  switch (kind) {
+    case "admit-dataset":
+    case "reject-dataset": {
+      const id = need(f, "dataset", kind);
+      const k = kind === "admit-dataset" ? "AdmitDataset" : "RejectDataset";
+      return { kind: { kind: k, dataset_id: id, ...memo }, description: `${k} ${id}` };
+    }
+    case "activate-model": {
+      const id = need(f, "model", kind);
+      return { kind: { kind: "ActivateModel", model_id: id }, description: `ActivateModel ${id}` };
+    }
+    case "add-attester": {
+      const id = need(f, "attester", kind);
+      let publicKey = need(f, "public-key", kind);
+      // a key file from `attester keygen` is accepted too
+      if (!/^[0-9a-f]{128}$/.test(publicKey)) {
+        try {
+          publicKey = (JSON.parse(readFileSync(publicKey, "utf8")) as AttesterKey).public_key;
+        } catch {
+          throw new CliError("BAD_ARGS", "--public-key is 128 lower-case hex or a key file from attester keygen");
+        }
+      }
+      const bond = parseNear(typeof f.bond === "string" ? f.bond : "1", "--bond");
+      return {
+        kind: { kind: "AddAttester", attester_id: id, public_key: publicKey, bond: bond.toString() },
+        description: `AddAttester ${id} with a bond of ${formatNear(bond)} from the treasury`,
+      };
+    }
+    case "set-reward-policy": {
+      const policy = jsonArg(need(f, "policy", kind), "--policy");
+      return { kind: { kind: "SetRewardPolicy", policy }, description: `SetRewardPolicy ${JSON.stringify(policy)}` };
+    }
+    case "fund-pool": {
+      const amount = parseNear(need(f, "amount", kind), "--amount");
+      return {
+        kind: { kind: "FundRewardPool", amount: amount.toString(), ...memo },
+        description: `FundRewardPool ${formatNear(amount)} from the treasury`,
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+// ---------- attester, receipts ----------
+
+export function keygen(out?: string): AttesterKey {
+  const key = newKey();
+  if (out) writeFileSync(out, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600 });
+  return key;
+}
+
+/** The latest block's timestamp (ns): receipts are stamped with chain time, which a fast-forward moves ahead. */
+export async function chainTimeNs(chain: Chain): Promise<bigint> {
+  const b = (await chain.provider.block({ finality: "optimistic" })) as unknown as {
+    header: { timestamp_nanosec: string };
+  };
+  return BigInt(b.header.timestamp_nanosec);
+}
+
+export interface AttestOptions {
+  model: Model;
+  key: AttesterKey;
+  attesterId: string;
+  texts: string[];
+  batch?: number;
+  submit?: boolean;
+}
+
+/** Infers each text with the active model's name and version, signs receipts, submits them in batches. */
+export async function attest(chain: Chain, relayer: Account | null, dao: string, o: AttestOptions) {
+  const verifier = await suiteContract(chain, dao, VERIFIER);
+  const active = await view<{ model_name: string; model_version: string; weights_sha256: string } | null>(
+    chain,
+    verifier,
+    "get_active_model",
+    {},
+  );
+  if (!active) throw new CliError("ERR_NO_ACTIVE_MODEL", `${verifier} has no active model: activate one first`);
+  // the chain's clock, not this machine's (a sandbox fast-forward moves the chain ahead)
+  const now = await chainTimeNs(chain);
+  const attester = new InferenceAttester({
+    model: o.model,
+    model_name: active.model_name,
+    model_version: String(active.model_version),
+    key: o.key,
+    attester_id: o.attesterId,
+    community: dao,
+    verifier_id: verifier,
+    clock: () => now,
+  });
+  if (attester.weights_sha256 !== active.weights_sha256) {
+    throw new CliError(
+      "ERR_WEIGHTS_MISMATCH",
+      `the model file's weights ${attester.weights_sha256} are not the active model's ${active.weights_sha256}`,
+    );
+  }
+  const attestations = o.texts.map((t) => attester.attest(t));
+  const batches: { receipt_ids: number[]; gas_burnt: bigint; tx_hash: string }[] = [];
+  if (o.submit !== false && relayer) {
+    const size = o.batch ?? 50;
+    if (size < 1 || size > 64) throw new CliError("BAD_ARGS", "--batch is 1..64");
+    for (let i = 0; i < attestations.length; i += size) {
+      const receipts: SignedReceipt[] = attestations.slice(i, i + size).map((a) => a.receipt);
+      const tx =
+        receipts.length === 1
+          ? await callTx<number>(
+              relayer,
+              verifier,
+              "submit_receipt",
+              { receipt: receipts[0] },
+              100n * TGAS,
+              RECEIPT_DEPOSIT,
+            )
+          : await callTx<number[]>(
+              relayer,
+              verifier,
+              "submit_receipts",
+              { receipts },
+              150n * TGAS,
+              RECEIPT_DEPOSIT * BigInt(receipts.length),
+            );
+      const ids = Array.isArray(tx.value) ? tx.value : [tx.value as number];
+      batches.push({ receipt_ids: ids, gas_burnt: tx.gas_burnt, tx_hash: tx.tx_hash });
+    }
+  }
+  let epoch: number | null = null;
+  const first = batches[0]?.receipt_ids[0];
+  if (first !== undefined)
+    epoch = (await view<{ epoch: number }>(chain, verifier, "get_receipt", { receipt_id: first })).epoch;
+  return { verifier, model: active, attestations, batches, epoch };
+}
+
+// ---------- usage, epochs, claims ----------
+
+/** The epoch of the community's newest receipt: what `usage report` and `epoch close` take without --epoch. */
+export async function latestReceiptEpoch(chain: Chain, dao: string): Promise<number> {
+  const verifier = await suiteContract(chain, dao, VERIFIER);
+  const { receipts } = await view<{ receipts: number }>(chain, verifier, "get_config");
+  if (receipts === 0) throw new CliError("ERR_NOTHING_TO_REPORT", `${verifier} has no receipts yet: pass --epoch`);
+  return (await view<{ epoch: number }>(chain, verifier, "get_receipt", { receipt_id: receipts - 1 })).epoch;
+}
+
+export async function reportUsage(chain: Chain, signer: Account, dao: string, epoch: number) {
+  const verifier = await suiteContract(chain, dao, VERIFIER);
+  return callTx<string>(signer, verifier, "report_usage", { epoch }, 80n * TGAS);
+}
+
+export async function closeEpoch(chain: Chain, signer: Account, dao: string, epoch: number) {
+  const pool = await suiteContract(chain, dao, REWARD_POOL);
+  return callTx<{ budget: string }>(signer, pool, "close_epoch", { epoch }, 30n * TGAS);
+}
+
+export async function claimable(chain: Chain, dao: string, account: string): Promise<string> {
+  const pool = await suiteContract(chain, dao, REWARD_POOL);
+  return view<string>(chain, pool, "claimable", { account_id: account });
+}
+
+/** Registers the claimer's NEP-145 storage when needed, then claims; returns every transaction. */
+export async function claim(chain: Chain, signer: Account, dao: string) {
+  const pool = await suiteContract(chain, dao, REWARD_POOL);
+  const owed = BigInt(await view<string>(chain, pool, "claimable", { account_id: signer.accountId }));
+  if (owed === 0n) throw new CliError("ERR_NOTHING_TO_CLAIM", `${signer.accountId} has nothing to claim on ${pool}`);
+  const txs: { step: string; tx: Tx }[] = [];
+  const storage = await view<unknown>(chain, pool, "storage_balance_of", { account_id: signer.accountId });
+  if (storage === null) {
+    txs.push({
+      step: "storage_deposit",
+      tx: await callTx(signer, pool, "storage_deposit", {}, 30n * TGAS, POOL_STORAGE_DEPOSIT),
+    });
+  }
+  txs.push({ step: "claim", tx: await callTx(signer, pool, "claim", {}, 50n * TGAS) });
+  return { pool, owed, txs };
+}
+
+// ---------- status ----------
+
+export async function status(chain: Chain, dao: string) {
+  const suite = await suiteOf(chain, dao);
+  const config = await view<{ name: string; purpose: string }>(chain, dao, "get_config");
+  const members = await view<{ account_id: string; roles: string[] }[]>(chain, dao, "get_members", {
+    from_index: 0,
+    limit: 100,
+  });
+  const treasury = await view<{ balance: string; available: string; locked_bonds: string }>(chain, dao, "get_treasury");
+  const info = await view<{ last_proposal_id: number }>(chain, dao, "get_info");
+  const out: Record<string, unknown> = { dao, config, suite, members, treasury, proposals: info.last_proposal_id };
+  if (suite[MODEL_REGISTRY]) {
+    const c = await view<{ active_model: string | null; model_count: number; verifier_in_sync: boolean }>(
+      chain,
+      suite[MODEL_REGISTRY],
+      "get_config",
+    );
+    out.active_model = c.active_model;
+    out.model_count = c.model_count;
+    out.verifier_in_sync = c.verifier_in_sync;
+  }
+  if (suite[DATASET_REGISTRY]) out.datasets = (await listDatasets(chain, dao)).length;
+  if (suite[VERIFIER]) {
+    out.attesters = await view<unknown[]>(chain, suite[VERIFIER], "get_attesters", { from_index: 0, limit: 100 });
+    out.current_epoch = await view<number>(chain, suite[VERIFIER], "current_epoch");
+  }
+  if (suite[REWARD_POOL]) out.pool = await view<Record<string, string>>(chain, suite[REWARD_POOL], "get_totals");
+  return out;
+}
+
+export function statusLines(s: Record<string, unknown>): string[] {
+  const config = s.config as { name: string; purpose: string };
+  const members = s.members as { account_id: string; roles: string[] }[];
+  const treasury = s.treasury as { balance: string; available: string };
+  const pool = s.pool as { deposited: string; unallocated: string; allocated: string; claimed: string } | undefined;
+  const attesters = (s.attesters as { attester_id: string; status: string; bond: string }[] | undefined) ?? [];
+  const lines = [
+    `community ${config.name} (${s.dao})${config.purpose ? `: ${config.purpose}` : ""}`,
+    `  members (${members.length}): ${members.map((m) => `${m.account_id} [${m.roles.join(",")}]`).join(", ")}`,
+    `  treasury: ${formatNear(treasury.available)} available of ${formatNear(treasury.balance)}`,
+    `  proposals: ${s.proposals}`,
+    `  datasets: ${s.datasets ?? "-"}, models: ${s.model_count ?? "-"}, active model: ${s.active_model ?? "none"}${
+      s.verifier_in_sync === false ? " (verifier not in sync)" : ""
+    }`,
+    `  attesters: ${attesters.map((a) => `${a.attester_id} ${a.status} bond ${formatNear(a.bond)}`).join(", ") || "none"}`,
+  ];
+  if (pool) {
+    lines.push(
+      `  reward pool: deposited ${formatNear(pool.deposited)}, unallocated ${formatNear(pool.unallocated)}, ` +
+        `allocated ${formatNear(pool.allocated)}, claimed ${formatNear(pool.claimed)}`,
+    );
+  }
+  if (s.current_epoch !== undefined) lines.push(`  current epoch: ${s.current_epoch}`);
+  return lines;
+}

@@ -1,0 +1,402 @@
+// `npm run demo`: the whole AI Commons story on the project's local node, in a fresh temporary home (never the user's
+// ~/.ai-commons), with the CLI's own code (scripts/cli/): factory, a community with the whole suite, members by vote,
+// datasets admitted by AdmitDataset proposals, a manifest, deterministic training (twice), a model registered and
+// activated by ActivateModel, an attester added by AddAttester, attested inferences submitted in a batch, the pool
+// funded by FundRewardPool, the epoch passed (sandbox fast-forward), usage reported, the epoch closed, and claims.
+// Prints each step (who, gas), balances before and after, and the end state with the lineage. Forks arrive with
+// issue 8 and are not part of it.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Account, KeyPair, type providers } from "near-api-js";
+import { DEFAULT_CODES, deployFactory } from "../../deploy/factory.ts";
+import { createCommunity } from "../cli/community.ts";
+import {
+  type Chain,
+  connect,
+  formatNear,
+  LOCAL_ROOT,
+  NEAR,
+  projectRoot,
+  resultOf,
+  saveKey,
+  signer as signerOf,
+  TGAS,
+  view,
+} from "../cli/context.ts";
+import { buildKind } from "../cli/dao.ts";
+import { startNode, stopNode, validatorKeyFile } from "../cli/localnode.ts";
+import { Output } from "../cli/output.ts";
+import { fastForward } from "../cli/suite-cli.ts";
+import * as suite from "../cli/suite.ts";
+
+const SEC = 1_000_000_000n;
+// Short epochs so that one fast-forward passes an epoch and its challenge window (docs/verifier.md).
+const SETTINGS = {
+  min_bond: NEAR.toString(),
+  challenge_window_ns: (120n * SEC).toString(),
+  max_receipt_age_ns: (600n * SEC).toString(),
+  max_clock_skew_ns: (60n * SEC).toString(),
+  epoch_length_ns: (60n * SEC).toString(),
+};
+const POLICY = {
+  model_bps: 5000,
+  data_bps: 4000,
+  parent_bps: 1000,
+  attester_fee: (10n ** 21n).toString(),
+  epoch_length_ns: SETTINGS.epoch_length_ns,
+  release_bps: 10000,
+};
+const QUESTIONS = [
+  "the council should vote on the treasury budget",
+  "this csv file has personal data to remove",
+  "retrain the classifier with a smaller learning rate",
+  "when will the reward pool pay the creators",
+];
+
+interface Step {
+  n: number;
+  who: string;
+  what: string;
+  txs: number;
+  gas: bigint;
+}
+
+// Every transaction any Account sends in this process is recorded: the current step's count and gas.
+let current = { txs: 0, gas: 0n };
+const original = Account.prototype.signAndSendTransaction;
+Account.prototype.signAndSendTransaction = async function (this: Account, ...a: Parameters<typeof original>) {
+  const outcome = (await original.apply(this, a)) as providers.FinalExecutionOutcome;
+  current.txs += 1;
+  current.gas += suite.gasBurnt(outcome);
+  return outcome;
+};
+
+const steps: Step[] = [];
+const log = (line: string) => process.stdout.write(`${line}\n`);
+// The CLI's progress lines (factory deploy, community create), indented under their step.
+class StepOutput extends Output {
+  override progress(line: string): void {
+    if (!line.includes("already deployed")) log(`       ${line}`);
+  }
+}
+const quiet = new StepOutput(false);
+
+async function step<T>(who: string, what: string, fn: () => Promise<T>): Promise<T> {
+  current = { txs: 0, gas: 0n };
+  const t0 = Date.now();
+  const value = await fn();
+  const s: Step = { n: steps.length + 1, who, what, txs: current.txs, gas: current.gas };
+  steps.push(s);
+  const gas = s.txs === 0 ? "off chain" : `${suite.tgasText(s.gas)}${s.txs > 1 ? ` in ${s.txs} txs` : ""}`;
+  log(`${String(s.n).padStart(3)}. ${who.padEnd(22)} ${what}  [${gas}, ${((Date.now() - t0) / 1000).toFixed(1)} s]`);
+  return value;
+}
+
+function yoctoLine(label: string, before: bigint, after: bigint): string {
+  const d = after - before;
+  const near = (y: bigint) => formatNear(y < 0n ? -y : y).replace(" NEAR", "");
+  return (
+    `  ${label.padEnd(36)} ${before.toString().padStart(28)} -> ${after.toString().padStart(28)} yocto` +
+    `   (${near(before)} -> ${near(after)} NEAR, ${d < 0n ? "-" : "+"}${near(d)})`
+  );
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function balance(chain: Chain, id: string): Promise<bigint> {
+  const a = (await chain.provider.query({
+    request_type: "view_account",
+    finality: "optimistic",
+    account_id: id,
+  })) as unknown as { amount: string };
+  return BigInt(a.amount);
+}
+
+export async function runDemo(argv: string[]): Promise<number> {
+  const started = Date.now();
+  const keep = argv.includes("--keep");
+  const root = projectRoot();
+  const manifest = join(root, "build", "manifest.json");
+  const missing = ["community-factory", ...DEFAULT_CODES].filter((c) => !existsSync(join(root, "build", `${c}.wasm`)));
+  if (!existsSync(manifest) || missing.length > 0) {
+    process.stderr.write(
+      `the demo deploys the contracts in build/, which ${existsSync(manifest) ? `lacks ${missing.join(", ")}` : "has no manifest.json"}: run \`npm run build\` first\n`,
+    );
+    return 1;
+  }
+  // A fresh home: the node's chain, keys and config live in it and are deleted at the end.
+  const home = mkdtempSync(join(tmpdir(), "ai-commons-demo-"));
+  process.env.HOME = home;
+  process.env.AI_COMMONS_LOCAL_PORT = String(await freePort());
+  log("AI Commons demo: a community owns its AI, on the project's local node");
+  log(`  temporary home ${home} (your ~/.ai-commons is not used); forks arrive with issue 8`);
+  // Ctrl-C: the node runs detached, so stop it and remove the home before leaving.
+  const interrupted = async () => {
+    await stopNode().catch(() => {});
+    rmSync(home, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once("SIGINT", interrupted);
+  process.once("SIGTERM", interrupted);
+  try {
+    const node = await startNode();
+    log(`  local node ${node.url}, chain ${node.chain_id}`);
+    const chain = connect("local");
+    const root_ = await signerOf(chain, LOCAL_ROOT, validatorKeyFile());
+    await story(chain, root_);
+    log("");
+    log(`demo finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  } finally {
+    process.off("SIGINT", interrupted);
+    process.off("SIGTERM", interrupted);
+    await stopNode();
+    if (keep) log(`kept ${home}`);
+    else rmSync(home, { recursive: true, force: true });
+  }
+}
+
+async function story(chain: Chain, root: Account): Promise<void> {
+  log("");
+  log("== steps (who, what, gas burnt by the whole transaction tree) ==");
+  // 1. people
+  const acct: Record<string, Account> = {};
+  for (const [name, near] of [
+    ["alice", 50n],
+    ["bob", 50n],
+    ["dave", 10n],
+    ["erin", 10n],
+    ["frank", 10n],
+    ["att", 10n],
+    ["relayer", 10n],
+  ] as const) {
+    const id = `${name}.${LOCAL_ROOT}`;
+    await step(LOCAL_ROOT, `create account ${id} with ${near} NEAR`, async () => {
+      const kp = KeyPair.fromRandom("ed25519");
+      await root.createAccount(id, kp.getPublicKey(), near * NEAR);
+      await saveKey("local", id, kp);
+    });
+    acct[name] = await signerOf(chain, id);
+  }
+  const { alice, bob, dave, erin, frank, att, relayer } = acct;
+  const pkg = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as { version: string };
+  const factory = `commons.${LOCAL_ROOT}`;
+
+  // 2. the factory and one community with the whole suite
+  await step(LOCAL_ROOT, `factory deploy ${factory} + store ${DEFAULT_CODES.length} codes (verified)`, () =>
+    deployFactory({
+      network: "local",
+      signer: LOCAL_ROOT,
+      factory,
+      owner: LOCAL_ROOT,
+      codes: DEFAULT_CODES,
+      version: pkg.version,
+      dryRun: false,
+      yes: false,
+      out: quiet,
+    }),
+  );
+  const community = await step(alice.accountId, "community create acme (DAO + 4 suite contracts)", () =>
+    createCommunity(
+      chain,
+      alice,
+      factory,
+      {
+        name: "acme",
+        title: "Acme commons",
+        purpose: "Own our model",
+        initArgs: { "inference-verifier": { settings: SETTINGS }, "reward-pool": { policy: POLICY } },
+      },
+      quiet,
+    ),
+  );
+  const dao = community.dao_id;
+  const ids = await suite.suiteOf(chain, dao);
+  const pool = ids[suite.REWARD_POOL];
+  await step(LOCAL_ROOT, `a supporter gives the treasury 10 NEAR`, () => root.sendMoney(dao, 10n * NEAR));
+
+  // balances before the story
+  const watched: [string, string][] = [
+    ["treasury (DAO account)", dao],
+    ["reward pool (account)", pool],
+    [`creator ${frank.accountId}`, frank.accountId],
+    [`creator ${erin.accountId}`, erin.accountId],
+    [`creator ${dave.accountId}`, dave.accountId],
+    [`attester ${att.accountId}`, att.accountId],
+  ];
+  const before = new Map<string, bigint>();
+  for (const [, id] of watched) before.set(id, await balance(chain, id));
+  const availBefore = BigInt((await view<{ available: string }>(chain, dao, "get_treasury")).available);
+  const poolBefore = await view<{ unallocated: string; claimed: string }>(chain, pool, "get_totals");
+
+  // DAO helper: propose with the bond, the council votes, bob executes
+  let council = [alice];
+  const pass = async (kind: string, flags: Record<string, string>) => {
+    const built = await buildKind(chain, dao, kind, flags);
+    const bond = BigInt(
+      (await view<{ parameters: { proposal_bond: string } }>(chain, dao, "get_policy")).parameters.proposal_bond,
+    );
+    const id = await step(alice.accountId, `propose ${built.kind.kind}: ${built.description}`, async () =>
+      resultOf<number>(
+        await alice.functionCall({
+          contractId: dao,
+          methodName: "add_proposal",
+          args: { description: built.description, kind: built.kind },
+          gas: 50n * TGAS,
+          attachedDeposit: bond,
+        }),
+      ),
+    );
+    for (const v of council) {
+      await step(v.accountId, `vote Approve on proposal ${id}`, () =>
+        v.functionCall({ contractId: dao, methodName: "vote", args: { id, choice: "Approve" }, gas: 50n * TGAS }),
+      );
+    }
+    const gas = built.kind.kind === "ActivateModel" ? 240n * TGAS : 100n * TGAS;
+    await step(bob.accountId, `execute proposal ${id}`, () =>
+      bob.functionCall({ contractId: dao, methodName: "execute", args: { id }, gas }),
+    );
+    const p = await view<{ status: string; last_error: string | null }>(chain, dao, "get_proposal", { id });
+    if (p.status !== "Executed") throw new Error(`proposal ${id} is ${p.status}: ${p.last_error}`);
+    return id;
+  };
+
+  // 3. bob joins by vote
+  await pass("add-member", { member: bob.accountId, role: "council" });
+  council = [alice, bob];
+
+  // 4. datasets submitted by their creators, admitted by proposals, a manifest
+  const local = JSON.parse(readFileSync(suite.defaultManifestPath(), "utf8")) as {
+    entries: { dataset_id: string; file: string; license: string }[];
+  };
+  const datasetIds: string[] = [];
+  for (const [i, e] of local.entries.entries()) {
+    const creators = i === 0 ? `${dave.accountId}:10000` : `${dave.accountId}:4000,${erin.accountId}:6000`;
+    const r = await step(dave.accountId, `dataset submit ${e.dataset_id} (creators ${creators})`, () =>
+      suite.submitDataset(chain, dave, dao, {
+        id: e.dataset_id,
+        file: join(projectRoot(), "data", e.file),
+        creators,
+        uri: `file://data/${e.file}`,
+        license: e.license,
+      }),
+    );
+    datasetIds.push(r.value);
+  }
+  for (const id of datasetIds) await pass("admit-dataset", { dataset: id });
+  const mf = await step(dave.accountId, `manifest create community-intents (${datasetIds.join(", ")})`, () =>
+    suite.createManifest(chain, dave, dao, "community-intents", datasetIds),
+  );
+  const manifestId = mf.value;
+
+  // 5. deterministic training, twice, checked against the registry
+  const t1 = await step("attester (off chain)", `train from manifest ${manifestId} (files checked on chain)`, () =>
+    suite.trainModel(chain, dao, { manifestPath: suite.defaultManifestPath(), manifestId }),
+  );
+  const t2 = await step("attester (off chain)", "train again", () =>
+    suite.trainModel(chain, dao, { manifestPath: suite.defaultManifestPath(), manifestId }),
+  );
+  log(`       weights sha256 ${t1.weights_sha256}`);
+  log(
+    `       second training ${t2.weights_sha256}: ${t1.weights_sha256 === t2.weights_sha256 ? "equal" : "DIFFERENT"}`,
+  );
+  if (t1.weights_sha256 !== t2.weights_sha256) throw new Error("training is not deterministic");
+  const card = JSON.parse(readFileSync(join(projectRoot(), "attester", "model-card.json"), "utf8")) as {
+    model_name: string;
+    model_version: string;
+  };
+  const modelId = `${card.model_name}@${card.model_version}`;
+
+  // 6. register, activate by proposal
+  await step(frank.accountId, `model register ${modelId} (makers frank 75%, erin 25%)`, () =>
+    suite.registerModel(chain, frank, dao, {
+      id: modelId,
+      weightsSha256: t1.weights_sha256,
+      manifestId,
+      creators: `${frank.accountId}:7500,${erin.accountId}:2500`,
+    }),
+  );
+  await pass("activate-model", { model: modelId });
+
+  // 7. an attester bonded from the treasury
+  const key = suite.keygen();
+  await pass("add-attester", { attester: att.accountId, "public-key": key.public_key, bond: "1" });
+
+  // 8. attested inferences, one batch by a relayer
+  const attested = await step(
+    relayer.accountId,
+    `attest ${QUESTIONS.length} questions, submit the receipts in one batch`,
+    () => suite.attest(chain, relayer, dao, { model: t1.model, key, attesterId: att.accountId, texts: QUESTIONS }),
+  );
+  for (const a of attested.attestations) log(`       "${a.input}" -> ${a.output}`);
+  const epoch = attested.epoch as number;
+
+  // 9. the pool funded by proposal
+  await pass("fund-pool", { amount: "5", memo: "treasury grant" });
+
+  // 10. the epoch and its challenge window pass; usage, close, claims
+  await step("local node", "fast-forward 200 blocks (260 s of chain time: epoch + challenge window)", () =>
+    fastForward(chain, 200),
+  );
+  const rep = await step(relayer.accountId, `usage report --epoch ${epoch} (verifier -> pool)`, () =>
+    suite.reportUsage(chain, relayer, dao, epoch),
+  );
+  if (rep.value !== "Reported") throw new Error(`usage report: ${rep.value}`);
+  const closed = await step(relayer.accountId, `epoch close --epoch ${epoch}`, () =>
+    suite.closeEpoch(chain, relayer, dao, epoch),
+  );
+  const claimed = new Map<string, bigint>();
+  for (const who of [frank, erin, dave, att]) {
+    const r = await step(who.accountId, "claim (NEP-145 storage deposit + claim)", () => suite.claim(chain, who, dao));
+    claimed.set(who.accountId, r.owed);
+  }
+
+  // ---------- report ----------
+  let total = 0n;
+  let txs = 0;
+  for (const s of steps) {
+    total += s.gas;
+    txs += s.txs;
+  }
+  log(`  total: ${txs} transactions, ${suite.tgasText(total)}`);
+
+  log("");
+  log("== balances before and after the story (yoctoNEAR exact, NEAR rounded) ==");
+  log("  (before: once the community exists and the supporter's gift arrived; after: once every claim is paid)");
+  for (const [label, id] of watched) yoctoLineOut(label, before.get(id)!, await balance(chain, id));
+  const availAfter = BigInt((await view<{ available: string }>(chain, dao, "get_treasury")).available);
+  log(yoctoLine("treasury available (get_treasury)", availBefore, availAfter));
+  const poolAfter = await view<{ unallocated: string; claimed: string; allocated: string }>(chain, pool, "get_totals");
+  log(yoctoLine("pool unallocated (get_totals)", BigInt(poolBefore.unallocated), BigInt(poolAfter.unallocated)));
+  log(yoctoLine("pool claimed (get_totals)", BigInt(poolBefore.claimed), BigInt(poolAfter.claimed)));
+  log(`  epoch ${epoch} budget ${closed.value.budget} yocto (${formatNear(closed.value.budget)})`);
+  for (const [id, amount] of claimed)
+    log(`  claimed by ${id.padEnd(20)} ${amount.toString().padStart(28)} yocto (${formatNear(amount)})`);
+
+  log("");
+  log("== end state ==");
+  const st = await suite.status(chain, dao);
+  for (const line of suite.statusLines(st)) log(line);
+  const inv = await view<{ ledger_balanced: boolean; solvent: boolean }>(chain, pool, "get_invariant");
+  log(
+    `  pool invariant: ledger ${inv.ledger_balanced ? "balanced" : "NOT balanced"}, ${inv.solvent ? "solvent" : "NOT solvent"}`,
+  );
+  log("");
+  log("== lineage: model -> manifest -> datasets -> creators (shares) ==");
+  for (const line of suite.lineageLines(await suite.modelLineage(chain, dao, modelId))) log(line);
+}
+
+function yoctoLineOut(label: string, before: bigint, after: bigint): void {
+  log(yoctoLine(label, before, after));
+}
