@@ -72,6 +72,15 @@ test("npm run demo: the whole story on a fresh local node, exit 0, a readable re
     /-> manifest 1 "community-intents" root [0-9a-f]{64}/,
     /-> creator erin\.test\.near 60%/,
     /reward pool lineage: complete/,
+    /propose Fork: fork into a new community spin/,
+    /fork join --id \d+/,
+    /fork execute --id \d+ \(pays spin's DAO\)/,
+    /fork create spin --parent acme --fork-id \d+/,
+    /fork import spin/,
+    /community spin \(Ready\) created by bob\.test\.near: forked from community acme at block \d+/,
+    /spin_model-registry\.commons\.test\.near/,
+    /share check: received = amount yes, amount = floor\(available x share\) yes/,
+    /provenance of community-intents@1\.0\.0 in spin: forked from community acme at block \d+/,
     /demo finished in [\d.]+ s/,
   ]) {
     t.regex(out, line);
@@ -97,5 +106,12 @@ test("npm run demo: the whole story on a fresh local node, exit 0, a readable re
   for (const m of out.matchAll(/claimed by \S+ +(\d+) yocto/g)) claimed += BigInt(m[1]);
   const [, poolClaimed] = bal("pool claimed (get_totals)");
   t.is(claimed, poolClaimed);
+  // the fork's share, to the yocto: floor(available x joined / total) and what spin's DAO received
+  const share = /treasury share: (\d+) yocto \(.*\) = floor\((\d+) x (\d+) \/ (\d+)\)/.exec(out);
+  t.truthy(share, "the fork's share line");
+  const [amount, available, joined, total] = (share ?? []).slice(1).map((x) => BigInt(x));
+  t.is(amount, (available * joined) / total);
+  const [sb, sa] = bal("spin's DAO (account)");
+  t.is(sa - sb, amount);
   t.true(r.seconds < 120, `${r.seconds} s`);
 });

@@ -16,7 +16,7 @@ const RESERVE_GAS = 60n * TGAS;
 // protocol 77 the balance a signer must hold for prepaid gas grows by 1.03 per ~0.6 Tgas attached.
 const STEP_OVERHEAD_GAS = 30n * TGAS;
 // Added to get_required_deposit's accounts_total for the community record's storage; the excess is refunded.
-const RECORD_DEPOSIT = NEAR / 10n;
+export const RECORD_DEPOSIT = NEAR / 10n;
 
 export interface CommunityView {
   name: string;
@@ -24,6 +24,16 @@ export interface CommunityView {
   dao_id: string;
   status: "Creating" | "Ready" | "Abandoned";
   deposit_left: string;
+  forked_from?: {
+    community: string;
+    dao_id: string;
+    fork_id: number;
+    block_height: string | null;
+    members: number;
+    status: string;
+    last_error: string | null;
+  } | null;
+  provenance?: string | null;
   contracts: {
     code: string;
     account_id: string;
@@ -36,7 +46,7 @@ export interface CommunityView {
   next_step?: number;
 }
 
-function requiredDeposit(chain: Chain, factory: string) {
+export function requiredDeposit(chain: Chain, factory: string) {
   return view<{ accounts_total: string; contracts: { code: string; gas: string }[] }>(
     chain,
     factory,
@@ -135,6 +145,24 @@ export async function createCommunity(
     out.progress(`[1/${steps(c)}] ${name} already reserved by you: resuming`);
   }
   await testPause(1);
+  return deploySteps(chain, signer, factory, name, c, out);
+}
+
+/**
+ * Sends deploy_next until the community is Ready, one transaction per step, with a progress line each; a failed
+ * step is retried once. `extraGas` adds gas to a code's step (a fork's DAO init grows with its members).
+ */
+export async function deploySteps(
+  chain: Chain,
+  signer: Account,
+  factory: string,
+  name: string,
+  start: CommunityView,
+  out: Output,
+  extraGas: (code: string) => bigint = () => 0n,
+): Promise<CommunityView> {
+  let c = start;
+  const steps = (v: CommunityView) => v.contracts.length + 1;
   let failures = 0;
   for (;;) {
     if (c.status === "Ready") break;
@@ -157,7 +185,7 @@ export async function createCommunity(
         contractId: factory,
         methodName: "deploy_next",
         args: { name },
-        gas: (gas ? BigInt(gas) : 250n * TGAS) + STEP_OVERHEAD_GAS,
+        gas: (gas ? BigInt(gas) : 250n * TGAS) + STEP_OVERHEAD_GAS + extraGas(step.code),
       });
     }
     c = (await getCommunity(chain, factory, name)) as CommunityView;

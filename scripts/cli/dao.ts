@@ -79,6 +79,7 @@ export const PROPOSAL_KINDS = [
   "change-policy",
   "update-parameters",
   "upgrade-self",
+  "fork",
   ...SUITE_PROPOSAL_KINDS,
   "raw",
 ];
@@ -168,6 +169,13 @@ export async function buildKind(
     case "upgrade-self": {
       const hash = need(f, "hash", kind);
       return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to blob ${hash}` };
+    }
+    case "fork": {
+      const name = need(f, "name", kind);
+      const k: Record<string, unknown> = { kind: "Fork", name };
+      if (typeof f.receiver === "string") k.receiver_id = f.receiver;
+      const to = typeof f.receiver === "string" ? ` (${f.receiver} receives the share)` : "";
+      return { kind: k, description: `fork into a new community ${name}${to}` };
     }
     case "raw": {
       const text = need(f, "kind", kind);

@@ -32,6 +32,7 @@ import * as daoCmd from "./dao.ts";
 import { jsonArg } from "./suite.ts";
 import { SUITE_COMMANDS, SUITE_GROUPS, SUITE_OPTIONS, SUITE_USAGE } from "./suite-cli.ts";
 import { CliError, toCliError } from "./errors.ts";
+import { FORK_COMMANDS, FORK_OPTIONS, FORK_USAGE } from "./fork.ts";
 import { logFile, nodeStatus, startNode, stopNode, validatorKeyFile } from "./localnode.ts";
 import { Output } from "./output.ts";
 
@@ -53,6 +54,7 @@ const USAGE = `usage: ai-commons <command> [options]
   proposals list [--status S] -c <community> | proposals show <id> -c <community>
   treasury -c <community>
 ${SUITE_USAGE}
+${FORK_USAGE}
 
 global options:
   --network local|testnet|mainnet  (default local)     --account <id>  the signer (local default: test.near)
@@ -99,6 +101,7 @@ const OPTIONS = {
   kind: { type: "string" },
   status: { type: "string" },
   ...SUITE_OPTIONS,
+  ...FORK_OPTIONS,
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"];
@@ -173,7 +176,7 @@ async function run(argv: string[]): Promise<void> {
   }
   const s = new Session(v, out);
   // Groups dispatch on "<group> <sub>"; other commands take their first positional as an argument (kind, choice...).
-  const GROUPS = ["node", "account", "factory", "community", "members", "proposals", ...SUITE_GROUPS];
+  const GROUPS = ["node", "account", "factory", "community", "members", "proposals", "fork", ...SUITE_GROUPS];
   const key = GROUPS.includes(cmd) ? `${cmd} ${sub ?? ""}`.trim() : cmd;
   switch (key) {
     case "node start": {
@@ -354,6 +357,8 @@ async function run(argv: string[]): Promise<void> {
     default: {
       const handler = SUITE_COMMANDS[key];
       if (handler) return handler(s, pos.slice(GROUPS.includes(cmd) ? 2 : 1));
+      const forkHandler = FORK_COMMANDS[key];
+      if (forkHandler) return forkHandler(s, pos.slice(GROUPS.includes(cmd) ? 2 : 1));
       throw new CliError("BAD_ARGS", `unknown command: ${pos.join(" ")}\n\n${USAGE}`);
     }
   }

@@ -341,7 +341,20 @@ export async function modelLineage(chain: Chain, dao: string, id: string) {
   const poolLineage = pool
     ? await view<unknown>(chain, pool, "get_lineage", { model_name: model.name, model_version: model.version })
     : null;
-  return { model, active, manifest, datasets, manifest_ok: check.ok, parents, pool_lineage: poolLineage };
+  // an imported version (a fork's registry, docs/fork.md) carries "forked from community X at block H"
+  const onChain = await view<{ provenance?: string | null } | null>(chain, registry, "get_lineage", { model_id: id })
+    .then((x) => x?.provenance ?? null)
+    .catch(() => null);
+  return {
+    model,
+    active,
+    manifest,
+    datasets,
+    manifest_ok: check.ok,
+    parents,
+    pool_lineage: poolLineage,
+    provenance: onChain,
+  };
 }
 
 export function lineageLines(l: Awaited<ReturnType<typeof modelLineage>>): string[] {
@@ -351,6 +364,7 @@ export function lineageLines(l: Awaited<ReturnType<typeof modelLineage>>): strin
   const lines = [
     `model ${l.model.id} (${l.model.status}${l.active ? ", active" : ""}) weights ${l.model.weights_sha256}`,
     `  makers: ${makers}`,
+    ...(l.provenance ? [`  provenance: ${l.provenance}`] : []),
     `  -> manifest ${l.manifest.id} "${l.manifest.name}" root ${l.manifest.root}${l.manifest_ok ? "" : " (WITHDRAWN DATA)"}`,
   ];
   for (const d of l.datasets) {

@@ -3,8 +3,9 @@
 // datasets admitted by AdmitDataset proposals, a manifest, deterministic training (twice), a model registered and
 // activated by ActivateModel, an attester added by AddAttester, attested inferences submitted in a batch, the pool
 // funded by FundRewardPool, the epoch passed (sandbox fast-forward), usage reported, the epoch closed, and claims.
-// Prints each step (who, gas), balances before and after, and the end state with the lineage. Forks arrive with
-// issue 8 and are not part of it.
+// Then a fork (docs/fork.md): bob opens a Fork, joins, the window passes, the fork executes, the factory creates the
+// new community and its registries import the parent's records. Prints each step (who, gas), balances before and
+// after, the end state with the lineage, and the fork: the new accounts, the share paid (yocto exact), the provenance.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -26,6 +27,7 @@ import {
   view,
 } from "../cli/context.ts";
 import { buildKind } from "../cli/dao.ts";
+import { createFork, type ForkView, importFork } from "../cli/fork.ts";
 import { startNode, stopNode, validatorKeyFile } from "../cli/localnode.ts";
 import { Output } from "../cli/output.ts";
 import { fastForward } from "../cli/suite-cli.ts";
@@ -140,7 +142,7 @@ export async function runDemo(argv: string[]): Promise<number> {
   process.env.HOME = home;
   process.env.AI_COMMONS_LOCAL_PORT = String(await freePort());
   log("AI Commons demo: a community owns its AI, on the project's local node");
-  log(`  temporary home ${home} (your ~/.ai-commons is not used); forks arrive with issue 8`);
+  log(`  temporary home ${home} (your ~/.ai-commons is not used)`);
   // Ctrl-C: the node runs detached, so stop it and remove the home before leaving.
   const interrupted = async () => {
     await stopNode().catch(() => {});
@@ -362,6 +364,45 @@ async function story(chain: Chain, root: Account): Promise<void> {
     claimed.set(who.accountId, r.owed);
   }
 
+  // balances once every claim is paid, before the fork moves the treasury
+  const after = new Map<string, bigint>();
+  for (const [, id] of watched) after.set(id, await balance(chain, id));
+  const availAfter = BigInt((await view<{ available: string }>(chain, dao, "get_treasury")).available);
+
+  // 11. a fork: a one-minute window (ChangePolicy adds the policy's fork section), bob leaves with his share
+  const policy = await view<Record<string, unknown>>(chain, dao, "get_policy");
+  const forkPolicy = { window: (60n * SEC).toString(), threshold_bps: 5000, ragequit: false };
+  await pass("raw", { kind: JSON.stringify({ kind: "ChangePolicy", policy: { ...policy, fork: forkPolicy } }) });
+  const forkProposal = await pass("fork", { name: "spin" });
+  const forkId = forkProposal;
+  await step(bob.accountId, `fork join --id ${forkId} (weight 1 of 2, threshold 50%)`, () =>
+    bob.functionCall({ contractId: dao, methodName: "join_fork", args: { id: forkId }, gas: 30n * TGAS }),
+  );
+  await step("local node", "fast-forward 50 blocks (65 s of chain time: the fork window)", () =>
+    fastForward(chain, 50),
+  );
+  const executeFork = () =>
+    bob.functionCall({ contractId: dao, methodName: "execute_fork", args: { id: forkId }, gas: 100n * TGAS });
+  const getFork = () => view<ForkView>(chain, dao, "get_fork", { id: forkId });
+  await step(bob.accountId, `fork execute --id ${forkId} (decided; bob leaves acme; spin not there yet)`, executeFork);
+  const decided = await getFork();
+  log(`       fork ${forkId}: ${decided.status}${decided.last_error ? ` (${decided.last_error})` : ""}`);
+  const spin = await step(bob.accountId, `fork create spin --parent acme --fork-id ${forkId}`, () =>
+    createFork(chain, bob, factory, { name: "spin", parent: "acme", forkId }, quiet),
+  );
+  const spinBefore = await balance(chain, spin.dao_id);
+  await step(bob.accountId, `fork execute --id ${forkId} (pays spin's DAO)`, executeFork);
+  const paid = await getFork();
+  if (paid.status !== "Executed") throw new Error(`fork ${forkId} is ${paid.status}: ${paid.last_error}`);
+  const spinAfter = await balance(chain, spin.dao_id);
+  const imported = await step(bob.accountId, "fork import spin (datasets, manifests, models)", () =>
+    importFork(chain, bob, spin.dao_id, quiet),
+  );
+  const spinModels = (await suite.suiteOf(chain, spin.dao_id))[suite.MODEL_REGISTRY];
+  const spinLineage = await view<{ provenance: string | null }>(chain, spinModels, "get_lineage", {
+    model_id: modelId,
+  });
+
   // ---------- report ----------
   let total = 0n;
   let txs = 0;
@@ -373,9 +414,9 @@ async function story(chain: Chain, root: Account): Promise<void> {
 
   log("");
   log("== balances before and after the story (yoctoNEAR exact, NEAR rounded) ==");
-  log("  (before: once the community exists and the supporter's gift arrived; after: once every claim is paid)");
-  for (const [label, id] of watched) yoctoLineOut(label, before.get(id)!, await balance(chain, id));
-  const availAfter = BigInt((await view<{ available: string }>(chain, dao, "get_treasury")).available);
+  log("  (before: once the community exists and the supporter's gift arrived; after: once every claim is paid,");
+  log("  before the fork)");
+  for (const [label, id] of watched) yoctoLineOut(label, before.get(id)!, after.get(id)!);
   log(yoctoLine("treasury available (get_treasury)", availBefore, availAfter));
   const poolAfter = await view<{ unallocated: string; claimed: string; allocated: string }>(chain, pool, "get_totals");
   log(yoctoLine("pool unallocated (get_totals)", BigInt(poolBefore.unallocated), BigInt(poolAfter.unallocated)));
@@ -395,6 +436,29 @@ async function story(chain: Chain, root: Account): Promise<void> {
   log("");
   log("== lineage: model -> manifest -> datasets -> creators (shares) ==");
   for (const line of suite.lineageLines(await suite.modelLineage(chain, dao, modelId))) log(line);
+  log("");
+  log("== fork: spin, forked from acme ==");
+  log(`  community spin (${spin.status}) created by ${spin.creator}: ${spin.provenance}`);
+  for (const c of spin.contracts) log(`    ${c.code.padEnd(20)} ${c.account_id}`);
+  const joined = paid.members.map((m) => m.account_id).join(", ");
+  log(
+    `  joined: ${joined} (weight ${paid.joined_weight} of ${paid.total_weight}), decided at block ${paid.decided_block}`,
+  );
+  log(
+    `  treasury share: ${paid.amount} yocto (${formatNear(paid.amount ?? "0")}) = floor(${paid.available} x ` +
+      `${paid.joined_weight} / ${paid.total_weight})`,
+  );
+  log(yoctoLine("spin's DAO (account)", spinBefore, spinAfter));
+  const exact = spinAfter - spinBefore === BigInt(paid.amount ?? "0");
+  const formula =
+    BigInt(paid.amount ?? "0") ===
+    (BigInt(paid.available ?? "0") * BigInt(paid.joined_weight)) / BigInt(paid.total_weight);
+  log(
+    `  share check: received = amount ${exact ? "yes" : "NO"}, amount = floor(available x share) ${formula ? "yes" : "NO"}`,
+  );
+  for (const x of imported) log(`  imported ${x.import.imported} record(s) into ${x.registry} in ${x.pages} page(s)`);
+  log(`  provenance of ${modelId} in spin: ${spinLineage.provenance}`);
+  if (!exact || !formula) throw new Error("the fork's share does not add up");
 }
 
 function yoctoLineOut(label: string, before: bigint, after: bigint): void {
