@@ -3,10 +3,10 @@
 // case per kind of error. Every story checks the chain over RPC, not the CLI's own output.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import anyTest, { type ExecutionContext, type TestFn } from "ava";
-import { CliEnv, guideCommands, manifestSha, NEAR, type Run } from "./harness.ts";
+import type { ExecutionContext } from "ava";
+import { CliEnv, guideCommands, manifestSha, NEAR, ok, useCliEnv } from "./harness.ts";
 
-const test = anyTest as TestFn<{ cli: CliEnv }>;
+const test = useCliEnv();
 const FACTORY = "commons.test.near";
 const DAO = "acme.commons.test.near";
 
@@ -25,10 +25,6 @@ interface Proposal {
   last_error: string | null;
 }
 
-function ok(t: ExecutionContext, r: Run, what: string): void {
-  t.is(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
-}
-
 /** Runs a guide's commands in order; `after` checks the chain after a given command (matched on its words). */
 async function runGuide(
   t: ExecutionContext<{ cli: CliEnv }>,
@@ -43,19 +39,6 @@ async function runGuide(
     await after(words);
   }
 }
-
-test.before(async (t) => {
-  const cli = new CliEnv();
-  await cli.init();
-  t.context.cli = cli;
-});
-
-test.after.always(async (t) => {
-  const cli = t.context.cli;
-  if (!cli) return;
-  await cli.run(["node", "stop"]);
-  rmSync(cli.home, { recursive: true, force: true });
-});
 
 test.serial("create-a-community guide: node, factory deploy with verification, account, community", async (t) => {
   const { cli } = t.context;

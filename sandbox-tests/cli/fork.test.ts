@@ -1,12 +1,6 @@
-// docs/guides/fork-a-community.md run command by command on a fresh local node in a temporary HOME (as the other
-// guides' tests do), checking the chain over RPC: the fork's record, the new community's members and policy, the
-// treasury share paid to the yocto, the imported records and the provenance in the new registries' lineage, and
-// ragequit's share; then the CLI's errors for a fork.
-import { rmSync } from "node:fs";
-import anyTest, { type ExecutionContext, type TestFn } from "ava";
-import { CliEnv, guideCommands, type Run } from "./harness.ts";
+import { guideCommands, ok, useCliEnv } from "./harness.ts";
 
-const test = anyTest as TestFn<{ cli: CliEnv }>;
+const test = useCliEnv();
 const FACTORY = "commons.test.near";
 const ACME = "acme.commons.test.near";
 const SPIN = "spin.commons.test.near";
@@ -27,24 +21,7 @@ interface Fork {
   members: { account_id: string; weight: number; roles: string[] }[];
 }
 
-function ok(t: ExecutionContext, r: Run, what: string): void {
-  t.is(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
-}
-
 const is = (words: string[], ...prefix: string[]) => prefix.every((w, i) => words[i] === w);
-
-test.before(async (t) => {
-  const cli = new CliEnv();
-  await cli.init();
-  t.context.cli = cli;
-});
-
-test.after.always(async (t) => {
-  const cli = t.context.cli;
-  if (!cli) return;
-  await cli.run(["node", "stop"]);
-  rmSync(cli.home, { recursive: true, force: true });
-});
 
 test.serial("fork-a-community guide: fork, join, decide, create, pay, import, provenance, ragequit", async (t) => {
   const { cli } = t.context;

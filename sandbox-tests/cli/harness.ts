@@ -4,11 +4,12 @@
 import "../helpers/env.ts";
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import anyTest, { type ExecutionContext, type TestFn } from "ava";
 import { providers, utils } from "near-api-js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -124,4 +125,26 @@ export function guideCommands(file: string): string[][] {
     out.push(words);
   }
   return out;
+}
+
+/** One CliEnv (temp HOME, one local node) per test file: `const test = useCliEnv();` then t.context.cli. */
+export function useCliEnv(): TestFn<{ cli: CliEnv }> {
+  const test = anyTest as TestFn<{ cli: CliEnv }>;
+  test.before(async (t) => {
+    const cli = new CliEnv();
+    await cli.init();
+    t.context.cli = cli;
+  });
+  test.after.always(async (t) => {
+    const cli = t.context.cli;
+    if (!cli) return;
+    await cli.run(["node", "stop"]);
+    rmSync(cli.home, { recursive: true, force: true });
+  });
+  return test;
+}
+
+/** Asserts a CLI run exited 0, showing its output when it did not. */
+export function ok(t: ExecutionContext, r: Run, what: string): void {
+  t.is(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
 }

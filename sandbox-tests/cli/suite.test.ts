@@ -1,12 +1,12 @@
 // The suite commands of the CLI as a user runs them: the four task guides (curate datasets, train and activate a
 // model, attest inferences, pay the creators) run command by command against one local node in a temporary HOME,
 // then each kind of error. Chain state is checked over RPC, independently of the CLI's code.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import anyTest, { type ExecutionContext, type TestFn } from "ava";
-import { CliEnv, guideCommands, NEAR, ROOT, type Run } from "./harness.ts";
+import type { ExecutionContext } from "ava";
+import { type CliEnv, guideCommands, NEAR, ROOT, type Run, ok, useCliEnv } from "./harness.ts";
 
-const test = anyTest as TestFn<{ cli: CliEnv }>;
+const test = useCliEnv();
 const DAO = "coop.commons.test.near";
 const DATASETS = "coop_dataset-registry.commons.test.near";
 const MODELS = "coop_model-registry.commons.test.near";
@@ -15,10 +15,6 @@ const POOL = "coop_reward-pool.commons.test.near";
 const MODEL = "community-intents@1.0.0";
 const card = JSON.parse(readFileSync(join(ROOT, "attester", "model-card.json"), "utf8")) as { weights_sha256: string };
 const localManifest = JSON.parse(readFileSync(join(ROOT, "data", "manifest.json"), "utf8")) as { root: string };
-
-function ok(t: ExecutionContext, r: Run, what: string): void {
-  t.is(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
-}
 
 /** Runs a guide's commands in order, `~/` expanded to the test's HOME as a shell would. */
 async function runGuide(t: ExecutionContext<{ cli: CliEnv }>, file: string): Promise<Map<string, Run>> {
@@ -38,19 +34,6 @@ async function runGuide(t: ExecutionContext<{ cli: CliEnv }>, file: string): Pro
 async function balance(cli: CliEnv, id: string): Promise<bigint> {
   return BigInt((await cli.account(id)).amount);
 }
-
-test.before(async (t) => {
-  const cli = new CliEnv();
-  await cli.init();
-  t.context.cli = cli;
-});
-
-test.after.always(async (t) => {
-  const cli = t.context.cli;
-  if (!cli) return;
-  await cli.run(["node", "stop"]);
-  rmSync(cli.home, { recursive: true, force: true });
-});
 
 test.serial("curate-datasets guide: submit, admit and reject by proposal, manifest, withdraw", async (t) => {
   const { cli } = t.context;
