@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // `npm run build [-- name ...]`: type-checks, then builds every contract (contracts/<name>/contract.ts, and the
 // toolchain's test fixtures) to build/<name>.wasm + build/<name>-abi.json, and writes build/manifest.json.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILD_DIR, DEFAULT_PROFILE, NEAR_SDK_JS, PROFILES, ROOT } from "./config.mjs";
+import { BUILD_DIR, DEFAULT_PROFILE, NEAR_SDK_JS, PROFILES, ROOT, STAMP } from "./config.mjs";
 import { buildContract } from "./lib/contract-build.mjs";
 import { pool, run, ToolError } from "./lib/exec.mjs";
 import { setup } from "./setup.mjs";
@@ -41,6 +42,34 @@ export function discoverContracts(dirs = SOURCE_DIRS) {
     seen.add(c.name);
   }
   return found;
+}
+
+/**
+ * Hash of everything a contract's wasm depends on: every contract and fixture source (contracts import
+ * `contracts/shared` and each other, so one hash for all is the safe choice), the build code, the compiler options,
+ * near-sdk-js's version and the toolchain's own fingerprint. A contract whose manifest entry carries this hash and
+ * whose wasm still has the recorded sha256 is not rebuilt.
+ */
+export function buildInputsHash(dirs = SOURCE_DIRS) {
+  const h = crypto.createHash("sha256");
+  const walk = (p) => {
+    if (!fs.existsSync(p)) return;
+    const st = fs.statSync(p);
+    if (st.isDirectory()) {
+      for (const f of fs.readdirSync(p).sort()) if (f !== "node_modules" && f !== "dist") walk(path.join(p, f));
+    } else h.update(path.relative(ROOT, p)).update("\0").update(fs.readFileSync(p)).update("\0");
+  };
+  for (const d of dirs) walk(d);
+  for (const f of ["toolchain/build.mjs", "toolchain/config.mjs", "toolchain/lib", "toolchain/lean", "tsconfig.json"]) {
+    walk(path.join(ROOT, f));
+  }
+  walk(path.join(NEAR_SDK_JS, "package.json"));
+  h.update(fs.existsSync(STAMP) ? JSON.parse(fs.readFileSync(STAMP, "utf8")).fingerprint : "no-toolchain");
+  return h.digest("hex");
+}
+
+function sha256File(file) {
+  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
 }
 
 /** One tsc run over all entries with the project's contract compiler options; errors name file and line. */
@@ -79,7 +108,14 @@ async function validateAndAbi(c, outDir) {
   fs.writeFileSync(path.join(outDir, `${c.name}-abi.json`), `${JSON.stringify(abi, null, 2)}\n`);
 }
 
-export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_DIRS, abi = true, profile } = {}) {
+export async function buildAll({
+  names = [],
+  outDir = BUILD_DIR,
+  dirs = SOURCE_DIRS,
+  abi = true,
+  profile,
+  force = false,
+} = {}) {
   const t0 = Date.now();
   await setup();
   let contracts = discoverContracts(dirs);
@@ -93,6 +129,29 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
     contracts = contracts.map((c) => ({ ...c, profile }));
   }
   fs.mkdirSync(outDir, { recursive: true });
+  const manifestFile = path.join(outDir, "manifest.json");
+  const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).contracts : [];
+  const byName = new Map(previous.map((p) => [p.name, p]));
+  const inputs = buildInputsHash(dirs);
+  const isFresh = (c) => {
+    const p = byName.get(c.name);
+    const wasm = path.join(outDir, `${c.name}.wasm`);
+    return (
+      p?.inputs === inputs &&
+      p.profile === c.profile &&
+      fs.existsSync(wasm) &&
+      (!abi || fs.existsSync(path.join(outDir, `${c.name}-abi.json`))) &&
+      sha256File(wasm) === p.sha256
+    );
+  };
+  const fresh = force ? [] : contracts.filter(isFresh);
+  contracts = contracts.filter((c) => !fresh.includes(c));
+  if (contracts.length === 0) {
+    console.log(
+      `[build] ${fresh.length} contract(s) up to date (sources and toolchain unchanged; --force rebuilds) -> ${path.relative(ROOT, outDir)}/`,
+    );
+    return { results: [], seconds: (Date.now() - t0) / 1000, upToDate: fresh.map((c) => c.name) };
+  }
   await typecheck(contracts, outDir);
   // One process per contract: bundling, binaryen and the ABI generator are CPU-bound JS, so only separate
   // processes use every core.
@@ -105,9 +164,6 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
     );
     return r;
   });
-  const manifestFile = path.join(outDir, "manifest.json");
-  const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).contracts : [];
-  const byName = new Map(previous.map((p) => [p.name, p]));
   for (const r of results) {
     byName.set(r.name, {
       name: r.name,
@@ -116,6 +172,7 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
       bytes: r.bytes,
       sha256: r.sha256,
       methods: r.methods,
+      inputs,
     });
   }
   const manifest = {
@@ -126,18 +183,22 @@ export async function buildAll({ names = [], outDir = BUILD_DIR, dirs = SOURCE_D
   fs.writeFileSync(`${manifestFile}.${process.pid}`, `${JSON.stringify(manifest, null, 2)}\n`);
   fs.renameSync(`${manifestFile}.${process.pid}`, manifestFile);
   const seconds = (Date.now() - t0) / 1000;
-  console.log(`[build] ${results.length} contract(s) in ${seconds.toFixed(1)} s -> ${path.relative(ROOT, outDir)}/`);
-  return { results, seconds };
+  const skipped = fresh.length > 0 ? ` (${fresh.length} up to date)` : "";
+  console.log(
+    `[build] ${results.length} contract(s) in ${seconds.toFixed(1)} s${skipped} -> ${path.relative(ROOT, outDir)}/`,
+  );
+  return { results, seconds, upToDate: fresh.map((c) => c.name) };
 }
 
-/** `[name ...] [--src DIR]... [--out DIR] [--no-abi] [--profile stock|lean]` */
+/** `[name ...] [--src DIR]... [--out DIR] [--no-abi] [--profile stock|lean] [--force]` */
 function parseArgs(argv) {
-  const opts = { names: [], dirs: [], outDir: BUILD_DIR, abi: true, profile: undefined };
+  const opts = { names: [], dirs: [], outDir: BUILD_DIR, abi: true, profile: undefined, force: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--src") opts.dirs.push(path.resolve(argv[++i]));
     else if (a === "--out") opts.outDir = path.resolve(argv[++i]);
     else if (a === "--no-abi") opts.abi = false;
+    else if (a === "--force") opts.force = true;
     else if (a === "--profile") opts.profile = argv[++i];
     else if (a.startsWith("--")) throw new ToolError(`unknown option ${a}`);
     else opts.names.push(a);

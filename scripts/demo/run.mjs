@@ -2,18 +2,16 @@
 // `npm run demo` (package.json: "demo": "node scripts/demo/run.mjs"). Runs scripts/demo/demo.ts, bundled with the
 // CLI's sources into scripts/demo/dist/demo.mjs when a source is newer. Options: --keep (keep the temporary home with
 // the node's chain and the keys).
-import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ensureReadyOrExit } from "../../toolchain/ready.mjs";
 import { importBundled } from "../lib/ts-bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 
-if (!existsSync(join(root, "build", "manifest.json"))) {
-  process.stderr.write("build/manifest.json is missing: run `npm run build` first (the demo deploys build/)\n");
-  process.exit(1);
-}
+// the demo deploys build/: on a fresh clone this sets up the toolchain and builds the contracts first
+await ensureReadyOrExit({ contracts: true });
 
 const { runDemo } = await importBundled({
   entry: join(here, "demo.ts"),
