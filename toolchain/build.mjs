@@ -44,27 +44,64 @@ export function discoverContracts(dirs = SOURCE_DIRS) {
   return found;
 }
 
-/**
- * Hash of everything a contract's wasm depends on: every contract and fixture source (contracts import
- * `contracts/shared` and each other, so one hash for all is the safe choice), the build code, the compiler options,
- * near-sdk-js's version and the toolchain's own fingerprint. A contract whose manifest entry carries this hash and
- * whose wasm still has the recorded sha256 is not rebuilt.
- */
-export function buildInputsHash(dirs = SOURCE_DIRS) {
+/** Relative imports of a TypeScript file, resolved to files (`./x` -> `./x.ts` or `./x/index.ts`). */
+function relativeImports(file) {
+  const text = fs.readFileSync(file, "utf8");
+  const found = [];
+  for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+    const base = path.resolve(path.dirname(file), m[1]);
+    for (const candidate of [base, `${base}.ts`, `${base}.js`, path.join(base, "index.ts")]) {
+      if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
+        found.push(candidate);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+/** The contract's entry and every file it reaches through relative imports (its own folder, shared/, ...). */
+function sourceClosure(entry) {
+  const seen = new Set();
+  const stack = [entry];
+  while (stack.length > 0) {
+    const f = stack.pop();
+    if (seen.has(f)) continue;
+    seen.add(f);
+    stack.push(...relativeImports(f));
+  }
+  // contract.json (profile) sits beside the entry
+  const options = path.join(path.dirname(entry), "contract.json");
+  if (fs.existsSync(options)) seen.add(options);
+  return [...seen].sort();
+}
+
+/** Hash of what every contract's build shares: build code, compiler options, near-sdk-js, the toolchain itself. */
+function toolchainInputsHash() {
   const h = crypto.createHash("sha256");
   const walk = (p) => {
     if (!fs.existsSync(p)) return;
-    const st = fs.statSync(p);
-    if (st.isDirectory()) {
-      for (const f of fs.readdirSync(p).sort()) if (f !== "node_modules" && f !== "dist") walk(path.join(p, f));
-    } else h.update(path.relative(ROOT, p)).update("\0").update(fs.readFileSync(p)).update("\0");
+    if (fs.statSync(p).isDirectory()) for (const f of fs.readdirSync(p).sort()) walk(path.join(p, f));
+    else h.update(path.relative(ROOT, p)).update("\0").update(fs.readFileSync(p)).update("\0");
   };
-  for (const d of dirs) walk(d);
   for (const f of ["toolchain/build.mjs", "toolchain/config.mjs", "toolchain/lib", "toolchain/lean", "tsconfig.json"]) {
     walk(path.join(ROOT, f));
   }
   walk(path.join(NEAR_SDK_JS, "package.json"));
   h.update(fs.existsSync(STAMP) ? JSON.parse(fs.readFileSync(STAMP, "utf8")).fingerprint : "no-toolchain");
+  return h.digest("hex");
+}
+
+/**
+ * Hash of everything one contract's wasm depends on: the files its entry reaches through relative imports, its
+ * profile, and the shared toolchain hash. A contract whose manifest entry carries this hash and whose wasm still has
+ * the recorded sha256 is not rebuilt.
+ */
+export function contractInputsHash(contract, toolchainHash = toolchainInputsHash()) {
+  const h = crypto.createHash("sha256").update(toolchainHash).update(contract.profile);
+  for (const f of sourceClosure(contract.entry)) {
+    h.update(path.relative(ROOT, f)).update("\0").update(fs.readFileSync(f)).update("\0");
+  }
   return h.digest("hex");
 }
 
@@ -132,12 +169,13 @@ export async function buildAll({
   const manifestFile = path.join(outDir, "manifest.json");
   const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).contracts : [];
   const byName = new Map(previous.map((p) => [p.name, p]));
-  const inputs = buildInputsHash(dirs);
+  const toolchainHash = toolchainInputsHash();
+  const inputsOf = new Map(contracts.map((c) => [c.name, contractInputsHash(c, toolchainHash)]));
   const isFresh = (c) => {
     const p = byName.get(c.name);
     const wasm = path.join(outDir, `${c.name}.wasm`);
     return (
-      p?.inputs === inputs &&
+      p?.inputs === inputsOf.get(c.name) &&
       p.profile === c.profile &&
       fs.existsSync(wasm) &&
       (!abi || fs.existsSync(path.join(outDir, `${c.name}-abi.json`))) &&
@@ -172,7 +210,7 @@ export async function buildAll({
       bytes: r.bytes,
       sha256: r.sha256,
       methods: r.methods,
-      inputs,
+      inputs: inputsOf.get(r.name),
     });
   }
   const manifest = {
