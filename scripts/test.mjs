@@ -29,8 +29,12 @@ console.log("\n[test] toolchain, local node and contracts");
 await ensureReadyOrExit({ contracts: true });
 const ci = process.env.CI === "true" || process.env.CI === "1";
 const extra = process.argv.slice(2);
-const ava = spawnSync(node, [bin("ava", "entrypoints/cli.mjs"), ...(ci && !extra.includes("--tap") ? ["--tap"] : []), ...extra], {
-  cwd: root,
-  stdio: "inherit",
-});
+const ava = spawnSync(
+  node,
+  [bin("ava", "entrypoints/cli.mjs"), ...(ci && !extra.includes("--tap") ? ["--tap"] : []), ...extra],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 process.exit(ava.status ?? 1);

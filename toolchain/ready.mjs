@@ -34,7 +34,10 @@ async function step(name, fix, fn) {
  */
 export async function ensureReady({ contracts = true, quiet = false, force = false } = {}) {
   const say = quiet ? () => {} : (m) => console.log(`[ready] ${m}`);
-  if (!fs.existsSync(path.join(NEAR_SDK_JS, "package.json")) || !fs.existsSync(path.join(ROOT, "node_modules", "esbuild"))) {
+  if (
+    !fs.existsSync(path.join(NEAR_SDK_JS, "package.json")) ||
+    !fs.existsSync(path.join(ROOT, "node_modules", "esbuild"))
+  ) {
     throw new SetupError("dependencies", "node_modules is missing or incomplete", "npm install");
   }
   const t0 = Date.now();
@@ -64,10 +67,10 @@ export async function ensureReadyOrExit(opts) {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
-const unknown = args.filter((a) => a !== "--no-contracts" && a !== "--force");
-if (unknown.length > 0) {
-  console.error(`unknown option ${unknown.join(" ")} (options: --no-contracts, --force)`);
-  process.exit(2);
-}
-await ensureReadyOrExit({ contracts: !args.includes("--no-contracts"), force: args.includes("--force") });
+  const unknown = args.filter((a) => a !== "--no-contracts" && a !== "--force");
+  if (unknown.length > 0) {
+    console.error(`unknown option ${unknown.join(" ")} (options: --no-contracts, --force)`);
+    process.exit(2);
+  }
+  await ensureReadyOrExit({ contracts: !args.includes("--no-contracts"), force: args.includes("--force") });
 }
