@@ -211,3 +211,65 @@ export class Mathy {
   t.regex(r.stderr, /mathy\/contract\.ts:\d+: Math\.log/);
   t.notRegex(r.stderr, /Math\.floor/);
 });
+
+test("a second build of unchanged sources is skipped; editing one contract's import rebuilds only that one", async (t) => {
+  const shared = "export const STEP = 1;\n";
+  const s = scratch({
+    one: MINIMAL.replace("this.n += 1", "this.n += STEP").replace(
+      'import { NearBindgen, call, view } from "near-sdk-js";',
+      'import { NearBindgen, call, view } from "near-sdk-js";\nimport { STEP } from "../lib/step";',
+    ),
+    two: MINIMAL,
+  });
+  fs.mkdirSync(path.join(s.src, "lib"), { recursive: true });
+  fs.writeFileSync(path.join(s.src, "lib", "step.ts"), shared);
+  const first = await build(["--src", s.src, "--out", s.out]);
+  t.is(first.code, 0, first.stderr);
+  t.regex(first.stdout, /\[build\] 2 contract\(s\) in/);
+  const wasm = path.join(s.out, "one.wasm");
+  const mtime = fs.statSync(wasm).mtimeMs;
+
+  const second = await build(["--src", s.src, "--out", s.out]);
+  t.is(second.code, 0, second.stderr);
+  t.regex(second.stdout, /2 contract\(s\) up to date/);
+  t.is(fs.statSync(wasm).mtimeMs, mtime, "an up-to-date wasm is not rewritten");
+
+  // a file reached only through `one`'s import changes: `one` is rebuilt, `two` is not
+  fs.writeFileSync(path.join(s.src, "lib", "step.ts"), "export const STEP = 2;\n");
+  const third = await build(["--src", s.src, "--out", s.out]);
+  t.is(third.code, 0, third.stderr);
+  t.regex(third.stdout, /\[build\] one \(lean\)/);
+  t.notRegex(third.stdout, /\[build\] two \(lean\)/);
+  t.regex(third.stdout, /1 contract\(s\) in .* \(1 up to date\)/);
+
+  // a wasm changed behind the build's back is rebuilt, and --force rebuilds everything
+  fs.writeFileSync(path.join(s.out, "two.wasm"), "tampered");
+  const fourth = await build(["--src", s.src, "--out", s.out]);
+  t.regex(fourth.stdout, /\[build\] two \(lean\)/);
+  const forced = await build(["--src", s.src, "--out", s.out, "--force"]);
+  t.regex(forced.stdout, /\[build\] 2 contract\(s\) in/);
+  const manifest = JSON.parse(fs.readFileSync(path.join(s.out, "manifest.json"), "utf8"));
+  t.is(manifest.contracts.length, 2);
+  for (const c of manifest.contracts) t.regex(c.inputs, /^[0-9a-f]{64}$/);
+});
+
+test("set-up failures name the step and the one command that fixes it", async (t) => {
+  const { ensureReady, SetupError } = await import("../ready.mjs");
+  // a clone without node_modules: the fix is npm install (run in a copy of ready.mjs's view of the world)
+  const dir = fs.mkdtempSync(path.join(ROOT, "build", ".test-ready-"));
+  fs.mkdirSync(path.join(dir, "toolchain", "lib"), { recursive: true });
+  for (const f of ["ready.mjs", "config.mjs", "lib/exec.mjs"]) {
+    fs.copyFileSync(path.join(ROOT, "toolchain", f), path.join(dir, "toolchain", f));
+  }
+  const r = await exec(process.execPath, [path.join(dir, "toolchain", "ready.mjs")], { cwd: dir }).catch(
+    (e: { code: number; stderr: string }) => e,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  t.is((r as { code: number }).code, 1);
+  t.regex((r as { stderr: string }).stderr, /set-up: dependencies failed: node_modules is missing/);
+  t.regex((r as { stderr: string }).stderr, /to fix it, run:\n {2}npm install\n/);
+  // in this clone every step is ready: nothing fails
+  const ready = await ensureReady({ contracts: false, quiet: true });
+  t.truthy(ready.toolchain.fingerprint);
+  t.is(typeof SetupError, "function");
+});
