@@ -3,6 +3,7 @@
 // which case near-workspaces finds a real near-sandbox binary by its own rules (~/.near/sandbox or
 // NEAR_SANDBOX_BINARY_PATH).
 import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -37,4 +38,16 @@ if (USING_LOCAL_NODE) {
   // near-sandbox's getBinary: NEAR_SANDBOX_BIN_PATH set => $NEAR_SANDBOX_BINARY_PATH/near-sandbox is used
   process.env.NEAR_SANDBOX_BIN_PATH = join(LOCAL_NODE_DIST, "near-sandbox");
   process.env.NEAR_SANDBOX_BINARY_PATH = LOCAL_NODE_DIST;
+}
+
+// Quiet by default: near-api-js prints every failed receipt ("Failure [...]") and every nonce retry ("Retrying
+// transaction ...") through its Logger, hundreds of lines in a passing run where failures are the point of the test.
+// Tests assert on failures themselves; NEAR_PRINT_LOGS=1 brings the library's output back. near-workspaces loads the
+// CommonJS build and our code the ESM one: each has its own Logger, so both are silenced.
+if (!process.env.NEAR_PRINT_LOGS) {
+  const silent = { log() {}, warn() {}, error() {}, debug() {}, verbose() {}, fatal() {} };
+  // (the package's ESM typings do not resolve under NodeNext, hence the local type)
+  type Utils = { Logger: { overrideLogger(logger: typeof silent): void } };
+  (createRequire(import.meta.url)("@near-js/utils") as Utils).Logger.overrideLogger(silent);
+  ((await import("@near-js/utils")) as unknown as Utils).Logger.overrideLogger(silent);
 }
