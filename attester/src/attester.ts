@@ -4,7 +4,7 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
 import type { Model, Prediction } from "./model.ts";
 import { predict, weightsSha256 } from "./model.ts";
 import type { AttesterKey, SignedReceipt } from "./receipt.ts";
-import { commitInput, commitOutput, newSalt, signReceipt } from "./receipt.ts";
+import { checkSalt, checkText, commitInput, commitOutput, newSalt, SALT_BYTES, signReceipt } from "./receipt.ts";
 
 export interface AttesterConfig {
   model: Model;
@@ -45,7 +45,12 @@ export class InferenceAttester {
     return this.nonce;
   }
 
+  // A caller-chosen salt must be exactly 32 bytes and the input well-formed UTF-16 (ERR_SALT_LENGTH,
+  // ERR_INPUT_NOT_UNICODE, thrown before anything is signed): otherwise one input commitment could have two
+  // openings, and two honest answers could be shown as an equivocation.
   attest(input: string, salt: Uint8Array = newSalt()): Attestation {
+    checkSalt(salt);
+    checkText(input);
     const prediction = predict(this.cfg.model, input);
     const output = prediction.label;
     const receipt = signReceipt(
@@ -68,11 +73,14 @@ export class InferenceAttester {
   }
 }
 
-// Anyone holding the opened commitments checks them against an on-chain receipt.
+// Anyone holding the opened commitments checks them against an on-chain receipt. Only a 32-byte salt and
+// well-formed text open a v2 commitment.
 export function opens(
   a: { input: string; output: string; salt: string },
   r: { input_sha256: string; output_sha256: string },
 ) {
+  if (typeof a.salt !== "string" || a.salt.length !== 2 * SALT_BYTES) return false;
+  if (/[\uD800-\uDFFF]/u.test(a.input) || /[\uD800-\uDFFF]/u.test(a.output)) return false;
   const salt = hexToBytes(a.salt);
   return commitInput(salt, a.input) === r.input_sha256 && commitOutput(salt, a.output) === r.output_sha256;
 }

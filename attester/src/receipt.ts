@@ -3,8 +3,13 @@
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex, concatBytes, hexToBytes, randomBytes } from "@noble/hashes/utils";
+import { AttesterError } from "./data.ts";
 
-export const RECEIPT_DOMAIN = "ai-commons-receipt-v1";
+// v2: commitments take exactly SALT_BYTES of salt (v1 took any length, so (salt, "how") and (salt || "h", "ow")
+// committed to the same input and two honest receipts could be framed as an equivocation). The verifier signs
+// and checks this domain, so no v1 receipt verifies any more (docs/verifier.md, "Canonical encoding").
+export const RECEIPT_DOMAIN = "ai-commons-receipt-v2";
+export const SALT_BYTES = 32;
 
 export interface UnsignedReceipt {
   community: string;
@@ -27,19 +32,41 @@ export interface SignedReceipt extends UnsignedReceipt {
 const enc = new TextEncoder();
 
 // Salted commitments: sha256(tag || salt || UTF-8 bytes), tag "ai-commons-input\n" or "ai-commons-output\n". The
-// user keeps the 32-byte salt; without it a short or guessable input cannot be found by hashing candidates, and
-// revealing it later proves which input was used. One salt per request covers input and output, so one input
-// commitment has exactly one correct output commitment (what a conflicting-receipt challenge relies on).
+// user keeps the salt; without it a short or guessable input cannot be found by hashing candidates, and revealing it
+// later proves which input was used. One salt per request covers input and output, so one input commitment has
+// exactly one correct output commitment (what the verifier's instant slash for equivocation relies on). That holds
+// only if a commitment has one opening: the salt is exactly 32 bytes (else (S, "how") and (S || "h", "ow") collide)
+// and the text is well-formed UTF-16 (else a lone surrogate and U+FFFD encode to the same bytes yet may get other
+// answers). Anything else is refused before signing: ERR_SALT_LENGTH, ERR_INPUT_NOT_UNICODE.
+export function checkSalt(salt: Uint8Array): void {
+  if (!(salt instanceof Uint8Array) || salt.length !== SALT_BYTES) {
+    throw new AttesterError("ERR_SALT_LENGTH", `the salt must be exactly ${SALT_BYTES} bytes`);
+  }
+}
+
+export function checkText(text: string): void {
+  // with the u flag a surrogate pair is one code point, so this matches lone surrogates only
+  if (typeof text !== "string" || /[\uD800-\uDFFF]/u.test(text)) {
+    throw new AttesterError("ERR_INPUT_NOT_UNICODE", "text must be well-formed UTF-16 (no lone surrogates)");
+  }
+}
+
+function commit(tag: string, salt: Uint8Array, text: string): string {
+  checkSalt(salt);
+  checkText(text);
+  return bytesToHex(sha256(concatBytes(enc.encode(tag), salt, enc.encode(text))));
+}
+
 export function commitInput(salt: Uint8Array, input: string): string {
-  return bytesToHex(sha256(concatBytes(enc.encode("ai-commons-input\n"), salt, enc.encode(input))));
+  return commit("ai-commons-input\n", salt, input);
 }
 
 export function commitOutput(salt: Uint8Array, output: string): string {
-  return bytesToHex(sha256(concatBytes(enc.encode("ai-commons-output\n"), salt, enc.encode(output))));
+  return commit("ai-commons-output\n", salt, output);
 }
 
 export function newSalt(): Uint8Array {
-  return randomBytes(32);
+  return randomBytes(SALT_BYTES);
 }
 
 export function canonicalReceipt(verifierId: string, r: UnsignedReceipt): string {

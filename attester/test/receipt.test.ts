@@ -38,7 +38,7 @@ test("canonical encoding: fixed field order, one line each, and it parses back t
   t.is(
     text,
     [
-      "ai-commons-receipt-v1",
+      "ai-commons-receipt-v2",
       "verifier.test.near",
       "dao.test.near",
       "community-intents",
@@ -112,6 +112,21 @@ test("commitments are salted: same input, other salt, other hash; opening proves
   t.not(commitInput(s1, "yes"), commitInput(s2, "yes"));
   t.not(commitInput(s1, "yes"), commitOutput(s1, "yes"));
   t.is(commitInput(s1, "yes"), commitInput(s1, "yes"));
+});
+
+test("commitments have one opening: a salt of any length but 32 bytes and lone surrogates are refused", (t) => {
+  const s = hexToBytes("01".repeat(32));
+  // v1 accepted any salt length, so (S, "how") and (S || "h", "ow") committed to the same input
+  const shifted = new Uint8Array([...s, 0x68]);
+  for (const bad of [shifted, s.subarray(0, 31), new Uint8Array(0)]) {
+    t.throws(() => commitInput(bad, "ow"), { message: /^ERR_SALT_LENGTH/ });
+    t.throws(() => commitOutput(bad, "governance"), { message: /^ERR_SALT_LENGTH/ });
+  }
+  // a lone surrogate and U+FFFD encode to the same UTF-8 bytes but are different model inputs
+  t.throws(() => commitInput(s, "\uD800 vote"), { message: /^ERR_INPUT_NOT_UNICODE/ });
+  t.throws(() => commitOutput(s, "x\uDC00"), { message: /^ERR_INPUT_NOT_UNICODE/ });
+  t.is(commitInput(s, "vote \u{1F5F3}"), commitInput(s, "vote \uD83D\uDDF3"));
+  t.false(opens({ input: "ow", output: "x", salt: bytesToHex(shifted) }, { input_sha256: "", output_sha256: "" }));
 });
 
 test("the attester signs receipts over real inference with fresh nonces", (t) => {

@@ -1,11 +1,11 @@
 import { near } from "near-sdk-js";
 import { fail } from "../shared/errors";
-import { sendNear } from "../shared/storage";
+import { keepAndRefund, sendNear, storageAddedCost, storageCost } from "../shared/storage";
 import { isHexHash, isSafeInt, isU64String, toHex } from "../shared/validate";
 import { checkSignature, keyLatin1, receiptHash } from "./receipt";
 import type { VerifierState } from "./state";
 import { emit, getEpoch, recount, uncount, versionKey } from "./state";
-import type { Attester, ReceiptInput, ReceiptRecord } from "./types";
+import type { Attester, Dispute, ReceiptInput, ReceiptRecord } from "./types";
 
 export function getReceipt(s: VerifierState, receiptId: number): ReceiptRecord {
   if (!isSafeInt(receiptId, 0, 4294967295)) fail("ERR_INVALID_RECEIPT_ID");
@@ -26,13 +26,18 @@ function attesterOf(s: VerifierState, id: string): Attester {
 
 // Challenge with a conflicting receipt: same community, model version and input commitment, another output
 // commitment, validly signed by a registered attester (any status: a removed attester's key still authenticates).
-// The model is deterministic and the salt is shared by input and output, so one input commitment has exactly one
-// correct output commitment.
+// The model is deterministic, the salt is shared by input and output and is exactly 32 bytes (receipt domain v2,
+// checked by the attester before signing), so one input commitment has exactly one opening and one correct output
+// commitment: an honest attester can never sign two v2 receipts with one input commitment and two outputs.
 // - Same attester: it signed two outputs for one input, which is fraud on its face: the receipt is voided and the
-//   attester slashed at once (the challenger gets challenger_share_bps of the bond).
+//   attester slashed at once. The whole bond goes back to the DAO that posted it: a share for the challenger would
+//   be paid out of the treasury's money to whoever is first with the proof, and the attester always is (from a side
+//   account). The challenger pays only gas; any deposit is refunded.
 // - Another attester: one of the two lied, and only re-running the model on the revealed input tells which. The
 //   receipt is Disputed (its usage withheld, its epoch not reportable) until the DAO votes void_receipt or
-//   dismiss_dispute.
+//   dismiss_dispute. The challenger attaches settings.dispute_bond plus the storage the dispute takes
+//   (ERR_DISPUTE_BOND): both refunded when the DAO upholds it, the bond forfeited to the DAO when it dismisses it.
+//   A dismissed receipt cannot be disputed again (ERR_DISPUTE_DISMISSED).
 export function challengeReceipt(s: VerifierState, receiptId: number, c: ReceiptInput): string {
   const rec = getReceipt(s, receiptId);
   if (rec.status !== "Accepted") fail("ERR_RECEIPT_NOT_CHALLENGEABLE", rec.status);
@@ -56,14 +61,22 @@ export function challengeReceipt(s: VerifierState, receiptId: number, c: Receipt
   const hash = receiptHash(near.currentAccountId(), c);
   checkSignature(c, hash, keyLatin1(signer.public_key), "conflicting");
   const challenger = near.predecessorAccountId();
+  const same = c.attester_id === rec.attester_id;
+  // a dismissed dispute stays on record: the DAO already judged this receipt against another attester's answer
+  if (!same && s.disputes.get(String(rec.id)) !== null) fail("ERR_DISPUTE_DISMISSED", String(rec.id));
+  const bond = BigInt(s.settings.dispute_bond);
+  const attached = near.attachedDeposit();
+  if (!same && attached < bond) fail("ERR_DISPUTE_BOND", `attach the dispute bond ${bond} plus storage`);
   emit("receipt_challenged", [
     { receipt_id: rec.id, challenger, conflicting_attester_id: c.attester_id, conflicting_hash: toHex(hash) },
   ]);
-  if (c.attester_id === rec.attester_id) {
+  if (same) {
     voidReceipt(s, rec, "equivocation");
     slash(s, signer, challenger, `equivocation on receipt ${rec.id}`);
+    keepAndRefund(0n);
     return "Slashed";
   }
+  const usageBefore = near.storageUsage();
   const e = getEpoch(s, rec.epoch);
   uncount(e, rec);
   e.open_disputes += 1;
@@ -73,20 +86,36 @@ export function challengeReceipt(s: VerifierState, receiptId: number, c: Receipt
   const owner = attesterOf(s, rec.attester_id);
   owner.open_disputes += 1;
   s.attesters.set(owner.attester_id, owner);
-  s.disputes.set(String(rec.id), {
+  const d: Dispute = {
     receipt_id: rec.id,
     challenger,
     conflicting_attester_id: c.attester_id,
     conflicting_output_sha256: c.output_sha256,
     conflicting_hash: toHex(hash),
     opened_at: near.blockTimestamp().toString(),
-  });
-  emit("dispute_opened", [{ receipt_id: rec.id, attester_id: rec.attester_id, challenger }]);
+    bond: bond.toString(),
+    // placeholder no shorter than the final value, so the rewrite below takes no more storage than measured
+    storage_deposit: attached.toString(),
+    dismissed: false,
+  };
+  s.disputes.set(String(rec.id), d);
+  const total = (BigInt(s.dispute_bonds_total) + bond).toString();
+  // plus what STATE grows when the total gets longer (STATE is written after this returns)
+  const longer = BigInt(Math.max(0, total.length - s.dispute_bonds_total.length));
+  const storage = storageAddedCost(usageBefore) + storageCost(longer);
+  if (attached < bond + storage) fail("ERR_DISPUTE_BOND", `attached ${attached}, required ${bond + storage}`);
+  d.storage_deposit = storage.toString();
+  s.disputes.set(String(rec.id), d);
+  s.dispute_bonds_total = total;
+  sendNear(challenger, attached - bond - storage);
+  emit("dispute_opened", [
+    { receipt_id: rec.id, attester_id: rec.attester_id, challenger, bond: d.bond, storage_deposit: d.storage_deposit },
+  ]);
   return "Disputed";
 }
 
 // Marks a receipt Voided and takes it out of usage. An Accepted receipt is uncounted here; a Disputed one was
-// uncounted when its dispute opened, which this closes.
+// uncounted when its dispute opened, which this closes as upheld: the challenger's bond and storage deposit go back.
 export function voidReceipt(s: VerifierState, rec: ReceiptRecord, reason: string): void {
   const e = getEpoch(s, rec.epoch);
   const a = attesterOf(s, rec.attester_id);
@@ -94,7 +123,8 @@ export function voidReceipt(s: VerifierState, rec: ReceiptRecord, reason: string
   else if (rec.status === "Disputed") {
     e.open_disputes -= 1;
     a.open_disputes -= 1;
-    s.disputes.remove(String(rec.id));
+    const d = s.disputes.remove(String(rec.id));
+    if (d !== null) upheld(s, d);
   }
   s.epochs.set(String(rec.epoch), e);
   rec.status = "Voided";
@@ -108,27 +138,34 @@ export function voidReceipt(s: VerifierState, rec: ReceiptRecord, reason: string
   emit("receipt_voided", [{ receipt_id: rec.id, attester_id: rec.attester_id, reason }]);
 }
 
-// The whole remaining bond: challenger_share_bps of it to the challenger (if any), the rest to the DAO treasury.
-// The attester can never submit again; its usage not yet reported is withheld (usage.ts).
+function upheld(s: VerifierState, d: Dispute): void {
+  const bond = BigInt(d.bond ?? "0");
+  const refund = bond + BigInt(d.storage_deposit ?? "0");
+  s.dispute_bonds_total = (BigInt(s.dispute_bonds_total) - bond).toString();
+  sendNear(d.challenger, refund);
+  emit("dispute_upheld", [{ receipt_id: d.receipt_id, challenger: d.challenger, refund: refund.toString() }]);
+}
+
+// The whole remaining bond goes back to the DAO treasury, which posted it: nothing to the challenger (`challenger`
+// is recorded only; `to_challenger` stays in the event, always "0"). The attester can never submit again; its
+// usage not yet reported is withheld (usage.ts).
 export function slash(s: VerifierState, a: Attester, challenger: string | null, reason: string): void {
   // re-read: voidReceipt may have written this attester since the caller loaded it
   const cur = attesterOf(s, a.attester_id);
   if (cur.status === "Slashed") return;
   const amount = BigInt(cur.bond);
-  const share = challenger === null ? 0n : (amount * BigInt(s.settings.challenger_share_bps)) / 10000n;
   cur.bond = "0";
   cur.status = "Slashed";
   s.attesters.set(cur.attester_id, cur);
   s.bonds_total = (BigInt(s.bonds_total) - amount).toString();
-  sendNear(challenger ?? s.dao_id, share);
-  sendNear(s.dao_id, amount - share);
+  sendNear(s.dao_id, amount);
   emit("attester_slashed", [
     {
       attester_id: cur.attester_id,
       amount: amount.toString(),
-      to_challenger: share.toString(),
+      to_challenger: "0",
       challenger,
-      to_dao: (amount - share).toString(),
+      to_dao: amount.toString(),
       reason,
     },
   ]);
@@ -144,7 +181,9 @@ export function daoVoid(s: VerifierState, receiptId: number, doSlash: boolean, r
   if (doSlash) slash(s, attesterOf(s, rec.attester_id), null, `dao vote on receipt ${rec.id}: ${reason}`);
 }
 
-// DAO vote: the conflicting receipt was the false one; the receipt counts again.
+// DAO vote: the conflicting receipt was the false one; the receipt counts again. The challenger's bond goes to the
+// DAO; the dispute record stays (its storage paid by the challenger's storage deposit), marked dismissed, so the
+// receipt cannot be disputed again.
 export function dismissDispute(s: VerifierState, receiptId: number): void {
   const rec = getReceipt(s, receiptId);
   if (rec.status !== "Disputed") fail("ERR_NOT_DISPUTED");
@@ -155,9 +194,19 @@ export function dismissDispute(s: VerifierState, receiptId: number): void {
   s.epochs.set(String(rec.epoch), e);
   rec.status = "Accepted";
   s.receipts.replace(rec.id, rec);
-  s.disputes.remove(String(rec.id));
   const a = attesterOf(s, rec.attester_id);
   a.open_disputes -= 1;
   s.attesters.set(a.attester_id, a);
-  emit("dispute_dismissed", [{ receipt_id: rec.id }]);
+  const d = s.disputes.get(String(rec.id));
+  let forfeited = 0n;
+  if (d !== null) {
+    forfeited = BigInt(d.bond ?? "0");
+    d.dismissed = true;
+    s.disputes.set(String(rec.id), d);
+    s.dispute_bonds_total = (BigInt(s.dispute_bonds_total) - forfeited).toString();
+    sendNear(s.dao_id, forfeited);
+  }
+  emit("dispute_dismissed", [
+    { receipt_id: rec.id, challenger: d?.challenger ?? null, forfeited: forfeited.toString() },
+  ]);
 }

@@ -31,7 +31,7 @@ export function defaultSettings(): Settings {
     max_receipt_age_ns: HOUR_NS.toString(),
     max_clock_skew_ns: (HOUR_NS / 12n).toString(),
     epoch_length_ns: (24n * HOUR_NS).toString(),
-    challenger_share_bps: 1000,
+    dispute_bond: "1000000000000000000000000",
     report_gas_tgas: 30,
     callback_gas_tgas: 15,
   };
@@ -45,16 +45,13 @@ function mergeSettings(base: Settings, patch: Partial<Settings> | undefined): Se
   const p = patch as Record<string, unknown>;
   for (const k in p) {
     const v = p[k];
-    if (k === "min_bond") out.min_bond = parseAmount(v, "min_bond").toString();
+    if (k === "min_bond" || k === "dispute_bond") out[k] = parseAmount(v, k).toString();
     else if (k === "challenge_window_ns" || k === "max_receipt_age_ns" || k === "max_clock_skew_ns") {
       if (!isU64String(v)) fail("ERR_INVALID_SETTINGS", k);
       out[k] = v;
     } else if (k === "epoch_length_ns") {
       if (!isU64String(v) || v === "0") fail("ERR_INVALID_SETTINGS", k);
       out.epoch_length_ns = v;
-    } else if (k === "challenger_share_bps") {
-      if (!isSafeInt(v, 0, 10000)) fail("ERR_INVALID_SETTINGS", k);
-      out.challenger_share_bps = v;
     } else if (k === "report_gas_tgas" || k === "callback_gas_tgas") {
       if (!isSafeInt(v, 5, 100)) fail("ERR_INVALID_SETTINGS", k);
       out[k] = v;
@@ -72,6 +69,8 @@ export class InferenceVerifier implements VerifierState {
   settings: Settings = defaultSettings();
   active: ActiveModel = NO_MODEL;
   bonds_total = "0";
+  dispute_bonds_total = "0";
+  active_seq = 0;
   attesters = new UnorderedMap<Attester>("a");
   keys = new LookupMap<string>("k");
   nonces = new LookupMap<number>("n");
@@ -168,6 +167,15 @@ export class InferenceVerifier implements VerifierState {
 
   // ---- model registry pushes the active model ----------------------------------------------------------------
 
+  // Pushes are numbered by the registry (its verifier_seq): receipts of pushes may land in any order, and only a
+  // push newer than the last applied one counts (ERR_STALE_MODEL_PUSH), so a late older push can never put back a
+  // model the registry has since replaced while the registry believes the verifier in sync.
+  private checkSeq(seq: unknown): void {
+    if (near.predecessorAccountId() !== this.model_registry_id) fail("ERR_NOT_MODEL_REGISTRY");
+    if (!isSafeInt(seq, 1, 9007199254740991)) fail("ERR_INVALID_SEQ", "seq: the registry's push number, >= 1");
+    if (seq <= this.active_seq) fail("ERR_STALE_MODEL_PUSH", `seq ${seq}, last applied ${this.active_seq}`);
+  }
+
   // Pushed by the registry on every activation, so checking a receipt's model costs a string comparison instead
   // of a cross-contract call (about 5 Tgas and one block of latency per batch, plus a callback).
   @call({})
@@ -175,26 +183,30 @@ export class InferenceVerifier implements VerifierState {
     model_name,
     model_version,
     weights_sha256,
+    seq,
   }: {
     model_name: string;
     model_version: string;
     weights_sha256: string;
+    seq: number;
   }): ActiveModel {
-    if (near.predecessorAccountId() !== this.model_registry_id) fail("ERR_NOT_MODEL_REGISTRY");
+    this.checkSeq(seq);
     if (!isModelName(model_name)) fail("ERR_INVALID_MODEL", "model_name");
     if (!isVersion(model_version)) fail("ERR_INVALID_MODEL", "model_version");
     if (!isHexHash(weights_sha256)) fail("ERR_INVALID_HASH", "weights_sha256");
+    this.active_seq = seq;
     this.active = { model_name, model_version, weights_sha256, since: near.blockTimestamp().toString() };
-    emit("model_activated", [{ model_name, model_version, weights_sha256 }]);
+    emit("model_activated", [{ model_name, model_version, weights_sha256, seq }]);
     return this.active;
   }
 
   @call({})
-  clear_active_model(): void {
-    if (near.predecessorAccountId() !== this.model_registry_id) fail("ERR_NOT_MODEL_REGISTRY");
+  clear_active_model({ seq }: { seq: number }): void {
+    this.checkSeq(seq);
     const was = activeModel(this);
+    this.active_seq = seq;
     this.active = NO_MODEL;
-    emit("model_cleared", [{ model_name: was?.model_name ?? null, model_version: was?.model_version ?? null }]);
+    emit("model_cleared", [{ model_name: was?.model_name ?? null, model_version: was?.model_version ?? null, seq }]);
   }
 
   // ---- receipts ------------------------------------------------------------------------------------------------
@@ -210,7 +222,9 @@ export class InferenceVerifier implements VerifierState {
     return submitReceipts(this, [receipt])[0];
   }
 
-  @call({})
+  // Payable: a dispute against another attester's receipt takes settings.dispute_bond plus its storage; an
+  // equivocation proof costs nothing (any deposit is refunded).
+  @call({ payableFunction: true })
   challenge_receipt({ receipt_id, conflicting }: { receipt_id: number; conflicting: ReceiptInput }): string {
     return challengeReceipt(this, receipt_id, conflicting);
   }
@@ -223,8 +237,8 @@ export class InferenceVerifier implements VerifierState {
   }
 
   @call({ privateFunction: true })
-  on_usage_reported({ epoch }: { epoch: number }): string {
-    return onReported(this, epoch, callbackSucceeded(0));
+  on_usage_reported({ epoch, part, attempt }: { epoch: number; part?: number; attempt?: number }): string {
+    return onReported(this, epoch, part ?? 0, attempt ?? 0, callbackSucceeded(0));
   }
 
   // ---- views ---------------------------------------------------------------------------------------------------
@@ -238,6 +252,8 @@ export class InferenceVerifier implements VerifierState {
       community: this.community,
       settings: this.settings,
       bonds_total: this.bonds_total,
+      dispute_bonds_total: this.dispute_bonds_total,
+      active_seq: this.active_seq,
       receipts: this.receipts.length,
       attesters: this.attesters.length,
     };

@@ -16,6 +16,10 @@ export interface VerifierState {
   active: ActiveModel;
   // yoctoNEAR held as attester bonds (the rest of the balance pays storage)
   bonds_total: string;
+  // yoctoNEAR held as challengers' bonds of open disputes
+  dispute_bonds_total: string;
+  // seq of the last model push applied (the registry's verifier_seq): older pushes are refused
+  active_seq: number;
   attesters: UnorderedMap<Attester>;
   // public key hex -> attester_id: one key belongs to one attester forever
   keys: LookupMap<string>;

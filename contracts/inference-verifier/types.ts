@@ -4,8 +4,10 @@
 export const STANDARD = "ai-commons-verifier";
 export const EVENT_VERSION = "1.0.0";
 
-// The domain tag that starts every signed receipt (docs/verifier.md, "Canonical receipt encoding").
-export const RECEIPT_DOMAIN = "ai-commons-receipt-v1";
+// The domain tag that starts every signed receipt (docs/verifier.md, "Canonical encoding"). v2: the attester's
+// commitments take exactly 32 bytes of salt, so an input commitment has one opening and two receipts of one
+// attester with the same input commitment and different outputs are fraud; v1 receipts no longer verify.
+export const RECEIPT_DOMAIN = "ai-commons-receipt-v2";
 
 // A batch of 64 keeps the receipts_accepted event under NEAR's 16 KiB total log limit with room to spare.
 export const MAX_BATCH = 64;
@@ -20,8 +22,9 @@ export interface Settings {
   max_clock_skew_ns: string;
   // Usage is grouped in epochs of block time: epoch = floor(accepted_at / epoch_length_ns).
   epoch_length_ns: string;
-  // Share of a slashed bond paid to the account that proved the fraud (basis points); the rest goes to the DAO.
-  challenger_share_bps: number;
+  // What a challenger attaches (besides the storage of the dispute) to open a dispute against another attester's
+  // receipt: refunded when the DAO upholds it (voids the receipt), forfeited to the DAO when it dismisses it.
+  dispute_bond: string;
   // Gas attached to reward_pool.on_usage_report and to our callback (Tgas).
   report_gas_tgas: number;
   callback_gas_tgas: number;
@@ -98,6 +101,12 @@ export interface Dispute {
   conflicting_output_sha256: string;
   conflicting_hash: string;
   opened_at: string;
+  // the challenger's bond (settings.dispute_bond when opened) and what it paid for the storage the dispute took:
+  // both refunded when the DAO upholds the dispute; on dismissal the bond goes to the DAO and the record stays
+  // (paid by that storage deposit) so the receipt cannot be disputed again
+  bond: string;
+  storage_deposit: string;
+  dismissed: boolean;
 }
 
 export type ReportStatus = "Open" | "Reporting" | "Reported";
@@ -119,6 +128,12 @@ export interface EpochUsage {
   status: ReportStatus;
   attempts: number;
   last_error: string | null;
+  // The report goes in parts (contracts/shared/usage-report.ts). `parts`: 0 until the first part is sent, when the
+  // epoch's counts are frozen (slashed attesters' counts withheld); `next_part`: parts the pool confirmed;
+  // `sent_height`: block height of the part in flight (anyone may resend it REPORT_TIMEOUT_BLOCKS later).
+  parts?: number;
+  next_part?: number;
+  sent_height?: string;
 }
 
 export interface VersionUsage {
@@ -129,17 +144,5 @@ export interface VersionUsage {
   voided: number;
 }
 
-// What the verifier sends to reward_pool.on_usage_report (docs/verifier.md, "Usage report").
-export interface UsageReport {
-  community: string;
-  epoch: number;
-  epoch_start_ns: string;
-  epoch_end_ns: string;
-  usage: {
-    model_name: string;
-    model_version: string;
-    weights_sha256: string;
-    receipts: number;
-    attester_counts: { attester_id: string; receipts: number }[];
-  }[];
-}
+// What the verifier sends to reward_pool.on_usage_report: one part of an epoch's report (docs/verifier.md).
+export type { UsageReportPart as UsageReport } from "../shared/usage-report";

@@ -152,12 +152,15 @@ export function notifyVerifier(r: RegistryState, returned: boolean): NearPromise
     r.verifier_synced_seq = r.verifier_seq;
     return null;
   }
+  // seq orders the pushes: the verifier applies only a push newer than the last it applied (ERR_STALE_MODEL_PUSH),
+  // so an older push landing late cannot undo a newer one
+  const seq = r.verifier_seq;
   let method = "clear_active_model";
-  let args = "{}";
+  let args = JSON.stringify({ seq });
   if (r.active !== "") {
     const m = mustGetModel(r, r.active);
     method = "set_active_model";
-    args = JSON.stringify({ model_name: m.name, model_version: m.version, weights_sha256: m.weights_sha256 });
+    args = JSON.stringify({ model_name: m.name, model_version: m.version, weights_sha256: m.weights_sha256, seq });
   }
   const p = NearPromise.new(r.verifier_id)
     .functionCall(method, args, 0n, VERIFIER_GAS)

@@ -11,6 +11,7 @@ import {
   chainNow,
   draft,
   highS,
+  nextSeq,
   SEC,
   sign,
   stateDump,
@@ -235,7 +236,7 @@ test("refused: no storage deposit -> ERR_STORAGE_DEPOSIT", async (t) => {
 
 test("refused: no active model after the registry clears it -> ERR_NO_ACTIVE_MODEL", async (t) => {
   const { w } = setup;
-  await w.registry.call(w.verifier, "clear_active_model", {}, { gas: 30n * TGAS });
+  await w.registry.call(w.verifier, "clear_active_model", { seq: nextSeq() }, { gas: 30n * TGAS });
   try {
     await refused(t, [await good()], "ERR_NO_ACTIVE_MODEL");
   } finally {

@@ -132,11 +132,19 @@ export async function world(
   return { worker, root, dao, registry, relayer, verifier, pool };
 }
 
+let pushSeq = 0;
+
+/** The next model-push number (the registry's verifier_seq): increasing across every world, so always fresh. */
+export function nextSeq(): number {
+  pushSeq += 1;
+  return pushSeq;
+}
+
 export async function activate(w: World, version = VERSION, weights = WEIGHTS, name = MODEL): Promise<void> {
   await w.registry.call(
     w.verifier,
     "set_active_model",
-    { model_name: name, model_version: version, weights_sha256: weights },
+    { model_name: name, model_version: version, weights_sha256: weights, seq: nextSeq() },
     { gas: 30n * TGAS },
   );
 }

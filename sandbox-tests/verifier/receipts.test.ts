@@ -11,6 +11,7 @@ import {
   gasOf,
   MODEL,
   NEAR,
+  nextSeq,
   sign,
   submit,
   TGAS,
@@ -138,15 +139,16 @@ test("a batch of 50 receipts from two attesters in one call; marginal gas per re
   );
   t.like(await w.verifier.view("get_model_usage", {}), [{ accepted: 51 }]);
   // settings: only the DAO; the epoch length is fixed once receipts exist
-  const s1 = await w.relayer.callRaw(w.verifier, "update_settings", { settings: { challenger_share_bps: 500 } });
+  const s1 = await w.relayer.callRaw(w.verifier, "update_settings", { settings: { dispute_bond: "5" } });
   assertPanics(t, s1, "ERR_NOT_DAO");
   const s2 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { epoch_length_ns: "120000000000" } });
   assertPanics(t, s2, "ERR_INVALID_SETTINGS", "epoch_length_ns");
-  const s3 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { challenger_share_bps: 10001 } });
-  assertPanics(t, s3, "ERR_INVALID_SETTINGS", "challenger_share_bps");
-  const s4 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { challenger_share_bps: 500 } });
+  // the challenger's share of a slashed bond is gone (the whole bond goes back to the DAO): the key is unknown now
+  const s3 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { challenger_share_bps: 500 } });
+  assertPanics(t, s3, "ERR_INVALID_SETTINGS", "unknown key challenger_share_bps");
+  const s4 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { dispute_bond: "500" } });
   t.true(s4.succeeded);
-  t.like(await w.verifier.view<{ settings: object }>("get_config", {}), { settings: { challenger_share_bps: 500 } });
+  t.like(await w.verifier.view<{ settings: object }>("get_config", {}), { settings: { dispute_bond: "500" } });
 });
 
 test("only the DAO manages attesters and only the registry sets the model", async (t) => {
@@ -171,16 +173,18 @@ test("only the DAO manages attesters and only the registry sets the model", asyn
       model_name: MODEL,
       model_version: VERSION,
       weights_sha256: WEIGHTS,
+      seq: nextSeq(),
     }),
     "ERR_NOT_MODEL_REGISTRY",
   );
-  assertPanics(t, await w.dao.callRaw(w.verifier, "clear_active_model", {}), "ERR_NOT_MODEL_REGISTRY");
+  assertPanics(t, await w.dao.callRaw(w.verifier, "clear_active_model", { seq: nextSeq() }), "ERR_NOT_MODEL_REGISTRY");
   assertPanics(
     t,
     await w.registry.callRaw(w.verifier, "set_active_model", {
       model_name: MODEL,
       model_version: VERSION,
       weights_sha256: "x",
+      seq: nextSeq(),
     }),
     "ERR_INVALID_HASH",
   );
@@ -213,7 +217,7 @@ test("only the DAO manages attesters and only the registry sets the model", asyn
   );
   assertPanics(t, reuse, "ERR_KEY_IN_USE");
   t.like(await w.verifier.view("get_config", {}), { attesters: 1, bonds_total: BOND.toString() });
-  const cleared = await w.registry.callRaw(w.verifier, "clear_active_model", {});
+  const cleared = await w.registry.callRaw(w.verifier, "clear_active_model", { seq: nextSeq() });
   t.deepEqual(
     events(cleared).map((e) => e.event),
     ["model_cleared"],

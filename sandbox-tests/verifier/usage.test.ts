@@ -56,7 +56,8 @@ test("report: refused before final and while disputed; fails and stays Open with
     w.verifier,
     "challenge_receipt",
     { receipt_id: 0, conflicting: c },
-    { gas: 100n * TGAS },
+    // the dispute bond (1 NEAR by default) and its storage; the rest is refunded
+    { gas: 100n * TGAS, attachedDeposit: 11n * 10n ** 23n },
   );
   t.is(ch.parseResult<string>(), "Disputed");
   await worker.provider.fastForward(200);
