@@ -141,10 +141,12 @@ export class CommunityDao implements DaoState {
     return proposals.execute(this, id);
   }
 
-  // Settles an asynchronous execution: a proposal's, or (`fork: true`) a fork's payment to its new DAO.
+  // Settles an asynchronous execution: a proposal's, or a fork's (`fork: "check"` the factory's record of the
+  // receiver, `fork: true` the payment to the new DAO).
   @call({ privateFunction: true })
-  on_execute({ id, fork }: { id: number; fork?: boolean }) {
-    if (fork === true) return forks.onForkPaid(id, callbackSucceeded(0));
+  on_execute({ id, fork }: { id: number; fork?: boolean | string }) {
+    if (fork === "check") return forks.onForkChecked(this, id);
+    if (fork === true) return forks.onForkPaid(this, id, callbackSucceeded(0));
     return proposals.onExecuted(this, id, callbackSucceeded(0));
   }
 

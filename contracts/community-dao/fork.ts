@@ -1,6 +1,6 @@
 import { NearPromise, near } from "near-sdk-js";
 import type { KindHandler } from "./kinds/handler";
-import { CALLBACK_GAS, TGAS } from "./kinds/handler";
+import { TGAS } from "./kinds/handler";
 import { checkpointAt, getMember, removeFromRole } from "./members";
 import { forkPolicy } from "./policy";
 import type { DaoState } from "./state";
@@ -47,6 +47,8 @@ export const fork: KindHandler<Fork> = {
     if (!isValidName(k.name, 32)) return "ERR_INVALID_NAME: a-z 0-9 -, 1..32 chars";
     if (!isValidAccountId(receiverOf(dao, k))) return "ERR_INVALID_ACCOUNT_ID: receiver_id";
     if (receiverOf(dao, k) === near.currentAccountId()) return "ERR_SELF_CALL";
+    // nobody could join, and the share would divide by zero
+    if (dao.member_count === 0) return "ERR_NO_MEMBERS";
     return activeFork() === null ? null : "ERR_FORK_ACTIVE";
   },
   apply: (dao, k, p) => {
@@ -63,26 +65,30 @@ export const fork: KindHandler<Fork> = {
       opened_block: near.blockHeight().toString(),
       snapshot: dao.seq,
       weight_kind: dao.policy.default_vote_policy.weight_kind,
-      // Every member holds one unit (kept or delegated), so the total weight is the member count either way.
+      // One unit per member: a fork counts and pays the members who leave, never weight delegated by those who stay.
       total_weight: dao.member_count,
       threshold_bps: pol.threshold_bps,
       joined_weight: 0,
       joined: 0,
       exited: 0,
       decided_block: null,
+      settle_by: null,
       available: null,
       amount: null,
       last_error: null,
     };
     save(f);
+    // the founding policy of the fork's DAO, frozen now: the factory reads it from get_fork, not from the caller
+    writeJson(`FP${f.id}`, dao.policy);
     writeJson(ACTIVE, f.id);
     emit("fork_opened", [{ id: f.id, name: f.name, receiver_id: f.receiver_id, ends_at: f.ends_at }]);
     return null;
   },
 };
 
-// Opt in once during the window with the weight the DAO's rule gives as of the opening (RoleWeight: 1,
-// DelegatedWeight: own unit unless delegated, plus the units delegated to the member).
+// Opt in once during the window. One unit per member who was a member at the opening, whatever the vote weight
+// rule: a fork pays per member who leaves (a member who delegated leaves with its own unit; a delegate does not carry
+// the units of delegators who stay, they keep them for their own exit).
 export function joinFork(dao: DaoState, id: unknown): number {
   const f = getFork(id);
   const account = near.predecessorAccountId();
@@ -92,8 +98,9 @@ export function joinFork(dao: DaoState, id: unknown): number {
   const key = `J${f.id}:${account}`;
   if (readJson<ForkJoin>(key)) fail("ERR_ALREADY_JOINED");
   const cp = checkpointAt(dao, account, f.snapshot);
-  const w = !cp || cp.r.length === 0 ? 0 : f.weight_kind === "RoleWeight" ? 1 : cp.p;
-  if (w <= 0) fail("ERR_NO_VOTING_POWER");
+  // not a member at the opening (joined the DAO during the window): not counted in total_weight
+  if (!cp || cp.r.length === 0) fail("ERR_NO_VOTING_POWER");
+  const w = 1;
   writeJson(key, { w, r: rec.roles } as ForkJoin);
   writeJson(`L${f.id}#${f.joined}`, account);
   f.joined += 1;
@@ -105,86 +112,180 @@ export function joinFork(dao: DaoState, id: unknown): number {
 
 function close(f: ForkRecord): void {
   removeKey(ACTIVE);
+  removeKey(`FP${f.id}`);
   save(f);
 }
 
-// Anyone, after the window: decides the outcome, then removes the joined members from the parent in pages, then
-// sends treasury x joined / total (floor) to the new DAO once. Call again until Executed (or Failed).
+// Gas: the factory's get_community view, the check callback (which sends the payment and its callback), and the
+// payment's callback (which also removes the first joined members while its gas lasts).
+const VIEW_GAS = 15n * TGAS;
+const PAID_GAS = 30n * TGAS;
+const CHECK_GAS = PAID_GAS + 20n * TGAS;
+
+// The receiver the factory gives the fork community `name`: it must be the factory's record of this very fork.
+function viaFactory(dao: DaoState, f: ForkRecord): boolean {
+  return f.receiver_id === `${f.name}.${dao.factory_id}`;
+}
+
+// Removes up to EXIT_PAGE joined members from every role (a member who left meanwhile is skipped); `reserve`: gas
+// kept for the rest of the call. Executed once all have left.
+function exitMembers(dao: DaoState, f: ForkRecord, reserve: bigint): void {
+  const end = Math.min(f.joined, f.exited + EXIT_PAGE);
+  const gone: string[] = [];
+  let i = f.exited;
+  for (; i < end && near.prepaidGas() - near.usedGas() > reserve; i++) {
+    const account = readJson<string>(`L${f.id}#${i}`) as string;
+    const rec = getMember(dao, account);
+    if (rec) for (const role of rec.roles.slice()) removeFromRole(dao, account, role);
+    gone.push(account);
+  }
+  if (gone.length > 0) {
+    dao.seq += 1;
+    emit("member_removed", [{ fork_id: f.id, members: gone, reason: "fork" }]);
+  }
+  f.exited = i;
+  if (f.exited < f.joined) {
+    save(f);
+    return;
+  }
+  f.status = "Executed";
+  close(f);
+  emit("fork_executed", [{ id: f.id, receiver_id: f.receiver_id, amount: f.amount }]);
+}
+
+// Anyone, after the window: decides the outcome; then (the receiver checked with the factory when it is the
+// factory's account for the fork's name) pays treasury x joined / total (floor) once; only then removes the joined
+// members from the parent, in pages. Unpaid by `settle_by` (receiver never created, squatted, refused): Cancelled,
+// nobody removed. Call again until Executed, Failed or Cancelled.
 export function executeFork(dao: DaoState, id: unknown): ForkRecord | NearPromise {
   const f = getFork(id);
+  const now = near.blockTimestamp();
   if (f.status === "Open") {
-    if (near.blockTimestamp() <= BigInt(f.ends_at)) fail("ERR_FORK_WINDOW_OPEN");
+    if (now <= BigInt(f.ends_at)) fail("ERR_FORK_WINDOW_OPEN");
     f.decided_block = near.blockHeight().toString();
-    // joined / total >= threshold_bps / 10,000, in integers
-    if (f.joined_weight * 10000 < f.threshold_bps * f.total_weight) {
+    // joined / total >= threshold_bps / 10,000, in integers; nobody joined: nothing to fork
+    if (f.joined === 0 || f.joined_weight * 10000 < f.threshold_bps * f.total_weight) {
       f.status = "Failed";
       close(f);
       emit("fork_failed", [{ id: f.id, joined_weight: f.joined_weight, total_weight: f.total_weight }]);
       return f;
     }
-    f.status = "Exiting";
-    emit("fork_succeeded", [{ id: f.id, joined_weight: f.joined_weight, total_weight: f.total_weight }]);
-  }
-  if (f.status === "Exiting") {
-    const end = Math.min(f.joined, f.exited + EXIT_PAGE);
-    if (end > f.exited) dao.seq += 1;
-    const gone: string[] = [];
-    for (let i = f.exited; i < end; i++) {
-      const account = readJson<string>(`L${f.id}#${i}`) as string;
-      const rec = getMember(dao, account);
-      if (rec) for (const role of rec.roles.slice()) removeFromRole(dao, account, role);
-      gone.push(account);
-    }
-    f.exited = end;
-    if (gone.length > 0) emit("member_removed", [{ fork_id: f.id, members: gone, reason: "fork" }]);
-    if (f.exited < f.joined) {
-      save(f);
-      return f;
-    }
     f.status = "Payable";
+    // as long again as the window to create the fork community and have it paid
+    f.settle_by = (now + (BigInt(f.ends_at) - BigInt(f.opened_at))).toString();
+    emit("fork_succeeded", [
+      { id: f.id, joined_weight: f.joined_weight, total_weight: f.total_weight, settle_by: f.settle_by },
+    ]);
   }
   if (f.status === "Payable") {
-    if (near.prepaidGas() - near.usedGas() < CALLBACK_GAS + 10n * TGAS) {
+    if (now > BigInt(f.settle_by as string)) {
+      f.status = "Cancelled";
+      close(f);
+      emit("fork_cancelled", [{ id: f.id, receiver_id: f.receiver_id, last_error: f.last_error }]);
+      return f;
+    }
+    const factory = viaFactory(dao, f);
+    const need = (factory ? VIEW_GAS + CHECK_GAS : PAID_GAS) + 10n * TGAS;
+    if (near.prepaidGas() - near.usedGas() < need) {
       save(f);
       return f;
     }
-    const available = availableTreasury(dao);
-    const amount = (available * BigInt(f.joined_weight)) / BigInt(f.total_weight);
-    f.available = available.toString();
-    f.amount = amount.toString();
-    f.status = "Paying";
+    if (!factory) return pay(dao, f);
+    f.status = "Checking";
     save(f);
-    emit("fork_payment_sent", [{ id: f.id, receiver_id: f.receiver_id, available: f.available, amount: f.amount }]);
-    return NearPromise.new(f.receiver_id)
-      .transfer(amount)
+    return NearPromise.new(dao.factory_id)
+      .functionCall("get_community", JSON.stringify({ name: f.name }), 0n, VIEW_GAS)
       .then(
         NearPromise.new(near.currentAccountId()).functionCall(
           "on_execute",
-          JSON.stringify({ id: f.id, fork: true }),
+          JSON.stringify({ id: f.id, fork: "check" }),
           0n,
-          CALLBACK_GAS,
+          CHECK_GAS,
         ),
       );
   }
-  if (f.status === "Paying") fail("ERR_EXECUTION_IN_PROGRESS");
+  if (f.status === "Exiting") {
+    exitMembers(dao, f, 5n * TGAS);
+    return f;
+  }
+  if (f.status === "Checking" || f.status === "Paying") fail("ERR_EXECUTION_IN_PROGRESS");
   fail("ERR_ALREADY_FINAL", f.status);
 }
 
-// The transfer's outcome: done once, or (no such account yet, e.g. the factory has not created the new DAO)
-// back to Payable with the amount recomputed on the next call; the refund has returned the funds.
-export function onForkPaid(id: number, ok: boolean): ForkRecord {
+function pay(dao: DaoState, f: ForkRecord): NearPromise {
+  const available = availableTreasury(dao);
+  const amount = (available * BigInt(f.joined_weight)) / BigInt(f.total_weight);
+  f.available = available.toString();
+  f.amount = amount.toString();
+  f.status = "Paying";
+  save(f);
+  emit("fork_payment_sent", [{ id: f.id, receiver_id: f.receiver_id, available: f.available, amount: f.amount }]);
+  return NearPromise.new(f.receiver_id)
+    .transfer(amount)
+    .then(
+      NearPromise.new(near.currentAccountId()).functionCall(
+        "on_execute",
+        JSON.stringify({ id: f.id, fork: true }),
+        0n,
+        PAID_GAS,
+      ),
+    );
+}
+
+interface FactoryCommunity {
+  dao_id: string;
+  forked_from: { dao_id: string; fork_id: number; status: string; members: number } | null;
+  contracts: { account_id: string; status: string }[];
+}
+
+// Why the factory's record of the receiver is not this fork's created community (null: it is).
+function unbound(f: ForkRecord, c: FactoryCommunity | null): string | null {
+  if (!c) return "ERR_FORK_NOT_CREATED";
+  const o = c.forked_from;
+  if (c.dao_id !== f.receiver_id || !o || o.dao_id !== near.currentAccountId() || o.fork_id !== f.id) {
+    return "ERR_FORK_NOT_BOUND";
+  }
+  if (o.status !== "Ready" || o.members !== f.joined) return "ERR_FORK_NOT_CREATED";
+  const step = c.contracts.find((s) => s.account_id === f.receiver_id);
+  return step && step.status === "Done" ? null : "ERR_FORK_NOT_CREATED";
+}
+
+// The factory's answer: pays if the receiver is this fork's community with its DAO created, else back to Payable.
+export function onForkChecked(dao: DaoState, id: number): ForkRecord | NearPromise {
+  const f = getFork(id);
+  if (f.status !== "Checking") fail("ERR_NOT_EXECUTING");
+  let c: FactoryCommunity | null = null;
+  try {
+    c = JSON.parse(near.promiseResult(0)) as FactoryCommunity | null;
+  } catch (_e) {
+    c = null;
+  }
+  const err = unbound(f, c);
+  if (err === null) return pay(dao, f);
+  f.status = "Payable";
+  f.last_error = err;
+  save(f);
+  emit("fork_payment_failed", [{ id: f.id, receiver_id: f.receiver_id, amount: null, error: err }]);
+  return f;
+}
+
+// The transfer's outcome: paid once, then the joined members leave (as many as this callback's gas allows; the
+// rest by execute_fork); or (no such account) back to Payable, the refund has returned the funds and the next call
+// recomputes the amount on the then-current treasury.
+export function onForkPaid(dao: DaoState, id: number, ok: boolean): ForkRecord {
   const f = getFork(id);
   if (f.status !== "Paying") fail("ERR_NOT_EXECUTING");
   if (ok) {
-    f.status = "Executed";
+    f.status = "Exiting";
     f.last_error = null;
-    close(f);
-    emit("fork_executed", [{ id: f.id, receiver_id: f.receiver_id, amount: f.amount }]);
+    exitMembers(dao, f, 6n * TGAS);
   } else {
     f.status = "Payable";
     f.last_error = "ERR_TRANSFER_FAILED";
     save(f);
-    emit("fork_payment_failed", [{ id: f.id, receiver_id: f.receiver_id, amount: f.amount }]);
+    emit("fork_payment_failed", [
+      { id: f.id, receiver_id: f.receiver_id, amount: f.amount, error: "ERR_TRANSFER_FAILED" },
+    ]);
   }
   return f;
 }
@@ -213,5 +314,6 @@ export function forkView(id: unknown, from_index?: number, limit?: number) {
     const j = readJson<ForkJoin>(`J${f.id}:${account}`) as ForkJoin;
     members.push({ account_id: account, weight: j.w, roles: j.r });
   }
-  return { ...f, members };
+  // the fork DAO's founding policy (frozen at the opening, until the fork is final)
+  return { ...f, members, policy: readJson<Record<string, unknown>>(`FP${f.id}`) };
 }

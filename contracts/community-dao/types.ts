@@ -207,9 +207,11 @@ export interface BlobRecord {
   bytes: number;
 }
 
-// Open: members join until ends_at. Then Failed (below threshold, nothing moved) or Exiting (joined members leave
-// the parent, in pages) -> Payable -> Paying (transfer in flight) -> Executed; a failed transfer goes back to Payable.
-export type ForkStatus = "Open" | "Failed" | "Exiting" | "Payable" | "Paying" | "Executed";
+// Open: members join until ends_at. Then Failed (below threshold, nothing moved) or Payable (decided, nobody removed
+// yet) -> Checking (the factory is asked whether the receiver is this fork's community) -> Paying -> Exiting (paid;
+// joined members leave in pages) -> Executed; a refused check or failed transfer goes back to Payable, and a fork
+// still Payable after `settle_by` is Cancelled (nothing moved, nobody removed).
+export type ForkStatus = "Open" | "Failed" | "Payable" | "Checking" | "Paying" | "Exiting" | "Executed" | "Cancelled";
 
 export interface ForkRecord {
   v: 1;
@@ -232,6 +234,8 @@ export interface ForkRecord {
   exited: number;
   // Block where the window's outcome was decided (the provenance block of the new community).
   decided_block: string | null;
+  // Decided + one window: a fork still unpaid then is Cancelled by the next execute_fork.
+  settle_by: string | null;
   available: string | null;
   amount: string | null;
   last_error: string | null;

@@ -71,9 +71,9 @@ export class CommunityFactory {
   }
 
   // A community forked from `parent` (a community of this factory) after its DAO's fork `fork_id` succeeded: same
-  // deposit as create_community; the DAO's members are those who joined the fork, its policy the parent's unless
-  // `dao_args.policy` is given, and the registries import the parent's records (docs/fork.md). The fork's
-  // receiver must be this community's DAO. Then deploy_next as usual.
+  // deposit as create_community; the DAO's members are those who joined the fork, its policy the parent's as frozen
+  // at the fork's opening (dao_args / init_args are refused: the parent's decision sets them), and the registries
+  // import the parent's records (docs/fork.md). The fork's receiver must be this community's DAO. Then deploy_next.
   @call({ payableFunction: true })
   create_fork({
     name,

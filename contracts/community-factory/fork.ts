@@ -10,7 +10,7 @@ const TGAS = 1000000000000n;
 const READ_GAS = 30n * TGAS;
 const CALLBACK_GAS = 30n * TGAS;
 // The parent DAO's fork statuses from which the fork is decided and succeeded (community-dao/fork.ts).
-const SUCCEEDED = ["Exiting", "Payable", "Paying", "Executed"];
+const SUCCEEDED = ["Payable", "Checking", "Paying", "Exiting", "Executed"];
 // A DAO starts with at most 100 members (community-dao MAX_FOUNDERS).
 const MAX_MEMBERS = 100;
 // Up to 100 members (~70 bytes each with their roles) and a policy (~4 KB) added to the DAO's init args.
@@ -20,23 +20,29 @@ export interface ForkArgs {
   name: string;
   parent: string;
   fork_id: number;
-  dao_args?: Record<string, unknown>;
-  init_args?: Record<string, Record<string, unknown>>;
+  dao_args?: unknown;
+  init_args?: unknown;
 }
 
 // Reserves the fork community like create_community (same deposit, same steps) with the provenance, and reads the
-// parent's fork; the registries get `fork_of` so they can import the parent's records (docs/fork.md).
+// parent's fork; the registries get `fork_of` so they can import the parent's records (docs/fork.md). Everything the
+// new DAO starts with comes from the parent's fork record (its name = the fork's receiver, its members = those who
+// joined, its policy = the parent's frozen at the opening), never from the caller: anyone may pay for the creation,
+// nobody but the parent's decision shapes it.
 export function createFork(f: Communities, a: ForkArgs): NearPromise {
+  if (a.dao_args !== undefined || a.init_args !== undefined) {
+    fail("ERR_INVALID_ARGS", "a fork's DAO and contracts are set by its parent's fork, not by dao_args / init_args");
+  }
   const parent = getCommunity(f, a.parent);
   if (parent.status !== "Ready") fail("ERR_PARENT_NOT_READY", parent.status);
   if (!isSafeInt(a.fork_id, 0, Number.MAX_SAFE_INTEGER)) fail("ERR_UNKNOWN_FORK", String(a.fork_id));
-  const init_args: Record<string, Record<string, unknown>> = { ...(a.init_args ?? {}) };
+  const init_args: Record<string, Record<string, unknown>> = {};
   for (const s of parent.steps) {
     if (s.code === DAO_CODE) continue;
     // each suite contract learns its parent counterpart; the registries import from it
-    init_args[s.code] = { ...(init_args[s.code] ?? {}), fork_of: { account_id: s.account_id, community: parent.name } };
+    init_args[s.code] = { fork_of: { account_id: s.account_id, community: parent.name } };
   }
-  const dao_args = a.dao_args ?? { config: { name: a.name, purpose: `fork of ${parent.name}`, metadata: "" } };
+  const dao_args = { config: { name: a.name, purpose: `fork of ${parent.name}`, metadata: "" } };
   const forked_from: ForkOrigin = {
     community: parent.name,
     dao_id: parent.dao_id,
@@ -51,7 +57,8 @@ export function createFork(f: Communities, a: ForkArgs): NearPromise {
   return readFork(f, c);
 }
 
-// Reads the parent's fork (its first 100 joined members) and policy; on_fork_read fills in the DAO's init.
+// Reads the parent's fork (its first 100 joined members and the policy frozen at its opening); on_fork_read fills
+// in the DAO's init.
 export function readFork(f: Communities, c: Community): NearPromise {
   const o = c.forked_from as ForkOrigin;
   o.status = "Fetching";
@@ -59,7 +66,6 @@ export function readFork(f: Communities, c: Community): NearPromise {
   const args = JSON.stringify({ id: o.fork_id, from_index: 0, limit: MAX_MEMBERS });
   return NearPromise.new(o.dao_id)
     .functionCall("get_fork", args, 0n, READ_GAS)
-    .and(NearPromise.new(o.dao_id).functionCall("get_policy", "{}", 0n, READ_GAS))
     .then(
       NearPromise.new(near.currentAccountId()).functionCall(
         "on_fork_read",
@@ -71,11 +77,13 @@ export function readFork(f: Communities, c: Community): NearPromise {
 }
 
 interface ParentFork {
+  id: number;
   status: string;
   receiver_id: string;
   joined: number;
   decided_block: string | null;
   members: { account_id: string; roles: string[] }[];
+  policy: Record<string, unknown> | null;
 }
 
 function result<T>(i: number): T | null {
@@ -92,12 +100,13 @@ export function onForkRead(f: Communities, name: string) {
   const o = c.forked_from;
   if (!o || o.status !== "Fetching") fail("ERR_NOT_IN_FLIGHT");
   const fork = result<ParentFork>(0);
-  const policy = result<Record<string, unknown>>(1);
+  const policy = fork ? fork.policy : null;
   let err: string | null = null;
-  if (!fork || !policy) err = "ERR_PARENT_READ_FAILED";
+  if (!fork || fork.id !== o.fork_id) err = "ERR_PARENT_READ_FAILED";
   else if (SUCCEEDED.indexOf(fork.status) < 0) err = `ERR_FORK_NOT_SUCCEEDED: ${fork.status}`;
   else if (fork.receiver_id !== daoAccount(c.name)) err = `ERR_FORK_RECEIVER_MISMATCH: ${fork.receiver_id}`;
   else if (fork.joined > MAX_MEMBERS) err = `ERR_TOO_MANY_MEMBERS: ${fork.joined}`;
+  else if (!policy) err = "ERR_PARENT_READ_FAILED: no policy";
   if (err !== null || !fork || !policy) {
     o.status = "Pending";
     o.last_error = err;
@@ -108,8 +117,8 @@ export function onForkRead(f: Communities, name: string) {
   const step = c.steps[0];
   const args = JSON.parse(step.init_args as string) as Record<string, unknown>;
   args.members = fork.members.map((m) => ({ account_id: m.account_id, roles: m.roles }));
-  // the fork keeps the parent's rules unless its creator gave others
-  if (args.policy === undefined) args.policy = policy;
+  // the parent's rules as of the fork's opening, whoever pays for the creation
+  args.policy = policy;
   step.init_args = JSON.stringify(args);
   step.init_gas = (INIT_GAS + BigInt(fork.members.length) * TGAS).toString();
   // the other contracts learn the provenance block too (steps not yet deployed: all of them, the DAO goes first)

@@ -189,16 +189,19 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
   );
   t.is(await stateOf(factory), before);
 
-  // 4. the window ends; the parent decides and removes the joined members; the payment to spin's DAO, which does
-  // not exist yet, comes back (Payable)
+  // 4. the window ends; the parent decides; spin's DAO does not exist yet: the factory's record says so, nothing is
+  // paid and nobody is removed yet (Payable)
   await worker.provider.fastForward(3000);
   const decided = step(
-    "execute_fork (3 exits, payment refused)",
+    "execute_fork (decided, receiver not created yet)",
     await m[3].callRaw(dao, "execute_fork", { id: forkId }, { gas: 100n * TGAS }),
   );
   t.true(events(decided).some((e) => e.event === "fork_payment_failed"));
-  const fork = await dao.view<{ status: string; decided_block: string }>("get_fork", { id: forkId });
-  t.is(fork.status, "Payable");
+  const fork = await dao.view<{ status: string; decided_block: string; last_error: string }>("get_fork", {
+    id: forkId,
+  });
+  t.like(fork, { status: "Payable", last_error: "ERR_FORK_NOT_CREATED" });
+  t.is((await dao.view<{ member_count: number }>("get_info")).member_count, 5);
   step("read_fork", await carol.callRaw(factory, "read_fork", { name: "spin" }, { gas: 150n * TGAS }));
   view = await factory.view("get_community", { name: "spin" });
   t.like(view.forked_from, { status: "Ready", members: 3, block_height: fork.decided_block });
@@ -242,7 +245,10 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
   // 6. the parent pays spin's DAO: treasury x 3 / 5, floor, to the yocto
   const spin = root.getAccount("spin.commons.test.near");
   const spinBefore = await total(spin);
-  step("execute_fork (payment)", await m[3].callRaw(dao, "execute_fork", { id: forkId }, { gas: 100n * TGAS }));
+  step(
+    "execute_fork (check, payment, 3 exits)",
+    await m[3].callRaw(dao, "execute_fork", { id: forkId }, { gas: 100n * TGAS }),
+  );
   const paid = await dao.view<{ status: string; available: string; amount: string }>("get_fork", { id: forkId });
   t.is(paid.status, "Executed");
   t.is(BigInt(paid.amount), (BigInt(paid.available) * 3n) / 5n);
