@@ -143,8 +143,10 @@ export class CommunityDao implements DaoState {
 
   // Settles an asynchronous execution: a proposal's, or a fork's (`fork: "check"` the factory's record of the
   // receiver, `fork: true` the payment to the new DAO).
-  @call({ privateFunction: true })
+  @call({})
   on_execute({ id, fork }: { id: number; fork?: boolean | string }) {
+    // private, with a stable code (the SDK's own check panics with a message and a stack)
+    if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
     if (fork === "check") return forks.onForkChecked(this, id);
     if (fork === true) return forks.onForkPaid(this, id, callbackSucceeded(0));
     return proposals.onExecuted(this, id, callbackSucceeded(0));

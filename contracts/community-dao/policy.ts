@@ -11,13 +11,20 @@ export function defaultVotePolicy(): VotePolicy {
   return { weight_kind: "RoleWeight", quorum: 0, threshold: { kind: "Ratio", numerator: 1, denominator: 2 } };
 }
 
-// Sputnik's default: everyone may propose and execute, the founding council may do everything.
+// Sputnik's default, less the single-member veto: everyone may propose and execute, the founding council proposes,
+// votes and removes spam. Nobody may cancel: cancel is a guardian's power (a role holding `<label>:cancel`, added
+// by the community), since one canceller can undo what the majority approved.
 export function defaultPolicy(): Policy {
   return {
     v: 1,
     roles: [
       { name: "all", kind: "Everyone", permissions: ["*:propose", "*:execute"], vote_policy: {} },
-      { name: "council", kind: "Group", permissions: ["*:*"], vote_policy: {} },
+      {
+        name: "council",
+        kind: "Group",
+        permissions: ["*:propose", "*:vote", "*:remove", "*:execute"],
+        vote_policy: {},
+      },
     ],
     default_vote_policy: defaultVotePolicy(),
     parameters: { proposal_bond: ONE_NEAR, proposal_period: SEVEN_DAYS_NS, timelock: "0" },

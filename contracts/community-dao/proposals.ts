@@ -6,13 +6,16 @@ import { checkpointAt, getMember } from "./members";
 import { findRole, heldRoles, permits, thresholdWeight } from "./policy";
 import type { DaoState } from "./state";
 import { emit, voteKey } from "./state";
-import { lockBond, settleBond } from "./treasury";
+import { lockBond, refundableBond, settleBond } from "./treasury";
 import type { Proposal, ProposalBody, ProposalHead, ProposalKind, ProposalStatus, RoleRule, VoteChoice } from "./types";
 import { fail } from "../shared/errors";
-import { sendNear } from "../shared/storage";
+import { sendNear, storageCost } from "../shared/storage";
 
 export const MAX_DESCRIPTION = 2000;
 export const MAX_KIND_JSON = 32768;
+// Room paid up front for what a proposal's head gains after creation (storage_deposit itself, decided_at, statuses,
+// last_error, tallies of more digits).
+export const PROPOSAL_GROWTH_BYTES = 200n;
 // Work the execute call itself does after the handler (saving state, scheduling the callback).
 const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
 // Kinds that can move treasury funds (or replace the code that holds them): refused while a fork is open or awaiting
@@ -94,6 +97,7 @@ export function createProposal(dao: DaoState, description: unknown, kind: Propos
   const bond = BigInt(dao.policy.parameters.proposal_bond);
   const attached = near.attachedDeposit();
   if (attached < bond) fail("ERR_WRONG_BOND", `attach at least ${bond}`);
+  const usageBefore = near.storageUsage();
   const rules = buildRules(dao, label);
   if (!rules.some((r) => r.actions.indexOf("vote") >= 0)) fail("ERR_NO_VOTERS", label);
   const now = near.blockTimestamp();
@@ -106,6 +110,7 @@ export function createProposal(dao: DaoState, description: unknown, kind: Propos
     status: "InProgress",
     bond: bond.toString(),
     bond_settled: false,
+    storage_deposit: "0",
     snapshot: dao.seq,
     submitted_at: now.toString(),
     voting_ends_at: (now + BigInt(dao.policy.parameters.proposal_period)).toString(),
@@ -117,12 +122,21 @@ export function createProposal(dao: DaoState, description: unknown, kind: Propos
     last_error: null,
   };
   dao.last_proposal_id = id + 1;
-  lockBond(dao, bond);
   save(dao, p);
   dao.bodies.set(String(id), { description, kind });
-  // Over-attached deposit goes back at once: the bond is the only part the DAO holds.
-  sendNear(proposer, attached - bond);
-  emit("proposal_created", [{ id, proposer, kind: kind.kind, label, bond: p.bond, snapshot: p.snapshot }]);
+  // The proposer pays the record's storage (kept while the record exists, i.e. for good) out of its deposit: the
+  // deposit must cover both the bond and the storage; only the bond less the storage can come back.
+  const storage = storageCost(near.storageUsage() - usageBefore + PROPOSAL_GROWTH_BYTES);
+  const held = bond > storage ? bond : storage;
+  if (attached < held) fail("ERR_WRONG_BOND", `attach at least ${held} (bond ${bond}, storage ${storage})`);
+  p.storage_deposit = storage.toString();
+  save(dao, p);
+  lockBond(dao, refundableBond(p));
+  // Over-attached deposit goes back at once.
+  sendNear(proposer, attached - held);
+  emit("proposal_created", [
+    { id, proposer, kind: kind.kind, label, bond: p.bond, storage_deposit: p.storage_deposit, snapshot: p.snapshot },
+  ]);
   return id;
 }
 
@@ -251,6 +265,13 @@ export function execute(dao: DaoState, id: unknown): ExecuteOutcome | NearPromis
   if (!canAct(dao, p, near.predecessorAccountId(), "execute")) fail("ERR_NO_PERMISSION", `${p.label}:execute`);
   const unlock = BigInt(p.decided_at as string) + BigInt(p.timelock);
   if (near.blockTimestamp() < unlock) fail("ERR_TIMELOCK", `executable from ${unlock}`);
+  if (p.status === "Failed") {
+    // A FunctionCall whose promise went out and failed is not sent again (the callee may have kept its deposit).
+    if (p.sent === true) fail("ERR_ALREADY_SENT", "a failed FunctionCall is not resent: propose it again");
+    // Retries are bounded: one voting period after the proposal became executable.
+    const until = unlock + (BigInt(p.voting_ends_at) - BigInt(p.submitted_at));
+    if (near.blockTimestamp() > until) fail("ERR_RETRY_EXPIRED", `retries ended at ${until}`);
+  }
   const { kind } = bodyOf(dao, p);
   if (SPENDS.indexOf(kind.kind) >= 0 && activeFork() !== null) fail("ERR_FORK_WINDOW_OPEN");
   const handler = handlerFor(kind) as NonNullable<ReturnType<typeof handlerFor>>;
@@ -294,7 +315,9 @@ export function onExecuted(dao: DaoState, id: number, ok: boolean): ExecuteOutco
     setStatus(p, "Executed");
   } else {
     p.last_error = "ERR_EXECUTION_FAILED";
-    setStatus(p, "Failed", { error: p.last_error });
+    const handler = handlerFor(bodyOf(dao, p).kind);
+    if (handler?.atMostOnce) p.sent = true;
+    setStatus(p, "Failed", { error: p.last_error, retryable: p.sent !== true });
   }
   save(dao, p);
   return { id: p.id, status: p.status, error: p.last_error };

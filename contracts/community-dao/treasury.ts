@@ -29,17 +29,25 @@ export function lockBond(dao: DaoState, amount: bigint): void {
   dao.locked_bonds = (BigInt(dao.locked_bonds) + amount).toString();
 }
 
+// The part of a proposal's deposit that can come back: the bond less the proposal's own storage, which the DAO keeps
+// as long as the record exists (older proposals carry no storage_deposit: all of the bond).
+export function refundableBond(p: ProposalHead): bigint {
+  const bond = BigInt(p.bond);
+  const storage = BigInt(p.storage_deposit ?? "0");
+  return bond > storage ? bond - storage : 0n;
+}
+
 // Settles a proposal's bond once: refunded to the proposer, or (spam) kept as treasury.
 export function settleBond(dao: DaoState, p: ProposalHead, refund: boolean): void {
   if (p.bond_settled) return;
   p.bond_settled = true;
-  const amount = BigInt(p.bond);
+  const amount = refundableBond(p);
   dao.locked_bonds = (BigInt(dao.locked_bonds) - amount).toString();
   if (amount === 0n) return;
   if (refund) {
     sendNear(p.proposer, amount);
-    emit("bond_refunded", [{ proposal_id: p.id, account_id: p.proposer, amount: p.bond }]);
+    emit("bond_refunded", [{ proposal_id: p.id, account_id: p.proposer, amount: amount.toString() }]);
   } else {
-    emit("bond_forfeited", [{ proposal_id: p.id, account_id: p.proposer, amount: p.bond }]);
+    emit("bond_forfeited", [{ proposal_id: p.id, account_id: p.proposer, amount: amount.toString() }]);
   }
 }

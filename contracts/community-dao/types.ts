@@ -155,6 +155,11 @@ export interface Proposal {
   status: ProposalStatus;
   bond: string;
   bond_settled: boolean;
+  // The proposal's own storage (head + body + growth), paid by the proposer out of its deposit and kept by the DAO
+  // while the record exists (forever); the refundable bond is `bond` less this. Absent on older proposals (0).
+  storage_deposit?: string;
+  // Set when an at-most-once kind (FunctionCall) sent its promise and it failed: nothing is sent again.
+  sent?: boolean;
   // Membership and delegation counter at creation: weights are read as of this point.
   snapshot: number;
   submitted_at: string;

@@ -20,6 +20,48 @@ const DEPLOY_GAS_PER_BYTE = 47683715n + 64572944n;
 const STEP_FIXED_GAS = 2n * 3850000000000n + 2n * 115123062500n + 2n * 108059500000n + 980000000000n + 15n * TGAS;
 // Record growth after creation (status strings, versions and hashes written by callbacks) is paid up front.
 const RECORD_MARGIN_BYTES = 400n;
+// What a creator may set in `init_args` (all codes together, as JSON), kept in the record and shown in the views and
+// the `community_reserved` event.
+export const MAX_CREATOR_ARGS = 4096;
+
+// A creator's `init_args` may not name peers: a factory-made suite's contracts know each other only through the
+// factory's `suite` map (and `dao_id`), and only the factory's fork path sets `fork_of`. Otherwise a creator could
+// wire the pool to a verifier it runs, or a registry to a "parent" that admits anything (audit finding 5).
+export function peerArg(key: string): boolean {
+  return key === "suite" || key === "fork_of" || key === "community" || key.endsWith("_id") || key.endsWith("_ids");
+}
+
+// Refuses peer ids and fork_of in what a creator passes; returns the creator's settings as JSON text per code.
+// `forkOf`: the factory's fork path has added `fork_of` to the registries' args itself (fork.ts), so it is let through.
+export function checkCreatorArgs(
+  init_args: unknown,
+  suiteNames: string[],
+  forkOf = false,
+): Record<string, Record<string, unknown>> | undefined {
+  if (init_args === undefined) return undefined;
+  if (init_args === null || typeof init_args !== "object" || Array.isArray(init_args)) {
+    fail("ERR_INVALID_ARGS", "init_args");
+  }
+  const args = init_args as Record<string, unknown>;
+  for (const code in args) {
+    if (code === DAO_CODE) fail("ERR_INVALID_ARGS", "the DAO's init arguments go in dao_args");
+    if (suiteNames.indexOf(code) < 0) {
+      // a parent's code that left the suite since: its fork_of is simply not used
+      if (forkOf) continue;
+      fail("ERR_INVALID_ARGS", `init_args.${code}: not a suite code`);
+    }
+    const extra = args[code];
+    if (extra === null || typeof extra !== "object" || Array.isArray(extra)) fail("ERR_INVALID_ARGS", code);
+    for (const key in extra as Record<string, unknown>) {
+      if (forkOf && key === "fork_of") continue;
+      if (peerArg(key)) fail("ERR_PEER_ARG", `init_args.${code}.${key}: peers come from the factory`);
+    }
+  }
+  if (JSON.stringify(args).length > MAX_CREATOR_ARGS) {
+    fail("ERR_INVALID_ARGS", `init_args above ${MAX_CREATOR_ARGS} bytes`);
+  }
+  return args as Record<string, Record<string, unknown>>;
+}
 
 export interface Communities {
   codes: UnorderedMap<CodeRecord>;
@@ -66,10 +108,17 @@ export function create(f: Communities, args: CreateArgs): Community {
   if (f.communities.get(name) !== null) fail("ERR_NAME_TAKEN", name);
   if (dao_args === null || typeof dao_args !== "object" || Array.isArray(dao_args))
     fail("ERR_INVALID_ARGS", "dao_args");
+  if ((dao_args as Record<string, unknown>).suite !== undefined) fail("ERR_PEER_ARG", "dao_args.suite");
   if (init_args !== undefined && (init_args === null || typeof init_args !== "object")) {
     fail("ERR_INVALID_ARGS", "init_args");
   }
   const codes = suiteCodes(f.codes);
+  // The factory's own fork path (forked_from set) adds `fork_of` to the registries' args; a creator never does.
+  checkCreatorArgs(
+    init_args,
+    codes.map((c) => c.name),
+    forked_from !== undefined,
+  );
   const suite: Record<string, string> = {};
   for (const code of codes) {
     const account = suiteAccount(name, code.name);
@@ -78,6 +127,7 @@ export function create(f: Communities, args: CreateArgs): Community {
   }
   const daoId = suite[DAO_CODE];
   const steps: Step[] = [];
+  const creatorArgs: Record<string, Record<string, unknown>> = {};
   let total = 0n;
   for (const code of codes) {
     let initArgs: Record<string, unknown>;
@@ -86,6 +136,9 @@ export function create(f: Communities, args: CreateArgs): Community {
       const extra = init_args?.[code.name];
       if (extra !== undefined && (extra === null || typeof extra !== "object")) fail("ERR_INVALID_ARGS", code.name);
       initArgs = { ...(extra ?? {}), dao_id: daoId, suite };
+      const own: Record<string, unknown> = {};
+      for (const key in extra ?? {}) if (key !== "fork_of") own[key] = (extra as Record<string, unknown>)[key];
+      if (Object.keys(own).length > 0) creatorArgs[code.name] = own;
     }
     const text = JSON.stringify(initArgs);
     if (text.length > MAX_INIT_ARGS) fail("ERR_INVALID_ARGS", `${code.name} init args above ${MAX_INIT_ARGS} bytes`);
@@ -115,6 +168,8 @@ export function create(f: Communities, args: CreateArgs): Community {
     created_at: near.blockTimestamp().toString(),
   };
   if (forked_from !== undefined) community.forked_from = forked_from;
+  // What the creator chose beyond the factory's wiring stays visible after the steps drop their init args.
+  if (Object.keys(creatorArgs).length > 0) community.creator_args = creatorArgs;
   f.communities.set(name, community);
   const margin = RECORD_MARGIN_BYTES + BigInt(args.reserve_bytes ?? 0);
   const storage = storageCost(near.storageUsage() - before + margin);
@@ -125,7 +180,14 @@ export function create(f: Communities, args: CreateArgs): Community {
   if (attached < required) fail("ERR_DEPOSIT_TOO_LOW", `attached ${attached}, required ${required}`);
   sendNear(community.creator, attached - required);
   f.emit("community_reserved", [
-    { name, creator: community.creator, dao_id: daoId, suite, deposit: required.toString() },
+    {
+      name,
+      creator: community.creator,
+      dao_id: daoId,
+      suite,
+      deposit: required.toString(),
+      creator_args: community.creator_args ?? {},
+    },
   ]);
   return community;
 }
@@ -240,6 +302,8 @@ export function communityView(c: Community) {
     deposit_left: c.deposit_left,
     created_at: c.created_at,
     forked_from: c.forked_from ?? null,
+    // init arguments the creator set for suite contracts (never peers: see checkCreatorArgs)
+    creator_args: c.creator_args ?? {},
     provenance: c.forked_from?.block_height
       ? `forked from community ${c.forked_from.community} at block ${c.forked_from.block_height}`
       : null,

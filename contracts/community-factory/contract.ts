@@ -111,8 +111,9 @@ export class CommunityFactory {
     return deployNext(this.ctx, getCommunity(this.ctx, name));
   }
 
-  @call({ privateFunction: true })
+  @call({})
   on_step_done({ name, index }: { name: string; index: number }) {
+    if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
     return onStepDone(this.ctx, name, index, callbackSucceeded(0));
   }
 

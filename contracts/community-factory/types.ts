@@ -53,6 +53,8 @@ export interface ForkOrigin {
 export interface Community {
   v: 1;
   forked_from?: ForkOrigin;
+  // The creator's own `init_args` per suite code (settings, reward policy...); peer ids are refused.
+  creator_args?: Record<string, Record<string, unknown>>;
   name: string;
   creator: string;
   dao_id: string;

@@ -15,7 +15,7 @@ import type {
   ManifestRecord,
   NameRecord,
 } from "./types";
-import { DATASET_HEADROOM_BYTES, MAX_MANIFEST_DATASETS, STANDARD, TOMBSTONE_BYTES, VERSION } from "./types";
+import { DATASET_HEADROOM_BYTES, MAX_MANIFEST_DATASETS, STANDARD, VERSION } from "./types";
 import { checkDatasetInput } from "./validate";
 import { ensure, fail } from "../shared/errors";
 import { eventEmitter } from "../shared/events";
@@ -244,16 +244,19 @@ export class DatasetRegistry {
     ensure(rec.status === "Submitted" || rec.status === "Rejected", "ERR_INVALID_STATUS", rec.status);
     const name = this.names.get(rec.name) as NameRecord;
     ensure(name.latest === dataset_id, "ERR_NOT_LATEST_VERSION", `newest is ${name.latest}`);
-    // The id stays taken (a tombstone in `paid`, kept out of the refund) so the "all" list, which keeps the slot
-    // rather than reorder everyone's pages, never shows a different record under an old id.
+    // The id stays taken (a tombstone in `paid`, and its slot in the "all" list, which keeps the slot rather than
+    // reorder everyone's pages) so no different record ever shows under an old id. Only the bytes actually freed
+    // come back: whatever stays (the tombstone, whose size grows with the id) remains paid by the submitter.
     const paid = BigInt(this.paid.get(dataset_id) ?? "0");
-    const tombstone = storageCost(TOMBSTONE_BYTES);
-    const refund = paid > tombstone ? paid - tombstone : 0n;
+    const before = near.storageUsage();
     this.datasets.remove(dataset_id);
     this.paid.set(dataset_id, "0");
     listPop(this.list_items, this.list_lengths, `v:${rec.name}`);
     if (rec.previous === null) this.names.remove(rec.name);
     else this.names.set(rec.name, { owner: name.owner, latest: rec.previous });
+    const after = near.storageUsage();
+    const freed = before > after ? storageCost(before - after) : 0n;
+    const refund = freed < paid ? freed : paid;
     sendNear(rec.submitter, refund);
     emit("dataset_removed", [{ dataset_id, refund: refund.toString() }]);
     return refund.toString();

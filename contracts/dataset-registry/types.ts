@@ -81,5 +81,3 @@ export const MAX_MANIFEST_DATASETS = 50;
 // Bytes charged on submission beyond those measured: the later status/withdrawal timestamps and the entry that
 // records what was paid (written after the measurement), so DAO decisions never draw on the contract's balance.
 export const DATASET_HEADROOM_BYTES = 200n;
-// What a removed dataset's tombstone (its id, kept so the id is never reused) costs; kept from the refund.
-export const TOMBSTONE_BYTES = 100n;

@@ -155,7 +155,7 @@ function cases(ids: { approved: number; open: number; executed: number }, member
       target: "dao",
       method: "on_execute",
       args: { id: ids.approved },
-      code: "Function is private",
+      code: "ERR_PRIVATE",
     },
     {
       name: "vote with a deposit",

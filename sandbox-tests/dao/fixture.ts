@@ -23,6 +23,8 @@ export interface Proposal {
   status: string;
   bond: string;
   bond_settled: boolean;
+  storage_deposit?: string;
+  sent?: boolean;
   snapshot: number;
   kind: { kind: string } & Record<string, unknown>;
   label: string;

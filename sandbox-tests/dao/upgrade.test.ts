@@ -92,7 +92,7 @@ test.serial("a migration that fails rolls the deploy back and the proposal is Fa
   const hash = createHash("sha256").update(wasm).digest("hex");
   await alice.call(dao, "store_blob", wasm, { attachedDeposit: 5n * NEAR, gas: 300n * TGAS });
   // migrate_state is private to the DAO; calling an unknown method instead makes the batch fail after the deploy.
-  const id = await c.pass(alice, { kind: "UpgradeSelf", hash, migrate_method: "no_such_method" }, [alice, bob]);
+  const id = await c.pass(alice, { kind: "UpgradeSelf", hash, migrate_method: "migrate_no_such_method" }, [alice, bob]);
   const r = await c.execute(outsider, id);
   t.true(r.succeeded);
   const p = await c.proposal(id);

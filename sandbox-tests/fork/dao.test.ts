@@ -288,7 +288,7 @@ test.serial("bad Fork proposals and fork calls are refused with their codes", as
   await refused(t, w.dao, propose({ kind: "Fork", name: "ok", receiver_id: w.dao.accountId }), "ERR_SELF_CALL");
   await refused(t, w.dao, () => alice.callRaw(w.dao, "join_fork", { id: 99 }), "ERR_UNKNOWN_FORK");
   await refused(t, w.dao, () => alice.callRaw(w.dao, "execute_fork", { id: 99 }), "ERR_UNKNOWN_FORK");
-  await refused(t, w.dao, () => alice.callRaw(w.dao, "on_execute", { id: 0, fork: true }), "Function is private");
+  await refused(t, w.dao, () => alice.callRaw(w.dao, "on_execute", { id: 0, fork: true }), "ERR_PRIVATE");
   // A policy with a bad fork section never gets stored.
   const bad = forkPolicy(0, true);
   const r = await w.c.propose(alice, { kind: "ChangePolicy", policy: bad }).catch((e: Error) => e);

@@ -49,4 +49,5 @@ export const functionCall: KindHandler<FunctionCall> = {
     return p;
   },
   gas: (_dao, k) => totals(k).gas + CALLBACK_GAS + 5n * TGAS,
+  atMostOnce: true,
 };

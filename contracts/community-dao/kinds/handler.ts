@@ -19,6 +19,9 @@ export interface KindHandler<K extends ProposalKind> {
   gas?(dao: DaoState, kind: K): bigint;
   // Called by on_execute after the promise succeeded (clean-up such as releasing an upgrade blob).
   onSuccess?(dao: DaoState, kind: K, proposal: ProposalHead): void;
+  // Sent at most once: when its promise fails the DAO cannot know what the callee kept (a deposit taken before a
+  // failing downstream call), so the proposal is Failed for good (`sent: true`) and a retry is refused.
+  atMostOnce?: boolean;
 }
 
 export type Handlers = { [T in ProposalKind["kind"]]: KindHandler<Extract<ProposalKind, { kind: T }>> };
