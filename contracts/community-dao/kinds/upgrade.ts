@@ -19,7 +19,10 @@ export const upgradeSelf: KindHandler<UpgradeSelf> = {
     if (!dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
     // Only a migration: any other method of the DAO called by itself (on_execute, a callback) would pass its
     // private check, so a proposal could settle another proposal.
-    if (k.migrate_method !== undefined && (!isMethodName(k.migrate_method) || k.migrate_method.indexOf("migrate") !== 0))
+    if (
+      k.migrate_method !== undefined &&
+      (!isMethodName(k.migrate_method) || k.migrate_method.indexOf("migrate") !== 0)
+    )
       return "ERR_INVALID_PROPOSAL: migrate_method (migrate...)";
     if (k.migrate_args !== undefined && (typeof k.migrate_args !== "string" || decodeBase64(k.migrate_args) === null)) {
       return "ERR_INVALID_PROPOSAL: migrate_args (base64)";
