@@ -540,3 +540,70 @@ test("attester self-relays fake receipts to farm attester fees: each receipt loc
   t.true(grown * 10n ** 19n >= 10n * MAX_ATTESTER_FEE, `10 receipts took only ${grown} bytes`);
   t.true(kept >= 10n * MAX_ATTESTER_FEE, `relayer paid ${kept} for 10 receipts`);
 });
+
+// ---- more receipt and challenge abuse ----------------------------------------------------------------------------
+
+test("attester re-signs another answer under a used nonce to overwrite its receipt: refused ERR_NONCE_USED", async (t) => {
+  const { r } = await accepted("att1.test.near", c.k1);
+  const over = sign(c.w, await fresh("att1.test.near", { nonce: r.nonce, input_sha256: r.input_sha256 }), c.k1);
+  await refused(t, c.mallory, "submit_receipt", { receipt: over }, "ERR_NONCE_USED", "receipts[0]", DISPUTE);
+});
+
+test("challenger sends a conflicting receipt with recovery id 2 to abort ecrecover: refused ERR_INVALID_SIGNATURE", async (t) => {
+  const { r, id } = await accepted("att1.test.near", c.k1);
+  const twin = sign(c.w, await fresh("att1.test.near", { input_sha256: r.input_sha256 }), c.k1);
+  const args = challenge(id, { ...twin, recovery_id: 2 });
+  await refused(t, c.mallory, "challenge_receipt", args, "ERR_INVALID_SIGNATURE", "recovery_id");
+});
+
+test("challenger sends a non-object or an unknown receipt id: refused ERR_INVALID_RECEIPT / ERR_INVALID_RECEIPT_ID", async (t) => {
+  const { id } = await accepted("att1.test.near", c.k1);
+  await refused(t, c.mallory, "challenge_receipt", challenge(id, "x"), "ERR_INVALID_RECEIPT", "conflicting");
+  await refused(t, c.mallory, "challenge_receipt", challenge(-1, {}), "ERR_INVALID_RECEIPT_ID");
+  await refused(t, c.mallory, "challenge_receipt", challenge(1_000_000, {}), "ERR_UNKNOWN_RECEIPT");
+});
+
+test("forfeited dispute bond reclaimed by getting the receipt voided later: no refund, the dismissal stays", async (t) => {
+  const { r, id } = await accepted("att1.test.near", c.k1);
+  const lie = sign(c.w, await fresh("rogue.test.near", { input_sha256: r.input_sha256 }), c.rogueKey);
+  const opts = { gas: 100n * TGAS, attachedDeposit: DISPUTE };
+  t.true((await c.mallory.callRaw(c.w.verifier, "challenge_receipt", challenge(id, lie), opts)).succeeded);
+  t.true((await c.w.dao.callRaw(c.w.verifier, "dismiss_dispute", { receipt_id: id })).succeeded);
+  const mb = await balance(c.mallory);
+  const v = await c.w.dao.callRaw(c.w.verifier, "void_receipt", { receipt_id: id, reason: "other complaint" });
+  t.true(v.succeeded, v.receiptFailureMessages.join());
+  t.false(events(v).some((e) => e.event === "dispute_upheld"));
+  t.is(await balance(c.mallory), mb);
+  t.like(await c.w.verifier.view("get_dispute", { receipt_id: id }), {
+    dismissed: true,
+    challenger: c.mallory.accountId,
+  });
+});
+
+test("attester under dispute gets removed and releases its bond before the DAO decides: refused ERR_OPEN_DISPUTES", async (t) => {
+  const { id: shady, key } = await newAttester("shady");
+  const { r, id } = await accepted(shady, key);
+  const other = sign(c.w, await fresh("att2.test.near", { input_sha256: r.input_sha256 }), c.k2);
+  const opts = { gas: 100n * TGAS, attachedDeposit: DISPUTE };
+  t.true((await c.w.relayer.callRaw(c.w.verifier, "challenge_receipt", challenge(id, other), opts)).succeeded);
+  t.true((await c.w.dao.callRaw(c.w.verifier, "remove_attester", { attester_id: shady })).succeeded);
+  await refused(t, c.mallory, "release_bond", { attester_id: shady }, "ERR_OPEN_DISPUTES", "1 open");
+  t.like(await c.w.verifier.view("get_attester", { attester_id: shady }), { bond: BOND.toString(), open_disputes: 1 });
+});
+
+test("the verifier stays solvent after the attacks: balance covers storage, attester bonds and dispute bonds", async (t) => {
+  const view = await c.w.verifier.accountView();
+  const cfg = await c.w.verifier.view<{ bonds_total: string; dispute_bonds_total: string }>("get_config", {});
+  const storage = BigInt(view.storage_usage) * 10n ** 19n;
+  const held = BigInt(cfg.bonds_total) + BigInt(cfg.dispute_bonds_total);
+  t.true(BigInt(cfg.dispute_bonds_total) > 0n, "some disputes are open");
+  t.true(BigInt(view.amount) >= storage + held, `balance ${view.amount} < storage ${storage} + held ${held}`);
+});
+
+test("challenger disputes after the challenge window to freeze a final epoch: refused ERR_CHALLENGE_WINDOW_CLOSED", async (t) => {
+  const { r, id } = await accepted("att1.test.near", c.k1);
+  const other = sign(c.w, await fresh("att2.test.near", { input_sha256: r.input_sha256 }), c.k2);
+  await c.w.worker.provider.fastForward(Number(BigInt(SETTINGS.challenge_window_ns) / 10n ** 9n) + 10);
+  const args = challenge(id, other);
+  await refused(t, c.mallory, "challenge_receipt", args, "ERR_CHALLENGE_WINDOW_CLOSED", undefined, DISPUTE);
+});
