@@ -1,0 +1,836 @@
+// Attacks on forking (docs/fork.md, audit findings: fork hijack through the factory, treasury freeze, delegated
+// double exit, zero total weight). Every attack is mounted as a user would, through the compiled wasm on the local
+// node, and must be refused with its stable code leaving the target's storage (and the victims' balances) as they
+// were; the attacker loses only gas.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ExecutionContext } from "ava";
+import type { NearAccount, TransactionResult } from "near-workspaces";
+import {
+  assertPanics,
+  basePolicy,
+  DaoClient,
+  daoWasm,
+  deployDao,
+  events,
+  HOUR_NS,
+  NEAR,
+  type Policy,
+  ROOT,
+  TGAS,
+  total,
+} from "../dao/fixture.ts";
+import { useWorker, type WorkerContext } from "../helpers/worker.ts";
+
+const test = useWorker();
+let n = 0;
+
+interface Fork {
+  id: number;
+  name: string;
+  status: string;
+  receiver_id: string;
+  total_weight: number;
+  joined_weight: number;
+  joined: number;
+  exited: number;
+  available: string | null;
+  amount: string | null;
+  last_error: string | null;
+  settle_by: string | null;
+  policy: Record<string, unknown> | null;
+}
+
+interface CommunityView {
+  status: string;
+  creator: string;
+  forked_from: { status: string; last_error: string | null; members: number } | null;
+  contracts: { account_id: string; status: string }[];
+}
+
+async function stateOf(account: NearAccount): Promise<string> {
+  const items = await account.viewStateRaw();
+  return JSON.stringify(items.map((i) => [i.key, i.value]).sort());
+}
+
+/** What the signer paid for a transaction: the tokens burnt by all its receipts. */
+function paid(r: TransactionResult): bigint {
+  let sum = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
+  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.tokens_burnt);
+  return sum;
+}
+
+function must(r: TransactionResult, what: string): TransactionResult {
+  if (r.failed) throw new Error(`${what} failed: ${r.receiptFailureMessages.join(" | ")}`);
+  return r;
+}
+
+/**
+ * The attack `call` is refused with `code`; none of `watched` changed its storage, and the attacker lost exactly
+ * the gas it paid (any deposit came back).
+ */
+async function refused(
+  t: ExecutionContext,
+  attacker: NearAccount,
+  watched: NearAccount[],
+  call: () => Promise<TransactionResult>,
+  code: string,
+): Promise<TransactionResult> {
+  const before = await Promise.all(watched.map(stateOf));
+  const balance = await total(attacker);
+  const r = await call();
+  assertPanics(t, r, code);
+  t.deepEqual(await Promise.all(watched.map(stateOf)), before, `${code}: storage changed`);
+  t.is(balance - (await total(attacker)), paid(r), `${code}: the attacker lost more than gas`);
+  return r;
+}
+
+const forkPolicy = (threshold_bps: number, weight_kind = "RoleWeight"): Policy => {
+  const p = basePolicy() as Policy & { fork?: unknown };
+  p.default_vote_policy = { ...p.default_vote_policy, weight_kind: weight_kind as "RoleWeight" };
+  p.fork = { window: HOUR_NS.toString(), threshold_bps, ragequit: true };
+  return p;
+};
+
+// ---- a DAO on its own (explicit receiver) --------------------------------------------------------------------
+
+async function world(t: ExecutionContext<WorkerContext>, policy = forkPolicy(4000)) {
+  const root = t.context.root;
+  n += 1;
+  const m: NearAccount[] = [];
+  for (const name of ["alice", "bob", "carol", "dave", "erin"]) m.push(await root.createSubAccount(`${name}${n}`));
+  const outsider = await root.createSubAccount(`outsider${n}`);
+  const receiver = await root.createSubAccount(`spin${n}`, { initialBalance: NEAR });
+  const dao = await deployDao(root, `dao${n}`, {
+    policy,
+    members: m.map((a) => ({ account_id: a.accountId, roles: ["council"] })),
+  });
+  const c = new DaoClient(dao, t as never);
+  const open = async (receiver_id = receiver.accountId) => {
+    const id = await c.pass(m[0], { kind: "Fork", name: "spin", receiver_id }, m.slice(0, 3));
+    must(await c.execute(m[0], id), "execute Fork");
+    return id;
+  };
+  const join = async (a: NearAccount, id: number) =>
+    must(await a.callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "join_fork");
+  const executeFork = (a: NearAccount, id: number) => a.callRaw(dao, "execute_fork", { id }, { gas: 100n * TGAS });
+  return { dao, m, outsider, receiver, c, open, join, executeFork };
+}
+
+const afterWindow = (t: ExecutionContext<WorkerContext>) => t.context.worker.provider.fastForward(3000);
+
+test.serial("non-member joins a fork: refused ERR_NOT_A_MEMBER, nothing changes", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await refused(t, w.outsider, [w.dao], () => w.outsider.callRaw(w.dao, "join_fork", { id }), "ERR_NOT_A_MEMBER");
+});
+
+test.serial("member joins the same fork twice to double its weight: refused ERR_ALREADY_JOINED", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await w.join(w.m[1], id);
+  await refused(t, w.m[1], [w.dao], () => w.m[1].callRaw(w.dao, "join_fork", { id }), "ERR_ALREADY_JOINED");
+  t.like(await w.dao.view<Fork>("get_fork", { id }), { joined: 1, joined_weight: 1 });
+});
+
+test.serial("member added during the window joins to inflate the exit: refused ERR_NO_VOTING_POWER", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  const add = await w.c.pass(
+    w.m[0],
+    { kind: "AddMember", member_id: w.outsider.accountId, role: "council" },
+    w.m.slice(0, 3),
+  );
+  must(await w.c.execute(w.m[0], add), "add member");
+  await refused(t, w.outsider, [w.dao], () => w.outsider.callRaw(w.dao, "join_fork", { id }), "ERR_NO_VOTING_POWER");
+  t.like(await w.dao.view<Fork>("get_fork", { id }), { joined: 0, total_weight: 5 });
+});
+
+test.serial("member joins after the window closed: refused ERR_FORK_WINDOW_CLOSED", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await w.join(w.m[0], id);
+  await w.join(w.m[1], id);
+  await afterWindow(t);
+  await refused(t, w.m[2], [w.dao], () => w.m[2].callRaw(w.dao, "join_fork", { id }), "ERR_FORK_WINDOW_CLOSED");
+});
+
+test.serial("execute_fork before the window ends to cut joiners out: refused ERR_FORK_WINDOW_OPEN", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await w.join(w.m[0], id);
+  await refused(t, w.outsider, [w.dao], () => w.executeFork(w.outsider, id), "ERR_FORK_WINDOW_OPEN");
+});
+
+test.serial("member ragequits during the window to exit twice: refused ERR_FORK_WINDOW_OPEN", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await w.join(w.m[0], id);
+  for (const a of [w.m[0], w.m[3]]) {
+    await refused(
+      t,
+      a,
+      [w.dao],
+      () => a.callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }),
+      "ERR_FORK_WINDOW_OPEN",
+    );
+  }
+});
+
+test.serial(
+  "joined member ragequits while the decided fork awaits its payment: refused ERR_FORK_WINDOW_OPEN",
+  async (t) => {
+    const w = await world(t);
+    const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
+    await w.join(w.m[0], id);
+    await w.join(w.m[1], id);
+    await afterWindow(t);
+    const r = must(await w.executeFork(w.outsider, id), "execute_fork");
+    t.true(events(r).some((e) => e.event === "fork_payment_failed"));
+    const f = await w.dao.view<Fork>("get_fork", { id });
+    t.like(f, { status: "Payable", last_error: "ERR_TRANSFER_FAILED", exited: 0 });
+    // nobody was removed before the payment arrived
+    t.not(await w.dao.view("get_member", { account_id: w.m[0].accountId }), null);
+    await refused(
+      t,
+      w.m[0],
+      [w.dao],
+      () => w.m[0].callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }),
+      "ERR_FORK_WINDOW_OPEN",
+    );
+  },
+);
+
+test.serial("forker paid through the fork then ragequits for a second share: refused ERR_NOT_A_MEMBER", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await w.join(w.m[0], id);
+  await w.join(w.m[1], id);
+  await afterWindow(t);
+  must(await w.executeFork(w.outsider, id), "execute_fork");
+  t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Executed");
+  await refused(
+    t,
+    w.m[0],
+    [w.dao],
+    () => w.m[0].callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }),
+    "ERR_NOT_A_MEMBER",
+  );
+  // a member who stayed may ragequit now that the fork is final
+  must(await w.m[3].callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }), "ragequit");
+});
+
+test.serial("execute_fork again after the fork was paid (double payment): refused ERR_ALREADY_FINAL", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await w.join(w.m[0], id);
+  await w.join(w.m[1], id);
+  await afterWindow(t);
+  const before = await total(w.receiver);
+  must(await w.executeFork(w.outsider, id), "execute_fork");
+  const f = await w.dao.view<Fork>("get_fork", { id });
+  t.is((await total(w.receiver)) - before, BigInt(f.amount as string));
+  await refused(t, w.outsider, [w.dao, w.receiver], () => w.executeFork(w.outsider, id), "ERR_ALREADY_FINAL");
+  t.is((await total(w.receiver)) - before, BigInt(f.amount as string));
+});
+
+test.serial("the Fork proposal executed twice to open a second window: refused ERR_ALREADY_FINAL", async (t) => {
+  const w = await world(t);
+  const id = await w.open();
+  await refused(t, w.outsider, [w.dao], () => w.c.execute(w.outsider, id), "ERR_ALREADY_FINAL");
+});
+
+test.serial("a second Fork proposed while the first awaits its payment: refused ERR_FORK_ACTIVE", async (t) => {
+  const w = await world(t);
+  const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
+  await w.join(w.m[0], id);
+  await w.join(w.m[1], id);
+  await afterWindow(t);
+  must(await w.executeFork(w.outsider, id), "execute_fork");
+  t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Payable");
+  await refused(
+    t,
+    w.m[2],
+    [w.dao],
+    () =>
+      w.m[2].callRaw(
+        w.dao,
+        "add_proposal",
+        { description: "again", kind: { kind: "Fork", name: "other", receiver_id: w.outsider.accountId } },
+        { attachedDeposit: NEAR, gas: 100n * TGAS },
+      ),
+    "ERR_FORK_ACTIVE",
+  );
+});
+
+test.serial(
+  "attacker calls the DAO's fork callbacks itself (check, payment): refused ERR_PRIVATE, nothing changes",
+  async (t) => {
+    const w = await world(t);
+    const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
+    await w.join(w.m[0], id);
+    await w.join(w.m[1], id);
+    await afterWindow(t);
+    must(await w.executeFork(w.outsider, id), "execute_fork");
+    for (const fork of ["check", true]) {
+      await refused(
+        t,
+        w.outsider,
+        [w.dao],
+        () => w.outsider.callRaw(w.dao, "on_execute", { id, fork }, { gas: 100n * TGAS }),
+        "ERR_PRIVATE",
+      );
+    }
+    t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Payable");
+  },
+);
+
+test.serial("fork nobody joins: it fails, never pays a share nor divides by zero", async (t) => {
+  const w = await world(t, forkPolicy(1));
+  const id = await w.open();
+  await afterWindow(t);
+  const before = await total(w.receiver);
+  const r = must(await w.executeFork(w.outsider, id), "execute_fork");
+  t.true(events(r).some((e) => e.event === "fork_failed"));
+  t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Failed", amount: null });
+  t.is(await total(w.receiver), before);
+  t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 5);
+});
+
+test.serial(
+  "zero total weight: a Fork with no members left cannot open (ERR_NO_MEMBERS), nothing divides by zero",
+  async (t) => {
+    const w = await world(t);
+    const id = await w.c.pass(
+      w.m[0],
+      { kind: "Fork", name: "spin", receiver_id: w.receiver.accountId },
+      w.m.slice(0, 3),
+    );
+    for (const a of w.m) must(await a.callRaw(w.dao, "leave", {}, { gas: 30n * TGAS }), "leave");
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 0);
+    // the approved Fork, executed by anyone (Everyone may execute): Failed with the code, no window opens
+    const r = must(await w.c.execute(w.outsider, id), "execute");
+    t.deepEqual(r.parseResult(), { id, status: "Failed", error: "ERR_NO_MEMBERS" });
+    t.is(await w.dao.view("get_fork", {}), null);
+    t.is(await w.dao.view("get_fork", { id }).catch(() => "none"), "none");
+    // and a new one is refused at proposal time
+    await refused(
+      t,
+      w.outsider,
+      [w.dao],
+      () =>
+        w.outsider.callRaw(
+          w.dao,
+          "add_proposal",
+          { description: "f", kind: { kind: "Fork", name: "spin", receiver_id: w.receiver.accountId } },
+          { attachedDeposit: NEAR, gas: 100n * TGAS },
+        ),
+      "ERR_NO_MEMBERS",
+    );
+  },
+);
+
+test.serial("delegate joins carrying its delegators' units: paid for one member, delegators keep theirs", async (t) => {
+  const w = await world(t, forkPolicy(1000, "DelegatedWeight"));
+  const [alice, bob, carol] = w.m;
+  await bob.call(w.dao, "delegate", { delegate_id: alice.accountId });
+  await carol.call(w.dao, "delegate", { delegate_id: alice.accountId });
+  const id = await w.open();
+  const j = await w.join(alice, id);
+  t.is(j.parseResult<number>(), 1);
+  await afterWindow(t);
+  const before = await total(w.receiver);
+  must(await w.executeFork(w.outsider, id), "execute_fork");
+  const f = await w.dao.view<Fork>("get_fork", { id });
+  t.like(f, { status: "Executed", joined: 1, joined_weight: 1, total_weight: 5 });
+  // 1/5, not the 3/5 alice's vote weight would have taken
+  t.is(BigInt(f.amount as string), BigInt(f.available as string) / 5n);
+  t.is((await total(w.receiver)) - before, BigInt(f.amount as string));
+  // bob and carol are still members and leave with their own unit each
+  t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 4);
+  t.not(await w.dao.view("get_member", { account_id: bob.accountId }), null);
+});
+
+test.serial("sum of all exits never exceeds the treasury under delegation (fork + every ragequit)", async (t) => {
+  const w = await world(t, forkPolicy(1, "DelegatedWeight"));
+  const [alice, bob, carol, dave, erin] = w.m;
+  for (const a of [bob, carol, dave]) await a.call(w.dao, "delegate", { delegate_id: alice.accountId });
+  await erin.call(w.dao, "delegate", { delegate_id: bob.accountId });
+  const id = await w.open();
+  await w.join(alice, id);
+  // erin delegated her unit to bob and joins too: she leaves with her own unit only
+  await w.join(erin, id);
+  await afterWindow(t);
+  const t0 = await w.dao.view<{ balance: string; locked_bonds: string; available: string }>("get_treasury");
+  const treasury = BigInt(t0.balance) - BigInt(t0.locked_bonds);
+  must(await w.executeFork(w.outsider, id), "execute_fork");
+  const f = await w.dao.view<Fork>("get_fork", { id });
+  t.is(f.status, "Executed");
+  t.is(BigInt(f.amount as string), (BigInt(f.available as string) * 2n) / 5n);
+  let exits = BigInt(f.amount as string);
+  const shares: bigint[] = [];
+  for (const a of [bob, carol, dave]) {
+    const r = must(await a.callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }), "ragequit");
+    const ev = events(r).find((e) => e.event === "ragequit")?.data[0] as { available: string; members: number };
+    const share = BigInt(r.parseResult<string>());
+    t.is(share, BigInt(ev.available) / BigInt(ev.members));
+    shares.push(share);
+    exits += share;
+  }
+  // alice's delegators each took one unit, about a fifth of the treasury, never alice's share again
+  const fifth = BigInt(f.available as string) / 5n;
+  for (const s of shares) t.true(s <= fifth + NEAR / 10n && s >= fifth - NEAR / 10n, `share ${s} vs ${fifth}`);
+  t.true(exits <= treasury, `exits ${exits} > treasury ${treasury}`);
+  const after = await w.dao.view<{ balance: string; storage_stake: string; locked_bonds: string }>("get_treasury");
+  t.true(BigInt(after.balance) >= BigInt(after.storage_stake) + BigInt(after.locked_bonds));
+  t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 0);
+});
+
+test.serial(
+  "forkers never create their community: Cancelled at the deadline, members kept, spending resumes",
+  async (t) => {
+    const w = await world(t);
+    const [alice, bob, carol] = w.m;
+    const transfer = await w.c.pass(
+      alice,
+      { kind: "Transfer", receiver_id: carol.accountId, amount: NEAR.toString() },
+      [alice, bob, carol],
+    );
+    const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
+    await w.join(alice, id);
+    await w.join(bob, id);
+    await afterWindow(t);
+    must(await w.executeFork(w.outsider, id), "execute_fork");
+    t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Payable");
+    await refused(t, w.outsider, [w.dao], () => w.c.execute(w.outsider, transfer), "ERR_FORK_WINDOW_OPEN");
+    await afterWindow(t);
+    const balance = await total(w.dao);
+    const r = must(await w.executeFork(w.outsider, id), "execute_fork");
+    t.true(events(r).some((e) => e.event === "fork_cancelled"));
+    t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Cancelled", exited: 0 });
+    t.true((await total(w.dao)) >= balance - NEAR / 100n, "nothing left the treasury");
+    t.is(await w.dao.view("get_fork", {}), null);
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 5);
+    t.truthy(await w.dao.view("get_member", { account_id: alice.accountId }));
+    must(await w.c.execute(w.outsider, transfer), "transfer after the freeze");
+    t.is((await w.c.proposal(transfer)).status, "Executed");
+    await refused(t, w.outsider, [w.dao], () => w.executeFork(w.outsider, id), "ERR_ALREADY_FINAL");
+    // a new fork may open
+    const again = await w.c.pass(w.m[0], { kind: "Fork", name: "again", receiver_id: w.receiver.accountId }, w.m);
+    must(await w.c.execute(w.m[0], again), "second fork");
+    t.is((await w.dao.view<Fork>("get_fork", {})).id, again);
+  },
+);
+
+// ---- through the factory ------------------------------------------------------------------------------------
+
+interface Factory {
+  factory: NearAccount;
+  required: bigint;
+}
+let fx: Factory | null = null;
+
+function codeInput(name: string, version: string, wasm: Uint8Array) {
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ name, version })}\n`), Buffer.from(wasm)]);
+}
+
+// A factory whose suite is the DAO alone: a community is one account, so each attack stays cheap.
+async function factoryOf(root: NearAccount): Promise<Factory> {
+  if (fx) return fx;
+  const owner = await root.createSubAccount("owner", { initialBalance: 20n * NEAR });
+  const factory = await root.createSubAccount("commons", { initialBalance: 60n * NEAR });
+  await factory.deploy(readFileSync(join(ROOT, "build", "community-factory.wasm")));
+  await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 30n * TGAS });
+  must(
+    await owner.callRaw(factory, "store_code", codeInput("community-dao", "1.0.0", daoWasm()), {
+      attachedDeposit: 1n,
+      gas: 150n * TGAS,
+    }),
+    "store_code",
+  );
+  const required = BigInt((await factory.view<{ accounts_total: string }>("get_required_deposit")).accounts_total);
+  fx = { factory, required };
+  return fx;
+}
+
+// One approving council vote decides; fork window one hour, 40%.
+const FPOLICY = {
+  v: 1,
+  roles: [
+    { name: "all", kind: "Everyone", permissions: ["*:propose", "*:execute"], vote_policy: {} },
+    { name: "council", kind: "Group", permissions: ["*:propose", "*:vote", "*:remove"], vote_policy: {} },
+  ],
+  default_vote_policy: { weight_kind: "RoleWeight", quorum: 0, threshold: { kind: "Weight", weight: 1 } },
+  parameters: { proposal_bond: NEAR.toString(), proposal_period: (24n * HOUR_NS).toString(), timelock: "0" },
+  fork: { window: HOUR_NS.toString(), threshold_bps: 4000, ragequit: true },
+};
+
+// What an attacker would like its fork DAO to run: everyone proposes, votes and executes everything.
+const OPEN_POLICY = {
+  ...FPOLICY,
+  roles: [{ name: "all", kind: "Everyone", permissions: ["*:*"], vote_policy: {} }, FPOLICY.roles[1]],
+};
+
+async function parentWorld(t: ExecutionContext<WorkerContext>) {
+  const root = t.context.root;
+  const { factory, required } = await factoryOf(root);
+  n += 1;
+  const m: NearAccount[] = [];
+  // the creators (alice, the outsider) can pay for two communities each
+  const rich = { initialBalance: 2n * required + 100n * NEAR };
+  for (const name of ["alice", "bob", "carol", "dave", "erin"]) {
+    m.push(await root.createSubAccount(`${name}${n}`, name === "alice" ? rich : { initialBalance: 100n * NEAR }));
+  }
+  const outsider = await root.createSubAccount(`outsider${n}`, rich);
+  const name = `acme${n}`;
+  const members = m.map((a) => ({ account_id: a.accountId, roles: ["council"] }));
+  must(
+    await m[0].callRaw(
+      factory,
+      "create_community",
+      { name, dao_args: { config: { name, purpose: "p", metadata: "" }, policy: FPOLICY, members } },
+      { attachedDeposit: required + NEAR, gas: 300n * TGAS },
+    ),
+    "create parent",
+  );
+  t.is((await factory.view<CommunityView>("get_community", { name })).status, "Ready");
+  const dao = root.getAccount(`${name}.${factory.accountId}`);
+  must(await m[4].transfer(dao, 10n * NEAR), "fund the treasury");
+  const propose = async (kind: Record<string, unknown>) => {
+    const r = must(
+      await m[0].callRaw(dao, "add_proposal", { description: "d", kind }, { attachedDeposit: NEAR, gas: 100n * TGAS }),
+      "propose",
+    );
+    const id = r.parseResult<number>();
+    must(await m[1].callRaw(dao, "vote", { id, choice: "Approve" }, { gas: 50n * TGAS }), "vote");
+    return id;
+  };
+  const pass = async (kind: Record<string, unknown>) => {
+    const id = await propose(kind);
+    must(await m[0].callRaw(dao, "execute", { id }, { gas: 300n * TGAS }), `execute ${String(kind.kind)}`);
+    return id;
+  };
+  const spin = `spin${n}`;
+  const openFork = async (forkName = spin) => pass({ kind: "Fork", name: forkName });
+  const join = async (a: NearAccount, id: number) =>
+    must(await a.callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "join_fork");
+  const executeFork = (a: NearAccount, id: number) => a.callRaw(dao, "execute_fork", { id }, { gas: 150n * TGAS });
+  const createFork = (a: NearAccount, args: Record<string, unknown>) =>
+    a.callRaw(factory, "create_fork", args, { attachedDeposit: required + NEAR, gas: 150n * TGAS });
+  const community = (c: string) => factory.view<CommunityView | null>("get_community", { name: c });
+  return {
+    factory,
+    required,
+    m,
+    outsider,
+    name,
+    dao,
+    spin,
+    propose,
+    pass,
+    openFork,
+    join,
+    executeFork,
+    createFork,
+    community,
+  };
+}
+
+test.serial(
+  "outsider reserves the fork's name with its own policy: refused ERR_INVALID_ARGS, nothing changes",
+  async (t) => {
+    const w = await parentWorld(t);
+    const id = await w.openFork();
+    await w.join(w.m[0], id);
+    await w.join(w.m[1], id);
+    const dao_args = {
+      config: { name: "mine", purpose: "p", metadata: "" },
+      policy: OPEN_POLICY,
+      members: [{ account_id: w.outsider.accountId, roles: ["all"] }],
+    };
+    await refused(
+      t,
+      w.outsider,
+      [w.factory, w.dao],
+      () => w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id, dao_args }),
+      "ERR_INVALID_ARGS",
+    );
+    t.is(await w.community(w.spin), null);
+  },
+);
+
+test.serial(
+  "outsider plants init_args (its own settings) in the fork's contracts: refused ERR_INVALID_ARGS",
+  async (t) => {
+    const w = await parentWorld(t);
+    const id = await w.openFork();
+    await refused(
+      t,
+      w.outsider,
+      [w.factory, w.dao],
+      () =>
+        w.createFork(w.outsider, {
+          name: w.spin,
+          parent: w.name,
+          fork_id: id,
+          init_args: { "community-dao": { policy: OPEN_POLICY } },
+        }),
+      "ERR_INVALID_ARGS",
+    );
+  },
+);
+
+test.serial(
+  "outsider plants a DAO init that always fails to freeze the parent: refused ERR_INVALID_ARGS",
+  async (t) => {
+    const w = await parentWorld(t);
+    const id = await w.openFork();
+    await refused(
+      t,
+      w.outsider,
+      [w.factory, w.dao],
+      () =>
+        w.createFork(w.outsider, {
+          name: w.spin,
+          parent: w.name,
+          fork_id: id,
+          dao_args: { config: { name: "x", purpose: "p", metadata: "" }, policy: { v: 1, roles: "broken" } },
+        }),
+      "ERR_INVALID_ARGS",
+    );
+  },
+);
+
+test.serial(
+  "outsider pays for the fork community first: it is built only from the parent's fork and frozen policy",
+  async (t) => {
+    const w = await parentWorld(t);
+    const [alice, bob, carol, dave] = w.m;
+    const id = await w.openFork();
+    for (const a of [alice, bob, carol]) await w.join(a, id);
+    // the members who stay rewrite the parent's policy during the window: the fork must not start with it
+    const original = await w.dao.view<Record<string, unknown>>("get_policy");
+    await w.pass({ kind: "ChangePolicy", policy: OPEN_POLICY });
+    t.deepEqual((await w.dao.view<{ roles: unknown[] }>("get_policy")).roles, OPEN_POLICY.roles);
+    const early = must(await w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
+    t.true(events(early).some((e) => e.event === "fork_read_failed"));
+    t.like((await w.community(w.spin))?.forked_from, { status: "Pending", last_error: "ERR_FORK_NOT_SUCCEEDED: Open" });
+    await afterWindow(t);
+    must(await w.executeFork(dave, id), "execute_fork");
+    t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Payable", last_error: "ERR_FORK_NOT_CREATED" });
+    // anyone moves the outsider's reservation forward
+    must(await dave.callRaw(w.factory, "read_fork", { name: w.spin }, { gas: 150n * TGAS }), "read_fork");
+    must(await alice.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }), "deploy_next");
+    const c = (await w.community(w.spin)) as CommunityView;
+    t.like(c, { status: "Ready", creator: w.outsider.accountId });
+    const spinDao = t.context.root.getAccount(`${w.spin}.${w.factory.accountId}`);
+    const members = await spinDao.view<{ account_id: string; roles: string[] }[]>("get_members", {});
+    t.deepEqual(
+      members.map((x) => [x.account_id, x.roles]),
+      [alice, bob, carol].map((a) => [a.accountId, ["council"]]),
+    );
+    const policy = await spinDao.view<Record<string, unknown>>("get_policy");
+    t.deepEqual(policy, original);
+    t.notDeepEqual(policy, await w.dao.view("get_policy"));
+    const before = await total(spinDao);
+    must(await w.executeFork(dave, id), "execute_fork (payment)");
+    const f = await w.dao.view<Fork>("get_fork", { id });
+    t.like(f, { status: "Executed", exited: 3 });
+    t.is(BigInt(f.amount as string), (BigInt(f.available as string) * 3n) / 5n);
+    t.is((await total(spinDao)) - before, BigInt(f.amount as string));
+    t.is(await spinDao.view("get_member", { account_id: w.outsider.accountId }), null);
+  },
+);
+
+test.serial(
+  "squatter creates a community under the fork's name before the proposal passes: never paid (ERR_FORK_NOT_BOUND)",
+  async (t) => {
+    const w = await parentWorld(t);
+    const members = [{ account_id: w.outsider.accountId, roles: ["council"] }];
+    must(
+      await w.outsider.callRaw(
+        w.factory,
+        "create_community",
+        { name: w.spin, dao_args: { config: { name: "s", purpose: "p", metadata: "" }, policy: FPOLICY, members } },
+        { attachedDeposit: w.required + NEAR, gas: 300n * TGAS },
+      ),
+      "squat",
+    );
+    const squat = t.context.root.getAccount(`${w.spin}.${w.factory.accountId}`);
+    const id = await w.openFork();
+    await w.join(w.m[0], id);
+    await w.join(w.m[1], id);
+    await afterWindow(t);
+    const squatBalance = await total(squat);
+    const treasury = (await w.dao.view<{ available: string }>("get_treasury")).available;
+    const r = must(await w.executeFork(w.outsider, id), "execute_fork");
+    t.like(events(r).find((e) => e.event === "fork_payment_failed")?.data[0] as object, {
+      error: "ERR_FORK_NOT_BOUND",
+    });
+    t.like(await w.dao.view<Fork>("get_fork", { id }), {
+      status: "Payable",
+      last_error: "ERR_FORK_NOT_BOUND",
+      amount: null,
+    });
+    t.is(await total(squat), squatBalance);
+    t.true(
+      BigInt((await w.dao.view<{ available: string }>("get_treasury")).available) >= BigInt(treasury) - NEAR / 100n,
+    );
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 5);
+    // a read of the squatter's community as the fork's is refused too: it is not a fork
+    await refused(
+      t,
+      w.outsider,
+      [w.factory],
+      () => w.outsider.callRaw(w.factory, "read_fork", { name: w.spin }, { gas: 150n * TGAS }),
+      "ERR_NOT_A_FORK",
+    );
+    // at the deadline the fork is cancelled: nobody lost membership, nothing was paid
+    await afterWindow(t);
+    must(await w.executeFork(w.outsider, id), "execute_fork (cancel)");
+    t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Cancelled", exited: 0 });
+    t.is(await total(squat), squatBalance);
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 5);
+    t.is(await w.dao.view("get_fork", {}), null);
+  },
+);
+
+test.serial(
+  "create_fork for a fork that is not decided yet: read refused, deploy_next refused ERR_FORK_NOT_READ",
+  async (t) => {
+    const w = await parentWorld(t);
+    const id = await w.openFork();
+    await w.join(w.m[0], id);
+    must(await w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
+    t.like((await w.community(w.spin))?.forked_from, { status: "Pending", last_error: "ERR_FORK_NOT_SUCCEEDED: Open" });
+    await refused(
+      t,
+      w.outsider,
+      [w.factory, w.dao],
+      () => w.outsider.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }),
+      "ERR_FORK_NOT_READ",
+    );
+    t.false(await t.context.root.getAccount(`${w.spin}.${w.factory.accountId}`).exists());
+  },
+);
+
+test.serial(
+  "create_fork naming another community's fork (name is not its receiver): ERR_FORK_RECEIVER_MISMATCH",
+  async (t) => {
+    const w = await parentWorld(t);
+    const id = await w.openFork();
+    for (const a of w.m.slice(0, 2)) await w.join(a, id);
+    await afterWindow(t);
+    must(await w.executeFork(w.m[3], id), "execute_fork");
+    const evil = `evil${n}`;
+    const r = must(await w.createFork(w.outsider, { name: evil, parent: w.name, fork_id: id }), "create_fork");
+    t.true(events(r).some((e) => e.event === "fork_read_failed"));
+    const c = (await w.community(evil)) as CommunityView;
+    t.regex(c.forked_from?.last_error ?? "", /^ERR_FORK_RECEIVER_MISMATCH/);
+    await refused(
+      t,
+      w.outsider,
+      [w.factory],
+      () => w.outsider.callRaw(w.factory, "deploy_next", { name: evil }, { gas: 300n * TGAS }),
+      "ERR_FORK_NOT_READ",
+    );
+    // its creator takes its deposit back; the parent's fork is untouched
+    const before = await total(w.outsider);
+    const ab = must(
+      await w.outsider.callRaw(
+        w.factory,
+        "abandon_community",
+        { name: evil },
+        { attachedDeposit: 1n, gas: 50n * TGAS },
+      ),
+      "abandon",
+    );
+    t.true((await total(w.outsider)) - before + paid(ab) + 1n >= w.required);
+    t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Payable", exited: 0 });
+  },
+);
+
+test.serial("create_fork with a stale fork id (a fork that failed): ERR_FORK_NOT_SUCCEEDED: Failed", async (t) => {
+  const w = await parentWorld(t);
+  const id = await w.openFork();
+  await w.join(w.m[0], id);
+  await afterWindow(t);
+  must(await w.executeFork(w.m[3], id), "execute_fork");
+  t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Failed");
+  must(await w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
+  t.like((await w.community(w.spin))?.forked_from, {
+    status: "Pending",
+    last_error: "ERR_FORK_NOT_SUCCEEDED: Failed",
+  });
+  await refused(
+    t,
+    w.outsider,
+    [w.factory],
+    () => w.outsider.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }),
+    "ERR_FORK_NOT_READ",
+  );
+});
+
+test.serial("create_fork with a fork id the parent never had: ERR_PARENT_READ_FAILED, nothing deploys", async (t) => {
+  const w = await parentWorld(t);
+  must(await w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: 77 }), "create_fork");
+  t.like((await w.community(w.spin))?.forked_from, { status: "Pending", last_error: "ERR_PARENT_READ_FAILED" });
+  await refused(
+    t,
+    w.outsider,
+    [w.factory],
+    () => w.outsider.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }),
+    "ERR_FORK_NOT_READ",
+  );
+});
+
+test.serial(
+  "create_fork of a parent that is not a community of this factory: refused ERR_UNKNOWN_COMMUNITY",
+  async (t) => {
+    const w = await parentWorld(t);
+    const id = await w.openFork();
+    await refused(
+      t,
+      w.outsider,
+      [w.factory],
+      () => w.createFork(w.outsider, { name: w.spin, parent: "nowhere", fork_id: id }),
+      "ERR_UNKNOWN_COMMUNITY",
+    );
+  },
+);
+
+test.serial(
+  "outsider abandons the fork community it reserved after the read: the fork can still be created and paid",
+  async (t) => {
+    const w = await parentWorld(t);
+    const id = await w.openFork();
+    for (const a of w.m.slice(0, 2)) await w.join(a, id);
+    await afterWindow(t);
+    must(await w.executeFork(w.m[3], id), "execute_fork");
+    must(await w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
+    t.like((await w.community(w.spin))?.forked_from, { status: "Ready" });
+    // only the creator can abandon; a bystander is refused
+    await refused(
+      t,
+      w.m[3],
+      [w.factory],
+      () => w.m[3].callRaw(w.factory, "abandon_community", { name: w.spin }, { attachedDeposit: 1n, gas: 50n * TGAS }),
+      "ERR_NOT_CREATOR",
+    );
+    must(
+      await w.outsider.callRaw(
+        w.factory,
+        "abandon_community",
+        { name: w.spin },
+        { attachedDeposit: 1n, gas: 50n * TGAS },
+      ),
+      "abandon",
+    );
+    t.is(await w.community(w.spin), null);
+    // the forkers create it themselves and are paid
+    must(await w.createFork(w.m[0], { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
+    must(await w.m[0].callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }), "deploy_next");
+    must(await w.executeFork(w.m[3], id), "execute_fork (payment)");
+    t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Executed", exited: 2 });
+  },
+);
