@@ -64,7 +64,8 @@ export function challengeReceipt(s: VerifierState, receiptId: number, c: Receipt
   const same = c.attester_id === rec.attester_id;
   // a dismissed dispute stays on record: the DAO already judged this receipt against another attester's answer
   if (!same && s.disputes.get(String(rec.id)) !== null) fail("ERR_DISPUTE_DISMISSED", String(rec.id));
-  const bond = BigInt(s.settings.dispute_bond);
+  // a state written before dispute bonds existed has no dispute_bond: the default (1 NEAR) until the DAO sets one
+  const bond = BigInt(s.settings.dispute_bond ?? "1000000000000000000000000");
   const attached = near.attachedDeposit();
   if (!same && attached < bond) fail("ERR_DISPUTE_BOND", `attach the dispute bond ${bond} plus storage`);
   emit("receipt_challenged", [
