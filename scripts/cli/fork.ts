@@ -42,6 +42,7 @@ export interface ForkView {
   receiver_id: string;
   status: string;
   ends_at: string;
+  settle_by?: string | null;
   snapshot?: number;
   weight_kind?: string;
   total_weight: number;
@@ -112,11 +113,15 @@ function nextStep(f: ForkView, community: string): string {
       return `run \`fork execute --id ${f.id}\` again: more joined members to remove`;
     case "Payable":
       return f.last_error
-        ? `the payment to ${f.receiver_id} came back (${f.last_error}): create the fork community with \`fork ` +
-            `create ${f.name} --parent ${community} --fork-id ${f.id}\`, then run \`fork execute --id ${f.id}\` again`
+        ? `${f.receiver_id} was not paid (${f.last_error}): create the fork community with \`fork ` +
+            `create ${f.name} --parent ${community} --fork-id ${f.id}\`, then run \`fork execute --id ${f.id}\` again` +
+            (f.settle_by ? ` before ${isoNs(f.settle_by)} (then the fork is cancelled)` : "")
         : `run \`fork execute --id ${f.id}\` again to pay ${f.receiver_id}`;
+    case "Checking":
     case "Paying":
       return "the payment is in flight: look again in a moment";
+    case "Cancelled":
+      return `not paid by its deadline (${f.last_error ?? "no fork community"}): nothing moved, nobody left`;
     case "Executed":
       return `${f.receiver_id} received ${formatNear(f.amount ?? "0")}; import the records with \`fork import ${f.name}\``;
     case "Failed":
