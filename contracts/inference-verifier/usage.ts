@@ -4,6 +4,7 @@ import { isSafeInt } from "../shared/validate";
 import type { VerifierState } from "./state";
 import { emit } from "./state";
 import type { EpochUsage, UsageReport } from "./types";
+import { splitUsage, type UsageAttesterCount } from "../shared/usage-report";
 
 const TGAS = 1000000000000n;
 
@@ -12,63 +13,100 @@ function epochBounds(s: VerifierState, epoch: number): [bigint, bigint] {
   return [BigInt(epoch) * len, BigInt(epoch + 1) * len];
 }
 
-// The report for one epoch. Usage attested by an attester that has been slashed by now is withheld: a proven fraud
-// taints its other unreported receipts too, and those are still within reach here.
-export function buildReport(s: VerifierState, e: EpochUsage): UsageReport {
-  const [start, end] = epochBounds(s, e.epoch);
+// A part in flight whose callback has not run this many blocks later (it ran out of gas, or never came) may be
+// resent by anyone: the pool keeps each (epoch, part) once, so the resend cannot count twice.
+export const REPORT_TIMEOUT_BLOCKS = 100n;
+
+// The epoch's usage per model version, in stored order, as the report sends it. Until the report is frozen, usage
+// attested by an attester slashed by now is withheld: a proven fraud taints its other unreported receipts too.
+function usageModels(s: VerifierState, e: EpochUsage) {
+  const frozen = (e.parts ?? 0) > 0;
   const slashed: Record<string, boolean> = {};
-  const usage: UsageReport["usage"] = [];
+  const out: { model_name: string; model_version: string; weights_sha256: string; counts: UsageAttesterCount[] }[] = [];
   for (const key in e.models) {
     const m = e.models[key];
-    const counts: { attester_id: string; receipts: number }[] = [];
-    let total = 0;
+    const counts: UsageAttesterCount[] = [];
     for (const id in m.by_attester) {
-      if (slashed[id] === undefined) slashed[id] = s.attesters.get(id)?.status === "Slashed";
+      if (!frozen && slashed[id] === undefined) slashed[id] = s.attesters.get(id)?.status === "Slashed";
       if (slashed[id] || m.by_attester[id] <= 0) continue;
       counts.push({ attester_id: id, receipts: m.by_attester[id] });
-      total += m.by_attester[id];
     }
-    if (total > 0) {
-      usage.push({
-        model_name: m.model_name,
-        model_version: m.model_version,
-        weights_sha256: m.weights_sha256,
-        receipts: total,
-        attester_counts: counts,
-      });
+    if (counts.length > 0) {
+      out.push({ model_name: m.model_name, model_version: m.model_version, weights_sha256: m.weights_sha256, counts });
     }
   }
-  return {
+  return out;
+}
+
+// Fixes what the report sends before its first part goes out, so every part is cut from the same counts: withheld
+// counts are dropped from the epoch's record (a later slash no longer changes a report under way).
+function freeze(e: EpochUsage, models: ReturnType<typeof usageModels>): void {
+  const kept: Record<string, Record<string, number>> = {};
+  for (const m of models) {
+    const k: Record<string, number> = {};
+    for (const c of m.counts) k[c.attester_id] = c.receipts;
+    kept[`${m.model_name}@${m.model_version}`] = k;
+  }
+  for (const key in e.models) {
+    const m = e.models[key];
+    const k = kept[key] ?? {};
+    let receipts = 0;
+    for (const id in k) receipts += k[id];
+    m.by_attester = k;
+    m.receipts = receipts;
+  }
+}
+
+// Every part of the epoch's report, as it would be sent now (parts of at most USAGE_PART_MODELS models and
+// USAGE_PART_ATTESTERS attester entries, contracts/shared/usage-report.ts).
+export function buildReport(s: VerifierState, e: EpochUsage): UsageReport[] {
+  const [start, end] = epochBounds(s, e.epoch);
+  const split = splitUsage(usageModels(s, e));
+  return split.map((usage, part) => ({
     community: s.community,
     epoch: e.epoch,
     epoch_start_ns: start.toString(),
     epoch_end_ns: end.toString(),
+    part,
+    parts: split.length,
     usage,
-  };
+  }));
 }
 
 // Anyone may push a final epoch's usage to the reward pool: the epoch has ended, every receipt in it is past its
-// challenge window, and no dispute in it is open. The epoch is Reporting until the callback: Reported on success,
-// back to Open (retryable by anyone) on failure. Returns "Reported" when there was nothing to send; otherwise the
-// call's result is the callback's (promise_return), so the caller sees "Reported" or "Open".
+// challenge window, and no dispute in it is open. Each call sends the next part; the epoch is Reporting until that
+// part's callback: back to Open with the next part due (or Reported after the last one) on success, Open with the
+// same part due on failure (retryable by anyone). A part whose callback never ran is resent after
+// REPORT_TIMEOUT_BLOCKS. Returns "Reported" when there was nothing to send; otherwise the call's result is the
+// callback's (promise_return), so the caller sees "Reported" or "Open".
 export function reportUsage(s: VerifierState, epoch: number): string | undefined {
   if (s.reward_pool_id === "") fail("ERR_NO_REWARD_POOL");
   if (!isSafeInt(epoch, 0, 4294967295)) fail("ERR_INVALID_EPOCH");
   const e = s.epochs.get(String(epoch));
   if (e === null) fail("ERR_NOTHING_TO_REPORT", `epoch ${epoch}`);
   if (e.status === "Reported") fail("ERR_ALREADY_REPORTED");
-  if (e.status === "Reporting") fail("ERR_REPORT_IN_FLIGHT");
+  const height = near.blockHeight();
+  if (e.status === "Reporting") {
+    const due = BigInt(e.sent_height ?? "0") + REPORT_TIMEOUT_BLOCKS;
+    if (height < due) fail("ERR_REPORT_IN_FLIGHT", `resend from block ${due}`);
+  }
   if (e.open_disputes > 0) fail("ERR_OPEN_DISPUTES", `${e.open_disputes} open`);
   const [, end] = epochBounds(s, epoch);
   if (near.blockTimestamp() < end + BigInt(s.settings.challenge_window_ns)) fail("ERR_EPOCH_NOT_FINAL");
-  const report = buildReport(s, e);
+  if ((e.parts ?? 0) === 0) {
+    const models = usageModels(s, e);
+    freeze(e, models);
+    e.parts = splitUsage(models).length;
+    e.next_part = 0;
+  }
+  const parts = buildReport(s, e);
   e.attempts += 1;
-  if (report.usage.length === 0) {
+  if (parts.length === 0) {
     // everything was voided or withheld: nothing to pay for, nothing to send
     e.status = "Reported";
     e.last_error = null;
     s.epochs.set(String(epoch), e);
-    emit("usage_reported", [{ epoch, models: 0, receipts: 0, reward_pool_id: s.reward_pool_id }]);
+    emit("usage_reported", [{ epoch, models: 0, receipts: 0, parts: 0, reward_pool_id: s.reward_pool_id }]);
     return "Reported";
   }
   const callGas = BigInt(s.settings.report_gas_tgas) * TGAS;
@@ -76,30 +114,50 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
   const left = near.prepaidGas() - near.usedGas();
   if (left < callGas + cbGas + 10n * TGAS)
     fail("ERR_NOT_ENOUGH_GAS", `attach at least ${callGas + cbGas + 30n * TGAS}`);
+  const part = e.next_part ?? 0;
   e.status = "Reporting";
+  e.sent_height = height.toString();
   s.epochs.set(String(epoch), e);
   const call = near.promiseBatchCreate(s.reward_pool_id);
-  near.promiseBatchActionFunctionCall(call, "on_usage_report", JSON.stringify(report), 0n, callGas);
-  const cb = near.promiseThen(call, near.currentAccountId(), "on_usage_reported", JSON.stringify({ epoch }), 0n, cbGas);
+  near.promiseBatchActionFunctionCall(call, "on_usage_report", JSON.stringify(parts[part]), 0n, callGas);
+  const args = JSON.stringify({ epoch, part, attempt: e.attempts });
+  const cb = near.promiseThen(call, near.currentAccountId(), "on_usage_reported", args, 0n, cbGas);
   near.promiseReturn(cb);
-  emit("usage_report_sent", [{ epoch, attempt: e.attempts, reward_pool_id: s.reward_pool_id }]);
+  emit("usage_report_sent", [
+    { epoch, part, parts: parts.length, attempt: e.attempts, reward_pool_id: s.reward_pool_id },
+  ]);
   return undefined;
 }
 
-export function onReported(s: VerifierState, epoch: number, ok: boolean): string {
+// The callback of one part. Only the latest attempt's callback counts: one superseded by a resend is refused
+// (ERR_STALE_CALLBACK) and changes nothing.
+export function onReported(s: VerifierState, epoch: number, part: number, attempt: number, ok: boolean): string {
   const e = s.epochs.get(String(epoch));
   if (e === null || e.status !== "Reporting") fail("ERR_NOT_REPORTING");
+  if (attempt !== e.attempts || part !== (e.next_part ?? 0)) fail("ERR_STALE_CALLBACK", `attempt ${e.attempts}`);
+  const parts = e.parts ?? 1;
+  e.sent_height = undefined;
   if (ok) {
-    const report = buildReport(s, e);
-    let receipts = 0;
-    for (const u of report.usage) receipts += u.receipts;
-    e.status = "Reported";
+    e.next_part = part + 1;
     e.last_error = null;
-    emit("usage_reported", [{ epoch, models: report.usage.length, receipts, reward_pool_id: s.reward_pool_id }]);
+    if (e.next_part >= parts) {
+      let receipts = 0;
+      let models = 0;
+      for (const key in e.models) {
+        if (e.models[key].receipts <= 0) continue;
+        models += 1;
+        receipts += e.models[key].receipts;
+      }
+      e.status = "Reported";
+      emit("usage_reported", [{ epoch, models, receipts, parts, reward_pool_id: s.reward_pool_id }]);
+    } else {
+      e.status = "Open";
+      emit("usage_part_reported", [{ epoch, part, parts, reward_pool_id: s.reward_pool_id }]);
+    }
   } else {
     e.status = "Open";
     e.last_error = "reward pool call failed";
-    emit("usage_report_failed", [{ epoch, attempt: e.attempts, reward_pool_id: s.reward_pool_id }]);
+    emit("usage_report_failed", [{ epoch, part, attempt: e.attempts, reward_pool_id: s.reward_pool_id }]);
   }
   s.epochs.set(String(epoch), e);
   return e.status;

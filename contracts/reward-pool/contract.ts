@@ -1,6 +1,7 @@
 import { call, initialize, LookupMap, NearBindgen, near, Vector, view } from "near-sdk-js";
 import { fail } from "../shared/errors";
 import { checkSuite, peerId } from "../shared/suite";
+import type { UsageModelEntry } from "../shared/usage-report";
 import { assertAccountId } from "../shared/validate";
 import { closeEpoch, onUsageReport } from "./epochs";
 import * as funds from "./funds";
@@ -13,7 +14,6 @@ import { emit } from "./state";
 import type {
   AccountRecord,
   Allocation,
-  AttesterInput,
   ClaimRecord,
   DepositRecord,
   EpochRecord,
@@ -21,7 +21,6 @@ import type {
   RewardPolicy,
   StorageRecord,
   Totals,
-  UsageInput,
 } from "./types";
 import {
   accountClaimsPage,
@@ -61,6 +60,7 @@ export class RewardPool implements PoolState {
   deposits = new Vector<DepositRecord>("d");
   epochs = new LookupMap<EpochRecord>("e");
   epoch_list = new Vector<number>("E");
+  open_epochs: number[] = [];
   reports = new LookupMap<number>("r");
   allocations = new Vector<Allocation>("A");
   lineages = new LookupMap<Lineage>("l");
@@ -113,19 +113,21 @@ export class RewardPool implements PoolState {
 
   // ---- inputs from the other contracts ---------------------------------------------------------------------------
 
+  // One part of the verifier's usage report: exactly the shape of contracts/shared/usage-report.ts.
   @call({})
   on_usage_report({
-    epoch,
-    report_id,
-    usage,
-    attesters,
+    ...report
   }: {
+    community: string;
     epoch: number;
-    report_id?: number;
-    usage?: UsageInput[];
-    attesters?: AttesterInput[];
+    epoch_start_ns: string;
+    epoch_end_ns: string;
+    part: number;
+    parts: number;
+    usage: UsageModelEntry[];
   }) {
-    return onUsageReport(this, { epoch, report_id, usage, attesters });
+    // `report` is the whole argument object, unknown fields included: anything but that shape is refused
+    return onUsageReport(this, report);
   }
 
   // The attached deposit pays the records this part creates (any shortfall comes out of unallocated funds).

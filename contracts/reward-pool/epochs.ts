@@ -1,31 +1,31 @@
 import { near } from "near-sdk-js";
 import { fail } from "../shared/errors";
-import { assertAccountId, isSafeInt } from "../shared/validate";
+import {
+  USAGE_ATTESTER_FIELDS,
+  USAGE_MAX_PARTS,
+  USAGE_MODEL_FIELDS,
+  USAGE_PART_ATTESTERS,
+  USAGE_PART_MODELS,
+  USAGE_REPORT_FIELDS,
+} from "../shared/usage-report";
+import { assertAccountId, isHexHash, isSafeInt, isU64String } from "../shared/validate";
 import { checkModel } from "./lineage";
 import type { PoolState } from "./state";
-import { addTotal, creditAccount, emit, now, settleStorage, spendable } from "./state";
-import type { Allocation, AttesterInput, EpochRecord, Lineage, UsageInput } from "./types";
+import { addTotal, creditAccount, emit, now, settleStorage, spendable, total } from "./state";
+import type { Allocation, EpochRecord, Lineage } from "./types";
 import {
   BPS_N,
   CLOSE_STORAGE_BASE,
   CLOSE_STORAGE_PER_MODEL,
   MAX_EPOCH,
   MAX_EPOCH_MODELS,
+  MAX_OPEN_EPOCHS,
   MAX_RECEIPTS,
-  MAX_REPORT_ATTESTERS,
-  MAX_REPORT_MODELS,
   REPORT_STORAGE_BASE,
   REPORT_STORAGE_PER_ITEM,
 } from "./types";
 
-export interface ReportInput {
-  epoch: number;
-  report_id?: number;
-  usage?: UsageInput[];
-  attesters?: AttesterInput[];
-}
-
-function newEpoch(epoch: number): EpochRecord {
+function newEpoch(epoch: number, parts: number): EpochRecord {
   return {
     epoch,
     status: "Open",
@@ -34,6 +34,7 @@ function newEpoch(epoch: number): EpochRecord {
     attester_receipts: 0,
     attester_paid: "0",
     reports: 0,
+    parts,
     budget: "0",
     distributed: "0",
     remainder: "0",
@@ -44,77 +45,118 @@ function newEpoch(epoch: number): EpochRecord {
   };
 }
 
-function checkReceipts(n: unknown): number {
-  if (!isSafeInt(n, 0, MAX_RECEIPTS)) fail("ERR_INVALID_RECEIPTS");
+function checkReceipts(n: unknown, min: number): number {
+  if (!isSafeInt(n, min, MAX_RECEIPTS)) fail("ERR_INVALID_RECEIPTS");
   return n;
 }
 
-// Attester counts, merged by account: the top-level `attesters` list, or else the per-model `attester_counts` the
-// verifier's own report shape nests in each usage entry.
-function attesterCounts(input: ReportInput, usage: UsageInput[]): Map<string, number> {
-  const list: AttesterInput[] = [];
-  if (input.attesters !== undefined) {
-    if (!Array.isArray(input.attesters)) fail("ERR_INVALID_REPORT", "attesters");
-    for (const a of input.attesters) list.push(a);
-  } else {
-    for (const u of usage) {
-      if (u.attester_counts === undefined) continue;
-      if (!Array.isArray(u.attester_counts)) fail("ERR_INVALID_REPORT", "attester_counts");
-      for (const a of u.attester_counts) list.push(a);
-    }
-  }
-  if (list.length > MAX_REPORT_ATTESTERS) fail("ERR_BATCH_SIZE", `at most ${MAX_REPORT_ATTESTERS} attesters`);
-  const out = new Map<string, number>();
-  for (const a of list) {
-    if (a === null || typeof a !== "object") fail("ERR_INVALID_REPORT", "attester");
-    const id = assertAccountId(a.attester_id, "attester_id");
-    out.set(id, (out.get(id) ?? 0) + checkReceipts(a.receipts));
-  }
-  return out;
+// Exactly these fields, all present: the report has one shape, and a field the pool would ignore is refused.
+function checkFields(o: unknown, fields: string[], what: string): Record<string, unknown> {
+  if (o === null || typeof o !== "object" || Array.isArray(o)) fail("ERR_INVALID_REPORT", `${what} not an object`);
+  const r = o as Record<string, unknown>;
+  for (const k in r) if (fields.indexOf(k) < 0) fail("ERR_INVALID_REPORT", `${what}: unknown field ${k}`);
+  for (const k of fields) if (r[k] === undefined) fail("ERR_INVALID_REPORT", `${what}: missing ${k}`);
+  return r;
 }
 
-// Accepted usage of one epoch from the verifier. O(models + attesters in the report), both bounded. Attesters are
-// paid their fee per receipt here, from unallocated funds (pro rata when those fall short). A repeated
-// (epoch, report_id) is a no-op that succeeds, so the verifier can retry a report whose outcome it did not see.
-export function onUsageReport(s: PoolState, input: ReportInput) {
-  if (near.predecessorAccountId() !== s.verifier_id) fail("ERR_NOT_VERIFIER");
-  if (input === null || typeof input !== "object") fail("ERR_INVALID_REPORT");
-  const epoch = input.epoch;
-  if (!isSafeInt(epoch, 0, MAX_EPOCH)) fail("ERR_INVALID_EPOCH");
-  const reportId = input.report_id ?? 0;
-  if (!isSafeInt(reportId, 0, MAX_EPOCH)) fail("ERR_INVALID_REPORT", "report_id");
-  const usage = input.usage ?? [];
-  if (!Array.isArray(usage)) fail("ERR_INVALID_REPORT", "usage");
-  if (usage.length > MAX_REPORT_MODELS) fail("ERR_BATCH_SIZE", `at most ${MAX_REPORT_MODELS} models`);
-  for (const u of usage) {
-    if (u === null || typeof u !== "object") fail("ERR_INVALID_REPORT", "usage entry");
-    checkModel(u.model_name, u.model_version);
-    checkReceipts(u.receipts);
-  }
-  const attesters = attesterCounts(input, usage);
-  if (usage.length === 0 && attesters.size === 0) fail("ERR_EMPTY_REPORT");
+interface CheckedPart {
+  epoch: number;
+  part: number;
+  parts: number;
+  models: { key: string; receipts: number }[];
+  attesters: Map<string, number>;
+}
 
-  const key = `${epoch}:${reportId}`;
-  if (s.reports.get(key) !== null) return { epoch, report_id: reportId, duplicate: true, attester_paid: "0" };
-  const rec = s.epochs.get(String(epoch)) ?? newEpoch(epoch);
+// Validates one part of the verifier's report (contracts/shared/usage-report.ts) before anything is read or written.
+function checkPart(input: unknown): CheckedPart {
+  if (input === null || typeof input !== "object" || Array.isArray(input)) fail("ERR_INVALID_REPORT");
+  const epoch = (input as Record<string, unknown>).epoch;
+  if (!isSafeInt(epoch, 0, MAX_EPOCH)) fail("ERR_INVALID_EPOCH");
+  const r = checkFields(input, USAGE_REPORT_FIELDS, "report");
+  assertAccountId(r.community, "community");
+  if (!isU64String(r.epoch_start_ns) || !isU64String(r.epoch_end_ns)) fail("ERR_INVALID_REPORT", "epoch bounds");
+  const start = BigInt(r.epoch_start_ns);
+  const end = BigInt(r.epoch_end_ns);
+  if (end <= start || start !== BigInt(epoch) * (end - start)) fail("ERR_INVALID_REPORT", "epoch bounds");
+  if (near.blockTimestamp() < end) fail("ERR_EPOCH_NOT_ENDED", `ends at ${end}`);
+  const parts = r.parts;
+  if (!isSafeInt(parts, 1, USAGE_MAX_PARTS)) fail("ERR_INVALID_PART", "parts");
+  const part = r.part;
+  if (!isSafeInt(part, 0, parts - 1)) fail("ERR_INVALID_PART", "part");
+  const usage = r.usage;
+  if (!Array.isArray(usage)) fail("ERR_INVALID_REPORT", "usage");
+  if (usage.length === 0) fail("ERR_EMPTY_REPORT");
+  if (usage.length > USAGE_PART_MODELS) fail("ERR_BATCH_SIZE", `at most ${USAGE_PART_MODELS} models a part`);
+  const models: { key: string; receipts: number }[] = [];
+  const seen: Record<string, boolean> = {};
+  const attesters = new Map<string, number>();
+  let entries = 0;
+  for (const u of usage) {
+    const m = checkFields(u, USAGE_MODEL_FIELDS, "usage entry");
+    const key = checkModel(m.model_name, m.model_version);
+    if (seen[key]) fail("ERR_INVALID_REPORT", `${key} twice`);
+    seen[key] = true;
+    if (!isHexHash(m.weights_sha256)) fail("ERR_INVALID_REPORT", "weights_sha256");
+    const receipts = checkReceipts(m.receipts, 1);
+    const counts = m.attester_counts;
+    if (!Array.isArray(counts) || counts.length === 0) fail("ERR_INVALID_REPORT", "attester_counts");
+    entries += counts.length;
+    if (entries > USAGE_PART_ATTESTERS)
+      fail("ERR_BATCH_SIZE", `at most ${USAGE_PART_ATTESTERS} attester entries a part`);
+    const mine: Record<string, boolean> = {};
+    let sum = 0;
+    for (const c of counts) {
+      const a = checkFields(c, USAGE_ATTESTER_FIELDS, "attester count");
+      const id = assertAccountId(a.attester_id, "attester_id");
+      if (mine[id]) fail("ERR_INVALID_REPORT", `${id} twice for ${key}`);
+      mine[id] = true;
+      const n = checkReceipts(a.receipts, 1);
+      sum += n;
+      attesters.set(id, (attesters.get(id) ?? 0) + n);
+    }
+    if (sum !== receipts) fail("ERR_INVALID_REPORT", `${key}: receipts ${receipts} but attester_counts sum to ${sum}`);
+    models.push({ key, receipts });
+  }
+  return { epoch, part, parts, models, attesters };
+}
+
+// One part of an epoch's accepted usage from the verifier. O(models + attester entries in the part), both bounded
+// by the shared constants the verifier splits by. Parts are accepted in order (0, 1, ...); the epoch can be closed
+// once all have arrived. Attesters are paid their fee per receipt here, from unallocated funds (pro rata when those
+// fall short). A part already received is a no-op that succeeds, so the verifier can retry one whose outcome it
+// did not see.
+export function onUsageReport(s: PoolState, input: unknown) {
+  if (near.predecessorAccountId() !== s.verifier_id) fail("ERR_NOT_VERIFIER");
+  const { epoch, part, parts, models, attesters } = checkPart(input);
+
+  const key = `${epoch}:${part}`;
+  if (s.reports.get(key) !== null) return { epoch, part, parts, duplicate: true, attester_paid: "0" };
+  const existing = s.epochs.get(String(epoch));
+  const rec = existing ?? newEpoch(epoch, parts);
   if (rec.status === "Closed") fail("ERR_EPOCH_CLOSED", String(epoch));
-  const isNew = rec.reports === 0;
+  if (rec.parts !== parts) fail("ERR_PARTS_MISMATCH", `the report has ${rec.parts} parts`);
+  if (part !== rec.reports) fail("ERR_PART_OUT_OF_ORDER", `expected part ${rec.reports}`);
+  if (existing === null) {
+    if (s.open_epochs.length >= MAX_OPEN_EPOCHS) fail("ERR_TOO_MANY_OPEN_EPOCHS", `close an epoch first`);
+    let i = s.open_epochs.length;
+    while (i > 0 && s.open_epochs[i - 1] > epoch) i--;
+    s.open_epochs.splice(i, 0, epoch);
+  }
 
   let receipts = 0;
-  for (const u of usage) {
-    const m = checkModel(u.model_name, u.model_version);
-    rec.usage[m] = (rec.usage[m] ?? 0) + u.receipts;
-    receipts += u.receipts;
+  for (const m of models) {
+    rec.usage[m.key] = (rec.usage[m.key] ?? 0) + m.receipts;
+    receipts += m.receipts;
   }
   if (Object.keys(rec.usage).length > MAX_EPOCH_MODELS) fail("ERR_TOO_MANY_MODELS", `at most ${MAX_EPOCH_MODELS}`);
 
   let attesterReceipts = 0n;
   for (const n of attesters.values()) attesterReceipts += BigInt(n);
   const fee = BigInt(s.policy.attester_fee);
-  const reserve = REPORT_STORAGE_BASE + REPORT_STORAGE_PER_ITEM * BigInt(usage.length + attesters.size);
+  const reserve = REPORT_STORAGE_BASE + REPORT_STORAGE_PER_ITEM * BigInt(models.length + attesters.size);
   const available = spendable(s, reserve);
   // fee per receipt actually paid: the policy fee, or an equal share of what is left when funds run short
-  const rate = fee * attesterReceipts <= available ? fee : attesterReceipts > 0n ? available / attesterReceipts : 0n;
+  const rate = fee * attesterReceipts <= available ? fee : available / attesterReceipts;
   let paid = 0n;
   const payouts: { attester_id: string; receipts: number; amount: string }[] = [];
   for (const [id, n] of attesters) {
@@ -130,14 +172,36 @@ export function onUsageReport(s: PoolState, input: ReportInput) {
   rec.attester_receipts += Number(attesterReceipts);
   rec.attester_paid = (BigInt(rec.attester_paid) + paid).toString();
   rec.reports += 1;
-  if (isNew) s.epoch_list.push(epoch);
+  if (existing === null) s.epoch_list.push(epoch);
   s.epochs.set(String(epoch), rec);
   s.reports.set(key, s.epoch_list.length);
   settleStorage(s, 0n);
   emit("usage_reported", [
-    { epoch, report_id: reportId, receipts, models: usage.length, fee_per_receipt: rate.toString(), payouts },
+    {
+      epoch,
+      part,
+      parts,
+      complete: rec.reports === parts,
+      receipts,
+      models: models.length,
+      fee_per_receipt: rate.toString(),
+      payouts,
+    },
   ]);
-  return { epoch, report_id: reportId, duplicate: false, attester_paid: paid.toString() };
+  return { epoch, part, parts, duplicate: false, attester_paid: paid.toString() };
+}
+
+// Net funds deposited before `end` (block time): the total before the first deposit made at or after it.
+// O(log deposits): deposits are recorded in block-time order.
+function depositedBefore(s: PoolState, end: bigint): bigint {
+  let lo = 0;
+  let hi = s.deposits.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (BigInt(s.deposits.get(mid)!.at) < end) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === s.deposits.length ? total(s, "deposited") : BigInt(s.deposits.get(lo)!.cum_before);
 }
 
 function loadLineage(s: PoolState, cache: Map<string, Lineage | null>, m: string): Lineage | null {
@@ -157,12 +221,19 @@ export function closeEpoch(s: PoolState, epoch: number) {
   if (rec.status === "Closed") fail("ERR_EPOCH_CLOSED", String(epoch));
   const end = (BigInt(epoch) + 1n) * BigInt(s.policy.epoch_length_ns);
   if (near.blockTimestamp() < end) fail("ERR_EPOCH_NOT_ENDED", `closes at ${end}`);
+  if (rec.reports < rec.parts) fail("ERR_REPORT_INCOMPLETE", `${rec.reports} of ${rec.parts} parts received`);
+  // epochs close in order: the earliest reported epoch still open first
+  if (s.open_epochs[0] !== epoch) fail("ERR_EPOCH_ORDER", `close epoch ${s.open_epochs[0]} first`);
 
   const models = Object.keys(rec.usage).sort();
   let totalUsage = 0n;
   for (const m of models) totalUsage += BigInt(rec.usage[m]);
   const reserve = CLOSE_STORAGE_BASE + CLOSE_STORAGE_PER_MODEL * BigInt(models.length);
-  const budget = (spendable(s, reserve) * BigInt(s.policy.release_bps)) / BPS_N;
+  // funds deposited after the epoch ended are for later epochs: they are not part of this budget
+  const late = total(s, "deposited") - depositedBefore(s, end);
+  const spend = spendable(s, reserve);
+  const eligible = spend > late ? spend - late : 0n;
+  const budget = (eligible * BigInt(s.policy.release_bps)) / BPS_N;
   const p = s.policy;
   const cache = new Map<string, Lineage | null>();
   const allocations: Allocation[] = [];
@@ -223,6 +294,7 @@ export function closeEpoch(s: PoolState, epoch: number) {
   addTotal(s, "unallocated", -distributed);
   addTotal(s, "allocated", distributed);
 
+  s.open_epochs.shift();
   rec.status = "Closed";
   rec.budget = budget.toString();
   rec.distributed = distributed.toString();

@@ -26,6 +26,8 @@ export interface PoolState {
   deposits: Vector<DepositRecord>;
   epochs: LookupMap<EpochRecord>;
   epoch_list: Vector<number>;
+  // reported epochs not yet closed, ascending: they close in this order
+  open_epochs: number[];
   reports: LookupMap<number>;
   allocations: Vector<Allocation>;
   lineages: LookupMap<Lineage>;

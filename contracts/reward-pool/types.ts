@@ -7,9 +7,10 @@ export const BPS = 10000;
 export const BPS_N = 10000n;
 
 // Bounds that keep every call's gas independent of how many creators and datasets exist (docs/rewards.md).
-export const MAX_REPORT_MODELS = 32;
-export const MAX_REPORT_ATTESTERS = 64;
+// (per part of a usage report: contracts/shared/usage-report.ts, the same bounds the verifier splits by)
 export const MAX_EPOCH_MODELS = 32;
+// reported epochs not yet closed; a report opening one more waits (ERR_TOO_MANY_OPEN_EPOCHS) until one closes
+export const MAX_OPEN_EPOCHS = 64;
 export const MAX_PART_ENTRIES = 100;
 export const MAX_PARTS = 1000;
 export const MAX_POSITIONS = 256;
@@ -64,20 +65,8 @@ export interface DepositRecord {
   amount: string;
   memo: string | null;
   at: string;
-}
-
-export interface UsageInput {
-  model_name: string;
-  // the registry's version string ("1.0.0"), or an integer
-  model_version: number | string;
-  receipts: number;
-  // accepted from the verifier's report shape: per-attester counts nested in the model entry
-  attester_counts?: AttesterInput[];
-}
-
-export interface AttesterInput {
-  attester_id: string;
-  receipts: number;
+  // net deposited by every earlier deposit: what an epoch that ended before this deposit may draw on
+  cum_before: string;
 }
 
 export type EpochStatus = "Open" | "Closed";
@@ -90,7 +79,9 @@ export interface EpochRecord {
   total_receipts: number;
   attester_receipts: number;
   attester_paid: string;
+  // parts of the verifier's report received (in order) out of `parts`; the epoch closes once all arrived
   reports: number;
+  parts: number;
   budget: string;
   distributed: string;
   remainder: string;

@@ -301,6 +301,12 @@ test("factory community: join, admit, train, activate, attest, fund, report, clo
   const spent = bondBefore - (await total(dao));
   t.true(spent <= ATTESTER_BOND && spent > ATTESTER_BOND - NEAR / 100n, `spent ${spent}`);
 
+  // 7. the DAO funds the pool from its treasury (before the epoch ends: funds arriving later are for later epochs)
+  await pass("fund pool", call(pool, "deposit", { memo: "treasury grant" }, 20n * TGAS, POOL_FUNDS));
+  const deposits = await pool.view<{ source: string; amount: string }[]>("get_deposits", {});
+  t.is(deposits.length, 1);
+  t.is(deposits[0].source, dao.accountId);
+
   // 6. inference, signed receipts, one batch submitted by a relayer
   const now = await chainNow(worker);
   const attester = new InferenceAttester({
@@ -325,12 +331,6 @@ test("factory community: join, admit, train, activate, attest, fund, report, clo
   );
   t.deepEqual(sub.parseResult<number[]>(), [0, 1, 2, 3]);
   const epoch = (await verifier.view<{ epoch: number }>("get_receipt", { receipt_id: 0 })).epoch;
-
-  // 7. the DAO funds the pool from its treasury
-  await pass("fund pool", call(pool, "deposit", { memo: "treasury grant" }, 20n * TGAS, POOL_FUNDS));
-  const deposits = await pool.view<{ source: string; amount: string }[]>("get_deposits", {});
-  t.is(deposits.length, 1);
-  t.is(deposits[0].source, dao.accountId);
 
   // 8. the epoch and its challenge window pass; anyone reports usage from the verifier into the pool
   await worker.provider.fastForward(200);

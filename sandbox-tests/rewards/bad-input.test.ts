@@ -3,14 +3,20 @@
 // wasm through the VM (vm-pool.ts) from one prepared state: an open and a closed epoch, complete and partial
 // lineages, an account with a claim paid, one owed but without storage, one registered but owed nothing.
 import test from "ava";
+import { usagePart } from "./report.ts";
 import { basePolicy, codeOf, DAO, initPool, NEAR, PoolVm, POOL, REGISTRY, VERIFIER } from "./vm-pool.ts";
 
 const ALICE = "alice.test.near";
 const BOB = "bob.test.near";
 const CAROL = "carol.test.near";
 const creators = (...ids: string[]) => ids.map((account_id) => ({ account_id, bps: 10000 / ids.length }));
-const usage = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ model_name: `x${i}`, model_version: 1, receipts: 1 }));
+const usage = (n: number): [string, [string, number][]][] =>
+  Array.from({ length: n }, (_, i) => [`x${i}`, [["att.test.near", 1]]]);
+const part = (models: [string, [string, number][]][], over: Record<string, unknown> = {}) => ({
+  ...usagePart(7, models),
+  ...over,
+});
+const entry = (over: Record<string, unknown>) => ({ ...part([["m1", [["att.test.near", 1]]]]).usage[0], ...over });
 
 function prepared(): PoolVm {
   const vm = new PoolVm();
@@ -34,15 +40,10 @@ function prepared(): PoolVm {
       { from: REGISTRY, deposit: NEAR },
     ),
   );
-  ok(
-    vm.call(
-      "on_usage_report",
-      { epoch: 1000, usage: [{ model_name: "m1", model_version: 1, receipts: 5 }] },
-      { from: VERIFIER },
-    ),
-  );
-  ok(vm.call("on_usage_report", { epoch: 5000, usage: usage(32) }, { from: VERIFIER }));
   vm.time = 1001n * 1_000_000_000n;
+  ok(vm.call("on_usage_report", usagePart(1000, [["m1", [["att.test.near", 5]]]]), { from: VERIFIER }));
+  // epoch 5000 of a verifier with 1 ns epochs (ended; the pool's own 1 s epochs say it closes later): part 0 of 2
+  ok(vm.call("on_usage_report", usagePart(5000, usage(32), { len: 1n, parts: 2 }), { from: VERIFIER }));
   ok(vm.call("close_epoch", { epoch: 1000 }));
   for (const a of [ALICE, BOB]) ok(vm.call("storage_deposit", {}, { from: a, deposit: NEAR / 10n }));
   ok(vm.call("claim", {}, { from: ALICE }));
@@ -156,41 +157,41 @@ const CASES: Case[] = [
   {
     name: "report from anyone but the verifier",
     method: "on_usage_report",
-    args: { epoch: 1, usage: usage(1) },
+    args: part(usage(1)),
     code: "ERR_NOT_VERIFIER",
   },
   {
     name: "report for a negative epoch",
     method: "on_usage_report",
-    args: { epoch: -1, usage: usage(1) },
+    args: part(usage(1), { epoch: -1 }),
     from: VERIFIER,
     code: "ERR_INVALID_EPOCH",
   },
   {
     name: "report epoch as a string",
     method: "on_usage_report",
-    args: { epoch: "7", usage: usage(1) },
+    args: part(usage(1), { epoch: "7" }),
     from: VERIFIER,
     code: "ERR_INVALID_EPOCH",
   },
   {
     name: "empty report",
     method: "on_usage_report",
-    args: { epoch: 7, usage: [] },
+    args: part([]),
     from: VERIFIER,
     code: "ERR_EMPTY_REPORT",
   },
   {
     name: "bad model name",
     method: "on_usage_report",
-    args: { epoch: 7, usage: [{ model_name: "Bad Name", model_version: 1, receipts: 1 }] },
+    args: part([], { usage: [entry({ model_name: "Bad Name" })] }),
     from: VERIFIER,
     code: "ERR_INVALID_MODEL",
   },
   {
     name: "model version string outside the registry's rule",
     method: "on_usage_report",
-    args: { epoch: 7, usage: [{ model_name: "m1", model_version: "1.0.", receipts: 1 }] },
+    args: part([], { usage: [entry({ model_version: "1.0." })] }),
     from: VERIFIER,
     code: "ERR_INVALID_MODEL",
   },
@@ -204,42 +205,42 @@ const CASES: Case[] = [
   {
     name: "negative receipts",
     method: "on_usage_report",
-    args: { epoch: 7, usage: [{ model_name: "m1", model_version: 1, receipts: -3 }] },
+    args: part([], { usage: [entry({ receipts: -3 })] }),
     from: VERIFIER,
     code: "ERR_INVALID_RECEIPTS",
   },
   {
     name: "33 models in one report",
     method: "on_usage_report",
-    args: { epoch: 7, usage: usage(33) },
+    args: part(usage(33)),
     from: VERIFIER,
     code: "ERR_BATCH_SIZE",
   },
   {
     name: "65 attesters in one report",
     method: "on_usage_report",
-    args: { epoch: 7, attesters: Array.from({ length: 65 }, (_, i) => ({ attester_id: `a${i}.near`, receipts: 1 })) },
+    args: part([["m1", Array.from({ length: 65 }, (_, i) => [`a${i}.near`, 1] as [string, number])]]),
     from: VERIFIER,
     code: "ERR_BATCH_SIZE",
   },
   {
     name: "attester id invalid",
     method: "on_usage_report",
-    args: { epoch: 7, attesters: [{ attester_id: "Not Valid", receipts: 1 }] },
+    args: part([["m1", [["Not Valid", 1]]]]),
     from: VERIFIER,
     code: "ERR_INVALID_ACCOUNT_ID",
   },
   {
     name: "new report for a closed epoch",
     method: "on_usage_report",
-    args: { epoch: 1000, report_id: 1, usage: usage(1) },
+    args: usagePart(1000, usage(1), { part: 1, parts: 2 }),
     from: VERIFIER,
     code: "ERR_EPOCH_CLOSED",
   },
   {
     name: "33rd model in an epoch",
     method: "on_usage_report",
-    args: { epoch: 5000, report_id: 1, usage: [{ model_name: "m1", model_version: 1, receipts: 1 }] },
+    args: usagePart(5000, [["m1", [["att.test.near", 1]]]], { len: 1n, part: 1, parts: 2 }),
     from: VERIFIER,
     code: "ERR_TOO_MANY_MODELS",
   },
@@ -432,7 +433,7 @@ test(`${CASES.length} refused calls: stable code, state and balance unchanged`, 
 test("a repeated report succeeds as a no-op, so the verifier may retry", (t) => {
   const vm = prepared();
   const before = vm.snapshot();
-  const args = { epoch: 1000, usage: [{ model_name: "m1", model_version: 1, receipts: 5 }] };
+  const args = usagePart(1000, [["m1", [["att.test.near", 5]]]]);
   const r = vm.call("on_usage_report", args, { from: VERIFIER });
   t.true(r.ok);
   t.like(r.value as object, { duplicate: true, attester_paid: "0" });

@@ -2,6 +2,7 @@
 // trained on overlapping datasets with several creators, every claim paid to the yocto as computed here by hand;
 // a claim whose transfer fails and is restored, then paid; a policy change that applies from the next epoch on.
 import test from "ava";
+import { usagePart } from "./report.ts";
 import {
   BYTE_COST,
   basePolicy,
@@ -105,29 +106,24 @@ test("a full epoch: two models on overlapping datasets, claims paid to the yocto
     ],
   );
 
-  const report = ok(
-    vm.call(
-      "on_usage_report",
-      {
-        epoch: EPOCH,
-        usage: [
-          { model_name: "m-chat", model_version: 1, receipts: 30 },
-          { model_name: "m-code", model_version: 1, receipts: 10 },
-        ],
-        attesters: [
-          { attester_id: ATT1, receipts: 25 },
-          { attester_id: ATT2, receipts: 15 },
-        ],
-      },
-      { from: VERIFIER },
-    ),
-  );
+  const part = usagePart(EPOCH, [
+    [
+      "m-chat",
+      [
+        [ATT1, 25],
+        [ATT2, 5],
+      ],
+    ],
+    ["m-code", [[ATT2, 10]]],
+  ]);
+  // a report for an epoch that has not ended is refused
+  t.is(codeOf(vm.call("on_usage_report", part, { from: VERIFIER })), "ERR_EPOCH_NOT_ENDED");
+  vm.time = BigInt(EPOCH + 1) * 1_000_000_000n;
+  const report = ok(vm.call("on_usage_report", part, { from: VERIFIER }));
   t.is(report.events[0].event, "usage_reported");
   t.is(vm.view("claimable", { account_id: ATT1 }), (25n * FEE).toString());
   t.is(vm.view("claimable", { account_id: ATT2 }), (15n * FEE).toString());
 
-  t.is(codeOf(vm.call("close_epoch", { epoch: EPOCH })), "ERR_EPOCH_NOT_ENDED");
-  vm.time = BigInt(EPOCH + 1) * 1_000_000_000n;
   const totals = vm.view<{ unallocated: string; storage_charged: string }>("get_totals");
   t.is(totals.storage_charged, "0"); // the pool's surplus paid the report's records
   const unallocated = net - 40n * FEE;
@@ -196,14 +192,8 @@ test("a full epoch: two models on overlapping datasets, claims paid to the yocto
 
 test("a failing claim transfer is restored, then paid on the next claim", (t) => {
   const { vm } = setUp();
-  ok(
-    vm.call(
-      "on_usage_report",
-      { epoch: EPOCH, usage: [{ model_name: "m-chat", model_version: 1, receipts: 3 }] },
-      { from: VERIFIER },
-    ),
-  );
   vm.time = BigInt(EPOCH + 1) * 1_000_000_000n;
+  ok(vm.call("on_usage_report", usagePart(EPOCH, [["m-chat", [[ATT1, 3]]]]), { from: VERIFIER }));
   ok(vm.call("close_epoch", { epoch: EPOCH }));
   const owed = BigInt(vm.view<string>("claimable", { account_id: BOB }));
   t.true(owed > 0n);
@@ -235,15 +225,9 @@ test("a failing claim transfer is restored, then paid on the next claim", (t) =>
 test("a policy change applies to epochs closed afterwards", (t) => {
   const { vm } = setUp();
   const report = (epoch: number) =>
-    ok(
-      vm.call(
-        "on_usage_report",
-        { epoch, usage: [{ model_name: "m-code", model_version: 1, receipts: 10 }] },
-        { from: VERIFIER },
-      ),
-    );
-  report(EPOCH);
+    ok(vm.call("on_usage_report", usagePart(epoch, [["m-code", [[ATT1, 10]]]]), { from: VERIFIER }));
   vm.time = BigInt(EPOCH + 1) * 1_000_000_000n;
+  report(EPOCH);
   ok(vm.call("close_epoch", { epoch: EPOCH }));
   const carolBefore = BigInt(vm.view<string>("claimable", { account_id: CAROL }));
   t.true(carolBefore > 0n);
@@ -255,8 +239,8 @@ test("a policy change applies to epochs closed afterwards", (t) => {
   t.like(vm.view<object>("get_config"), { policy_version: 2, policy: next });
 
   ok(vm.call("deposit", {}, { from: DAO, deposit: 50n * NEAR }));
-  report(EPOCH + 1);
   vm.time = BigInt(EPOCH + 2) * 1_000_000_000n;
+  report(EPOCH + 1);
   const frankBefore = BigInt(vm.view<string>("claimable", { account_id: FRANK }));
   const unallocated = BigInt(vm.view<{ unallocated: string }>("get_totals").unallocated);
   const close = ok(vm.call("close_epoch", { epoch: EPOCH + 1 }));

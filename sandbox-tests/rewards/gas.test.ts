@@ -2,6 +2,7 @@
 // creator of one of its datasets), through the VM: the function call's burnt gas plus the receipt fees nearcore
 // adds (CALL_FEES), i.e. what a receipt outcome's gas_burnt shows. Asserts they do not grow with the creators.
 import test from "ava";
+import { usagePart } from "./report.ts";
 import { CALL_FEES, DAO, initPool, NEAR, PoolVm, REGISTRY, TGAS, VERIFIER } from "./vm-pool.ts";
 
 const tg = (g: bigint) => (Number(g) / 1e12).toFixed(2);
@@ -35,13 +36,8 @@ function measure(n: number) {
     if (!r.ok) throw new Error(r.error);
     if (r.gas > lineageMax) lineageMax = r.gas;
   });
-  const attesters = [{ attester_id: "att.test.near", receipts: 40 }];
-  const report = vm.call(
-    "on_usage_report",
-    { epoch: 1000, usage: [{ model_name: "big", model_version: 1, receipts: 40 }], attesters },
-    { from: VERIFIER },
-  );
   vm.time = 1001n * 1_000_000_000n;
+  const report = vm.call("on_usage_report", usagePart(1000, [["big", [["att.test.near", 40]]]]), { from: VERIFIER });
   const close = vm.call("close_epoch", { epoch: 1000 });
   vm.call("storage_deposit", {}, { from: ids[n - 1], deposit: NEAR / 10n });
   const claim = vm.call("claim", {}, { from: ids[n - 1] });

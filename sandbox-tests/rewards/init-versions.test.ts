@@ -49,6 +49,7 @@ test("init takes its peers from the factory's suite; explicit ids override it; d
 
 test("registry version strings: lineage, usage and close meet in one model version", (t) => {
   const vm = new PoolVm();
+  vm.time = 3n * 1_000_000_000n;
   t.true(initPool(vm, basePolicy({ attester_fee: "0" })).ok);
   t.true(vm.call("deposit", {}, { from: DAO, deposit: 10n * NEAR }).ok);
   const lin = vm.call(
@@ -64,7 +65,7 @@ test("registry version strings: lineage, usage and close meet in one model versi
   t.true(lin.ok, lin.error);
   t.like(lin.value, { model: "intents@1.0.0", complete: true });
   t.like(vm.view("get_lineage", { model_name: "intents", model_version: "1.0.0" }), { complete: true });
-  // what the verifier sends: version strings, per-model attester counts, extra fields
+  // what the verifier sends: version strings, per-model attester counts
   const report = {
     community: DAO,
     epoch: 3,
@@ -80,8 +81,8 @@ test("registry version strings: lineage, usage and close meet in one model versi
       },
     ],
   };
-  t.true(vm.call("on_usage_report", report, { from: VERIFIER }).ok);
   vm.time = 4n * 1_000_000_000n;
+  t.true(vm.call("on_usage_report", { ...report, part: 0, parts: 1 }, { from: VERIFIER }).ok);
   const close = vm.call("close_epoch", { epoch: 3 });
   t.true(close.ok, close.error);
   const allocs = vm.view<{ model: string; amount: string }[]>("get_allocations", {});

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { TransactionResult } from "near-workspaces";
 import { useWorker } from "../helpers/worker.ts";
+import { usagePart } from "./report.ts";
 import { basePolicy, NEAR, POOL_WASM, TGAS } from "./vm-pool.ts";
 
 const test = useWorker();
@@ -11,7 +12,7 @@ const events = (r: TransactionResult) =>
   r.logs.filter((l) => l.startsWith("EVENT_JSON:")).map((l) => JSON.parse(l.slice(11)).event as string);
 
 test("a claim on the node: transfer, callback, balances", async (t) => {
-  const { root } = t.context;
+  const { root, worker } = t.context;
   const pool = await root.createSubAccount("pool", { initialBalance: 10n * NEAR });
   await pool.deploy(readFileSync(POOL_WASM));
   const [dao, verifier, registry, alice] = await Promise.all(
@@ -35,12 +36,21 @@ test("a claim on the node: transfer, callback, balances", async (t) => {
     },
     { attachedDeposit: NEAR },
   );
-  const report = await verifier.callRaw(pool, "on_usage_report", {
-    epoch: 1,
-    usage: [{ model_name: "m1", model_version: 1, receipts: 4 }],
-  });
+  // the epoch the deposit arrived in (1 s epochs), reported once it has ended
+  const [dep] = await pool.view<{ at: string }[]>("get_deposits", {});
+  const epoch = Number(BigInt(dep.at) / 1_000_000_000n);
+  const provider = worker.provider as unknown as {
+    block(q: { finality: string }): Promise<{ header: { timestamp_nanosec: string } }>;
+  };
+  const now = async () => BigInt((await provider.block({ finality: "final" })).header.timestamp_nanosec);
+  while ((await now()) < BigInt(epoch + 1) * 1_000_000_000n) await new Promise((r) => setTimeout(r, 200));
+  const report = await verifier.callRaw(
+    pool,
+    "on_usage_report",
+    usagePart(epoch, [["m1", [[alice.accountId, 4]]]], { community: dao.accountId }),
+  );
   t.deepEqual(events(report), ["usage_reported"]);
-  const close = await alice.callRaw(pool, "close_epoch", { epoch: 1 });
+  const close = await alice.callRaw(pool, "close_epoch", { epoch });
   t.deepEqual(events(close), ["epoch_closed"]);
   const owed = BigInt(await pool.view<string>("claimable", { account_id: alice.accountId }));
   t.true(owed > 4n * NEAR);

@@ -1,10 +1,12 @@
-// Property test: random sequences of deposits, usage reports (some repeated), early and due epoch closes, claims,
+// Property test: random sequences of deposits, usage report parts (some repeated or out of order), epoch closes (some
+// out of order or before the report is complete), claims,
 // transfer outcomes (some failing) and policy changes, against the compiled wasm through the VM (vm-pool.ts): a
 // node would take ~1 s a step, the VM ~60 ms. After every step: the contract's totals equal an independent
 // reference (model.ts) to the yocto, every account's claimable equals the reference, the pool is solvent
 // (balance - storage stake >= unallocated + claimable + free storage balances) and the ledger adds up.
 // PROP_SEED and PROP_STEPS override the seed and the length.
 import test from "ava";
+import { usagePart } from "./report.ts";
 import { type RefLineage, type RefPolicy, RewardModel } from "./model.ts";
 import { BYTE_COST, basePolicy, codeOf, DAO, initPool, NEAR, PoolVm, POOL, REGISTRY, VERIFIER } from "./vm-pool.ts";
 
@@ -80,7 +82,8 @@ test("random deposits, reports, closes and claims keep the pool solvent and exac
   }
   const models = ["m1@1", "m2@1", "m3@1", "ghost@1"];
   const pending: { index: number; account: string; amount: bigint }[] = [];
-  const reported = new Set<string>();
+  const reports = new Map<number, { parts: number; received: number }>();
+  const deposits: { at: bigint; net: bigint }[] = [];
   const counts: Record<string, number> = {};
   let storageCharged = 0n;
   const charged = () => BigInt(vm.view<{ storage_charged: string }>("get_totals").storage_charged);
@@ -103,51 +106,83 @@ test("random deposits, reports, closes and claims keep the pool solvent and exac
       const net = BigInt((r.value as { net: string }).net);
       t.true(net < amount && net >= amount - (vm.storageUsage - usage) * BYTE_COST);
       ref.unallocated += net;
+      deposits.push({ at: vm.time, net });
     } else if (x < 0.45) {
       action = "report";
-      const epoch = Number(vm.time / LEN);
-      const reportId = Math.floor(rand() * 3);
-      const key = `${epoch}:${reportId}`;
-      const usage = models.filter(() => rand() < 0.6).map((m) => [m, Math.floor(rand() * 50)] as [string, number]);
-      const attesters = ATTESTERS.filter(() => rand() < 0.5).map(
-        (a) => [a, Math.floor(rand() * 40)] as [string, number],
-      );
-      if (usage.length === 0 && attesters.length === 0) usage.push(["m1@1", 1]);
-      const args = {
-        epoch,
-        report_id: reportId,
-        usage: usage.map(([m, receipts]) => ({ model_name: m.split("@")[0], model_version: 1, receipts })),
-        attesters: attesters.map(([attester_id, receipts]) => ({ attester_id, receipts })),
-      };
+      // a part of an ended epoch's report: the next part, a repeat of one received, or one out of order
+      const current = Number(vm.time / LEN);
+      if (current === 0) continue;
+      const epoch = Math.max(0, current - 1 - Math.floor(rand() * 3));
+      const st = reports.get(epoch) ?? { parts: rand() < 0.6 ? 1 : 2 + Math.floor(rand() * 2), received: 0 };
+      if (ref.closed.has(epoch)) continue;
+      const y = rand();
+      const part =
+        y < 0.15 && st.received > 0
+          ? Math.floor(rand() * st.received)
+          : y < 0.25 && st.received + 1 < st.parts
+            ? st.received + 1
+            : st.received;
+      if (part >= st.parts) continue;
+      const usage = models
+        .filter(() => rand() < 0.6)
+        .map((m) => [m, ATTESTERS.filter(() => rand() < 0.6).map((a) => [a, 1 + Math.floor(rand() * 40)])] as const)
+        .filter(([, counts]) => counts.length > 0) as [string, [string, number][]][];
+      if (usage.length === 0) usage.push(["m1@1", [["a0.test.near", 1]]]);
+      const args = usagePart(epoch, usage, { part, parts: st.parts });
       const snap = vm.snapshot();
       const r = vm.call("on_usage_report", args, { from: VERIFIER });
-      t.true(r.ok, r.error);
-      if (reported.has(key)) {
+      if (part < st.received) {
         action = "report(duplicate)";
+        t.true(r.ok, r.error);
         t.true((r.value as { duplicate: boolean }).duplicate);
         t.is(vm.snapshot(), snap);
+      } else if (part > st.received) {
+        action = "report(out of order)";
+        t.is(codeOf(r), "ERR_PART_OUT_OF_ORDER");
+        t.is(vm.snapshot(), snap);
+        if (st.received === 0) continue;
       } else {
-        reported.add(key);
-        const reserve = 400n + 250n * BigInt(usage.length + attesters.length);
+        t.true(r.ok, r.error);
+        st.received += 1;
+        reports.set(epoch, st);
+        const attesters = new Map<string, number>();
+        for (const [, counts] of usage) for (const [a, n] of counts) attesters.set(a, (attesters.get(a) ?? 0) + n);
+        const reserve = 400n + 250n * BigInt(usage.length + attesters.size);
         const available = ref.unallocated - reserve * BYTE_COST;
-        ref.report(epoch, usage, attesters, BigInt(policy.attester_fee), available > 0n ? available : 0n);
+        ref.report(
+          epoch,
+          usage.map(([m, counts]) => [m, counts.reduce((a, [, n]) => a + n, 0)]),
+          [...attesters],
+          BigInt(policy.attester_fee),
+          available > 0n ? available : 0n,
+        );
       }
     } else if (x < 0.6) {
       action = "close";
-      const open = [...ref.usage.keys()].filter((e) => !ref.closed.has(e));
+      const open = [...reports.keys()].filter((e) => !ref.closed.has(e));
       if (open.length === 0) continue;
-      const epoch = pick(open);
+      const epoch = rand() < 0.6 ? Math.min(...open) : pick(open);
       const snap = vm.snapshot();
       const r = vm.call("close_epoch", { epoch }, { from: pick(ACCOUNTS) });
-      if (vm.time < (BigInt(epoch) + 1n) * LEN) {
-        action = "close(early)";
-        t.is(codeOf(r), "ERR_EPOCH_NOT_ENDED");
+      const st = reports.get(epoch)!;
+      if (st.received < st.parts) {
+        action = "close(incomplete)";
+        t.is(codeOf(r), "ERR_REPORT_INCOMPLETE");
+        t.is(vm.snapshot(), snap);
+      } else if (epoch !== Math.min(...open)) {
+        action = "close(out of order)";
+        t.is(codeOf(r), "ERR_EPOCH_ORDER");
         t.is(vm.snapshot(), snap);
       } else {
         t.true(r.ok, r.error);
         const n = BigInt(ref.usage.get(epoch)?.size ?? 0);
         const spendable = ref.unallocated - (400n + 450n * n) * BYTE_COST;
-        const distributed = ref.close(epoch, policy, spendable > 0n ? spendable : 0n);
+        // funds deposited after the epoch ended wait for later epochs
+        const end = (BigInt(epoch) + 1n) * LEN;
+        let late = 0n;
+        for (const d of deposits) if (d.at >= end) late += d.net;
+        const eligible = spendable - late;
+        const distributed = ref.close(epoch, policy, eligible > 0n ? eligible : 0n);
         t.is((r.value as { distributed: string }).distributed, distributed.toString());
       }
     } else if (x < 0.7) {

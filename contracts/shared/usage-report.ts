@@ -1,0 +1,73 @@
+// The one message the inference verifier sends to the reward pool (reward_pool.on_usage_report), and the bounds both
+// contracts apply to it. The verifier splits an epoch's usage into parts of at most USAGE_PART_MODELS model entries
+// and USAGE_PART_ATTESTERS attester entries (summed over the part's models); the pool accepts them in order and
+// counts the epoch as reported when all `parts` have arrived. docs/verifier.md, docs/rewards.md.
+
+export const USAGE_PART_MODELS = 32;
+export const USAGE_PART_ATTESTERS = 64;
+// an epoch's report has at most this many parts (65,536 x 64 attester entries)
+export const USAGE_MAX_PARTS = 65536;
+
+export interface UsageAttesterCount {
+  attester_id: string;
+  receipts: number;
+}
+
+export interface UsageModelEntry {
+  model_name: string;
+  model_version: string;
+  weights_sha256: string;
+  // accepted, unvoided receipts of this model version in this part: the sum of attester_counts
+  receipts: number;
+  attester_counts: UsageAttesterCount[];
+}
+
+export interface UsageReportPart {
+  community: string;
+  epoch: number;
+  epoch_start_ns: string;
+  epoch_end_ns: string;
+  // 0-based index of this part and the number of parts of the epoch's report
+  part: number;
+  parts: number;
+  usage: UsageModelEntry[];
+}
+
+export const USAGE_REPORT_FIELDS = ["community", "epoch", "epoch_start_ns", "epoch_end_ns", "part", "parts", "usage"];
+export const USAGE_MODEL_FIELDS = ["model_name", "model_version", "weights_sha256", "receipts", "attester_counts"];
+export const USAGE_ATTESTER_FIELDS = ["attester_id", "receipts"];
+
+// Splits per-model attester counts (in the given order) into parts within both bounds. A model whose attesters do
+// not fit the current part continues in the next one, with its receipts split accordingly.
+export function splitUsage(
+  models: { model_name: string; model_version: string; weights_sha256: string; counts: UsageAttesterCount[] }[],
+): UsageModelEntry[][] {
+  const parts: UsageModelEntry[][] = [];
+  let cur: UsageModelEntry[] = [];
+  let entries = 0;
+  for (const m of models) {
+    let i = 0;
+    while (i < m.counts.length) {
+      if (cur.length === USAGE_PART_MODELS || entries === USAGE_PART_ATTESTERS) {
+        parts.push(cur);
+        cur = [];
+        entries = 0;
+      }
+      const take = Math.min(USAGE_PART_ATTESTERS - entries, m.counts.length - i);
+      const counts = m.counts.slice(i, i + take);
+      let receipts = 0;
+      for (const c of counts) receipts += c.receipts;
+      cur.push({
+        model_name: m.model_name,
+        model_version: m.model_version,
+        weights_sha256: m.weights_sha256,
+        receipts,
+        attester_counts: counts,
+      });
+      entries += take;
+      i += take;
+    }
+  }
+  if (cur.length > 0) parts.push(cur);
+  return parts;
+}
