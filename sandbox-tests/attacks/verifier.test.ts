@@ -372,6 +372,7 @@ test("attester pays itself a share by raising challenger_share_bps through setti
 
 test("released attester (bond 0) disputes an honest receipt with nothing at risk: refused ERR_DISPUTE_BOND", async (t) => {
   const { r, id } = await accepted("att1.test.near", c.k1);
+  t.like(await c.w.verifier.view("get_attester", { attester_id: "rogue.test.near" }), { status: "Removed", bond: "0" });
   const lie = sign(c.w, await fresh("rogue.test.near", { input_sha256: r.input_sha256 }), c.rogueKey);
   await refused(t, c.mallory, "challenge_receipt", challenge(id, lie), "ERR_DISPUTE_BOND", "dispute bond");
 });
