@@ -177,7 +177,9 @@ export function executeFork(dao: DaoState, id: unknown): ForkRecord | NearPromis
       { id: f.id, joined_weight: f.joined_weight, total_weight: f.total_weight, settle_by: f.settle_by },
     ]);
   }
-  if (f.status === "Payable") {
+  // Checking holds no money (the transfer is sent by the check's callback): still Checking after settle_by means that
+  // callback failed, so the fork is cancelled like an unpaid one instead of freezing the parent.
+  if (f.status === "Payable" || (f.status === "Checking" && now > BigInt(f.settle_by as string))) {
     if (now > BigInt(f.settle_by as string)) {
       f.status = "Cancelled";
       close(f);
