@@ -422,6 +422,85 @@ test.serial(
   },
 );
 
+test.serial(
+  "majority raises the fork threshold during the window to fail the fork: the opening's threshold applies",
+  async (t) => {
+    const w = await world(t);
+    const id = await w.open();
+    await w.join(w.m[0], id);
+    await w.join(w.m[1], id);
+    const strict = forkPolicy(10000) as Policy & { fork: { threshold_bps: number } };
+    const change = await w.c.pass(w.m[2], { kind: "ChangePolicy", policy: strict }, w.m.slice(2, 5));
+    must(await w.c.execute(w.m[2], change), "ChangePolicy");
+    t.is((await w.dao.view<{ fork: { threshold_bps: number } }>("get_policy")).fork.threshold_bps, 10000);
+    await afterWindow(t);
+    must(await w.executeFork(w.outsider, id), "execute_fork");
+    const f = await w.dao.view<Fork>("get_fork", { id });
+    t.like(f, { status: "Executed", joined: 2 });
+    t.is(BigInt(f.amount as string), (BigInt(f.available as string) * 2n) / 5n);
+  },
+);
+
+test.serial(
+  "majority adds members during the window to dilute the forkers' share: total frozen at the opening",
+  async (t) => {
+    const w = await world(t);
+    const id = await w.open();
+    await w.join(w.m[0], id);
+    await w.join(w.m[1], id);
+    const add = await w.c.pass(
+      w.m[2],
+      {
+        kind: "AddMembers",
+        members: [
+          { member_id: w.outsider.accountId, role: "council" },
+          { member_id: w.receiver.accountId, role: "guardian" },
+        ],
+      },
+      w.m.slice(2, 5),
+    );
+    must(await w.c.execute(w.m[2], add), "AddMembers");
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 7);
+    await afterWindow(t);
+    const before = await total(w.receiver);
+    must(await w.executeFork(w.outsider, id), "execute_fork");
+    const f = await w.dao.view<Fork>("get_fork", { id });
+    t.like(f, { status: "Executed", total_weight: 5 });
+    // two of the five members at the opening, not two of seven
+    t.is(BigInt(f.amount as string), (BigInt(f.available as string) * 2n) / 5n);
+    t.true((await total(w.receiver)) - before >= BigInt(f.amount as string) - NEAR / 100n);
+  },
+);
+
+test.serial(
+  "majority removes a joined member during the window to cut it out: it is still paid for and leaves",
+  async (t) => {
+    const w = await world(t);
+    const [alice, bob] = w.m;
+    const id = await w.open();
+    await w.join(alice, id);
+    await w.join(bob, id);
+    const remove = await w.c.pass(
+      w.m[2],
+      { kind: "RemoveMember", member_id: bob.accountId, role: "council" },
+      w.m.slice(2, 5),
+    );
+    must(await w.c.execute(w.m[2], remove), "RemoveMember");
+    t.is(await w.dao.view("get_member", { account_id: bob.accountId }), null);
+    await afterWindow(t);
+    must(await w.executeFork(w.outsider, id), "execute_fork");
+    const f = await w.dao.view<Fork>("get_fork", { id });
+    t.like(f, { status: "Executed", joined: 2, exited: 2 });
+    t.is(BigInt(f.amount as string), (BigInt(f.available as string) * 2n) / 5n);
+    const page = await w.dao.view<{ members: { account_id: string }[] }>("get_fork", { id, from_index: 0, limit: 10 });
+    t.deepEqual(
+      page.members.map((m) => m.account_id),
+      [alice.accountId, bob.accountId],
+    );
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 3);
+  },
+);
+
 // ---- through the factory ------------------------------------------------------------------------------------
 
 interface Factory {
@@ -832,5 +911,65 @@ test.serial(
     must(await w.m[0].callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }), "deploy_next");
     must(await w.executeFork(w.m[3], id), "execute_fork (payment)");
     t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Executed", exited: 2 });
+  },
+);
+
+test.serial("create_fork with a malformed fork id: refused ERR_UNKNOWN_FORK, nothing changes", async (t) => {
+  const w = await parentWorld(t);
+  for (const fork_id of [-1, 1.5, "0"]) {
+    await refused(
+      t,
+      w.outsider,
+      [w.factory],
+      () => w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id }),
+      "ERR_UNKNOWN_FORK",
+    );
+  }
+});
+
+test.serial("read_fork again on a fork community already read: refused ERR_ALREADY_COMPLETE", async (t) => {
+  const w = await parentWorld(t);
+  const id = await w.openFork();
+  for (const a of w.m.slice(0, 2)) await w.join(a, id);
+  await afterWindow(t);
+  must(await w.executeFork(w.m[3], id), "execute_fork");
+  must(await w.createFork(w.m[0], { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
+  t.like((await w.community(w.spin))?.forked_from, { status: "Ready", members: 2 });
+  await refused(
+    t,
+    w.outsider,
+    [w.factory, w.dao],
+    () => w.outsider.callRaw(w.factory, "read_fork", { name: w.spin }, { gas: 150n * TGAS }),
+    "ERR_ALREADY_COMPLETE",
+  );
+});
+
+test.serial(
+  "another parent's fork community under the same name: never paid by this parent (ERR_FORK_NOT_BOUND)",
+  async (t) => {
+    const a = await parentWorld(t);
+    const b = await parentWorld(t);
+    // both parents fork into the same name; b's forkers create it first, bound to b's fork
+    const idA = await a.openFork(a.spin);
+    const idB = await b.openFork(a.spin);
+    for (const x of a.m.slice(0, 2)) await a.join(x, idA);
+    for (const x of b.m.slice(0, 2)) await b.join(x, idB);
+    await afterWindow(t);
+    must(await b.executeFork(b.m[3], idB), "execute_fork b");
+    must(await b.createFork(b.m[0], { name: a.spin, parent: b.name, fork_id: idB }), "create_fork b");
+    must(await b.m[0].callRaw(b.factory, "deploy_next", { name: a.spin }, { gas: 300n * TGAS }), "deploy b");
+    const spin = t.context.root.getAccount(`${a.spin}.${a.factory.accountId}`);
+    const before = await total(spin);
+    const r = must(await a.executeFork(a.m[3], idA), "execute_fork a");
+    t.like(events(r).find((e) => e.event === "fork_payment_failed")?.data[0] as object, {
+      error: "ERR_FORK_NOT_BOUND",
+    });
+    t.like(await a.dao.view<Fork>("get_fork", { id: idA }), { status: "Payable", exited: 0, amount: null });
+    t.is((await a.dao.view<{ member_count: number }>("get_info")).member_count, 5);
+    // b's own fork pays it
+    must(await b.executeFork(b.m[3], idB), "execute_fork b (payment)");
+    const fb = await b.dao.view<Fork>("get_fork", { id: idB });
+    t.is(fb.status, "Executed");
+    t.is((await total(spin)) - before, BigInt(fb.amount as string));
   },
 );
