@@ -1,6 +1,7 @@
+import { near } from "near-sdk-js";
 import { findRole } from "./policy";
 import type { DaoState } from "./state";
-import { emit } from "./state";
+import { emit, OPEN_VOTES, voteKey } from "./state";
 import type { Checkpoint, MemberRecord } from "./types";
 import { isValidAccountId } from "../shared/validate";
 
@@ -76,13 +77,56 @@ export function removeFromRole(dao: DaoState, member_id: string, role: string): 
   if (rec.roles.length > 0) {
     dao.members.set(member_id, rec);
     checkpoint(dao, member_id, rec);
+    voidVotes(dao, member_id, role);
     return true;
   }
+  voidVotes(dao, member_id, null);
   if (rec.delegate !== null) releaseDelegation(dao, rec);
   dao.members.remove(member_id);
   // History is dropped: a removed member no longer votes, even on proposals created before the removal.
   dao.checkpoints.remove(member_id);
   return true;
+}
+
+// Takes what `account` voted with as a member of `role` (null: of every role, it left the DAO) out of the tallies of
+// the proposals still open for votes, so no decision taken after it left counts it. An Everyone role's one-account
+// one-vote (RoleWeight) does not come from membership and stays. Cost: one record per such open proposal.
+function voidVotes(dao: DaoState, account: string, role: string | null): void {
+  const open = OPEN_VOTES.get(account);
+  if (open === null) return;
+  const now = near.blockTimestamp();
+  const voided: { id: number; weights: number[] }[] = [];
+  const left: [number, string][] = [];
+  for (const [id, ends] of open) {
+    if (BigInt(ends) < now) continue;
+    const p = dao.proposals.get(String(id));
+    const key = voteKey(id, account);
+    const v = dao.votes.get(key);
+    if (p === null || v === null || p.status !== "InProgress") continue;
+    const taken = p.rules.map((rule, i) => {
+      const counted = v.weights[i] ?? 0;
+      if (counted === 0) return 0;
+      const fromMembership = rule.everyone ? rule.weight_kind === "DelegatedWeight" : true;
+      return (role === null ? fromMembership : !rule.everyone && rule.role === role) ? counted : 0;
+    });
+    if (taken.some((w) => w > 0)) {
+      for (let i = 0; i < p.rules.length; i++) {
+        const r = p.rules[i];
+        if (v.choice === "Approve") r.approve -= taken[i];
+        else if (v.choice === "Reject") r.reject -= taken[i];
+        else if (v.choice === "Abstain") r.abstain -= taken[i];
+        else r.remove -= taken[i];
+        v.weights[i] = (v.weights[i] ?? 0) - taken[i];
+      }
+      dao.proposals.set(String(id), p);
+      dao.votes.set(key, v);
+      voided.push({ id, weights: taken });
+    }
+    if (role !== null) left.push([id, ends]);
+  }
+  if (role === null || left.length === 0) OPEN_VOTES.remove(account);
+  else OPEN_VOTES.set(account, left);
+  if (voided.length > 0) emit("votes_voided", [{ account_id: account, role, proposals: voided }]);
 }
 
 function releaseDelegation(dao: DaoState, rec: MemberRecord): void {

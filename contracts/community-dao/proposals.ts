@@ -5,7 +5,7 @@ import { CALLBACK_GAS, TGAS } from "./kinds/handler";
 import { checkpointAt, getMember } from "./members";
 import { findRole, heldRoles, permits, thresholdWeight } from "./policy";
 import type { DaoState } from "./state";
-import { emit, voteKey } from "./state";
+import { emit, OPEN_VOTES, voteKey } from "./state";
 import { lockBond, refundableBond, settleBond } from "./treasury";
 import type { Proposal, ProposalBody, ProposalHead, ProposalKind, ProposalStatus, RoleRule, VoteChoice } from "./types";
 import { fail } from "../shared/errors";
@@ -206,7 +206,14 @@ export function castVote(dao: DaoState, id: unknown, choice: unknown, label: unk
   const previous = dao.votes.get(key);
   if (previous && previous.choice === choice) fail("ERR_ALREADY_VOTED", choice);
   if (previous) tally(p, previous.choice, previous.weights, -1);
-  else p.voters += 1;
+  else {
+    p.voters += 1;
+    // remembered so that the vote can be taken back if the voter leaves the role before the decision
+    const now = near.blockTimestamp();
+    const open = (OPEN_VOTES.get(voter) ?? []).filter((e) => BigInt(e[1]) >= now);
+    open.push([p.id, p.voting_ends_at]);
+    OPEN_VOTES.set(voter, open);
+  }
   tally(p, choice, weights, 1);
   dao.votes.set(key, { v: 1, choice, weights });
   emit("vote_cast", [

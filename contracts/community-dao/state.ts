@@ -46,6 +46,9 @@ export const PROPOSALS = new JsonMap<ProposalHead>("p");
 export const BODIES = new JsonMap<ProposalBody>("k");
 export const VOTES = new JsonMap<VoteRecord>("v");
 export const BLOBS = new JsonMap<BlobRecord>("b");
+// Per account, the proposals it voted on that may still be decided by votes: [id, voting_ends_at]. Pruned of ended
+// ones at each new vote; read when the account leaves a role, to take its vote out of their tallies.
+export const OPEN_VOTES = new JsonMap<[number, string][]>("o");
 
 // The members table of `dao` (one per call: it caches the records it read). Its length is `member_count`.
 let table: { dao: { member_count: number }; map: IndexedJsonMap<MemberRecord> } | null = null;

@@ -7,7 +7,7 @@
 import binaryen from "binaryen";
 import type { ExecutionContext } from "ava";
 import type { NearAccount, TransactionResult } from "near-workspaces";
-import { useWorker } from "../helpers/worker.ts";
+import { useWorker, type WorkerContext } from "../helpers/worker.ts";
 import {
   BOND,
   basePolicy,
@@ -470,6 +470,64 @@ test("a FunctionCall retried after the callee kept the deposit and failed downst
   await refused(t, w.mallory, dao, "execute", { id }, "ERR_ALREADY_SENT", { gas: 300n * TGAS, watch: [dao, keeper] });
   await refused(t, w.alice, dao, "execute", { id }, "ERR_ALREADY_SENT", { gas: 300n * TGAS, watch: [dao, keeper] });
   t.is(await total(keeper), keeperMid);
+});
+
+// ---- members who leave ----------------------------------------------------------------------------------------------
+
+async function fourCouncil(t: ExecutionContext<WorkerContext>) {
+  const dave = await t.context.root.createSubAccount(`dave${n + 1}`, { initialBalance: 20n * NEAR });
+  const dao = await newDao(t, basePolicy(), [w.alice, w.bob, w.carol, dave]);
+  return { dao, c: new DaoClient(dao, t), dave };
+}
+
+const approvals = async (c: DaoClient, id: number) =>
+  (await c.proposal(id)).rules.find((r) => r.role === "council")?.approve;
+
+test("a member votes, leaves, and its vote still decides the proposal: voided on leaving (votes_voided)", async (t) => {
+  const { dao, c, dave } = await fourCouncil(t);
+  // 4 council members: more than half is 3 approvals
+  const { id } = await c.propose(w.mallory, { kind: "Transfer", receiver_id: w.mallory.accountId, amount: "1" });
+  await c.vote(dave, id, "Approve");
+  await c.vote(w.alice, id, "Approve");
+  const left = await dave.callRaw(dao, "leave", {}, { gas: 100n * TGAS });
+  t.true(left.succeeded, left.receiptFailureMessages.join());
+  const voided = events(left).find((e) => e.event === "votes_voided")?.data[0] as {
+    account_id: string;
+    proposals: { id: number; weights: number[] }[];
+  };
+  t.is(voided.account_id, dave.accountId);
+  t.deepEqual(
+    voided.proposals.map((v) => [v.id, v.weights.reduce((a, b) => a + b, 0)]),
+    [[id, 1]],
+  );
+  t.is(await approvals(c, id), 1);
+  await c.vote(w.bob, id, "Approve");
+  t.is((await c.proposal(id)).status, "InProgress", "two remaining approvals do not decide");
+  // and the member who left cannot vote again
+  await refused(t, dave, dao, "vote", { id, choice: "Approve" }, "ERR_NO_PERMISSION");
+  await c.vote(w.carol, id, "Approve");
+  t.is((await c.proposal(id)).status, "Approved");
+});
+
+test("a member removed by proposal keeps blocking with its Reject: voided on removal", async (t) => {
+  const { dao, c, dave } = await fourCouncil(t);
+  const { id } = await c.propose(w.alice, signal);
+  await c.vote(dave, id, "Reject");
+  await c.vote(w.bob, id, "Reject");
+  const rm = await c.pass(w.alice, { kind: "RemoveMember", member_id: dave.accountId, role: "council" }, [
+    w.alice,
+    w.bob,
+    w.carol,
+  ]);
+  const r = await c.execute(w.alice, rm);
+  t.true(r.succeeded, r.receiptFailureMessages.join());
+  t.true(events(r).some((e) => e.event === "votes_voided"));
+  t.is((await c.proposal(id)).rules.find((x) => x.role === "council")?.reject, 1);
+  // carol's Reject would have made 3 with dave's: now 2, undecided
+  await c.vote(w.carol, id, "Reject");
+  t.is((await c.proposal(id)).status, "InProgress");
+  const vote = await dao.view<{ weights: number[] } | null>("get_vote", { id, account_id: dave.accountId });
+  t.true(vote !== null && vote.weights.every((x) => x === 0));
 });
 
 // ---- time-dependent (fast-forwards the chain: keep last) -------------------------------------------------------------

@@ -105,7 +105,8 @@ test.serial("pagination over hundreds of proposals returns them in id order, at 
     proposers.map(async (p, n) => {
       for (let i = 0; i < 75; i++) {
         const text = `proposal ${n}-${i}`;
-        const { id } = await c.propose(p, { kind: "Signal" }, { deposit: 0n, description: text });
+        // no bond, but each proposer pays its proposal's storage (~0.013 NEAR; the excess comes back)
+        const { id } = await c.propose(p, { kind: "Signal" }, { deposit: 2n * 10n ** 22n, description: text });
         description.set(id, text);
       }
     }),

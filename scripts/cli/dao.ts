@@ -207,17 +207,22 @@ export async function propose(
   const policy = await view<{ parameters: { proposal_bond: string } }>(chain, dao, "get_policy");
   const bond = BigInt(policy.parameters.proposal_bond);
   const description = typeof flags.description === "string" ? flags.description : built.description;
+  // The proposer pays the proposal's storage out of its deposit (the DAO keeps that part, the rest of the bond comes
+  // back when decided): attach at least a generous estimate of it; what is not needed is refunded in the same call.
+  const storageBytes = BigInt(JSON.stringify(built.kind).length + description.length + 2500);
+  const storage = storageBytes * 10n ** 19n;
+  const attached = bond > storage ? bond : storage;
   const r = await signer.functionCall({
     contractId: dao,
     methodName: "add_proposal",
     args: { description, kind: built.kind },
     gas: 50n * TGAS,
-    attachedDeposit: bond,
+    attachedDeposit: attached,
   });
   const id = resultOf<number>(r);
   out.result(
     { id, dao, kind: built.kind, description, bond: bond.toString() },
-    `proposal ${id} created on ${dao}: ${description} (bond ${formatNear(bond)}, refunded when decided)`,
+    `proposal ${id} created on ${dao}: ${description} (bond ${formatNear(bond)}, refunded when decided less the proposal's storage)`,
   );
   return id;
 }
