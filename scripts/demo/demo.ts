@@ -384,7 +384,11 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const executeFork = () =>
     bob.functionCall({ contractId: dao, methodName: "execute_fork", args: { id: forkId }, gas: 100n * TGAS });
   const getFork = () => view<ForkView>(chain, dao, "get_fork", { id: forkId });
-  await step(bob.accountId, `fork execute --id ${forkId} (decided; bob leaves acme; spin not there yet)`, executeFork);
+  await step(
+    bob.accountId,
+    `fork execute --id ${forkId} (decided; spin not there yet: nothing paid, nobody leaves)`,
+    executeFork,
+  );
   const decided = await getFork();
   log(`       fork ${forkId}: ${decided.status}${decided.last_error ? ` (${decided.last_error})` : ""}`);
   const spin = await step(bob.accountId, `fork create spin --parent acme --fork-id ${forkId}`, () =>
