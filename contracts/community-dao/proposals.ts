@@ -16,6 +16,9 @@ export const MAX_KIND_JSON = 32768;
 // Room paid up front for what a proposal's head gains after creation (storage_deposit itself, decided_at, statuses,
 // last_error, tallies of more digits).
 export const PROPOSAL_GROWTH_BYTES = 200n;
+// Proposals still open for votes that one account may have voted on: bounds what leaving a role costs (each one's
+// tally is corrected then), so a member cannot make its own removal too expensive to execute.
+export const MAX_OPEN_VOTES = 100;
 // Work the execute call itself does after the handler (saving state, scheduling the callback).
 const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
 // Kinds that can move treasury funds (or replace the code that holds them): refused while a fork is open or awaiting
@@ -211,6 +214,7 @@ export function castVote(dao: DaoState, id: unknown, choice: unknown, label: unk
     // remembered so that the vote can be taken back if the voter leaves the role before the decision
     const now = near.blockTimestamp();
     const open = (OPEN_VOTES.get(voter) ?? []).filter((e) => BigInt(e[1]) >= now);
+    if (open.length >= MAX_OPEN_VOTES) fail("ERR_TOO_MANY_OPEN_VOTES", `at most ${MAX_OPEN_VOTES} open at once`);
     open.push([p.id, p.voting_ends_at]);
     OPEN_VOTES.set(voter, open);
   }

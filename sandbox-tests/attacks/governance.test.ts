@@ -15,6 +15,7 @@ import {
   daoWasm,
   deployDao,
   events,
+  gasOf,
   HOUR_NS,
   NEAR,
   type Policy,
@@ -527,7 +528,36 @@ test("a member removed by proposal keeps blocking with its Reject: voided on rem
   await c.vote(w.carol, id, "Reject");
   t.is((await c.proposal(id)).status, "InProgress");
   const vote = await dao.view<{ weights: number[] } | null>("get_vote", { id, account_id: dave.accountId });
-  t.true(vote !== null && vote.weights.every((x) => x === 0));
+  t.true(vote?.weights.every((x) => x === 0));
+});
+
+test("a member votes on more than 100 open proposals to make its removal too costly: refused ERR_TOO_MANY_OPEN_VOTES", async (t) => {
+  const { root } = t.context;
+  const voter = await root.createSubAccount(`voter${n + 1}`, { initialBalance: 80n * NEAR });
+  // no bond: each proposal costs its proposer only its storage
+  const dao = await newDao(t, basePolicy({ proposal_bond: "0" }), [voter, w.alice, w.bob]);
+  const c = new DaoClient(dao, t);
+  const proposers = await Promise.all(
+    [0, 1, 2, 3].map((i) => root.createSubAccount(`spam${n}-${i}`, { initialBalance: 20n * NEAR })),
+  );
+  const ids: number[] = [];
+  await Promise.all(
+    proposers.map(async (p) => {
+      for (let i = 0; i < 26; i++) ids.push((await c.propose(p, signal, { deposit: NEAR / 50n })).id);
+    }),
+  );
+  ids.sort((a, b) => a - b);
+  for (const id of ids.slice(0, 100)) await c.vote(voter, id, "Approve");
+  await refused(t, voter, dao, "vote", { id: ids[100], choice: "Approve" }, "ERR_TOO_MANY_OPEN_VOTES");
+  // changing a vote it already cast is not a new open vote
+  t.true((await voter.callRaw(dao, "vote", { id: ids[0], choice: "Reject" }, { gas: 100n * TGAS })).succeeded);
+  // and leaving with 100 open votes fits in one call: every tally is corrected
+  const left = await voter.callRaw(dao, "leave", {}, { gas: 300n * TGAS });
+  t.true(left.succeeded, left.receiptFailureMessages.join());
+  t.log(`leave with 100 open votes: ${(Number(gasOf(left)) / 1e12).toFixed(1)} Tgas`);
+  const voided = events(left).find((e) => e.event === "votes_voided")?.data[0] as { proposals: unknown[] };
+  t.is(voided.proposals.length, 100);
+  t.is(await approvals(c, ids[50]), 0);
 });
 
 // ---- time-dependent (fast-forwards the chain: keep last) -------------------------------------------------------------
