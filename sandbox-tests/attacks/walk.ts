@@ -65,7 +65,7 @@ const POLICY = {
     threshold: { kind: "Weight", weight: 2 },
   },
   parameters: { proposal_bond: BOND.toString(), proposal_period: (1200n * SEC).toString(), timelock: "0" },
-  fork: { window: (240n * SEC).toString(), threshold_bps: 3000, ragequit: true },
+  fork: { window: (900n * SEC).toString(), threshold_bps: 3000, ragequit: true },
 };
 
 // ---- seeded randomness ---------------------------------------------------------------------------------------------
@@ -130,6 +130,8 @@ interface Outcome {
   burnt: bigint;
   gas: bigint;
   touched: Set<string>;
+  inner: string[];
+  signer?: string;
 }
 
 function outcomeOf(r: TransactionResult): Outcome {
@@ -162,9 +164,15 @@ function outcomeOf(r: TransactionResult): Outcome {
       result = null;
     }
   }
+  // panics of inner receipts (e.g. a callee refusing a DAO proposal's call while the transaction succeeds)
+  const inner: string[] = [];
+  for (const o of r.result.receipts_outcome) {
+    const st = o.outcome.status as unknown as { Failure?: unknown };
+    if (st && typeof st === "object" && "Failure" in st) inner.push(JSON.stringify(st.Failure));
+  }
   const touched = new Set<string>([r.result.transaction_outcome.outcome.executor_id]);
   for (const o of r.result.receipts_outcome) touched.add(o.outcome.executor_id);
-  return { ok: !r.failed, code, events, result, burnt, gas, touched };
+  return { ok: !r.failed, code, events, result, burnt, gas, touched, inner };
 }
 
 // ---- the walk ------------------------------------------------------------------------------------------------------
@@ -190,6 +198,7 @@ interface ModelInfo {
   name: string;
   version: string;
   weights: string;
+  manifest: number;
 }
 
 interface ReceiptInfo {
@@ -368,6 +377,8 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   const receiptEpochs = new Set<number>();
   const reportedEpochs = new Set<number>();
   const closedEpochs = new Set<number>();
+  const badModels = new Set<string>(); // deprecated, or whose activation failed
+  const modelOwners = new Map<string, string>(); // model name -> its first registrant
   const forks = new Map<number, { name: string; receiver: string }>();
   const membership = new Map<string, number>(); // account -> times it became a member
   const bondings = new Map<string, number>(); // attester -> times it was bonded
@@ -481,6 +492,9 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
             }
             break;
           }
+          case "model_deprecated":
+            badModels.add(s("model_id"));
+            break;
           case "member_added": {
             const id = s("member_id") || s("account_id");
             if (id) membership.set(id, (membership.get(id) ?? 0) + 1);
@@ -492,6 +506,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         if (e.event.startsWith("proposal_") && e.event !== "proposal_created") {
           const p = proposals.get(Number(d.id));
           if (p) p.status = e.event.slice("proposal_".length);
+          if (p && p.status === "failed" && p.kind.kind === "ActivateModel") badModels.add(String(p.kind.model_id));
         }
       }
     }
@@ -647,9 +662,17 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     bal = after;
   };
 
+  const signerOf = (o: Outcome) => o.signer ?? "";
   const count = (o: Outcome) => {
     txCount += 1;
     gasTotal += o.gas;
+    // an execution the DAO marked Failed (the callee refused): counted by the callee's code
+    const failed = o.events.find((e) => e.event === "proposal_failed");
+    if (o.ok && failed) {
+      const err = String(failed.data[0]?.error ?? "");
+      const inner = /(ERR_[A-Z0-9_]+)/.exec(o.inner.join(" ")) ?? /(ERR_[A-Z0-9_]+)/.exec(err);
+      o.code = `Failed:${inner ? inner[1] : err}`;
+    }
     if (!outcomes[currentAction]) outcomes[currentAction] = {};
     const per = outcomes[currentAction];
     per[o.code] = (per[o.code] ?? 0) + 1;
@@ -679,8 +702,10 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         burnt: 0n,
         gas: 0n,
         touched: new Set(),
+        inner: [],
       };
     }
+    o.signer = signer.accountId;
     count(o);
     const tMid = Date.now();
     await checkAfter(signer.accountId, deposit, o);
@@ -864,11 +889,16 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   };
   const execute: Action = async () => {
     currentAction = "execute";
-    const p = someProposal(["approved", "failed"]);
+    const p = someProposal(rng.chance(0.8) ? ["approved"] : ["approved", "failed"]);
     const id = p ? p.id : rng.int(5);
     if (p) currentAction = `execute ${p.kind.kind}`;
     const heavy = p && (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel" || p.kind.kind === "Fork");
-    await tx(person(), daoId, "execute", { id }, 0n, heavy ? 250n * TGAS : 100n * TGAS);
+    const o = await tx(person(), daoId, "execute", { id }, 0n, heavy ? 250n * TGAS : 100n * TGAS);
+    if (process.env.WALK_DEBUG && p && o.code.startsWith("Failed")) {
+      log(
+        `DEBUG ${JSON.stringify(p.kind)} ${o.code} manifests ${manifests} models ${JSON.stringify([...models.values()])} ${o.inner.join(" ").slice(0, 400)}`,
+      );
+    }
   };
   const finalize: Action = async () => {
     currentAction = "finalize";
@@ -908,6 +938,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         burnt: 0n,
         gas: 0n,
         touched: new Set(),
+        inner: [],
       };
     }
     count(o);
@@ -915,16 +946,19 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   };
 
   // ---- forks ----
-  const joinFork: Action = async () => {
+  const joined = new Set<string>(); // fork id : account
+  const joinFork = async (forkId?: number, who?: NearAccount) => {
     currentAction = "join_fork";
     const ids = [...forks.keys()];
-    const id = ids.length > 0 ? rng.pick(ids) : rng.int(5);
-    await tx(memberOr(0.9), daoId, "join_fork", { id }, 0n, 30n * TGAS);
+    const id = forkId ?? (ids.length > 0 ? rng.pick(ids) : rng.int(5));
+    const signer = who ?? memberOr(0.9);
+    const o = await tx(signer, daoId, "join_fork", { id }, 0n, 30n * TGAS);
+    if (o.ok) joined.add(`${id}:${signer.accountId}`);
   };
-  const executeFork: Action = async () => {
+  const executeFork = async (forkId?: number) => {
     currentAction = "execute_fork";
     const ids = [...forks.keys()];
-    const id = ids.length > 0 ? rng.pick(ids) : rng.int(5);
+    const id = forkId ?? (ids.length > 0 ? rng.pick(ids) : rng.int(5));
     await tx(person(), daoId, "execute_fork", { id }, 0n, 150n * TGAS);
   };
   const forkFactory: Action = async () => {
@@ -1024,18 +1058,21 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     );
     if (o.ok) manifests.push(Number(o.result));
   };
-  const registerModel: Action = async () => {
+  const registerModel = async (latestManifest = false) => {
     currentAction = "register_model";
     const name = rng.chance(0.8) ? "intent" : rng.pick(["intent-tuned", "other"]);
     const version = `1.${rng.int(3)}.${rng.int(10)}`;
     const manifest =
-      manifests.length > 0 && rng.chance(0.9)
-        ? manifests[manifests.length - 1 - rng.int(Math.min(manifests.length, 3))]
-        : rng.range(1, 5);
+      latestManifest && manifests.length > 0
+        ? manifests[manifests.length - 1]
+        : manifests.length > 0 && rng.chance(0.9)
+          ? manifests[manifests.length - 1 - rng.int(Math.min(manifests.length, 3))]
+          : rng.range(1, 5);
     const parent = someModel();
     const weights = sha(`weights ${name}@${version} ${rng.int(2)}`);
+    const owner = modelOwners.get(name);
     const o = await tx(
-      person(),
+      latestManifest && owner ? acct(owner) : person(),
       mrId,
       "register_model",
       {
@@ -1055,7 +1092,8 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     );
     if (o.ok) {
       const id = String(o.result);
-      models.set(id, { id, name, version, weights });
+      models.set(id, { id, name, version, weights, manifest });
+      if (!modelOwners.has(name)) modelOwners.set(name, signerOf(o));
     }
   };
   const syncOrPush: Action = async () => {
@@ -1193,17 +1231,17 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   };
 
   // ---- pool ----
-  const storageDeposit: Action = async () => {
+  const storageDeposit = async (forWho?: NearAccount) => {
     currentAction = "storage_deposit";
-    const who = rng.pick(externals);
+    const who = forWho ?? rng.pick(externals);
     const o = await tx(who, poolId, "storage_deposit", {}, NEAR / 50n, 30n * TGAS);
     if (o.ok) storageRegistered.add(who.accountId);
   };
-  const claim: Action = async () => {
+  const claim = async (forWho?: NearAccount) => {
     currentAction = "claim";
-    let who = rng.pick(externals);
+    let who = forWho ?? rng.pick(externals);
     let before = BigInt(await view<string>(poolId, "claimable", { account_id: who.accountId }));
-    for (let i = 0; i < 2 && before === 0n && rng.chance(0.8); i++) {
+    for (let i = 0; i < 2 && !forWho && before === 0n && rng.chance(0.8); i++) {
       who = rng.pick(externals);
       before = BigInt(await view<string>(poolId, "claimable", { account_id: who.accountId }));
     }
@@ -1237,6 +1275,23 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     const submitted = [...datasets.values()].filter((d) => d.status === "Submitted" && !d.withdrawn);
     const pending = (kind: string) =>
       [...proposals.values()].some((p) => p.kind.kind === kind && ["inprogress", "approved"].includes(p.status));
+    // a fork open or awaiting its outcome: members join during the window, then it is executed (and, for the
+    // factory's receiver, the fork community is created so the share can be paid)
+    const fork = await view<{ id: number; status: string; ends_at: string; name: string; receiver_id: string } | null>(
+      daoId,
+      "get_fork",
+      {},
+    ).catch(() => null);
+    if (fork && rng.chance(0.6)) {
+      const now = await chainNow();
+      if (fork.status === "Open" && now <= BigInt(fork.ends_at)) {
+        const joiners = members.filter((m) => !joined.has(`${fork.id}:${m}`));
+        if (joiners.length > 0 && rng.chance(0.6)) return () => joinFork(fork.id, acct(rng.pick(joiners)));
+        return fastForward;
+      }
+      if (fork.receiver_id === accountOf(fork.name, "community-dao") && rng.chance(0.5)) return forkFactory;
+      return () => executeFork(fork.id);
+    }
     if (admitted.length < 2) {
       if (submitted.length === 0) {
         return async () => {
@@ -1250,10 +1305,10 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     const active = await view<{ model_name: string } | null>(ivId, "get_active_model");
     if (!active) {
       if (manifests.length === 0 || rng.chance(0.15)) return createManifest;
-      if (models.size === 0 || rng.chance(0.2)) return registerModel;
+      const good = [...models.values()].filter((m) => !badModels.has(m.id) && manifests.includes(m.manifest));
+      if (good.length === 0 || rng.chance(0.1)) return rng.chance(0.8) ? () => registerModel(true) : createManifest;
       if (!pending("ActivateModel")) {
-        const all = [...models.values()];
-        return () => propose({ kind: "ActivateModel", model_id: all[all.length - 1].id });
+        return () => propose({ kind: "ActivateModel", model_id: good[good.length - 1].id });
       }
       return null;
     }
@@ -1282,8 +1337,20 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     }
     const unclosed = [...reportedEpochs].filter((e) => !closedEpochs.has(e));
     if (unclosed.length > 0 && rng.chance(0.6)) return closeEpoch;
-    if (rng.chance(0.4)) return claim;
-    return rng.pick([submitReceipts, submitReceipts, storageDeposit, fastForward]);
+    if (rng.chance(0.4)) {
+      // someone owed claims (after its NEP-145 storage deposit)
+      const owed = await Promise.all(
+        externals.map(
+          async (a) => [a, BigInt(await view<string>(poolId, "claimable", { account_id: a.accountId }))] as const,
+        ),
+      );
+      const due = owed.filter(([, v]) => v > 0n).map(([a]) => a);
+      if (due.length > 0) {
+        const who = rng.pick(due);
+        return storageRegistered.has(who.accountId) ? () => claim(who) : () => storageDeposit(who);
+      }
+    }
+    return rng.pick([submitReceipts, submitReceipts, () => storageDeposit(), fastForward]);
   };
 
   const MIX: [number, Action][] = [
@@ -1295,20 +1362,20 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     [0.6, withdrawDataset],
     [1, removeDataset],
     [3, createManifest],
-    [3, registerModel],
+    [3, () => registerModel()],
     [1, syncOrPush],
     [8, submitReceipts],
     [1.5, challenge],
     [1, releaseBond],
     [4, reportUsage],
     [4, closeEpoch],
-    [2, storageDeposit],
-    [5, claim],
+    [2, () => storageDeposit()],
+    [5, () => claim()],
     [1, poolDeposit],
     [2, donate],
     [1.5, leave],
-    [2.5, joinFork],
-    [2, executeFork],
+    [2, () => joinFork()],
+    [2, () => executeFork()],
     [1, forkFactory],
     [5, fastForward],
   ];
