@@ -148,7 +148,7 @@ export class CommunityDao implements DaoState {
     // private, with a stable code (the SDK's own check panics with a message and a stack)
     if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
     if (fork === "check") return forks.onForkChecked(this, id);
-    if (fork === true) return forks.onForkPaid(this, id, callbackSucceeded(0));
+    if (fork === true) return forks.onForkPaid(id, callbackSucceeded(0));
     return proposals.onExecuted(this, id, callbackSucceeded(0));
   }
 

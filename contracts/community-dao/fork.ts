@@ -116,11 +116,14 @@ function close(f: ForkRecord): void {
   save(f);
 }
 
-// Gas: the factory's get_community view, the check callback (which sends the payment and its callback), and the
-// payment's callback (which also removes the first joined members while its gas lasts).
+// Gas: the factory's get_community view, the check callback (which sends the payment and its callback), the
+// payment's callback (which only records the outcome, so it cannot run out of gas with the money sent), and the
+// execute_fork it then calls on itself to remove the first joined members (a separate receipt: if it runs short,
+// the fork simply stays Exiting for the next execute_fork).
 const VIEW_GAS = 15n * TGAS;
-const PAID_GAS = 30n * TGAS;
-const CHECK_GAS = PAID_GAS + 20n * TGAS;
+const EXIT_GAS = 25n * TGAS;
+const PAID_GAS = EXIT_GAS + 15n * TGAS;
+const CHECK_GAS = PAID_GAS + 15n * TGAS;
 
 // The receiver the factory gives the fork community `name`: it must be the factory's record of this very fork.
 function viaFactory(dao: DaoState, f: ForkRecord): boolean {
@@ -271,16 +274,22 @@ export function onForkChecked(dao: DaoState, id: number): ForkRecord | NearPromi
   return f;
 }
 
-// The transfer's outcome: paid once, then the joined members leave (as many as this callback's gas allows; the
-// rest by execute_fork); or (no such account) back to Payable, the refund has returned the funds and the next call
-// recomputes the amount on the then-current treasury.
-export function onForkPaid(dao: DaoState, id: number, ok: boolean): ForkRecord {
+// The transfer's outcome: paid once, then the joined members leave (execute_fork, first called here on itself); or
+// (no such account) back to Payable, the refund has returned the funds and the next call recomputes the amount on
+// the then-current treasury.
+export function onForkPaid(id: number, ok: boolean): ForkRecord | NearPromise {
   const f = getFork(id);
   if (f.status !== "Paying") fail("ERR_NOT_EXECUTING");
   if (ok) {
     f.status = "Exiting";
     f.last_error = null;
-    exitMembers(dao, f, 6n * TGAS);
+    save(f);
+    return NearPromise.new(near.currentAccountId()).functionCall(
+      "execute_fork",
+      JSON.stringify({ id: f.id }),
+      0n,
+      EXIT_GAS,
+    );
   } else {
     f.status = "Payable";
     f.last_error = "ERR_TRANSFER_FAILED";
