@@ -1,6 +1,7 @@
 import { near } from "near-sdk-js";
 import { fail } from "../shared/errors";
 import { keepAndRefund, storageAddedCost } from "../shared/storage";
+import { USAGE_EPOCH_MODELS } from "../shared/usage-report";
 import { bytesToHex, plainJson } from "./fast";
 import { checkFields, checkSignature, checkWindow, keyLatin1, receiptHash } from "./receipt";
 import type { VerifierState } from "./state";
@@ -75,6 +76,9 @@ export function submitReceipts(s: VerifierState, receipts: ReceiptInput[]): numb
     ids.push(rec.id);
     accepted.push({ id: rec.id, attester_id: rec.attester_id, nonce: rec.nonce, hash: rec.hash });
   }
+  // the pool takes at most USAGE_EPOCH_MODELS model versions an epoch: one more would make the epoch unreportable
+  if (Object.keys(epoch.models).length > USAGE_EPOCH_MODELS)
+    fail("ERR_TOO_MANY_MODELS", `${USAGE_EPOCH_MODELS} this epoch`);
   for (const id in touched) s.attesters.set(id, touched[id]);
   s.epochs.set(String(epochNo), epoch);
   // every receipt of a batch is for the active model (checked above)

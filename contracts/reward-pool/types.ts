@@ -1,6 +1,8 @@
 // Records of the creator reward pool. All amounts are yoctoNEAR as decimal strings (u128 does not fit a JSON number);
 // counts and basis points are plain numbers. docs/rewards.md explains the accounting.
 
+import { USAGE_EPOCH_MODELS } from "../shared/usage-report";
+
 export const STANDARD = "ai-commons-rewards";
 export const EVENT_VERSION = "1.0.0";
 export const BPS = 10000;
@@ -8,7 +10,7 @@ export const BPS_N = 10000n;
 
 // Bounds that keep every call's gas independent of how many creators and datasets exist (docs/rewards.md).
 // (per part of a usage report: contracts/shared/usage-report.ts, the same bounds the verifier splits by)
-export const MAX_EPOCH_MODELS = 32;
+export const MAX_EPOCH_MODELS = USAGE_EPOCH_MODELS;
 // reported epochs not yet closed; a report opening one more waits (ERR_TOO_MANY_OPEN_EPOCHS) until one closes
 export const MAX_OPEN_EPOCHS = 64;
 export const MAX_PART_ENTRIES = 100;

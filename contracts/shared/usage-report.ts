@@ -5,6 +5,9 @@
 
 export const USAGE_PART_MODELS = 32;
 export const USAGE_PART_ATTESTERS = 64;
+// model versions in one epoch: the verifier refuses receipts for one more, the pool a report with one more, so an
+// epoch the verifier recorded always fits the pool (a close is O(model versions of the epoch))
+export const USAGE_EPOCH_MODELS = 32;
 // an epoch's report has at most this many parts (65,536 x 64 attester entries)
 export const USAGE_MAX_PARTS = 65536;
 

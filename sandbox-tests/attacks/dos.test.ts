@@ -168,6 +168,39 @@ test("callback lost (out of gas) leaves the epoch Reporting: early resend refuse
   t.like(await w.verifier.view<EpochView>("get_epoch_usage", { epoch }), { status: "Reported", attempts: 2 });
 });
 
+test("a 33rd model version in one verifier epoch (an epoch the pool could never take): refused ERR_TOO_MANY_MODELS at submit", async (t) => {
+  const { worker, root } = t.context;
+  const HOUR = 3600n * SEC;
+  const w = await world(worker, root, { ...SETTINGS, epoch_length_ns: HOUR.toString() });
+  const key = await addAttester(w, "busy.test.near");
+  const now0 = await chainNow(worker);
+  if (now0 % HOUR > HOUR - 300n * SEC) await worker.provider.fastForward(Number((HOUR - (now0 % HOUR)) / SEC) + 1);
+  const weights = (i: number) => i.toString(16).padStart(64, "0");
+  for (let i = 0; i < 32; i++) {
+    await activate(w, `1.0.${i}`, weights(i));
+    const now = await chainNow(worker);
+    const r = await submit(w, [
+      sign(w, draft(w, "busy.test.near", now, { model_version: `1.0.${i}`, weights_sha256: weights(i) }), key),
+    ]);
+    t.false(r.failed, r.receiptFailureMessages.join());
+  }
+  await activate(w, "1.0.32", weights(32));
+  const now = await chainNow(worker);
+  const receipt = sign(
+    w,
+    draft(w, "busy.test.near", now, { model_version: "1.0.32", weights_sha256: weights(32) }),
+    key,
+  );
+  const p: PoolWorld = { worker, pool: w.pool, dao: w.dao, verifier: w.verifier, registry: w.registry, len: HOUR };
+  await refused(t, p, w.relayer, "submit_receipts", { receipts: [receipt] }, "ERR_TOO_MANY_MODELS", {
+    contract: w.verifier,
+    deposit: 2n * 10n ** 22n,
+    gas: 300n * TGAS,
+  });
+  const epoch = (await w.verifier.view<{ epoch: number }>("get_receipt", { receipt_id: 0 })).epoch;
+  t.is(Object.keys((await w.verifier.view<{ models: object }>("get_epoch_usage", { epoch })).models).length, 32);
+});
+
 test("usage callback called directly (forge a pool success): refused as private", async (t) => {
   const { worker, root } = t.context;
   const w = await world(worker, root);
