@@ -501,6 +501,54 @@ test.serial(
   },
 );
 
+test.serial(
+  "execute_fork hammered while 28 forkers are still leaving (Exiting): paid once, ragequit refused",
+  async (t) => {
+    const root = t.context.root;
+    n += 1;
+    const m: NearAccount[] = [];
+    for (let i = 0; i < 30; i++) m.push(await root.createSubAccount(`m${i}x${n}`));
+    const receiver = await root.createSubAccount(`big${n}`, { initialBalance: NEAR });
+    const dao = await deployDao(root, `dao${n}`, {
+      policy: forkPolicy(1000),
+      members: m.map((a) => ({ account_id: a.accountId, roles: ["council"] })),
+    });
+    const c = new DaoClient(dao, t as never);
+    const id = await c.pass(m[0], { kind: "Fork", name: "big", receiver_id: receiver.accountId }, m.slice(0, 16));
+    must(await c.execute(m[0], id), "execute Fork");
+    for (const a of m.slice(0, 28)) must(await a.callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "join");
+    await afterWindow(t);
+    const before = await total(receiver);
+    let r = await m[29].callRaw(dao, "execute_fork", { id }, { gas: 100n * TGAS });
+    must(r, "execute_fork (payment)");
+    let f = await dao.view<Fork>("get_fork", { id });
+    t.is(f.status, "Exiting");
+    t.true(f.exited < 28, `exited ${f.exited}`);
+    const amount = BigInt(f.amount as string);
+    t.is(amount, (BigInt(f.available as string) * 28n) / 30n);
+    t.is((await total(receiver)) - before, amount);
+    // the members still waiting to leave cannot take a second share meanwhile
+    const waiting = m[27];
+    t.not(await dao.view("get_member", { account_id: waiting.accountId }), null);
+    await refused(
+      t,
+      waiting,
+      [dao],
+      () => waiting.callRaw(dao, "leave", { ragequit: true }, { gas: 30n * TGAS }),
+      "ERR_FORK_WINDOW_OPEN",
+    );
+    for (let i = 0; i < 5 && f.status === "Exiting"; i++) {
+      r = must(await m[29].callRaw(dao, "execute_fork", { id }, { gas: 300n * TGAS }), "execute_fork (exits)");
+      t.false(events(r).some((e) => e.event === "fork_payment_sent"));
+      f = await dao.view<Fork>("get_fork", { id });
+    }
+    t.like(f, { status: "Executed", exited: 28 });
+    t.is((await total(receiver)) - before, amount);
+    t.is((await dao.view<{ member_count: number }>("get_info")).member_count, 2);
+    await refused(t, m[29], [dao, receiver], () => m[29].callRaw(dao, "execute_fork", { id }), "ERR_ALREADY_FINAL");
+  },
+);
+
 // ---- through the factory ------------------------------------------------------------------------------------
 
 interface Factory {
