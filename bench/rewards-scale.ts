@@ -19,6 +19,7 @@ import {
   TGAS,
   type Worker,
 } from "./lib.ts";
+import { usagePart } from "../sandbox-tests/rewards/report.ts";
 import type { RewardScalePoint, StorageDelta } from "./results.ts";
 
 const EPOCH_NS = 60n * SEC;
@@ -96,20 +97,17 @@ export async function rewardScale(
       lineageMax = Math.max(lineageMax, Number(gasOf(r)));
     }
     const epoch = Number((await chainNow(worker)) / EPOCH_NS);
+    // the pool takes reports of ended epochs only
+    await fastForward(worker, Math.ceil(Number(EPOCH_NS) / 1.3e9) + 2);
     const report = must(
       "on_usage_report",
       await verifier.callRaw(
         pool,
         "on_usage_report",
-        {
-          epoch,
-          usage: [{ model_name: "big", model_version: 1, receipts: 40 }],
-          attesters: [{ attester_id: `att.${root.accountId}`, receipts: 40 }],
-        },
+        usagePart(epoch, [["big", [[`att.${root.accountId}`, 40]]]], { len: EPOCH_NS, community: dao.accountId }),
         { gas: 100n * TGAS },
       ),
     );
-    await fastForward(worker, Math.ceil(Number(EPOCH_NS) / 1.3e9) + 2);
     const close = await delta("epoch close (epoch record + allocation)", "close_epoch, 1 model", 1, async () =>
       must("close_epoch", await dao.callRaw(pool, "close_epoch", { epoch }, { gas: 100n * TGAS })),
     );
