@@ -893,12 +893,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     const id = p ? p.id : rng.int(5);
     if (p) currentAction = `execute ${p.kind.kind}`;
     const heavy = p && (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel" || p.kind.kind === "Fork");
-    const o = await tx(person(), daoId, "execute", { id }, 0n, heavy ? 250n * TGAS : 100n * TGAS);
-    if (process.env.WALK_DEBUG && p && o.code.startsWith("Failed")) {
-      log(
-        `DEBUG ${JSON.stringify(p.kind)} ${o.code} manifests ${manifests} models ${JSON.stringify([...models.values()])} ${o.inner.join(" ").slice(0, 400)}`,
-      );
-    }
+    await tx(person(), daoId, "execute", { id }, 0n, heavy ? 250n * TGAS : 100n * TGAS);
   };
   const finalize: Action = async () => {
     currentAction = "finalize";
@@ -964,7 +959,9 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   const forkFactory: Action = async () => {
     // the next step of a fork community through the factory: create_fork, read_fork, deploy_next
     const withDefault = [...forks.entries()].filter(([, f]) => f.receiver === accountOf(f.name, "community-dao"));
-    const [forkId, f] = withDefault.length > 0 ? rng.pick(withDefault) : [rng.int(5), { name: rng.pick(FORK_NAMES) }];
+    // without a fork to the factory's receiver: a community that names a fork id that does not exist (it stays
+    // Pending; under its own name, so that it does not take the name of a later real fork)
+    const [forkId, f] = withDefault.length > 0 ? rng.pick(withDefault) : [rng.int(5), { name: "bogus" }];
     const c = await view<{ status: string; forked_from?: { status: string } } | null>(factoryId, "get_community", {
       name: f.name,
     }).catch(() => null);
@@ -1270,6 +1267,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   // The director pushes the story forward (datasets admitted, a manifest, a model activated, attesters bonded,
   // receipts, reports, closes, claims) so that the random mix has something to act on; it runs a third of the steps.
   let dsSerial = 0;
+  let lastForkProposal = 0;
   const director = async (): Promise<Action | null> => {
     const admitted = [...datasets.values()].filter((d) => d.status === "Admitted" && !d.withdrawn);
     const submitted = [...datasets.values()].filter((d) => d.status === "Submitted" && !d.withdrawn);
@@ -1291,6 +1289,13 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       }
       if (fork.receiver_id === accountOf(fork.name, "community-dao") && rng.chance(0.5)) return forkFactory;
       return () => executeFork(fork.id);
+    }
+    // once the community runs, a fork (to the factory's receiver or to an account) at least every 200 steps
+    if (stepNo - lastForkProposal >= 200 && members.length >= 3 && !pending("Fork") && !fork) {
+      lastForkProposal = stepNo;
+      const name = rng.pick(FORK_NAMES);
+      return () =>
+        propose(rng.chance(0.5) ? { kind: "Fork", name } : { kind: "Fork", name, receiver_id: person().accountId });
     }
     if (admitted.length < 2) {
       if (submitted.length === 0) {
