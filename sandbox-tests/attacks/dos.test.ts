@@ -60,7 +60,7 @@ async function roomInEpoch(w: World): Promise<void> {
   if (now % LEN > LEN - 30n * SEC) await w.worker.provider.fastForward(Number((LEN - (now % LEN)) / SEC) + 1);
 }
 
-test("33 attesters across a mid-epoch model upgrade (66 entries): reported in 2 parts, nothing lost, half-delivered close refused ERR_REPORT_INCOMPLETE", async (t) => {
+test("33 attesters across a mid-epoch model upgrade (66 entries): reported in 2 parts, nothing lost, a slash between parts changes nothing, half-delivered close refused ERR_REPORT_INCOMPLETE", async (t) => {
   const { w, p } = await suite(t);
   const ids = Array.from({ length: 33 }, (_, i) => `a${i}.test.near`);
   const keys: Awaited<ReturnType<typeof addAttester>>[] = [];
@@ -101,6 +101,26 @@ test("33 attesters across a mid-epoch model upgrade (66 entries): reported in 2 
   t.like(await w.pool.view<object>("get_epoch", { epoch }), { reports: 1, parts: 2, status: "Open" });
   // nobody can close (and split the budget on) half the usage
   await refused(t, p, w.relayer, "close_epoch", { epoch }, "ERR_REPORT_INCOMPLETE");
+  // a32 (whose count is in part 1) is slashed between the parts, for equivocating in the current epoch: the report
+  // under way was frozen at its first part, so part 1 still carries what part 0 was cut against
+  const fresh = await chainNow(w.worker);
+  const d = draft(w, ids[32], fresh, { model_version: V2, weights_sha256: W2 });
+  const sub = await submit(w, [sign(w, d, keys[32])]);
+  t.false(sub.failed, sub.receiptFailureMessages.join());
+  const [rid] = sub.parseResult<number[]>();
+  const twin = sign(
+    w,
+    draft(w, ids[32], fresh, { model_version: V2, weights_sha256: W2, input_sha256: d.input_sha256 }),
+    keys[32],
+  );
+  const ch = await w.relayer.callRaw(
+    w.verifier,
+    "challenge_receipt",
+    { receipt_id: rid, conflicting: twin },
+    { gas: 100n * TGAS },
+  );
+  t.is(ch.parseResult<string>(), "Slashed");
+  t.like(await w.verifier.view<object>("get_attester", { attester_id: ids[32] }), { status: "Slashed" });
 
   const second = await report();
   t.false(second.failed, second.receiptFailureMessages.join());
