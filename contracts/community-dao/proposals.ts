@@ -17,8 +17,8 @@ export const MAX_KIND_JSON = 32768;
 // last_error, tallies of more digits).
 export const PROPOSAL_GROWTH_BYTES = 200n;
 // Proposals still open for votes that one account may have voted on: bounds what leaving a role costs (each one's
-// tally is corrected then), so a member cannot make its own removal too expensive to execute.
-export const MAX_OPEN_VOTES = 100;
+// tally is corrected then, ~1.3 Tgas), so a member cannot make its removal too expensive (members.ts MAX_VOID_GAS).
+export const MAX_OPEN_VOTES = 32;
 // Work the execute call itself does after the handler (saving state, scheduling the callback).
 const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
 // Kinds that can move treasury funds (or replace the code that holds them): refused while a fork is open or awaiting
