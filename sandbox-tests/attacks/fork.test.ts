@@ -549,6 +549,46 @@ test.serial(
   },
 );
 
+test.serial(
+  "forkers make their removal costly with many open votes: exits still complete, a too-small call is refused ERR_NOT_ENOUGH_GAS",
+  async (t) => {
+    const w = await world(t);
+    const [alice, bob] = w.m;
+    const id = await w.open();
+    await w.join(alice, id);
+    await w.join(bob, id);
+    // 30 proposals kept open, each voted by both forkers (2 of 5 approvals: not decided)
+    const spammer = await t.context.root.createSubAccount(`spam${n}`, { initialBalance: 200n * NEAR });
+    for (let i = 0; i < 30; i++) {
+      const { id: p } = await w.c.propose(spammer, { kind: "Signal", message: `s${i}` });
+      await w.c.vote(alice, p, "Approve");
+      await w.c.vote(bob, p, "Approve");
+    }
+    await afterWindow(t);
+    const before = await total(w.receiver);
+    must(await w.executeFork(w.outsider, id), "execute_fork (payment)");
+    let f = await w.dao.view<Fork>("get_fork", { id });
+    t.is(f.status, "Exiting");
+    t.is((await total(w.receiver)) - before, BigInt(f.amount as string));
+    // a call with too little gas for the next (costly) member changes nothing and says why
+    await refused(
+      t,
+      w.outsider,
+      [w.dao],
+      () => w.outsider.callRaw(w.dao, "execute_fork", { id }, { gas: 30n * TGAS }),
+      "ERR_NOT_ENOUGH_GAS",
+    );
+    for (let i = 0; i < 3 && f.status === "Exiting"; i++) {
+      must(await w.outsider.callRaw(w.dao, "execute_fork", { id }, { gas: 300n * TGAS }), "execute_fork (exits)");
+      f = await w.dao.view<Fork>("get_fork", { id });
+    }
+    t.like(f, { status: "Executed", exited: 2 });
+    t.is((await total(w.receiver)) - before, BigInt(f.amount as string));
+    t.is(await w.dao.view("get_member", { account_id: alice.accountId }), null);
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 3);
+  },
+);
+
 // ---- through the factory ------------------------------------------------------------------------------------
 
 interface Factory {
