@@ -11,7 +11,7 @@ import {
 import { assertAccountId, isHexHash, isSafeInt, isU64String } from "../shared/validate";
 import { checkModel } from "./lineage";
 import type { PoolState } from "./state";
-import { addTotal, creditAccount, emit, now, settleStorage, spendable, total } from "./state";
+import { addTotal, creditAccount, emit, now, settleStorage, spendable } from "./state";
 import type { Allocation, EpochRecord, Lineage } from "./types";
 import {
   BPS_N,
@@ -191,19 +191,6 @@ export function onUsageReport(s: PoolState, input: unknown) {
   return { epoch, part, parts, duplicate: false, attester_paid: paid.toString() };
 }
 
-// Net funds deposited before `end` (block time): the total before the first deposit made at or after it.
-// O(log deposits): deposits are recorded in block-time order.
-function depositedBefore(s: PoolState, end: bigint): bigint {
-  let lo = 0;
-  let hi = s.deposits.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (BigInt(s.deposits.get(mid)!.at) < end) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo === s.deposits.length ? total(s, "deposited") : BigInt(s.deposits.get(lo)!.cum_before);
-}
-
 function loadLineage(s: PoolState, cache: Map<string, Lineage | null>, m: string): Lineage | null {
   if (!cache.has(m)) cache.set(m, s.lineages.get(m));
   return cache.get(m) ?? null;
@@ -229,11 +216,7 @@ export function closeEpoch(s: PoolState, epoch: number) {
   let totalUsage = 0n;
   for (const m of models) totalUsage += BigInt(rec.usage[m]);
   const reserve = CLOSE_STORAGE_BASE + CLOSE_STORAGE_PER_MODEL * BigInt(models.length);
-  // funds deposited after the epoch ended are for later epochs: they are not part of this budget
-  const late = total(s, "deposited") - depositedBefore(s, end);
-  const spend = spendable(s, reserve);
-  const eligible = spend > late ? spend - late : 0n;
-  const budget = (eligible * BigInt(s.policy.release_bps)) / BPS_N;
+  const budget = (spendable(s, reserve) * BigInt(s.policy.release_bps)) / BPS_N;
   const p = s.policy;
   const cache = new Map<string, Lineage | null>();
   const allocations: Allocation[] = [];

@@ -20,15 +20,7 @@ export function deposit(s: PoolState, memo: unknown) {
   const before = near.storageUsage();
   const source = near.predecessorAccountId();
   const index = s.deposits.length;
-  const at = now();
-  s.deposits.push({
-    index,
-    source,
-    amount: attached.toString(),
-    memo: (memo as string) ?? null,
-    at,
-    cum_before: s.totals.deposited,
-  });
+  s.deposits.push({ index, source, amount: attached.toString(), memo: (memo as string) ?? null, at: now() });
   const cost = storageCost(near.storageUsage() - before);
   if (attached <= cost) fail("ERR_DEPOSIT_TOO_LOW", `the deposit record alone costs ${cost}`);
   const net = attached - cost;

@@ -67,8 +67,6 @@ export interface DepositRecord {
   amount: string;
   memo: string | null;
   at: string;
-  // net deposited by every earlier deposit: what an epoch that ended before this deposit may draw on
-  cum_before: string;
 }
 
 export type EpochStatus = "Open" | "Closed";
