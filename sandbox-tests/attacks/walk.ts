@@ -379,7 +379,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   const closedEpochs = new Set<number>();
   const badModels = new Set<string>(); // deprecated, or whose activation failed
   const modelOwners = new Map<string, string>(); // model name -> its first registrant
-  const forks = new Map<number, { name: string; receiver: string }>();
+  const forks = new Map<number, { name: string; receiver: string; electorate: string[] }>();
   const membership = new Map<string, number>(); // account -> times it became a member
   const bondings = new Map<string, number>(); // attester -> times it was bonded
   const storageRegistered = new Set<string>();
@@ -863,12 +863,13 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       });
     }
   };
-  const vote: Action = async () => {
+  const vote = async (forced?: ProposalInfo) => {
     // mostly a member who has not voted yet, on one of the oldest open proposals
     const now = await chainNow();
     const open = [...proposals.values()].filter((q) => q.status === "inprogress" && q.ends > now);
     const p =
-      open.length > 0 && rng.chance(0.9) ? open[rng.int(Math.min(open.length, 3))] : someProposal(["inprogress"]);
+      forced ??
+      (open.length > 0 && rng.chance(0.9) ? open[rng.int(Math.min(open.length, 3))] : someProposal(["inprogress"]));
     const id = p ? p.id : rng.int(proposals.size + 2);
     const fresh = p ? members.filter((m) => !p.voters.has(m) && p.electorate.includes(m)) : [];
     const who = fresh.length > 0 && rng.chance(0.9) ? acct(rng.pick(fresh)) : memberOr(0.8);
@@ -887,9 +888,9 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     const o = await tx(who, daoId, "vote", { id, choice }, 0n, 50n * TGAS);
     if (o.ok && p) p.voters.add(who.accountId);
   };
-  const execute: Action = async () => {
+  const execute = async (forced?: ProposalInfo) => {
     currentAction = "execute";
-    const p = someProposal(rng.chance(0.8) ? ["approved"] : ["approved", "failed"]);
+    const p = forced ?? someProposal(rng.chance(0.8) ? ["approved"] : ["approved", "failed"]);
     const id = p ? p.id : rng.int(5);
     if (p) currentAction = `execute ${p.kind.kind}`;
     const heavy = p && (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel" || p.kind.kind === "Fork");
@@ -1271,8 +1272,16 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   const director = async (): Promise<Action | null> => {
     const admitted = [...datasets.values()].filter((d) => d.status === "Admitted" && !d.withdrawn);
     const submitted = [...datasets.values()].filter((d) => d.status === "Submitted" && !d.withdrawn);
-    const pending = (kind: string) =>
-      [...proposals.values()].some((p) => p.kind.kind === kind && ["inprogress", "approved"].includes(p.status));
+    const pendingOf = (kind: string) =>
+      [...proposals.values()].filter((p) => p.kind.kind === kind && ["inprogress", "approved"].includes(p.status));
+    const pending = (kind: string) => pendingOf(kind).length > 0;
+    // half of the time, a pipeline proposal in flight is voted or executed rather than waiting for the mix
+    const advance = (kind: string): Action | null => {
+      const list = pendingOf(kind);
+      if (list.length === 0 || rng.chance(0.5)) return null;
+      const p = list[list.length - 1];
+      return p.status === "approved" ? () => execute(p) : () => vote(p);
+    };
     // a fork open or awaiting its outcome: members join during the window, then it is executed (and, for the
     // factory's receiver, the fork community is created so the share can be paid)
     const fork = await view<{ id: number; status: string; ends_at: string; name: string; receiver_id: string } | null>(
@@ -1283,7 +1292,8 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     if (fork && rng.chance(0.6)) {
       const now = await chainNow();
       if (fork.status === "Open" && now <= BigInt(fork.ends_at)) {
-        const joiners = members.filter((m) => !joined.has(`${fork.id}:${m}`));
+        const electorate = forks.get(fork.id)?.electorate ?? members;
+        const joiners = members.filter((m) => electorate.includes(m) && !joined.has(`${fork.id}:${m}`));
         if (joiners.length > 0 && rng.chance(0.6)) return () => joinFork(fork.id, acct(rng.pick(joiners)));
         return fastForward;
       }
@@ -1305,7 +1315,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         };
       }
       if (!pending("AdmitDataset")) return () => propose({ kind: "AdmitDataset", dataset_id: rng.pick(submitted).id });
-      return null;
+      return advance("AdmitDataset");
     }
     const active = await view<{ model_name: string } | null>(ivId, "get_active_model");
     if (!active) {
@@ -1315,7 +1325,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       if (!pending("ActivateModel")) {
         return () => propose({ kind: "ActivateModel", model_id: good[good.length - 1].id });
       }
-      return null;
+      return advance("ActivateModel");
     }
     const attesters = await view<{ attester_id: string; status: string }[]>(ivId, "get_attesters", {});
     const slashed = attesters.filter((a) => a.status === "Slashed").map((a) => a.attester_id);
@@ -1334,6 +1344,8 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     if (BigInt(totals.unallocated ?? "0") < NEAR && !pending("FundRewardPool")) {
       return () => propose({ kind: "FundRewardPool", amount: (3n * NEAR).toString() });
     }
+    const next = advance("AddAttester") ?? advance("FundRewardPool");
+    if (next) return next;
     const now = await chainNow();
     const unreported = [...receiptEpochs].filter((e) => !reportedEpochs.has(e));
     if (unreported.length > 0 && rng.chance(0.6)) {
@@ -1359,9 +1371,9 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   };
 
   const MIX: [number, Action][] = [
-    [30, vote],
+    [30, () => vote()],
     [13, () => propose()],
-    [10, execute],
+    [10, () => execute()],
     [1, finalize],
     [5, () => submitDataset()],
     [0.6, withdrawDataset],
@@ -1405,6 +1417,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         forks.set(p.id, {
           name: String(p.kind.name),
           receiver: String(p.kind.receiver_id ?? accountOf(String(p.kind.name), "community-dao")),
+          electorate: members.slice(),
         });
       }
     }
