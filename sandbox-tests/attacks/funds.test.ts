@@ -155,6 +155,17 @@ test("usage report from an invalid community id: refused ERR_INVALID_ACCOUNT_ID"
   await refused(t, w, w.verifier, "on_usage_report", args, "ERR_INVALID_ACCOUNT_ID");
 });
 
+test("usage report with empty epoch bounds (end = start): refused ERR_INVALID_REPORT", async (t) => {
+  const args = part(w, D + 5, m1(1));
+  const bad = { ...args, epoch_end_ns: args.epoch_start_ns };
+  await refused(t, w, w.verifier, "on_usage_report", bad, "ERR_INVALID_REPORT");
+});
+
+test("usage report for a model version outside the registry's rule: refused ERR_INVALID_MODEL", async (t) => {
+  const args = part(w, D + 5, [["m1@V1", [[att.accountId, 1]]]]);
+  await refused(t, w, w.verifier, "on_usage_report", args, "ERR_INVALID_MODEL");
+});
+
 // ---- closing epochs ----------------------------------------------------------------------------------------------
 
 test("close of an epoch whose report is incomplete: refused ERR_REPORT_INCOMPLETE", async (t) => {
@@ -167,6 +178,10 @@ test("close of a later epoch before an earlier reported one (pick the richest): 
 
 test("close of an epoch twice: refused ERR_EPOCH_CLOSED", async (t) => {
   await refused(t, w, mallory, "close_epoch", { epoch: D }, "ERR_EPOCH_CLOSED");
+});
+
+test("close of a fractional epoch: refused ERR_INVALID_EPOCH", async (t) => {
+  await refused(t, w, mallory, "close_epoch", { epoch: D + 0.5 }, "ERR_INVALID_EPOCH");
 });
 
 test("close of an epoch nobody reported: refused ERR_UNKNOWN_EPOCH", async (t) => {
@@ -271,6 +286,10 @@ test("storage_withdraw above the available balance (take reward funds): refused 
   });
 });
 
+test("storage_withdraw of a malformed amount (negative, to mint balance): refused ERR_INVALID_AMOUNT", async (t) => {
+  await refused(t, w, mallory, "storage_withdraw", { amount: "-1000" }, "ERR_INVALID_AMOUNT", { deposit: 1n });
+});
+
 test("storage_withdraw of a balance paid for another account: refused ERR_STORAGE_NOT_REGISTERED", async (t) => {
   const { root } = t.context;
   const eve = await root.createSubAccount("eve", { initialBalance: 5n * NEAR });
@@ -287,6 +306,10 @@ test("storage_deposit below the minimum (a registration the pool would pay for):
 
 test("deposit of zero (an empty record): refused ERR_ZERO_DEPOSIT", async (t) => {
   await refused(t, w, mallory, "deposit", {}, "ERR_ZERO_DEPOSIT");
+});
+
+test("deposit with an oversized memo (a record bigger than it paid for): refused ERR_INVALID_MEMO", async (t) => {
+  await refused(t, w, mallory, "deposit", { memo: "x".repeat(257) }, "ERR_INVALID_MEMO", { deposit: NEAR });
 });
 
 test("deposit of 1 yocto (a record the pool would pay for): refused ERR_DEPOSIT_TOO_LOW", async (t) => {
