@@ -39,6 +39,8 @@ test(`invariant walk: seed ${SEED}, ${STEPS} steps`, async (t) => {
   t.log(lines.join("\n"));
 
   t.deepEqual(s.violations, [], `invariant violations (seed ${SEED})`);
+  // the checks fire: a planted money move and a planted double payment were both reported
+  t.deepEqual(s.selfCheck, { untrackedMove: true, doublePayment: true });
   // the walk must keep exercising the suite, or its checks would pass vacuously
   const accepted = Object.values(s.outcomes).reduce((n, o) => n + (o.OK ?? 0), 0);
   t.true(accepted >= s.transactions / 4, `only ${accepted} of ${s.transactions} transactions accepted`);

@@ -239,6 +239,8 @@ export interface WalkSummary {
   rewards: bigint;
   burnt: bigint;
   entitlementsPaid: Record<string, number>;
+  /** the checks themselves, seen to fire on a planted money move and a planted double payment */
+  selfCheck: { untrackedMove: boolean; doublePayment: boolean };
 }
 
 export interface WalkOptions {
@@ -404,7 +406,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
 
   const violate = (what: string) => {
     violations.push({ step: stepNo, action: currentAction, what });
-    log(`VIOLATION step ${stepNo} (${currentAction}): ${what}`);
+    if (currentAction !== "self-check") log(`VIOLATION step ${stepNo} (${currentAction}): ${what}`);
   };
 
   let bal = await snapshot();
@@ -1436,6 +1438,22 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       );
     }
   }
+  // Negative controls, after the walk: a yocto planted in a member's balance outside any transaction of the walk,
+  // and a claim event seen twice, must both be reported; they are then taken out of the list.
+  const before = violations.length;
+  currentAction = "self-check";
+  await root.transfer(people[0].accountId, 1n);
+  await checkAfter(null, 0n, null);
+  const untrackedMove = violations.slice(before).some((v) => v.what.includes(people[0].accountId));
+  const planted: NepEvent = {
+    standard: "ai-commons-rewards",
+    event: "claim_paid",
+    data: [{ index: -1, account_id: people[0].accountId, amount: "1" }],
+  };
+  entitlementsOf([planted], "");
+  entitlementsOf([planted], "");
+  const doublePayment = violations.slice(before).some((v) => v.what.includes("claim:-1 paid twice"));
+  violations.length = before;
   return {
     seed: opts.seed,
     steps: opts.steps,
@@ -1452,5 +1470,6 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     rewards: rewardsTotal,
     burnt: burntTotal,
     entitlementsPaid,
+    selfCheck: { untrackedMove, doublePayment },
   };
 }
