@@ -1,4 +1,5 @@
 import { fail } from "../shared/errors";
+import { MAX_ATTESTER_FEE, MAX_ATTESTER_FEE_ERROR } from "../shared/reward-policy";
 import { isAmount, isSafeInt, isU64String } from "../shared/validate";
 import type { RewardPolicy } from "./types";
 import { BPS } from "./types";
@@ -30,6 +31,7 @@ export function checkPolicy(p: unknown): RewardPolicy {
     fail("ERR_POLICY_SHARES", `model + data + parent = ${model_bps + data_bps + parent_bps}, must be ${BPS}`);
   }
   if (!isAmount(q.attester_fee)) fail("ERR_INVALID_AMOUNT", "attester_fee");
+  if (BigInt(q.attester_fee as string) > MAX_ATTESTER_FEE) fail(MAX_ATTESTER_FEE_ERROR, `at most ${MAX_ATTESTER_FEE}`);
   if (!isU64String(q.epoch_length_ns) || q.epoch_length_ns === "0") fail("ERR_INVALID_EPOCH_LENGTH");
   const release = q.release_bps === undefined ? BPS : q.release_bps;
   if (!isSafeInt(release, 1, BPS)) fail("ERR_INVALID_BPS", "release_bps");

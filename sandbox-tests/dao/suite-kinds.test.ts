@@ -208,6 +208,10 @@ test.serial("proposal-time checks: bad arguments and a DAO without the contract 
     [{ kind: "SetRewardPolicy", policy: { ...POOL_POLICY, release_bps: 0 } }, "ERR_INVALID_BPS: release_bps"],
     [{ kind: "SetRewardPolicy", policy: { ...POOL_POLICY, epoch_length_ns: "0" } }, "ERR_INVALID_EPOCH_LENGTH"],
     [{ kind: "SetRewardPolicy", policy: { ...POOL_POLICY, attester_fee: "-1" } }, "ERR_INVALID_AMOUNT: attester_fee"],
+    [
+      { kind: "SetRewardPolicy", policy: { ...POOL_POLICY, attester_fee: "5000000000000000000001" } },
+      "ERR_ATTESTER_FEE_TOO_HIGH",
+    ],
     [{ kind: "SetRewardPolicy", policy: [] }, "ERR_INVALID_REWARD_POLICY"],
     [{ kind: "FundRewardPool", amount: "0" }, "ERR_INVALID_AMOUNT: amount"],
     [{ kind: "FundRewardPool", amount: "1e24" }, "ERR_INVALID_AMOUNT: amount"],

@@ -124,6 +124,14 @@ const CASES: Case[] = [
     code: "ERR_INVALID_AMOUNT",
   },
   {
+    // a fee above what a relayed receipt's storage costs makes self-relayed fake receipts profitable
+    name: "attester fee above 0.005 NEAR (fee farming with self-relayed receipts)",
+    method: "set_reward_policy",
+    args: { policy: policy({ attester_fee: "5000000000000000000001" }) },
+    from: DAO,
+    code: "ERR_ATTESTER_FEE_TOO_HIGH",
+  },
+  {
     name: "zero epoch length",
     method: "set_reward_policy",
     args: { policy: policy({ epoch_length_ns: "0" }) },

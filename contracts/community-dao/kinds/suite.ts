@@ -5,6 +5,7 @@ import type { KindHandler } from "./handler";
 import { CALLBACK_GAS, isString, TGAS } from "./handler";
 import { isRecordId } from "../../dataset-registry/fields";
 import { isAmount, isHexHash, isSafeInt, isU64String, isValidAccountId } from "../../shared/validate";
+import { MAX_ATTESTER_FEE, MAX_ATTESTER_FEE_ERROR } from "../../shared/reward-policy";
 
 // Code names under which the factory lists the community's contracts in the DAO's `suite` (init argument).
 export const DATASET_REGISTRY = "dataset-registry";
@@ -79,6 +80,8 @@ export function checkRewardPolicy(p: unknown): string | null {
   const sum = (q.model_bps as number) + (q.data_bps as number) + (q.parent_bps as number);
   if (sum !== BPS) return `ERR_POLICY_SHARES: model + data + parent = ${sum}, must be ${BPS}`;
   if (!isAmount(q.attester_fee)) return "ERR_INVALID_AMOUNT: attester_fee";
+  if (BigInt(q.attester_fee as string) > MAX_ATTESTER_FEE)
+    return `${MAX_ATTESTER_FEE_ERROR}: at most ${MAX_ATTESTER_FEE}`;
   if (!isU64String(q.epoch_length_ns) || q.epoch_length_ns === "0") return "ERR_INVALID_EPOCH_LENGTH";
   if (q.release_bps !== undefined && !isSafeInt(q.release_bps, 1, BPS)) return "ERR_INVALID_BPS: release_bps";
   return null;
