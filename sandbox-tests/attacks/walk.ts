@@ -957,7 +957,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     currentAction = "execute_fork";
     const ids = [...forks.keys()];
     const id = forkId ?? (ids.length > 0 ? rng.pick(ids) : rng.int(5));
-    await tx(person(), daoId, "execute_fork", { id }, 0n, 150n * TGAS);
+    await checkForkShare(await tx(person(), daoId, "execute_fork", { id }, 0n, 150n * TGAS));
   };
   const forkFactory: Action = async () => {
     // the next step of a fork community through the factory: create_fork, read_fork, deploy_next
@@ -1408,6 +1408,36 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     return MIX[MIX.length - 1][1];
   };
 
+  // Everyone the pool can credit (model and dataset creators, attesters) is an account of the walk: what they can
+  // claim adds up to exactly the pool's allocated - claimed - in flight (no credit to nobody, none counted twice).
+  const checkCredits = async () => {
+    const [each, totals] = await Promise.all([
+      Promise.all(externals.map((a) => view<string>(poolId, "claimable", { account_id: a.accountId }))),
+      view<Record<string, string>>(poolId, "get_totals"),
+    ]);
+    const sum = each.reduce((acc, v) => acc + BigInt(v), 0n);
+    const t = (k: string) => BigInt(totals[k] ?? "0");
+    const owed = t("allocated") - t("claimed") - t("in_flight");
+    if (sum !== owed)
+      violate(`pool: claimable of all creators and attesters ${sum} != allocated - claimed - in flight ${owed}`);
+  };
+  // a fork's share: floor(available x joined weight / total weight), at most what was available, paid once
+  const checkForkShare = async (o: Outcome) => {
+    for (const e of o.events.filter((x) => x.event === "fork_executed")) {
+      const f = await view<{ available: string; amount: string; joined_weight: number; total_weight: number }>(
+        daoId,
+        "get_fork",
+        { id: Number(e.data[0].id) },
+      );
+      const expected = (BigInt(f.available) * BigInt(f.joined_weight)) / BigInt(f.total_weight);
+      if (BigInt(String(e.data[0].amount)) !== expected || BigInt(f.amount) !== expected) {
+        violate(
+          `fork ${e.data[0].id} paid ${e.data[0].amount} (record ${f.amount}), expected ${expected} of ${f.available}`,
+        );
+      }
+    }
+  };
+
   const walkStart = Date.now();
   for (stepNo = 1; stepNo <= opts.steps; stepNo++) {
     const a = rng.chance(0.3) ? ((await director()) ?? choose()) : choose();
@@ -1432,6 +1462,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         }
       }
     }
+    if (stepNo % 25 === 0 || stepNo === opts.steps) await checkCredits();
     if (stepNo % 50 === 0) {
       log(
         `step ${stepNo}: ${txCount} transactions, ${violations.length} violations, tx ${txMs} ms, checks ${checkMs} ms`,
