@@ -453,6 +453,11 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
             claimedTotal += BigInt(s("amount"));
             break;
           case "ragequit":
+            for (const [fid] of forks) {
+              if (joined.has(`${fid}:${s("account_id")}`) && paidKeys.has(`fork:${fid}`)) {
+                violate(`${s("account_id")} ragequit after its share left with fork ${fid}`);
+              }
+            }
             add(
               "ragequit",
               `ragequit:${s("account_id")}:${membership.get(s("account_id")) ?? 0}`,
@@ -460,8 +465,18 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
               BigInt(s("amount")),
             );
             break;
+          case "fork_payment_sent": {
+            // the transfer leaves with this event; a refused transfer comes back in the same transaction
+            const refused = evs.some(
+              (x) => x.event === "fork_payment_failed" && x.data.some((y) => y.id === d.id && y.amount !== null),
+            );
+            if (!refused) add("fork share", `fork:${d.id}`, s("receiver_id"), BigInt(s("amount")));
+            break;
+          }
           case "fork_executed":
-            add("fork share", `fork:${d.id}`, s("receiver_id"), BigInt(s("amount")));
+            if (paidKeys.get(`fork:${d.id}`) !== BigInt(s("amount"))) {
+              violate(`fork ${d.id} executed with amount ${s("amount")}, paid ${paidKeys.get(`fork:${d.id}`)}`);
+            }
             break;
           case "attester_slashed": {
             const n = bondings.get(s("attester_id")) ?? 0;
@@ -787,7 +802,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         return { kind: k, member_id: who.accountId, role: "council" };
       }
       case "RemoveMember":
-        return { kind: k, member_id: memberOr(0.9).accountId, role: "council" };
+        return { kind: k, member_id: (members.length >= 3 ? memberOr(0.9) : person()).accountId, role: "council" };
       case "Transfer":
         return {
           kind: k,
@@ -906,7 +921,9 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   const leave: Action = async () => {
     const ragequit = rng.chance(0.7);
     currentAction = ragequit ? "ragequit" : "leave";
-    const who = members.length >= 3 ? memberOr(0.9) : person();
+    // members leave only while at least three remain (the community must keep deciding); else a non-member tries
+    const outsiders = people.filter((a) => !members.includes(a.accountId));
+    const who = members.length >= 3 ? memberOr(0.9) : outsiders.length > 0 ? rng.pick(outsiders) : person();
     const [tre, info] = await Promise.all([
       view<{ available: string }>(daoId, "get_treasury"),
       view<{ account_id: string }[]>(daoId, "get_members", { limit: 100 }),
@@ -1295,7 +1312,12 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       const now = await chainNow();
       if (fork.status === "Open" && now <= BigInt(fork.ends_at)) {
         const electorate = forks.get(fork.id)?.electorate ?? members;
-        const joiners = members.filter((m) => electorate.includes(m) && !joined.has(`${fork.id}:${m}`));
+        // at most half of the electorate joins, so that the parent community keeps members
+        const already = electorate.filter((m) => joined.has(`${fork.id}:${m}`)).length;
+        const joiners =
+          already * 2 >= electorate.length - 1
+            ? []
+            : members.filter((m) => electorate.includes(m) && !joined.has(`${fork.id}:${m}`));
         if (joiners.length > 0 && rng.chance(0.6)) return () => joinFork(fork.id, acct(rng.pick(joiners)));
         return fastForward;
       }
@@ -1423,17 +1445,14 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   };
   // a fork's share: floor(available x joined weight / total weight), at most what was available, paid once
   const checkForkShare = async (o: Outcome) => {
-    for (const e of o.events.filter((x) => x.event === "fork_executed")) {
-      const f = await view<{ available: string; amount: string; joined_weight: number; total_weight: number }>(
-        daoId,
-        "get_fork",
-        { id: Number(e.data[0].id) },
-      );
-      const expected = (BigInt(f.available) * BigInt(f.joined_weight)) / BigInt(f.total_weight);
-      if (BigInt(String(e.data[0].amount)) !== expected || BigInt(f.amount) !== expected) {
-        violate(
-          `fork ${e.data[0].id} paid ${e.data[0].amount} (record ${f.amount}), expected ${expected} of ${f.available}`,
-        );
+    for (const e of o.events.filter((x) => x.event === "fork_payment_sent")) {
+      const f = await view<{ joined_weight: number; total_weight: number }>(daoId, "get_fork", {
+        id: Number(e.data[0].id),
+      });
+      const available = BigInt(String(e.data[0].available));
+      const expected = (available * BigInt(f.joined_weight)) / BigInt(f.total_weight);
+      if (BigInt(String(e.data[0].amount)) !== expected) {
+        violate(`fork ${e.data[0].id} paid ${e.data[0].amount}, expected ${expected} of ${available} available`);
       }
     }
   };
