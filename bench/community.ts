@@ -137,19 +137,10 @@ export async function communityScenario(worker: Worker): Promise<CommunityOut> {
         policy: policy(),
         members: [founder, alice, bob].map((m) => ({ account_id: m.accountId, roles: ["council"] })),
       },
+      // peers come from the factory's suite map (a creator may not name them: ERR_PEER_ARG), settings may be set
       init_args: {
-        "dataset-registry": { model_registry_id: ids["model-registry"] },
-        "model-registry": { dataset_registry_id: ids["dataset-registry"], verifier_id: ids["inference-verifier"] },
-        "inference-verifier": {
-          model_registry_id: ids["model-registry"],
-          reward_pool_id: ids["reward-pool"],
-          settings: VERIFIER_SETTINGS,
-        },
-        "reward-pool": {
-          verifier_id: ids["inference-verifier"],
-          model_registry_id: ids["model-registry"],
-          policy: POOL_POLICY,
-        },
+        "inference-verifier": { settings: VERIFIER_SETTINGS },
+        "reward-pool": { policy: POOL_POLICY },
       },
     },
     { attachedDeposit: BigInt(required.accounts_total) + NEAR, gas: 300n * TGAS },
