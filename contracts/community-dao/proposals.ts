@@ -16,8 +16,9 @@ export const MAX_KIND_JSON = 32768;
 // Room paid up front for what a proposal's head gains after creation (storage_deposit itself, decided_at, statuses,
 // last_error, tallies of more digits).
 export const PROPOSAL_GROWTH_BYTES = 200n;
-// Proposals still open for votes that one account may have voted on: bounds what leaving a role costs (each one's
-// tally is corrected then, ~1.3 Tgas), so a member cannot make its removal too expensive (members.ts MAX_VOID_GAS).
+// Proposals still open for votes (InProgress, before voting_ends_at) that one account may have voted on: bounds what
+// leaving a role costs (each one's tally is corrected then, ~1.3 Tgas), so a member cannot make its removal too
+// expensive (members.ts MAX_VOID_GAS).
 export const MAX_OPEN_VOTES = 32;
 // Work the execute call itself does after the handler (saving state, scheduling the callback).
 const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
@@ -213,7 +214,11 @@ export function castVote(dao: DaoState, id: unknown, choice: unknown, label: unk
     p.voters += 1;
     // remembered so that the vote can be taken back if the voter leaves the role before the decision
     const now = near.blockTimestamp();
-    const open = (OPEN_VOTES.get(voter) ?? []).filter((e) => BigInt(e[1]) >= now);
+    let open = (OPEN_VOTES.get(voter) ?? []).filter((e) => BigInt(e[1]) >= now);
+    // Full: drop the proposals already decided (no longer open for votes, so nothing to take back), at most
+    // MAX_OPEN_VOTES head reads, and only when the list is full.
+    if (open.length >= MAX_OPEN_VOTES)
+      open = open.filter((e) => dao.proposals.get(String(e[0]))?.status === "InProgress");
     if (open.length >= MAX_OPEN_VOTES) fail("ERR_TOO_MANY_OPEN_VOTES", `at most ${MAX_OPEN_VOTES} open at once`);
     open.push([p.id, p.voting_ends_at]);
     OPEN_VOTES.set(voter, open);

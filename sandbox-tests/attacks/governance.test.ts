@@ -561,6 +561,52 @@ test("a member votes on more than 32 open proposals to make its removal too cost
   t.is(await approvals(c, ids[20]), 0);
 });
 
+test("32 spam proposals voted Remove by the council to lock its votes for a period: decided ones free their slot", async (t) => {
+  const { root } = t.context;
+  const voter = await root.createSubAccount(`voter${n + 1}`, { initialBalance: 80n * NEAR });
+  // 3 council members: more than half is 2 Remove votes; a week-long period, as by default
+  const dao = await newDao(t, basePolicy({ proposal_bond: "0", proposal_period: (168n * HOUR_NS).toString() }), [
+    voter,
+    w.alice,
+    w.bob,
+  ]);
+  const c = new DaoClient(dao, t);
+  const proposers = await Promise.all(
+    [0, 1, 2, 3].map((i) => root.createSubAccount(`rspam${n}-${i}`, { initialBalance: 20n * NEAR })),
+  );
+  const ids: number[] = [];
+  await Promise.all(
+    proposers.map(async (p) => {
+      for (let i = 0; i < 8; i++) ids.push((await c.propose(p, signal, { deposit: NEAR / 50n })).id);
+    }),
+  );
+  ids.sort((a, b) => a - b);
+  for (const id of ids) {
+    await c.vote(voter, id, "Remove");
+    await c.vote(w.alice, id, "Remove");
+  }
+  t.deepEqual([...new Set(await Promise.all(ids.map(async (id) => (await c.proposal(id)).status)))], ["Removed"]);
+  // the council can still vote on what matters, for the whole period of the spam
+  const { id: urgent } = await c.propose(w.bob, signal);
+  const r = await voter.callRaw(dao, "vote", { id: urgent, choice: "Approve" }, { gas: 100n * TGAS });
+  t.true(r.succeeded, r.receiptFailureMessages.join());
+  t.log(`vote that prunes 32 decided entries: ${(Number(gasOf(r)) / 1e12).toFixed(2)} Tgas`);
+  t.true((await w.alice.callRaw(dao, "vote", { id: urgent, choice: "Approve" }, { gas: 100n * TGAS })).succeeded);
+  t.is((await c.proposal(urgent)).status, "Approved");
+  // a genuinely open vote still occupies its slot: 31 more open votes fill the list again, the next is refused
+  const more: number[] = [];
+  await Promise.all(
+    proposers.map(async (p) => {
+      for (let i = 0; i < 8; i++) more.push((await c.propose(p, signal, { deposit: NEAR / 50n })).id);
+    }),
+  );
+  more.sort((a, b) => a - b);
+  const { id: kept } = await c.propose(w.bob, signal);
+  await c.vote(voter, kept, "Approve");
+  for (const id of more.slice(0, 31)) await c.vote(voter, id, "Approve");
+  await refused(t, voter, dao, "vote", { id: more[31], choice: "Approve" }, "ERR_TOO_MANY_OPEN_VOTES");
+});
+
 // ---- time-dependent (fast-forwards the chain: keep last) -------------------------------------------------------------
 
 test("finalize before the voting period ends: refused ERR_VOTING_NOT_ENDED", async (t) => {
