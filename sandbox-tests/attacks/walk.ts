@@ -1234,15 +1234,18 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   };
   const reportUsage: Action = async () => {
     currentAction = "report_usage";
-    const eps = [...receiptEpochs].filter((e) => !reportedEpochs.has(e));
-    const epoch = eps.length > 0 && rng.chance(0.85) ? rng.pick(eps) : (await epochNow()) - rng.int(4);
+    const eps = [...receiptEpochs].filter((e) => !reportedEpochs.has(e)).sort((a, b) => a - b);
+    const epoch =
+      eps.length > 0 && rng.chance(0.85) ? (rng.chance(0.8) ? eps[0] : rng.pick(eps)) : (await epochNow()) - rng.int(4);
     const o = await tx(person(), ivId, "report_usage", { epoch }, 0n, 120n * TGAS);
     if (o.ok && o.result === "Reported") reportedEpochs.add(epoch);
   };
   const closeEpoch: Action = async () => {
     currentAction = "close_epoch";
-    const eps = [...reportedEpochs].filter((e) => !closedEpochs.has(e));
-    const epoch = eps.length > 0 && rng.chance(0.85) ? rng.pick(eps) : (await epochNow()) - rng.int(4);
+    // epochs close in order: mostly the earliest reported one
+    const eps = [...reportedEpochs].filter((e) => !closedEpochs.has(e)).sort((a, b) => a - b);
+    const epoch =
+      eps.length > 0 && rng.chance(0.85) ? (rng.chance(0.8) ? eps[0] : rng.pick(eps)) : (await epochNow()) - rng.int(4);
     const o = await tx(person(), poolId, "close_epoch", { epoch }, 0n, 100n * TGAS);
     if (o.ok) closedEpochs.add(epoch);
   };
