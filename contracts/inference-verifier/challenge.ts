@@ -18,6 +18,14 @@ function windowOpen(s: VerifierState, rec: ReceiptRecord): boolean {
   return near.blockTimestamp() < BigInt(rec.accepted_at) + BigInt(s.settings.challenge_window_ns);
 }
 
+// Once the first part of an epoch's report has gone out (its counts frozen, usage.ts), nothing may change the
+// epoch's usage: the pool holds parts cut from those counts and the rest must match them. A receipt's window can be
+// open again only if the DAO raised challenge_window_ns after the report started; its epoch stays as reported.
+function notFrozen(s: VerifierState, rec: ReceiptRecord): void {
+  const e = s.epochs.get(String(rec.epoch));
+  if (e !== null && (e.status === "Reported" || (e.parts ?? 0) > 0)) fail("ERR_REPORT_STARTED", `epoch ${rec.epoch}`);
+}
+
 function attesterOf(s: VerifierState, id: string): Attester {
   const a = s.attesters.get(id);
   if (a === null) fail("ERR_UNKNOWN_ATTESTER", id);
@@ -42,6 +50,7 @@ export function challengeReceipt(s: VerifierState, receiptId: number, c: Receipt
   const rec = getReceipt(s, receiptId);
   if (rec.status !== "Accepted") fail("ERR_RECEIPT_NOT_CHALLENGEABLE", rec.status);
   if (!windowOpen(s, rec)) fail("ERR_CHALLENGE_WINDOW_CLOSED");
+  notFrozen(s, rec);
   if (c === null || typeof c !== "object") fail("ERR_INVALID_RECEIPT", "conflicting");
   if (c.community !== s.community) fail("ERR_WRONG_COMMUNITY", "conflicting");
   if (!isHexHash(c.output_sha256) || !isHexHash(c.weights_sha256)) fail("ERR_INVALID_HASH", "conflicting");
@@ -178,6 +187,7 @@ export function daoVoid(s: VerifierState, receiptId: number, doSlash: boolean, r
   const rec = getReceipt(s, receiptId);
   if (rec.status === "Voided") fail("ERR_ALREADY_VOIDED");
   if (rec.status === "Accepted" && !windowOpen(s, rec)) fail("ERR_CHALLENGE_WINDOW_CLOSED");
+  notFrozen(s, rec);
   voidReceipt(s, rec, `dao: ${reason}`);
   if (doSlash) slash(s, attesterOf(s, rec.attester_id), null, `dao vote on receipt ${rec.id}: ${reason}`);
 }
@@ -188,6 +198,7 @@ export function daoVoid(s: VerifierState, receiptId: number, doSlash: boolean, r
 export function dismissDispute(s: VerifierState, receiptId: number): void {
   const rec = getReceipt(s, receiptId);
   if (rec.status !== "Disputed") fail("ERR_NOT_DISPUTED");
+  notFrozen(s, rec);
   const e = getEpoch(s, rec.epoch);
   const v = s.versions.get(versionKey(rec.model_name, rec.model_version))!;
   recount(e, rec, v.weights_sha256);

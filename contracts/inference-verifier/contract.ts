@@ -37,6 +37,14 @@ export function defaultSettings(): Settings {
   };
 }
 
+// Floors no init or update_settings can go below (ERR_SETTING_BELOW_FLOOR): with a zero dispute bond disputes are
+// free griefing again, with a zero window fraud proofs are disabled, with a zero bond an attester risks nothing.
+// 0.1 NEAR is about 20 times the storage a dispute takes (~0.005 NEAR); 60 s is about 60 blocks, enough for a
+// watcher to see a receipt and land a challenge, and below the 120 s the sandbox tests use (the default is 24 h).
+export const MIN_BOND_FLOOR = 100000000000000000000000n;
+export const DISPUTE_BOND_FLOOR = 100000000000000000000000n;
+export const CHALLENGE_WINDOW_FLOOR_NS = 60000000000n;
+
 // Applies a partial update after checking every field; unknown keys are refused so a typo cannot pass silently.
 function mergeSettings(base: Settings, patch: Partial<Settings> | undefined): Settings {
   if (patch === undefined) return base;
@@ -45,9 +53,16 @@ function mergeSettings(base: Settings, patch: Partial<Settings> | undefined): Se
   const p = patch as Record<string, unknown>;
   for (const k in p) {
     const v = p[k];
-    if (k === "min_bond" || k === "dispute_bond") out[k] = parseAmount(v, k).toString();
-    else if (k === "challenge_window_ns" || k === "max_receipt_age_ns" || k === "max_clock_skew_ns") {
+    if (k === "min_bond" || k === "dispute_bond") {
+      const amount = parseAmount(v, k);
+      const floor = k === "min_bond" ? MIN_BOND_FLOOR : DISPUTE_BOND_FLOOR;
+      if (amount < floor) fail("ERR_SETTING_BELOW_FLOOR", `${k} >= ${floor}`);
+      out[k] = amount.toString();
+    } else if (k === "challenge_window_ns" || k === "max_receipt_age_ns" || k === "max_clock_skew_ns") {
       if (!isU64String(v)) fail("ERR_INVALID_SETTINGS", k);
+      if (k === "challenge_window_ns" && BigInt(v) < CHALLENGE_WINDOW_FLOOR_NS) {
+        fail("ERR_SETTING_BELOW_FLOOR", `challenge_window_ns >= ${CHALLENGE_WINDOW_FLOOR_NS}`);
+      }
       out[k] = v;
     } else if (k === "epoch_length_ns") {
       if (!isU64String(v) || v === "0") fail("ERR_INVALID_SETTINGS", k);

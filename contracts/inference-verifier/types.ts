@@ -134,6 +134,8 @@ export interface EpochUsage {
   parts?: number;
   next_part?: number;
   sent_height?: string;
+  // the reward pool the first part went to: the remaining parts go there too, whatever reward_pool_id is now
+  reward_pool_id?: string;
 }
 
 export interface VersionUsage {

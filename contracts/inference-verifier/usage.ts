@@ -4,7 +4,7 @@ import { isSafeInt } from "../shared/validate";
 import type { VerifierState } from "./state";
 import { emit } from "./state";
 import type { EpochUsage, UsageReport } from "./types";
-import { splitUsage, type UsageAttesterCount } from "../shared/usage-report";
+import { reportGasTgas, splitUsage, type UsageAttesterCount } from "../shared/usage-report";
 
 const TGAS = 1000000000000n;
 
@@ -77,7 +77,7 @@ export function buildReport(s: VerifierState, e: EpochUsage): UsageReport[] {
 // challenge window, and no dispute in it is open. Each call sends the next part; the epoch is Reporting until that
 // part's callback: back to Open with the next part due (or Reported after the last one) on success, Open with the
 // same part due on failure (retryable by anyone). A part whose callback never ran is resent after
-// REPORT_TIMEOUT_BLOCKS. Returns "Reported" when there was nothing to send; otherwise the call's result is the
+// REPORT_TIMEOUT_BLOCKS. Every part goes to the reward pool the first one went to (pinned on the epoch). Returns "Reported" when there was nothing to send; otherwise the call's result is the
 // callback's (promise_return), so the caller sees "Reported" or "Open".
 export function reportUsage(s: VerifierState, epoch: number): string | undefined {
   if (s.reward_pool_id === "") fail("ERR_NO_REWARD_POOL");
@@ -92,13 +92,19 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
   }
   if (e.open_disputes > 0) fail("ERR_OPEN_DISPUTES", `${e.open_disputes} open`);
   const [, end] = epochBounds(s, epoch);
-  if (near.blockTimestamp() < end + BigInt(s.settings.challenge_window_ns)) fail("ERR_EPOCH_NOT_FINAL");
+  // a started report is frozen (challenges and voids on it refused, challenge.ts): a window the DAO raised since
+  // cannot hold back its remaining parts, which would leave the pool's epoch incomplete and block later closes
+  const started = (e.parts ?? 0) > 0;
+  if (!started && near.blockTimestamp() < end + BigInt(s.settings.challenge_window_ns)) fail("ERR_EPOCH_NOT_FINAL");
   if ((e.parts ?? 0) === 0) {
     const models = usageModels(s, e);
     freeze(e, models);
     e.parts = splitUsage(models).length;
     e.next_part = 0;
+    // every part goes where the first one went: a reward_pool_id changed mid-report applies from the next epoch
+    e.reward_pool_id = s.reward_pool_id;
   }
+  const pool = e.reward_pool_id ?? s.reward_pool_id;
   const parts = buildReport(s, e);
   e.attempts += 1;
   if (parts.length === 0) {
@@ -106,26 +112,25 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
     e.status = "Reported";
     e.last_error = null;
     s.epochs.set(String(epoch), e);
-    emit("usage_reported", [{ epoch, models: 0, receipts: 0, parts: 0, reward_pool_id: s.reward_pool_id }]);
+    emit("usage_reported", [{ epoch, models: 0, receipts: 0, parts: 0, reward_pool_id: pool }]);
     return "Reported";
   }
-  const callGas = BigInt(s.settings.report_gas_tgas) * TGAS;
+  const part = e.next_part ?? 0;
+  // report_gas_tgas plus REPORT_TGAS_PER_ENTRY per attester entry: a full part (64 entries) always fits
+  const callGas = BigInt(reportGasTgas(s.settings.report_gas_tgas, parts[part])) * TGAS;
   const cbGas = BigInt(s.settings.callback_gas_tgas) * TGAS;
   const left = near.prepaidGas() - near.usedGas();
   if (left < callGas + cbGas + 10n * TGAS)
     fail("ERR_NOT_ENOUGH_GAS", `attach at least ${callGas + cbGas + 30n * TGAS}`);
-  const part = e.next_part ?? 0;
   e.status = "Reporting";
   e.sent_height = height.toString();
   s.epochs.set(String(epoch), e);
-  const call = near.promiseBatchCreate(s.reward_pool_id);
+  const call = near.promiseBatchCreate(pool);
   near.promiseBatchActionFunctionCall(call, "on_usage_report", JSON.stringify(parts[part]), 0n, callGas);
   const args = JSON.stringify({ epoch, part, attempt: e.attempts });
   const cb = near.promiseThen(call, near.currentAccountId(), "on_usage_reported", args, 0n, cbGas);
   near.promiseReturn(cb);
-  emit("usage_report_sent", [
-    { epoch, part, parts: parts.length, attempt: e.attempts, reward_pool_id: s.reward_pool_id },
-  ]);
+  emit("usage_report_sent", [{ epoch, part, parts: parts.length, attempt: e.attempts, reward_pool_id: pool }]);
   return undefined;
 }
 
@@ -136,6 +141,7 @@ export function onReported(s: VerifierState, epoch: number, part: number, attemp
   if (e === null || e.status !== "Reporting") fail("ERR_NOT_REPORTING");
   if (attempt !== e.attempts || part !== (e.next_part ?? 0)) fail("ERR_STALE_CALLBACK", `attempt ${e.attempts}`);
   const parts = e.parts ?? 1;
+  const pool = e.reward_pool_id ?? s.reward_pool_id;
   e.sent_height = undefined;
   if (ok) {
     e.next_part = part + 1;
@@ -149,15 +155,15 @@ export function onReported(s: VerifierState, epoch: number, part: number, attemp
         receipts += e.models[key].receipts;
       }
       e.status = "Reported";
-      emit("usage_reported", [{ epoch, models, receipts, parts, reward_pool_id: s.reward_pool_id }]);
+      emit("usage_reported", [{ epoch, models, receipts, parts, reward_pool_id: pool }]);
     } else {
       e.status = "Open";
-      emit("usage_part_reported", [{ epoch, part, parts, reward_pool_id: s.reward_pool_id }]);
+      emit("usage_part_reported", [{ epoch, part, parts, reward_pool_id: pool }]);
     }
   } else {
     e.status = "Open";
     e.last_error = "reward pool call failed";
-    emit("usage_report_failed", [{ epoch, part, attempt: e.attempts, reward_pool_id: s.reward_pool_id }]);
+    emit("usage_report_failed", [{ epoch, part, attempt: e.attempts, reward_pool_id: pool }]);
   }
   s.epochs.set(String(epoch), e);
   return e.status;

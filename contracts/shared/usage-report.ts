@@ -11,6 +11,18 @@ export const USAGE_EPOCH_MODELS = 32;
 // an epoch's report has at most this many parts (65,536 x 64 attester entries)
 export const USAGE_MAX_PARTS = 65536;
 
+// Gas the verifier attaches to on_usage_report for one part: its report_gas_tgas setting (default 30) plus this much
+// per attester entry. Measured in the pool (sandbox-tests/rewards/full-part-gas.test.ts, attesters all new to the
+// pool, 64-character ids): about 8.6 Tgas + 0.67 per attester entry + 0.47 per model entry, so a full part (64
+// entries over 32 models) burns 66.8 Tgas and gets 30 + 64 = 94; a flat 30 Tgas fits only ~30 entries.
+export const REPORT_TGAS_PER_ENTRY = 1;
+
+export function reportGasTgas(base: number, part: UsageReportPart): number {
+  let entries = 0;
+  for (const u of part.usage) entries += u.attester_counts.length;
+  return base + REPORT_TGAS_PER_ENTRY * entries;
+}
+
 export interface UsageAttesterCount {
   attester_id: string;
   receipts: number;

@@ -188,6 +188,76 @@ test("callback lost (out of gas) leaves the epoch Reporting: early resend refuse
   t.like(await w.verifier.view<EpochView>("get_epoch_usage", { epoch }), { status: "Reported", attempts: 2 });
 });
 
+test("DAO raises challenge_window_ns after part 0 reached the pool (reopening the epoch's receipts): dispute, equivocation proof and DAO void on it refused ERR_REPORT_STARTED; a reward_pool_id changed mid-report does not divert part 1; the pool closes the epoch", async (t) => {
+  const { w, p } = await suite(t);
+  const ids = Array.from({ length: 33 }, (_, i) => `f${i}.test.near`);
+  const keys: Awaited<ReturnType<typeof addAttester>>[] = [];
+  for (const id of ids) keys.push(await addAttester(w, id));
+  await roomInEpoch(w);
+  await activate(w);
+  let now = await chainNow(w.worker);
+  const v1 = ids.map((id, i) => sign(w, draft(w, id, now), keys[i]));
+  t.false((await submit(w, v1)).failed);
+  await activate(w, V2, W2);
+  now = await chainNow(w.worker);
+  const v2 = ids.map((id, i) => sign(w, draft(w, id, now, { model_version: V2, weights_sha256: W2 }), keys[i]));
+  t.false((await submit(w, v2)).failed);
+  const epoch = (await w.verifier.view<{ epoch: number }>("get_receipt", { receipt_id: 0 })).epoch;
+  await w.worker.provider.fastForward(200);
+  const report = () => w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 150n * TGAS });
+  const first = await report();
+  t.false(first.failed, first.receiptFailureMessages.join());
+  t.like(await w.pool.view<object>("get_epoch", { epoch }), { reports: 1, parts: 2 });
+
+  // every receipt of the epoch is inside its challenge window again
+  const day = (24n * 3600n * SEC).toString();
+  await w.dao.call(w.verifier, "update_settings", { settings: { challenge_window_ns: day } });
+  const watch = { contract: w.verifier, watch: [w.verifier, w.pool] };
+  // a dispute (f1 contradicts f0's receipt 0) would uncount receipt 0 between the parts
+  const other = sign(w, draft(w, ids[1], now, { input_sha256: v1[0].input_sha256 }), keys[1]);
+  await refused(t, p, w.relayer, "challenge_receipt", { receipt_id: 0, conflicting: other }, "ERR_REPORT_STARTED", {
+    ...watch,
+    deposit: 11n * 10n ** 23n,
+  });
+  // an equivocation proof would void it (and slash) between the parts
+  const twin = sign(w, draft(w, ids[0], now, { input_sha256: v1[0].input_sha256 }), keys[0]);
+  await refused(
+    t,
+    p,
+    w.relayer,
+    "challenge_receipt",
+    { receipt_id: 0, conflicting: twin },
+    "ERR_REPORT_STARTED",
+    watch,
+  );
+  // so would a DAO void, with or without a slash
+  await refused(t, p, w.dao, "void_receipt", { receipt_id: 0, slash: true }, "ERR_REPORT_STARTED", watch);
+  await refused(t, p, w.dao, "void_receipt", { receipt_id: 65 }, "ERR_REPORT_STARTED", watch);
+  // no dispute can be open on a frozen epoch, so there is nothing to dismiss
+  await refused(t, p, w.dao, "dismiss_dispute", { receipt_id: 0 }, "ERR_NOT_DISPUTED", watch);
+  t.like(await w.verifier.view<object>("get_receipt", { receipt_id: 0 }), { status: "Accepted" });
+  t.like(await w.verifier.view<object>("get_attester", { attester_id: ids[0] }), { status: "Active" });
+
+  // the DAO moves to another reward pool mid-report: part 1 still goes where part 0 went
+  const moved = await t.context.root.createSubAccount("movedpool", { initialBalance: NEAR });
+  await w.dao.call(w.verifier, "update_settings", { reward_pool_id: moved.accountId });
+  const second = await report();
+  t.false(second.failed, second.receiptFailureMessages.join());
+  t.is(second.parseResult<string>(), "Reported");
+  const sent = second.logs.find((l) => l.includes('"usage_report_sent"'));
+  t.true(sent?.includes(`"reward_pool_id":"${w.pool.accountId}"`), sent);
+  const pe = await w.pool.view<{ usage: Record<string, number>; attester_receipts: number; reports: number }>(
+    "get_epoch",
+    { epoch },
+  );
+  t.deepEqual(pe.usage, { [`${MODEL}@${VERSION}`]: 33, [`${MODEL}@${V2}`]: 33 });
+  t.is(pe.attester_receipts, 66);
+  t.is(pe.reports, 2);
+  const close = await w.relayer.callRaw(w.pool, "close_epoch", { epoch }, { gas: 100n * TGAS });
+  t.false(close.failed, close.receiptFailureMessages.join());
+  t.like(await w.verifier.view<object>("get_epoch_usage", { epoch }), { reward_pool_id: w.pool.accountId });
+});
+
 test("a 33rd model version in one verifier epoch (an epoch the pool could never take): refused ERR_TOO_MANY_MODELS at submit", async (t) => {
   const { worker, root } = t.context;
   const HOUR = 3600n * SEC;

@@ -37,6 +37,7 @@ import {
   submit,
   TGAS,
   VERSION,
+  verifierWasm,
   type World,
   world,
 } from "../verifier/fixture.ts";
@@ -607,4 +608,58 @@ test("challenger disputes after the challenge window to freeze a final epoch: re
   await c.w.worker.provider.fastForward(Number(BigInt(SETTINGS.challenge_window_ns) / 10n ** 9n) + 10);
   const args = challenge(id, other);
   await refused(t, c.mallory, "challenge_receipt", args, "ERR_CHALLENGE_WINDOW_CLOSED", undefined, DISPUTE);
+});
+
+// ---- settings below their floors (contracts/inference-verifier/contract.ts) --------------------------------------
+
+const FLOOR_CASES: [string, Record<string, string>, string][] = [
+  ["free disputes (dispute_bond 0)", { dispute_bond: "0" }, "dispute_bond"],
+  [
+    "disputes for a token (dispute_bond 0.1 NEAR - 1 yocto)",
+    { dispute_bond: (10n ** 23n - 1n).toString() },
+    "dispute_bond",
+  ],
+  ["fraud proofs disabled (challenge_window_ns 0)", { challenge_window_ns: "0" }, "challenge_window_ns"],
+  ["a window no watcher can meet (59 s)", { challenge_window_ns: "59000000000" }, "challenge_window_ns"],
+  ["attesters with nothing at stake (min_bond 0)", { min_bond: "0" }, "min_bond"],
+];
+
+for (const [what, settings, key] of FLOOR_CASES) {
+  test(`DAO sets ${what}: refused ERR_SETTING_BELOW_FLOOR, settings unchanged`, async (t) => {
+    const before = await c.w.verifier.view<{ settings: object }>("get_config", {});
+    await refused(t, c.w.dao, "update_settings", { settings }, "ERR_SETTING_BELOW_FLOOR", key);
+    t.deepEqual((await c.w.verifier.view<{ settings: object }>("get_config", {})).settings, before.settings);
+  });
+
+  test(`community creator inits a verifier with ${what}: refused ERR_SETTING_BELOW_FLOOR, nothing stored`, async (t) => {
+    const { root } = t.context as { root: NearAccount };
+    n += 1;
+    const v = await root.createSubAccount(`floor${n}`, { initialBalance: 10n * NEAR });
+    await v.deploy(verifierWasm());
+    const args = {
+      dao_id: c.w.dao.accountId,
+      model_registry_id: c.w.registry.accountId,
+      settings: { ...SETTINGS, ...settings },
+    };
+    const r = await v.callRaw(v, "init", args, { gas: 100n * TGAS });
+    assertPanics(t, r, "ERR_SETTING_BELOW_FLOOR", key);
+    t.deepEqual(await stateDump(c.w.worker, v.accountId), []);
+  });
+}
+
+test("settings exactly at the floors are accepted (0.1 NEAR bonds, 60 s window)", async (t) => {
+  const { root } = t.context as { root: NearAccount };
+  n += 1;
+  const v = await root.createSubAccount(`floor${n}`, { initialBalance: 10n * NEAR });
+  await v.deploy(verifierWasm());
+  const settings = {
+    ...SETTINGS,
+    min_bond: (10n ** 23n).toString(),
+    dispute_bond: (10n ** 23n).toString(),
+    challenge_window_ns: "60000000000",
+  };
+  const args = { dao_id: c.w.dao.accountId, model_registry_id: c.w.registry.accountId, settings };
+  const r = await v.callRaw(v, "init", args, { gas: 100n * TGAS });
+  t.true(r.succeeded, r.receiptFailureMessages.join());
+  t.like(await v.view<{ settings: object }>("get_config", {}), { settings });
 });

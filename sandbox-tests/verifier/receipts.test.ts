@@ -146,9 +146,13 @@ test("a batch of 50 receipts from two attesters in one call; marginal gas per re
   // the challenger's share of a slashed bond is gone (the whole bond goes back to the DAO): the key is unknown now
   const s3 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { challenger_share_bps: 500 } });
   assertPanics(t, s3, "ERR_INVALID_SETTINGS", "unknown key challenger_share_bps");
-  const s4 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { dispute_bond: "500" } });
+  // below the floor (0.1 NEAR): refused
+  const s5 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { dispute_bond: "500" } });
+  assertPanics(t, s5, "ERR_SETTING_BELOW_FLOOR", "dispute_bond");
+  const bond = (2n * NEAR).toString();
+  const s4 = await w.dao.callRaw(w.verifier, "update_settings", { settings: { dispute_bond: bond } });
   t.true(s4.succeeded);
-  t.like(await w.verifier.view<{ settings: object }>("get_config", {}), { settings: { dispute_bond: "500" } });
+  t.like(await w.verifier.view<{ settings: object }>("get_config", {}), { settings: { dispute_bond: bond } });
 });
 
 test("only the DAO manages attesters and only the registry sets the model", async (t) => {
