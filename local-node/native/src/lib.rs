@@ -1,0 +1,633 @@
+//! Spike: near-vm-runner 0.37.x (nearcore 2.13, protocol 86, Wasmtime) as a Node native module.
+//!
+//! `runFunctionCall(code, method, contextJson, storageGet)`:
+//! - `code`: wasm bytes (cached by sha256 in-process by near-vm-runner's memory cache + our FS-less cache)
+//! - `contextJson`: VMContext as JSON (u128 / u64 as decimal strings)
+//! - `storageGet(key: Buffer) => Buffer | undefined`: committed state of the contract account, called
+//!   synchronously from inside the wasm run (the VM runs on the calling thread).
+//! Returns the outcome as JSON: return data, logs, burnt/used gas, profile, storage changes, receipts.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use near_crypto::PublicKey;
+use near_parameters::{RuntimeConfig, RuntimeConfigStore};
+use near_primitives_core::hash::{CryptoHash, YieldId, hash};
+use near_primitives_core::types::{AccountId, Balance, Gas, GasWeight, Nonce, NonceIndex};
+use near_vm_runner::logic::errors::VMLogicError;
+use near_vm_runner::logic::types::{
+    ActionIndex, GlobalContractDeployMode, GlobalContractIdentifier, PromiseResult, ReceiptIndex,
+};
+use near_vm_runner::logic::{
+    External, ProtocolVersion, ReturnData, StorageAccessTracker, VMContext, ValuePtr,
+};
+use near_vm_runner::{Contract, ContractCode, ContractRuntimeCache};
+use serde_json::{Value, json};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+
+const PROTOCOL: ProtocolVersion = 86;
+type VmResult<T> = std::result::Result<T, VMLogicError>;
+
+fn config() -> &'static Arc<RuntimeConfig> {
+    static STORE: OnceLock<RuntimeConfigStore> = OnceLock::new();
+    STORE.get_or_init(|| RuntimeConfigStore::new(None)).get_config(PROTOCOL)
+}
+
+/// Compiled-code cache shared by all calls in the process (in memory; nearcore also has a FS cache).
+/// nearcore's own cache: compiled Wasmtime artifacts on disk (keyed by code hash + config + engine) and
+/// loaded modules in memory. Directory: $NEAR_VM_CACHE_DIR (default <temp dir>/ai-commons-vm-cache).
+fn cache() -> &'static dyn ContractRuntimeCache {
+    static CACHE: OnceLock<near_vm_runner::FilesystemContractRuntimeCache> = OnceLock::new();
+    CACHE.get_or_init(|| {
+        let home = std::env::var("NEAR_VM_CACHE_DIR").unwrap_or_else(|_| std::env::temp_dir().join("ai-commons-vm-cache").to_string_lossy().into_owned());
+        near_vm_runner::FilesystemContractRuntimeCache::with_memory_cache(
+            std::path::Path::new(&home),
+            None::<&str>,
+            "contract.cache",
+            16,
+            None,
+            1 << 30,
+            near_vm_runner::noop_background_spawner(),
+        )
+        .expect("contract cache dir")
+    })
+}
+
+/// nearcore's runtime config for protocol 86 as the JSON of `EXPERIMENTAL_protocol_config.runtime_config`.
+#[napi]
+pub fn runtime_config_json() -> String {
+    let view = near_parameters::view::RuntimeConfigView::from(RuntimeConfig::clone(config()));
+    serde_json::to_string(&view).unwrap()
+}
+
+#[napi]
+pub fn protocol_version() -> u32 {
+    PROTOCOL
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage part of External: committed reads through a JS callback, writes buffered here.
+
+struct Ptr(Vec<u8>);
+impl ValuePtr for Ptr {
+    fn len(&self) -> u32 {
+        self.0.len() as u32
+    }
+    fn deref(&self, _: &mut dyn StorageAccessTracker) -> VmResult<Vec<u8>> {
+        Ok(self.0.clone())
+    }
+}
+
+/// A receipt created by the call, in the shape nearcore's ReceiptManager keeps it.
+struct NewReceipt {
+    receiver_id: AccountId,
+    input_data_ids: Vec<CryptoHash>,
+    receipt_indices: Vec<ReceiptIndex>,
+    actions: Vec<Value>,
+    /// (action index, weight) of function calls with a gas weight
+    weights: Vec<(usize, u64)>,
+    refund_to: Option<AccountId>,
+    is_yield: bool,
+}
+
+struct JsExternal<'a> {
+    get: &'a dyn Fn(&[u8]) -> std::result::Result<Option<Vec<u8>>, String>,
+    /// key -> Some(value) | None (removed): the call's own writes (nearcore's TrieUpdate prospective)
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
+    /// keys read from committed state in this call (TTN model: first access db, later cached)
+    touched: RefCell<HashMap<Vec<u8>, u64>>,
+    ttn_present: u64,
+    ttn_missing: u64,
+    receipts: Vec<NewReceipt>,
+    action_hash: CryptoHash,
+    block_height: u64,
+    data_count: u64,
+    chain_id: String,
+    /// calls into JS, for the report
+    js_calls: RefCell<u64>,
+}
+
+impl JsExternal<'_> {
+    /// Look the key up: the call's own writes first (no trie access), else committed state with trie-node
+    /// accounting: the first access of a key costs `ttn_present`/`ttn_missing` touching_trie_node, a
+    /// repeated one the same count of read_cached_trie_node (this is the local node's model; nearcore counts
+    /// the real trie nodes on the path).
+    fn lookup(
+        &self,
+        tracker: &mut dyn StorageAccessTracker,
+        key: &[u8],
+    ) -> VmResult<Option<Vec<u8>>> {
+        if let Some(v) = self.writes.get(key) {
+            return Ok(v.clone());
+        }
+        *self.js_calls.borrow_mut() += 1;
+        // a JS exception becomes VMLogicError::ExternalError -> VMRunnerError::ExternalError (the call
+        // fails as an internal error, the process keeps running)
+        let value = (self.get)(key).map_err(|e| {
+            VMLogicError::ExternalError(near_vm_runner::logic::errors::AnyError::new(e))
+        })?;
+        let nodes = if value.is_some() { self.ttn_present } else { self.ttn_missing };
+        let first = self.touched.borrow_mut().insert(key.to_vec(), nodes).is_none();
+        if first {
+            tracker.trie_node_touched(nodes)?;
+        } else {
+            tracker.cached_trie_node_access(nodes)?;
+        }
+        Ok(value)
+    }
+
+    fn generate_data_id(&mut self) -> CryptoHash {
+        // nearcore: create_receipt_id_from_action_hash(action_hash, block_height, data_count)
+        // = sha256(action_hash ++ block_height_le?); simplified here (the chain layer owns ids).
+        let mut bytes = self.action_hash.as_ref().to_vec();
+        bytes.extend_from_slice(&self.block_height.to_le_bytes());
+        bytes.extend_from_slice(&self.data_count.to_le_bytes());
+        self.data_count += 1;
+        hash(&bytes)
+    }
+
+    fn push(&mut self, idx: ReceiptIndex, action: Value) {
+        self.receipts[idx as usize].actions.push(action);
+    }
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+fn yocto(b: Balance) -> String {
+    b.as_yoctonear().to_string()
+}
+fn pk(k: &PublicKey) -> String {
+    k.to_string()
+}
+
+impl External for JsExternal<'_> {
+    fn storage_set<'a>(
+        &'a mut self,
+        tracker: &mut dyn StorageAccessTracker,
+        key: &[u8],
+        value: &[u8],
+    ) -> VmResult<Option<Vec<u8>>> {
+        let evicted = self.lookup(tracker, key)?;
+        if let Some(e) = &evicted {
+            tracker.deref_write_evicted_value_bytes(e.len() as u64)?;
+        }
+        self.writes.insert(key.to_vec(), Some(value.to_vec()));
+        Ok(evicted)
+    }
+
+    fn storage_get<'a>(
+        &'a self,
+        tracker: &mut dyn StorageAccessTracker,
+        key: &[u8],
+    ) -> VmResult<Option<Box<dyn ValuePtr + 'a>>> {
+        Ok(self.lookup(tracker, key)?.map(|v| Box::new(Ptr(v)) as Box<dyn ValuePtr>))
+    }
+
+    fn storage_remove(
+        &mut self,
+        tracker: &mut dyn StorageAccessTracker,
+        key: &[u8],
+    ) -> VmResult<Option<Vec<u8>>> {
+        let removed = self.lookup(tracker, key)?;
+        if let Some(e) = &removed {
+            tracker.deref_removed_value_bytes(e.len() as u64)?;
+        }
+        self.writes.insert(key.to_vec(), None);
+        Ok(removed)
+    }
+
+    fn storage_has_key(
+        &mut self,
+        tracker: &mut dyn StorageAccessTracker,
+        key: &[u8],
+    ) -> VmResult<bool> {
+        Ok(self.lookup(tracker, key)?.is_some())
+    }
+
+    fn generate_data_id(&mut self) -> CryptoHash {
+        JsExternal::generate_data_id(self)
+    }
+    fn get_recorded_storage_size(&self) -> usize {
+        0
+    }
+    fn storage_proof_size_before_receipt(&self) -> usize {
+        0
+    }
+    fn validator_stake(&self, _: &AccountId) -> VmResult<Option<Balance>> {
+        Ok(None)
+    }
+    fn validator_total_stake(&self) -> VmResult<Balance> {
+        Ok(Balance::ZERO)
+    }
+    fn chain_id(&self) -> String {
+        self.chain_id.clone()
+    }
+
+    fn create_action_receipt(
+        &mut self,
+        receipt_indices: Vec<ReceiptIndex>,
+        receiver_id: AccountId,
+    ) -> VmResult<ReceiptIndex> {
+        let input_data_ids = receipt_indices.iter().map(|_| self.generate_data_id()).collect();
+        self.receipts.push(NewReceipt {
+            receiver_id,
+            input_data_ids,
+            receipt_indices,
+            actions: vec![],
+            weights: vec![],
+            refund_to: None,
+            is_yield: false,
+        });
+        Ok(self.receipts.len() as u64 - 1)
+    }
+
+    fn create_promise_yield_receipt(
+        &mut self,
+        receiver_id: AccountId,
+    ) -> VmResult<(ReceiptIndex, CryptoHash)> {
+        let data_id = self.generate_data_id();
+        self.receipts.push(NewReceipt {
+            receiver_id,
+            input_data_ids: vec![data_id],
+            receipt_indices: vec![],
+            actions: vec![],
+            weights: vec![],
+            refund_to: None,
+            is_yield: true,
+        });
+        Ok((self.receipts.len() as u64 - 1, data_id))
+    }
+
+    fn create_promise_yield_receipt_with_id(
+        &mut self,
+        receiver_id: AccountId,
+        _user_yield_id: YieldId,
+    ) -> VmResult<Option<(ReceiptIndex, CryptoHash)>> {
+        self.create_promise_yield_receipt(receiver_id).map(Some)
+    }
+
+    fn submit_promise_resume_data(&mut self, _: CryptoHash, _: Vec<u8>) -> VmResult<bool> {
+        Ok(false)
+    }
+    fn submit_promise_resume_data_with_yield_id(
+        &mut self,
+        _: YieldId,
+        _: Vec<u8>,
+    ) -> VmResult<bool> {
+        Ok(false)
+    }
+
+    fn append_action_create_account(&mut self, i: ReceiptIndex) {
+        self.push(i, json!({"CreateAccount": {}}));
+    }
+    fn append_action_deploy_contract(&mut self, i: ReceiptIndex, code: Vec<u8>) {
+        self.push(i, json!({"DeployContract": {"code_len": code.len(), "code_hash": hash(&code).to_string()}}));
+    }
+    fn append_action_deploy_global_contract(
+        &mut self,
+        i: ReceiptIndex,
+        code: Vec<u8>,
+        mode: GlobalContractDeployMode,
+    ) {
+        self.push(i, json!({"DeployGlobalContract": {"code_len": code.len(), "mode": mode}}));
+    }
+    fn append_action_use_global_contract(&mut self, i: ReceiptIndex, id: GlobalContractIdentifier) {
+        self.push(i, json!({"UseGlobalContract": id}));
+    }
+    fn append_action_deterministic_state_init(
+        &mut self,
+        i: ReceiptIndex,
+        id: GlobalContractIdentifier,
+        amount: Balance,
+    ) -> ActionIndex {
+        self.push(i, json!({"DeterministicStateInit": {"code": id, "amount": yocto(amount), "data": {}}}));
+        self.receipts[i as usize].actions.len() as u64 - 1
+    }
+    fn set_deterministic_state_init_data_entry(
+        &mut self,
+        i: ReceiptIndex,
+        a: ActionIndex,
+        key: Vec<u8>,
+        value: Vec<u8>,
+    ) -> VmResult<()> {
+        self.receipts[i as usize].actions[a as usize]["DeterministicStateInit"]["data"][hex(&key)] =
+            json!(hex(&value));
+        Ok(())
+    }
+    fn append_action_function_call_weight(
+        &mut self,
+        i: ReceiptIndex,
+        method_name: Vec<u8>,
+        args: Vec<u8>,
+        attached_deposit: Balance,
+        prepaid_gas: Gas,
+        gas_weight: GasWeight,
+    ) -> VmResult<()> {
+        let r = &mut self.receipts[i as usize];
+        if gas_weight.0 > 0 {
+            r.weights.push((r.actions.len(), gas_weight.0));
+        }
+        r.actions.push(json!({"FunctionCall": {
+            "method_name": String::from_utf8_lossy(&method_name),
+            "args_hex": hex(&args),
+            "deposit": yocto(attached_deposit),
+            "gas": prepaid_gas.as_gas().to_string(),
+            "gas_weight": gas_weight.0,
+        }}));
+        Ok(())
+    }
+    fn append_action_transfer(&mut self, i: ReceiptIndex, deposit: Balance) {
+        self.push(i, json!({"Transfer": {"deposit": yocto(deposit)}}));
+    }
+    fn append_action_transfer_to_gas_key(&mut self, i: ReceiptIndex, public_key: PublicKey, deposit: Balance) {
+        self.push(i, json!({"TransferToGasKey": {"public_key": pk(&public_key), "deposit": yocto(deposit)}}));
+    }
+    fn append_action_add_gas_key_with_full_access(&mut self, i: ReceiptIndex, public_key: PublicKey, n: NonceIndex) {
+        self.push(i, json!({"AddGasKey": {"public_key": pk(&public_key), "num_nonces": n, "permission": "FullAccess"}}));
+    }
+    fn append_action_add_gas_key_with_function_call(
+        &mut self,
+        i: ReceiptIndex,
+        public_key: PublicKey,
+        n: NonceIndex,
+        allowance: Option<Balance>,
+        receiver_id: AccountId,
+        method_names: Vec<Vec<u8>>,
+    ) -> VmResult<()> {
+        let names: Vec<String> = method_names.iter().map(|m| String::from_utf8_lossy(m).into()).collect();
+        self.push(i, json!({"AddGasKey": {"public_key": pk(&public_key), "num_nonces": n, "permission": {"FunctionCall": {
+            "allowance": allowance.map(yocto), "receiver_id": receiver_id, "method_names": names}}}}));
+        Ok(())
+    }
+    fn append_action_stake(&mut self, i: ReceiptIndex, stake: Balance, public_key: PublicKey) {
+        self.push(i, json!({"Stake": {"stake": yocto(stake), "public_key": pk(&public_key)}}));
+    }
+    fn append_action_add_key_with_full_access(&mut self, i: ReceiptIndex, public_key: PublicKey, nonce: Nonce) {
+        self.push(i, json!({"AddKey": {"public_key": pk(&public_key), "access_key": {"nonce": nonce, "permission": "FullAccess"}}}));
+    }
+    fn append_action_add_key_with_function_call(
+        &mut self,
+        i: ReceiptIndex,
+        public_key: PublicKey,
+        nonce: Nonce,
+        allowance: Option<Balance>,
+        receiver_id: AccountId,
+        method_names: Vec<Vec<u8>>,
+    ) -> VmResult<()> {
+        let names: Vec<String> = method_names.iter().map(|m| String::from_utf8_lossy(m).into()).collect();
+        self.push(i, json!({"AddKey": {"public_key": pk(&public_key), "access_key": {"nonce": nonce, "permission": {"FunctionCall": {
+            "allowance": allowance.map(yocto), "receiver_id": receiver_id, "method_names": names}}}}}));
+        Ok(())
+    }
+    fn append_action_delete_key(&mut self, i: ReceiptIndex, public_key: PublicKey) {
+        self.push(i, json!({"DeleteKey": {"public_key": pk(&public_key)}}));
+    }
+    fn append_action_delete_account(&mut self, i: ReceiptIndex, beneficiary_id: AccountId) {
+        self.push(i, json!({"DeleteAccount": {"beneficiary_id": beneficiary_id}}));
+    }
+    fn get_receipt_receiver(&self, i: ReceiptIndex) -> &AccountId {
+        &self.receipts[i as usize].receiver_id
+    }
+    fn set_refund_to(&mut self, i: ReceiptIndex, refund_to: AccountId) {
+        self.receipts[i as usize].refund_to = Some(refund_to);
+    }
+    fn post_quantum_keys_enabled(&self) -> bool {
+        false
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Code(Arc<ContractCode>);
+impl Contract for Code {
+    fn hash(&self) -> CryptoHash {
+        *self.0.hash()
+    }
+    fn get_code(&self) -> Option<Arc<ContractCode>> {
+        Some(Arc::clone(&self.0))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Ctx {
+    current_account_id: String,
+    signer_account_id: String,
+    /// hex of borsh PublicKey (1 + 32 bytes)
+    signer_account_pk: String,
+    predecessor_account_id: String,
+    block_height: String,
+    block_timestamp: String,
+    epoch_height: String,
+    account_balance: String,
+    account_locked_balance: String,
+    storage_usage: String,
+    attached_deposit: String,
+    prepaid_gas: String,
+    /// hex, 32 bytes
+    random_seed: String,
+    is_view: bool,
+    /// hex of each successful result, or null for Failed
+    #[serde(default)]
+    promise_results: Vec<Option<String>>,
+    #[serde(default)]
+    output_data_receivers: Vec<String>,
+    #[serde(default = "default_chain")]
+    chain_id: String,
+    /// hex, 32 bytes: the hash the chain derives data ids from
+    #[serde(default)]
+    action_hash: Option<String>,
+    #[serde(default = "three")]
+    ttn_present: u64,
+    #[serde(default = "two")]
+    ttn_missing: u64,
+}
+fn default_chain() -> String {
+    "localnet".into()
+}
+fn three() -> u64 {
+    3
+}
+fn two() -> u64 {
+    2
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
+}
+fn num<T: std::str::FromStr>(s: &str, what: &str) -> Result<T>
+where
+    T::Err: std::fmt::Display,
+{
+    s.parse().map_err(|e| Error::from_reason(format!("{what}: {e}")))
+}
+fn acc(s: &str) -> Result<AccountId> {
+    s.parse().map_err(|e| Error::from_reason(format!("account id {s}: {e}")))
+}
+
+thread_local! {
+    static CODES: RefCell<HashMap<Vec<u8>, Arc<ContractCode>>> = RefCell::new(HashMap::new());
+}
+
+#[napi(catch_unwind)]
+pub fn run_function_call(
+    code: Buffer,
+    method: String,
+    input: Buffer,
+    context_json: String,
+    storage_get: Function<Buffer, Option<Buffer>>,
+) -> Result<String> {
+    let t0 = std::time::Instant::now();
+    let c: Ctx = serde_json::from_str(&context_json).map_err(|e| Error::from_reason(e.to_string()))?;
+    let cfg = config();
+    let code_hash = hash(&code);
+    let contract = CODES.with(|m| {
+        Arc::clone(
+            m.borrow_mut()
+                .entry(code_hash.as_ref().to_vec())
+                .or_insert_with(|| Arc::new(ContractCode::new(code.to_vec(), Some(code_hash)))),
+        )
+    });
+    let prepaid_gas = Gas::from_gas(num(&c.prepaid_gas, "prepaid_gas")?);
+    let context = VMContext {
+        current_account_id: acc(&c.current_account_id)?,
+        signer_account_id: acc(if c.is_view { &c.current_account_id } else { &c.signer_account_id })?,
+        signer_account_pk: unhex(&c.signer_account_pk),
+        predecessor_account_id: acc(if c.is_view { &c.current_account_id } else { &c.predecessor_account_id })?,
+        refund_to_account_id: acc(if c.is_view { &c.current_account_id } else { &c.predecessor_account_id })?,
+        input: input.to_vec().into(),
+        promise_results: c
+            .promise_results
+            .iter()
+            .map(|r| match r {
+                Some(h) => PromiseResult::Successful(unhex(h).into()),
+                None => PromiseResult::Failed,
+            })
+            .collect::<Vec<_>>()
+            .into(),
+        block_height: num(&c.block_height, "block_height")?,
+        block_timestamp: num(&c.block_timestamp, "block_timestamp")?,
+        epoch_height: num(&c.epoch_height, "epoch_height")?,
+        account_balance: Balance::from_yoctonear(num(&c.account_balance, "account_balance")?),
+        account_locked_balance: Balance::from_yoctonear(num(&c.account_locked_balance, "locked")?),
+        storage_usage: num(&c.storage_usage, "storage_usage")?,
+        account_contract: near_primitives_core::account::AccountContract::Local(code_hash),
+        attached_deposit: Balance::from_yoctonear(num(&c.attached_deposit, "attached_deposit")?),
+        prepaid_gas,
+        random_seed: unhex(&c.random_seed),
+        view_config: c.is_view.then(|| near_primitives_core::config::ViewConfig {
+            max_gas_burnt: cfg.wasm_config.limit_config.max_gas_burnt,
+        }),
+        output_data_receivers: c.output_data_receivers.iter().map(|a| acc(a)).collect::<Result<_>>()?,
+    };
+
+    let get = |key: &[u8]| -> std::result::Result<Option<Vec<u8>>, String> {
+        storage_get.call(Buffer::from(key)).map(|v| v.map(|b| b.to_vec())).map_err(|e| e.to_string())
+    };
+    let mut ext = JsExternal {
+        get: &get,
+        writes: BTreeMap::new(),
+        touched: RefCell::new(HashMap::new()),
+        ttn_present: c.ttn_present,
+        ttn_missing: c.ttn_missing,
+        receipts: vec![],
+        action_hash: c
+            .action_hash
+            .as_deref()
+            .map(|h| CryptoHash::try_from(unhex(h).as_slice()).unwrap())
+            .unwrap_or_default(),
+        block_height: context.block_height,
+        data_count: 0,
+        chain_id: c.chain_id.clone(),
+        js_calls: RefCell::new(0),
+    };
+
+    let t_prep = std::time::Instant::now();
+    let gas_counter = context.make_gas_counter(&cfg.wasm_config);
+    let prepared = near_vm_runner::prepare(
+        &Code(contract),
+        Arc::clone(&cfg.wasm_config),
+        Some(cache()),
+        gas_counter,
+        &method,
+    );
+    let prepare_ms = t_prep.elapsed().as_secs_f64() * 1e3;
+    let t_run = std::time::Instant::now();
+    // PreparedContract::run takes `&mut dyn External` (no Send bound, unlike near_vm_runner::run)
+    let mut outcome = prepared
+        .run(&mut ext, &context, Arc::clone(&cfg.fees))
+        .map_err(|e| Error::from_reason(format!("VMRunnerError: {e:?}")))?;
+    let run_ms = t_run.elapsed().as_secs_f64() * 1e3;
+
+    // nearcore's runtime (function_call.rs): on success, distribute unused gas to weighted function calls.
+    if outcome.aborted.is_none() && !c.is_view {
+        let unused = prepaid_gas.as_gas().saturating_sub(outcome.used_gas.as_gas());
+        let total: u128 = ext.receipts.iter().flat_map(|r| r.weights.iter()).map(|w| w.1 as u128).sum();
+        if unused > 0 && total > 0 {
+            let mut distributed = 0u64;
+            let slots: Vec<(usize, usize, u64)> = ext
+                .receipts
+                .iter()
+                .enumerate()
+                .flat_map(|(ri, r)| r.weights.iter().map(move |&(ai, w)| (ri, ai, w)))
+                .collect();
+            let n = slots.len();
+            for (k, (ri, ai, w)) in slots.into_iter().enumerate() {
+                let share = if k + 1 == n { unused - distributed } else { (unused as u128 * w as u128 / total) as u64 };
+                distributed += share;
+                let fc = &mut ext.receipts[ri].actions[ai]["FunctionCall"];
+                let g: u64 = fc["gas"].as_str().unwrap().parse().unwrap();
+                fc["gas"] = json!((g + share).to_string());
+            }
+            outcome.used_gas = Gas::from_gas(outcome.used_gas.as_gas() + distributed);
+        }
+    }
+
+    let profile = &outcome.profile;
+    let mut prof = serde_json::Map::new();
+    for (k, v) in profile.wasm_ext_profile.iter() {
+        if v.as_gas() > 0 {
+            prof.insert(k.to_string(), json!(v.as_gas().to_string()));
+        }
+    }
+    for (k, v) in profile.actions_profile.iter() {
+        if v.as_gas() > 0 {
+            prof.insert(format!("action:{k}"), json!(v.as_gas().to_string()));
+        }
+    }
+    prof.insert("WASM_INSTRUCTION".into(), json!(profile.get_wasm_cost().as_gas().to_string()));
+
+    let failed = outcome.aborted.is_some();
+    let out = json!({
+        "return_data": match &outcome.return_data {
+            ReturnData::Value(v) => json!({"Value": hex(v)}),
+            ReturnData::ReceiptIndex(i) => json!({"ReceiptIndex": i}),
+            ReturnData::None => json!("None"),
+        },
+        "logs": outcome.logs,
+        "burnt_gas": outcome.burnt_gas.as_gas().to_string(),
+        "used_gas": outcome.used_gas.as_gas().to_string(),
+        "compute_usage": outcome.compute_usage.to_string(),
+        "balance": yocto(outcome.balance),
+        "storage_usage": outcome.storage_usage.to_string(),
+        "aborted": outcome.aborted.as_ref().map(|e| json!({"display": e.to_string(), "debug": format!("{e:?}")})),
+        "profile": prof,
+        "state_changes": if failed { json!({}) } else {
+            Value::Object(ext.writes.iter().map(|(k, v)| (hex(k), v.as_ref().map(|v| json!(hex(v))).unwrap_or(Value::Null))).collect())
+        },
+        "receipts": if failed { json!([]) } else { Value::Array(ext.receipts.iter().map(|r| json!({
+            "receiver_id": r.receiver_id,
+            "input_data_ids": r.input_data_ids.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            "receipt_indices": r.receipt_indices,
+            "actions": r.actions,
+            "refund_to": r.refund_to,
+            "is_yield": r.is_yield,
+        })).collect()) },
+        "stats": {
+            "prepare_ms": prepare_ms, "run_ms": run_ms, "total_ms": t0.elapsed().as_secs_f64() * 1e3,
+            "js_storage_calls": *ext.js_calls.borrow(),
+        }
+    });
+    Ok(out.to_string())
+}
