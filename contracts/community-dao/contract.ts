@@ -184,8 +184,8 @@ export class CommunityDao implements DaoState {
     if (!rec) fail("ERR_NOT_A_MEMBER");
     const share = ragequit === true ? forks.ragequitShare(this, account) : 0n;
     this.seq += 1;
-    const roles = rec.roles.slice();
-    for (const role of roles) mem.removeFromRole(this, account, role);
+    // every role at once: the account's open votes are voided once, whatever the number of its roles
+    const roles = mem.removeMember(this, account);
     emit(
       "member_removed",
       roles.map((role) => ({ member_id: account, role, reason: share > 0n ? "ragequit" : "left" })),
@@ -203,8 +203,9 @@ export class CommunityDao implements DaoState {
 
   // Anyone, after the window; call again until the fork is Executed (>= 60 Tgas for the payment step).
   @call({})
-  execute_fork({ id }: { id: number }) {
-    return forks.executeFork(this, id);
+  // `name`: the fork community to pay, when not the proposal's name (the factory must record it as this fork's).
+  execute_fork({ id, name }: { id: number; name?: string }) {
+    return forks.executeFork(this, id, name);
   }
 
   // ---- code blobs and upgrade ------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { NearPromise, near } from "near-sdk-js";
 import type { KindHandler } from "./kinds/handler";
 import { TGAS } from "./kinds/handler";
-import { checkpointAt, getMember, removeFromRole } from "./members";
+import { checkpointAt, getMember, removeMember } from "./members";
 import { forkPolicy } from "./policy";
 import type { DaoState } from "./state";
 import { emit, OPEN_VOTES } from "./state";
@@ -22,6 +22,9 @@ type Fork = Extract<ProposalKind, { kind: "Fork" }>;
 const ACTIVE = "FA";
 // Joined members removed from the parent per execute_fork call (~1.2 Tgas each).
 export const EXIT_PAGE = 25;
+// At most this many members join a fork: the fork's DAO starts with them (its init takes at most 100 members, and
+// the factory reads 100), so a fork is always payable (no opponent can veto it by joining).
+export const MAX_JOINED = 100;
 
 export function activeFork(): number | null {
   return readJson<number>(ACTIVE);
@@ -59,6 +62,8 @@ export const fork: KindHandler<Fork> = {
       id: p.id,
       name: k.name,
       receiver_id: receiverOf(dao, k),
+      factory: receiverOf(dao, k) === `${k.name}.${dao.factory_id}`,
+      candidate: null,
       status: "Open",
       opened_at: now.toString(),
       ends_at: (now + BigInt(pol.window)).toString(),
@@ -100,6 +105,7 @@ export function joinFork(dao: DaoState, id: unknown): number {
   const cp = checkpointAt(dao, account, f.snapshot);
   // not a member at the opening (joined the DAO during the window): not counted in total_weight
   if (!cp || cp.r.length === 0) fail("ERR_NO_VOTING_POWER");
+  if (f.joined >= MAX_JOINED) fail("ERR_FORK_FULL", `at most ${MAX_JOINED} members join a fork`);
   const w = 1;
   writeJson(key, { w, r: rec.roles } as ForkJoin);
   writeJson(`L${f.id}#${f.joined}`, account);
@@ -125,9 +131,11 @@ const EXIT_GAS = 30n * TGAS;
 const PAID_GAS = EXIT_GAS + 15n * TGAS;
 const CHECK_GAS = PAID_GAS + 15n * TGAS;
 
-// The receiver the factory gives the fork community `name`: it must be the factory's record of this very fork.
+// Whether the fork is paid to a community its factory confirms (no explicit receiver_id in the proposal). Such a
+// fork's receiver is not fixed by the proposal: any community the factory records as this fork's (created with the
+// joined members and the frozen policy, whatever its name) is paid, so a squatted name cannot kill the fork.
 function viaFactory(dao: DaoState, f: ForkRecord): boolean {
-  return f.receiver_id === `${f.name}.${dao.factory_id}`;
+  return f.factory ?? f.receiver_id === `${f.name}.${dao.factory_id}`;
 }
 
 // What removing `account` may cost: its open votes are taken out of their proposals' tallies (at most 100 open:
@@ -147,8 +155,8 @@ function exitMembers(dao: DaoState, f: ForkRecord, reserve: bigint): void {
   for (; i < end; i++) {
     const account = readJson<string>(`L${f.id}#${i}`) as string;
     if (near.prepaidGas() - near.usedGas() < reserve + removalGas(account)) break;
-    const rec = getMember(dao, account);
-    if (rec) for (const role of rec.roles.slice()) removeFromRole(dao, account, role);
+    // every role at once, its open votes voided once (removalGas is that cost, whatever the number of roles)
+    removeMember(dao, account);
     gone.push(account);
   }
   if (gone.length > 0) {
@@ -169,8 +177,9 @@ function exitMembers(dao: DaoState, f: ForkRecord, reserve: bigint): void {
 // factory's account for the fork's name) pays treasury x joined / total (floor) once; only then removes the joined
 // members from the parent, in pages. Unpaid by `settle_by` (receiver never created, squatted, refused): Cancelled,
 // nobody removed. Call again until Executed, Failed or Cancelled.
-export function executeFork(dao: DaoState, id: unknown): ForkRecord | NearPromise {
+export function executeFork(dao: DaoState, id: unknown, name?: unknown): ForkRecord | NearPromise {
   const f = getFork(id);
+  if (name !== undefined && name !== null && !isValidName(name, 32)) fail("ERR_INVALID_NAME", "name");
   const now = near.blockTimestamp();
   if (f.status === "Open") {
     if (now <= BigInt(f.ends_at)) fail("ERR_FORK_WINDOW_OPEN");
@@ -205,10 +214,13 @@ export function executeFork(dao: DaoState, id: unknown): ForkRecord | NearPromis
       return f;
     }
     if (!factory) return pay(dao, f);
+    // the community to check: the caller's (e.g. the forkers', created under another name), else the proposal's name
+    const candidate = typeof name === "string" ? name : f.name;
     f.status = "Checking";
+    f.candidate = candidate;
     save(f);
     return NearPromise.new(dao.factory_id)
-      .functionCall("get_community", JSON.stringify({ name: f.name }), 0n, VIEW_GAS)
+      .functionCall("get_community", JSON.stringify({ name: candidate }), 0n, VIEW_GAS)
       .then(
         NearPromise.new(near.currentAccountId()).functionCall(
           "on_execute",
@@ -260,15 +272,15 @@ interface FactoryCommunity {
   contracts: { account_id: string; status: string }[];
 }
 
-// Why the factory's record of the receiver is not this fork's created community (null: it is).
-function unbound(f: ForkRecord, c: FactoryCommunity | null): string | null {
+// Why the factory's record of the community `account` (its DAO) is not this fork's created community (null: it is).
+function unbound(f: ForkRecord, account: string, c: FactoryCommunity | null): string | null {
   if (!c) return "ERR_FORK_NOT_CREATED";
   const o = c.forked_from;
-  if (c.dao_id !== f.receiver_id || !o || o.dao_id !== near.currentAccountId() || o.fork_id !== f.id) {
+  if (c.dao_id !== account || !o || o.dao_id !== near.currentAccountId() || o.fork_id !== f.id) {
     return "ERR_FORK_NOT_BOUND";
   }
   if (o.status !== "Ready" || o.members !== f.joined) return "ERR_FORK_NOT_CREATED";
-  const step = c.contracts.find((s) => s.account_id === f.receiver_id);
+  const step = c.contracts.find((s) => s.account_id === account);
   return step && step.status === "Done" ? null : "ERR_FORK_NOT_CREATED";
 }
 
@@ -282,8 +294,14 @@ export function onForkChecked(dao: DaoState, id: number): ForkRecord | NearPromi
   } catch (_e) {
     c = null;
   }
-  const err = unbound(f, c);
-  if (err === null) return pay(dao, f);
+  // the account the factory gives the checked name's DAO (`<name>.<factory_id>`)
+  const account = `${f.candidate ?? f.name}.${dao.factory_id}`;
+  const err = unbound(f, account, c);
+  if (err === null) {
+    // confirmed: this community is paid (the receiver is now fixed; a failed transfer checks again)
+    f.receiver_id = account;
+    return pay(dao, f);
+  }
   f.status = "Payable";
   f.last_error = err;
   save(f);

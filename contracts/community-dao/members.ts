@@ -88,6 +88,22 @@ export function removeFromRole(dao: DaoState, member_id: string, role: string): 
   return true;
 }
 
+// Removes `account` from every role at once (leave, ragequit, a fork's exit): its votes are voided once for all its
+// roles (voidVotes with null), so the cost is one record per open vote whatever the number of roles. Returns the
+// roles it held (empty: not a member).
+export function removeMember(dao: DaoState, account: string): string[] {
+  const rec = getMember(dao, account);
+  if (!rec) return [];
+  const roles = rec.roles.slice();
+  for (const role of roles) dao.role_counts[role] = Math.max(0, (dao.role_counts[role] ?? 0) - 1);
+  voidVotes(dao, account, null);
+  if (rec.delegate !== null) releaseDelegation(dao, rec);
+  dao.members.remove(account);
+  // History is dropped: a removed member no longer votes, even on proposals created before the removal.
+  dao.checkpoints.remove(account);
+  return roles;
+}
+
 // Takes what `account` voted with as a member of `role` (null: of every role, it left the DAO) out of the tallies of
 // the proposals still open for votes, so no decision taken after it left counts it. An Everyone role's one-account
 // one-vote (RoleWeight) does not come from membership and stays. Cost: one record per such open proposal.

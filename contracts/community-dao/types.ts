@@ -223,7 +223,13 @@ export interface ForkRecord {
   // The Fork proposal's id.
   id: number;
   name: string;
+  // The proposal's explicit receiver_id, or (factory) the factory's account for `name`, until a community is
+  // confirmed: then that community's DAO.
   receiver_id: string;
+  // Paid to a community the factory confirms as this fork's, whatever its name (absent in records written before).
+  factory?: boolean;
+  // The community name being checked with the factory (execute_fork's `name`, else `name`).
+  candidate?: string | null;
   status: ForkStatus;
   opened_at: string;
   ends_at: string;

@@ -8,6 +8,7 @@ import { isSafeInt } from "../shared/validate";
 
 const TGAS = 1000000000000n;
 const READ_GAS = 30n * TGAS;
+const POLICY_GAS = 10n * TGAS;
 const CALLBACK_GAS = 30n * TGAS;
 // The parent DAO's fork statuses from which the fork is decided and succeeded (community-dao/fork.ts).
 const SUCCEEDED = ["Payable", "Checking", "Paying", "Exiting", "Executed"];
@@ -64,26 +65,34 @@ export function readFork(f: Communities, c: Community): NearPromise {
   o.status = "Fetching";
   f.communities.set(c.name, c);
   const args = JSON.stringify({ id: o.fork_id, from_index: 0, limit: MAX_MEMBERS });
-  return NearPromise.new(o.dao_id)
-    .functionCall("get_fork", args, 0n, READ_GAS)
-    .then(
-      NearPromise.new(near.currentAccountId()).functionCall(
-        "on_fork_read",
-        JSON.stringify({ name: c.name }),
-        0n,
-        CALLBACK_GAS,
-      ),
-    );
+  return (
+    NearPromise.new(o.dao_id)
+      .functionCall("get_fork", args, 0n, READ_GAS)
+      // a parent on code from before the frozen policy has no `policy` in get_fork: its current policy is used
+      .and(NearPromise.new(o.dao_id).functionCall("get_policy", "{}", 0n, POLICY_GAS))
+      .then(
+        NearPromise.new(near.currentAccountId()).functionCall(
+          "on_fork_read",
+          JSON.stringify({ name: c.name }),
+          0n,
+          CALLBACK_GAS,
+        ),
+      )
+  );
 }
 
 interface ParentFork {
   id: number;
+  name: string;
   status: string;
   receiver_id: string;
+  // a parent that pays any community this factory confirms as the fork's (absent: only `receiver_id`)
+  factory?: boolean;
   joined: number;
   decided_block: string | null;
   members: { account_id: string; roles: string[] }[];
-  policy: Record<string, unknown> | null;
+  // absent from a parent on code from before the frozen policy
+  policy?: Record<string, unknown> | null;
 }
 
 function result<T>(i: number): T | null {
@@ -100,11 +109,14 @@ export function onForkRead(f: Communities, name: string) {
   const o = c.forked_from;
   if (!o || o.status !== "Fetching") fail("ERR_NOT_IN_FLIGHT");
   const fork = result<ParentFork>(0);
-  const policy = fork ? fork.policy : null;
+  const policy = !fork ? null : fork.policy === undefined ? result<Record<string, unknown>>(1) : fork.policy;
+  // A parent that checks the community with this factory pays any community recorded as its fork's (so a squatted
+  // name cannot stop a fork): any name. Otherwise the parent pays its fixed receiver: the name must be that one.
+  const anyName = fork !== null && fork.factory === true && fork.receiver_id === daoAccount(fork.name);
   let err: string | null = null;
   if (!fork || fork.id !== o.fork_id) err = "ERR_PARENT_READ_FAILED";
   else if (SUCCEEDED.indexOf(fork.status) < 0) err = `ERR_FORK_NOT_SUCCEEDED: ${fork.status}`;
-  else if (fork.receiver_id !== daoAccount(c.name)) err = `ERR_FORK_RECEIVER_MISMATCH: ${fork.receiver_id}`;
+  else if (!anyName && fork.receiver_id !== daoAccount(c.name)) err = `ERR_FORK_RECEIVER_MISMATCH: ${fork.receiver_id}`;
   else if (fork.joined > MAX_MEMBERS) err = `ERR_TOO_MANY_MEMBERS: ${fork.joined}`;
   else if (!policy) err = "ERR_PARENT_READ_FAILED: no policy";
   if (err !== null || !fork || !policy) {

@@ -589,6 +589,94 @@ test.serial(
   },
 );
 
+test.serial(
+  "forker holding 8 roles with 32 open votes: execute_fork still removes it (votes voided once), leave works",
+  async (t) => {
+    const root = t.context.root;
+    n += 1;
+    const extra = ["r1", "r2", "r3", "r4", "r5", "r6", "r7"];
+    const policy = forkPolicy(4000);
+    for (const r of extra) policy.roles.push({ name: r, kind: "Group", permissions: ["*:propose"], vote_policy: {} });
+    const m: NearAccount[] = [];
+    for (const name of ["alice", "bob", "carol", "dave", "erin"]) m.push(await root.createSubAccount(`${name}${n}`));
+    const [alice, bob, carol] = m;
+    const receiver = await root.createSubAccount(`spin${n}`, { initialBalance: NEAR });
+    const dao = await deployDao(root, `dao${n}`, {
+      policy,
+      // alice (a forker) and carol (who stays, then leaves) hold every role
+      members: m.map((a) => ({
+        account_id: a.accountId,
+        roles: a === alice || a === carol ? ["council", ...extra] : ["council"],
+      })),
+    });
+    const c = new DaoClient(dao, t as never);
+    const id = await c.pass(alice, { kind: "Fork", name: "spin", receiver_id: receiver.accountId }, m.slice(0, 3));
+    must(await c.execute(alice, id), "execute Fork");
+    for (const a of [alice, bob]) must(await a.callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "join_fork");
+    // 32 proposals kept open, each voted by alice and carol (2 of 5: not decided)
+    const spammer = await root.createSubAccount(`spam${n}`, { initialBalance: 300n * NEAR });
+    for (let i = 0; i < 32; i++) {
+      const { id: p } = await c.propose(spammer, { kind: "Signal", message: `s${i}` });
+      await c.vote(alice, p, "Approve");
+      await c.vote(carol, p, "Approve");
+    }
+    await afterWindow(t);
+    const before = await total(receiver);
+    must(await m[4].callRaw(dao, "execute_fork", { id }, { gas: 100n * TGAS }), "execute_fork (payment)");
+    let f = await dao.view<Fork>("get_fork", { id });
+    t.is(f.status, "Exiting");
+    for (let i = 0; i < 3 && f.status === "Exiting"; i++) {
+      must(await m[4].callRaw(dao, "execute_fork", { id }, { gas: 300n * TGAS }), "execute_fork (exits)");
+      f = await dao.view<Fork>("get_fork", { id });
+    }
+    t.like(f, { status: "Executed", exited: 2 });
+    t.is((await total(receiver)) - before, BigInt(f.amount as string));
+    t.is(await dao.view("get_member", { account_id: alice.accountId }), null);
+    // alice's approvals left the tallies
+    const last = await c.proposal(31 + id + 1);
+    t.is(last.status, "InProgress");
+    // carol, with the same 8 roles and 32 open votes, leaves in one call
+    const r = must(await carol.callRaw(dao, "leave", {}, { gas: 300n * TGAS }), "leave");
+    t.is(events(r).filter((e) => e.event === "member_removed").length, 1);
+    t.is(await dao.view("get_member", { account_id: carol.accountId }), null);
+    t.is((await dao.view<{ member_count: number }>("get_info")).member_count, 2);
+  },
+);
+
+test.serial("the 101st member joins a fork to make it unpayable: refused ERR_FORK_FULL, nothing changes", async (t) => {
+  const root = t.context.root;
+  n += 1;
+  const policy = forkPolicy(1000);
+  policy.default_vote_policy = { ...policy.default_vote_policy, threshold: { kind: "Weight", weight: 1 } } as never;
+  const m: NearAccount[] = [];
+  // one after another: the root's key signs every creation
+  for (let i = 0; i < 102; i++) m.push(await root.createSubAccount(`f${i}x${n}`));
+  const dao = await deployDao(root, `dao${n}`, {
+    policy,
+    members: m.slice(0, 100).map((a) => ({ account_id: a.accountId, roles: ["council"] })),
+  });
+  const c = new DaoClient(dao, t as never);
+  const add = await c.pass(
+    m[0],
+    {
+      kind: "AddMembers",
+      members: m.slice(100).map((a) => ({ member_id: a.accountId, role: "council" })),
+    },
+    [m[0]],
+  );
+  must(await c.execute(m[0], add), "AddMembers");
+  const id = await c.pass(m[0], { kind: "Fork", name: "crowd", receiver_id: m[0].accountId }, [m[0]]);
+  must(await c.execute(m[0], id), "execute Fork");
+  for (let i = 0; i < 100; i += 20) {
+    await Promise.all(
+      m.slice(i, i + 20).map(async (a) => must(await a.callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "join")),
+    );
+  }
+  t.like(await dao.view<Fork>("get_fork", { id }), { joined: 100, total_weight: 102 });
+  await refused(t, m[100], [dao], () => m[100].callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "ERR_FORK_FULL");
+  t.like(await dao.view<Fork>("get_fork", { id }), { joined: 100, joined_weight: 100 });
+});
+
 // ---- through the factory ------------------------------------------------------------------------------------
 
 interface Factory {
@@ -810,7 +898,7 @@ test.serial(
 );
 
 test.serial(
-  "squatter creates a community under the fork's name before the proposal passes: never paid (ERR_FORK_NOT_BOUND)",
+  "squatter creates a community under the fork's name before the proposal passes: never paid (ERR_FORK_NOT_BOUND), the forkers are paid under another name",
   async (t) => {
     const w = await parentWorld(t);
     const members = [{ account_id: w.outsider.accountId, roles: ["council"] }];
@@ -852,12 +940,23 @@ test.serial(
       () => w.outsider.callRaw(w.factory, "read_fork", { name: w.spin }, { gas: 150n * TGAS }),
       "ERR_NOT_A_FORK",
     );
-    // at the deadline the fork is cancelled: nobody lost membership, nothing was paid
-    await afterWindow(t);
-    must(await w.executeFork(w.outsider, id), "execute_fork (cancel)");
-    t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Cancelled", exited: 0 });
+    // the squat does not kill the fork: the forkers create it under another name, the factory binds it to this fork
+    const other = `spin${n}b`;
+    must(await w.createFork(w.m[0], { name: other, parent: w.name, fork_id: id }), "create_fork (other name)");
+    t.like((await w.community(other))?.forked_from, { status: "Ready", members: 2 });
+    must(await w.m[0].callRaw(w.factory, "deploy_next", { name: other }, { gas: 300n * TGAS }), "deploy_next");
+    const otherDao = t.context.root.getAccount(`${other}.${w.factory.accountId}`);
+    const before = await total(otherDao);
+    must(
+      await w.outsider.callRaw(w.dao, "execute_fork", { id, name: other }, { gas: 150n * TGAS }),
+      "execute_fork (payment)",
+    );
+    const f = await w.dao.view<Fork>("get_fork", { id });
+    t.like(f, { status: "Executed", exited: 2, receiver_id: otherDao.accountId });
+    t.is(BigInt(f.amount as string), (BigInt(f.available as string) * 2n) / 5n);
+    t.is((await total(otherDao)) - before, BigInt(f.amount as string));
     t.is(await total(squat), squatBalance);
-    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 5);
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 3);
     t.is(await w.dao.view("get_fork", {}), null);
   },
 );
@@ -882,13 +981,15 @@ test.serial(
 );
 
 test.serial(
-  "create_fork naming another community's fork (name is not its receiver): ERR_FORK_RECEIVER_MISMATCH",
+  "create_fork for a fork paid to an explicit receiver (name is not its receiver): ERR_FORK_RECEIVER_MISMATCH",
   async (t) => {
     const w = await parentWorld(t);
-    const id = await w.openFork();
+    // the parent's vote named the receiver (an account that does not exist yet): no factory community is its fork's
+    const id = await w.pass({ kind: "Fork", name: w.spin, receiver_id: `gone${n}.${t.context.root.accountId}` });
     for (const a of w.m.slice(0, 2)) await w.join(a, id);
     await afterWindow(t);
     must(await w.executeFork(w.m[3], id), "execute_fork");
+    t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Payable", last_error: "ERR_TRANSFER_FAILED" });
     const evil = `evil${n}`;
     const r = must(await w.createFork(w.outsider, { name: evil, parent: w.name, fork_id: id }), "create_fork");
     t.true(events(r).some((e) => e.event === "fork_read_failed"));
@@ -1059,5 +1160,14 @@ test.serial(
     const fb = await b.dao.view<Fork>("get_fork", { id: idB });
     t.is(fb.status, "Executed");
     t.is((await total(spin)) - before, BigInt(fb.amount as string));
+    // a's forkers create their community under another name and are paid there, never into b's
+    const other = `${a.spin}a`;
+    must(await a.createFork(a.m[0], { name: other, parent: a.name, fork_id: idA }), "create_fork a");
+    must(await a.m[0].callRaw(a.factory, "deploy_next", { name: other }, { gas: 300n * TGAS }), "deploy a");
+    const spinB = await total(spin);
+    must(await a.m[3].callRaw(a.dao, "execute_fork", { id: idA, name: other }, { gas: 150n * TGAS }), "pay a");
+    const fa = await a.dao.view<Fork>("get_fork", { id: idA });
+    t.like(fa, { status: "Executed", exited: 2, receiver_id: `${other}.${a.factory.accountId}` });
+    t.is(await total(spin), spinB);
   },
 );
