@@ -273,8 +273,8 @@ export const SUITE_COMMANDS: Record<string, Handler> = {
     const epoch = e === undefined ? await suite.latestReceiptEpoch(chain, dao) : int(e, "--epoch");
     const tx = await suite.reportUsage(chain, await s.signer(), dao, epoch);
     s.out.result(
-      { epoch, result: tx.value, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt },
-      `usage of epoch ${epoch}: ${tx.value} ${txLine(tx)}`,
+      { epoch, result: tx.value, parts: tx.parts, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt },
+      `usage of epoch ${epoch}: ${tx.value}${tx.parts > 1 ? ` (${tx.parts} parts)` : ""} ${txLine(tx)}`,
     );
   },
   "epoch close": async (s) => {

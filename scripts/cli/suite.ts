@@ -543,9 +543,27 @@ export async function latestReceiptEpoch(chain: Chain, dao: string): Promise<num
   return (await view<{ epoch: number }>(chain, verifier, "get_receipt", { receipt_id: receipts - 1 })).epoch;
 }
 
+/**
+ * Sends every part of an epoch's usage report (the verifier sends one part per call, at most 64 attester entries
+ * each, docs/verifier.md): calls report_usage until the epoch is Reported. 150 Tgas covers a full part. A part
+ * whose delivery failed stays due (the epoch is Open with the same part next): that is reported, not retried here.
+ */
 export async function reportUsage(chain: Chain, signer: Account, dao: string, epoch: number) {
   const verifier = await suiteContract(chain, dao, VERIFIER);
-  return callTx<string>(signer, verifier, "report_usage", { epoch }, 80n * TGAS);
+  let parts = 0;
+  for (;;) {
+    const before = await view<{ next_part?: number } | null>(chain, verifier, "get_epoch_usage", { epoch });
+    const tx = await callTx<string>(signer, verifier, "report_usage", { epoch }, 150n * TGAS);
+    parts += 1;
+    if (tx.value !== "Open") return { ...tx, parts };
+    const after = await view<{ next_part?: number } | null>(chain, verifier, "get_epoch_usage", { epoch });
+    if ((after?.next_part ?? 0) <= (before?.next_part ?? 0)) {
+      throw new CliError(
+        "ERR_REPORT_PART_FAILED",
+        `part ${after?.next_part ?? 0} of epoch ${epoch} did not reach the reward pool (tx ${tx.tx_hash}): run usage report again`,
+      );
+    }
+  }
 }
 
 export async function closeEpoch(chain: Chain, signer: Account, dao: string, epoch: number) {
