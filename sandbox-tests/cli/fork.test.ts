@@ -145,6 +145,8 @@ test.serial("fork errors: clear codes and messages", async (t) => {
   const again = await err(["fork", "execute", "--id", "1", "-c", "acme"]);
   t.is(again.code, "ERR_ALREADY_FINAL");
   t.regex(again.message, /contract error ERR_ALREADY_FINAL/);
+  // --name reaches the DAO's execute_fork (which checks it before anything else)
+  t.is((await err(["fork", "execute", "--id", "1", "--name", "Not_A_Name", "-c", "acme"])).code, "ERR_INVALID_NAME");
   // no fork open now; an unknown one
   const none = await cli.run(["fork", "show", "-c", "acme", "--json"]);
   ok(t, none, "fork show (none)");

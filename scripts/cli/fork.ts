@@ -23,7 +23,7 @@ export const FORK_OPTIONS = {
 export const FORK_USAGE = `  propose fork --name <new> [--receiver <id>] -c <community>   a Fork proposal (voted like any other)
   fork show [--id N] -c <community>       the open fork (or fork N): status, window, joined weight, members
   fork join --id N -c <community>         join fork N during its window (your weight is fixed at the opening)
-  fork execute --id N -c <community>      after the window: decide, remove the joined members, pay (repeat)
+  fork execute --id N [--name <new>] -c <community>   after the window: decide, pay, remove the joined (repeat)
   fork create <new> --parent <community> --fork-id N [--deposit N]   the fork community on the factory (resumable)
   fork import <new>                       import the parent's datasets, manifests and models, page by page
   ragequit -c <community>                 leave with your share of the treasury (if the policy allows it)`;
@@ -172,7 +172,10 @@ async function forkExecute(s: SessionLike): Promise<void> {
   const dao = await s.dao();
   let tx: Awaited<ReturnType<typeof callTx>>;
   try {
-    tx = await callTx(await s.signer(), dao, "execute_fork", { id }, EXECUTE_FORK_GAS);
+    // --name: the fork community to pay when it is not the proposal's name (that one was squatted): the DAO pays it
+    // only if the factory confirms it is this fork's (docs/fork.md)
+    const name = typeof s.v.name === "string" ? s.v.name : undefined;
+    tx = await callTx(await s.signer(), dao, "execute_fork", name ? { id, name } : { id }, EXECUTE_FORK_GAS);
   } catch (e) {
     const open = contractErrorOf(e)?.code === "ERR_FORK_WINDOW_OPEN" ? await getFork(chain, dao, id) : null;
     if (!open) throw e;
