@@ -8,22 +8,6 @@ import { build } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = join(here, "dist");
-const vmIndex = join(here, "src", "vm", "index.ts");
-
-/** "virtual:vm" is the VM layer when it exists, else a module exporting no VM (function calls then fail). */
-const vmPlugin = {
-  name: "virtual-vm",
-  setup(b) {
-    b.onResolve({ filter: /^virtual:vm$/ }, () =>
-      existsSync(vmIndex) ? { path: vmIndex } : { path: "virtual:vm", namespace: "vm-stub" },
-    );
-    b.onLoad({ filter: /.*/, namespace: "vm-stub" }, () => ({
-      contents: "export const runFunctionCall = undefined; export const setDiskCacheDir = undefined;",
-      loader: "js",
-    }));
-  },
-};
-
 export async function buildLocalNode() {
   mkdirSync(dist, { recursive: true });
   await build({
@@ -36,7 +20,6 @@ export async function buildLocalNode() {
     outfile: join(dist, `node.cjs.${process.pid}.tmp`),
     sourcemap: "inline",
     logLevel: "warning",
-    plugins: [vmPlugin],
   });
   renameSync(join(dist, `node.cjs.${process.pid}.tmp`), join(dist, "node.cjs"));
   const script = `#!/bin/sh\nexec "${process.execPath}" "${join(dist, "node.cjs")}" "$@"\n`;

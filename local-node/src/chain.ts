@@ -14,7 +14,7 @@ import {
   type Receipt,
 } from "./runtime.ts";
 import { State } from "./state.ts";
-import { buildRecord, receiptView } from "./outcomes.ts";
+import { buildRecord, receiptView, type TxCharge, type TxRecord } from "./outcomes.ts";
 import { type DecodedTx, permissionView, validateActions } from "./tx.ts";
 import { txCost, insufficientStorageStake } from "./fees.ts";
 import { concat, EMPTY_CODE_HASH, isValidAccountId, sha256 } from "./util.ts";
@@ -22,32 +22,24 @@ import type { PromiseResult, RunFunctionCall } from "./vm/types.ts";
 
 const NONCE_MULTIPLIER = 1_000_000n;
 
-/** An error that the RPC layer turns into its JSON-RPC error object. */
-export class RpcFail extends Error {
-  constructor(
-    public name: string,
-    public causeName: string,
-    public info: unknown,
-    public data: unknown,
-    public code = -32000,
-    public rpcMessage = "Server error",
-  ) {
-    super(typeof data === "string" ? data : causeName);
+// The chain's own errors; rpc.ts turns each into its JSON-RPC error object.
+
+/** A transaction refused before execution; `error` is nearcore's InvalidTxError value (e.g. "Expired"). */
+export class InvalidTxError extends Error {
+  constructor(readonly error: unknown) {
+    super(`invalid transaction: ${typeof error === "string" ? error : Object.keys(error as object)[0]}`);
   }
 }
 
-export const invalidTx = (err: unknown): RpcFail =>
-  new RpcFail("HANDLER_ERROR", "INVALID_TRANSACTION", {}, { TxExecutionError: { InvalidTxError: err } });
-
-export type TxCharge = { gasBurnt: bigint; burntAmount: bigint; receiptGasPrice: bigint };
-
-export interface TxRecord {
-  hash: string;
-  signerId: string;
-  height: string;
-  result: Record<string, unknown>;
-  receipts: unknown[];
+/** A block reference (height or hash) that names no block of this chain. */
+export class UnknownBlockError extends Error {
+  constructor(readonly blockId: unknown) {
+    super(`unknown block ${String(blockId)}`);
+  }
 }
+
+/** A sandbox_patch_state record with a malformed field (e.g. a non-numeric amount): the caller's error. */
+export class InvalidStateRecordError extends Error {}
 
 export interface Genesis {
   chain_id: string;
@@ -69,7 +61,7 @@ export class Chain {
   constructor(
     readonly home: string,
     readonly genesis: Genesis,
-    readonly vm: RunFunctionCall | undefined,
+    readonly vm: RunFunctionCall,
   ) {
     this.blocks = new Blocks(`${genesis.chain_id}:${genesis.genesis_time}`);
     const { journal, snapshot, entries, journalBytes } = Journal.open(home);
@@ -80,7 +72,7 @@ export class Chain {
     if (Journal.shouldCompact(journalBytes)) this.journal.compact(this.snapshot());
   }
 
-  static load(home: string, vm: RunFunctionCall | undefined): Chain {
+  static load(home: string, vm: RunFunctionCall): Chain {
     const genesis = JSON.parse(readFileSync(join(home, "genesis.json"), "utf8")) as Genesis;
     return new Chain(home, genesis, vm);
   }
@@ -180,23 +172,16 @@ export class Chain {
   }
 
   // --- transactions ---
-  /** Validates, charges and executes a transaction with its whole receipt tree. Throws RpcFail when invalid. */
-  submit(tx: DecodedTx): TxRecord {
-    const [r] = this.submitBatch([tx]);
-    if (r instanceof Error) throw r;
-    return r;
-  }
-
   /**
    * Executes transactions that arrived together the way a block producer would: all valid ones go into one
    * block, their receipts share the following blocks, one journal commit (fsync) covers the batch. Each
-   * entry is the transaction's record or the RpcFail (invalid transaction) for it, in input order.
+   * entry is the transaction's record or the InvalidTxError for it, in input order.
    */
-  submitBatch(txs: DecodedTx[]): Array<TxRecord | RpcFail> {
+  submitBatch(txs: DecodedTx[]): Array<TxRecord | InvalidTxError> {
     const cp = this.state.checkpoint();
     const head = this.blocks.head;
     const shift = this.blocks.timeShiftNs;
-    const out: Array<TxRecord | RpcFail | string> = new Array(txs.length);
+    const out: Array<TxRecord | InvalidTxError | string> = new Array(txs.length);
     const accepted: Array<{ tx: DecodedTx; cost: TxCharge }> = [];
     const inBatch = new Set<string>();
     for (const i of poolOrder(txs)) {
@@ -212,7 +197,7 @@ export class Chain {
           inBatch.add(tx.hashB58);
           out[i] = tx.hashB58;
         } catch (e) {
-          if (!(e instanceof RpcFail)) {
+          if (!(e instanceof InvalidTxError)) {
             this.abort(cp, head, shift);
             throw e;
           }
@@ -220,7 +205,7 @@ export class Chain {
         }
       }
     }
-    if (accepted.length === 0) return out as Array<TxRecord | RpcFail>;
+    if (accepted.length === 0) return out as Array<TxRecord | InvalidTxError>;
     try {
       this.execute(accepted);
       this.commit();
@@ -234,31 +219,33 @@ export class Chain {
   private validateAndCharge(tx: DecodedTx): TxCharge {
     const baseHeight = this.blocks.heightOfHash(tx.blockHash);
     if (baseHeight === undefined || this.blocks.head - baseHeight > ECONOMICS.transactionValidityPeriod) {
-      throw invalidTx("Expired");
+      throw new InvalidTxError("Expired");
     }
-    if (!isValidAccountId(tx.signerId)) throw invalidTx({ InvalidSignerId: { signer_id: tx.signerId } });
-    if (!isValidAccountId(tx.receiverId)) throw invalidTx({ InvalidReceiverId: { receiver_id: tx.receiverId } });
-    if (!tx.signatureValid) throw invalidTx("InvalidSignature");
+    if (!isValidAccountId(tx.signerId)) throw new InvalidTxError({ InvalidSignerId: { signer_id: tx.signerId } });
+    if (!isValidAccountId(tx.receiverId)) {
+      throw new InvalidTxError({ InvalidReceiverId: { receiver_id: tx.receiverId } });
+    }
+    if (!tx.signatureValid) throw new InvalidTxError("InvalidSignature");
     if (tx.size > LIMITS.maxTransactionSize) {
-      throw invalidTx({ TransactionSizeExceeded: { size: tx.size, limit: LIMITS.maxTransactionSize } });
+      throw new InvalidTxError({ TransactionSizeExceeded: { size: tx.size, limit: LIMITS.maxTransactionSize } });
     }
     const av = validateActions(tx.actions);
-    if (av !== undefined) throw invalidTx({ ActionsValidation: av });
+    if (av !== undefined) throw new InvalidTxError({ ActionsValidation: av });
     const cost = txCost(tx.signerId, tx.receiverId, tx.actions, this.gasPrice);
-    if (!cost) throw invalidTx("CostOverflow");
+    if (!cost) throw new InvalidTxError("CostOverflow");
     const signer = this.state.getAccount(tx.signerId);
-    if (!signer) throw invalidTx({ SignerDoesNotExist: { signer_id: tx.signerId } });
+    if (!signer) throw new InvalidTxError({ SignerDoesNotExist: { signer_id: tx.signerId } });
     const key = this.state.getAccessKey(tx.signerId, tx.publicKey.text);
     if (!key) {
-      throw invalidTx({
+      throw new InvalidTxError({
         InvalidAccessKeyError: { AccessKeyNotFound: { account_id: tx.signerId, public_key: tx.publicKey.text } },
       });
     }
-    if (tx.nonce <= key.nonce) throw invalidTx({ InvalidNonce: { tx_nonce: tx.nonce, ak_nonce: key.nonce } });
+    if (tx.nonce <= key.nonce) throw new InvalidTxError({ InvalidNonce: { tx_nonce: tx.nonce, ak_nonce: key.nonce } });
     const upper = (this.blocks.head + 1n) * NONCE_MULTIPLIER;
-    if (tx.nonce >= upper) throw invalidTx({ NonceTooLarge: { tx_nonce: tx.nonce, upper_bound: upper } });
+    if (tx.nonce >= upper) throw new InvalidTxError({ NonceTooLarge: { tx_nonce: tx.nonce, upper_bound: upper } });
     if (signer.amount < cost.totalCost) {
-      throw invalidTx({
+      throw new InvalidTxError({
         NotEnoughBalance: {
           signer_id: tx.signerId,
           balance: signer.amount.toString(),
@@ -269,7 +256,7 @@ export class Chain {
     const p = key.permission;
     if (p.kind === "FunctionCall") {
       if (p.allowance !== null && p.allowance < cost.totalCost) {
-        throw invalidTx({
+        throw new InvalidTxError({
           InvalidAccessKeyError: {
             NotEnoughAllowance: {
               account_id: tx.signerId,
@@ -282,20 +269,22 @@ export class Chain {
       }
     }
     const missing = insufficientStorageStake(signer.amount - cost.totalCost, signer.locked, signer.storageUsage);
-    if (missing > 0n) throw invalidTx({ LackBalanceForState: { signer_id: tx.signerId, amount: missing.toString() } });
+    if (missing > 0n) {
+      throw new InvalidTxError({ LackBalanceForState: { signer_id: tx.signerId, amount: missing.toString() } });
+    }
     if (p.kind === "FunctionCall") {
       const a = tx.actions[0];
       if (tx.actions.length !== 1 || a.kind !== "FunctionCall") {
-        throw invalidTx({ InvalidAccessKeyError: "RequiresFullAccess" });
+        throw new InvalidTxError({ InvalidAccessKeyError: "RequiresFullAccess" });
       }
-      if (a.deposit > 0n) throw invalidTx({ InvalidAccessKeyError: "DepositWithFunctionCall" });
+      if (a.deposit > 0n) throw new InvalidTxError({ InvalidAccessKeyError: "DepositWithFunctionCall" });
       if (tx.receiverId !== p.receiverId) {
-        throw invalidTx({
+        throw new InvalidTxError({
           InvalidAccessKeyError: { ReceiverMismatch: { tx_receiver: tx.receiverId, ak_receiver: p.receiverId } },
         });
       }
       if (p.methodNames.length > 0 && !p.methodNames.includes(a.methodName)) {
-        throw invalidTx({ InvalidAccessKeyError: { MethodNameMismatch: { method_name: a.methodName } } });
+        throw new InvalidTxError({ InvalidAccessKeyError: { MethodNameMismatch: { method_name: a.methodName } } });
       }
     }
     // all checks passed: charge the signer
@@ -383,8 +372,7 @@ export class Chain {
     } catch (e) {
       this.abort(cp, this.blocks.head, this.blocks.timeShiftNs);
       // a record with a malformed field (e.g. a non-numeric amount) is the caller's error, not the node's
-      const msg = `Failed parsing args: invalid state record: ${(e as Error)?.message ?? e}`;
-      throw new RpcFail("REQUEST_VALIDATION_ERROR", "PARSE_ERROR", { error_message: msg }, msg, -32700, "Parse error");
+      throw new InvalidStateRecordError(`${(e as Error)?.message ?? e}`);
     }
     this.commit();
   }
@@ -441,14 +429,7 @@ export class Chain {
     else if (typeof id === "string" && /^\d+$/.test(id)) height = BigInt(id);
     else if (typeof id === "string") height = this.blocks.heightOfHash(id);
     const info = height !== undefined && height <= this.blocks.head ? this.blocks.info(height) : undefined;
-    if (!info) {
-      throw new RpcFail(
-        "HANDLER_ERROR",
-        "UNKNOWN_BLOCK",
-        { block_reference: { block_id: id } },
-        `DB Not Found Error: BLOCK: ${id}`,
-      );
-    }
+    if (!info) throw new UnknownBlockError(id);
     return info;
   }
 
@@ -474,7 +455,6 @@ export class Chain {
         error: `wasm execution failed with error: CompilationError(CodeDoesNotExist { account_id: AccountId("${accountId}") })`,
       };
     }
-    if (!this.vm) return { logs: [], error: "wasm execution failed with error: local node built without a VM" };
     const out = this.vm(
       code,
       account.codeHash,

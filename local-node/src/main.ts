@@ -2,10 +2,10 @@
 // `--home DIR run --rpc-addr HOST:PORT [--network-addr ...]`. Stops cleanly on SIGINT/SIGTERM.
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
-import { runFunctionCall, setDiskCacheDir } from "virtual:vm";
 import { Chain } from "./chain.ts";
 import { initHome } from "./home.ts";
 import { RpcHandler, startServer } from "./rpc.ts";
+import { runFunctionCall, setDiskCacheDir } from "./vm/index.ts";
 
 function arg(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -29,13 +29,11 @@ async function main(): Promise<void> {
   // the VM's disk cache of instrumented contracts: per home by default; LOCAL_NODE_VM_CACHE names another folder
   // (e.g. one shared by all test nodes) or "off"
   const cache = process.env.LOCAL_NODE_VM_CACHE ?? join(home, "vm-cache");
-  if (cache !== "off") setDiskCacheDir?.(cache);
+  if (cache !== "off") setDiskCacheDir(cache);
   const chain = Chain.load(home, runFunctionCall);
   const handler = new RpcHandler(chain, `${host}:${portText}`);
   const server = await startServer(handler, host, Number(portText));
-  process.stderr.write(
-    `local node: rpc on http://${host}:${portText}, home ${home}, vm ${runFunctionCall ? "on" : "off"}\n`,
-  );
+  process.stderr.write(`local node: rpc on http://${host}:${portText}, home ${home}\n`);
   const stop = () => {
     server.close();
     server.closeAllConnections();

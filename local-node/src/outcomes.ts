@@ -2,7 +2,18 @@
 // pre-order DFS over receipt_ids, the final status (following SuccessReceiptId links), and ReceiptViews.
 import type { ActionReceipt, BlockContext, OutcomeView } from "./runtime.ts";
 import { actionView, type DecodedTx } from "./tx.ts";
-import type { TxCharge, TxRecord } from "./chain.ts";
+
+/** What the signer was charged for a transaction when it was accepted. */
+export type TxCharge = { gasBurnt: bigint; burntAmount: bigint; receiptGasPrice: bigint };
+
+/** One transaction as stored and returned by `tx` / `EXPERIMENTAL_tx_status`. */
+export interface TxRecord {
+  hash: string;
+  signerId: string;
+  height: string;
+  result: Record<string, unknown>;
+  receipts: unknown[];
+}
 
 /** The stored outcome of one transaction: views, receipts_outcome in pre-order DFS, the final status. */
 export function buildRecord(

@@ -2,8 +2,9 @@
 // so that concurrent requests never interleave with a transaction in progress.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { BlockInfo } from "./blocks.ts";
-import { type Chain, RpcFail, type TxRecord } from "./chain.ts";
+import { type Chain, InvalidStateRecordError, InvalidTxError, UnknownBlockError } from "./chain.ts";
 import { protocolConfigView } from "./config-view.ts";
+import type { TxRecord } from "./outcomes.ts";
 import { blockView, chunkHashOf, chunkHeader, genesisConfigView, statusView, validatorsView } from "./views.ts";
 import { type DecodedTx, decodeSignedTx, TxDecodeError } from "./tx.ts";
 import { b64, fromB58, fromB64, isValidAccountId, parsePublicKey } from "./util.ts";
@@ -13,8 +14,41 @@ const MAX_BODY = 10 * 1024 * 1024;
 
 type Params = Record<string, unknown> | unknown[] | undefined;
 
+/** A JSON-RPC error object (nearcore's shape: name, cause {name, info}, code, message, data). */
+class RpcFail extends Error {
+  constructor(
+    public name: string,
+    public causeName: string,
+    public info: unknown,
+    public data: unknown,
+    public code = -32000,
+    public rpcMessage = "Server error",
+  ) {
+    super(typeof data === "string" ? data : causeName);
+  }
+}
+
 const parseError = (msg: string) =>
   new RpcFail("REQUEST_VALIDATION_ERROR", "PARSE_ERROR", { error_message: msg }, msg, -32700, "Parse error");
+
+/** The RPC error for one of the chain's errors, or undefined for any other exception (an internal error). */
+function chainFail(e: unknown): RpcFail | undefined {
+  if (e instanceof InvalidTxError) {
+    return new RpcFail("HANDLER_ERROR", "INVALID_TRANSACTION", {}, { TxExecutionError: { InvalidTxError: e.error } });
+  }
+  if (e instanceof UnknownBlockError) {
+    return new RpcFail(
+      "HANDLER_ERROR",
+      "UNKNOWN_BLOCK",
+      { block_reference: { block_id: e.blockId } },
+      `DB Not Found Error: BLOCK: ${e.blockId}`,
+    );
+  }
+  if (e instanceof InvalidStateRecordError) {
+    return parseError(`Failed parsing args: invalid state record: ${e.message}`);
+  }
+  return undefined;
+}
 
 /** JSON text where bigint values become plain JSON numbers (nearcore prints u64 exactly). */
 export function toJson(value: unknown): string {
@@ -75,6 +109,8 @@ export class RpcHandler {
       return { jsonrpc: "2.0", result, id };
     } catch (e) {
       if (e instanceof RpcFail) return errorResponse(id, e);
+      const fail = chainFail(e);
+      if (fail) return errorResponse(id, fail);
       const msg = (e as Error)?.message ?? String(e);
       process.stderr.write(`internal error in ${method}: ${(e as Error)?.stack ?? msg}\n`);
       return errorResponse(id, new RpcFail("INTERNAL_ERROR", "INTERNAL_ERROR", { error_message: msg }, msg));
@@ -321,7 +357,7 @@ export class RpcHandler {
           try {
             const results = this.chain.submitBatch(batch.map((b) => b.tx));
             results.forEach((r, i) => {
-              if (r instanceof RpcFail) batch[i].reject(r);
+              if (r instanceof InvalidTxError) batch[i].reject(r);
               else batch[i].resolve(r);
             });
           } catch (e) {

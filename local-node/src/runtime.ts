@@ -122,7 +122,7 @@ function vmErrorJson(e: VmError, debug: string | undefined): unknown {
 interface Ctx {
   state: State;
   block: BlockContext;
-  vm: RunFunctionCall | undefined;
+  vm: RunFunctionCall;
   receipt: ActionReceipt;
   /** promise results from the data receipts this receipt waited for */
   promiseResults: PromiseResult[];
@@ -287,7 +287,6 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
   if (!code || account.codeHash === EMPTY_CODE_HASH) {
     return { FunctionCallError: { CompilationError: { CodeDoesNotExist: { account_id: id } } } };
   }
-  if (!ctx.vm) return { FunctionCallError: { ExecutionError: "local node built without a VM" } };
   let out: ReturnType<RunFunctionCall>;
   try {
     out = ctx.vm(
@@ -380,7 +379,7 @@ function balanceRefund(signerPkText: string, receiverId: string, amount: bigint,
 export function applyActionReceipt(
   state: State,
   block: BlockContext,
-  vm: RunFunctionCall | undefined,
+  vm: RunFunctionCall,
   receipt: ActionReceipt,
   promiseResults: PromiseResult[],
 ): ApplyResult {
