@@ -11,20 +11,14 @@ import { accuracy, deserialize, type Model, serialize, train, weightsSha256 } fr
 import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src/receipt.ts";
 import type { Chain } from "./context.ts";
 import { formatNear, NEAR, parseNear, projectRoot, resultOf, TGAS, view } from "./context.ts";
-import { CliError, contractErrorOf, docMeaning } from "./errors.ts";
-
-// The doc whose error table explains a suite contract's codes (account `<name>_<code>.<factory>`).
-const DOCS: Record<string, string> = {
-  "dataset-registry": "registries.md",
-  "model-registry": "registries.md",
-  "inference-verifier": "verifier.md",
-  "reward-pool": "rewards.md",
-};
+import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
 
 export const DATASET_REGISTRY = "dataset-registry";
 export const MODEL_REGISTRY = "model-registry";
 export const VERIFIER = "inference-verifier";
 export const REWARD_POOL = "reward-pool";
+// the suite contracts whose refusals callTx explains
+const SUITE_CODES = new Set([DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL]);
 const BPS = 10000;
 // Storage deposits: the contracts keep what the record costs and refund the rest in the same call.
 export const RECORD_DEPOSIT = NEAR / 10n;
@@ -57,10 +51,11 @@ export async function callTx<T>(
   try {
     outcome = await signer.functionCall({ contractId, methodName, args, gas, attachedDeposit: deposit });
   } catch (e) {
-    // a code several contracts use (ERR_NOT_CREATOR...) is explained by the contract that refused
+    // a code several contracts use (ERR_NOT_CREATOR...) is explained by the contract that refused (account
+    // `<name>_<code>.<factory>`), as the error catalogue says it (contracts/wire/errors.ts)
     const found = contractErrorOf(e);
-    const doc = DOCS[/_([a-z-]+)\./.exec(contractId)?.[1] ?? ""];
-    const meaning = found && doc ? docMeaning(projectRoot(), doc, found.code) : undefined;
+    const contract = /_([a-z-]+)\./.exec(contractId)?.[1];
+    const meaning = found && contract && SUITE_CODES.has(contract) ? meaningOf(found.code, contract) : undefined;
     if (!found || !meaning) throw e;
     const detail = found.detail ? ` (${found.detail})` : "";
     throw new CliError(found.code, `contract error ${found.code}${detail}: ${meaning}`, found.detail);
