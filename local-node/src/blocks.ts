@@ -31,7 +31,7 @@ export interface BlockInfo {
 }
 
 /** sandbox fast-forward advances time by the mean block production delay per skipped height */
-export const FAST_FORWARD_STEP_NS = 1_300_000_000n;
+const FAST_FORWARD_STEP_NS = 1_300_000_000n;
 /** how many of the last fast-forwarded heights are stored (so their hashes stay valid for new transactions) */
 const KEEP_AFTER_FAST_FORWARD = 2n * ECONOMICS.transactionValidityPeriod;
 

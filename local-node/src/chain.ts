@@ -41,7 +41,7 @@ export class UnknownBlockError extends Error {
 /** A sandbox_patch_state record with a malformed field (e.g. a non-numeric amount): the caller's error. */
 export class InvalidStateRecordError extends Error {}
 
-export interface Genesis {
+interface Genesis {
   chain_id: string;
   genesis_time: string;
   records: Array<Record<string, unknown>>;

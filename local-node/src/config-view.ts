@@ -1,5 +1,6 @@
 // EXPERIMENTAL_protocol_config: the runtime parameters in nearcore's JSON field names (near-workspaces reads
-// runtime_config.storage_amount_per_byte; other tools read the fee tables).
+// runtime_config.storage_amount_per_byte; other tools read the fee tables), and the chain parameters it shares
+// with EXPERIMENTAL_genesis_config.
 import {
   ACTION_FEES,
   ECONOMICS,
@@ -17,14 +18,8 @@ const fee = (f: Fee) => ({
 });
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
-export function protocolConfigView(genesis: { chain_id: string; genesis_time: string }): unknown {
-  const F = ACTION_FEES;
-  const extCosts = Object.fromEntries(Object.entries(EXT_COSTS).map(([k, v]) => [snake(k), Number(v)]));
-  const limits = Object.fromEntries(
-    Object.entries(LIMITS)
-      .filter(([k]) => !["registrarAccountId", "minAllowedTopLevelAccountLength"].includes(k))
-      .map(([k, v]) => [snake(k), typeof v === "bigint" ? Number(v) : v]),
-  );
+/** The chain parameters EXPERIMENTAL_protocol_config and EXPERIMENTAL_genesis_config both return. */
+export function genesisParameters(genesis: { chain_id: string; genesis_time: string }): Record<string, unknown> {
   return {
     protocol_version: PROTOCOL_VERSION,
     genesis_time: genesis.genesis_time,
@@ -34,15 +29,12 @@ export function protocolConfigView(genesis: { chain_id: string; genesis_time: st
     num_block_producer_seats_per_shard: [1],
     avg_hidden_validator_seats_per_shard: [0],
     dynamic_resharding: false,
-    protocol_upgrade_stake_threshold: [4, 5],
     epoch_length: Number(ECONOMICS.epochLength),
     gas_limit: 1_000_000_000_000_000,
     min_gas_price: ECONOMICS.minGasPrice.toString(),
     max_gas_price: "10000000000000000000000",
     block_producer_kickout_threshold: 90,
     chunk_producer_kickout_threshold: 90,
-    online_min_threshold: [9, 10],
-    online_max_threshold: [99, 100],
     gas_price_adjustment_rate: [1, 100],
     transaction_validity_period: Number(ECONOMICS.transactionValidityPeriod),
     protocol_reward_rate: [1, 10],
@@ -51,6 +43,22 @@ export function protocolConfigView(genesis: { chain_id: string; genesis_time: st
     protocol_treasury_account: "near",
     fishermen_threshold: "10000000000000000000000000",
     minimum_stake_divisor: 10,
+  };
+}
+
+export function protocolConfigView(genesis: { chain_id: string; genesis_time: string }): unknown {
+  const F = ACTION_FEES;
+  const extCosts = Object.fromEntries(Object.entries(EXT_COSTS).map(([k, v]) => [snake(k), Number(v)]));
+  const limits = Object.fromEntries(
+    Object.entries(LIMITS)
+      .filter(([k]) => !["registrarAccountId", "minAllowedTopLevelAccountLength"].includes(k))
+      .map(([k, v]) => [snake(k), typeof v === "bigint" ? Number(v) : v]),
+  );
+  return {
+    ...genesisParameters(genesis),
+    protocol_upgrade_stake_threshold: [4, 5],
+    online_min_threshold: [9, 10],
+    online_max_threshold: [99, 100],
     runtime_config: {
       storage_amount_per_byte: ECONOMICS.storageAmountPerByte.toString(),
       transaction_costs: {

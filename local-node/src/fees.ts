@@ -43,7 +43,7 @@ function actionFee(a: ReceiptAction, receiverId: string, pick: (f: Fee) => bigin
   }
 }
 
-export function totalSendFees(actions: ReceiptAction[], receiverId: string, sir: boolean): bigint {
+function totalSendFees(actions: ReceiptAction[], receiverId: string, sir: boolean): bigint {
   return actions.reduce((n, a) => n + actionFee(a, receiverId, (f) => sendFee(f, sir)), 0n);
 }
 
@@ -64,20 +64,20 @@ export function totalDeposit(actions: ReceiptAction[]): bigint {
 }
 
 /** min_receipt_with_function_call_gas: the cheapest possible hop (receipt + function call, send + exec). */
-export const MIN_RECEIPT_WITH_FUNCTION_CALL_GAS =
+const MIN_RECEIPT_WITH_FUNCTION_CALL_GAS =
   F.actionReceiptCreation.sendSir +
   F.actionReceiptCreation.execution +
   F.functionCallBase.sendSir +
   F.functionCallBase.execution;
 
 /** gas_price * 1.03^exponent, rounded up, as safe_gas_price_inflated does. */
-export function inflatedGasPrice(gasPrice: bigint, exponent: bigint): bigint {
+function inflatedGasPrice(gasPrice: bigint, exponent: bigint): bigint {
   const num = INFLATION_NUM ** exponent;
   const den = INFLATION_DEN ** exponent;
   return (num * gasPrice + den - 1n) / den;
 }
 
-export interface TxCost {
+interface TxCost {
   gasBurnt: bigint;
   gasRemaining: bigint;
   receiptGasPrice: bigint;
@@ -105,7 +105,7 @@ export function txCost(
 }
 
 /** Borsh size of an AccessKey (nonce + permission). */
-export function accessKeyBorshLen(p: AccessKeyPermission): bigint {
+function accessKeyBorshLen(p: AccessKeyPermission): bigint {
   if (p.kind === "FullAccess") return 9n;
   const methods = p.methodNames.reduce((n, m) => n + 4 + Buffer.byteLength(m), 0);
   return BigInt(8 + 1 + (p.allowance === null ? 1 : 17) + 4 + Buffer.byteLength(p.receiverId) + 4 + methods);
@@ -116,13 +116,8 @@ export function accessKeyStorage(publicKeyBytes: number, p: AccessKeyPermission)
   return BigInt(publicKeyBytes) + accessKeyBorshLen(p) + ECONOMICS.numExtraBytesRecord;
 }
 
-/** Storage bytes of one contract data record. */
-export function dataRecordStorage(keyLen: number, valueLen: number): bigint {
-  return BigInt(keyLen + valueLen) + ECONOMICS.numExtraBytesRecord;
-}
-
 /** NEP-448: accounts using at most this many bytes need no balance for storage. */
-export const ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT = 770n;
+const ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT = 770n;
 
 /** Returns the missing amount when the account cannot pay for its storage, else 0. */
 export function insufficientStorageStake(amount: bigint, locked: bigint, storageUsage: bigint): bigint {

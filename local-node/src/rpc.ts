@@ -51,7 +51,7 @@ function chainFail(e: unknown): RpcFail | undefined {
 }
 
 /** JSON text where bigint values become plain JSON numbers (nearcore prints u64 exactly). */
-export function toJson(value: unknown): string {
+function toJson(value: unknown): string {
   const marks: string[] = [];
   const text = JSON.stringify(value, (_k, v) => {
     if (typeof v === "bigint") {

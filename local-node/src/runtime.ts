@@ -27,7 +27,7 @@ import {
 } from "./util.ts";
 import type { PromiseResult, ReceiptAction, RunFunctionCall, VmError } from "./vm/types.ts";
 
-export const SYSTEM = "system";
+const SYSTEM = "system";
 const NONCE_MULTIPLIER = 1_000_000n;
 /** Account::MAX_ACCOUNT_DELETION_STORAGE_USAGE */
 const MAX_DELETION_STORAGE = 10_000n;
@@ -45,7 +45,7 @@ export interface ActionReceipt {
   inputDataIds: string[];
 }
 
-export interface DataReceipt {
+interface DataReceipt {
   kind: "data";
   id: string;
   predecessorId: string;
@@ -56,11 +56,7 @@ export interface DataReceipt {
 
 export type Receipt = ActionReceipt | DataReceipt;
 
-export type ExecutionStatus =
-  | { SuccessValue: string }
-  | { SuccessReceiptId: string }
-  | { Failure: unknown }
-  | "Unknown";
+type ExecutionStatus = { SuccessValue: string } | { SuccessReceiptId: string } | { Failure: unknown } | "Unknown";
 
 /** ExecutionOutcomeWithIdView as the RPC returns it. */
 export interface OutcomeView {
@@ -86,7 +82,7 @@ export interface BlockContext {
   gasPrice: bigint;
 }
 
-export interface ApplyResult {
+interface ApplyResult {
   outcome: OutcomeView;
   /** receipts for the next block (action receipts, data receipts, refunds) */
   outgoing: Receipt[];
@@ -142,7 +138,7 @@ interface Acc {
   profile: Map<string, bigint>;
 }
 
-export function newAccount(amount: bigint, storageUsage: bigint): Account {
+function newAccount(amount: bigint, storageUsage: bigint): Account {
   return { amount, locked: 0n, codeHash: EMPTY_CODE_HASH, storageUsage };
 }
 

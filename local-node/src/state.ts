@@ -10,7 +10,7 @@ export interface Account {
   storageUsage: bigint;
 }
 
-export interface AccessKey {
+interface AccessKey {
   nonce: bigint;
   permission: AccessKeyPermission;
 }

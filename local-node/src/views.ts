@@ -1,7 +1,7 @@
 // JSON views of blocks, chunks and the node (status, genesis config, validators) in nearcore's shapes.
 import type { BlockInfo } from "./blocks.ts";
 import type { Chain } from "./chain.ts";
-import { ECONOMICS } from "./runtime-config.ts";
+import { genesisParameters } from "./config-view.ts";
 import { b58, sha256 } from "./util.ts";
 
 export const chunkHashOf = (b: BlockInfo): string => b58(sha256(Buffer.from(`chunk:${b.hash}`)));
@@ -111,21 +111,7 @@ export function statusView(chain: Chain, rpcAddr: string, startedAt: number): un
 export function genesisConfigView(chain: Chain): unknown {
   const g = chain.genesis;
   return {
-    protocol_version: 77,
-    genesis_time: g.genesis_time,
-    chain_id: g.chain_id,
-    genesis_height: 0,
-    num_block_producer_seats: 1,
-    num_block_producer_seats_per_shard: [1],
-    avg_hidden_validator_seats_per_shard: [0],
-    dynamic_resharding: false,
-    epoch_length: Number(ECONOMICS.epochLength),
-    gas_limit: 1_000_000_000_000_000,
-    min_gas_price: ECONOMICS.minGasPrice.toString(),
-    max_gas_price: "10000000000000000000000",
-    block_producer_kickout_threshold: 90,
-    chunk_producer_kickout_threshold: 90,
-    gas_price_adjustment_rate: [1, 100],
+    ...genesisParameters(g),
     validators: [
       {
         account_id: g.validator.account_id,
@@ -133,14 +119,7 @@ export function genesisConfigView(chain: Chain): unknown {
         amount: "50000000000000000000000000000000",
       },
     ],
-    transaction_validity_period: Number(ECONOMICS.transactionValidityPeriod),
-    protocol_reward_rate: [1, 10],
-    max_inflation_rate: [1, 20],
     total_supply: chain.totalSupply().toString(),
-    num_blocks_per_year: 31536000,
-    protocol_treasury_account: "near",
-    fishermen_threshold: "10000000000000000000000000",
-    minimum_stake_divisor: 10,
   };
 }
 

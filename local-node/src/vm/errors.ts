@@ -7,7 +7,7 @@ import type { VmError } from "./types.ts";
 type FieldValue = string | bigint | number;
 
 /** Rust's `{:?}` for a str: quotes, and escapes for backslash, quote and control characters. */
-export function rustDebugString(s: string): string {
+function rustDebugString(s: string): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
@@ -146,7 +146,7 @@ export const hostErrors = {
     new HostError("Ed25519VerifyInvalidInput", [["msg", msg]], `ED25519 signature verification error: ${msg}`),
 } as const;
 
-export type WasmTrapKind =
+type WasmTrapKind =
   | "Unreachable"
   | "IncorrectCallIndirectSignature"
   | "MemoryOutOfBounds"
@@ -239,7 +239,7 @@ export function debugOf(e: FunctionCallError): string {
 }
 
 /** The `Display` form nearcore stores in ExecutionError strings. */
-export function displayOf(e: FunctionCallError): string {
+function displayOf(e: FunctionCallError): string {
   switch (e.type) {
     case "HostError":
       return e.error.message;

@@ -5,7 +5,7 @@
 import { EXT_COSTS } from "../runtime-config.ts";
 import { hostErrors } from "./errors.ts";
 
-export type ExtCost = keyof typeof EXT_COSTS;
+type ExtCost = keyof typeof EXT_COSTS;
 
 const U64_MAX = 2n ** 64n - 1n;
 

@@ -3,6 +3,7 @@
 // attached gas prepaid (used, not burnt). Attached deposits leave the account balance immediately.
 
 import { ACTION_FEES, type Fee, LIMITS, sendFee } from "../runtime-config.ts";
+import { isEthImplicit, isNearImplicit } from "../util.ts";
 import { hostErrors } from "./errors.ts";
 import { U64_MAX, VMLogic } from "./logic.ts";
 import type { AccessKeyPermission, PublicKeyBytes } from "./types.ts";
@@ -18,9 +19,6 @@ function publicKey(bytes: Uint8Array): () => PublicKeyBytes {
     return bytes;
   };
 }
-
-const isNearImplicit = (id: string) => /^[0-9a-f]{64}$/.test(id);
-const isEthImplicit = (id: string) => /^0x[0-9a-f]{40}$/.test(id);
 
 export class HostFunctions extends VMLogic {
   /** burn the send fee, reserve send + execution (pay_action_base / pay_action_per_byte) */

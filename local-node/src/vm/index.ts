@@ -7,5 +7,5 @@ import type { RunFunctionCall } from "./types.ts";
 export const runFunctionCall: RunFunctionCall = run;
 export { clearMemoryCache, setDiskCacheDir } from "./module-cache.ts";
 export { prepareContract } from "./prepare.ts";
-export { contractLoadingCost, lastRunStats, type RunStats } from "./runner.ts";
+export { contractLoadingCost, lastRunStats } from "./runner.ts";
 export type * from "./types.ts";

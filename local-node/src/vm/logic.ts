@@ -9,6 +9,7 @@ import { keccak_256, keccak_512 } from "@noble/hashes/sha3";
 import { ed25519 } from "@noble/curves/ed25519";
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { ACTION_FEES, ECONOMICS, LIMITS, REGULAR_OP_COST } from "../runtime-config.ts";
+import { isValidAccountId } from "../util.ts";
 import { hostErrors } from "./errors.ts";
 import type { GasCounter } from "./gas-counter.ts";
 import { ReceiptManager } from "./receipt-manager.ts";
@@ -28,12 +29,6 @@ const INLINE_DISK_VALUE_THRESHOLD = 4000;
 type Promise_ = { receipt: number } | { joint: number[] };
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
-const ACCOUNT_ID_RE = /^(([a-z\d]+[-_])*[a-z\d]+\.)*([a-z\d]+[-_])*[a-z\d]+$/;
-
-export function isValidAccountId(id: string): boolean {
-  return id.length >= 2 && id.length <= 64 && ACCOUNT_ID_RE.test(id);
-}
-
 export class VMLogic {
   memory: WebAssembly.Memory | undefined;
   readonly registers = new Map<bigint, Uint8Array>();

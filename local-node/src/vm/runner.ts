@@ -90,7 +90,7 @@ export const HOST_SIGNATURES: Record<string, string> = {
 };
 
 /** statistics of the last call, for benchmarks and calibration */
-export interface RunStats {
+interface RunStats {
   prepareMs: number;
   compileMs: number;
   instantiateMs: number;
