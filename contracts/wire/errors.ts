@@ -121,7 +121,7 @@ export const ERRORS = {
     contracts: [DAO],
   },
   ERR_BOND_LOCKED: {
-    meaning: "bond release before the challenge window after removal ends, or while disputes are open",
+    meaning: "bond release before the challenge window after the removal ends",
     contracts: [VERIFIER],
   },
   ERR_BOND_RELEASED: {
@@ -170,7 +170,7 @@ export const ERRORS = {
     },
   },
   ERR_DISPUTE_BOND: {
-    meaning: "a dispute with less than `dispute_bond` + its storage attached",
+    meaning: "a challenge or dispute with less than `dispute_bond` (plus a dispute's storage) attached",
     contracts: [VERIFIER],
   },
   ERR_DISPUTE_DISMISSED: {
@@ -356,7 +356,7 @@ export const ERRORS = {
     contracts: [DAO, POOL],
   },
   ERR_INVALID_EVALUATION: {
-    meaning: "a malformed evaluation",
+    meaning: "evaluations not an array, or a malformed evaluation",
     contracts: [MODELS],
   },
   ERR_INVALID_FORK_OF: {
@@ -989,7 +989,7 @@ export const ERRORS = {
     contracts: [DAO],
   },
   ERR_WEIGHTS_MISMATCH: {
-    meaning: "a receipt whose weights hash is not the active model's",
+    meaning: "a receipt's weights hash is not the active model's (in a challenge: not the challenged receipt's)",
     contracts: [VERIFIER],
   },
   ERR_WRONG_BOND: {
@@ -1013,7 +1013,7 @@ export const ERRORS = {
 export type ErrorCode = keyof typeof ERRORS;
 
 export function isErrorCode(code: unknown): code is ErrorCode {
-  return typeof code === "string" && Object.hasOwn(ERRORS, code);
+  return typeof code === "string" && code.startsWith("ERR_") && code in ERRORS;
 }
 
 /** The meaning of `code` (in `contract` when given and the code says more there), or undefined for an unknown code. */
