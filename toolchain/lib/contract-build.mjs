@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { CLANG, NEAR_SDK_JS, OUT, QJSC, QUICKJS_OUT, ROOT, WASM_LDFLAGS } from "../config.mjs";
 import { run, ToolError } from "./exec.mjs";
-import { checkLeanBundle } from "./lean-check.mjs";
+import { checkLeanBundle, parseModule } from "./lean-check.mjs";
 import { clangEnv, runtimeObjects, sha256Hex, wasmCompileArgs } from "./quickjs.mjs";
 import { finishContractWasm } from "./wasm-post.mjs";
 
@@ -42,9 +42,46 @@ const leanAliases = {
   },
 };
 
+const FUNCTION_NODES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
+const isFunction = (node) => FUNCTION_NODES.has(node?.type);
+
+/** name -> whether it is a function, for the names a top-level statement declares. */
+function declaredKinds(node) {
+  if (node?.type === "VariableDeclaration") {
+    return node.declarations.filter((d) => d.id.type === "Identifier").map((d) => [d.id.name, isFunction(d.init)]);
+  }
+  if ((node?.type === "FunctionDeclaration" || node?.type === "ClassDeclaration") && node.id) {
+    return [[node.id.name, isFunction(node)]];
+  }
+  return [];
+}
+
+/**
+ * The exports of a bundle (ES format) that become the contract's wasm methods: the exported functions, i.e. the
+ * functions near-sdk-js's exporter writes for the @NearBindgen class's @call/@view/@initialize/@migrate methods and
+ * plain exported functions (a raw-input method such as `store_blob`). An exported constant or class is no method:
+ * near-sdk-js's CLI makes it one too, which anyone can call to load the contract and panic ("not a function").
+ */
+export function methodExports(code) {
+  const body = parseModule(code).program.body;
+  const exports = (n) => n.type === "ExportNamedDeclaration" || n.type === "ExportDefaultDeclaration";
+  const isFn = new Map(body.flatMap((n) => declaredKinds(exports(n) ? n.declaration : n)));
+  const methods = [];
+  for (const node of body) {
+    if (node.type === "ExportDefaultDeclaration" && isFunction(node.declaration)) methods.push("default");
+    if (node.type !== "ExportNamedDeclaration") continue;
+    for (const [name, fn] of declaredKinds(node.declaration)) if (fn) methods.push(name);
+    for (const s of node.specifiers) {
+      if (!isFn.has(s.local.name)) throw new ToolError(`the bundle exports ${s.local.name} without declaring it`);
+      if (isFn.get(s.local.name)) methods.push(s.exported.name);
+    }
+  }
+  return methods;
+}
+
 /**
  * The same rollup + babel set-up as near-sdk-js's CLI (plus the lean profile's alias and "use strip", which makes
- * QuickJS drop the bytecode's debug info). Returns the export names and the rendered modules of the bundle.
+ * QuickJS drop the bytecode's debug info). Returns the wasm methods (methodExports) and the rendered modules.
  */
 async function bundle(entry, outFile, profile) {
   const { rollup, nodeResolve, babel, sourcemaps } = await loadRollup();
@@ -80,7 +117,7 @@ async function bundle(entry, outFile, profile) {
     ...(lean ? { banner: '"use strip";' } : {}),
   });
   await b.close();
-  return { methods: output[0].exports, modules: output[0].modules };
+  return { methods: methodExports(output[0].code), modules: output[0].modules };
 }
 
 let reservedSymbols;

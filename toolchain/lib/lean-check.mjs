@@ -8,6 +8,9 @@ import { ToolError } from "./exec.mjs";
 const sdkRequire = createRequire(path.join(NEAR_SDK_JS, "package.json"));
 const { parse } = sdkRequire(sdkRequire.resolve("@babel/parser", { paths: [sdkRequire.resolve("@babel/core")] }));
 
+/** A rendered module or bundle as a Babel AST (the parser near-sdk-js's build already uses). */
+export const parseModule = (code) => parse(code, { sourceType: "module", errorRecovery: true });
+
 const GLOBAL_FEATURES = new Map([
   ["RegExp", "RegExp"],
   ["Proxy", "Proxy"],
@@ -51,7 +54,7 @@ function isGlobalReference(node, parent, declared) {
 }
 
 function findings(code, file) {
-  const ast = parse(code, { sourceType: "module", errorRecovery: true });
+  const ast = parseModule(code);
   const declared = new Set();
   for (const [node] of walk(ast.program, null)) {
     if (node.type === "VariableDeclarator" && node.id.type === "Identifier") declared.add(node.id.name);

@@ -72,8 +72,31 @@ test("two clean builds of the same source give the same wasm sha256", async (t) 
   t.is(ha, hb);
   const manifest = JSON.parse(fs.readFileSync(path.join(a.out, "manifest.json"), "utf8"));
   t.is(manifest.contracts[0].sha256, ha);
-  t.deepEqual(manifest.contracts[0].methods.sort(), ["Minimal", "bump", "get"]);
+  t.deepEqual(manifest.contracts[0].methods.sort(), ["bump", "get"]);
   t.true(fs.existsSync(path.join(a.out, "minimal-abi.json")));
+});
+
+test("only exported functions become wasm methods, not the exported class or constants", async (t) => {
+  const s = scratch({
+    exports: `import { NearBindgen, call, near } from "near-sdk-js";
+export const LIMIT = 3;
+export const TABLE = { a: 1 };
+@NearBindgen({})
+export class Exports {
+  n = 0;
+  @call({}) bump(): void { if (this.n < LIMIT) this.n += TABLE.a; }
+}
+export function raw(): void { near.valueReturn("raw"); }
+export const arrow = (): void => near.valueReturn("arrow");
+`,
+  });
+  const r = await build(["--src", s.src, "--out", s.out, "--no-abi"]);
+  t.is(r.code, 0, r.stderr);
+  const mod = new WebAssembly.Module(fs.readFileSync(path.join(s.out, "exports.wasm")));
+  const names = WebAssembly.Module.exports(mod).map((e) => e.name);
+  t.deepEqual(names.sort(), ["arrow", "bump", "memory", "raw"]);
+  const manifest = JSON.parse(fs.readFileSync(path.join(s.out, "manifest.json"), "utf8"));
+  t.deepEqual(manifest.contracts[0].methods.sort(), ["arrow", "bump", "raw"]);
 });
 
 test("a built contract imports only NEAR host functions from env", async (t) => {
