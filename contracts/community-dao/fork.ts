@@ -161,7 +161,10 @@ function exitMembers(dao: DaoState, f: ForkRecord, reserve: bigint): void {
   }
   if (gone.length > 0) {
     dao.seq += 1;
-    emit("member_removed", [{ fork_id: f.id, members: gone, reason: "fork" }]);
+    emit(
+      "member_removed",
+      gone.map((member_id) => ({ member_id, role: null, reason: "fork", fork_id: f.id })),
+    );
   }
   f.exited = i;
   if (f.exited < f.joined) {

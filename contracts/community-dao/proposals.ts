@@ -298,7 +298,7 @@ export function execute(dao: DaoState, id: unknown): ExecuteOutcome | NearPromis
   const err = handler.check(dao, kind, "execute");
   if (err) {
     p.last_error = err;
-    setStatus(p, "Failed", { error: err });
+    setStatus(p, "Failed", { error: err, retryable: true });
     save(dao, p);
     return { id: p.id, status: p.status, error: err };
   }

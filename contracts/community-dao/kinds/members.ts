@@ -53,7 +53,11 @@ function removeAll(dao: DaoState, list: MemberRole[]): void {
   for (const m of list) {
     if (removeFromRole(dao, m.member_id, m.role)) removed.push({ member_id: m.member_id, role: m.role });
   }
-  if (removed.length > 0) emit("member_removed", removed);
+  if (removed.length > 0)
+    emit(
+      "member_removed",
+      removed.map((m) => ({ ...m, reason: "proposal" })),
+    );
 }
 
 export const addMember: KindHandler<Add> = {
