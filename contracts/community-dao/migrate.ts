@@ -1,13 +1,12 @@
 import { writeJson } from "../shared/json-store";
+import type { MigrationStep, RawState } from "../shared/versioned-state";
+import { Migrations } from "../shared/versioned-state";
 import { POLICY_KEY } from "./state";
 import type { Policy } from "./types";
 import { STATE_VERSION } from "./types";
 
-type RawState = Record<string, unknown>;
-type Step = (s: RawState) => void;
-
 // One step per stored state version, each turning version n into n + 1, run on the raw STATE by `migrate_state`.
-const STEPS: Record<number, Step> = {
+const STEPS: Record<number, MigrationStep> = {
   // 0: the pre-release layout (no state_version, no timelock parameter, no delegation counter).
   0: (s) => {
     const policy = s.policy as Policy;
@@ -28,27 +27,19 @@ const STEPS: Record<number, Step> = {
   },
 };
 
-let target = STATE_VERSION;
+const MIGRATIONS = new Migrations(STATE_VERSION);
+for (const from in STEPS) MIGRATIONS.add(Number(from), STEPS[from]);
 
 // A later release registers its step here (from = the version it upgrades) and the target version follows.
-export function addMigrationStep(from: number, step: Step): void {
-  STEPS[from] = step;
-  if (from + 1 > target) target = from + 1;
+export function addMigrationStep(from: number, step: MigrationStep): void {
+  MIGRATIONS.add(from, step);
 }
 
 export function targetStateVersion(): number {
-  return target;
+  return MIGRATIONS.target;
 }
 
 // Brings a raw stored state to the target version in place; returns the version it started from.
 export function migrateRawState(s: RawState): number {
-  const from = typeof s.state_version === "number" ? s.state_version : 0;
-  if (from > target) throw new Error(`ERR_MIGRATION: state version ${from} is newer than the code`);
-  for (let v = from; v < target; v++) {
-    const step = STEPS[v];
-    if (!step) throw new Error(`ERR_MIGRATION: no step from ${v}`);
-    step(s);
-  }
-  s.state_version = target;
-  return from;
+  return MIGRATIONS.run(s);
 }

@@ -90,6 +90,9 @@ export type ProposalKind =
   | { kind: "Transfer"; receiver_id: string; amount: string; memo?: string }
   | { kind: "FunctionCall"; receiver_id: string; actions: FunctionCallAction[] }
   | { kind: "UpgradeSelf"; hash: string; migrate_method?: string; migrate_args?: string }
+  // Deploys a stored blob on one of the community's other contracts (`contract`: its code name in `suite`), which
+  // migrates its state in the same batch (shared/versioned-state.ts).
+  | { kind: "UpgradeSuite"; contract: string; hash: string }
   | { kind: "Signal"; message?: string }
   // The suite kinds: typed calls to the community's own contracts (ids from `suite`, kinds/suite.ts).
   | { kind: "AdmitDataset"; dataset_id: string; memo?: string }

@@ -25,6 +25,8 @@ import { pageRange } from "../shared/pagination";
 import { keepAndRefund, sendNear, storageAddedCost, storageCost } from "../shared/storage";
 import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId, isSafeInt } from "../shared/validate";
+import { MIGRATIONS } from "./migrate";
+import { migrateState, upgradeByDao } from "../shared/versioned-state";
 
 const emit = eventEmitter(STANDARD, VERSION);
 const ALL = "all";
@@ -40,6 +42,7 @@ interface DatasetDetail {
 
 @NearBindgen({ requireInit: true })
 export class DatasetRegistry {
+  state_version = MIGRATIONS.target;
   dao_id = "";
   // "" = not set: near-sdk-js cannot restore a class field whose value is null
   model_registry_id = "";
@@ -366,8 +369,15 @@ export class DatasetRegistry {
   // ---- views ------------------------------------------------------------------------------------------------------
 
   @view({})
-  get_config(): { dao_id: string; model_registry_id: string | null; dataset_slots: number; manifest_count: number } {
+  get_config(): {
+    state_version: number;
+    dao_id: string;
+    model_registry_id: string | null;
+    dataset_slots: number;
+    manifest_count: number;
+  } {
     return {
+      state_version: this.state_version,
       dao_id: this.dao_id,
       model_registry_id: this.model_registry_id === "" ? null : this.model_registry_id,
       dataset_slots: listLength(this.list_lengths, ALL),
@@ -563,4 +573,14 @@ function decide(
   rec.decided_at = near.blockTimestamp().toString();
   r.datasets.set(dataset_id, rec);
   emit(event, [{ dataset_id, memo: memo ?? null }]);
+}
+
+// Code upgrade by the community's DAO (its UpgradeSuite proposal): the raw input is the new wasm, deployed here with
+// `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
+export function upgrade(): void {
+  upgradeByDao();
+}
+
+export function migrate_state(): void {
+  migrateState(MIGRATIONS, emit);
 }

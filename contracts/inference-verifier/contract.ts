@@ -21,6 +21,8 @@ import type {
   VersionUsage,
 } from "./types";
 import { buildReport, onReported, reportUsage } from "./usage";
+import { MIGRATIONS } from "./migrate";
+import { migrateState, upgradeByDao } from "../shared/versioned-state";
 
 const HOUR_NS = 3600000000000n;
 
@@ -77,6 +79,7 @@ function mergeSettings(base: Settings, patch: Partial<Settings> | undefined): Se
 
 @NearBindgen({ requireInit: true })
 export class InferenceVerifier implements VerifierState {
+  state_version = MIGRATIONS.target;
   dao_id = "";
   model_registry_id = "";
   reward_pool_id = "";
@@ -261,6 +264,7 @@ export class InferenceVerifier implements VerifierState {
   @view({})
   get_config() {
     return {
+      state_version: this.state_version,
       dao_id: this.dao_id,
       model_registry_id: this.model_registry_id,
       reward_pool_id: this.reward_pool_id === "" ? null : this.reward_pool_id,
@@ -347,4 +351,14 @@ export class InferenceVerifier implements VerifierState {
   receipt_signing_text({ receipt }: { receipt: ReceiptInput }): string {
     return canonicalReceipt(near.currentAccountId(), receipt);
   }
+}
+
+// Code upgrade by the community's DAO (its UpgradeSuite proposal): the raw input is the new wasm, deployed here with
+// `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
+export function upgrade(): void {
+  upgradeByDao();
+}
+
+export function migrate_state(): void {
+  migrateState(MIGRATIONS, emit);
 }

@@ -26,6 +26,8 @@ import { pageRange } from "../shared/pagination";
 import { keepAndRefund, storageAddedCost, storageCost } from "../shared/storage";
 import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId, isSafeInt } from "../shared/validate";
+import { MIGRATIONS } from "./migrate";
+import { migrateState, upgradeByDao } from "../shared/versioned-state";
 
 interface ChainLink {
   depth: number;
@@ -40,6 +42,7 @@ interface ChainLink {
 
 @NearBindgen({ requireInit: true })
 export class ModelRegistry implements RegistryState {
+  state_version = MIGRATIONS.target;
   dao_id = "";
   dataset_registry_id = "";
   verifier_id = "";
@@ -317,6 +320,7 @@ export class ModelRegistry implements RegistryState {
 
   @view({})
   get_config(): {
+    state_version: number;
     dao_id: string;
     dataset_registry_id: string;
     verifier_id: string | null;
@@ -326,6 +330,7 @@ export class ModelRegistry implements RegistryState {
     model_count: number;
   } {
     return {
+      state_version: this.state_version,
       dao_id: this.dao_id,
       dataset_registry_id: this.dataset_registry_id,
       verifier_id: this.verifier_id || null,
@@ -463,4 +468,14 @@ function mustGet(r: RegistryState, model_id: string): ModelRecord {
   const m = r.models.get(model_id);
   if (m === null) fail("ERR_UNKNOWN_MODEL", model_id);
   return m;
+}
+
+// Code upgrade by the community's DAO (its UpgradeSuite proposal): the raw input is the new wasm, deployed here with
+// `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
+export function upgrade(): void {
+  upgradeByDao();
+}
+
+export function migrate_state(): void {
+  migrateState(MIGRATIONS, emit);
 }

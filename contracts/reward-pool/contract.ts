@@ -31,11 +31,14 @@ import {
   epochsPage,
   invariantView,
 } from "./views";
+import { MIGRATIONS } from "./migrate";
+import { migrateState, upgradeByDao } from "../shared/versioned-state";
 
 // The creator reward pool (issue 7): funds in from anyone, usage in from the verifier, lineage in from the model
 // registry, epochs split by usage and lineage through accumulators, claims pulled by creators and attesters.
 @NearBindgen({ requireInit: true })
 export class RewardPool implements PoolState {
+  state_version = MIGRATIONS.target;
   dao_id = "";
   verifier_id = "";
   model_registry_id = "";
@@ -196,6 +199,7 @@ export class RewardPool implements PoolState {
   @view({})
   get_config() {
     return {
+      state_version: this.state_version,
       dao_id: this.dao_id,
       verifier_id: this.verifier_id,
       model_registry_id: this.model_registry_id,
@@ -258,4 +262,14 @@ export class RewardPool implements PoolState {
   get_account_claims({ account_id, from_index, limit }: { account_id: string; from_index?: number; limit?: number }) {
     return accountClaimsPage(this, account_id, from_index, limit);
   }
+}
+
+// Code upgrade by the community's DAO (its UpgradeSuite proposal): the raw input is the new wasm, deployed here with
+// `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
+export function upgrade(): void {
+  upgradeByDao();
+}
+
+export function migrate_state(): void {
+  migrateState(MIGRATIONS, emit);
 }

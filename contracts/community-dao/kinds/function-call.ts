@@ -10,6 +10,11 @@ type FunctionCall = Extract<ProposalKind, { kind: "FunctionCall" }>;
 export const MAX_ACTIONS = 10;
 export const MAX_CALL_GAS = 250n * TGAS;
 
+function isSuiteAccount(suite: Record<string, string> | undefined, id: string): boolean {
+  for (const code in suite ?? {}) if ((suite as Record<string, string>)[code] === id) return true;
+  return false;
+}
+
 function totals(k: FunctionCall): { deposit: bigint; gas: bigint } {
   let deposit = 0n;
   let gas = 0n;
@@ -32,6 +37,10 @@ export const functionCall: KindHandler<FunctionCall> = {
     for (const a of k.actions) {
       if (a === null || typeof a !== "object") return "ERR_INVALID_PROPOSAL: action";
       if (!isMethodName(a.method_name)) return "ERR_INVALID_PROPOSAL: method_name";
+      // New code for a suite contract goes through UpgradeSuite, under its own permission label and vote policy.
+      if (a.method_name === "upgrade" && isSuiteAccount(dao.suite, k.receiver_id)) {
+        return "ERR_INVALID_PROPOSAL: upgrade a suite contract with UpgradeSuite";
+      }
       if (typeof a.args !== "string" || decodeBase64(a.args) === null) return "ERR_INVALID_PROPOSAL: args (base64)";
       if (!isAmount(a.deposit)) return "ERR_INVALID_AMOUNT: deposit";
       if (!isU64String(a.gas) || BigInt(a.gas) < TGAS) return "ERR_INVALID_PROPOSAL: gas (>= 1 Tgas)";

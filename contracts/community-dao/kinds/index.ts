@@ -8,7 +8,7 @@ import { addMember, addMembers, removeMember, removeMembers } from "./members";
 import { addOrUpdateRole, changePolicy, removeRole, updateDefaultVotePolicy, updateParameters } from "./policy";
 import { suiteCall } from "./suite";
 import { transfer } from "./transfer";
-import { upgradeSelf } from "./upgrade";
+import { upgradeSelf, upgradeSuite } from "./upgrade";
 
 // The execution dispatch: one handler per kind tag. Later issues register their kinds here.
 export const HANDLERS: Handlers = {
@@ -25,6 +25,7 @@ export const HANDLERS: Handlers = {
   Transfer: transfer,
   FunctionCall: functionCall,
   UpgradeSelf: upgradeSelf,
+  UpgradeSuite: upgradeSuite,
   Signal: signal,
   AdmitDataset: suiteCall,
   RejectDataset: suiteCall,

@@ -14,6 +14,7 @@ export const LABELS: Record<string, string> = {
   Transfer: "transfer",
   FunctionCall: "function_call",
   UpgradeSelf: "upgrade_self",
+  UpgradeSuite: "upgrade_suite",
   Signal: "signal",
   // Suite kinds: one label each, so a role can hold e.g. `admit_dataset:vote` and nothing else.
   AdmitDataset: "admit_dataset",

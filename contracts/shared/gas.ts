@@ -1,0 +1,14 @@
+import { near } from "near-sdk-js";
+import { fail } from "./errors";
+
+// Gas units and the protocol fees the contracts prepay for actions they create. The fees are protocol 77's
+// (nearcore core/parameters/res/runtime_configs/parameters.yaml, unchanged through protocol 86): send (not to self)
+// plus execution, per byte.
+export const TGAS = 1000000000000n;
+export const DEPLOY_GAS_PER_BYTE = 6812999n + 64572944n;
+export const FUNCTION_CALL_GAS_PER_BYTE = 2235934n + 2235934n;
+
+// Refuses a call that cannot pay for the promises it is about to create, before it changes anything.
+export function requireGas(needed: bigint): void {
+  if (near.prepaidGas() - near.usedGas() < needed) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${needed} more gas`);
+}

@@ -1,0 +1,246 @@
+// Every contract of a live community is upgraded by its own members: the factory's owner publishes the next release
+// of each code, a member stores it in the DAO as a blob (paying its storage), the council votes an UpgradeSuite
+// proposal (UpgradeSelf for the DAO) and executing it deploys the code and migrates the contract's state in one batch.
+// The next releases are toolchain/fixtures/<code>-v2 (one migration step 1 -> 2 that records itself, one new view) and
+// dao-upgrade-v2 (2 -> 3). Attacks: an outsider calling `upgrade` or `migrate_state` directly, a proposal naming the
+// DAO or an unknown contract, non-wasm code, and a downgrade whose migration refuses the newer state: each is refused
+// or Failed with the old code still running and the blob kept for another attempt.
+import { createHash } from "node:crypto";
+import bs58 from "bs58";
+import type { ExecutionContext } from "ava";
+import type { NearAccount, TransactionResult } from "near-workspaces";
+import { DaoClient, events, gasOf, tgas, total } from "../dao/fixture.ts";
+import {
+  createCommunity,
+  DAO_CODE,
+  deployFactory,
+  NEAR,
+  SUITE_CODES,
+  type SuiteCode,
+  storeCode,
+  TGAS,
+  wasmOf,
+} from "../helpers/community.ts";
+import { useWorker, type WorkerContext } from "../helpers/worker.ts";
+import { datasetInput } from "../registries/fixture.ts";
+
+const test = useWorker().serial;
+type Ctx = ExecutionContext<WorkerContext>;
+
+let owner: NearAccount;
+let alice: NearAccount;
+let bob: NearAccount;
+let outsider: NearAccount;
+let factory: NearAccount;
+let ids: Record<string, string>;
+let c: DaoClient;
+
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+
+// Every stored key of an account, STATE parsed (its state_version left out) and the migration's own note left out:
+// what an upgrade must keep exactly.
+async function keptState(t: Ctx, account: string): Promise<Record<string, string>> {
+  const rows = (await t.context.worker.provider.viewState(account, "")) as { key: Buffer; value: Buffer }[];
+  const out: Record<string, string> = {};
+  for (const { key, value } of rows) {
+    const k = key.toString();
+    if (k === "upgrade-note") continue;
+    if (k === "STATE") {
+      const { state_version: _, ...rest } = JSON.parse(value.toString());
+      out[k] = JSON.stringify(rest);
+    } else out[k] = sha256(value);
+  }
+  return out;
+}
+
+async function codeHash(t: Ctx, account: string): Promise<string> {
+  const a = await t.context.worker.provider.viewAccount(account);
+  return a.code_hash;
+}
+
+// The factory's code, as a member fetches it, stored in the DAO as a blob by `from`. Returns its sha256.
+async function storeBlobFromFactory(from: NearAccount, code: string): Promise<string> {
+  const raw = await factory.viewRaw("get_code", { name: code });
+  const wasm = Buffer.from(raw.result);
+  const r = await from.callRaw(ids[DAO_CODE], "store_blob", wasm, { attachedDeposit: 5n * NEAR, gas: 300n * TGAS });
+  if (r.failed) throw new Error(`store_blob: ${r.receiptFailureMessages.join(" | ")}`);
+  return r.parseResult<{ hash: string }>().hash;
+}
+
+function failures(r: TransactionResult): string {
+  return r.receiptFailureMessages.join(" | ");
+}
+
+test.before(async (t) => {
+  const { root } = t.context;
+  owner = await root.createSubAccount("owner", { initialBalance: 100n * NEAR });
+  alice = await root.createSubAccount("alice", { initialBalance: 100n * NEAR });
+  bob = await root.createSubAccount("bob", { initialBalance: 100n * NEAR });
+  outsider = await root.createSubAccount("outsider", { initialBalance: 100n * NEAR });
+  factory = await deployFactory(root, owner);
+  ids = await createCommunity(factory, alice, "acme", [alice, bob]);
+  c = new DaoClient(root.getAccount(ids[DAO_CODE]), t as unknown as ExecutionContext);
+  // Some state the upgrades must keep: a dataset submitted and admitted, a proposal executed.
+  const creators = [{ account_id: alice.accountId, share_bps: 10000 }];
+  const submitted = await alice.callRaw(
+    ids["dataset-registry"],
+    "submit_dataset",
+    datasetInput("set", "1.0.0", creators),
+    {
+      attachedDeposit: NEAR / 10n,
+      gas: 50n * TGAS,
+    },
+  );
+  if (submitted.failed) throw new Error(failures(submitted));
+  const admit = await c.pass(alice, { kind: "AdmitDataset", dataset_id: "set@1.0.0" }, [alice, bob]);
+  const admitted = await c.execute(alice, admit);
+  if (admitted.failed) throw new Error(failures(admitted));
+});
+
+test("outsiders cannot call upgrade or migrate_state on any suite contract", async (t) => {
+  const wasm = wasmOf("reward-pool-v2");
+  for (const code of SUITE_CODES) {
+    const before = await keptState(t, ids[code]);
+    const hash = await codeHash(t, ids[code]);
+    for (const [from, method, input, err] of [
+      [outsider, "upgrade", wasm, "ERR_NOT_DAO"],
+      [alice, "upgrade", wasm, "ERR_NOT_DAO"],
+      [outsider, "migrate_state", {}, "ERR_PRIVATE"],
+    ] as const) {
+      const r = await from.callRaw(ids[code], method, input, { gas: 300n * TGAS });
+      t.true(r.failed, `${code}.${method} by ${from.accountId}`);
+      t.true(failures(r).includes(`Smart contract panicked: ${err}`), failures(r));
+    }
+    t.deepEqual(await keptState(t, ids[code]), before, `${code}: state unchanged`);
+    t.is(await codeHash(t, ids[code]), hash, `${code}: code unchanged`);
+  }
+});
+
+test("UpgradeSuite refuses the DAO itself, unknown contracts and unknown blobs before anyone votes", async (t) => {
+  const hash = "ab".repeat(32);
+  for (const [kind, err] of [
+    [
+      { kind: "UpgradeSuite", contract: DAO_CODE, hash },
+      "ERR_INVALID_PROPOSAL: the DAO upgrades itself with UpgradeSelf",
+    ],
+    [{ kind: "UpgradeSuite", contract: "token", hash }, "ERR_NO_SUITE_CONTRACT: token"],
+    [{ kind: "UpgradeSuite", contract: "reward-pool", hash: "AB" }, "ERR_INVALID_HASH"],
+    [{ kind: "UpgradeSuite", contract: "reward-pool", hash }, `ERR_UNKNOWN_BLOB: ${hash}`],
+    [{ kind: "UpgradeSuite", hash }, "ERR_INVALID_PROPOSAL: contract"],
+    // The same call as a FunctionCall would skip UpgradeSuite's permission label and vote policy.
+    [
+      {
+        kind: "FunctionCall",
+        receiver_id: ids["reward-pool"],
+        actions: [{ method_name: "upgrade", args: "AGFzbQ==", deposit: "0", gas: "200000000000000" }],
+      },
+      "ERR_INVALID_PROPOSAL: upgrade a suite contract with UpgradeSuite",
+    ],
+  ] as const) {
+    const r = await alice.callRaw(
+      ids[DAO_CODE],
+      "add_proposal",
+      { description: "upgrade", kind },
+      { attachedDeposit: NEAR, gas: 100n * TGAS },
+    );
+    t.true(r.failed, JSON.stringify(kind));
+    t.true(failures(r).includes(`Smart contract panicked: ${err}`), failures(r));
+  }
+});
+
+test("code that is not wasm fails at the contract: the proposal is Failed and nothing changes", async (t) => {
+  const junk = Buffer.from("this is not a wasm module, only text that a member stored as a blob");
+  const stored = await alice.callRaw(ids[DAO_CODE], "store_blob", junk, { attachedDeposit: NEAR, gas: 100n * TGAS });
+  t.true(stored.succeeded, failures(stored));
+  const hash = sha256(junk);
+  const before = await keptState(t, ids["model-registry"]);
+  const id = await c.pass(alice, { kind: "UpgradeSuite", contract: "model-registry", hash }, [alice, bob]);
+  const r = await c.execute(alice, id);
+  t.is((await c.proposal(id)).status, "Failed");
+  t.true(failures(r).includes("ERR_INVALID_CODE: not wasm"), failures(r));
+  t.deepEqual(await keptState(t, ids["model-registry"]), before);
+  t.not(await c.dao.view("get_blob", { hash }), null, "the blob is kept");
+  const removed = await alice.callRaw(ids[DAO_CODE], "remove_blob", { hash }, { gas: 50n * TGAS });
+  t.true(removed.succeeded, failures(removed));
+});
+
+test("the community upgrades each of its five contracts by vote to the factory's next release, state migrated", async (t) => {
+  // The factory's owner publishes the next release of every code.
+  for (const code of SUITE_CODES) await storeCode(factory, owner, code, "1.1.0", wasmOf(`${code}-v2`));
+  await storeCode(factory, owner, DAO_CODE, "1.1.0", wasmOf("dao-upgrade-v2"));
+
+  for (const code of SUITE_CODES as readonly SuiteCode[]) {
+    const account = ids[code];
+    const before = await keptState(t, account);
+    t.is((await viewConfig(t, account)).state_version, 1, `${code} starts at state version 1`);
+    await t.throwsAsync(viewOf(t, account, "get_code_version"), undefined, `${code}: the old code has no such view`);
+
+    const hash = await storeBlobFromFactory(alice, code);
+    const info = await factory.view<{ sha256: string; version: string }>("get_code_info", { name: code });
+    t.is(hash, info.sha256, "the blob is the factory's code");
+    t.is(info.version, "1.1.0");
+    const id = await c.pass(alice, { kind: "UpgradeSuite", contract: code, hash }, [alice, bob]);
+    const aliceBefore = await total(alice);
+    const r = await c.execute(bob, id);
+    t.true(r.succeeded, failures(r));
+    t.log(`${code}: UpgradeSuite (${info.sha256.slice(0, 8)}…) executed for ${tgas(gasOf(r))}`);
+    t.is((await c.proposal(id)).status, "Executed");
+    const migrated = events(r).find((e) => e.event === "state_migrated");
+    t.deepEqual(migrated?.data, [{ from: 1, to: 2 }], `${code} emits state_migrated`);
+    t.true(events(r).some((e) => e.event === "blob_removed"));
+    t.is((await total(alice)) > aliceBefore, true, "the blob's storage deposit went back to alice");
+
+    // The new code runs on the old state, migrated: its view reports what its migration step recorded.
+    t.is(await codeHash(t, account), bs58.encode(Buffer.from(hash, "hex")));
+    t.deepEqual(await viewOf(t, account, "get_code_version"), {
+      release: `${code}-v2`,
+      migration: { release: `${code}-v2`, migrated_from: 1, dao_id: ids[DAO_CODE] },
+    });
+    t.is((await viewConfig(t, account)).state_version, 2);
+    t.deepEqual(await keptState(t, account), before, `${code}: every record kept`);
+  }
+  // The admitted dataset is still admitted and the registries still talk to each other.
+  const set = await viewOf<{ status: string }>(t, ids["dataset-registry"], "get_dataset", { dataset_id: "set@1.0.0" });
+  t.is(set.status, "Admitted");
+
+  // The DAO upgrades itself to the factory's next DAO release (2 -> 3), by the same vote.
+  const daoHash = await storeBlobFromFactory(alice, DAO_CODE);
+  const id = await c.pass(alice, { kind: "UpgradeSelf", hash: daoHash }, [alice, bob]);
+  const r = await c.execute(bob, id);
+  t.true(r.succeeded, failures(r));
+  t.log(`community-dao: UpgradeSelf executed for ${tgas(gasOf(r))}`);
+  t.deepEqual(events(r).find((e) => e.event === "state_migrated")?.data, [{ from: 2, to: 3 }]);
+  t.is(await c.dao.view("get_code_version"), "dao-upgrade-v2");
+  t.is((await c.dao.view<{ state_version: number }>("get_info")).state_version, 3);
+  t.is((await c.proposal(id)).status, "Executed");
+});
+
+test("a downgrade is refused by the migration: Failed, the newer code keeps running, the blob stays", async (t) => {
+  // After the previous test the pool runs v2 (state version 2); the 1.0.0 code knows only version 1.
+  const pool = ids["reward-pool"];
+  const old = wasmOf("reward-pool");
+  const stored = await alice.callRaw(ids[DAO_CODE], "store_blob", old, {
+    attachedDeposit: 5n * NEAR,
+    gas: 300n * TGAS,
+  });
+  t.true(stored.succeeded, failures(stored));
+  const hash = sha256(old);
+  const before = await keptState(t, pool);
+  const codeBefore = await codeHash(t, pool);
+  const id = await c.pass(alice, { kind: "UpgradeSuite", contract: "reward-pool", hash }, [alice, bob]);
+  const r = await c.execute(alice, id);
+  t.is((await c.proposal(id)).status, "Failed");
+  t.true(failures(r).includes("ERR_MIGRATION: state version 2 is newer than the code"), failures(r));
+  t.is(await codeHash(t, pool), codeBefore, "the deploy was rolled back with the migration");
+  t.deepEqual(await keptState(t, pool), before);
+  t.is((await viewConfig(t, pool)).state_version, 2);
+  t.not(await c.dao.view("get_blob", { hash }), null);
+});
+
+async function viewOf<T = unknown>(t: Ctx, account: string, method: string, args: object = {}): Promise<T> {
+  return t.context.root.getAccount(account).view<T>(method, args as Record<string, unknown>);
+}
+
+async function viewConfig(t: Ctx, account: string): Promise<{ state_version: number }> {
+  return viewOf(t, account, "get_config");
+}
