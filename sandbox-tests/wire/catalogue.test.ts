@@ -1,7 +1,7 @@
 // The suite's error and event catalogues (contracts/wire/) against the contracts' sources and the docs: every ERR_
 // code a contract writes is in the error catalogue with the contracts that raise it and nothing else is; the docs'
-// generated error tables are up to date; every event a contract emits is in the event catalogue under that contract,
-// with its standard and version, its data fields matching the catalogued shape, and nothing else is.
+// generated error and event tables are up to date; every event a contract emits is in the event catalogue under that
+// contract, with its standard and version, its data fields matching the catalogued shape, and nothing else is.
 // No node, no build: the sources are read with the TypeScript compiler (sandbox-tests/wire/scan.ts).
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +11,7 @@ import { CONTRACTS, type ContractName } from "../../contracts/wire/contracts.ts"
 import { ERRORS, type ErrorInfo, meaningOf } from "../../contracts/wire/errors.ts";
 import { EVENT_STANDARDS, EVENTS } from "../../contracts/wire/events.ts";
 import { docTables } from "../../scripts/docs/errors.ts";
+import { docEventTables } from "../../scripts/docs/events.ts";
 import { contractFolders, ROOT, scanContracts } from "./scan.ts";
 
 const catalogued = ERRORS as Record<string, ErrorInfo>;
@@ -63,6 +64,15 @@ test("the docs' error tables equal the catalogue", (t) => {
   t.deepEqual([...covered].sort(), contractFolders(), "every contract has a generated error table");
   for (const d of tables) {
     t.is(d.current, d.expected, `${d.file} (${d.contracts.join(" ")}): run npx tsx scripts/docs/errors.ts`);
+  }
+});
+
+test("the docs' event tables equal the catalogue", (t) => {
+  const tables = docEventTables(ROOT);
+  const covered = new Set(tables.flatMap((d) => d.contracts));
+  t.deepEqual([...covered].sort(), contractFolders(), "every contract has a generated event table");
+  for (const d of tables) {
+    t.is(d.current, d.expected, `${d.file} (${d.contracts.join(" ")}): run npx tsx scripts/docs/events.ts`);
   }
 });
 
