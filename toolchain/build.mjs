@@ -27,7 +27,7 @@ function contractOptions(dir) {
 }
 
 /** Every folder holding a contract.ts is a contract named after the folder. */
-export function discoverContracts(dirs = SOURCE_DIRS) {
+function discoverContracts(dirs = SOURCE_DIRS) {
   const found = [];
   for (const dir of dirs) {
     if (!fs.existsSync(dir)) continue;
@@ -97,7 +97,7 @@ function toolchainInputsHash() {
  * profile, and the shared toolchain hash. A contract whose manifest entry carries this hash and whose wasm still has
  * the recorded sha256 is not rebuilt.
  */
-export function contractInputsHash(contract, toolchainHash = toolchainInputsHash()) {
+function contractInputsHash(contract, toolchainHash = toolchainInputsHash()) {
   const h = crypto.createHash("sha256").update(toolchainHash).update(contract.profile);
   for (const f of sourceClosure(contract.entry)) {
     h.update(path.relative(ROOT, f)).update("\0").update(fs.readFileSync(f)).update("\0");

@@ -58,14 +58,7 @@ export const QUICKJS_SOURCES = {
 /** The same defines for native qjsc and the wasm runtime: bytecode and atom tables must agree. */
 export const QUICKJS_DEFINES = ["-D_GNU_SOURCE", '-DCONFIG_VERSION="2021-03-27"', "-DCONFIG_BIGNUM"];
 /** The QuickJS files linked into every contract (quickjs-libc-min.c is the project's own). */
-export const RUNTIME_SOURCES = [
-  "quickjs.c",
-  "libregexp.c",
-  "libunicode.c",
-  "cutils.c",
-  "libbf.c",
-  "quickjs-libc-min.c",
-];
+const RUNTIME_SOURCES = ["quickjs.c", "libregexp.c", "libunicode.c", "cutils.c", "libbf.c", "quickjs-libc-min.c"];
 /**
  * Runtime profiles (docs/toolchain.md): "stock" is near-sdk-js's context with every intrinsic; "lean" leaves out
  * Eval (and with it the parser), RegExp, Proxy, Date, String.normalize and Math's transcendental functions, drops
@@ -77,7 +70,7 @@ export const PROFILES = {
 };
 export const DEFAULT_PROFILE = "lean";
 export const WASM_CFLAGS = ["--target=wasm32-wasi", "-Oz", "-flto", "-fno-ident", "-nostartfiles", ...QUICKJS_DEFINES];
-export const STACK_SIZE = 256 * 1024;
+const STACK_SIZE = 256 * 1024;
 export const WASM_LDFLAGS = [
   "-Wl,--no-entry",
   "-Wl,--allow-undefined",

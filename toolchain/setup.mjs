@@ -156,17 +156,10 @@ async function setupLocked({ force = false } = {}) {
   return result;
 }
 
-async function buildLocalNode() {
-  const script = path.join(ROOT, "local-node", "build.mjs");
-  if (!fs.existsSync(script)) return;
-  const r = runSync(process.execPath, [script], { stdio: "inherit" });
-  if (!r.ok) throw new ToolError("local-node build failed");
-}
-
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     await setup({ force: process.argv.includes("--force") });
-    if (!process.argv.includes("--toolchain-only")) await buildLocalNode();
+    if (!process.argv.includes("--toolchain-only")) await (await import("../local-node/build.mjs")).buildLocalNode();
   } catch (e) {
     console.error(`[toolchain] error: ${e instanceof ToolError ? e.message : e.stack}`);
     process.exit(1);

@@ -134,6 +134,15 @@ test("random and mutated requests leave the node serving and the state unchanged
     if (text.includes("INTERNAL_ERROR")) internal++;
     return { status: res.status, text };
   };
+  const sendTx = (id: number, bytes: Uint8Array) =>
+    post(
+      JSON.stringify({
+        jsonrpc: "2.0",
+        id,
+        method: "send_tx",
+        params: { signed_tx_base64: Buffer.from(bytes).toString("base64") },
+      }),
+    );
   const one = async (i: number) => {
     const k = rnd(100);
     if (k < 10) {
@@ -157,26 +166,12 @@ test("random and mutated requests leave the node serving and the state unchanged
       if (!r.text.includes('"error"')) throw new Error(`a mutated transaction was accepted: ${r.text.slice(0, 300)}`);
     } else if (k < 92) {
       kinds.replay++;
-      const r = await post(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          id: i,
-          method: "send_tx",
-          params: { signed_tx_base64: Buffer.from(executed.bytes).toString("base64") },
-        }),
-      );
+      const r = await sendTx(i, executed.bytes);
       if (!r.text.includes(executed.hash)) throw new Error(`replay did not return the recorded outcome: ${r.text}`);
     } else if (k < 99) {
       kinds.invalidTx++;
       const tx = [stale, ghost][rnd(2)];
-      const r = await post(
-        JSON.stringify({
-          jsonrpc: "2.0",
-          id: i,
-          method: "send_tx",
-          params: { signed_tx_base64: Buffer.from(tx.bytes).toString("base64") },
-        }),
-      );
+      const r = await sendTx(i, tx.bytes);
       if (!r.text.includes("INVALID_TRANSACTION")) throw new Error(`expected an invalid transaction: ${r.text}`);
     } else {
       kinds.oversized++;

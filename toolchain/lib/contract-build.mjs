@@ -127,7 +127,7 @@ function reserved() {
 }
 
 /** Method names become C functions: a name that is a C keyword or a symbol of the runtime or libc cannot link. */
-export function checkMethodNames(entry, methods) {
+function checkMethodNames(entry, methods) {
   const clashes = methods.filter((m) => reserved().has(m));
   if (clashes.length > 0) {
     throw new ToolError(

@@ -20,7 +20,6 @@ function functionImports(mod) {
 /** Each WASI import becomes an internal function of the same name and signature: proc_exit traps, calls with an
  * i32 result answer ENOTCAPABLE, others do nothing. */
 function stubWasiImports(mod) {
-  const stubbed = [];
   for (const info of functionImports(mod)) {
     if (info.module !== WASI_MODULE) continue;
     mod.removeFunction(info.name);
@@ -30,32 +29,6 @@ function stubWasiImports(mod) {
     else if (info.results === binaryen.none) body = mod.nop();
     else throw new ToolError(`WASI import ${info.base} has an unexpected result type`);
     mod.addFunction(info.name, info.params, info.results, [], body);
-    stubbed.push(info.base);
-  }
-  return stubbed;
-}
-
-/** Imports that are not NEAR host functions, as "module.name" strings. */
-export function foreignImports(wasm) {
-  const mod = binaryen.readBinary(wasm);
-  try {
-    return functionImports(mod)
-      .filter((i) => i.module !== "env" || !isNearHostFunction(i.base))
-      .map((i) => `${i.module}.${i.base}`);
-  } finally {
-    mod.dispose();
-  }
-}
-
-export function listImportsAndExports(wasm) {
-  const mod = binaryen.readBinary(wasm);
-  try {
-    const imports = functionImports(mod).map((i) => `${i.module}.${i.base}`);
-    const exports = [];
-    for (let i = 0; i < mod.getNumExports(); i++) exports.push(binaryen.getExportInfo(mod.getExportByIndex(i)).name);
-    return { imports, exports };
-  } finally {
-    mod.dispose();
   }
 }
 

@@ -46,6 +46,17 @@ export class HostError extends Error {
 
 const field = (e: HostError, k: string): FieldValue => e.fields.find(([n]) => n === k)?.[1] ?? "";
 
+/** An amount over its limit: fields `<key>` and `limit`, text "<what> <value> exceeds the limit <limit>". */
+const overLimit = (variant: string, key: string, what: string) => (value: number | bigint, limit: number) =>
+  new HostError(
+    variant,
+    [
+      [key, value],
+      ["limit", limit],
+    ],
+    `${what} ${value} exceeds the limit ${limit}`,
+  );
+
 // Display texts of HostError, copied in meaning from nearcore's `impl Display for HostError`.
 export const hostErrors = {
   badUtf8: () => new HostError("BadUTF8", [], "String encoding is bad UTF-8 sequence."),
@@ -75,69 +86,25 @@ export const hostErrors = {
     new HostError("ProhibitedInView", [["method_name", method]], `${method} is not allowed in view calls`),
   numberOfLogsExceeded: (limit: number) =>
     new HostError("NumberOfLogsExceeded", [["limit", limit]], `The number of logs will exceed the limit ${limit}`),
-  keyLengthExceeded: (length: number, limit: number) =>
-    new HostError(
-      "KeyLengthExceeded",
-      [
-        ["length", length],
-        ["limit", limit],
-      ],
-      `The length of a storage key ${length} exceeds the limit ${limit}`,
-    ),
-  valueLengthExceeded: (length: number, limit: number) =>
-    new HostError(
-      "ValueLengthExceeded",
-      [
-        ["length", length],
-        ["limit", limit],
-      ],
-      `The length of a storage value ${length} exceeds the limit ${limit}`,
-    ),
-  totalLogLengthExceeded: (length: bigint, limit: number) =>
-    new HostError(
-      "TotalLogLengthExceeded",
-      [
-        ["length", length],
-        ["limit", limit],
-      ],
-      `The length of a log message ${length} exceeds the limit ${limit}`,
-    ),
-  numberPromisesExceeded: (n: number, limit: number) =>
-    new HostError(
-      "NumberPromisesExceeded",
-      [
-        ["number_of_promises", n],
-        ["limit", limit],
-      ],
-      `The number of promises within a FunctionCall ${n} exceeds the limit ${limit}`,
-    ),
-  numberInputDataDependenciesExceeded: (n: number, limit: number) =>
-    new HostError(
-      "NumberInputDataDependenciesExceeded",
-      [
-        ["number_of_input_data_dependencies", n],
-        ["limit", limit],
-      ],
-      `The number of input data dependencies ${n} exceeds the limit ${limit}`,
-    ),
-  returnedValueLengthExceeded: (length: number, limit: number) =>
-    new HostError(
-      "ReturnedValueLengthExceeded",
-      [
-        ["length", length],
-        ["limit", limit],
-      ],
-      `The length of a returned value ${length} exceeds the limit ${limit}`,
-    ),
-  contractSizeExceeded: (size: number, limit: number) =>
-    new HostError(
-      "ContractSizeExceeded",
-      [
-        ["size", size],
-        ["limit", limit],
-      ],
-      `The size of a contract code in DeployContract action ${size} exceeds the limit ${limit}`,
-    ),
+  keyLengthExceeded: overLimit("KeyLengthExceeded", "length", "The length of a storage key"),
+  valueLengthExceeded: overLimit("ValueLengthExceeded", "length", "The length of a storage value"),
+  totalLogLengthExceeded: overLimit("TotalLogLengthExceeded", "length", "The length of a log message"),
+  numberPromisesExceeded: overLimit(
+    "NumberPromisesExceeded",
+    "number_of_promises",
+    "The number of promises within a FunctionCall",
+  ),
+  numberInputDataDependenciesExceeded: overLimit(
+    "NumberInputDataDependenciesExceeded",
+    "number_of_input_data_dependencies",
+    "The number of input data dependencies",
+  ),
+  returnedValueLengthExceeded: overLimit("ReturnedValueLengthExceeded", "length", "The length of a returned value"),
+  contractSizeExceeded: overLimit(
+    "ContractSizeExceeded",
+    "size",
+    "The size of a contract code in DeployContract action",
+  ),
   deprecated: (method: string) =>
     new HostError("Deprecated", [["method_name", method]], `Attempted to call deprecated host function ${method}`),
   ecrecover: (msg: string) => new HostError("ECRecoverError", [["msg", msg]], `ECDSA recover error: ${msg}`),

@@ -20,6 +20,10 @@ function publicKey(bytes: Uint8Array): () => PublicKeyBytes {
   };
 }
 
+/** A function call action's arguments between the promise index and the gas weight (method, args, amount, gas). */
+type FunctionCallArgs = Inner<Parameters<HostFunctions["promise_batch_action_function_call_weight"]>>;
+type Inner<T> = T extends [bigint, ...infer A, bigint] ? A : never;
+
 export class HostFunctions extends VMLogic {
   /** burn the send fee, reserve send + execution (pay_action_base / pay_action_per_byte) */
   private payActionFee(fee: Fee, sir: boolean, count: bigint, profileKey: string): void {
@@ -57,50 +61,15 @@ export class HostFunctions extends VMLogic {
     this.gas.payAction(burn, burn + arc.execution, "NEW_ACTION_RECEIPT");
   }
 
-  promise_create(
-    accountIdLen: bigint,
-    accountIdPtr: bigint,
-    methodNameLen: bigint,
-    methodNamePtr: bigint,
-    argumentsLen: bigint,
-    argumentsPtr: bigint,
-    amountPtr: bigint,
-    gas: bigint,
-  ): bigint {
+  promise_create(accountIdLen: bigint, accountIdPtr: bigint, ...call: FunctionCallArgs): bigint {
     const idx = this.promise_batch_create(accountIdLen, accountIdPtr);
-    this.promise_batch_action_function_call(
-      idx,
-      methodNameLen,
-      methodNamePtr,
-      argumentsLen,
-      argumentsPtr,
-      amountPtr,
-      gas,
-    );
+    this.promise_batch_action_function_call(idx, ...call);
     return idx;
   }
 
-  promise_then(
-    promiseIdx: bigint,
-    accountIdLen: bigint,
-    accountIdPtr: bigint,
-    methodNameLen: bigint,
-    methodNamePtr: bigint,
-    argumentsLen: bigint,
-    argumentsPtr: bigint,
-    amountPtr: bigint,
-    gas: bigint,
-  ): bigint {
+  promise_then(promiseIdx: bigint, accountIdLen: bigint, accountIdPtr: bigint, ...call: FunctionCallArgs): bigint {
     const idx = this.promise_batch_then(promiseIdx, accountIdLen, accountIdPtr);
-    this.promise_batch_action_function_call(
-      idx,
-      methodNameLen,
-      methodNamePtr,
-      argumentsLen,
-      argumentsPtr,
-      amountPtr,
-      gas,
-    );
+    this.promise_batch_action_function_call(idx, ...call);
     return idx;
   }
 
@@ -167,25 +136,8 @@ export class HostFunctions extends VMLogic {
     this.receipts.append(receipt, { kind: "DeployContract", code });
   }
 
-  promise_batch_action_function_call(
-    promiseIdx: bigint,
-    methodNameLen: bigint,
-    methodNamePtr: bigint,
-    argumentsLen: bigint,
-    argumentsPtr: bigint,
-    amountPtr: bigint,
-    gas: bigint,
-  ): void {
-    this.promise_batch_action_function_call_weight(
-      promiseIdx,
-      methodNameLen,
-      methodNamePtr,
-      argumentsLen,
-      argumentsPtr,
-      amountPtr,
-      gas,
-      0n,
-    );
+  promise_batch_action_function_call(promiseIdx: bigint, ...call: FunctionCallArgs): void {
+    this.promise_batch_action_function_call_weight(promiseIdx, ...call, 0n);
   }
 
   promise_batch_action_function_call_weight(
