@@ -441,6 +441,7 @@ export class Chain {
     return this.gasPrice.toString();
   }
 
+  /** Runs a view; `error` is the failure's debug form (nearcore's `{:?}` of the FunctionCallError). */
   viewCall(
     accountId: string,
     method: string,
@@ -452,7 +453,7 @@ export class Chain {
     if (!code || account.codeHash === EMPTY_CODE_HASH) {
       return {
         logs: [],
-        error: `wasm execution failed with error: CompilationError(CodeDoesNotExist { account_id: AccountId("${accountId}") })`,
+        error: `CompilationError(CodeDoesNotExist { account_id: AccountId("${accountId}") })`,
       };
     }
     const out = this.vm(
@@ -482,7 +483,7 @@ export class Chain {
     if (out.error) {
       return {
         logs: out.logs,
-        error: `wasm execution failed with error: ${out.errorDebug ?? JSON.stringify(out.error)}`,
+        error: out.errorDebug ?? JSON.stringify(out.error),
       };
     }
     const rd = out.returnData;

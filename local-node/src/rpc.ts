@@ -281,7 +281,9 @@ export class RpcHandler {
         const args = fromB64(p.args_base64 ?? "");
         if (!args) throw parseError("Failed parsing args: invalid args_base64");
         const out = this.chain.viewCall(accountId, p.method_name, args, block);
-        if (out.error !== undefined) return { error: out.error, logs: out.logs, ...at };
+        if (out.error !== undefined) {
+          return { error: `wasm execution failed with error: ${out.error}`, logs: out.logs, ...at };
+        }
         return { result: [...(out.result ?? [])], logs: out.logs, ...at };
       }
       default:
