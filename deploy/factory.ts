@@ -4,6 +4,7 @@
 // bytes returned by get_code) equal the sha256 in the manifest.
 //   npx tsx deploy/factory.ts [--network local|testnet|mainnet] [--account SIGNER] [--factory ID] [--owner ID]
 //                             [--codes community-dao,...] [--initial-balance NEAR] [--dry-run] [--yes] [--json]
+// --codes name=entry stores build/<entry>.wasm under the code name `name` (e.g. reward-pool=reward-pool-v2).
 // --dry-run contacts nothing: it prints the accounts, code sizes, sha256, gas and deposit estimates.
 // Mainnet needs --yes.
 import { createHash } from "node:crypto";
@@ -119,7 +120,13 @@ export interface DeployReport {
 function plan(opts: DeployOptions, root: string) {
   const manifest = readManifest(root);
   const factory = builtCode(root, manifest, FACTORY_CODE);
-  const codes = opts.codes.map((name) => ({ name, ...builtCode(root, manifest, name) }));
+  // `name=build-entry` stores another build under a suite code's name (a patched release of that contract); the
+  // verification then checks the stored code against that build's manifest entry.
+  const codes = opts.codes.map((spec) => {
+    const [name, from = name] = spec.split("=");
+    const built = builtCode(root, manifest, from);
+    return { name, wasm: built.wasm, entry: { ...built.entry, name } };
+  });
   // The factory account pays for its own code and for every stored code; 5 NEAR of headroom for its records.
   const storage = BigInt(factory.wasm.length + codes.reduce((n, c) => n + c.wasm.length, 0)) * STORAGE_PER_BYTE;
   const initialBalance = opts.initialBalance ?? storage + 5n * NEAR;

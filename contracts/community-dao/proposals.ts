@@ -24,7 +24,7 @@ export const MAX_OPEN_VOTES = 32;
 const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
 // Kinds that can move treasury funds (or replace the code that holds them): refused while a fork is open or awaiting
 // its outcome, so the share computed at the fork's execution is of the treasury members saw when they joined.
-const SPENDS = ["Transfer", "FunctionCall", "FundRewardPool", "AddAttester", "UpgradeSelf"];
+const SPENDS = ["Transfer", "FunctionCall", "FundRewardPool", "AddAttester", "UpgradeSelf", "UpgradeSuite"];
 
 // The head of a proposal: everything but its description and kind (see ProposalHead).
 export function getProposal(dao: DaoState, id: unknown): ProposalHead {

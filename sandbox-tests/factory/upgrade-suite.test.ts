@@ -244,3 +244,17 @@ async function viewOf<T = unknown>(t: Ctx, account: string, method: string, args
 async function viewConfig(t: Ctx, account: string): Promise<{ state_version: number }> {
   return viewOf(t, account, "get_config");
 }
+
+test("no upgrade while a fork is open: the code that holds the funds stays what leaving members saw", async (t) => {
+  // The blob of the downgrade test is still stored: an approved upgrade that waits for the fork to settle.
+  const hash = sha256(wasmOf("reward-pool"));
+  const upgrade = await c.pass(alice, { kind: "UpgradeSuite", contract: "reward-pool", hash }, [alice, bob]);
+  const fork = await c.pass(alice, { kind: "Fork", name: "spin" }, [alice, bob]);
+  const opened = await c.execute(alice, fork);
+  t.true(opened.succeeded, failures(opened));
+  const codeBefore = await codeHash(t, ids["reward-pool"]);
+  const r = await c.execute(alice, upgrade);
+  t.true(failures(r).includes("Smart contract panicked: ERR_FORK_WINDOW_OPEN"), failures(r));
+  t.is((await c.proposal(upgrade)).status, "Approved", "it can be executed once the fork is settled");
+  t.is(await codeHash(t, ids["reward-pool"]), codeBefore);
+});

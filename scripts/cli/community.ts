@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
-import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
+import { codeHashHex, formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
 import { CliError } from "./errors.ts";
 import type { Output } from "./output.ts";
 import { table } from "./output.ts";
@@ -209,6 +209,38 @@ export async function deploySteps(
   return c;
 }
 
+export interface CodeStatus {
+  code: string;
+  account_id: string;
+  running_sha256: string | null;
+  factory_version: string | null;
+  factory_sha256: string | null;
+  up_to_date: boolean;
+}
+
+/**
+ * What each of a community's contracts runs (its code hash on chain) against what the factory holds now: the factory's
+ * own record is of the code it deployed at creation, so after an upgrade by proposal only the chain tells.
+ */
+export async function codeStatus(chain: Chain, factory: string, c: CommunityView): Promise<CodeStatus[]> {
+  return Promise.all(
+    c.contracts.map(async (s) => {
+      const running = await codeHashHex(chain, s.account_id);
+      const info = await view<{ version: string; sha256: string } | null>(chain, factory, "get_code_info", {
+        name: s.code,
+      });
+      return {
+        code: s.code,
+        account_id: s.account_id,
+        running_sha256: running,
+        factory_version: info?.version ?? null,
+        factory_sha256: info?.sha256 ?? null,
+        up_to_date: info !== null && running === info.sha256,
+      };
+    }),
+  );
+}
+
 export function printCommunity(out: Output, c: CommunityView, extra: Record<string, unknown> = {}): void {
   const lines = [
     `community ${c.name}: ${c.status}`,
@@ -229,5 +261,13 @@ export function printCommunity(out: Output, c: CommunityView, extra: Record<stri
   const treasury = extra.treasury as { available: string } | undefined;
   if (info) lines.push(`  members:  ${info.member_count}`, `  proposals: ${info.last_proposal_id}`);
   if (treasury) lines.push(`  treasury: ${formatNear(treasury.available)} available`);
+  const code = extra.code as CodeStatus[] | undefined;
+  const behind = (code ?? []).filter((s) => !s.up_to_date && s.factory_version !== null);
+  if (code && behind.length === 0) lines.push("  code:     every contract runs the factory's current code");
+  for (const s of behind) {
+    lines.push(
+      `  code:     ${s.code} runs ${s.running_sha256?.slice(0, 16) ?? "no code"}; the factory holds ${s.factory_version} (${s.factory_sha256?.slice(0, 16)}): \`ai-commons propose upgrade --contract ${s.code} -c ${c.name}\``,
+    );
+  }
   out.result({ ...c, ...extra }, lines);
 }

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
-import { formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
+import { formatNear, parseNear, resultOf, TGAS, view, viewRaw } from "./context.ts";
 import { CliError } from "./errors.ts";
 import type { Output } from "./output.ts";
 import { buildSuiteKind, SUITE_PROPOSAL_KINDS } from "./suite.ts";
@@ -79,6 +79,7 @@ export const PROPOSAL_KINDS = [
   "change-policy",
   "update-parameters",
   "upgrade-self",
+  "upgrade",
   "fork",
   ...SUITE_PROPOSAL_KINDS,
   "raw",
@@ -170,6 +171,16 @@ export async function buildKind(
       const hash = need(f, "hash", kind);
       return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to blob ${hash}` };
     }
+    case "upgrade": {
+      const contract = need(f, "contract", kind);
+      const hash = need(f, "hash", kind);
+      if (contract === DAO_CODE)
+        return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to ${hash}` };
+      return {
+        kind: { kind: "UpgradeSuite", contract, hash },
+        description: `upgrade ${contract} to ${hash}`,
+      };
+    }
     case "fork": {
       const name = need(f, "name", kind);
       const k: Record<string, unknown> = { kind: "Fork", name };
@@ -203,6 +214,9 @@ export async function propose(
   flags: Flags,
   out: Output,
 ): Promise<number> {
+  if (kind === "upgrade" && typeof flags.hash !== "string") {
+    flags = { ...flags, hash: await storeFactoryCode(chain, signer, dao, need(flags, "contract", kind), out) };
+  }
   const built = await buildKind(chain, dao, kind, flags);
   const policy = await view<{ parameters: { proposal_bond: string } }>(chain, dao, "get_policy");
   const bond = BigInt(policy.parameters.proposal_bond);
@@ -227,6 +241,58 @@ export async function propose(
   return id;
 }
 
+const DAO_CODE = "community-dao";
+// Bytes of a blob record beyond the code (hash key, owner, deposit): store_blob refunds what it does not keep.
+const BLOB_RECORD_MARGIN = 1000n;
+
+/**
+ * `propose upgrade --contract <code>` without --hash: the factory's current code for `code` (the factory that
+ * created the community), stored in the DAO as a blob unless it is already there; the signer pays its storage,
+ * which comes back when the upgrade succeeds or the blob is removed. Returns the blob's sha256.
+ */
+async function storeFactoryCode(chain: Chain, signer: Account, dao: string, code: string, out: Output) {
+  const { factory_id, suite } = await view<{ factory_id: string; suite: Record<string, string> }>(
+    chain,
+    dao,
+    "get_info",
+  );
+  if (code !== DAO_CODE && !suite[code]) {
+    throw new CliError(
+      "BAD_ARGS",
+      `${dao} has no ${code}; its contracts: ${Object.keys(suite).join(", ")}`,
+    );
+  }
+  if (!factory_id) throw new CliError("BAD_ARGS", `${dao} was not created by a factory: pass --hash of a stored blob`);
+  const info = await view<{ version: string; sha256: string; bytes: number } | null>(
+    chain,
+    factory_id,
+    "get_code_info",
+    {
+      name: code,
+    },
+  );
+  if (!info) throw new CliError("BAD_ARGS", `the factory ${factory_id} holds no code named ${code}`);
+  if ((await view(chain, dao, "get_blob", { hash: info.sha256 })) !== null) {
+    out.progress(`${code} ${info.version} (${info.sha256}) is already stored in ${dao}`);
+    return info.sha256;
+  }
+  const wasm = await viewRaw(chain, factory_id, "get_code", { name: code });
+  const r = await signer.functionCall({
+    contractId: dao,
+    methodName: "store_blob",
+    args: new Uint8Array(wasm),
+    gas: 100n * TGAS,
+    attachedDeposit: (BigInt(wasm.length) + BLOB_RECORD_MARGIN) * 10n ** 19n,
+  });
+  const stored = resultOf<{ hash: string; deposit: string }>(r);
+  if (stored.hash !== info.sha256)
+    throw new CliError("ERROR", `stored ${stored.hash}, the factory lists ${info.sha256}`);
+  out.progress(
+    `stored ${code} ${info.version} from ${factory_id} in ${dao} (${wasm.length} bytes, ${formatNear(BigInt(stored.deposit))} storage, refunded after the upgrade)`,
+  );
+  return info.sha256;
+}
+
 const CHOICES: Record<string, string> = {
   approve: "Approve",
   reject: "Reject",
@@ -247,9 +313,12 @@ export async function vote(chain: Chain, signer: Account, dao: string, choice: s
 // ActivateModel and RollbackModel attach 160 Tgas to the registry (dataset check, verifier push, first lineage part)
 // and need their callback on top (docs/dao.md: 230 Tgas, less is refused with ERR_NOT_ENOUGH_GAS).
 const ACTIVATION_EXECUTE_GAS = 240n * TGAS;
+const UPGRADE_EXECUTE_GAS = 200n * TGAS;
 
 function executeGas(p: Proposal): bigint {
   if (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel") return ACTIVATION_EXECUTE_GAS;
+  // The code's deploy (~25 Tgas for 350 KB), its migration (80 Tgas) and the DAO's callback.
+  if (p.kind.kind === "UpgradeSuite" || p.kind.kind === "UpgradeSelf") return UPGRADE_EXECUTE_GAS;
   let gas = 100n * TGAS;
   const actions = (p.kind as { actions?: { gas: string }[] }).actions;
   if (p.kind.kind === "FunctionCall" && actions) for (const a of actions) gas += BigInt(a.gas);

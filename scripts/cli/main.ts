@@ -11,7 +11,7 @@ import {
   printReport,
   readManifest,
 } from "../../deploy/factory.ts";
-import { createCommunity, getCommunity, printCommunity, resolveDao } from "./community.ts";
+import { codeStatus, createCommunity, getCommunity, printCommunity, resolveDao } from "./community.ts";
 import type { Chain, NetworkId } from "./context.ts";
 import {
   accountExists,
@@ -40,7 +40,7 @@ const USAGE = `usage: ai-commons <command> [options]
 
   node start|stop|status                 the local node (default network), home ~/.ai-commons/localnet
   account create <name> [--balance N]    a sub-account of the signer (local: of test.near); key in ~/.near-credentials
-  factory deploy [--codes a,b] [--dry-run] [--yes]   deploy or update the factory and store the suite codes
+  factory deploy [--codes a,b=entry] [--dry-run] [--yes]   deploy or update the factory and store the suite codes
   factory status                         the factory's owner, code hash and stored codes
   community create <name> [--title T] [--purpose P] [--members a,b] [--policy FILE] [--deposit N] [--init-args JSON]
   community status <name> | community list
@@ -48,6 +48,8 @@ const USAGE = `usage: ai-commons <command> [options]
   members add <account> -c <community> [--role R]      proposes AddMember
   members remove <account> -c <community> [--role R]   proposes RemoveMember
   propose <kind> -c <community> [--description D] ...   kinds: ${daoCmd.PROPOSAL_KINDS.join(", ")}
+  propose upgrade --contract <code> -c <community> [--hash H]   the factory's current code for one of the community's
+                                         contracts (stored in the DAO first, the signer paying its storage)
   vote approve|reject|abstain|remove <id> -c <community>
   execute <id> -c <community>
   delegate <account> -c <community> | undelegate -c <community>
@@ -98,6 +100,7 @@ const OPTIONS = {
   "period-hours": { type: "string" },
   "timelock-hours": { type: "string" },
   hash: { type: "string" },
+  contract: { type: "string" },
   kind: { type: "string" },
   status: { type: "string" },
   ...SUITE_OPTIONS,
@@ -290,6 +293,7 @@ async function run(argv: string[]): Promise<void> {
         extra.config = await view(chain, c.dao_id, "get_config");
         extra.info = await view(chain, c.dao_id, "get_info");
         extra.treasury = await view(chain, c.dao_id, "get_treasury");
+        extra.code = await codeStatus(chain, factory, c);
       }
       printCommunity(out, c, extra);
       return;
