@@ -20,6 +20,7 @@ import {
   TGAS,
   total,
 } from "../dao/fixture.ts";
+import { burnt, stateOf } from "../helpers/tx.ts";
 import { useWorker, type WorkerContext } from "../helpers/worker.ts";
 
 const test = useWorker();
@@ -48,18 +49,6 @@ interface CommunityView {
   contracts: { account_id: string; status: string }[];
 }
 
-async function stateOf(account: NearAccount): Promise<string> {
-  const items = await account.viewStateRaw();
-  return JSON.stringify(items.map((i) => [i.key, i.value]).sort());
-}
-
-/** What the signer paid for a transaction: the tokens burnt by all its receipts. */
-function paid(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.tokens_burnt);
-  return sum;
-}
-
 function must(r: TransactionResult, what: string): TransactionResult {
   if (r.failed) throw new Error(`${what} failed: ${r.receiptFailureMessages.join(" | ")}`);
   return r;
@@ -81,7 +70,7 @@ async function refused(
   const r = await call();
   assertPanics(t, r, code);
   t.deepEqual(await Promise.all(watched.map(stateOf)), before, `${code}: storage changed`);
-  t.is(balance - (await total(attacker)), paid(r), `${code}: the attacker lost more than gas`);
+  t.is(balance - (await total(attacker)), burnt(r), `${code}: the attacker lost more than gas`);
   return r;
 }
 
@@ -1011,7 +1000,7 @@ test.serial(
       ),
       "abandon",
     );
-    t.true((await total(w.outsider)) - before + paid(ab) + 1n >= w.required);
+    t.true((await total(w.outsider)) - before + burnt(ab) + 1n >= w.required);
     t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Payable", exited: 0 });
   },
 );

@@ -4,26 +4,15 @@
 import { readFileSync } from "node:fs";
 import type { ExecutionContext } from "ava";
 import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
-import { assertPanics, chainNow, stateDump } from "../verifier/fixture.ts";
+import { assertPanics, burnt, NEAR, SEC, TGAS, total } from "../helpers/tx.ts";
 import { type PartOptions, usagePart } from "../rewards/report.ts";
 import { POOL_WASM } from "../rewards/vm-pool.ts";
+import { chainNow, stateDump } from "../verifier/fixture.ts";
 
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
-export const SEC = 1_000_000_000n;
 export const FEE = 10n ** 21n;
 
-export { assertPanics, chainNow, stateDump };
-
-export function burnt(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.tokens_burnt);
-  return sum;
-}
-
-export async function total(a: NearAccount): Promise<bigint> {
-  return BigInt((await a.balance()).total.toString());
-}
+export { assertPanics, burnt, events, NEAR, SEC, TGAS, total } from "../helpers/tx.ts";
+export { chainNow, stateDump };
 
 export interface PoolWorld {
   worker: Worker;
@@ -114,8 +103,4 @@ export async function refused(
   for (let i = 0; i < watch.length; i++) t.true(after[i] >= balances[i] && after[i] - balances[i] < NEAR / 1000n);
   t.is(await total(from), balance - burnt(r), "the attacker lost only gas");
   return r;
-}
-
-export function events(r: TransactionResult): { event: string; data: Record<string, unknown>[] }[] {
-  return r.logs.filter((l) => l.startsWith("EVENT_JSON:")).map((l) => JSON.parse(l.slice(11)));
 }

@@ -18,6 +18,7 @@ import {
   type SignedReceipt,
   type UnsignedReceipt,
 } from "../../attester/src/receipt.ts";
+import { total } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
 import {
   activate,
@@ -64,10 +65,6 @@ interface Ctx {
 let c: Ctx;
 let n = 0;
 
-async function balance(a: NearAccount): Promise<bigint> {
-  return BigInt((await a.balance()).total.toString());
-}
-
 async function fresh(attester: string, over: Partial<UnsignedReceipt> = {}): Promise<UnsignedReceipt> {
   return draft(c.w, attester, await chainNow(c.w.worker), { weights_sha256: c.weights, ...over });
 }
@@ -102,14 +99,14 @@ async function refused(
 ): Promise<TransactionResult> {
   const { w } = c;
   const before = await stateDump(w.worker, w.verifier.accountId);
-  const [vb, db, ab] = [await balance(w.verifier), await balance(w.dao), await balance(from)];
+  const [vb, db, ab] = [await total(w.verifier), await total(w.dao), await total(from)];
   const r = await from.callRaw(w.verifier, method, args, { gas: 100n * TGAS, attachedDeposit: deposit });
   assertPanics(t, r, code, detail);
   t.deepEqual(await stateDump(w.worker, w.verifier.accountId), before, "the verifier's storage changed");
-  const vGain = (await balance(w.verifier)) - vb;
+  const vGain = (await total(w.verifier)) - vb;
   t.true(vGain >= 0n && vGain < MAX_GAS_COST, `verifier balance moved by ${vGain}`);
-  if (from.accountId !== w.dao.accountId) t.is(await balance(w.dao), db, "the DAO's balance changed");
-  const spent = ab - (await balance(from));
+  if (from.accountId !== w.dao.accountId) t.is(await total(w.dao), db, "the DAO's balance changed");
+  const spent = ab - (await total(from));
   t.true(spent > 0n && spent < MAX_GAS_COST, `attacker spent ${spent} (deposit not refunded?)`);
   return r;
 }
@@ -325,8 +322,8 @@ test("attester self-challenges its own equivocation from a side account after re
   const twin = sign(c.w, await fresh(cheat, { input_sha256: r.input_sha256 }), key);
   const side = c.mallory;
   const [daoBefore, sideBefore, bondsBefore] = [
-    await balance(c.w.dao),
-    await balance(side),
+    await total(c.w.dao),
+    await total(side),
     BigInt((await c.w.verifier.view<{ bonds_total: string }>("get_config", {})).bonds_total),
   ];
   const res = await side.callRaw(c.w.verifier, "challenge_receipt", challenge(id, twin), {
@@ -337,8 +334,8 @@ test("attester self-challenges its own equivocation from a side account after re
   t.is(res.parseResult<string>(), "Slashed");
   const slash = events(res).find((e) => e.event === "attester_slashed")?.data[0];
   t.like(slash, { amount: BOND.toString(), to_challenger: "0", to_dao: BOND.toString(), challenger: side.accountId });
-  t.is((await balance(c.w.dao)) - daoBefore, BOND);
-  const spent = sideBefore - (await balance(side));
+  t.is((await total(c.w.dao)) - daoBefore, BOND);
+  const spent = sideBefore - (await total(side));
   t.true(spent > 0n && spent < MAX_GAS_COST, `side account moved by ${-spent} (the deposit must come back)`);
   t.like(await c.w.verifier.view("get_config", {}), { bonds_total: (bondsBefore - BOND).toString() });
 });
@@ -353,13 +350,13 @@ test("slashed attester proves a second equivocation to collect again: nothing pa
     (await c.mallory.callRaw(c.w.verifier, "challenge_receipt", challenge(a.id, twinA), { gas: 100n * TGAS }))
       .succeeded,
   );
-  const [daoBefore, vBefore, mBefore] = [await balance(c.w.dao), await balance(c.w.verifier), await balance(c.mallory)];
+  const [daoBefore, vBefore, mBefore] = [await total(c.w.dao), await total(c.w.verifier), await total(c.mallory)];
   const res = await c.mallory.callRaw(c.w.verifier, "challenge_receipt", challenge(b.id, twinB), { gas: 100n * TGAS });
   t.true(res.succeeded, res.receiptFailureMessages.join());
   t.false(events(res).some((e) => e.event === "attester_slashed"));
-  t.is(await balance(c.w.dao), daoBefore);
-  t.true((await balance(c.w.verifier)) >= vBefore);
-  t.true(mBefore - (await balance(c.mallory)) > 0n);
+  t.is(await total(c.w.dao), daoBefore);
+  t.true((await total(c.w.verifier)) >= vBefore);
+  t.true(mBefore - (await total(c.mallory)) > 0n);
   // and the first proof cannot be replayed
   await refused(t, c.mallory, "challenge_receipt", challenge(a.id, twinA), "ERR_RECEIPT_NOT_CHALLENGEABLE", "Voided");
 });
@@ -389,7 +386,7 @@ test("dispute spam: every dispute locks a bond and pays its own storage, the ver
   for (const { r, id } of list) {
     const lie = sign(c.w, await fresh("rogue.test.near", { input_sha256: r.input_sha256 }), c.rogueKey);
     const cfg0 = await c.w.verifier.view<{ dispute_bonds_total: string }>("get_config", {});
-    const [vb, mb] = [await balance(c.w.verifier), await balance(c.mallory)];
+    const [vb, mb] = [await total(c.w.verifier), await total(c.mallory)];
     const usage0 = BigInt((await c.w.verifier.accountView()).storage_usage);
     const res = await c.mallory.callRaw(c.w.verifier, "challenge_receipt", challenge(id, lie), {
       gas: 100n * TGAS,
@@ -408,17 +405,17 @@ test("dispute spam: every dispute locks a bond and pays its own storage, the ver
     const cfg1 = await c.w.verifier.view<{ dispute_bonds_total: string }>("get_config", {});
     t.is(BigInt(cfg1.dispute_bonds_total) - BigInt(cfg0.dispute_bonds_total), NEAR);
     // the verifier gained bond + storage deposit; the rest of the deposit went back to the challenger
-    t.true((await balance(c.w.verifier)) - vb >= NEAR + BigInt(d.storage_deposit));
-    const spent = mb - (await balance(c.mallory));
+    t.true((await total(c.w.verifier)) - vb >= NEAR + BigInt(d.storage_deposit));
+    const spent = mb - (await total(c.mallory));
     t.true(spent >= NEAR + BigInt(d.storage_deposit) && spent < NEAR + BigInt(d.storage_deposit) + MAX_GAS_COST);
   }
   // the DAO dismisses both: the spammer's bonds go to the treasury
   for (const { id } of list) {
-    const daoBefore = await balance(c.w.dao);
+    const daoBefore = await total(c.w.dao);
     const res = await c.w.dao.callRaw(c.w.verifier, "dismiss_dispute", { receipt_id: id });
     t.true(res.succeeded, res.receiptFailureMessages.join());
     t.like(events(res)[0].data[0], { receipt_id: id, challenger: c.mallory.accountId, forfeited: NEAR.toString() });
-    const gained = (await balance(c.w.dao)) - daoBefore;
+    const gained = (await total(c.w.dao)) - daoBefore;
     t.true(gained > NEAR - MAX_GAS_COST && gained <= NEAR, `dao gained ${gained}`);
   }
 });
@@ -453,14 +450,14 @@ test("second dispute stacked on an open dispute to lock a second bond: refused E
   await refused(t, c.w.relayer, "challenge_receipt", args, "ERR_RECEIPT_NOT_CHALLENGEABLE", "Disputed", DISPUTE);
   // the DAO upholds the dispute: the challenger gets its bond and storage deposit back in full
   const d = await c.w.verifier.view<{ bond: string; storage_deposit: string }>("get_dispute", { receipt_id: id });
-  const mb = await balance(c.mallory);
+  const mb = await total(c.mallory);
   const res = await c.w.dao.callRaw(c.w.verifier, "void_receipt", { receipt_id: id, reason: "re-run agrees" });
   t.true(res.succeeded, res.receiptFailureMessages.join());
   const refund = BigInt(d.bond) + BigInt(d.storage_deposit);
   const upheld = events(res)[0];
   t.is(upheld.event, "dispute_upheld");
   t.like(upheld.data[0], { receipt_id: id, challenger: c.mallory.accountId, refund: refund.toString() });
-  t.is((await balance(c.mallory)) - mb, refund);
+  t.is((await total(c.mallory)) - mb, refund);
   t.is(await c.w.verifier.view("get_dispute", { receipt_id: id }), null);
 });
 
@@ -528,7 +525,7 @@ test("attester self-relays fake receipts to farm attester fees: each receipt loc
   // storage the verifier keeps forever, which must exceed the pool's attester_fee (docs/verifier.md)
   const batch = [];
   for (let i = 0; i < 10; i++) batch.push(sign(c.w, await fresh("att1.test.near"), c.k1));
-  const before = await balance(c.mallory);
+  const before = await total(c.mallory);
   const usage0 = BigInt((await c.w.verifier.accountView()).storage_usage);
   const res = await c.mallory.callRaw(
     c.w.verifier,
@@ -537,7 +534,7 @@ test("attester self-relays fake receipts to farm attester fees: each receipt loc
     { attachedDeposit: NEAR, gas: 100n * TGAS },
   );
   t.true(res.succeeded, res.receiptFailureMessages.join());
-  const kept = before - (await balance(c.mallory));
+  const kept = before - (await total(c.mallory));
   const grown = BigInt((await c.w.verifier.accountView()).storage_usage) - usage0;
   t.true(grown * 10n ** 19n >= 10n * MAX_ATTESTER_FEE, `10 receipts took only ${grown} bytes`);
   t.true(kept >= 10n * MAX_ATTESTER_FEE, `relayer paid ${kept} for 10 receipts`);
@@ -571,11 +568,11 @@ test("forfeited dispute bond reclaimed by getting the receipt voided later: no r
   const opts = { gas: 100n * TGAS, attachedDeposit: DISPUTE };
   t.true((await c.mallory.callRaw(c.w.verifier, "challenge_receipt", challenge(id, lie), opts)).succeeded);
   t.true((await c.w.dao.callRaw(c.w.verifier, "dismiss_dispute", { receipt_id: id })).succeeded);
-  const mb = await balance(c.mallory);
+  const mb = await total(c.mallory);
   const v = await c.w.dao.callRaw(c.w.verifier, "void_receipt", { receipt_id: id, reason: "other complaint" });
   t.true(v.succeeded, v.receiptFailureMessages.join());
   t.false(events(v).some((e) => e.event === "dispute_upheld"));
-  t.is(await balance(c.mallory), mb);
+  t.is(await total(c.mallory), mb);
   t.like(await c.w.verifier.view("get_dispute", { receipt_id: id }), {
     dismissed: true,
     challenger: c.mallory.accountId,

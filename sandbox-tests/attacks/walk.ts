@@ -26,12 +26,9 @@ import { secp256k1 } from "@noble/curves/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils";
 import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
 import { type AttesterKey, newKey, type SignedReceipt, signReceipt } from "../../attester/src/receipt.ts";
+import { BYTE_COST, burnt, gasOf, NEAR, ROOT, SEC, TGAS } from "../helpers/tx.ts";
 
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
-const BYTE = 10n ** 19n;
-const SEC = 1_000_000_000n;
-const ROOT_DIR = join(import.meta.dirname, "..", "..");
+export { NEAR, TGAS };
 const CODES = ["community-dao", "dataset-registry", "model-registry", "inference-verifier", "reward-pool"];
 const COMMUNITY = "acme";
 const FORK_NAMES = ["spin", "split"];
@@ -135,12 +132,6 @@ interface Outcome {
 }
 
 function outcomeOf(r: TransactionResult): Outcome {
-  let burnt = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
-  let gas = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
-  for (const o of r.result.receipts_outcome) {
-    burnt += BigInt(o.outcome.tokens_burnt);
-    gas += BigInt(o.outcome.gas_burnt);
-  }
   const events: NepEvent[] = [];
   for (const l of r.logs) {
     if (!l.startsWith("EVENT_JSON:")) continue;
@@ -172,7 +163,7 @@ function outcomeOf(r: TransactionResult): Outcome {
   }
   const touched = new Set<string>([r.result.transaction_outcome.outcome.executor_id]);
   for (const o of r.result.receipts_outcome) touched.add(o.outcome.executor_id);
-  return { ok: !r.failed, code, events, result, burnt, gas, touched, inner };
+  return { ok: !r.failed, code, events, result, burnt: burnt(r), gas: gasOf(r), touched, inner };
 }
 
 // ---- the walk ------------------------------------------------------------------------------------------------------
@@ -287,10 +278,10 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   const externals = [...people, ...attesterAccounts];
   const externalIds = externals.map((a) => a.accountId);
   const factory = await root.createSubAccount("commons", { initialBalance: 60n * NEAR });
-  await factory.deploy(readFileSync(join(ROOT_DIR, "build", "community-factory.wasm")));
+  await factory.deploy(readFileSync(join(ROOT, "build", "community-factory.wasm")));
   await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 30n * TGAS });
   for (const code of CODES) {
-    const wasm = readFileSync(join(ROOT_DIR, "build", `${code}.wasm`));
+    const wasm = readFileSync(join(ROOT, "build", `${code}.wasm`));
     const input = Buffer.concat([Buffer.from(`${JSON.stringify({ name: code, version: "1.0.0" })}\n`), wasm]);
     const r = await owner.callRaw(factory, "store_code", input, { attachedDeposit: 1n, gas: 150n * TGAS });
     if (r.failed) throw new Error(`store_code ${code}: ${r.receiptFailureMessages.join(" | ")}`);
@@ -643,8 +634,8 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       lockedBonds = BigInt(treasury.locked_bonds);
     }
     createdNow = [];
-    if (dao.amount < BigInt(treasury.locked_bonds) + dao.storage * BYTE) {
-      violate(`DAO balance ${dao.amount} < locked bonds ${treasury.locked_bonds} + storage ${dao.storage * BYTE}`);
+    if (dao.amount < BigInt(treasury.locked_bonds) + dao.storage * BYTE_COST) {
+      violate(`DAO balance ${dao.amount} < locked bonds ${treasury.locked_bonds} + storage ${dao.storage * BYTE_COST}`);
     }
     // verifier
     const iv = after.get(ivId)!;
@@ -652,14 +643,14 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       violate(`verifier bonds_total ${vcfg.bonds_total} != ${verifierBonds} posted and not slashed or released`);
       verifierBonds = BigInt(vcfg.bonds_total);
     }
-    if (iv.amount < BigInt(vcfg.bonds_total) + iv.storage * BYTE) {
-      violate(`verifier balance ${iv.amount} < bonds ${vcfg.bonds_total} + storage ${iv.storage * BYTE}`);
+    if (iv.amount < BigInt(vcfg.bonds_total) + iv.storage * BYTE_COST) {
+      violate(`verifier balance ${iv.amount} < bonds ${vcfg.bonds_total} + storage ${iv.storage * BYTE_COST}`);
     }
     // pool
     const pool = after.get(poolId)!;
     const tv = (k: string) => BigInt(totals[k] ?? "0");
     const claimable = tv("allocated") - tv("claimed") - tv("in_flight");
-    const owes = tv("unallocated") + claimable + tv("in_flight") + BigInt(inv.storage_free) + pool.storage * BYTE;
+    const owes = tv("unallocated") + claimable + tv("in_flight") + BigInt(inv.storage_free) + pool.storage * BYTE_COST;
     if (pool.amount < owes) violate(`pool balance ${pool.amount} < owed ${owes} (${JSON.stringify(totals)})`);
     if (tv("deposited") !== tv("unallocated") + tv("allocated") + tv("storage_charged")) {
       violate(`pool ledger: ${JSON.stringify(totals)}`);
@@ -674,7 +665,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     // every account covers its storage
     for (const id of systemIds) {
       const a = after.get(id)!;
-      if (a.amount < a.storage * BYTE) violate(`${id} balance below its storage`);
+      if (a.amount < a.storage * BYTE_COST) violate(`${id} balance below its storage`);
     }
     bal = after;
   };

@@ -1,8 +1,8 @@
 // Every refused call panics with a stable ERR_ code and leaves state and balances unchanged: the contract's
 // storage is byte-for-byte the same and the caller is out of pocket by gas only (any deposit comes back).
 import { readFileSync } from "node:fs";
+import { stateOf } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
-import type { NearAccount } from "near-workspaces";
 import { assertPanics, BOND, basePolicy, DaoClient, deployDao, NEAR, TGAS, total } from "./fixture.ts";
 
 const test = useWorker();
@@ -480,11 +480,6 @@ function cases(ids: { approved: number; open: number; executed: number }, member
       code: "ERR_UNKNOWN_CODE",
     },
   ];
-}
-
-async function stateOf(account: NearAccount): Promise<string> {
-  const items = await account.viewStateRaw();
-  return JSON.stringify(items.map((i) => [i.key, i.value]).sort());
 }
 
 test.serial("every refused call panics with its code and changes nothing", async (t) => {

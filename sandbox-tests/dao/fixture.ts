@@ -1,14 +1,12 @@
 // Shared set-up for the community DAO stories: a DAO deployed from build/community-dao.wasm, funded member
 // accounts, and small typed wrappers for propose / vote / execute that return gas and decoded results.
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import type { NearAccount, TransactionResult } from "near-workspaces";
+import { NEAR, parse, ROOT, TGAS } from "../helpers/tx.ts";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
+export { assertPanics, events, gasOf, NEAR, parse, ROOT, TGAS, tgas, total } from "../helpers/tx.ts";
 export const BOND = NEAR;
 // DAO_WASM=<path> runs the stories (and gas.bench.ts) against another build, e.g. to compare gas.
 export const DAO_WASM = process.env.DAO_WASM ?? join(ROOT, "build", "community-dao.wasm");
@@ -86,41 +84,6 @@ export function basePolicy(overrides: Partial<Policy["parameters"]> = {}): Polic
       ...overrides,
     },
   };
-}
-
-export async function total(account: NearAccount): Promise<bigint> {
-  return BigInt((await account.balance()).total.toString());
-}
-
-/** Gas burnt by the whole receipt tree of a transaction. */
-export function gasOf(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.gas_burnt);
-  return sum;
-}
-
-export function tgas(g: bigint): string {
-  return `${(Number(g) / 1e12).toFixed(2)} Tgas`;
-}
-
-export function events(r: TransactionResult): { event: string; data: unknown[] }[] {
-  return r.logs
-    .filter((l) => l.startsWith("EVENT_JSON:"))
-    .map((l) => JSON.parse(l.slice("EVENT_JSON:".length)) as { event: string; data: unknown[] });
-}
-
-export function parse<T>(r: TransactionResult): T {
-  return r.parseResult<T>();
-}
-
-/** Asserts the call failed with a panic whose message starts with `code`. */
-export function assertPanics(t: ExecutionContext, r: TransactionResult, code: string): void {
-  const messages = r.receiptFailureMessages.join(" | ");
-  t.true(r.failed, `expected ${code}, the call succeeded`);
-  t.true(
-    messages.includes(`Smart contract panicked: ${code}`),
-    `expected panic ${code}, got: ${messages.slice(0, 300)}`,
-  );
 }
 
 export class DaoClient {

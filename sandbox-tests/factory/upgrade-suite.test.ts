@@ -8,7 +8,7 @@
 import { createHash } from "node:crypto";
 import bs58 from "bs58";
 import type { ExecutionContext } from "ava";
-import type { NearAccount, TransactionResult } from "near-workspaces";
+import type { NearAccount } from "near-workspaces";
 import { DaoClient, events, gasOf, tgas, total } from "../dao/fixture.ts";
 import {
   createCommunity,
@@ -21,6 +21,7 @@ import {
   TGAS,
   wasmOf,
 } from "../helpers/community.ts";
+import { failureText } from "../helpers/tx.ts";
 import { useWorker, type WorkerContext } from "../helpers/worker.ts";
 import { datasetInput } from "../registries/fixture.ts";
 
@@ -67,10 +68,6 @@ async function storeBlobFromFactory(from: NearAccount, code: string): Promise<st
   return r.parseResult<{ hash: string }>().hash;
 }
 
-function failures(r: TransactionResult): string {
-  return r.receiptFailureMessages.join(" | ");
-}
-
 test.before(async (t) => {
   const { root } = t.context;
   owner = await root.createSubAccount("owner", { initialBalance: 100n * NEAR });
@@ -91,10 +88,10 @@ test.before(async (t) => {
       gas: 50n * TGAS,
     },
   );
-  if (submitted.failed) throw new Error(failures(submitted));
+  if (submitted.failed) throw new Error(failureText(submitted));
   const admit = await c.pass(alice, { kind: "AdmitDataset", dataset_id: "set@1.0.0" }, [alice, bob]);
   const admitted = await c.execute(alice, admit);
-  if (admitted.failed) throw new Error(failures(admitted));
+  if (admitted.failed) throw new Error(failureText(admitted));
 });
 
 test("outsiders cannot call upgrade or migrate_state on any suite contract", async (t) => {
@@ -109,7 +106,7 @@ test("outsiders cannot call upgrade or migrate_state on any suite contract", asy
     ] as const) {
       const r = await from.callRaw(ids[code], method, input, { gas: 300n * TGAS });
       t.true(r.failed, `${code}.${method} by ${from.accountId}`);
-      t.true(failures(r).includes(`Smart contract panicked: ${err}`), failures(r));
+      t.true(failureText(r).includes(`Smart contract panicked: ${err}`), failureText(r));
     }
     t.deepEqual(await keptState(t, ids[code]), before, `${code}: state unchanged`);
     t.is(await codeHash(t, ids[code]), hash, `${code}: code unchanged`);
@@ -144,24 +141,24 @@ test("UpgradeSuite refuses the DAO itself, unknown contracts and unknown blobs b
       { attachedDeposit: NEAR, gas: 100n * TGAS },
     );
     t.true(r.failed, JSON.stringify(kind));
-    t.true(failures(r).includes(`Smart contract panicked: ${err}`), failures(r));
+    t.true(failureText(r).includes(`Smart contract panicked: ${err}`), failureText(r));
   }
 });
 
 test("code that is not wasm fails at the contract: the proposal is Failed and nothing changes", async (t) => {
   const junk = Buffer.from("this is not a wasm module, only text that a member stored as a blob");
   const stored = await alice.callRaw(ids[DAO_CODE], "store_blob", junk, { attachedDeposit: NEAR, gas: 100n * TGAS });
-  t.true(stored.succeeded, failures(stored));
+  t.true(stored.succeeded, failureText(stored));
   const hash = sha256(junk);
   const before = await keptState(t, ids["model-registry"]);
   const id = await c.pass(alice, { kind: "UpgradeSuite", contract: "model-registry", hash }, [alice, bob]);
   const r = await c.execute(alice, id);
   t.is((await c.proposal(id)).status, "Failed");
-  t.true(failures(r).includes("ERR_INVALID_CODE: not wasm"), failures(r));
+  t.true(failureText(r).includes("ERR_INVALID_CODE: not wasm"), failureText(r));
   t.deepEqual(await keptState(t, ids["model-registry"]), before);
   t.not(await c.dao.view("get_blob", { hash }), null, "the blob is kept");
   const removed = await alice.callRaw(ids[DAO_CODE], "remove_blob", { hash }, { gas: 50n * TGAS });
-  t.true(removed.succeeded, failures(removed));
+  t.true(removed.succeeded, failureText(removed));
 });
 
 test("the community upgrades each of its five contracts by vote to the factory's next release, state migrated", async (t) => {
@@ -182,7 +179,7 @@ test("the community upgrades each of its five contracts by vote to the factory's
     const id = await c.pass(alice, { kind: "UpgradeSuite", contract: code, hash }, [alice, bob]);
     const aliceBefore = await total(alice);
     const r = await c.execute(bob, id);
-    t.true(r.succeeded, failures(r));
+    t.true(r.succeeded, failureText(r));
     t.log(`${code}: UpgradeSuite (${info.sha256.slice(0, 8)}…) executed for ${tgas(gasOf(r))}`);
     t.is((await c.proposal(id)).status, "Executed");
     const migrated = events(r).find((e) => e.event === "state_migrated");
@@ -207,7 +204,7 @@ test("the community upgrades each of its five contracts by vote to the factory's
   const daoHash = await storeBlobFromFactory(alice, DAO_CODE);
   const id = await c.pass(alice, { kind: "UpgradeSelf", hash: daoHash }, [alice, bob]);
   const r = await c.execute(bob, id);
-  t.true(r.succeeded, failures(r));
+  t.true(r.succeeded, failureText(r));
   t.log(`community-dao: UpgradeSelf executed for ${tgas(gasOf(r))}`);
   t.deepEqual(events(r).find((e) => e.event === "state_migrated")?.data, [{ from: 2, to: 3 }]);
   t.is(await c.dao.view("get_code_version"), "dao-upgrade-v2");
@@ -223,14 +220,14 @@ test("a downgrade is refused by the migration: Failed, the newer code keeps runn
     attachedDeposit: 5n * NEAR,
     gas: 300n * TGAS,
   });
-  t.true(stored.succeeded, failures(stored));
+  t.true(stored.succeeded, failureText(stored));
   const hash = sha256(old);
   const before = await keptState(t, pool);
   const codeBefore = await codeHash(t, pool);
   const id = await c.pass(alice, { kind: "UpgradeSuite", contract: "reward-pool", hash }, [alice, bob]);
   const r = await c.execute(alice, id);
   t.is((await c.proposal(id)).status, "Failed");
-  t.true(failures(r).includes("ERR_MIGRATION: state version 2 is newer than the code"), failures(r));
+  t.true(failureText(r).includes("ERR_MIGRATION: state version 2 is newer than the code"), failureText(r));
   t.is(await codeHash(t, pool), codeBefore, "the deploy was rolled back with the migration");
   t.deepEqual(await keptState(t, pool), before);
   t.is((await viewConfig(t, pool)).state_version, 2);
@@ -251,10 +248,10 @@ test("no upgrade while a fork is open: the code that holds the funds stays what 
   const upgrade = await c.pass(alice, { kind: "UpgradeSuite", contract: "reward-pool", hash }, [alice, bob]);
   const fork = await c.pass(alice, { kind: "Fork", name: "spin" }, [alice, bob]);
   const opened = await c.execute(alice, fork);
-  t.true(opened.succeeded, failures(opened));
+  t.true(opened.succeeded, failureText(opened));
   const codeBefore = await codeHash(t, ids["reward-pool"]);
   const r = await c.execute(alice, upgrade);
-  t.true(failures(r).includes("Smart contract panicked: ERR_FORK_WINDOW_OPEN"), failures(r));
+  t.true(failureText(r).includes("Smart contract panicked: ERR_FORK_WINDOW_OPEN"), failureText(r));
   t.is((await c.proposal(upgrade)).status, "Approved", "it can be executed once the fork is settled");
   t.is(await codeHash(t, ids["reward-pool"]), codeBefore);
 });

@@ -3,6 +3,7 @@
 // the joined members leave and the new DAO receives treasury x joined / total to the yocto. Ragequit. Every refusal
 // panics with its code and leaves the DAO's storage unchanged.
 import type { ExecutionContext } from "ava";
+import { burnt, stateOf } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
 import type { NearAccount, TransactionResult } from "near-workspaces";
 import {
@@ -60,11 +61,6 @@ async function world(root: NearAccount, policy: Policy) {
   return { dao, m, outsider, receiver, c: new DaoClient(dao, {} as never) };
 }
 
-async function stateOf(account: NearAccount): Promise<string> {
-  const items = await account.viewStateRaw();
-  return JSON.stringify(items.map((i) => [i.key, i.value]).sort());
-}
-
 /** Runs a call that must be refused with `code` and checks that the DAO's storage did not change. */
 async function refused(
   t: ExecutionContext,
@@ -87,13 +83,6 @@ async function openFork(
   const r = await w.c.execute(w.m[0], id);
   if (r.failed) throw new Error(r.receiptFailureMessages.join(" | "));
   return id;
-}
-
-/** What the signer paid for a transaction: the tokens burnt by all its receipts. */
-function paid(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.tokens_burnt);
-  return sum;
 }
 
 test.serial(
@@ -267,7 +256,7 @@ test.serial("ragequit: a member leaves alone with its own share", async (t) => {
   t.is(BigInt(ev.amount), BigInt(ev.available) / 5n);
   t.is(r.parseResult<string>(), ev.amount);
   // carol's balance moved by exactly her share less what she paid for the transaction
-  t.is((await total(carol)) - before, BigInt(ev.amount) - paid(r));
+  t.is((await total(carol)) - before, BigInt(ev.amount) - burnt(r));
   t.is(await w.dao.view("get_member", { account_id: carol.accountId }), null);
   t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 4);
   await refused(t, w.dao, () => carol.callRaw(w.dao, "leave", { ragequit: true }), "ERR_NOT_A_MEMBER");

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NearAccount, TransactionResult } from "near-workspaces";
 import { daoWasm, HOUR_NS } from "../dao/fixture.ts";
+import { stateOf } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
 import {
   assertPanics,
@@ -34,10 +35,6 @@ function must(r: TransactionResult, what: string): TransactionResult {
 }
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
-
-async function stateOf(a: NearAccount): Promise<string> {
-  return JSON.stringify((await a.viewStateRaw()).map((i) => [i.key, i.value]).sort());
-}
 
 // One approving vote decides (Weight 1), so the story stays short; the council is everyone.
 const POLICY = {

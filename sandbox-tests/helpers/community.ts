@@ -3,10 +3,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NearAccount } from "near-workspaces";
+import { NEAR, ROOT, TGAS } from "./tx.ts";
 
-export const ROOT = join(import.meta.dirname, "..", "..");
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
+export { NEAR, ROOT, TGAS };
 export const DAO_CODE = "community-dao";
 // The other suite contracts, in the factory's deploy order.
 export const SUITE_CODES = ["dataset-registry", "model-registry", "inference-verifier", "reward-pool"] as const;

@@ -3,16 +3,27 @@
 // the caller's balance (less the gas it burnt) unchanged.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import binaryen from "binaryen";
 import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
+import { assertPanics, burnt, failureText, NEAR, ROOT, TGAS, total } from "../helpers/tx.ts";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
-export const BYTE_COST = 10n ** 19n;
+export {
+  assertPanics,
+  BYTE_COST,
+  burnt,
+  events,
+  failureText,
+  gasOf,
+  NEAR,
+  type NepEvent,
+  panicCodes,
+  ROOT,
+  TGAS,
+  tgas,
+  total,
+} from "../helpers/tx.ts";
 
 export function sha(s: string): string {
   return createHash("sha256").update(s).digest("hex");
@@ -62,62 +73,6 @@ export function modelInput(name: string, version: string, manifestId: number, ov
     license: "Apache-2.0",
     ...over,
   };
-}
-
-/** Gas burnt by the whole receipt tree of a transaction. */
-export function gasOf(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.gas_burnt);
-  return sum;
-}
-
-/** Tokens burnt by the whole receipt tree: what the signer pays once refunds have landed. */
-export function burnt(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.tokens_burnt);
-  return sum;
-}
-
-export function tgas(g: bigint): string {
-  return `${(Number(g) / 1e12).toFixed(2)} Tgas`;
-}
-
-export interface NepEvent {
-  standard: string;
-  version: string;
-  event: string;
-  data: Record<string, unknown>[];
-}
-
-export function events(r: TransactionResult): NepEvent[] {
-  return r.logs
-    .filter((l) => l.startsWith("EVENT_JSON:"))
-    .map((l) => JSON.parse(l.slice("EVENT_JSON:".length)) as NepEvent);
-}
-
-export async function total(account: NearAccount): Promise<bigint> {
-  return BigInt((await account.balance()).total.toString());
-}
-
-export function failureText(r: TransactionResult): string {
-  return r.receiptFailureMessages.join(" | ");
-}
-
-export function panicCodes(r: TransactionResult): string[] {
-  // the messages are JSON: take the panic text up to its closing (unescaped) quote
-  const out: string[] = [];
-  for (const m of r.receiptFailureMessages) {
-    const found = /Smart contract panicked: ((?:[^"\\]|\\.)*)/.exec(m);
-    if (found) out.push(found[1]);
-  }
-  return out;
-}
-
-/** Asserts a receipt panicked with exactly `code` ("CODE" or "CODE: detail", not a longer code sharing a prefix). */
-export function assertPanics(t: ExecutionContext, r: TransactionResult, code: string): void {
-  t.true(r.failed, `expected ${code}, the call succeeded`);
-  const found = panicCodes(r).some((m) => m === code || m.startsWith(`${code}:`));
-  t.true(found, `expected ${code}, got: ${failureText(r)}`);
 }
 
 /** A wasm with no-op set_active_model / clear_active_model (or ones that trap): a stand-in inference verifier. */

@@ -2,14 +2,14 @@
 // transfer and callback run as receipts. Plain test accounts act as the DAO, the verifier and the model registry.
 import { readFileSync } from "node:fs";
 import type { TransactionResult } from "near-workspaces";
+import { events, total } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
 import { usagePart } from "./report.ts";
 import { basePolicy, NEAR, POOL_WASM, TGAS } from "./vm-pool.ts";
 
 const test = useWorker();
 
-const events = (r: TransactionResult) =>
-  r.logs.filter((l) => l.startsWith("EVENT_JSON:")).map((l) => JSON.parse(l.slice(11)).event as string);
+const eventNames = (r: TransactionResult) => events(r).map((e) => e.event);
 
 test("a claim on the node: transfer, callback, balances", async (t) => {
   const { root, worker } = t.context;
@@ -50,18 +50,18 @@ test("a claim on the node: transfer, callback, balances", async (t) => {
     "on_usage_report",
     usagePart(epoch, [["m1", [[alice.accountId, 4]]]], { community: dao.accountId }),
   );
-  t.deepEqual(events(report), ["usage_reported"]);
+  t.deepEqual(eventNames(report), ["usage_reported"]);
   const close = await alice.callRaw(pool, "close_epoch", { epoch });
-  t.deepEqual(events(close), ["epoch_closed"]);
+  t.deepEqual(eventNames(close), ["epoch_closed"]);
   const owed = BigInt(await pool.view<string>("claimable", { account_id: alice.accountId }));
   t.true(owed > 4n * NEAR);
 
   await alice.call(pool, "storage_deposit", {}, { attachedDeposit: NEAR / 10n });
-  const before = BigInt((await alice.balance()).total.toString());
+  const before = await total(alice);
   const claim = await alice.callRaw(pool, "claim", {}, { gas: 100n * TGAS });
   t.false(claim.failed, claim.receiptFailureMessages.join());
-  t.deepEqual(events(claim), ["claim_started", "claim_paid"]);
-  const after = BigInt((await alice.balance()).total.toString());
+  t.deepEqual(eventNames(claim), ["claim_started", "claim_paid"]);
+  const after = await total(alice);
   // alice receives the owed amount less the gas she paid for the claim transaction (< 0.01 NEAR)
   t.true(after - before <= owed && after - before > owed - NEAR / 100n, `${after - before} vs ${owed}`);
   t.is(await pool.view("claimable", { account_id: alice.accountId }), "0");

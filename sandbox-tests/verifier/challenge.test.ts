@@ -1,6 +1,7 @@
 // Challenges and DAO votes: equivocation proven by a conflicting receipt slashes at once; a conflict between two
 // attesters opens a dispute the DAO settles; the DAO may void (and slash) within the window; bonds of removed
 // attesters are released only after the window.
+import { total } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
 import {
   activate,
@@ -24,10 +25,6 @@ const DISPUTE = 11n * 10n ** 23n;
 
 const test = useWorker().serial;
 
-async function balance(a: { balance(): Promise<{ total: { toString(): string } }> }): Promise<bigint> {
-  return BigInt((await a.balance()).total.toString());
-}
-
 interface ReceiptView {
   status: string;
   epoch: number;
@@ -45,8 +42,8 @@ test("a conflicting receipt from the same attester voids the receipt and slashes
   // same input commitment, another output: the attester signed two answers for one question
   const conflicting = sign(w, draft(w, "att1.test.near", now, { input_sha256: honest.input_sha256 }), k1);
   const challenger = await root.createSubAccount("challenger1");
-  const daoBefore = await balance(w.dao);
-  const chBefore = await balance(challenger);
+  const daoBefore = await total(w.dao);
+  const chBefore = await total(challenger);
 
   // not conflicting: same output, another model version, another input
   for (const [bad, why] of [
@@ -97,8 +94,8 @@ test("a conflicting receipt from the same attester voids the receipt and slashes
   t.like(await w.verifier.view("get_config", {}), { bonds_total: "0" });
   t.like(await w.verifier.view("get_model_usage", {}), [{ model_name: MODEL, accepted: 2, voided: 1 }]);
   // the whole bond back to the DAO treasury that posted it; the challenger pays only its gas
-  t.is((await balance(w.dao)) - daoBefore, BOND);
-  const spent = chBefore - (await balance(challenger));
+  t.is((await total(w.dao)) - daoBefore, BOND);
+  const spent = chBefore - (await total(challenger));
   t.true(spent > 0n && spent < 10n ** 22n, `challenger spent ${spent}`);
 
   // the slashed attester can submit nothing more, and the voided receipt cannot be challenged again
@@ -168,7 +165,7 @@ test("a conflict between two attesters opens a dispute; the DAO dismisses it or 
   t.like(await w.verifier.view("get_dispute", { receipt_id: 0 }), { dismissed: true });
   assertPanics(t, await w.dao.callRaw(w.verifier, "dismiss_dispute", { receipt_id: 0 }), "ERR_NOT_DISPUTED");
 
-  const daoBefore = await balance(w.dao);
+  const daoBefore = await total(w.dao);
   const voided = await w.dao.callRaw(w.verifier, "void_receipt", {
     receipt_id: 1,
     slash: true,
@@ -186,7 +183,7 @@ test("a conflict between two attesters opens a dispute; the DAO dismisses it or 
   });
   t.like(await w.verifier.view("get_epoch_usage", { epoch }), { open_disputes: 0 });
   // the whole bond goes to the treasury (the DAO pays a little gas for the call)
-  const gained = (await balance(w.dao)) - daoBefore;
+  const gained = (await total(w.dao)) - daoBefore;
   t.true(gained > BOND - 10n ** 22n && gained <= BOND, `dao gained ${gained}`);
   assertPanics(t, await w.dao.callRaw(w.verifier, "void_receipt", { receipt_id: 1 }), "ERR_ALREADY_VOIDED");
 });
@@ -251,10 +248,10 @@ test("a removed attester's bond stays slashable for one window, then anyone rele
     "ERR_BOND_LOCKED",
   );
   await worker.provider.fastForward(130);
-  const daoBefore = await balance(w.dao);
+  const daoBefore = await total(w.dao);
   const rel = await w.relayer.callRaw(w.verifier, "release_bond", { attester_id: "att1.test.near" });
   t.true(rel.succeeded, rel.receiptFailureMessages.join());
-  t.is((await balance(w.dao)) - daoBefore, BOND);
+  t.is((await total(w.dao)) - daoBefore, BOND);
   t.like(await w.verifier.view("get_attester", { attester_id: "att1.test.near" }), { status: "Removed", bond: "0" });
   t.like(await w.verifier.view("get_config", {}), { bonds_total: "0" });
   assertPanics(

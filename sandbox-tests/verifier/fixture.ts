@@ -2,11 +2,9 @@
 // acting as the DAO and the model registry, attester keys, signed receipts (attester/src/receipt.ts), state
 // snapshots for "nothing recorded" checks, and a tiny raw-wasm reward pool that logs what it receives.
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
-import type { ExecutionContext } from "ava";
 import binaryen from "binaryen";
 import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
 import {
@@ -16,11 +14,10 @@ import {
   type SignedReceipt,
   type UnsignedReceipt,
 } from "../../attester/src/receipt.ts";
+import { NEAR, ROOT, SEC, TGAS, tgas as tgasText } from "../helpers/tx.ts";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
-export const SEC = 1_000_000_000n;
+export { assertPanics, events, gasOf, NEAR, type NepEvent as Event, ROOT, SEC, TGAS } from "../helpers/tx.ts";
+
 export const BOND = 2n * NEAR;
 // storage a relayer attaches per receipt (about 0.006 NEAR is kept for the first receipt, less after; the rest is refunded)
 export const DEPOSIT = 2n * 10n ** 22n;
@@ -58,31 +55,9 @@ export function loggingPoolWasm(): Uint8Array {
   return bin;
 }
 
-export function gasOf(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.gas_burnt);
-  return sum;
-}
-
+/** The verifier's gas in Tgas with three decimals (its calls are small). */
 export function tgas(g: bigint): string {
-  return `${(Number(g) / 1e12).toFixed(3)} Tgas`;
-}
-
-export interface Event {
-  standard: string;
-  event: string;
-  data: Record<string, unknown>[];
-}
-
-export function events(r: TransactionResult): Event[] {
-  return r.logs.filter((l) => l.startsWith("EVENT_JSON:")).map((l) => JSON.parse(l.slice(11)) as Event);
-}
-
-export function assertPanics(t: ExecutionContext, r: TransactionResult, code: string, detail?: string): void {
-  const messages = r.receiptFailureMessages.join(" | ");
-  t.true(r.failed, `expected ${code}, the call succeeded`);
-  t.true(messages.includes(`Smart contract panicked: ${code}`), `expected ${code}, got: ${messages.slice(0, 300)}`);
-  if (detail !== undefined) t.true(messages.includes(detail), `expected "${detail}" in: ${messages.slice(0, 300)}`);
+  return tgasText(g, 3);
 }
 
 export async function chainNow(worker: Worker): Promise<bigint> {

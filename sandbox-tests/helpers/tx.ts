@@ -1,0 +1,117 @@
+// What every sandbox test reads off a transaction: units, the gas and tokens a receipt tree burnt, its NEP-297
+// events, its return value, its panics, and an account's balance. One copy for every area's fixture (dao, verifier,
+// registries, attacks, rewards); the in-process VM harness (helpers/vm.ts) reuses the units, `eventsOf` and
+// `panicCode`.
+import { join } from "node:path";
+import type { ExecutionContext } from "ava";
+import type { NearAccount, TransactionResult } from "near-workspaces";
+
+/** The repository's root folder. */
+export const ROOT = join(import.meta.dirname, "..", "..");
+export const NEAR = 10n ** 24n;
+export const TGAS = 10n ** 12n;
+/** One second in block-time nanoseconds. */
+export const SEC = 1_000_000_000n;
+/** nearcore's storage price: yocto per byte. */
+export const BYTE_COST = 10n ** 19n;
+
+/** Gas burnt by the whole receipt tree of a transaction. */
+export function gasOf(r: TransactionResult): bigint {
+  let sum = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
+  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.gas_burnt);
+  return sum;
+}
+
+/** Tokens burnt by the whole receipt tree: what the signer pays once refunds have landed. */
+export function burnt(r: TransactionResult): bigint {
+  let sum = BigInt(r.result.transaction_outcome.outcome.tokens_burnt);
+  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.tokens_burnt);
+  return sum;
+}
+
+/** "12.34 Tgas" (`digits` decimals). */
+export function tgas(g: bigint, digits = 2): string {
+  return `${(Number(g) / 1e12).toFixed(digits)} Tgas`;
+}
+
+/** An account's total balance (amount + locked), in yocto. */
+export async function total(account: NearAccount): Promise<bigint> {
+  return BigInt((await account.balance()).total.toString());
+}
+
+/** The decoded return value of a transaction. */
+export function parse<T>(r: TransactionResult): T {
+  return r.parseResult<T>();
+}
+
+/** A NEP-297 event as the contracts log it (`EVENT_JSON:{...}`). */
+export interface NepEvent<D = Record<string, unknown>> {
+  standard: string;
+  version: string;
+  event: string;
+  data: D[];
+}
+
+const EVENT_PREFIX = "EVENT_JSON:";
+
+/** The NEP-297 events among `logs`, in order. */
+export function eventsOf<D = Record<string, unknown>>(logs: readonly string[]): NepEvent<D>[] {
+  return logs.filter((l) => l.startsWith(EVENT_PREFIX)).map((l) => JSON.parse(l.slice(EVENT_PREFIX.length)));
+}
+
+/** The NEP-297 events a transaction (or a VM call: anything with `logs`) emitted, in order. */
+export function events<D = Record<string, unknown>>(r: { logs: readonly string[] }): NepEvent<D>[] {
+  return eventsOf<D>(r.logs);
+}
+
+/** Every receipt failure message of a transaction, joined by " | ". */
+export function failureText(r: TransactionResult): string {
+  return r.receiptFailureMessages.join(" | ");
+}
+
+/** The panic texts of a transaction's failed receipts ("ERR_X" or "ERR_X: detail"). */
+export function panicCodes(r: TransactionResult): string[] {
+  // the messages are JSON: take the panic text up to its closing (unescaped) quote
+  const out: string[] = [];
+  for (const m of r.receiptFailureMessages) {
+    const found = /Smart contract panicked: ((?:[^"\\]|\\.)*)/.exec(m);
+    if (found) out.push(found[1]);
+  }
+  return out;
+}
+
+/** The stable code of a panic text: "Smart contract panicked: ERR_X: detail" or "ERR_X: detail" -> "ERR_X". */
+export function panicCode(message: string): string {
+  const m = message.replace("Smart contract panicked: ", "");
+  const colon = m.indexOf(":");
+  return colon < 0 ? m : m.slice(0, colon);
+}
+
+/** True when panic text `message` is exactly `code`: "CODE" or "CODE: detail", never a longer code sharing a
+ * prefix. `code` may itself carry a detail ("ERR_X: field"), then the text must be that or continue with ":". */
+export function panicMatches(message: string, code: string): boolean {
+  return message === code || message.startsWith(`${code}:`);
+}
+
+/** Asserts the transaction failed with a panic of exactly `code` (see panicMatches) and, when `detail` is given,
+ * that the failure messages contain `detail`. */
+export function assertPanics(t: ExecutionContext, r: TransactionResult, code: string, detail?: string): void {
+  t.true(r.failed, `expected ${code}, the call succeeded`);
+  const found = panicCodes(r).some((m) => panicMatches(m, code));
+  t.true(found, `expected ${code}, got: ${failureText(r).slice(0, 300)}`);
+  if (detail !== undefined) t.true(failureText(r).includes(detail), `expected "${detail}" in: ${failureText(r)}`);
+}
+
+/** Asserts the transaction failed with a panic whose text starts with `prefix` (looser than assertPanics: a
+ * longer code sharing the prefix passes too). */
+export function assertPanicsStartingWith(t: ExecutionContext, r: TransactionResult, prefix: string): void {
+  t.true(r.failed, `expected ${prefix}, the call succeeded`);
+  const messages = failureText(r);
+  t.true(messages.includes(`Smart contract panicked: ${prefix}`), `expected ${prefix}, got: ${messages.slice(0, 300)}`);
+}
+
+/** A contract's whole storage as one comparable string, for "nothing changed" checks. */
+export async function stateOf(account: NearAccount): Promise<string> {
+  const items = await account.viewStateRaw();
+  return JSON.stringify(items.map((i) => [i.key, i.value]).sort());
+}
