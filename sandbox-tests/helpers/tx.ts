@@ -2,12 +2,13 @@
 // events, its return value, its panics, and an account's balance. One copy for every area's fixture (dao, verifier,
 // registries, attacks, rewards); the in-process VM harness (helpers/vm.ts) reuses the units, `eventsOf` and
 // `panicCode`.
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { ExecutionContext } from "ava";
 import type { NearAccount, TransactionResult } from "near-workspaces";
 
 /** The repository's root folder. */
-export const ROOT = join(import.meta.dirname, "..", "..");
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const NEAR = 10n ** 24n;
 export const TGAS = 10n ** 12n;
 /** One second in block-time nanoseconds. */
@@ -80,17 +81,29 @@ export function panicCodes(r: TransactionResult): string[] {
   return out;
 }
 
+// a panic's code ends at its first ":" or line break (near-sdk-js adds a stack trace to its own asserts, e.g.
+// "Function is private\n    at ..."); text read out of JSON carries the line break escaped, as backslash + n
+const CODE_END = /:|\n|\\n/;
+
 /** The stable code of a panic text: "Smart contract panicked: ERR_X: detail" or "ERR_X: detail" -> "ERR_X". */
 export function panicCode(message: string): string {
   const m = message.replace("Smart contract panicked: ", "");
-  const colon = m.indexOf(":");
-  return colon < 0 ? m : m.slice(0, colon);
+  const end = CODE_END.exec(m);
+  return (end ? m.slice(0, end.index) : m).trim();
 }
 
-/** True when panic text `message` is exactly `code`: "CODE" or "CODE: detail", never a longer code sharing a
- * prefix. `code` may itself carry a detail ("ERR_X: field"), then the text must be that or continue with ":". */
+/** True when panic text `message` has exactly the code of `code` ("ERR_X" never matches "ERR_X_Y"); when `code`
+ * names a detail too ("ERR_X: field"), the panic's detail must start with it ("ERR_X: field (<= 64 chars)"). */
 export function panicMatches(message: string, code: string): boolean {
-  return message === code || message.startsWith(`${code}:`);
+  const want = panicCode(code);
+  if (panicCode(message) !== want) return false;
+  const colon = code.indexOf(":");
+  if (colon < 0) return true;
+  const m = message.replace("Smart contract panicked: ", "");
+  return m
+    .slice(m.indexOf(":") + 1)
+    .trim()
+    .startsWith(code.slice(colon + 1).trim());
 }
 
 /** Asserts the transaction failed with a panic of exactly `code` (see panicMatches) and, when `detail` is given,

@@ -1,0 +1,166 @@
+// The community DAO's wasm in-process (helpers/vm.ts): a proposal's whole life (bond, votes, threshold, execution,
+// the callback of a transfer) and the refusals on the way, with storage unchanged by every refused call.
+import test from "ava";
+import { basePolicy, BOND } from "../dao/fixture.ts";
+import { NEAR } from "../helpers/tx.ts";
+import { ContractVm, failed, succeeded } from "../helpers/vm.ts";
+
+const DAO = "dao.test.near";
+const [ALICE, BOB, CAROL, DAVE, ZED] = ["alice", "bob", "carol", "dave", "zed"].map((n) => `${n}.test.near`);
+const ADD_DAVE = { kind: "AddMember", member_id: DAVE, role: "council" };
+
+/** A DAO with alice, bob and carol as its council (more than half of the council decides). */
+function dao(): ContractVm {
+  const vm = new ContractVm({ code: "community-dao", accountId: DAO, balance: 30n * NEAR });
+  const r = vm.call(
+    "init",
+    {
+      config: { name: "acme", purpose: "own our model", metadata: "" },
+      policy: basePolicy(),
+      members: [ALICE, BOB, CAROL].map((account_id) => ({ account_id, roles: ["council"] })),
+    },
+    { from: DAO },
+  );
+  if (!r.ok) throw new Error(`init: ${r.error}`);
+  return vm;
+}
+
+function propose(vm: ContractVm, from: string, kind: Record<string, unknown>): number {
+  const r = vm.call("add_proposal", { description: "test", kind }, { from, deposit: BOND });
+  if (!r.ok) throw new Error(`add_proposal: ${r.error}`);
+  return r.value as number;
+}
+
+/** Calls that must be refused with `code` and leave storage, balance and storage usage as they were. */
+function refused(
+  t: import("ava").ExecutionContext,
+  vm: ContractVm,
+  code: string,
+  ...call: Parameters<ContractVm["call"]>
+) {
+  const before = vm.snapshot();
+  const r = vm.call(...call);
+  t.false(r.ok, `${call[0]} should be refused with ${code}`);
+  t.is(r.code, code, r.error);
+  t.is(vm.snapshot(), before, `${call[0]} -> ${code}: state changed`);
+  t.deepEqual(r.transfers, []);
+  return r;
+}
+
+test("init: the council, the policy, and a second init refused", (t) => {
+  const vm = dao();
+  const members = vm.view<{ account_id: string; roles: string[]; voting_power: number }[]>("get_members", {});
+  t.deepEqual(
+    members.map((m) => [m.account_id, m.roles, m.voting_power]),
+    [ALICE, BOB, CAROL].map((id) => [id, ["council"], 1]),
+  );
+  t.is(vm.view("get_last_proposal_id"), 0);
+  const again = vm.call("init", {
+    config: { name: "x", purpose: "", metadata: "" },
+    policy: basePolicy(),
+    members: [],
+  });
+  t.false(again.ok);
+  t.regex(again.error ?? "", /already initialized/);
+});
+
+test("a proposal needs its bond, a voter needs the permission, a vote counts once (and may change)", (t) => {
+  const vm = dao();
+  refused(t, vm, "ERR_WRONG_BOND", "add_proposal", { description: "x", kind: ADD_DAVE }, { from: ALICE });
+  refused(
+    t,
+    vm,
+    "ERR_WRONG_BOND",
+    "add_proposal",
+    { description: "x", kind: ADD_DAVE },
+    { from: ALICE, deposit: BOND - 1n },
+  );
+  const id = propose(vm, ALICE, ADD_DAVE);
+  t.is(id, 0);
+  refused(t, vm, "ERR_NO_PERMISSION", "vote", { id, choice: "Approve" }, { from: ZED });
+  refused(t, vm, "ERR_UNKNOWN_PROPOSAL", "vote", { id: 7, choice: "Approve" }, { from: ALICE });
+  const first = vm.call("vote", { id, choice: "Approve" }, { from: ALICE });
+  t.true(first.ok, first.error);
+  t.is(first.value, "InProgress");
+  refused(t, vm, "ERR_ALREADY_VOTED", "vote", { id, choice: "Approve" }, { from: ALICE });
+  // a voter may change their vote: it moves from one count to the other
+  t.true(vm.call("vote", { id, choice: "Reject" }, { from: ALICE }).ok);
+  const council = vm
+    .view<{ rules: { role: string; approve: number; reject: number }[] }>("get_proposal", { id })
+    .rules.find((r) => r.role === "council");
+  t.like(council, { approve: 0, reject: 1 });
+  // executing before the decision is refused
+  refused(t, vm, "ERR_NOT_APPROVED", "execute", { id }, { from: ZED });
+});
+
+test("two of three council votes pass AddMember: the bond comes back less storage, the member is added", (t) => {
+  const vm = dao();
+  const id = propose(vm, ALICE, ADD_DAVE);
+  t.deepEqual(
+    vm.call("vote", { id, choice: "Approve" }, { from: ALICE }).events.map((e) => e.event),
+    ["vote_cast"],
+  );
+  const decided = vm.call("vote", { id, choice: "Approve" }, { from: BOB });
+  t.is(decided.value, "Approved");
+  t.deepEqual(
+    decided.events.map((e) => e.event),
+    ["vote_cast", "proposal_approved", "bond_refunded"],
+  );
+  const proposal = vm.view<{ status: string; storage_deposit: string }>("get_proposal", { id });
+  // the bond goes back to the proposer, less what the proposal's storage costs
+  t.deepEqual(decided.transfers, [{ to: ALICE, amount: BOND - BigInt(proposal.storage_deposit) }]);
+  refused(t, vm, "ERR_ALREADY_FINAL", "vote", { id, choice: "Approve" }, { from: CAROL });
+
+  const done = vm.call("execute", { id }, { from: ZED });
+  t.true(done.ok, done.error);
+  t.deepEqual(done.value, { id, status: "Executed", error: null });
+  t.deepEqual(
+    done.events.map((e) => e.event),
+    ["member_added", "proposal_executed"],
+  );
+  t.like(vm.view("get_member", { account_id: DAVE }), { account_id: DAVE, roles: ["council"], voting_power: 1 });
+  refused(t, vm, "ERR_ALREADY_FINAL", "execute", { id }, { from: ZED });
+});
+
+test("a transfer: 3 of 4 votes needed, the payment is sent with a callback, and the callback settles it", (t) => {
+  const vm = dao();
+  const add = propose(vm, ALICE, ADD_DAVE);
+  vm.call("vote", { id: add, choice: "Approve" }, { from: ALICE });
+  vm.call("vote", { id: add, choice: "Approve" }, { from: BOB });
+  t.true(vm.call("execute", { id: add }, { from: ZED }).ok);
+
+  const pay = (receiver_id: string) => propose(vm, BOB, { kind: "Transfer", receiver_id, amount: NEAR.toString() });
+  const vote3 = (id: number) =>
+    [ALICE, BOB, CAROL].map((v) => vm.call("vote", { id, choice: "Approve" }, { from: v }).value);
+  const id = pay(ZED);
+  // four council members now: two approvals are not more than half
+  t.deepEqual(vote3(id), ["InProgress", "InProgress", "Approved"]);
+
+  const balance = vm.balance;
+  const sent = vm.call("execute", { id }, { from: ZED });
+  t.true(sent.ok, sent.error);
+  t.deepEqual(sent.transfers, [{ to: ZED, amount: NEAR }]);
+  t.deepEqual(
+    sent.calls.map((c) => [c.to, c.method, c.args]),
+    [[DAO, "on_execute", { id }]],
+  );
+  t.is(vm.balance, balance - NEAR, "the payment left the treasury");
+  t.like(vm.view("get_proposal", { id }), { status: "Executing" });
+
+  // only the DAO itself may deliver the callback
+  refused(t, vm, "ERR_PRIVATE", "on_execute", { id }, { from: ZED, promiseResults: [succeeded()] });
+  const ok = vm.call("on_execute", { id }, { from: DAO, promiseResults: [succeeded()] });
+  t.true(ok.ok, ok.error);
+  t.like(ok.value, { id, status: "Executed" });
+
+  // a payment that fails: the proposal is Failed with a stable error
+  const second = pay("nobody.test.near");
+  vote3(second);
+  t.true(vm.call("execute", { id: second }, { from: ZED }).ok);
+  const bad = vm.call("on_execute", { id: second }, { from: DAO, promiseResults: [failed()] });
+  t.deepEqual(bad.value, { id: second, status: "Failed", error: "ERR_EXECUTION_FAILED" });
+  t.deepEqual(
+    bad.events.map((e) => e.event),
+    ["proposal_failed"],
+  );
+});
