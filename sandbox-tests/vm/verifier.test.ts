@@ -1,0 +1,184 @@
+// The inference verifier's wasm in-process (helpers/vm.ts): attesters bonded by the DAO, the active model pushed by
+// the model registry, receipts signed off chain (attester/src/receipt.ts) and checked in the wasm, and an epoch's
+// usage report sent to the pool with its callback answered by the test; the refusals on the way leave storage as it
+// was.
+import test, { type ExecutionContext } from "ava";
+import { type AttesterKey, newKey, signReceipt, type UnsignedReceipt } from "../../attester/src/receipt.ts";
+import { NEAR, SEC } from "../helpers/tx.ts";
+import { ContractVm, failed, succeeded } from "../helpers/vm.ts";
+import { BOND, DEPOSIT, MODEL, SETTINGS, VERSION, WEIGHTS } from "../verifier/fixture.ts";
+
+const VERIFIER = "verifier.test.near";
+const DAO = "dao.test.near";
+const REGISTRY = "registry.test.near";
+const POOL = "pool.test.near";
+const ATT = "att.test.near";
+const RELAYER = "relayer.test.near";
+const ZED = "zed.test.near";
+const ACTIVE = { model_name: MODEL, model_version: VERSION, weights_sha256: WEIGHTS, seq: 1 };
+
+function verifier(): ContractVm {
+  const vm = new ContractVm({ code: "inference-verifier", accountId: VERIFIER, balance: 20n * NEAR });
+  vm.time = 1_700_000_000n * SEC;
+  const r = vm.call(
+    "init",
+    { dao_id: DAO, model_registry_id: REGISTRY, reward_pool_id: POOL, settings: SETTINGS },
+    { from: VERIFIER },
+  );
+  if (!r.ok) throw new Error(`init: ${r.error}`);
+  return vm;
+}
+
+function refused(t: ExecutionContext, vm: ContractVm, code: string, ...call: Parameters<ContractVm["call"]>) {
+  const before = vm.snapshot();
+  const r = vm.call(...call);
+  t.false(r.ok, `${call[0]} should be refused with ${code}`);
+  t.is(r.code, code, r.error);
+  t.is(vm.snapshot(), before, `${call[0]} -> ${code}: state changed`);
+  t.deepEqual(r.transfers, []);
+  return r;
+}
+
+/** A receipt of the active model by ATT at the verifier's current time. */
+function draft(vm: ContractVm, nonce: number, over: Partial<UnsignedReceipt> = {}): UnsignedReceipt {
+  return {
+    community: DAO,
+    model_name: MODEL,
+    model_version: VERSION,
+    weights_sha256: WEIGHTS,
+    input_sha256: "11".repeat(32),
+    output_sha256: "22".repeat(32),
+    attester_id: ATT,
+    nonce: nonce.toString(),
+    timestamp: vm.time.toString(),
+    enclave_measurement: null,
+    ...over,
+  };
+}
+
+/** A verifier with ATT bonded and the test model active. */
+function ready(): { vm: ContractVm; key: AttesterKey } {
+  const vm = verifier();
+  const key = newKey();
+  if (!vm.call("add_attester", { attester_id: ATT, public_key: key.public_key }, { from: DAO, deposit: BOND }).ok) {
+    throw new Error("add_attester failed");
+  }
+  if (!vm.call("set_active_model", ACTIVE, { from: REGISTRY }).ok) throw new Error("set_active_model failed");
+  return { vm, key };
+}
+
+test("attesters: the DAO adds one with at least the minimum bond, once; the registry alone sets the model", (t) => {
+  const vm = verifier();
+  const key = newKey();
+  const add = (from: string, deposit: bigint) =>
+    ["add_attester", { attester_id: ATT, public_key: key.public_key }, { from, deposit }] as const;
+  refused(t, vm, "ERR_NOT_DAO", ...add(ZED, BOND));
+  refused(t, vm, "ERR_BOND_TOO_LOW", ...add(DAO, BigInt(SETTINGS.min_bond) - 1n));
+  const r = vm.call(...add(DAO, BOND));
+  t.true(r.ok, r.error);
+  t.like(r.value, { attester_id: ATT, status: "Active", bond: BOND.toString(), bond_owner: DAO, receipts: 0 });
+  t.deepEqual(
+    r.events.map((e) => e.event),
+    ["attester_added"],
+  );
+  refused(t, vm, "ERR_ATTESTER_EXISTS", ...add(DAO, BOND));
+
+  refused(t, vm, "ERR_NOT_MODEL_REGISTRY", "set_active_model", ACTIVE, { from: ZED });
+  const set = vm.call("set_active_model", ACTIVE, { from: REGISTRY });
+  t.deepEqual(set.value, {
+    model_name: MODEL,
+    model_version: VERSION,
+    weights_sha256: WEIGHTS,
+    since: vm.time.toString(),
+  });
+});
+
+test("receipts: signed for this verifier, fresh, once per nonce, storage paid by the relayer", (t) => {
+  const vm = verifier();
+  const key = newKey();
+  vm.call("add_attester", { attester_id: ATT, public_key: key.public_key }, { from: DAO, deposit: BOND });
+  const submit = (receipt: unknown, deposit = DEPOSIT) =>
+    ["submit_receipt", { receipt }, { from: RELAYER, deposit }] as const;
+  const signed = (nonce: number, over: Partial<UnsignedReceipt> = {}, verifierId = VERIFIER) =>
+    signReceipt(verifierId, draft(vm, nonce, over), key.private_key);
+
+  refused(t, vm, "ERR_NO_ACTIVE_MODEL", ...submit(signed(1)));
+  vm.call("set_active_model", ACTIVE, { from: REGISTRY });
+  refused(t, vm, "ERR_BAD_SIGNATURE", ...submit(signed(1, {}, "other.test.near")));
+  refused(t, vm, "ERR_BAD_SIGNATURE", ...submit({ ...signed(1), nonce: "2" }));
+  refused(t, vm, "ERR_TIMESTAMP_TOO_OLD", ...submit(signed(1, { timestamp: (vm.time - 601n * SEC).toString() })));
+  const short = refused(t, vm, "ERR_STORAGE_DEPOSIT", ...submit(signed(1), 0n));
+  const required = BigInt(/required (\d+)/.exec(short.error ?? "")?.[1] ?? "0");
+
+  const r = vm.call(...submit(signed(1)));
+  t.true(r.ok, r.error);
+  t.is(r.value, 0);
+  t.deepEqual(
+    r.events.map((e) => e.event),
+    ["receipts_accepted"],
+  );
+  // the relayer keeps paying at most what the refusal named; the rest of the deposit comes back
+  t.is(r.transfers.length, 1);
+  t.is(r.transfers[0].to, RELAYER);
+  t.true(DEPOSIT - r.transfers[0].amount <= required && r.transfers[0].amount > 0n);
+  t.like(vm.view("get_receipt", { receipt_id: 0 }), { id: 0, attester_id: ATT, nonce: "1", model_name: MODEL });
+  t.like(vm.view("get_attester", { attester_id: ATT }), { receipts: 1 });
+  refused(t, vm, "ERR_NONCE_USED", ...submit(signed(1)));
+});
+
+test("usage report: only a final epoch, sent to the pool with a callback; a failed delivery stays retryable", (t) => {
+  const { vm, key } = ready();
+  for (const nonce of [1, 2, 3]) {
+    const r = vm.call(
+      "submit_receipt",
+      { receipt: signReceipt(VERIFIER, draft(vm, nonce), key.private_key) },
+      {
+        from: RELAYER,
+        deposit: DEPOSIT,
+      },
+    );
+    t.true(r.ok, r.error);
+  }
+  const epoch = vm.view<number>("current_epoch");
+  t.is(BigInt(epoch), vm.time / BigInt(SETTINGS.epoch_length_ns));
+  refused(t, vm, "ERR_EPOCH_NOT_FINAL", "report_usage", { epoch }, { from: RELAYER });
+  // final: the epoch is over and its challenge window has passed
+  vm.time = (BigInt(epoch) + 1n) * BigInt(SETTINGS.epoch_length_ns) + BigInt(SETTINGS.challenge_window_ns);
+
+  const sent = vm.call("report_usage", { epoch }, { from: RELAYER });
+  t.true(sent.ok, sent.error);
+  t.deepEqual(
+    sent.calls.map((c) => [c.to, c.method]),
+    [
+      [POOL, "on_usage_report"],
+      [VERIFIER, "on_usage_reported"],
+    ],
+  );
+  t.like(sent.calls[0].args, {
+    community: DAO,
+    epoch,
+    part: 0,
+    parts: 1,
+    usage: [{ model_name: MODEL, model_version: VERSION, weights_sha256: WEIGHTS, receipts: 3 }],
+  });
+  const callback = sent.calls[1];
+  refused(t, vm, "Function is private", callback.method, callback.args, { from: ZED, promiseResults: [succeeded()] });
+
+  const lost = vm.call(callback.method, callback.args, { from: VERIFIER, promiseResults: [failed()] });
+  t.true(lost.ok, lost.error);
+  t.deepEqual(
+    lost.events.map((e) => e.event),
+    ["usage_report_failed"],
+  );
+  const open = vm.view<{ status: string; attempts: number; last_error: string | null }>("get_epoch_usage", { epoch });
+  t.like(open, { status: "Open", attempts: 1 });
+  t.truthy(open.last_error);
+  const again = vm.call("report_usage", { epoch }, { from: RELAYER });
+  t.like(again.calls[1].args, { epoch, attempt: 2 });
+  const done = vm.call(again.calls[1].method, again.calls[1].args, {
+    from: VERIFIER,
+    promiseResults: [succeeded()],
+  });
+  t.is(done.value, "Reported");
+  t.like(vm.view("get_epoch_usage", { epoch }), { status: "Reported", attempts: 2, last_error: null });
+});
