@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `ai-commons` launcher: runs the TypeScript CLI from a bundle in scripts/cli/dist/, rebuilt whenever a source
-// (scripts/cli/*.ts, deploy/*.ts, attester/src/*.ts, contracts/wire/*.ts) is newer.
+// (scripts/cli/**/*.ts, attester/src/*.ts, contracts/wire/*.ts) is newer.
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { importBundled } from "../lib/ts-bundle.mjs";
@@ -9,11 +9,6 @@ const here = dirname(fileURLToPath(import.meta.url));
 const { main } = await importBundled({
   entry: join(here, "main.ts"),
   bundle: join(here, "dist", "cli.mjs"),
-  sourceDirs: [
-    here,
-    join(here, "..", "..", "deploy"),
-    join(here, "..", "..", "attester", "src"),
-    join(here, "..", "..", "contracts", "wire"),
-  ],
+  sourceDirs: [here, join(here, "..", "..", "attester", "src"), join(here, "..", "..", "contracts", "wire")],
 });
 process.exitCode = await main(process.argv.slice(2));

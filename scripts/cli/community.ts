@@ -1,13 +1,12 @@
-// `community create|status|list`: drives the factory's creation steps (docs/factory.md). The chain is the only
-// record of progress, so re-running `community create NAME` after an interruption reads the community's steps and
-// continues with the first one not done; nothing is kept locally.
+// Communities on a factory (docs/factory.md): creation step by step, status, list, and resolving `-c` to a DAO. The
+// chain is the only record of progress, so re-running a create after an interruption reads the community's steps and
+// continues with the first one not done; nothing is kept locally. commands/community.ts prints the results.
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
 import { codeHashHex, formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
 import { CliError } from "./errors.ts";
-import type { Output } from "./output.ts";
-import { table } from "./output.ts";
+import type { Progress } from "./output.ts";
 
 // Enough for create_community to reserve the name but never to deploy in the same call (it deploys the DAO only when
 // the remaining gas covers a whole step), so each step is its own short, resumable transaction.
@@ -110,7 +109,7 @@ export async function createCommunity(
   signer: Account,
   factory: string,
   opts: CreateOptions,
-  out: Output,
+  out: Progress,
 ): Promise<CommunityView> {
   const name = opts.name;
   let c = await getCommunity(chain, factory, name);
@@ -158,7 +157,7 @@ export async function deploySteps(
   factory: string,
   name: string,
   start: CommunityView,
-  out: Output,
+  out: Progress,
   extraGas: (code: string) => bigint = () => 0n,
 ): Promise<CommunityView> {
   let c = start;
@@ -218,6 +217,34 @@ export interface CodeStatus {
   up_to_date: boolean;
 }
 
+export interface CommunityStatus extends CommunityView {
+  config?: unknown;
+  info?: { member_count?: number; last_proposal_id?: number };
+  treasury?: { available: string };
+  code?: CodeStatus[];
+}
+
+/** The community's record and, once Ready, its DAO's config, info, treasury and code status. */
+export async function communityStatus(chain: Chain, factory: string, name: string): Promise<CommunityStatus> {
+  const c = await getCommunity(chain, factory, name);
+  if (!c) throw new CliError("UNKNOWN_COMMUNITY", `unknown community: no community named ${name} on ${factory}`);
+  if (c.status !== "Ready") return c;
+  return {
+    ...c,
+    config: await view(chain, c.dao_id, "get_config"),
+    info: await view(chain, c.dao_id, "get_info"),
+    treasury: await view(chain, c.dao_id, "get_treasury"),
+    code: await codeStatus(chain, factory, c),
+  };
+}
+
+export function listCommunities(chain: Chain, factory: string) {
+  return view<{ name: string; status: string; dao_id: string }[]>(chain, factory, "get_communities", {
+    from_index: 0,
+    limit: 100,
+  });
+}
+
 /**
  * What each of a community's contracts runs (its code hash on chain) against what the factory holds now: the factory's
  * own record is of the code it deployed at creation, so after an upgrade by proposal only the chain tells.
@@ -239,35 +266,4 @@ export async function codeStatus(chain: Chain, factory: string, c: CommunityView
       };
     }),
   );
-}
-
-export function printCommunity(out: Output, c: CommunityView, extra: Record<string, unknown> = {}): void {
-  const lines = [
-    `community ${c.name}: ${c.status}`,
-    `  DAO:      ${c.dao_id}`,
-    `  creator:  ${c.creator}`,
-    ...table(
-      c.contracts.map((s) => [
-        `  ${s.code}`,
-        s.account_id,
-        s.status,
-        s.version ?? "-",
-        s.sha256 ? s.sha256.slice(0, 16) : "-",
-        s.last_error ?? "",
-      ]),
-    ),
-  ];
-  const info = extra.info as { member_count?: number; last_proposal_id?: number } | undefined;
-  const treasury = extra.treasury as { available: string } | undefined;
-  if (info) lines.push(`  members:  ${info.member_count}`, `  proposals: ${info.last_proposal_id}`);
-  if (treasury) lines.push(`  treasury: ${formatNear(treasury.available)} available`);
-  const code = extra.code as CodeStatus[] | undefined;
-  const behind = (code ?? []).filter((s) => !s.up_to_date && s.factory_version !== null);
-  if (code && behind.length === 0) lines.push("  code:     every contract runs the factory's current code");
-  for (const s of behind) {
-    lines.push(
-      `  code:     ${s.code} runs ${s.running_sha256?.slice(0, 16) ?? "no code"}; the factory holds ${s.factory_version} (${s.factory_sha256?.slice(0, 16)}): \`ai-commons propose upgrade --contract ${s.code} -c ${c.name}\``,
-    );
-  }
-  out.result({ ...c, ...extra }, lines);
 }

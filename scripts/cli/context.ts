@@ -107,6 +107,22 @@ export async function saveKey(network: NetworkId, account: string, keyPair: KeyP
   return file;
 }
 
+/** A sub-account `name.<parent>` (or the full id `name`) with a new key, saved as near-cli does. */
+export async function createSubAccount(
+  network: NetworkId,
+  chain: Chain,
+  parent: Account,
+  name: string,
+  balance: bigint,
+) {
+  const id = name.includes(".") ? name : `${name}.${parent.accountId}`;
+  if (await accountExists(chain, id)) throw new CliError("ACCOUNT_EXISTS", `${id} already exists on ${network}`);
+  const kp = KeyPair.fromRandom("ed25519");
+  await parent.createAccount(id, kp.getPublicKey(), balance);
+  const file = await saveKey(network, id, kp);
+  return { account_id: id, balance: balance.toString(), key_file: file };
+}
+
 export interface Chain {
   network: NetworkId;
   url: string;

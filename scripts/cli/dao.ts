@@ -1,13 +1,13 @@
-// Commands on a community's DAO (docs/dao.md): members, proposals and votes, execution, delegation, treasury.
-// Each builds the contract call, sends it with near-api-js and reads the result back from the DAO's views.
+// Operations on a community's DAO (docs/dao.md): members, proposals and votes, execution, delegation, treasury.
+// Each builds the contract call, sends it with near-api-js and returns what the DAO's views say afterwards; the
+// command layer (commands/members.ts, commands/proposals.ts) prints it.
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
 import { formatNear, parseNear, resultOf, TGAS, view, viewRaw } from "./context.ts";
 import { CliError } from "./errors.ts";
-import type { Output } from "./output.ts";
+import type { Progress } from "./output.ts";
 import { buildSuiteKind, SUITE_PROPOSAL_KINDS } from "./suite.ts";
-import { table } from "./output.ts";
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -36,7 +36,7 @@ export interface Proposal {
 }
 
 /** Reads every page of a paginated view (limit 100). */
-async function allPages<T>(chain: Chain, dao: string, method: string): Promise<T[]> {
+export async function allPages<T>(chain: Chain, dao: string, method: string): Promise<T[]> {
   const out: T[] = [];
   for (let from = 0; ; from += 100) {
     const page = await view<T[]>(chain, dao, method, { from_index: from, limit: 100 });
@@ -45,18 +45,11 @@ async function allPages<T>(chain: Chain, dao: string, method: string): Promise<T
   }
 }
 
-export async function membersList(chain: Chain, dao: string, out: Output): Promise<void> {
-  const members = await allPages<Member>(chain, dao, "get_members");
-  const rows = members.map((m) => [
-    m.account_id,
-    m.roles.join(","),
-    `power ${m.voting_power}`,
-    m.delegate ? `delegates to ${m.delegate}${m.delegation_lapsed ? " (lapsed)" : ""}` : "",
-  ]);
-  out.result(members, [`${members.length} member(s) of ${dao}`, ...table(rows)]);
+export function listMembers(chain: Chain, dao: string): Promise<Member[]> {
+  return allPages<Member>(chain, dao, "get_members");
 }
 
-type Flags = Record<string, string | boolean | string[] | undefined>;
+export type Flags = Record<string, string | boolean | string[] | undefined>;
 
 function need(flags: Flags, name: string, kind: string): string {
   const v = flags[name];
@@ -206,16 +199,25 @@ export async function buildKind(
   }
 }
 
+export interface Proposed {
+  id: number;
+  dao: string;
+  kind: Record<string, unknown>;
+  description: string;
+  bond: string;
+}
+
+/** add_proposal with the policy's bond (at least the proposal's storage); `flags` are propose's, by flag name. */
 export async function propose(
   chain: Chain,
   signer: Account,
   dao: string,
   kind: string,
   flags: Flags,
-  out: Output,
-): Promise<number> {
+  progress: Progress,
+): Promise<Proposed> {
   if (kind === "upgrade" && typeof flags.hash !== "string") {
-    flags = { ...flags, hash: await storeFactoryCode(chain, signer, dao, need(flags, "contract", kind), out) };
+    flags = { ...flags, hash: await storeFactoryCode(chain, signer, dao, need(flags, "contract", kind), progress) };
   }
   const built = await buildKind(chain, dao, kind, flags);
   const policy = await view<{ parameters: { proposal_bond: string } }>(chain, dao, "get_policy");
@@ -233,12 +235,7 @@ export async function propose(
     gas: 50n * TGAS,
     attachedDeposit: attached,
   });
-  const id = resultOf<number>(r);
-  out.result(
-    { id, dao, kind: built.kind, description, bond: bond.toString() },
-    `proposal ${id} created on ${dao}: ${description} (bond ${formatNear(bond)}, refunded when decided less the proposal's storage)`,
-  );
-  return id;
+  return { id: resultOf<number>(r), dao, kind: built.kind, description, bond: bond.toString() };
 }
 
 const DAO_CODE = "community-dao";
@@ -250,17 +247,14 @@ const BLOB_RECORD_MARGIN = 1000n;
  * created the community), stored in the DAO as a blob unless it is already there; the signer pays its storage,
  * which comes back when the upgrade succeeds or the blob is removed. Returns the blob's sha256.
  */
-async function storeFactoryCode(chain: Chain, signer: Account, dao: string, code: string, out: Output) {
+async function storeFactoryCode(chain: Chain, signer: Account, dao: string, code: string, out: Progress) {
   const { factory_id, suite } = await view<{ factory_id: string; suite: Record<string, string> }>(
     chain,
     dao,
     "get_info",
   );
   if (code !== DAO_CODE && !suite[code]) {
-    throw new CliError(
-      "BAD_ARGS",
-      `${dao} has no ${code}; its contracts: ${Object.keys(suite).join(", ")}`,
-    );
+    throw new CliError("BAD_ARGS", `${dao} has no ${code}; its contracts: ${Object.keys(suite).join(", ")}`);
   }
   if (!factory_id) throw new CliError("BAD_ARGS", `${dao} was not created by a factory: pass --hash of a stored blob`);
   const info = await view<{ version: string; sha256: string; bytes: number } | null>(
@@ -300,12 +294,14 @@ const CHOICES: Record<string, string> = {
   remove: "Remove",
 };
 
-export async function vote(chain: Chain, signer: Account, dao: string, choice: string, id: number, out: Output) {
+export const VOTE_CHOICES = Object.keys(CHOICES);
+
+export async function vote(chain: Chain, signer: Account, dao: string, choice: string, id: number) {
   const c = CHOICES[choice];
   if (!c) throw new CliError("BAD_ARGS", `vote approve|reject|abstain|remove <id> (got ${choice})`);
   await signer.functionCall({ contractId: dao, methodName: "vote", args: { id, choice: c }, gas: 50n * TGAS });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
-  out.result({ id, choice: c, status: p.status, rules: p.rules }, `voted ${c} on proposal ${id}: now ${p.status}`);
+  return { id, choice: c, status: p.status, rules: p.rules };
 }
 
 // Enough for a transfer or member change and its callback; a function call adds its actions' gas. Kept well under
@@ -325,14 +321,7 @@ function executeGas(p: Proposal): bigint {
   return gas > 300n * TGAS ? 300n * TGAS : gas;
 }
 
-export async function execute(
-  chain: Chain,
-  signer: Account,
-  dao: string,
-  id: number,
-  gasTgas: string | undefined,
-  out: Output,
-) {
+export async function execute(chain: Chain, signer: Account, dao: string, id: number, gasTgas: string | undefined) {
   const before = await view<Proposal>(chain, dao, "get_proposal", { id });
   const gas = gasTgas ? BigInt(gasTgas) * TGAS : executeGas(before);
   await signer.functionCall({ contractId: dao, methodName: "execute", args: { id }, gas });
@@ -345,10 +334,11 @@ export async function execute(
       p.last_error ?? "",
     );
   }
-  out.result({ id, status: p.status, attempts: p.attempts }, `proposal ${id}: ${p.status}`);
+  return { id, status: p.status, attempts: p.attempts };
 }
 
-export async function delegate(chain: Chain, signer: Account, dao: string, to: string | null, out: Output) {
+/** delegate to `to`, or undelegate when null. */
+export async function delegate(chain: Chain, signer: Account, dao: string, to: string | null) {
   if (to === null) {
     await signer.functionCall({ contractId: dao, methodName: "undelegate", args: {}, gas: 30n * TGAS });
   } else {
@@ -356,50 +346,33 @@ export async function delegate(chain: Chain, signer: Account, dao: string, to: s
   }
   const me = await view<Member>(chain, dao, "get_member", { account_id: signer.accountId });
   const target = to ? await view<Member>(chain, dao, "get_member", { account_id: to }) : null;
-  out.result(
-    { account_id: signer.accountId, delegate: me.delegate, delegate_power: target?.voting_power ?? null },
-    to
-      ? `${signer.accountId} now delegates to ${to} (power ${target?.voting_power})`
-      : `${signer.accountId} undelegated`,
-  );
+  return { account_id: signer.accountId, delegate: me.delegate, delegate_power: target?.voting_power ?? null };
 }
 
-function tally(p: Proposal): string {
-  return p.rules.map((r) => `${r.role} ${r.approve}/${r.total} yes, ${r.reject} no, ${r.abstain} abstain`).join("; ");
+/** Every proposal, or those whose status is `status` (any case). */
+export async function listProposals(chain: Chain, dao: string, status?: string): Promise<Proposal[]> {
+  const list = await allPages<Proposal>(chain, dao, "get_proposals");
+  return status ? list.filter((p) => p.status.toLowerCase() === status.toLowerCase()) : list;
 }
 
-export async function proposalsList(chain: Chain, dao: string, status: string | undefined, out: Output) {
-  let list = await allPages<Proposal>(chain, dao, "get_proposals");
-  if (status) list = list.filter((p) => p.status.toLowerCase() === status.toLowerCase());
-  const rows = list.map((p) => [`#${p.id}`, p.kind.kind, p.status, p.proposer, p.description.slice(0, 60)]);
-  out.result(list, [`${list.length} proposal(s) on ${dao}`, ...table(rows)]);
+export function getProposal(chain: Chain, dao: string, id: number): Promise<Proposal> {
+  return view<Proposal>(chain, dao, "get_proposal", { id });
 }
 
-export async function proposalShow(chain: Chain, dao: string, id: number, out: Output) {
-  const p = await view<Proposal>(chain, dao, "get_proposal", { id });
-  const lines = [
-    `proposal ${p.id} on ${dao}: ${p.status}`,
-    `  kind:        ${JSON.stringify(p.kind)}`,
-    `  description: ${p.description}`,
-    `  proposer:    ${p.proposer} (bond ${formatNear(p.bond)})`,
-    `  votes:       ${tally(p)}`,
-    `  voting ends: ${new Date(Number(BigInt(p.voting_ends_at) / 1_000_000n)).toISOString()}`,
-  ];
-  if (p.last_error) lines.push(`  last error:  ${p.last_error}`);
-  out.result(p, lines);
+export interface Treasury {
+  balance: string;
+  locked_bonds: string;
+  storage_stake: string;
+  available: string;
 }
 
-export async function treasury(chain: Chain, dao: string, out: Output) {
-  const t = await view<{ balance: string; locked_bonds: string; storage_stake: string; available: string }>(
-    chain,
-    dao,
-    "get_treasury",
-  );
-  out.result({ dao, ...t }, [
-    `treasury of ${dao}`,
-    `  available:     ${formatNear(t.available)}`,
-    `  balance:       ${formatNear(t.balance)}`,
-    `  locked bonds:  ${formatNear(t.locked_bonds)}`,
-    `  storage stake: ${formatNear(t.storage_stake)}`,
-  ]);
+export function getTreasury(chain: Chain, dao: string): Promise<Treasury> {
+  return view<Treasury>(chain, dao, "get_treasury");
+}
+
+/** A plain transfer from the signer to the DAO's treasury. */
+export async function donate(chain: Chain, signer: Account, dao: string, amount: bigint) {
+  const outcome = await signer.sendMoney(dao, amount);
+  const t = await getTreasury(chain, dao);
+  return { dao, amount: amount.toString(), tx_hash: outcome.transaction_outcome.id, available: t.available };
 }

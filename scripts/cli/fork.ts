@@ -1,32 +1,14 @@
-// Forking (docs/fork.md): `fork show|join|execute` on the parent DAO, `fork create` (the factory's create_fork,
-// read_fork and deploy_next steps, resumable like `community create`), `fork import` (the registries' paged import)
-// and `ragequit`. `propose fork --name N` is built in dao.ts. main.ts dispatches "fork <sub>" and "ragequit" here.
+// Forking (docs/fork.md): the parent DAO's fork record, joining and executing it, the fork community's creation (the
+// factory's create_fork, read_fork and deploy_next steps, resumable like `community create`), the registries' paged
+// import, and ragequit. `propose fork --name N` is built in dao.ts; commands/fork.ts prints the results.
 import type { Account } from "near-api-js";
 import type { CommunityView } from "./community.ts";
 import { deploySteps, getCommunity, RECORD_DEPOSIT, requiredDeposit } from "./community.ts";
 import type { Chain } from "./context.ts";
 import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf } from "./errors.ts";
-import type { Output } from "./output.ts";
-import { table } from "./output.ts";
-import type { SessionLike } from "./suite-cli.ts";
+import type { Progress } from "./output.ts";
 import { callTx, DATASET_REGISTRY, MODEL_REGISTRY, suiteOf, tgasText } from "./suite.ts";
-
-export const FORK_OPTIONS = {
-  name: { type: "string" },
-  receiver: { type: "string" },
-  id: { type: "string" },
-  parent: { type: "string" },
-  "fork-id": { type: "string" },
-} as const;
-
-export const FORK_USAGE = `  propose fork --name <new> [--receiver <id>] -c <community>   a Fork proposal (voted like any other)
-  fork show [--id N] -c <community>       the open fork (or fork N): status, window, joined weight, members
-  fork join --id N -c <community>         join fork N during its window (your weight is fixed at the opening)
-  fork execute --id N [--name <new>] -c <community>   after the window: decide, pay, remove the joined (repeat)
-  fork create <new> --parent <community> --fork-id N [--deposit N]   the fork community on the factory (resumable)
-  fork import <new>                       import the parent's datasets, manifests and models, page by page
-  ragequit -c <community>                 leave with your share of the treasury (if the policy allows it)`;
 
 // create_fork reserves and reads the parent's fork and policy (49-71 Tgas measured); read_fork the same read.
 const CREATE_FORK_GAS = 150n * TGAS;
@@ -66,12 +48,7 @@ export interface ForkImportView {
   in_flight: boolean;
 }
 
-function int(value: string | boolean | string[] | undefined, what: string): number {
-  if (typeof value !== "string" || !/^\d+$/.test(value)) throw new CliError("BAD_ARGS", `${what} must be a number`);
-  return Number(value);
-}
-
-const isoNs = (ns: string) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
+export const isoNs = (ns: string) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
 
 /** Every member of fork `id` (pages of 100) with the record. */
 export async function getFork(chain: Chain, dao: string, id?: number): Promise<ForkView | null> {
@@ -89,119 +66,13 @@ export async function getFork(chain: Chain, dao: string, id?: number): Promise<F
   return first;
 }
 
-function forkLines(dao: string, f: ForkView): string[] {
-  const pct = (f.joined_weight * 100) / Math.max(f.total_weight, 1);
-  const lines = [
-    `fork ${f.id} of ${dao}: ${f.status}`,
-    `  new community: ${f.name} (its DAO ${f.receiver_id} receives the share)`,
-    `  window ends:   ${isoNs(f.ends_at)}`,
-    `  joined:        ${f.joined_weight} of ${f.total_weight} (${pct.toFixed(1)}%, threshold ${f.threshold_bps / 100}%)`,
-  ];
-  if (f.decided_block) lines.push(`  decided at:    block ${f.decided_block}`);
-  if (f.amount) lines.push(`  share:         ${f.amount} yocto (${formatNear(f.amount)}) of ${f.available} available`);
-  if (f.last_error) lines.push(`  last error:    ${f.last_error}`);
-  lines.push(...table(f.members.map((m) => [`  ${m.account_id}`, `weight ${m.weight}`, m.roles.join(",")])));
-  return lines;
-}
-
-/** What to do next, by status. */
-function nextStep(f: ForkView, community: string): string {
-  switch (f.status) {
-    case "Open":
-      return `members join with \`fork join --id ${f.id}\` until ${isoNs(f.ends_at)}; then \`fork execute --id ${f.id}\``;
-    case "Exiting":
-      return `run \`fork execute --id ${f.id}\` again: more joined members to remove`;
-    case "Payable":
-      return f.last_error
-        ? `${f.receiver_id} was not paid (${f.last_error}): create the fork community with \`fork ` +
-            `create ${f.name} --parent ${community} --fork-id ${f.id}\`, then run \`fork execute --id ${f.id}\` again` +
-            (f.settle_by ? ` before ${isoNs(f.settle_by)} (then the fork is cancelled)` : "")
-        : `run \`fork execute --id ${f.id}\` again to pay ${f.receiver_id}`;
-    case "Checking":
-    case "Paying":
-      return "the payment is in flight: look again in a moment";
-    case "Cancelled":
-      return `not paid by its deadline (${f.last_error ?? "no fork community"}): nothing moved, nobody left`;
-    case "Executed":
-      return `${f.receiver_id} received ${formatNear(f.amount ?? "0")}; import the records with \`fork import ${f.name}\``;
-    case "Failed":
-      return "below the threshold: nothing moved, the freeze is over";
-    default:
-      return "";
-  }
-}
-
-async function forkShow(s: SessionLike): Promise<void> {
-  const chain = await s.chain();
-  const dao = await s.dao();
-  const id = s.v.id === undefined ? undefined : int(s.v.id, "--id");
-  const f = await getFork(chain, dao, id);
-  if (!f) {
-    if (id !== undefined) throw new CliError("ERR_UNKNOWN_FORK", `contract error ERR_UNKNOWN_FORK: no fork ${id}`);
-    s.out.result(null, `no fork is open or awaiting its outcome on ${dao}`);
-    return;
-  }
-  s.out.result(f, [...forkLines(dao, f), `  next: ${nextStep(f, String(s.v.community))}`]);
-}
-
-async function forkJoin(s: SessionLike): Promise<void> {
-  const id = int(s.v.id, "--id (the fork's id, = its proposal's)");
-  const chain = await s.chain();
-  const dao = await s.dao();
-  const signer = await s.signer();
-  const tx = await callTx(signer, dao, "join_fork", { id }, 30n * TGAS);
-  const f = (await getFork(chain, dao, id)) as ForkView;
-  const me = f.members.find((m) => m.account_id === signer.accountId);
-  s.out.result(
-    {
-      id,
-      account_id: signer.accountId,
-      weight: me?.weight ?? null,
-      fork: f,
-      tx_hash: tx.tx_hash,
-      gas_burnt: tx.gas_burnt,
-    },
-    `${signer.accountId} joined fork ${id} with weight ${me?.weight}: now ${f.joined_weight} of ${f.total_weight} ` +
-      `joined (threshold ${f.threshold_bps / 100}%) (tx ${tx.tx_hash}, ${tgasText(tx.gas_burnt)})`,
-  );
-}
-
-async function forkExecute(s: SessionLike): Promise<void> {
-  const id = int(s.v.id, "--id (the fork's id, = its proposal's)");
-  const chain = await s.chain();
-  const dao = await s.dao();
-  let tx: Awaited<ReturnType<typeof callTx>>;
-  try {
-    // --name: the fork community to pay when it is not the proposal's name (that one was squatted): the DAO pays it
-    // only if the factory confirms it is this fork's (docs/fork.md)
-    const name = typeof s.v.name === "string" ? s.v.name : undefined;
-    tx = await callTx(await s.signer(), dao, "execute_fork", name ? { id, name } : { id }, EXECUTE_FORK_GAS);
-  } catch (e) {
-    const open = contractErrorOf(e)?.code === "ERR_FORK_WINDOW_OPEN" ? await getFork(chain, dao, id) : null;
-    if (!open) throw e;
-    throw new CliError(
-      "ERR_FORK_WINDOW_OPEN",
-      `contract error ERR_FORK_WINDOW_OPEN: fork ${id}'s window ends at ${isoNs(open.ends_at)}; ` +
-        "run fork execute after it",
-    );
-  }
-  const f = (await getFork(chain, dao, id)) as ForkView;
-  s.out.result({ id, status: f.status, fork: f, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt }, [
-    `fork ${id}: ${f.status === "Executed" ? "executed" : f.status} (tx ${tx.tx_hash}, ${tgasText(tx.gas_burnt)})`,
-    ...(f.amount && f.status === "Executed"
-      ? [`  paid ${f.amount} yocto (${formatNear(f.amount)}) to ${f.receiver_id}`]
-      : []),
-    `  next: ${nextStep(f, String(s.v.community))}`,
-  ]);
-}
-
 /** Reserves the fork community (create_fork), has the parent's fork read (read_fork), then deploys each step. */
 export async function createFork(
   chain: Chain,
   signer: Account,
   factory: string,
   o: { name: string; parent: string; forkId: number; deposit?: string },
-  out: Output,
+  out: Progress,
 ): Promise<CommunityView> {
   let c = await getCommunity(chain, factory, o.name);
   const required = await requiredDeposit(chain, factory);
@@ -255,44 +126,12 @@ export async function createFork(
   return c;
 }
 
-async function forkCreate(s: SessionLike & { requireFactory(): string }, args: string[]): Promise<void> {
-  const usage = "fork create <new> --parent <community> --fork-id N [--deposit NEAR]";
-  const name = args[0];
-  if (!name) throw new CliError("BAD_ARGS", usage);
-  const parent = typeof s.v.parent === "string" ? s.v.parent : undefined;
-  const chain = await s.chain();
-  const factory = s.requireFactory();
-  const existing = await getCommunity(chain, factory, name);
-  if (!existing && !parent) throw new CliError("BAD_ARGS", `--parent is required: ${usage}`);
-  const forkId = existing?.forked_from ? existing.forked_from.fork_id : int(s.v["fork-id"], "--fork-id");
-  const c = await createFork(
-    chain,
-    await s.signer(),
-    factory,
-    {
-      name,
-      parent: parent ?? existing?.forked_from?.community ?? "",
-      forkId,
-      deposit: typeof s.v.deposit === "string" ? s.v.deposit : undefined,
-    },
-    s.out,
-  );
-  const ff = c.forked_from as NonNullable<CommunityView["forked_from"]>;
-  s.out.result(c, [
-    `fork community ${c.name}: ${c.status}, ${c.provenance}`,
-    `  DAO:      ${c.dao_id} (${ff.members} member(s))`,
-    ...table(c.contracts.map((x) => [`  ${x.code}`, x.account_id, x.status, x.version ?? "-"])),
-    `  next: \`fork execute --id ${ff.fork_id} -c ${ff.community}\` pays the share, \`fork import ${c.name}\` ` +
-      "copies the records",
-  ]);
-}
-
 /** Pages import_page on the fork's dataset registry, then its model registry, until both are complete. */
 export async function importFork(
   chain: Chain,
   signer: Account,
   dao: string,
-  out: Output,
+  out: Progress,
 ): Promise<{ registry: string; code: string; pages: number; import: ForkImportView }[]> {
   const suite = await suiteOf(chain, dao);
   const result = [];
@@ -325,47 +164,59 @@ export async function importFork(
   return result;
 }
 
-async function forkImport(s: SessionLike & { requireFactory(): string }, args: string[]): Promise<void> {
-  const name = args[0] ?? (typeof s.v.community === "string" ? s.v.community : undefined);
-  if (!name) throw new CliError("BAD_ARGS", "fork import <new community>");
-  const chain = await s.chain();
-  const factory = s.requireFactory();
-  const c = name.includes(".") ? null : await getCommunity(chain, factory, name);
-  if (!name.includes(".") && !c) {
-    throw new CliError("UNKNOWN_COMMUNITY", `unknown community: no community named ${name} on ${factory}`);
+/** join_fork during the window: the signer's weight and the fork afterwards. */
+export async function joinFork(chain: Chain, signer: Account, dao: string, id: number) {
+  const tx = await callTx(signer, dao, "join_fork", { id }, 30n * TGAS);
+  const f = (await getFork(chain, dao, id)) as ForkView;
+  const me = f.members.find((m) => m.account_id === signer.accountId);
+  return {
+    id,
+    account_id: signer.accountId,
+    weight: me?.weight ?? null,
+    fork: f,
+    tx_hash: tx.tx_hash,
+    gas_burnt: tx.gas_burnt,
+  };
+}
+
+/**
+ * execute_fork: decides, pays, removes the joined (repeat until Executed). `name`: the fork community to pay when it
+ * is not the proposal's name (that one was squatted): the DAO pays it only if the factory confirms it is this fork's.
+ */
+export async function executeFork(chain: Chain, signer: Account, dao: string, id: number, name?: string) {
+  let tx: Awaited<ReturnType<typeof callTx>>;
+  try {
+    tx = await callTx(signer, dao, "execute_fork", name ? { id, name } : { id }, EXECUTE_FORK_GAS);
+  } catch (e) {
+    const open = contractErrorOf(e)?.code === "ERR_FORK_WINDOW_OPEN" ? await getFork(chain, dao, id) : null;
+    if (!open) throw e;
+    throw new CliError(
+      "ERR_FORK_WINDOW_OPEN",
+      `contract error ERR_FORK_WINDOW_OPEN: fork ${id}'s window ends at ${isoNs(open.ends_at)}; ` +
+        "run fork execute after it",
+    );
   }
-  if (c && c.status !== "Ready") {
+  const f = (await getFork(chain, dao, id)) as ForkView;
+  return { id, status: f.status, fork: f, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt };
+}
+
+/** leave({ragequit: true}): the signer leaves with its share of the treasury. */
+export async function ragequit(signer: Account, dao: string) {
+  const tx = await callTx<string>(signer, dao, "leave", { ragequit: true }, 50n * TGAS);
+  const amount = String(tx.value ?? "0");
+  return { dao, account_id: signer.accountId, amount, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt };
+}
+
+/** The DAO of the fork community `name` (a community name on the factory, or a DAO account id), once it is Ready. */
+export async function forkDao(chain: Chain, factory: string, name: string): Promise<string> {
+  if (name.includes(".")) return name;
+  const c = await getCommunity(chain, factory, name);
+  if (!c) throw new CliError("UNKNOWN_COMMUNITY", `unknown community: no community named ${name} on ${factory}`);
+  if (c.status !== "Ready") {
     throw new CliError(
       "COMMUNITY_NOT_READY",
       `community ${name} is ${c.status}: finish it with \`fork create ${name}\``,
     );
   }
-  const dao = c ? c.dao_id : name;
-  const r = await importFork(chain, await s.signer(), dao, s.out);
-  s.out.result(
-    r,
-    r.map((x) => `${x.code} ${x.registry}: ${x.import.imported} record(s) imported, ${x.import.provenance}`),
-  );
+  return c.dao_id;
 }
-
-async function ragequit(s: SessionLike): Promise<void> {
-  const dao = await s.dao();
-  const signer = await s.signer();
-  const tx = await callTx<string>(signer, dao, "leave", { ragequit: true }, 50n * TGAS);
-  const amount = String(tx.value ?? "0");
-  s.out.result(
-    { dao, account_id: signer.accountId, amount, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt },
-    `${signer.accountId} left ${dao} with ${amount} yocto (${formatNear(amount)}) (tx ${tx.tx_hash})`,
-  );
-}
-
-type ForkSession = SessionLike & { requireFactory(): string };
-
-export const FORK_COMMANDS: Record<string, (s: ForkSession, args: string[]) => Promise<void>> = {
-  "fork show": (s) => forkShow(s),
-  "fork join": (s) => forkJoin(s),
-  "fork execute": (s) => forkExecute(s),
-  "fork create": (s, a) => forkCreate(s, a),
-  "fork import": (s, a) => forkImport(s, a),
-  ragequit: (s) => ragequit(s),
-};

@@ -4,6 +4,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Chain } from "./context.ts";
 import { aiCommonsDir, localPort, projectRoot } from "./context.ts";
 import { CliError } from "./errors.ts";
 
@@ -133,4 +134,20 @@ export async function stopNode(): Promise<{ stopped: boolean; pid: number | null
   if (alive(pid)) process.kill(pid, "SIGKILL");
   rmSync(pidFile(), { force: true });
   return { stopped: true, pid };
+}
+
+/** The sandbox's `sandbox_fast_forward` (the project's local node and near-sandbox both have it). */
+export async function fastForward(chain: Chain, blocks: number): Promise<void> {
+  const res = await fetch(chain.url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      jsonrpc: "2.0",
+      id: "ff",
+      method: "sandbox_fast_forward",
+      params: { delta_height: blocks },
+    }),
+  });
+  const body = (await res.json()) as { error?: unknown };
+  if (body.error) throw new CliError("NODE", `sandbox_fast_forward failed: ${JSON.stringify(body.error)}`);
 }

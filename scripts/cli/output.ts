@@ -1,6 +1,13 @@
 // Output for people or scripts: with --json, stdout carries exactly one JSON document per command and progress goes
-// to stderr; without it, plain lines on stdout.
-export class Output {
+// to stderr; without it, plain lines on stdout. Library operations report progress through a `Progress` (an Output is
+// one) and return their result; only the command layer (scripts/cli/commands/) calls `result`.
+
+/** Where a long operation reports its steps as it goes (`[2/6] deployed ...`). */
+export interface Progress {
+  progress(line: string): void;
+}
+
+export class Output implements Progress {
   constructor(readonly json: boolean) {}
 
   /** A line of progress (a step started or done). */

@@ -11,7 +11,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Account, KeyPair, type providers } from "near-api-js";
-import { DEFAULT_CODES, deployFactory } from "../../deploy/factory.ts";
+import { statusLines } from "../cli/commands/community.ts";
+import { lineageLines } from "../cli/commands/models.ts";
 import { createCommunity } from "../cli/community.ts";
 import {
   type Chain,
@@ -28,9 +29,9 @@ import {
 } from "../cli/context.ts";
 import { buildKind } from "../cli/dao.ts";
 import { createFork, type ForkView, importFork } from "../cli/fork.ts";
-import { startNode, stopNode, validatorKeyFile } from "../cli/localnode.ts";
+import { DEFAULT_CODES, deployFactory } from "../cli/factory-deploy.ts";
+import { fastForward, startNode, stopNode, validatorKeyFile } from "../cli/localnode.ts";
 import { Output } from "../cli/output.ts";
-import { fastForward } from "../cli/suite-cli.ts";
 import * as suite from "../cli/suite.ts";
 
 const SEC = 1_000_000_000n;
@@ -432,14 +433,14 @@ async function story(chain: Chain, root: Account): Promise<void> {
   log("");
   log("== end state ==");
   const st = await suite.status(chain, dao);
-  for (const line of suite.statusLines(st)) log(line);
+  for (const line of statusLines(st)) log(line);
   const inv = await view<{ ledger_balanced: boolean; solvent: boolean }>(chain, pool, "get_invariant");
   log(
     `  pool invariant: ledger ${inv.ledger_balanced ? "balanced" : "NOT balanced"}, ${inv.solvent ? "solvent" : "NOT solvent"}`,
   );
   log("");
   log("== lineage: model -> manifest -> datasets -> creators (shares) ==");
-  for (const line of suite.lineageLines(await suite.modelLineage(chain, dao, modelId))) log(line);
+  for (const line of lineageLines(await suite.modelLineage(chain, dao, modelId))) log(line);
   log("");
   log("== fork: spin, forked from acme ==");
   log(`  community spin (${spin.status}) created by ${spin.creator}: ${spin.provenance}`);

@@ -6,16 +6,22 @@ import { dirname } from "node:path";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
+// The newest .ts file in the folders and their subfolders (scripts/cli/commands/), bundles (dist/) aside.
 function newestSource(dirs) {
   let newest = 0;
   for (const dir of dirs) {
     if (!existsSync(dir)) continue;
-    for (const f of readdirSync(dir)) if (f.endsWith(".ts")) newest = Math.max(newest, statSync(join(dir, f)).mtimeMs);
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory() && e.name !== "dist" && e.name !== "node_modules")
+        newest = Math.max(newest, newestSource([path]));
+      else if (e.name.endsWith(".ts")) newest = Math.max(newest, statSync(path).mtimeMs);
+    }
   }
   return newest;
 }
 
-/** Bundles `entry` to `bundle` if it is missing or older than any .ts file in `sourceDirs`; returns its module. */
+/** Bundles `entry` to `bundle` if it is missing or older than any .ts file under `sourceDirs`; returns its module. */
 export async function importBundled({ entry, bundle, sourceDirs }) {
   if (!existsSync(bundle) || statSync(bundle).mtimeMs < newestSource(sourceDirs)) {
     const { build } = await import("esbuild");
