@@ -1,0 +1,162 @@
+// The migration runner (contracts/shared/versioned-state.ts `Migrations`, pure) and the DAO's own steps
+// (contracts/community-dao/migrate.ts), which write storage and so run through the DAO's wasm in-process: a state as
+// an older release stored it is migrated by `migrate_state` and must come out as today's init writes it.
+import test from "ava";
+import { targetStateVersion } from "../../contracts/community-dao/migrate.ts";
+import { STATE_VERSION } from "../../contracts/community-dao/types.ts";
+import { MIGRATE_GAS, Migrations, type RawState, upgradeGas } from "../../contracts/shared/versioned-state.ts";
+import { basePolicy } from "../dao/fixture.ts";
+import { NEAR, TGAS } from "../helpers/tx.ts";
+import { ContractVm } from "../helpers/vm.ts";
+
+function recording(target: number, from: number[]): { m: Migrations; ran: number[] } {
+  const ran: number[] = [];
+  const m = new Migrations(target);
+  for (const v of from)
+    m.add(v, (s) => {
+      ran.push(v);
+      s[`step${v}`] = true;
+    });
+  return { m, ran };
+}
+
+test("the runner applies every step from the stored version to the target, in order, once", (t) => {
+  const { m, ran } = recording(3, [0, 1, 2]);
+  const state: RawState = { x: 1 };
+  t.is(m.run(state), 0, "no state_version: the pre-release layout, version 0");
+  t.deepEqual(ran, [0, 1, 2]);
+  t.deepEqual(state, { x: 1, step0: true, step1: true, step2: true, state_version: 3 });
+  const mid: RawState = { state_version: 2 };
+  const again = recording(3, [0, 1, 2]);
+  t.is(again.m.run(mid), 2);
+  t.deepEqual(again.ran, [2]);
+  t.deepEqual(mid, { state_version: 3, step2: true });
+  const current: RawState = { state_version: 3 };
+  const none = recording(3, [0, 1, 2]);
+  t.is(none.m.run(current), 3);
+  t.deepEqual(none.ran, [], "a current state runs no step");
+  t.deepEqual(current, { state_version: 3 });
+});
+
+test("the runner refuses a state newer than the code and a missing step; a later release raises the target", (t) => {
+  const { m } = recording(2, [0, 1]);
+  t.throws(() => m.run({ state_version: 3 }), { message: "ERR_MIGRATION: state version 3 is newer than the code" });
+  const gap = recording(3, [0, 2]);
+  t.throws(() => gap.m.run({ state_version: 0 }), { message: "ERR_MIGRATION: no step from 1" });
+  t.deepEqual(gap.ran, [0]);
+  const later = recording(2, [0, 1]);
+  later.m.add(2, () => {});
+  t.is(later.m.target, 3);
+  later.m.add(1, () => {});
+  t.is(later.m.target, 3, "replacing an older step keeps the target");
+  // a string version is no version: the pre-release layout
+  const odd = recording(1, [0]);
+  t.is(odd.m.run({ state_version: "1" }), 0);
+});
+
+test("upgrade gas: the deploy's per-byte fees, the migration and 15 Tgas for the call", (t) => {
+  // DEPLOY_GAS_PER_BYTE = 6_812_999 + 64_572_944 = 71_385_943 gas per byte
+  t.is(MIGRATE_GAS, 80n * TGAS);
+  t.is(upgradeGas(0), 95n * TGAS);
+  t.is(upgradeGas(1000), 71_385_943_000n + 95n * TGAS);
+  t.is(upgradeGas(400_000), 28_554_377_200_000n + 95n * TGAS);
+});
+
+const DAO = "dao.test.near";
+const MEMBERS = ["a.test.near", "b.test.near"];
+
+function dao(): ContractVm {
+  const vm = new ContractVm({ code: "community-dao", accountId: DAO, balance: 30n * NEAR });
+  const r = vm.call(
+    "init",
+    {
+      config: { name: "acme", purpose: "p", metadata: "" },
+      policy: basePolicy(),
+      members: MEMBERS.map((account_id) => ({ account_id, roles: ["council"] })),
+    },
+    { from: DAO },
+  );
+  if (!r.ok) throw new Error(`init: ${r.error}`);
+  return vm;
+}
+
+const key = (k: string) => Buffer.from(k).toString("hex");
+const readJson = (vm: ContractVm, k: string) => JSON.parse(vm.read(k) ?? "null");
+const writeJson = (vm: ContractVm, k: string, v: unknown) => vm.store.data.set(key(k), Buffer.from(JSON.stringify(v)));
+
+/** Rewrites today's state into version 1's layout: the policy and the collections inside STATE. */
+function toV1(vm: ContractVm): Record<string, unknown> {
+  const { member_count, ...rest } = readJson(vm, "STATE");
+  const v1 = {
+    ...rest,
+    state_version: 1,
+    policy: readJson(vm, "P"),
+    members: { prefix: "m", _keys: { prefix: "mu", length: member_count }, values: { prefix: "mm" } },
+    checkpoints: { prefix: "c" },
+    proposals: { prefix: "p" },
+    votes: { prefix: "v" },
+    blobs: { prefix: "b" },
+  };
+  writeJson(vm, "STATE", v1);
+  vm.store.data.delete(key("P"));
+  return v1;
+}
+
+test("DAO: the current version is 2 and migrating a current state changes nothing", (t) => {
+  t.is(STATE_VERSION, 2);
+  t.is(targetStateVersion(), 2);
+  const vm = dao();
+  const state = vm.read("STATE");
+  const r = vm.call("migrate_state", {}, { from: DAO });
+  t.true(r.ok, r.error);
+  t.deepEqual(r.events[0].data, [{ from: 2, to: 2 }]);
+  t.deepEqual(readJson(vm, "STATE"), JSON.parse(state ?? ""));
+});
+
+test("DAO 1 -> 2: the policy leaves STATE for its own key, the member table's length becomes member_count", (t) => {
+  const vm = dao();
+  const state = readJson(vm, "STATE");
+  const policy = readJson(vm, "P");
+  t.is(state.member_count, 2);
+  toV1(vm);
+  t.is(vm.read("P"), undefined);
+  const r = vm.call("migrate_state", {}, { from: DAO });
+  t.true(r.ok, r.error);
+  t.deepEqual(r.events[0].data, [{ from: 1, to: 2 }]);
+  t.deepEqual(readJson(vm, "STATE"), state);
+  t.deepEqual(readJson(vm, "P"), policy);
+  // and the migrated DAO works: its members and policy are read from where version 2 keeps them
+  t.is(vm.view<unknown[]>("get_members", {}).length, 2);
+  t.deepEqual(vm.view("get_policy"), policy);
+});
+
+test("DAO 0 -> 2: defaults for what version 0 lacked (timelock, seq, locked bonds, factory, suite)", (t) => {
+  const vm = dao();
+  const state = readJson(vm, "STATE");
+  const policy = readJson(vm, "P");
+  const v1 = toV1(vm);
+  const { state_version: _, seq: _seq, locked_bonds: _lb, factory_id: _f, suite: _s, ...v0 } = v1;
+  const v0Policy = structuredClone(policy);
+  delete v0Policy.parameters.timelock;
+  writeJson(vm, "STATE", { ...v0, policy: v0Policy });
+  const r = vm.call("migrate_state", {}, { from: DAO });
+  t.true(r.ok, r.error);
+  t.deepEqual(r.events[0].data, [{ from: 0, to: 2 }]);
+  t.deepEqual(readJson(vm, "STATE"), { ...state, seq: 0, locked_bonds: "0", factory_id: "", suite: {} });
+  t.deepEqual(readJson(vm, "P"), { ...policy, parameters: { ...policy.parameters, timelock: "0" } });
+});
+
+test("DAO: migrate_state only from the DAO's own account; a state from newer code is refused, unchanged", (t) => {
+  const vm = dao();
+  const before = vm.snapshot();
+  const outsider = vm.call("migrate_state", {}, { from: "a.test.near" });
+  t.false(outsider.ok);
+  t.is(outsider.code, "ERR_PRIVATE");
+  writeJson(vm, "STATE", { ...readJson(vm, "STATE"), state_version: 3 });
+  const newer = vm.snapshot();
+  const r = vm.call("migrate_state", {}, { from: DAO });
+  t.false(r.ok);
+  t.is(r.error, "Smart contract panicked: ERR_MIGRATION: state version 3 is newer than the code");
+  t.is(vm.snapshot(), newer);
+  t.not(newer, before);
+});
