@@ -80,7 +80,7 @@ export function register(program: CliCommand): void {
   fork
     .leaf("join", "join fork N during its window (your weight is fixed at the opening)")
     .community()
-    .option(ID, ID_HELP)
+    .requiredOption(ID, ID_HELP)
     .run(async ({ s, out, flags }) => {
       const id = int(flags.id, "--id (the fork's id, = its proposal's)");
       const chain = await s.chain();
@@ -96,7 +96,7 @@ export function register(program: CliCommand): void {
   fork
     .leaf("execute", "after the window: decide, pay the new community, remove the joined (repeat until executed)")
     .community()
-    .option(ID, ID_HELP)
+    .requiredOption(ID, ID_HELP)
     .option("--name <new>", "pay the fork community created under this name (the proposal's name was squatted)")
     .run(async ({ s, out, flags }) => {
       const id = int(flags.id, "--id (the fork's id, = its proposal's)");
