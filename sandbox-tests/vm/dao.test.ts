@@ -3,7 +3,7 @@
 import test from "ava";
 import { basePolicy, BOND } from "../dao/fixture.ts";
 import { NEAR } from "../helpers/tx.ts";
-import { ContractVm, failed, succeeded } from "../helpers/vm.ts";
+import { assertRefused, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 
 const DAO = "dao.test.near";
 const [ALICE, BOB, CAROL, DAVE, ZED] = ["alice", "bob", "carol", "dave", "zed"].map((n) => `${n}.test.near`);
@@ -31,22 +31,6 @@ function propose(vm: ContractVm, from: string, kind: Record<string, unknown>): n
   return r.value as number;
 }
 
-/** Calls that must be refused with `code` and leave storage, balance and storage usage as they were. */
-function refused(
-  t: import("ava").ExecutionContext,
-  vm: ContractVm,
-  code: string,
-  ...call: Parameters<ContractVm["call"]>
-) {
-  const before = vm.snapshot();
-  const r = vm.call(...call);
-  t.false(r.ok, `${call[0]} should be refused with ${code}`);
-  t.is(r.code, code, r.error);
-  t.is(vm.snapshot(), before, `${call[0]} -> ${code}: state changed`);
-  t.deepEqual(r.transfers, []);
-  return r;
-}
-
 test("init: the council, the policy, and a second init refused", (t) => {
   const vm = dao();
   const members = vm.view<{ account_id: string; roles: string[]; voting_power: number }[]>("get_members", {});
@@ -66,8 +50,8 @@ test("init: the council, the policy, and a second init refused", (t) => {
 
 test("a proposal needs its bond, a voter needs the permission, a vote counts once (and may change)", (t) => {
   const vm = dao();
-  refused(t, vm, "ERR_WRONG_BOND", "add_proposal", { description: "x", kind: ADD_DAVE }, { from: ALICE });
-  refused(
+  assertRefused(t, vm, "ERR_WRONG_BOND", "add_proposal", { description: "x", kind: ADD_DAVE }, { from: ALICE });
+  assertRefused(
     t,
     vm,
     "ERR_WRONG_BOND",
@@ -77,12 +61,12 @@ test("a proposal needs its bond, a voter needs the permission, a vote counts onc
   );
   const id = propose(vm, ALICE, ADD_DAVE);
   t.is(id, 0);
-  refused(t, vm, "ERR_NO_PERMISSION", "vote", { id, choice: "Approve" }, { from: ZED });
-  refused(t, vm, "ERR_UNKNOWN_PROPOSAL", "vote", { id: 7, choice: "Approve" }, { from: ALICE });
+  assertRefused(t, vm, "ERR_NO_PERMISSION", "vote", { id, choice: "Approve" }, { from: ZED });
+  assertRefused(t, vm, "ERR_UNKNOWN_PROPOSAL", "vote", { id: 7, choice: "Approve" }, { from: ALICE });
   const first = vm.call("vote", { id, choice: "Approve" }, { from: ALICE });
   t.true(first.ok, first.error);
   t.is(first.value, "InProgress");
-  refused(t, vm, "ERR_ALREADY_VOTED", "vote", { id, choice: "Approve" }, { from: ALICE });
+  assertRefused(t, vm, "ERR_ALREADY_VOTED", "vote", { id, choice: "Approve" }, { from: ALICE });
   // a voter may change their vote: it moves from one count to the other
   t.true(vm.call("vote", { id, choice: "Reject" }, { from: ALICE }).ok);
   const council = vm
@@ -90,7 +74,7 @@ test("a proposal needs its bond, a voter needs the permission, a vote counts onc
     .rules.find((r) => r.role === "council");
   t.like(council, { approve: 0, reject: 1 });
   // executing before the decision is refused
-  refused(t, vm, "ERR_NOT_APPROVED", "execute", { id }, { from: ZED });
+  assertRefused(t, vm, "ERR_NOT_APPROVED", "execute", { id }, { from: ZED });
 });
 
 test("two of three council votes pass AddMember: the bond comes back less storage, the member is added", (t) => {
@@ -109,7 +93,7 @@ test("two of three council votes pass AddMember: the bond comes back less storag
   const proposal = vm.view<{ status: string; storage_deposit: string }>("get_proposal", { id });
   // the bond goes back to the proposer, less what the proposal's storage costs
   t.deepEqual(decided.transfers, [{ to: ALICE, amount: BOND - BigInt(proposal.storage_deposit) }]);
-  refused(t, vm, "ERR_ALREADY_FINAL", "vote", { id, choice: "Approve" }, { from: CAROL });
+  assertRefused(t, vm, "ERR_ALREADY_FINAL", "vote", { id, choice: "Approve" }, { from: CAROL });
 
   const done = vm.call("execute", { id }, { from: ZED });
   t.true(done.ok, done.error);
@@ -119,7 +103,7 @@ test("two of three council votes pass AddMember: the bond comes back less storag
     ["member_added", "proposal_executed"],
   );
   t.like(vm.view("get_member", { account_id: DAVE }), { account_id: DAVE, roles: ["council"], voting_power: 1 });
-  refused(t, vm, "ERR_ALREADY_FINAL", "execute", { id }, { from: ZED });
+  assertRefused(t, vm, "ERR_ALREADY_FINAL", "execute", { id }, { from: ZED });
 });
 
 test("a transfer: 3 of 4 votes needed, the payment is sent with a callback, and the callback settles it", (t) => {
@@ -148,7 +132,7 @@ test("a transfer: 3 of 4 votes needed, the payment is sent with a callback, and 
   t.like(vm.view("get_proposal", { id }), { status: "Executing" });
 
   // only the DAO itself may deliver the callback
-  refused(t, vm, "ERR_PRIVATE", "on_execute", { id }, { from: ZED, promiseResults: [succeeded()] });
+  assertRefused(t, vm, "ERR_PRIVATE", "on_execute", { id }, { from: ZED, promiseResults: [succeeded()] });
   const ok = vm.call("on_execute", { id }, { from: DAO, promiseResults: [succeeded()] });
   t.true(ok.ok, ok.error);
   t.like(ok.value, { id, status: "Executed" });

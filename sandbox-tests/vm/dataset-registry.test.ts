@@ -1,10 +1,10 @@
 // The dataset registry's wasm in-process (helpers/vm.ts): a submission paid by its submitter (the excess refunded),
 // the DAO's admission, a manifest whose root is the off-chain rule's (scripts/manifest-root.mjs), a creator's
 // withdrawal tainting it, and the refusals on the way, with storage unchanged by every refused call.
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import { computeManifestRoot } from "../../scripts/manifest-root.mjs";
 import { NEAR } from "../helpers/tx.ts";
-import { ContractVm } from "../helpers/vm.ts";
+import { assertRefused, ContractVm } from "../helpers/vm.ts";
 import { datasetInput } from "../registries/fixture.ts";
 
 const REGISTRY = "datasets.test.near";
@@ -24,24 +24,14 @@ function registry(): ContractVm {
   return vm;
 }
 
-function refused(t: ExecutionContext, vm: ContractVm, code: string, ...call: Parameters<ContractVm["call"]>) {
-  const before = vm.snapshot();
-  const r = vm.call(...call);
-  t.false(r.ok, `${call[0]} should be refused with ${code}`);
-  t.is(r.code, code, r.error);
-  t.is(vm.snapshot(), before, `${call[0]} -> ${code}: state changed`);
-  t.deepEqual(r.transfers, []);
-  return r;
-}
-
 test("a submission: the submitter pays its storage and gets the rest back; bad input refused", (t) => {
   const vm = registry();
   const input = datasetInput("corpus", "1.0", CREATORS);
-  const short = refused(t, vm, "ERR_DEPOSIT_TOO_LOW", "submit_dataset", input, { from: ALICE });
+  const short = assertRefused(t, vm, "ERR_DEPOSIT_TOO_LOW", "submit_dataset", input, { from: ALICE });
   const required = BigInt(/required (\d+)/.exec(short.error ?? "")?.[1] ?? "0");
   t.true(required > 0n);
-  refused(t, vm, "ERR_DEPOSIT_TOO_LOW", "submit_dataset", input, { from: ALICE, deposit: required - 1n });
-  refused(
+  assertRefused(t, vm, "ERR_DEPOSIT_TOO_LOW", "submit_dataset", input, { from: ALICE, deposit: required - 1n });
+  assertRefused(
     t,
     vm,
     "ERR_SHARES_NOT_10000",
@@ -52,7 +42,7 @@ test("a submission: the submitter pays its storage and gets the rest back; bad i
       deposit: DEPOSIT,
     },
   );
-  refused(
+  assertRefused(
     t,
     vm,
     "ERR_INVALID_HASH",
@@ -82,9 +72,16 @@ test("a submission: the submitter pays its storage and gets the rest back; bad i
     },
   ]);
   t.like(vm.view("get_dataset", { dataset_id: "corpus@1.0" }), { status: "Submitted", withdrawn: false });
-  refused(t, vm, "ERR_DUPLICATE_VERSION", "submit_dataset", input, { from: ALICE, deposit: DEPOSIT });
+  assertRefused(t, vm, "ERR_DUPLICATE_VERSION", "submit_dataset", input, { from: ALICE, deposit: DEPOSIT });
   // a name belongs to its first submitter
-  refused(t, vm, "ERR_NOT_NAME_OWNER", "submit_dataset", { ...input, version: "2.0" }, { from: BOB, deposit: DEPOSIT });
+  assertRefused(
+    t,
+    vm,
+    "ERR_NOT_NAME_OWNER",
+    "submit_dataset",
+    { ...input, version: "2.0" },
+    { from: BOB, deposit: DEPOSIT },
+  );
 });
 
 test("admission by the DAO only, a manifest of admitted versions with the off-chain root, withdrawal taints it", (t) => {
@@ -95,8 +92,8 @@ test("admission by the DAO only, a manifest of admitted versions with the off-ch
   t.true(vm.call("submit_dataset", b, { from: BOB, deposit: DEPOSIT }).ok);
   const manifest = (ids: string[]) =>
     ["create_manifest", { name: "m1", dataset_ids: ids }, { from: ZED, deposit: DEPOSIT }] as const;
-  refused(t, vm, "ERR_DATASET_NOT_ADMITTED", ...manifest(["corpus@1.0"]));
-  refused(t, vm, "ERR_NOT_DAO", "admit_dataset", { dataset_id: "corpus@1.0" }, { from: ALICE });
+  assertRefused(t, vm, "ERR_DATASET_NOT_ADMITTED", ...manifest(["corpus@1.0"]));
+  assertRefused(t, vm, "ERR_NOT_DAO", "admit_dataset", { dataset_id: "corpus@1.0" }, { from: ALICE });
   for (const id of ["corpus@1.0", "alpha@0.1"]) {
     const admitted = vm.call("admit_dataset", { dataset_id: id }, { from: DAO });
     t.deepEqual(
@@ -104,9 +101,9 @@ test("admission by the DAO only, a manifest of admitted versions with the off-ch
       ["dataset_admitted"],
     );
   }
-  refused(t, vm, "ERR_EMPTY_MANIFEST", ...manifest([]));
-  refused(t, vm, "ERR_DUPLICATE_DATASET", ...manifest(["corpus@1.0", "corpus@1.0"]));
-  refused(t, vm, "ERR_UNKNOWN_DATASET", ...manifest(["corpus@9.9"]));
+  assertRefused(t, vm, "ERR_EMPTY_MANIFEST", ...manifest([]));
+  assertRefused(t, vm, "ERR_DUPLICATE_DATASET", ...manifest(["corpus@1.0", "corpus@1.0"]));
+  assertRefused(t, vm, "ERR_UNKNOWN_DATASET", ...manifest(["corpus@9.9"]));
 
   const made = vm.call(...manifest(["corpus@1.0", "alpha@0.1"]));
   t.true(made.ok, made.error);
@@ -133,11 +130,18 @@ test("admission by the DAO only, a manifest of admitted versions with the off-ch
   });
 
   // any listed creator may withdraw; the manifest keeps its root and fails the check from then on
-  refused(t, vm, "ERR_NOT_CREATOR", "withdraw_dataset", { dataset_id: "corpus@1.0" }, { from: ZED });
+  assertRefused(t, vm, "ERR_NOT_CREATOR", "withdraw_dataset", { dataset_id: "corpus@1.0" }, { from: ZED });
   t.true(vm.call("withdraw_dataset", { dataset_id: "corpus@1.0", reason: "consent" }, { from: BOB }).ok);
   t.like(vm.view("check_manifest", { manifest_id: id }), { root, withdrawn: ["corpus@1.0"], ok: false });
   t.like(vm.view("check_manifest", { manifest_id: 7 }), { exists: false, root: null, ok: false });
 
   // only the model registry records a model's use of a manifest
-  refused(t, vm, "ERR_NOT_MODEL_REGISTRY", "record_model_use", { manifest_id: id, model_id: "lm@1" }, { from: ZED });
+  assertRefused(
+    t,
+    vm,
+    "ERR_NOT_MODEL_REGISTRY",
+    "record_model_use",
+    { manifest_id: id, model_id: "lm@1" },
+    { from: ZED },
+  );
 });

@@ -1,10 +1,10 @@
 // The community factory's wasm in-process (helpers/vm.ts): codes stored by the owner only, a community paid for
 // and deployed step by step (each step a create-account + deploy + init receipt and a callback the test answers),
 // and the refusals on the way, with storage unchanged by every refused call. Stored codes are tiny stand-ins.
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import { codeInput } from "../helpers/community.ts";
 import { NEAR } from "../helpers/tx.ts";
-import { ContractVm, failed, succeeded } from "../helpers/vm.ts";
+import { assertRefused, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 
 const FACTORY = "commons.test.near";
 const OWNER = "owner.test.near";
@@ -30,25 +30,16 @@ function store(vm: ContractVm, name: string, version: string, code = wasm(name),
   return vm.call("store_code", codeInput(name, version, code), { from, deposit });
 }
 
-function refused(t: ExecutionContext, vm: ContractVm, code: string, ...call: Parameters<ContractVm["call"]>) {
-  const before = vm.snapshot();
-  const r = vm.call(...call);
-  t.false(r.ok, `${call[0]} should be refused with ${code}`);
-  t.is(r.code, code, r.error);
-  t.is(vm.snapshot(), before, `${call[0]} -> ${code}: state changed`);
-  return r;
-}
-
 test("store_code: the owner with one yocto, real wasm only, one record per version", (t) => {
   const vm = factory();
   const dao = codeInput("community-dao", "1.0.0", wasm("dao"));
-  refused(t, vm, "ERR_NOT_OWNER", "store_code", dao, { from: ZED, deposit: 1n });
-  refused(t, vm, "ERR_ONE_YOCTO", "store_code", dao, { from: OWNER });
-  refused(t, vm, "ERR_INVALID_CODE", "store_code", codeInput("community-dao", "1.0.0", new Uint8Array(20)), {
+  assertRefused(t, vm, "ERR_NOT_OWNER", "store_code", dao, { from: ZED, deposit: 1n });
+  assertRefused(t, vm, "ERR_ONE_YOCTO", "store_code", dao, { from: OWNER });
+  assertRefused(t, vm, "ERR_INVALID_CODE", "store_code", codeInput("community-dao", "1.0.0", new Uint8Array(20)), {
     from: OWNER,
     deposit: 1n,
   });
-  refused(t, vm, "ERR_INVALID_CODE_INPUT", "store_code", wasm("no header"), { from: OWNER, deposit: 1n });
+  assertRefused(t, vm, "ERR_INVALID_CODE_INPUT", "store_code", wasm("no header"), { from: OWNER, deposit: 1n });
   const stored = store(vm, "community-dao", "1.0.0");
   t.true(stored.ok, stored.error);
   t.like(stored.value, { v: 1, name: "community-dao", version: "1.0.0", bytes: 21, in_suite: true });
@@ -61,7 +52,7 @@ test("store_code: the owner with one yocto, real wasm only, one record per versi
       previous_version: null,
     },
   ]);
-  refused(t, vm, "ERR_VERSION_EXISTS", "store_code", dao, { from: OWNER, deposit: 1n });
+  assertRefused(t, vm, "ERR_VERSION_EXISTS", "store_code", dao, { from: OWNER, deposit: 1n });
   t.true(store(vm, "community-dao", "1.1.0").ok);
   t.deepEqual(
     vm.view<{ name: string; version: string }[]>("get_codes", {}).map((c) => `${c.name}@${c.version}`),
@@ -71,7 +62,14 @@ test("store_code: the owner with one yocto, real wasm only, one record per versi
 
 test("a community: the deposit covers accounts and record, the DAO first, one step per deploy_next, then Ready", (t) => {
   const vm = factory();
-  refused(t, vm, "ERR_NO_DAO_CODE", "create_community", { name: "acme", dao_args: DAO_ARGS }, { deposit: 5n * NEAR });
+  assertRefused(
+    t,
+    vm,
+    "ERR_NO_DAO_CODE",
+    "create_community",
+    { name: "acme", dao_args: DAO_ARGS },
+    { deposit: 5n * NEAR },
+  );
   t.true(store(vm, "community-dao", "1.0.0").ok);
   t.true(store(vm, "dataset-registry", "1.0.0").ok);
   const { accounts_total, contracts } = vm.view<{ accounts_total: string; contracts: { init_balance: string }[] }>(
@@ -81,12 +79,12 @@ test("a community: the deposit covers accounts and record, the DAO first, one st
 
   const create = (name: string, deposit: bigint) =>
     ["create_community", { name, dao_args: DAO_ARGS }, { from: ALICE, deposit }] as const;
-  refused(t, vm, "ERR_INVALID_NAME", ...create("Acme_", 5n * NEAR));
-  const short = refused(t, vm, "ERR_DEPOSIT_TOO_LOW", ...create("acme", BigInt(accounts_total)));
+  assertRefused(t, vm, "ERR_INVALID_NAME", ...create("Acme_", 5n * NEAR));
+  const short = assertRefused(t, vm, "ERR_DEPOSIT_TOO_LOW", ...create("acme", BigInt(accounts_total)));
   // the record's storage comes on top of the accounts
   const required = BigInt(/required (\d+)/.exec(short.error ?? "")?.[1] ?? "0");
   t.true(required > BigInt(accounts_total));
-  refused(t, vm, "ERR_DEPOSIT_TOO_LOW", ...create("acme", required - 1n));
+  assertRefused(t, vm, "ERR_DEPOSIT_TOO_LOW", ...create("acme", required - 1n));
 
   const r = vm.call(...create("acme", required + NEAR));
   t.true(r.ok, r.error);
@@ -116,10 +114,10 @@ test("a community: the deposit covers accounts and record, the DAO first, one st
   );
   const daoInit = r.calls[0].args as { suite: Record<string, string>; members: unknown[] };
   t.deepEqual(daoInit.suite, { "community-dao": DAO_ID, "dataset-registry": REGISTRY_ID });
-  refused(t, vm, "ERR_NAME_TAKEN", ...create("acme", required + NEAR));
+  assertRefused(t, vm, "ERR_NAME_TAKEN", ...create("acme", required + NEAR));
 
   // the callback: only the factory itself; the DAO step done, the next step is the registry
-  refused(
+  assertRefused(
     t,
     vm,
     "ERR_PRIVATE",
@@ -148,5 +146,5 @@ test("a community: the deposit covers accounts and record, the DAO first, one st
   const last = vm.call("on_step_done", { name: "acme", index: 1 }, { from: FACTORY, promiseResults: [succeeded()] });
   t.like(last.value, { name: "acme", status: "Ready" });
   t.like(vm.view("get_community", { name: "acme" }), { status: "Ready", dao_id: DAO_ID });
-  refused(t, vm, "ERR_ALREADY_COMPLETE", "deploy_next", { name: "acme" }, { from: ZED });
+  assertRefused(t, vm, "ERR_ALREADY_COMPLETE", "deploy_next", { name: "acme" }, { from: ZED });
 });

@@ -2,9 +2,9 @@
 // registration, the DAO's activation whose cross-contract check really runs on the dataset registry's wasm (its
 // answer handed to the callback as the promise result), the verifier told of the new model, and the refusals on the
 // way (a withdrawn manifest, a failed check, a callback from outside), with storage unchanged by each.
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import { NEAR } from "../helpers/tx.ts";
-import { type CallResult, ContractVm, failed, succeeded } from "../helpers/vm.ts";
+import { assertRefused, type CallResult, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 import { datasetInput, modelInput } from "../registries/fixture.ts";
 
 const DATASETS = "datasets.test.near";
@@ -42,16 +42,6 @@ function suite(): { ds: ContractVm; mr: ContractVm } {
   return { ds, mr };
 }
 
-function refused(t: ExecutionContext, vm: ContractVm, code: string, ...call: Parameters<ContractVm["call"]>) {
-  const before = vm.snapshot();
-  const r = vm.call(...call);
-  t.false(r.ok, `${call[0]} should be refused with ${code}`);
-  t.is(r.code, code, r.error);
-  t.is(vm.snapshot(), before, `${call[0]} -> ${code}: state changed`);
-  t.deepEqual(r.calls, []);
-  return r;
-}
-
 /** The activation's first call (record_model_use at the dataset registry) run there, as the model registry. */
 function runCheck(ds: ContractVm, activation: CallResult): CallResult {
   const [check] = activation.calls;
@@ -61,12 +51,12 @@ function runCheck(ds: ContractVm, activation: CallResult): CallResult {
 test("registration: paid by the registrant, one version once, a name owned, a parent known", (t) => {
   const { mr } = suite();
   const input = modelInput("lm", "1", 1);
-  refused(t, mr, "ERR_DEPOSIT_TOO_LOW", "register_model", input, { from: ALICE });
-  refused(t, mr, "ERR_INVALID_MANIFEST_ID", "register_model", modelInput("lm", "1", 0), {
+  assertRefused(t, mr, "ERR_DEPOSIT_TOO_LOW", "register_model", input, { from: ALICE });
+  assertRefused(t, mr, "ERR_INVALID_MANIFEST_ID", "register_model", modelInput("lm", "1", 0), {
     from: ALICE,
     deposit: DEPOSIT,
   });
-  refused(
+  assertRefused(
     t,
     mr,
     "ERR_UNKNOWN_PARENT",
@@ -88,15 +78,18 @@ test("registration: paid by the registrant, one version once, a name owned, a pa
     registrant: ALICE,
     creators: [{ account_id: ALICE, share_bps: 10000 }],
   });
-  refused(t, mr, "ERR_DUPLICATE_VERSION", "register_model", input, { from: ALICE, deposit: DEPOSIT });
-  refused(t, mr, "ERR_NOT_NAME_OWNER", "register_model", modelInput("lm", "2", 1), { from: BOB, deposit: DEPOSIT });
+  assertRefused(t, mr, "ERR_DUPLICATE_VERSION", "register_model", input, { from: ALICE, deposit: DEPOSIT });
+  assertRefused(t, mr, "ERR_NOT_NAME_OWNER", "register_model", modelInput("lm", "2", 1), {
+    from: BOB,
+    deposit: DEPOSIT,
+  });
 });
 
 test("activation: the dataset registry's check runs on its wasm, the callback activates and tells the verifier", (t) => {
   const { ds, mr } = suite();
   t.true(mr.call("register_model", modelInput("lm", "1", 1), { from: ALICE, deposit: DEPOSIT }).ok);
-  refused(t, mr, "ERR_NOT_DAO", "activate_model", { model_id: "lm@1" }, { from: ALICE });
-  refused(t, mr, "ERR_UNKNOWN_MODEL", "activate_model", { model_id: "lm@9" }, { from: DAO });
+  assertRefused(t, mr, "ERR_NOT_DAO", "activate_model", { model_id: "lm@1" }, { from: ALICE });
+  assertRefused(t, mr, "ERR_UNKNOWN_MODEL", "activate_model", { model_id: "lm@9" }, { from: DAO });
 
   const act = mr.call("activate_model", { model_id: "lm@1" }, { from: DAO });
   t.true(act.ok, act.error);
@@ -122,7 +115,7 @@ test("activation: the dataset registry's check runs on its wasm, the callback ac
   t.false(outside.ok);
   t.is(outside.code, "Function is private");
   // a check that did not succeed activates nothing
-  refused(t, mr, "ERR_DATASET_REGISTRY_FAILED", callback.method, callback.args, {
+  assertRefused(t, mr, "ERR_DATASET_REGISTRY_FAILED", callback.method, callback.args, {
     from: MODELS,
     promiseResults: [failed()],
   });
@@ -157,7 +150,7 @@ test("a withdrawn dataset stops the activation of a model trained on it", (t) =>
   t.like(check.value, { withdrawn: ["corpus@1.0"], ok: false });
   t.deepEqual(check.events, [], "a failing check records no dependency");
   const callback = act.calls[1];
-  refused(t, mr, "ERR_MANIFEST_WITHDRAWN", callback.method, callback.args, {
+  assertRefused(t, mr, "ERR_MANIFEST_WITHDRAWN", callback.method, callback.args, {
     from: MODELS,
     promiseResults: [succeeded(check.value)],
   });

@@ -2,10 +2,10 @@
 // the model registry, receipts signed off chain (attester/src/receipt.ts) and checked in the wasm, and an epoch's
 // usage report sent to the pool with its callback answered by the test; the refusals on the way leave storage as it
 // was.
-import test, { type ExecutionContext } from "ava";
+import test from "ava";
 import { type AttesterKey, newKey, signReceipt, type UnsignedReceipt } from "../../attester/src/receipt.ts";
 import { NEAR, SEC } from "../helpers/tx.ts";
-import { ContractVm, failed, succeeded } from "../helpers/vm.ts";
+import { assertRefused, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 import { BOND, DEPOSIT, MODEL, SETTINGS, VERSION, WEIGHTS } from "../verifier/fixture.ts";
 
 const VERIFIER = "verifier.test.near";
@@ -27,16 +27,6 @@ function verifier(): ContractVm {
   );
   if (!r.ok) throw new Error(`init: ${r.error}`);
   return vm;
-}
-
-function refused(t: ExecutionContext, vm: ContractVm, code: string, ...call: Parameters<ContractVm["call"]>) {
-  const before = vm.snapshot();
-  const r = vm.call(...call);
-  t.false(r.ok, `${call[0]} should be refused with ${code}`);
-  t.is(r.code, code, r.error);
-  t.is(vm.snapshot(), before, `${call[0]} -> ${code}: state changed`);
-  t.deepEqual(r.transfers, []);
-  return r;
 }
 
 /** A receipt of the active model by ATT at the verifier's current time. */
@@ -72,8 +62,8 @@ test("attesters: the DAO adds one with at least the minimum bond, once; the regi
   const key = newKey();
   const add = (from: string, deposit: bigint) =>
     ["add_attester", { attester_id: ATT, public_key: key.public_key }, { from, deposit }] as const;
-  refused(t, vm, "ERR_NOT_DAO", ...add(ZED, BOND));
-  refused(t, vm, "ERR_BOND_TOO_LOW", ...add(DAO, BigInt(SETTINGS.min_bond) - 1n));
+  assertRefused(t, vm, "ERR_NOT_DAO", ...add(ZED, BOND));
+  assertRefused(t, vm, "ERR_BOND_TOO_LOW", ...add(DAO, BigInt(SETTINGS.min_bond) - 1n));
   const r = vm.call(...add(DAO, BOND));
   t.true(r.ok, r.error);
   t.like(r.value, { attester_id: ATT, status: "Active", bond: BOND.toString(), bond_owner: DAO, receipts: 0 });
@@ -81,9 +71,9 @@ test("attesters: the DAO adds one with at least the minimum bond, once; the regi
     r.events.map((e) => e.event),
     ["attester_added"],
   );
-  refused(t, vm, "ERR_ATTESTER_EXISTS", ...add(DAO, BOND));
+  assertRefused(t, vm, "ERR_ATTESTER_EXISTS", ...add(DAO, BOND));
 
-  refused(t, vm, "ERR_NOT_MODEL_REGISTRY", "set_active_model", ACTIVE, { from: ZED });
+  assertRefused(t, vm, "ERR_NOT_MODEL_REGISTRY", "set_active_model", ACTIVE, { from: ZED });
   const set = vm.call("set_active_model", ACTIVE, { from: REGISTRY });
   t.deepEqual(set.value, {
     model_name: MODEL,
@@ -102,12 +92,12 @@ test("receipts: signed for this verifier, fresh, once per nonce, storage paid by
   const signed = (nonce: number, over: Partial<UnsignedReceipt> = {}, verifierId = VERIFIER) =>
     signReceipt(verifierId, draft(vm, nonce, over), key.private_key);
 
-  refused(t, vm, "ERR_NO_ACTIVE_MODEL", ...submit(signed(1)));
+  assertRefused(t, vm, "ERR_NO_ACTIVE_MODEL", ...submit(signed(1)));
   vm.call("set_active_model", ACTIVE, { from: REGISTRY });
-  refused(t, vm, "ERR_BAD_SIGNATURE", ...submit(signed(1, {}, "other.test.near")));
-  refused(t, vm, "ERR_BAD_SIGNATURE", ...submit({ ...signed(1), nonce: "2" }));
-  refused(t, vm, "ERR_TIMESTAMP_TOO_OLD", ...submit(signed(1, { timestamp: (vm.time - 601n * SEC).toString() })));
-  const short = refused(t, vm, "ERR_STORAGE_DEPOSIT", ...submit(signed(1), 0n));
+  assertRefused(t, vm, "ERR_BAD_SIGNATURE", ...submit(signed(1, {}, "other.test.near")));
+  assertRefused(t, vm, "ERR_BAD_SIGNATURE", ...submit({ ...signed(1), nonce: "2" }));
+  assertRefused(t, vm, "ERR_TIMESTAMP_TOO_OLD", ...submit(signed(1, { timestamp: (vm.time - 601n * SEC).toString() })));
+  const short = assertRefused(t, vm, "ERR_STORAGE_DEPOSIT", ...submit(signed(1), 0n));
   const required = BigInt(/required (\d+)/.exec(short.error ?? "")?.[1] ?? "0");
 
   const r = vm.call(...submit(signed(1)));
@@ -123,7 +113,7 @@ test("receipts: signed for this verifier, fresh, once per nonce, storage paid by
   t.true(DEPOSIT - r.transfers[0].amount <= required && r.transfers[0].amount > 0n);
   t.like(vm.view("get_receipt", { receipt_id: 0 }), { id: 0, attester_id: ATT, nonce: "1", model_name: MODEL });
   t.like(vm.view("get_attester", { attester_id: ATT }), { receipts: 1 });
-  refused(t, vm, "ERR_NONCE_USED", ...submit(signed(1)));
+  assertRefused(t, vm, "ERR_NONCE_USED", ...submit(signed(1)));
 });
 
 test("usage report: only a final epoch, sent to the pool with a callback; a failed delivery stays retryable", (t) => {
@@ -141,7 +131,7 @@ test("usage report: only a final epoch, sent to the pool with a callback; a fail
   }
   const epoch = vm.view<number>("current_epoch");
   t.is(BigInt(epoch), vm.time / BigInt(SETTINGS.epoch_length_ns));
-  refused(t, vm, "ERR_EPOCH_NOT_FINAL", "report_usage", { epoch }, { from: RELAYER });
+  assertRefused(t, vm, "ERR_EPOCH_NOT_FINAL", "report_usage", { epoch }, { from: RELAYER });
   // final: the epoch is over and its challenge window has passed
   vm.time = (BigInt(epoch) + 1n) * BigInt(SETTINGS.epoch_length_ns) + BigInt(SETTINGS.challenge_window_ns);
 
@@ -162,7 +152,10 @@ test("usage report: only a final epoch, sent to the pool with a callback; a fail
     usage: [{ model_name: MODEL, model_version: VERSION, weights_sha256: WEIGHTS, receipts: 3 }],
   });
   const callback = sent.calls[1];
-  refused(t, vm, "Function is private", callback.method, callback.args, { from: ZED, promiseResults: [succeeded()] });
+  assertRefused(t, vm, "Function is private", callback.method, callback.args, {
+    from: ZED,
+    promiseResults: [succeeded()],
+  });
 
   const lost = vm.call(callback.method, callback.args, { from: VERIFIER, promiseResults: [failed()] });
   t.true(lost.ok, lost.error);
