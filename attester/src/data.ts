@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
+import { manifestRootText, sortManifestEntries } from "../../contracts/wire/datasets.ts";
 
 export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
 export const MANIFEST_PATH = join(DATA_DIR, "manifest.json");
@@ -30,7 +31,7 @@ export interface ManifestEntry {
 export interface Manifest {
   name: string;
   entries: ManifestEntry[];
-  // dataset registry rule (contracts/dataset-registry/manifest.ts)
+  // dataset registry rule (contracts/wire/datasets.ts)
   root: string;
 }
 
@@ -43,15 +44,10 @@ export function sha256Hex(data: Uint8Array | string): string {
   return bytesToHex(sha256(typeof data === "string" ? new TextEncoder().encode(data) : data));
 }
 
-// The dataset registry's root: sha256 of "ai-commons-manifest-v1\n" + "<dataset_id> <content_sha256>\n" per entry,
-// entries sorted by dataset_id (code-unit order, which is byte order for these ASCII ids).
+// The dataset registry's root (contracts/wire/datasets.ts): sha256 of "ai-commons-manifest-v1\n" +
+// "<dataset_id> <content_sha256>\n" per entry, entries sorted by dataset_id.
 export function manifestRoot(entries: { dataset_id: string; content_sha256: string }[]): string {
-  const sorted = entries
-    .slice()
-    .sort((a, b) => (a.dataset_id < b.dataset_id ? -1 : a.dataset_id > b.dataset_id ? 1 : 0));
-  let text = "ai-commons-manifest-v1\n";
-  for (const e of sorted) text += `${e.dataset_id} ${e.content_sha256}\n`;
-  return sha256Hex(text);
+  return sha256Hex(manifestRootText(sortManifestEntries(entries)));
 }
 
 export function readManifest(path = MANIFEST_PATH): Manifest {

@@ -1,33 +1,20 @@
 // Receipts off chain: salted commitments, the canonical encoding (the same text the verifier hashes:
-// contracts/inference-verifier/receipt.ts), secp256k1 signing with @noble/curves, and local verification.
+// contracts/wire/receipt.ts), secp256k1 signing with @noble/curves, and local verification.
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex, concatBytes, hexToBytes, randomBytes } from "@noble/hashes/utils";
+import {
+  canonicalReceipt,
+  RECEIPT_DOMAIN,
+  type SignedReceipt,
+  type UnsignedReceipt,
+} from "../../contracts/wire/receipt.ts";
 import { AttesterError } from "./data.ts";
 
-// v2: commitments take exactly SALT_BYTES of salt (v1 took any length, so (salt, "how") and (salt || "h", "ow")
-// committed to the same input and two honest receipts could be framed as an equivocation). The verifier signs
-// and checks this domain, so no v1 receipt verifies any more (docs/verifier.md, "Canonical encoding").
-export const RECEIPT_DOMAIN = "ai-commons-receipt-v2";
+// The receipt, its domain tag and its canonical signing text are the protocol's (contracts/wire/receipt.ts): the
+// verifier hashes the same text. v2: commitments take exactly SALT_BYTES of salt.
+export { canonicalReceipt, RECEIPT_DOMAIN, type SignedReceipt, type UnsignedReceipt };
 export const SALT_BYTES = 32;
-
-export interface UnsignedReceipt {
-  community: string;
-  model_name: string;
-  model_version: string;
-  weights_sha256: string;
-  input_sha256: string;
-  output_sha256: string;
-  attester_id: string;
-  nonce: string;
-  timestamp: string;
-  enclave_measurement?: string | null;
-}
-
-export interface SignedReceipt extends UnsignedReceipt {
-  signature: string;
-  recovery_id: number;
-}
 
 const enc = new TextEncoder();
 
@@ -67,23 +54,6 @@ export function commitOutput(salt: Uint8Array, output: string): string {
 
 export function newSalt(): Uint8Array {
   return randomBytes(SALT_BYTES);
-}
-
-export function canonicalReceipt(verifierId: string, r: UnsignedReceipt): string {
-  return [
-    RECEIPT_DOMAIN,
-    verifierId,
-    r.community,
-    r.model_name,
-    r.model_version,
-    r.weights_sha256,
-    r.input_sha256,
-    r.output_sha256,
-    r.attester_id,
-    r.nonce,
-    r.timestamp,
-    r.enclave_measurement ?? "",
-  ].join("\n");
 }
 
 export function receiptHash(verifierId: string, r: UnsignedReceipt): Uint8Array {

@@ -15,8 +15,8 @@ import { fail } from "../shared/errors";
 import { withRawInput } from "../shared/raw-call";
 import { callbackSucceeded } from "../shared/storage";
 import { isHexHash, isValidAccountId } from "../shared/validate";
-
-export const MAX_FOUNDERS = 100;
+import { MAX_FOUNDERS } from "../wire/dao";
+import { onlySelf } from "../shared/access";
 
 // STATE is plain JSON of the scalar fields below (near-sdk-js's default runs a JS reviver/replacer on every node).
 // The policy and the collections are accessors, not fields: they live under their own keys (state.ts).
@@ -146,7 +146,7 @@ export class CommunityDao implements DaoState {
   @call({})
   on_execute({ id, fork }: { id: number; fork?: boolean | string }) {
     // private, with a stable code (the SDK's own check panics with a message and a stack)
-    if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
+    onlySelf();
     if (fork === "check") return forks.onForkChecked(this, id);
     if (fork === true) return forks.onForkPaid(id, callbackSucceeded(0));
     return proposals.onExecuted(this, id, callbackSucceeded(0));
@@ -220,7 +220,7 @@ export class CommunityDao implements DaoState {
   // @migrate skips loading it) and rebuilds every field, so a panic here rolls the deploy back.
   @migrate({})
   migrate_state(): void {
-    if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
+    onlySelf();
     const raw = near.storageReadRaw(bytes("STATE"));
     if (!raw) fail("ERR_NOT_INITIALIZED");
     const s = JSON.parse(decode(raw)) as Record<string, unknown>;

@@ -8,6 +8,7 @@ import { emit, OPEN_VOTES } from "./state";
 import { availableTreasury } from "./treasury";
 import type { ForkJoin, ForkRecord, ProposalKind } from "./types";
 import { fail } from "../shared/errors";
+import { gasLeft } from "../shared/gas";
 import { readJson, removeKey, writeJson } from "../shared/json-store";
 import { pageRange } from "../shared/pagination";
 import { sendNear } from "../shared/storage";
@@ -154,7 +155,7 @@ function exitMembers(dao: DaoState, f: ForkRecord, reserve: bigint): void {
   let i = f.exited;
   for (; i < end; i++) {
     const account = readJson<string>(`L${f.id}#${i}`) as string;
-    if (near.prepaidGas() - near.usedGas() < reserve + removalGas(account)) break;
+    if (gasLeft() < reserve + removalGas(account)) break;
     // every role at once, its open votes voided once (removalGas is that cost, whatever the number of roles)
     removeMember(dao, account);
     gone.push(account);
@@ -212,7 +213,7 @@ export function executeFork(dao: DaoState, id: unknown, name?: unknown): ForkRec
     }
     const factory = viaFactory(dao, f);
     const need = (factory ? VIEW_GAS + CHECK_GAS : PAID_GAS) + 10n * TGAS;
-    if (near.prepaidGas() - near.usedGas() < need) {
+    if (gasLeft() < need) {
       save(f);
       return f;
     }

@@ -9,6 +9,7 @@ import { emit, OPEN_VOTES, voteKey } from "./state";
 import { lockBond, refundableBond, settleBond } from "./treasury";
 import type { Proposal, ProposalBody, ProposalHead, ProposalKind, ProposalStatus, RoleRule, VoteChoice } from "./types";
 import { fail } from "../shared/errors";
+import { requireGas } from "../shared/gas";
 import { sendNear, storageCost } from "../shared/storage";
 
 export const MAX_DESCRIPTION = 2000;
@@ -292,8 +293,7 @@ export function execute(dao: DaoState, id: unknown): ExecuteOutcome | NearPromis
   if (SPENDS.indexOf(kind.kind) >= 0 && activeFork() !== null) fail("ERR_FORK_WINDOW_OPEN");
   const handler = handlerFor(kind) as NonNullable<ReturnType<typeof handlerFor>>;
   const need = (handler.gas ? handler.gas(dao, kind) : 0n) + EXECUTE_OVERHEAD_GAS;
-  const left = near.prepaidGas() - near.usedGas();
-  if (left < need) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${need} more gas`);
+  requireGas(need);
   p.attempts += 1;
   const err = handler.check(dao, kind, "execute");
   if (err) {

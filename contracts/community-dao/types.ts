@@ -1,6 +1,9 @@
 // Stored and exchanged shapes of the community DAO. Every stored record carries `v` so an upgrade can migrate it.
 // Amounts (yoctoNEAR) and durations (ns) are decimal strings; weights and counts are plain numbers.
 
+import type { ForkStatus } from "../wire/dao";
+import type { RewardPolicyInput } from "../wire/reward-policy";
+
 export const STANDARD = "ai-commons-dao";
 export const EVENT_VERSION = "1.0.0";
 // 2: policy under its own key, proposals split into head and body, plain JSON records (see migrate.ts).
@@ -104,20 +107,10 @@ export type ProposalKind =
   | { kind: "AddAttester"; attester_id: string; public_key: string; bond: string }
   | { kind: "RemoveAttester"; attester_id: string }
   | { kind: "VoidReceipt"; receipt_id: number; slash?: boolean; reason?: string }
-  | { kind: "SetRewardPolicy"; policy: RewardPolicy }
+  | { kind: "SetRewardPolicy"; policy: RewardPolicyInput }
   | { kind: "FundRewardPool"; amount: string; memo?: string }
   // Opens a forking window; `receiver_id` (default `<name>.<factory_id>`) is the new community's DAO.
   | { kind: "Fork"; name: string; receiver_id?: string };
-
-// The reward pool's policy (docs/rewards.md), checked by SetRewardPolicy before the vote.
-export interface RewardPolicy {
-  model_bps: number;
-  data_bps: number;
-  parent_bps: number;
-  attester_fee: string;
-  epoch_length_ns: string;
-  release_bps?: number;
-}
 
 export type ProposalStatus =
   | "InProgress"
@@ -219,7 +212,7 @@ export interface BlobRecord {
 // yet) -> Checking (the factory is asked whether the receiver is this fork's community) -> Paying -> Exiting (paid;
 // joined members leave in pages) -> Executed; a refused check or failed transfer goes back to Payable, and a fork
 // still Payable after `settle_by` is Cancelled (nothing moved, nobody removed).
-export type ForkStatus = "Open" | "Failed" | "Payable" | "Checking" | "Paying" | "Exiting" | "Executed" | "Cancelled";
+export type { ForkStatus };
 
 export interface ForkRecord {
   v: 1;

@@ -5,10 +5,10 @@ import { DAO_CODE } from "./types";
 import type { CodeRecord, Community, ForkOrigin, Step } from "./types";
 import { fail } from "../shared/errors";
 import type { Emitter } from "../shared/events";
+import { requireGas, TGAS } from "../shared/gas";
 import { sendNear, storageCost } from "../shared/storage";
 import { isValidAccountId, isValidName } from "../shared/validate";
 
-const TGAS = 1000000000000n;
 export const MAX_COMMUNITY_NAME = 32;
 export const MAX_INIT_ARGS = 16384;
 // Gas for a suite contract's `init` (a JS contract spends ~10 Tgas just starting) and for the factory callback.
@@ -219,7 +219,7 @@ export function deployNext(f: Communities, c: Community): NearPromise {
   }
   const initGas = step.init_gas ? BigInt(step.init_gas) : INIT_GAS;
   const need = stepGas(code.bytes, initGas);
-  if (near.prepaidGas() - near.usedGas() < need) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${need} more gas`);
+  requireGas(need);
   const wasm = readCode(step.code);
   step.status = "InFlight";
   step.attempts += 1;

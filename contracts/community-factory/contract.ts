@@ -5,11 +5,13 @@ import { createFork, onForkRead, readFork } from "./fork";
 import { EVENT_VERSION, STANDARD } from "./types";
 import type { CodeRecord, Community } from "./types";
 import { fail } from "../shared/errors";
+import { gasLeft, TGAS } from "../shared/gas";
 import { eventEmitter } from "../shared/events";
 import { pageRange } from "../shared/pagination";
 import { withRawInput } from "../shared/raw-call";
 import { assertOneYocto, callbackSucceeded } from "../shared/storage";
 import { assertAccountId } from "../shared/validate";
+import { onlyCaller, onlySelf } from "../shared/access";
 
 const emit = eventEmitter(STANDARD, EVENT_VERSION);
 
@@ -29,7 +31,7 @@ export class CommunityFactory {
   }
 
   assertOwner(): void {
-    if (near.predecessorAccountId() !== this.owner_id) fail("ERR_NOT_OWNER");
+    onlyCaller(this.owner_id, "ERR_NOT_OWNER");
     assertOneYocto();
   }
 
@@ -64,7 +66,7 @@ export class CommunityFactory {
   }) {
     const c = create(this.ctx, { name, dao_args, init_args });
     const daoBytes = (this.codes.get(c.steps[0].code) as CodeRecord).bytes;
-    if (near.prepaidGas() - near.usedGas() >= stepGas(daoBytes) + 10n * 1000000000000n) {
+    if (gasLeft() >= stepGas(daoBytes) + 10n * TGAS) {
       return deployNext(this.ctx, c);
     }
     return communityView(c);
@@ -113,7 +115,7 @@ export class CommunityFactory {
 
   @call({})
   on_step_done({ name, index }: { name: string; index: number }) {
-    if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
+    onlySelf();
     return onStepDone(this.ctx, name, index, callbackSucceeded(0));
   }
 
@@ -192,7 +194,7 @@ export class CommunityFactory {
 // a newline, then the raw wasm. The factory pays the code's storage from its own balance.
 export function store_code(): void {
   withRawInput<CommunityFactory>(CommunityFactory, (factory, input) => {
-    if (near.predecessorAccountId() !== factory.owner_id) fail("ERR_NOT_OWNER");
+    onlyCaller(factory.owner_id, "ERR_NOT_OWNER");
     assertOneYocto();
     return storeCode(factory.codes, input, emit);
   });

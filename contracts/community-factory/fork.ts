@@ -4,16 +4,17 @@ import { create, daoAccount, getCommunity, INIT_GAS } from "./communities";
 import { DAO_CODE } from "./types";
 import type { Community, ForkOrigin } from "./types";
 import { fail } from "../shared/errors";
+import { TGAS } from "../shared/gas";
 import { isSafeInt } from "../shared/validate";
+import { FORK_SUCCEEDED, MAX_FOUNDERS } from "../wire/dao";
 
-const TGAS = 1000000000000n;
 const READ_GAS = 30n * TGAS;
 const POLICY_GAS = 10n * TGAS;
 const CALLBACK_GAS = 30n * TGAS;
-// The parent DAO's fork statuses from which the fork is decided and succeeded (community-dao/fork.ts).
-const SUCCEEDED = ["Payable", "Checking", "Paying", "Exiting", "Executed"];
-// A DAO starts with at most 100 members (community-dao MAX_FOUNDERS).
-const MAX_MEMBERS = 100;
+// The parent DAO's fork statuses from which the fork is decided and succeeded, and its most members
+// (contracts/wire/dao.ts).
+const SUCCEEDED = FORK_SUCCEEDED as readonly string[];
+const MAX_MEMBERS = MAX_FOUNDERS;
 // Up to 100 members (~70 bytes each with their roles) and a policy (~4 KB) added to the DAO's init args.
 const RESERVE_BYTES = 100 * 70 + 4096;
 

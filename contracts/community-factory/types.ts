@@ -2,7 +2,7 @@ export const STANDARD = "ai-commons-factory";
 export const EVENT_VERSION = "1.0.0";
 // The code name deployed as a community's DAO (at `<name>.<factory>`); every other suite code goes to
 // `<name>_<code>.<factory>`.
-export const DAO_CODE = "community-dao";
+export { COMMUNITY_DAO as DAO_CODE } from "../wire/contracts";
 
 export interface CodeRecord {
   v: 1;

@@ -1,34 +1,9 @@
 // Submission checks: each refusal panics with a stable code before any state is written.
-import type { Creator, DatasetInput } from "./types";
-import { BPS_TOTAL, MAX_CREATORS, MAX_URIS } from "./types";
-import { isRecordName, isSpdxId, isUri, isVersion } from "./fields";
-import { ensure, fail } from "../shared/errors";
-import { isHexHash, isU64String, isValidAccountId } from "../shared/validate";
-
-export function checkCreators(creators: unknown): Creator[] {
-  ensure(Array.isArray(creators), "ERR_INVALID_CREATORS", "an array of {account_id, share_bps}");
-  ensure(creators.length >= 1, "ERR_NO_CREATORS");
-  ensure(creators.length <= MAX_CREATORS, "ERR_TOO_MANY_CREATORS", `at most ${MAX_CREATORS}`);
-  const seen: Record<string, boolean> = {};
-  const out: Creator[] = [];
-  let sum = 0;
-  for (const c of creators as unknown[]) {
-    ensure(c !== null && typeof c === "object", "ERR_INVALID_CREATORS");
-    const { account_id, share_bps } = c as Creator;
-    if (!isValidAccountId(account_id)) fail("ERR_INVALID_ACCOUNT_ID", `creators: ${String(account_id)}`);
-    ensure(!seen[account_id], "ERR_DUPLICATE_CREATOR", account_id);
-    seen[account_id] = true;
-    ensure(
-      typeof share_bps === "number" && Number.isInteger(share_bps) && share_bps >= 1 && share_bps <= BPS_TOTAL,
-      "ERR_INVALID_SHARE",
-      `${account_id}: 1..${BPS_TOTAL}`,
-    );
-    sum += share_bps;
-    out.push({ account_id, share_bps });
-  }
-  ensure(sum === BPS_TOTAL, "ERR_SHARES_NOT_10000", `sum ${sum}`);
-  return out;
-}
+import type { DatasetInput } from "../wire/datasets";
+import { MAX_URIS } from "../wire/datasets";
+import { isHexHash, isRecordName, isSpdxId, isU64String, isUri, isVersion } from "../wire/fields";
+import { checkCreators } from "../shared/creators";
+import { ensure } from "../shared/errors";
 
 export function checkDatasetInput(d: DatasetInput): DatasetInput {
   ensure(isRecordName(d.name), "ERR_INVALID_NAME", "1..64 of a-z 0-9 -");

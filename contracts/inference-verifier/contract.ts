@@ -3,10 +3,19 @@ import { fail } from "../shared/errors";
 import { pageRange } from "../shared/pagination";
 import { callbackSucceeded } from "../shared/storage";
 import { checkSuite, peerId } from "../shared/suite";
-import { isHexHash, isSafeInt, isU64String, isValidAccountId, parseAmount } from "../shared/validate";
+import { MODEL_REGISTRY, REWARD_POOL } from "../wire/contracts";
+import {
+  isHexHash,
+  isRecordName,
+  isSafeInt,
+  isU64String,
+  isValidAccountId,
+  isVersion,
+  parseAmount,
+} from "../shared/validate";
 import { addAttester, releaseBond, removeAttester } from "./attesters";
 import { challengeReceipt, daoVoid, dismissDispute, getReceipt } from "./challenge";
-import { canonicalReceipt, isModelName, isVersion } from "./receipt";
+import { canonicalReceipt } from "../wire/receipt";
 import type { VerifierState } from "./state";
 import { NO_MODEL, activeModel, emit, nonceKey } from "./state";
 import { submitReceipts } from "./submit";
@@ -23,6 +32,7 @@ import type {
 import { buildReport, onReported, reportUsage } from "./usage";
 import { MIGRATIONS } from "./migrate";
 import { migrateState, upgradeByDao } from "../shared/versioned-state";
+import { onlyCaller, onlyDao } from "../shared/access";
 
 const HOUR_NS = 3600000000000n;
 
@@ -117,8 +127,8 @@ export class InferenceVerifier implements VerifierState {
   }): void {
     if (!isValidAccountId(dao_id)) fail("ERR_INVALID_ACCOUNT_ID", "dao_id");
     const peers = checkSuite(suite);
-    const registry = peerId(model_registry_id, peers, "model-registry", "model_registry_id", true);
-    const pool = peerId(reward_pool_id, peers, "reward-pool", "reward_pool_id");
+    const registry = peerId(model_registry_id, peers, MODEL_REGISTRY, "model_registry_id", true);
+    const pool = peerId(reward_pool_id, peers, REWARD_POOL, "reward_pool_id");
     const c = community ?? dao_id;
     if (!isValidAccountId(c)) fail("ERR_INVALID_ACCOUNT_ID", "community");
     this.dao_id = dao_id;
@@ -130,7 +140,7 @@ export class InferenceVerifier implements VerifierState {
   }
 
   private onlyDao(): void {
-    if (near.predecessorAccountId() !== this.dao_id) fail("ERR_NOT_DAO");
+    onlyDao(this.dao_id);
   }
 
   // ---- DAO: attesters, voids, settings -----------------------------------------------------------------------
@@ -189,7 +199,7 @@ export class InferenceVerifier implements VerifierState {
   // push newer than the last applied one counts (ERR_STALE_MODEL_PUSH), so a late older push can never put back a
   // model the registry has since replaced while the registry believes the verifier in sync.
   private checkSeq(seq: unknown): void {
-    if (near.predecessorAccountId() !== this.model_registry_id) fail("ERR_NOT_MODEL_REGISTRY");
+    onlyCaller(this.model_registry_id, "ERR_NOT_MODEL_REGISTRY");
     if (!isSafeInt(seq, 1, 9007199254740991)) fail("ERR_INVALID_SEQ", "seq: the registry's push number, >= 1");
     if (seq <= this.active_seq) fail("ERR_STALE_MODEL_PUSH", `seq ${seq}, last applied ${this.active_seq}`);
   }
@@ -209,7 +219,7 @@ export class InferenceVerifier implements VerifierState {
     seq: number;
   }): ActiveModel {
     this.checkSeq(seq);
-    if (!isModelName(model_name)) fail("ERR_INVALID_MODEL", "model_name");
+    if (!isRecordName(model_name)) fail("ERR_INVALID_MODEL", "model_name");
     if (!isVersion(model_version)) fail("ERR_INVALID_MODEL", "model_version");
     if (!isHexHash(weights_sha256)) fail("ERR_INVALID_HASH", "weights_sha256");
     this.active_seq = seq;

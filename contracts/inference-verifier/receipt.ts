@@ -1,21 +1,10 @@
 import { encode, near, str } from "near-sdk-js";
 import { fail } from "../shared/errors";
 import { hexToBytes, isHex64, isHexOf, parseU64 } from "./fast";
+import { canonicalReceipt } from "../wire/receipt";
 import type { ActiveModel, ReceiptInput } from "./types";
-import { RECEIPT_DOMAIN } from "./types";
 
-// The canonical encoding (docs/verifier.md): the fields below, in this order, joined by "\n", UTF-8. Every field is
-// checked to be an account id, a model name without control characters, lower-case hex or decimal digits before it
-// is trusted, so no field can contain "\n" and the join is unambiguous. The verifier's own account id binds a
-// signature to one deployment (no replay on another community's verifier). Text, not borsh: the contract builds it
-// with a few string concatenations, where byte-level packing costs many QuickJS operations per receipt.
-export function canonicalReceipt(verifierId: string, r: ReceiptInput): string {
-  return (
-    `${RECEIPT_DOMAIN}\n${verifierId}\n${r.community}\n${r.model_name}\n${r.model_version}\n${r.weights_sha256}\n` +
-    `${r.input_sha256}\n${r.output_sha256}\n${r.attester_id}\n${r.nonce}\n${r.timestamp}\n${r.enclave_measurement ?? ""}`
-  );
-}
-
+// The canonical encoding is the protocol's (contracts/wire/receipt.ts); the checks below make it unambiguous.
 export function receiptHash(verifierId: string, r: ReceiptInput): Uint8Array {
   return near.sha256(encode(canonicalReceipt(verifierId, r)));
 }
@@ -27,21 +16,6 @@ export function isPublicKeyHex(k: unknown): k is string {
 // The registered key as a 64-char Latin-1 string: compared with str(ecrecover(...)) natively, no hex per receipt.
 export function keyLatin1(publicKeyHex: string): string {
   return str(hexToBytes(publicKeyHex, 64));
-}
-
-// Model names come from the model registry; we only require what keeps the canonical encoding unambiguous.
-export function isModelName(name: unknown): name is string {
-  if (typeof name !== "string" || name.length < 1 || name.length > 64) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c < 33 || c > 126) return false;
-  }
-  return true;
-}
-
-// The model registry's version string ("1.0.0"); same character rule as names.
-export function isVersion(v: unknown): v is string {
-  return isModelName(v) && v.length <= 32;
 }
 
 // Checks that need no state beyond the active model and the community: shape, hashes, numbers, model. `where`

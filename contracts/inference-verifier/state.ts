@@ -2,6 +2,7 @@ import type { LookupMap, UnorderedMap, Vector } from "near-sdk-js";
 import { eventEmitter } from "../shared/events";
 import type { ActiveModel, Attester, Dispute, EpochUsage, ReceiptRecord, Settings, VersionUsage } from "./types";
 import { EVENT_VERSION, STANDARD } from "./types";
+import { recordId } from "../wire/fields";
 
 // What every module sees of the contract. The plain fields are the JSON STATE (small, rewritten on every call);
 // what grows with use lives in the collections.
@@ -40,10 +41,8 @@ export function activeModel(s: VerifierState): ActiveModel | null {
   return s.active.model_name === "" ? null : s.active;
 }
 
-// the model registry's model id, "<name>@<version>"
-export function versionKey(name: string, version: string): string {
-  return `${name}@${version}`;
-}
+// the model registry's model id, "<name>@<version>" (contracts/wire/fields.ts)
+export const versionKey = recordId;
 
 export function nonceKey(attesterId: string, nonce: string): string {
   return `${attesterId}:${nonce}`;

@@ -1,7 +1,7 @@
 import { near } from "near-sdk-js";
 import { fail } from "../shared/errors";
 import { keepAndRefund, storageAddedCost } from "../shared/storage";
-import { USAGE_EPOCH_MODELS } from "../shared/usage-report";
+import { USAGE_EPOCH_MODELS } from "../wire/usage-report";
 import { bytesToHex, plainJson } from "./fast";
 import { checkFields, checkSignature, checkWindow, keyLatin1, receiptHash } from "./receipt";
 import type { VerifierState } from "./state";

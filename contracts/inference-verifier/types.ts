@@ -4,11 +4,6 @@
 export const STANDARD = "ai-commons-verifier";
 export const EVENT_VERSION = "1.0.0";
 
-// The domain tag that starts every signed receipt (docs/verifier.md, "Canonical encoding"). v2: the attester's
-// commitments take exactly 32 bytes of salt, so an input commitment has one opening and two receipts of one
-// attester with the same input commitment and different outputs are fraud; v1 receipts no longer verify.
-export const RECEIPT_DOMAIN = "ai-commons-receipt-v2";
-
 // A batch of 64 keeps the receipts_accepted event under NEAR's 16 KiB total log limit with room to spare.
 export const MAX_BATCH = 64;
 
@@ -56,22 +51,8 @@ export interface Attester {
   open_disputes: number;
 }
 
-// A receipt as relayed (JSON arguments). Hashes are lower-case hex sha256; u64 values are decimal strings.
-export interface ReceiptInput {
-  community: string;
-  model_name: string;
-  model_version: string;
-  weights_sha256: string;
-  input_sha256: string;
-  output_sha256: string;
-  attester_id: string;
-  nonce: string;
-  timestamp: string;
-  enclave_measurement?: string | null;
-  // hex of r || s (64 bytes, low-s) and the recovery id (0 or 1)
-  signature: string;
-  recovery_id: number;
-}
+// A receipt as relayed (JSON arguments): the protocol's signed receipt (contracts/wire/receipt.ts).
+export type { SignedReceipt as ReceiptInput } from "../wire/receipt";
 
 export type ReceiptStatus = "Accepted" | "Disputed" | "Voided";
 
@@ -128,7 +109,7 @@ export interface EpochUsage {
   status: ReportStatus;
   attempts: number;
   last_error: string | null;
-  // The report goes in parts (contracts/shared/usage-report.ts). `parts`: 0 until the first part is sent, when the
+  // The report goes in parts (contracts/wire/usage-report.ts). `parts`: 0 until the first part is sent, when the
   // epoch's counts are frozen (slashed attesters' counts withheld); `next_part`: parts the pool confirmed;
   // `sent_height`: block height of the part in flight (anyone may resend it REPORT_TIMEOUT_BLOCKS later).
   parts?: number;
@@ -147,4 +128,4 @@ export interface VersionUsage {
 }
 
 // What the verifier sends to reward_pool.on_usage_report: one part of an epoch's report (docs/verifier.md).
-export type { UsageReportPart as UsageReport } from "../shared/usage-report";
+export type { UsageReportPart as UsageReport } from "../wire/usage-report";

@@ -1,12 +1,11 @@
 import { near } from "near-sdk-js";
 import { fail } from "../shared/errors";
+import { requireGas, TGAS } from "../shared/gas";
 import { isSafeInt } from "../shared/validate";
 import type { VerifierState } from "./state";
-import { emit } from "./state";
+import { emit, versionKey } from "./state";
 import type { EpochUsage, UsageReport } from "./types";
-import { reportGasTgas, splitUsage, type UsageAttesterCount } from "../shared/usage-report";
-
-const TGAS = 1000000000000n;
+import { reportGasTgas, splitUsage, type UsageAttesterCount } from "../wire/usage-report";
 
 function epochBounds(s: VerifierState, epoch: number): [bigint, bigint] {
   const len = BigInt(s.settings.epoch_length_ns);
@@ -45,7 +44,7 @@ function freeze(e: EpochUsage, models: ReturnType<typeof usageModels>): void {
   for (const m of models) {
     const k: Record<string, number> = {};
     for (const c of m.counts) k[c.attester_id] = c.receipts;
-    kept[`${m.model_name}@${m.model_version}`] = k;
+    kept[versionKey(m.model_name, m.model_version)] = k;
   }
   for (const key in e.models) {
     const m = e.models[key];
@@ -58,7 +57,7 @@ function freeze(e: EpochUsage, models: ReturnType<typeof usageModels>): void {
 }
 
 // Every part of the epoch's report, as it would be sent now (parts of at most USAGE_PART_MODELS models and
-// USAGE_PART_ATTESTERS attester entries, contracts/shared/usage-report.ts).
+// USAGE_PART_ATTESTERS attester entries, contracts/wire/usage-report.ts).
 export function buildReport(s: VerifierState, e: EpochUsage): UsageReport[] {
   const [start, end] = epochBounds(s, e.epoch);
   const split = splitUsage(usageModels(s, e));
@@ -119,9 +118,7 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
   // report_gas_tgas plus REPORT_TGAS_PER_ENTRY per attester entry: a full part (64 entries) always fits
   const callGas = BigInt(reportGasTgas(s.settings.report_gas_tgas, parts[part])) * TGAS;
   const cbGas = BigInt(s.settings.callback_gas_tgas) * TGAS;
-  const left = near.prepaidGas() - near.usedGas();
-  if (left < callGas + cbGas + 10n * TGAS)
-    fail("ERR_NOT_ENOUGH_GAS", `attach at least ${callGas + cbGas + 30n * TGAS}`);
+  requireGas(callGas + cbGas + 10n * TGAS, `attach at least ${callGas + cbGas + 30n * TGAS}`);
   e.status = "Reporting";
   e.sent_height = height.toString();
   s.epochs.set(String(epoch), e);

@@ -3,9 +3,9 @@
 // and has no withdrawn data) -> on_activation_checked here, which panics on a failed check, so the promise the DAO
 // waits on fails and the proposal is marked Failed, with neither registry changed.
 import { NearPromise, near } from "near-sdk-js";
-import { listGet, listLength, listPop, listPush } from "../dataset-registry/lists";
+import { listGet, listLength, listPop, listPush } from "../shared/lists";
 import type { RegistryState } from "./state";
-import { activeOf, emit, HISTORY, STACK } from "./state";
+import { activeOf, emit, getModel, HISTORY, STACK } from "./state";
 import type { HistoryEntry, ManifestCheck, ModelRecord } from "./types";
 import { prepareLineage, sendParts } from "./lineage";
 import {
@@ -33,12 +33,6 @@ export interface CheckedArgs {
   lineage?: boolean;
 }
 
-function mustGetModel(r: RegistryState, model_id: string): ModelRecord {
-  const m = r.models.get(model_id);
-  if (m === null) fail("ERR_UNKNOWN_MODEL", model_id);
-  return m;
-}
-
 function checkThenCallback(r: RegistryState, m: ModelRecord, args: CheckedArgs): NearPromise {
   // A model's lineage goes to the pool once, at its first activation while a pool is set.
   if (r.reward_pool_id !== "" && !r.lineages.containsKey(m.id)) args.lineage = true;
@@ -57,7 +51,7 @@ function checkThenCallback(r: RegistryState, m: ModelRecord, args: CheckedArgs):
 }
 
 export function startActivation(r: RegistryState, model_id: string): NearPromise {
-  const m = mustGetModel(r, model_id);
+  const m = getModel(r, model_id);
   ensure(m.status !== "Deprecated", "ERR_MODEL_DEPRECATED", model_id);
   ensure(r.active !== model_id, "ERR_ALREADY_ACTIVE", model_id);
   const n = listLength(r.list_lengths, STACK);
@@ -76,7 +70,7 @@ export function startRollback(r: RegistryState): NearPromise {
   for (let i = n - 1; i >= 0 && i >= n - MAX_ROLLBACK_SCAN; i--) {
     const id = listGet(r.list_items, STACK, i) as string;
     if (id === r.active) continue;
-    const m = mustGetModel(r, id);
+    const m = getModel(r, id);
     if (m.status === "Deprecated") continue;
     return checkThenCallback(r, m, {
       model_id: id,
@@ -94,7 +88,7 @@ export function finishActivation(r: RegistryState, a: CheckedArgs): { model_id: 
   const check = JSON.parse(near.promiseResult(0)) as ManifestCheck;
   if (!check.exists) fail("ERR_UNKNOWN_MANIFEST", String(check.manifest_id));
   if (!check.ok) fail("ERR_MANIFEST_WITHDRAWN", check.withdrawn.join(","));
-  const m = mustGetModel(r, a.model_id);
+  const m = getModel(r, a.model_id);
   ensure(
     m.status !== "Deprecated" && activeOf(r) === a.expect_active && listLength(r.list_lengths, STACK) === a.stack_len,
     "ERR_CONCURRENT_CHANGE",
@@ -103,7 +97,7 @@ export function finishActivation(r: RegistryState, a: CheckedArgs): { model_id: 
   const now = near.blockTimestamp().toString();
   const previous = activeOf(r);
   if (previous !== null) {
-    const p = mustGetModel(r, previous);
+    const p = getModel(r, previous);
     p.status = "Registered";
     r.models.set(previous, p);
   }
@@ -126,7 +120,7 @@ export function finishActivation(r: RegistryState, a: CheckedArgs): { model_id: 
 }
 
 export function deprecate(r: RegistryState, model_id: string, reason: string | null): void {
-  const m = mustGetModel(r, model_id);
+  const m = getModel(r, model_id);
   ensure(m.status !== "Deprecated", "ERR_ALREADY_DEPRECATED", model_id);
   const wasActive = r.active === model_id;
   const now = near.blockTimestamp().toString();
@@ -158,7 +152,7 @@ export function notifyVerifier(r: RegistryState, returned: boolean): NearPromise
   let method = "clear_active_model";
   let args = JSON.stringify({ seq });
   if (r.active !== "") {
-    const m = mustGetModel(r, r.active);
+    const m = getModel(r, r.active);
     method = "set_active_model";
     args = JSON.stringify({ model_name: m.name, model_version: m.version, weights_sha256: m.weights_sha256, seq });
   }

@@ -1,7 +1,21 @@
 // Model registry: anyone registers model versions (weights hash, training manifest, code hash, parent and relation,
 // evaluations); only the community DAO activates (after the dataset registry confirms the manifest has no withdrawn
 // data), deprecates or rolls back the community's model. Lineage views walk parents and children.
-import { LookupMap, NearBindgen, type NearPromise, call, initialize, near, view } from "near-sdk-js";
+// This file is the contract's surface (its state and thin methods); each concern has its module: fork.ts (a fork's
+// import), registration.ts, activation.ts (the DAO's decisions and the verifier sync), lineage.ts (the push to the
+// reward pool), views.ts; state.ts is what they share.
+import { LookupMap, NearBindgen, type NearPromise, call, initialize, view } from "near-sdk-js";
+import { onlyDao } from "../shared/access";
+import { ensure } from "../shared/errors";
+import type { ForkOf } from "../shared/fork-import";
+import { importStatus, setForkOf } from "../shared/fork-import";
+import { listPage } from "../shared/lists";
+import { checkSuite, peerId } from "../shared/suite";
+import { assertAccountId, isSafeInt } from "../shared/validate";
+import { migrateState, upgradeByDao } from "../shared/versioned-state";
+import { DATASET_REGISTRY, INFERENCE_VERIFIER, REWARD_POOL } from "../wire/contracts";
+import type { Creator } from "../wire/datasets";
+import { isMemo, isRecordId, isRecordName } from "../wire/fields";
 import {
   deprecate,
   finishActivation,
@@ -10,35 +24,15 @@ import {
   startRollback,
   verifierSynced,
 } from "./activation";
-import type { RegistryState } from "./state";
-import { ALL, emit, HISTORY, STACK } from "./state";
+import { onImportPage, requestImport } from "./fork";
 import { lineagePushed, pushLineage } from "./lineage";
-import type { Evaluation, HistoryEntry, LineageStatus, ModelRecord, ParentLink } from "./types";
-import { MODEL_HEADROOM_BYTES } from "./types";
-import { checkModelInput } from "./validate";
-import { isMemo, isRecordId, isRecordName, recordId } from "../dataset-registry/fields";
-import { listGet, listLength, listPage, listPush } from "../dataset-registry/lists";
-import { checkCreators } from "../dataset-registry/validate";
-import { ensure, fail } from "../shared/errors";
-import type { ForkOf } from "../shared/fork-import";
-import { IMPORT_PAGE, importStatus, receivePage, requestPage, setForkOf } from "../shared/fork-import";
-import { pageRange } from "../shared/pagination";
-import { keepAndRefund, storageAddedCost, storageCost } from "../shared/storage";
-import { checkSuite, peerId } from "../shared/suite";
-import { assertAccountId, isSafeInt } from "../shared/validate";
 import { MIGRATIONS } from "./migrate";
-import { migrateState, upgradeByDao } from "../shared/versioned-state";
-
-interface ChainLink {
-  depth: number;
-  model_id: string;
-  relation_to_child: string;
-  name: string;
-  version: string;
-  weights_sha256: string;
-  training_manifest_id: number;
-  status: string;
-}
+import { registerModel } from "./registration";
+import type { RegistryState } from "./state";
+import { childrenList, emit, manifestList, mustGetModel, STACK, versionsList } from "./state";
+import type { Evaluation, HistoryEntry, LineageStatus, ModelRecord, ParentLink } from "./types";
+import type { ChainLink } from "./views";
+import { configView, historyEntry, historyPage, lineageView, modelsPage, parentChain } from "./views";
 
 @NearBindgen({ requireInit: true })
 export class ModelRegistry implements RegistryState {
@@ -85,49 +79,23 @@ export class ModelRegistry implements RegistryState {
     setForkOf(this, fork_of);
     const peers = checkSuite(suite);
     this.dao_id = assertAccountId(dao_id, "dao_id");
-    this.dataset_registry_id = peerId(dataset_registry_id, peers, "dataset-registry", "dataset_registry_id", true);
-    this.verifier_id = peerId(verifier_id, peers, "inference-verifier", "verifier_id");
-    this.reward_pool_id = peerId(reward_pool_id, peers, "reward-pool", "reward_pool_id");
+    this.dataset_registry_id = peerId(dataset_registry_id, peers, DATASET_REGISTRY, "dataset_registry_id", true);
+    this.verifier_id = peerId(verifier_id, peers, INFERENCE_VERIFIER, "verifier_id");
+    this.reward_pool_id = peerId(reward_pool_id, peers, REWARD_POOL, "reward_pool_id");
   }
 
-  // ---- fork import (docs/fork.md) ----------------------------------------------------------------------------------
+  // ---- fork import (docs/fork.md, fork.ts) ------------------------------------------------------------------------
 
   // Anyone, pages 0, 1, 2, ... in order, 150 Tgas each: every version in the parent's registration order (so a
   // parent always comes before its derivatives), with creators, parent link and manifest; none comes over active.
   @call({})
   import_page({ page }: { page: number }): NearPromise | { page: number; status: string } {
-    return requestPage(this, page, "get_models", { from_index: page * IMPORT_PAGE, limit: IMPORT_PAGE });
+    return requestImport(this, page);
   }
 
   @call({ privateFunction: true })
   on_import_page({ page }: { page: number }) {
-    const rows = receivePage<ModelRecord>(this, page);
-    if (rows === null) {
-      emit("import_page_failed", [{ page, source: this.fork_of }]);
-      return { page, status: "Failed" };
-    }
-    let n = 0;
-    for (const r of rows) n += this.importModel(r) ? 1 : 0;
-    this.imported += n;
-    this.import_next = page + 1;
-    if (rows.length < IMPORT_PAGE) this.import_done = true;
-    emit("import_page_done", [{ page, kind: "models", records: n, complete: this.import_done }]);
-    if (this.import_done) emit("fork_import_completed", [{ source: this.fork_of, imported: this.imported }]);
-    return { page, status: "Imported", records: n, complete: this.import_done };
-  }
-
-  importModel(r: ModelRecord): boolean {
-    if (!r || typeof r.id !== "string" || this.models.containsKey(r.id)) return false;
-    // the fork's DAO activates its own model: an active parent version comes over as Registered
-    const status = r.status === "Active" ? "Registered" : r.status;
-    this.models.set(r.id, { ...r, status, imported_from: this.fork_of });
-    const name = this.names.get(r.name);
-    this.names.set(r.name, { owner: name ? name.owner : r.registrant, latest: r.id });
-    listPush(this.list_items, this.list_lengths, ALL, r.id);
-    listPush(this.list_items, this.list_lengths, `v:${r.name}`, r.id);
-    listPush(this.list_items, this.list_lengths, `mf:${r.training_manifest_id}`, r.id);
-    if (r.parent) listPush(this.list_items, this.list_lengths, `c:${r.parent.model_id}`, r.id);
-    return true;
+    return onImportPage(this, page);
   }
 
   // A fork's provenance and import progress (null when this registry is not a fork's).
@@ -136,21 +104,13 @@ export class ModelRegistry implements RegistryState {
     return importStatus(this);
   }
 
+  // ---- registration (registration.ts) -----------------------------------------------------------------------------
+
   // Attach at least the storage cost (bytes added + MODEL_HEADROOM_BYTES); the excess is refunded in this call.
   // The manifest is not checked here (that is a cross-contract call): activation checks it.
   @call({ payableFunction: true })
   register_model({
-    name: model_name,
-    version,
-    weights_sha256,
-    framework,
-    architecture,
-    training_manifest_id,
-    training_code_sha256,
-    parent,
-    evaluations,
-    license,
-    creators,
+    ...input
   }: {
     name: string;
     version: string;
@@ -162,79 +122,25 @@ export class ModelRegistry implements RegistryState {
     parent?: ParentLink | null;
     evaluations?: Evaluation[];
     license: string;
-    creators?: { account_id: string; share_bps: number }[];
+    creators?: Creator[];
   }): string {
-    const m = checkModelInput({
-      name: model_name,
-      version,
-      weights_sha256,
-      framework,
-      architecture,
-      training_manifest_id,
-      training_code_sha256,
-      parent: parent ?? null,
-      evaluations: evaluations ?? [],
-      license,
-    });
-    const registrant = near.predecessorAccountId();
-    // a fork's names and ids come from its parent first
-    ensure(this.fork_of === "" || this.import_done, "ERR_IMPORT_INCOMPLETE");
-    // same rule as a dataset's creators (1..16 distinct accounts, bps summing to 10,000)
-    const makers =
-      creators === undefined || creators === null
-        ? [{ account_id: registrant, share_bps: 10000 }]
-        : checkCreators(creators);
-    const id = recordId(m.name, m.version);
-    ensure(!this.models.containsKey(id), "ERR_DUPLICATE_VERSION", id);
-    const owner = this.names.get(m.name);
-    if (owner !== null) ensure(owner.owner === registrant, "ERR_NOT_NAME_OWNER", `${m.name} belongs to ${owner.owner}`);
-    if (m.parent !== null) ensure(this.models.containsKey(m.parent.model_id), "ERR_UNKNOWN_PARENT", m.parent.model_id);
-    const before = near.storageUsage();
-    const rec: ModelRecord = {
-      id,
-      ...m,
-      creators: makers,
-      registrant,
-      status: "Registered",
-      registered_at: near.blockTimestamp().toString(),
-      activated_at: null,
-      deprecated_at: null,
-    };
-    this.models.set(id, rec);
-    this.names.set(m.name, { owner: registrant, latest: id });
-    listPush(this.list_items, this.list_lengths, ALL, id);
-    listPush(this.list_items, this.list_lengths, `v:${m.name}`, id);
-    listPush(this.list_items, this.list_lengths, `mf:${m.training_manifest_id}`, id);
-    if (m.parent !== null) listPush(this.list_items, this.list_lengths, `c:${m.parent.model_id}`, id);
-    const cost = storageAddedCost(before) + storageCost(MODEL_HEADROOM_BYTES);
-    keepAndRefund(cost);
-    emit("model_registered", [
-      {
-        model_id: id,
-        registrant,
-        weights_sha256: m.weights_sha256,
-        training_manifest_id: m.training_manifest_id,
-        parent: m.parent,
-        storage_cost: cost.toString(),
-      },
-    ]);
-    return id;
+    return registerModel(this, input);
   }
 
-  // ---- community DAO ----------------------------------------------------------------------------------------------
+  // ---- community DAO (activation.ts) ------------------------------------------------------------------------------
 
   // Returns a promise that fails (ERR_UNKNOWN_MANIFEST / ERR_MANIFEST_WITHDRAWN / ...) when the dataset check does,
   // so the DAO marks the proposal Failed. Attach >= 160 Tgas (check, callback, verifier sync, first lineage part).
   @call({})
   activate_model({ model_id }: { model_id: string }): NearPromise {
-    assertDao(this);
+    onlyDao(this.dao_id);
     ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID");
     return startActivation(this, model_id);
   }
 
   @call({})
   rollback_model(): NearPromise {
-    assertDao(this);
+    onlyDao(this.dao_id);
     return startRollback(this);
   }
 
@@ -259,7 +165,7 @@ export class ModelRegistry implements RegistryState {
 
   @call({})
   deprecate_model({ model_id, reason }: { model_id: string; reason?: string }): void {
-    assertDao(this);
+    onlyDao(this.dao_id);
     ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID");
     ensure(isMemo(reason), "ERR_MEMO_TOO_LONG");
     deprecate(this, model_id, reason ?? null);
@@ -268,13 +174,13 @@ export class ModelRegistry implements RegistryState {
   // null detaches the verifier. The new verifier is brought in step at once.
   @call({})
   set_verifier({ verifier_id }: { verifier_id: string | null }): void {
-    assertDao(this);
+    onlyDao(this.dao_id);
     this.verifier_id = verifier_id === null ? "" : assertAccountId(verifier_id, "verifier_id");
     emit("verifier_set", [{ verifier_id: this.verifier_id || null }]);
     notifyVerifier(this, false);
   }
 
-  // ---- verifier sync ----------------------------------------------------------------------------------------------
+  // ---- verifier sync (activation.ts) ------------------------------------------------------------------------------
 
   // Anyone may retry telling the verifier about the active model after a failed update.
   @call({})
@@ -292,12 +198,12 @@ export class ModelRegistry implements RegistryState {
   // null detaches the reward pool: lineages not yet pushed wait until one is set.
   @call({})
   set_reward_pool({ reward_pool_id }: { reward_pool_id: string | null }): void {
-    assertDao(this);
+    onlyDao(this.dao_id);
     this.reward_pool_id = reward_pool_id === null ? "" : assertAccountId(reward_pool_id, "reward_pool_id");
     emit("reward_pool_set", [{ reward_pool_id: this.reward_pool_id || null }]);
   }
 
-  // ---- lineage push -----------------------------------------------------------------------------------------------
+  // ---- lineage push (lineage.ts) ----------------------------------------------------------------------------------
 
   // Anyone may send the lineage parts still waiting (failed, or no gas left at activation). Returns parts sent.
   @call({})
@@ -316,7 +222,7 @@ export class ModelRegistry implements RegistryState {
     return this.lineages.get(model_id);
   }
 
-  // ---- views ------------------------------------------------------------------------------------------------------
+  // ---- views (views.ts) -------------------------------------------------------------------------------------------
 
   @view({})
   get_config(): {
@@ -329,16 +235,7 @@ export class ModelRegistry implements RegistryState {
     verifier_in_sync: boolean;
     model_count: number;
   } {
-    return {
-      state_version: this.state_version,
-      dao_id: this.dao_id,
-      dataset_registry_id: this.dataset_registry_id,
-      verifier_id: this.verifier_id || null,
-      reward_pool_id: this.reward_pool_id || null,
-      active_model: this.active || null,
-      verifier_in_sync: this.verifier_synced_seq === this.verifier_seq,
-      model_count: listLength(this.list_lengths, ALL),
-    };
+    return configView(this);
   }
 
   @view({})
@@ -353,15 +250,13 @@ export class ModelRegistry implements RegistryState {
 
   @view({})
   get_models({ from_index, limit }: { from_index?: number; limit?: number }): ModelRecord[] {
-    return listPage(this.list_items, this.list_lengths, ALL, from_index, limit).map(
-      (id) => this.models.get(id) as ModelRecord,
-    );
+    return modelsPage(this, from_index, limit);
   }
 
   @view({})
   get_versions({ name, from_index, limit }: { name: string; from_index?: number; limit?: number }): string[] {
     ensure(isRecordName(name), "ERR_INVALID_NAME");
-    return listPage(this.list_items, this.list_lengths, `v:${name}`, from_index, limit);
+    return listPage(this.list_items, this.list_lengths, versionsList(name), from_index, limit);
   }
 
   @view({})
@@ -375,14 +270,14 @@ export class ModelRegistry implements RegistryState {
     limit?: number;
   }): string[] {
     ensure(isSafeInt(manifest_id, 1, 4294967295), "ERR_INVALID_MANIFEST_ID");
-    return listPage(this.list_items, this.list_lengths, `mf:${manifest_id}`, from_index, limit);
+    return listPage(this.list_items, this.list_lengths, manifestList(manifest_id), from_index, limit);
   }
 
   // Direct derivatives of a model (models naming it as parent), in registration order.
   @view({})
   get_children({ model_id, from_index, limit }: { model_id: string; from_index?: number; limit?: number }): string[] {
-    mustGet(this, model_id);
-    return listPage(this.list_items, this.list_lengths, `c:${model_id}`, from_index, limit);
+    mustGetModel(this, model_id);
+    return listPage(this.list_items, this.list_lengths, childrenList(model_id), from_index, limit);
   }
 
   // Ancestors of a model, nearest first: depth 1 is the parent. from_index skips that many ancestors.
@@ -396,30 +291,9 @@ export class ModelRegistry implements RegistryState {
     from_index?: number;
     limit?: number;
   }): ChainLink[] {
-    const [start, end] = pageRange(from_index, limit, 4294967295);
-    let link = mustGet(this, model_id).parent;
-    const out: ChainLink[] = [];
-    for (let depth = 1; link !== null && depth <= end; depth++) {
-      const p = this.models.get(link.model_id) as ModelRecord;
-      if (depth > start) {
-        out.push({
-          depth,
-          model_id: p.id,
-          relation_to_child: link.relation,
-          name: p.name,
-          version: p.version,
-          weights_sha256: p.weights_sha256,
-          training_manifest_id: p.training_manifest_id,
-          status: p.status,
-        });
-      }
-      link = p.parent;
-    }
-    return out;
+    return parentChain(this, model_id, from_index, limit);
   }
 
-  // A model's lineage entry points: its manifest (follow with the dataset registry's get_manifest_datasets for
-  // datasets, creators and shares) and the first page of its parent chain.
   @view({})
   get_lineage({ model_id, limit }: { model_id: string; limit?: number }): {
     model: ModelRecord;
@@ -428,15 +302,7 @@ export class ModelRegistry implements RegistryState {
     parents: ChainLink[];
     provenance: string | null;
   } {
-    const model = mustGet(this, model_id);
-    const fork = model.imported_from ? importStatus(this) : null;
-    return {
-      model,
-      provenance: fork ? fork.provenance : null,
-      dataset_registry_id: this.dataset_registry_id,
-      training_manifest_id: model.training_manifest_id,
-      parents: this.get_parent_chain({ model_id, from_index: 0, limit }),
-    };
+    return lineageView(this, model_id, limit);
   }
 
   // Activation stack, oldest first (rollback walks it down from the top).
@@ -447,27 +313,13 @@ export class ModelRegistry implements RegistryState {
 
   @view({})
   get_history({ from_index, limit }: { from_index?: number; limit?: number }): HistoryEntry[] {
-    return listPage(this.list_items, this.list_lengths, HISTORY, from_index, limit).map(
-      (s) => JSON.parse(s) as HistoryEntry,
-    );
+    return historyPage(this, from_index, limit);
   }
 
   @view({})
   get_history_entry({ index }: { index: number }): HistoryEntry | null {
-    const s = isSafeInt(index, 0, 4294967295) ? listGet(this.list_items, HISTORY, index) : null;
-    return s === null ? null : (JSON.parse(s) as HistoryEntry);
+    return historyEntry(this, index);
   }
-}
-
-function assertDao(r: RegistryState): void {
-  ensure(near.predecessorAccountId() === r.dao_id, "ERR_NOT_DAO");
-}
-
-function mustGet(r: RegistryState, model_id: string): ModelRecord {
-  ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID", String(model_id).slice(0, 100));
-  const m = r.models.get(model_id);
-  if (m === null) fail("ERR_UNKNOWN_MODEL", model_id);
-  return m;
 }
 
 // Code upgrade by the community's DAO (its UpgradeSuite proposal): the raw input is the new wasm, deployed here with

@@ -13,47 +13,35 @@ import {
   LINEAGE_DEPOSIT_PER_PART,
   LINEAGE_GAS_BASE,
   LINEAGE_GAS_PER_ENTRY,
-  LINEAGE_PART_ENTRIES,
   LINEAGE_SPARE_RESERVE,
 } from "./types";
+import { splitRecordId } from "../wire/fields";
+import type { LineagePart, ModelRef } from "../wire/lineage";
+import { LINEAGE_PART_ENTRIES } from "../wire/lineage";
 import { fail } from "../shared/errors";
+import { gasLeft, TGAS } from "../shared/gas";
 import { callbackSucceeded, storageCost } from "../shared/storage";
 
 const WAITING = "0";
 const IN_FLIGHT = "1";
 const DONE = "2";
 
-interface PoolCreator {
-  account_id: string;
-  bps: number;
-}
-
-interface PartArgs {
-  model_name: string;
-  model_version: string;
-  model_creators: PoolCreator[];
-  parent: { model_name: string; model_version: string } | null;
-  datasets: { dataset_id: string; creators: PoolCreator[] }[];
-  part: number;
-  total_parts: number;
-}
-
 function partKey(model_id: string, part: number): string {
   return `${model_id}#${part}`;
 }
 
-function splitId(id: string): { model_name: string; model_version: string } {
-  const at = id.indexOf("@");
-  return { model_name: id.slice(0, at), model_version: id.slice(at + 1) };
+function modelRef(id: string): ModelRef {
+  const { name, version } = splitRecordId(id);
+  return { model_name: name, model_version: version };
 }
 
 // Packs the lineage greedily, model creators first, never splitting a dataset's creators (at most 16 of them).
 export function prepareLineage(r: RegistryState, m: ModelRecord, check: ManifestCheck): void {
   const dsCreators = check.creators ?? [];
-  const parts: PartArgs[] = [];
+  const parts: LineagePart[] = [];
   const entries: number[] = [];
   const base = { model_name: m.name, model_version: m.version };
-  let cur: PartArgs = { ...base, model_creators: [], parent: null, datasets: [], part: 0, total_parts: 0 };
+  let cur: LineagePart = { ...base, model_creators: [], parent: null, datasets: [], part: 0, total_parts: 0 };
   let n = 0;
   const flush = () => {
     parts.push(cur);
@@ -75,7 +63,7 @@ export function prepareLineage(r: RegistryState, m: ModelRecord, check: Manifest
     n += cs.length;
   }
   flush();
-  parts[0].parent = m.parent === null ? null : splitId(m.parent.model_id);
+  parts[0].parent = m.parent === null ? null : modelRef(m.parent.model_id);
   for (const p of parts) {
     p.total_parts = parts.length;
     r.lineage_parts.set(partKey(m.id, p.part), JSON.stringify(p));
@@ -113,7 +101,7 @@ export function sendParts(r: RegistryState, model_id: string, reserve: bigint): 
   for (let i = 0; i < st.total_parts; i++) {
     if (st.parts.charAt(i) !== WAITING) continue;
     const gas = partGas(st.entries[i]);
-    if (near.prepaidGas() - near.usedGas() < gas + reserve) break;
+    if (gasLeft() < gas + reserve) break;
     const args = r.lineage_parts.get(partKey(model_id, i)) as string;
     // The pool refunds what its records did not use; short of funds, the pool's own surplus pays (docs/rewards.md).
     let deposit = LINEAGE_DEPOSIT_PER_PART + BigInt(st.entries[i]) * LINEAGE_DEPOSIT_PER_ENTRY;
@@ -146,8 +134,8 @@ export function pushLineage(r: RegistryState, model_id: string): number {
   if (st.done === st.total_parts) fail("ERR_LINEAGE_PUSHED", model_id);
   if (r.reward_pool_id === "") fail("ERR_NO_REWARD_POOL");
   if (st.parts.indexOf(WAITING) < 0) fail("ERR_LINEAGE_IN_FLIGHT", model_id);
-  const sent = sendParts(r, model_id, 5n * 1000000000000n);
-  if (sent === 0) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${partGas(LINEAGE_PART_ENTRIES) + 20n * 1000000000000n}`);
+  const sent = sendParts(r, model_id, 5n * TGAS);
+  if (sent === 0) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${partGas(LINEAGE_PART_ENTRIES) + 20n * TGAS}`);
   return sent;
 }
 

@@ -2,9 +2,12 @@
 import type { LookupMap } from "near-sdk-js";
 import type { LineageStatus, ModelRecord } from "./types";
 import { STANDARD, VERSION } from "./types";
+import { ensure, fail } from "../shared/errors";
 import { eventEmitter } from "../shared/events";
+import type { ForkImport } from "../shared/fork-import";
+import { isRecordId } from "../wire/fields";
 
-export interface RegistryState {
+export interface RegistryState extends ForkImport {
   dao_id: string;
   dataset_registry_id: string;
   // "" = none: near-sdk-js cannot restore a class field whose value is null
@@ -35,3 +38,21 @@ export const emit = eventEmitter(STANDARD, VERSION);
 export const ALL = "all";
 export const STACK = "stack";
 export const HISTORY = "h";
+
+// Lists of a model: versions of its name, its children (derivatives), models trained on a manifest.
+export const versionsList = (name: string) => `v:${name}`;
+export const childrenList = (model_id: string) => `c:${model_id}`;
+export const manifestList = (manifest_id: number) => `mf:${manifest_id}`;
+
+// A model version the registry holds (its id already checked), else ERR_UNKNOWN_MODEL.
+export function getModel(r: RegistryState, model_id: string): ModelRecord {
+  const m = r.models.get(model_id);
+  if (m === null) fail("ERR_UNKNOWN_MODEL", model_id);
+  return m;
+}
+
+// The same for an id from the caller: ERR_INVALID_MODEL_ID first when it is not `<name>@<version>`.
+export function mustGetModel(r: RegistryState, model_id: string): ModelRecord {
+  ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID", String(model_id).slice(0, 100));
+  return getModel(r, model_id);
+}

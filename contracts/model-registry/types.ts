@@ -1,4 +1,9 @@
 // Records of the model registry. Times are nanoseconds as decimal strings.
+import { TGAS } from "../shared/gas";
+import type { Creator } from "../wire/datasets";
+
+// What the dataset registry's record_model_use / check_manifest returns (contracts/wire/datasets.ts).
+export type { ManifestCheck } from "../wire/datasets";
 
 export type ModelStatus = "Registered" | "Active" | "Deprecated";
 export type Relation = "finetune" | "quantized" | "adapter" | "merge";
@@ -16,8 +21,8 @@ export interface ParentLink {
   relation: Relation;
 }
 
-export interface ModelRecord {
-  id: string;
+// register_model's arguments as checked (validate.ts checkModelInput), creators aside.
+export interface ModelInput {
   name: string;
   version: string;
   weights_sha256: string;
@@ -28,8 +33,20 @@ export interface ModelRecord {
   parent: ParentLink | null;
   evaluations: Evaluation[];
   license: string;
+}
+
+// register_model's arguments: parent and evaluations may be left out, creators default to the registrant alone.
+export type RegisterModelArgs = Omit<ModelInput, "parent" | "evaluations"> & {
+  parent?: ParentLink | null;
+  evaluations?: Evaluation[];
+  creators?: Creator[] | null;
+};
+
+export interface ModelRecord extends ModelInput {
+  // recordId(name, version)
+  id: string;
   // who made the model, in basis points summing to 10,000 (default: the registrant alone); pushed to the reward pool
-  creators: { account_id: string; share_bps: number }[];
+  creators: Creator[];
   registrant: string;
   status: ModelStatus;
   registered_at: string;
@@ -43,18 +60,6 @@ export interface HistoryEntry {
   model_id: string | null;
   action: "activate" | "rollback" | "deprecate";
   at: string;
-}
-
-// What the dataset registry's record_model_use / check_manifest returns.
-export interface ManifestCheck {
-  manifest_id: number;
-  exists: boolean;
-  root: string | null;
-  dataset_ids: string[];
-  withdrawn: string[];
-  ok: boolean;
-  // record_model_use with `with_creators`: each dataset's creators, aligned with dataset_ids
-  creators?: { account_id: string; share_bps: number }[][];
 }
 
 // A model version's lineage push to the reward pool (lineage.ts). `parts`: one char per part, 0 waiting,
@@ -74,7 +79,6 @@ export const VERSION = "1.0.0";
 export const MAX_EVALUATIONS = 16;
 // Bytes charged on registration beyond those measured: later status and timestamp changes.
 export const MODEL_HEADROOM_BYTES = 100n;
-export const TGAS = 1_000_000_000_000n;
 export const CHECK_GAS = 40n * TGAS;
 export const VERIFIER_GAS = 15n * TGAS;
 export const SYNC_CALLBACK_GAS = 10n * TGAS;
@@ -85,7 +89,6 @@ export const LINEAGE_FIRST_PART_GAS = 40n * TGAS;
 export const ACTIVATION_CALLBACK_GAS = 30n * TGAS + VERIFIER_GAS + SYNC_CALLBACK_GAS + LINEAGE_FIRST_PART_GAS;
 // Lineage parts: the pool caps a part at 100 creator entries; its gas grows with the entries (docs/rewards.md: 15.5
 // Tgas for 10, 72 for 100), the deposit pays its records (the pool refunds the rest).
-export const LINEAGE_PART_ENTRIES = 100;
 export const LINEAGE_GAS_BASE = 12n * TGAS;
 export const LINEAGE_GAS_PER_ENTRY = 700000000000n;
 export const LINEAGE_CALLBACK_GAS = 10n * TGAS;

@@ -1,22 +1,9 @@
 // Registration checks: each refusal panics with a stable code before any state is written.
-import type { Evaluation, ParentLink, Relation } from "./types";
+import type { Evaluation, ModelInput, ParentLink, RegisterModelArgs, Relation } from "./types";
 import { MAX_EVALUATIONS, RELATIONS } from "./types";
-import { isDecimal, isLabel, isRecordId, isRecordName, isSpdxId, isVersion } from "../dataset-registry/fields";
+import { isDecimal, isLabel, isRecordId, isRecordName, isSpdxId, isVersion } from "../wire/fields";
 import { ensure } from "../shared/errors";
 import { isHexHash, isSafeInt } from "../shared/validate";
-
-export interface ModelInput {
-  name: string;
-  version: string;
-  weights_sha256: string;
-  framework: string;
-  architecture: string;
-  training_manifest_id: number;
-  training_code_sha256: string;
-  parent: ParentLink | null;
-  evaluations: Evaluation[];
-  license: string;
-}
 
 export function checkEvaluations(evaluations: unknown): Evaluation[] {
   if (evaluations === undefined || evaluations === null) return [];
@@ -43,7 +30,7 @@ export function checkParent(parent: unknown): ParentLink | null {
   return { model_id, relation };
 }
 
-export function checkModelInput(m: ModelInput): ModelInput {
+export function checkModelInput(m: RegisterModelArgs): ModelInput {
   ensure(isRecordName(m.name), "ERR_INVALID_NAME", "1..64 of a-z 0-9 -");
   ensure(isVersion(m.version), "ERR_INVALID_VERSION", "1..32 of a-z 0-9 . -");
   ensure(isHexHash(m.weights_sha256), "ERR_INVALID_HASH", "weights_sha256");

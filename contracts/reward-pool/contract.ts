@@ -1,12 +1,12 @@
-import { call, initialize, LookupMap, NearBindgen, near, Vector, view } from "near-sdk-js";
-import { fail } from "../shared/errors";
+import { call, initialize, LookupMap, NearBindgen, Vector, view } from "near-sdk-js";
 import { checkSuite, peerId } from "../shared/suite";
-import type { UsageModelEntry } from "../shared/usage-report";
+import { INFERENCE_VERIFIER, MODEL_REGISTRY } from "../wire/contracts";
+import type { LineageCreator, LineageDataset, ModelRef } from "../wire/lineage";
+import type { UsageModelEntry } from "../wire/usage-report";
 import { assertAccountId } from "../shared/validate";
 import { closeEpoch, onUsageReport } from "./epochs";
 import * as funds from "./funds";
 import * as ledger from "./ledger";
-import type { CreatorInput } from "./lineage";
 import { checkModel, registerLineage } from "./lineage";
 import { checkPolicy, defaultPolicy } from "./policy";
 import type { PoolState } from "./state";
@@ -33,6 +33,7 @@ import {
 } from "./views";
 import { MIGRATIONS } from "./migrate";
 import { migrateState, upgradeByDao } from "../shared/versioned-state";
+import { onlyDao } from "../shared/access";
 
 // The creator reward pool (issue 7): funds in from anyone, usage in from the verifier, lineage in from the model
 // registry, epochs split by usage and lineage through accumulators, claims pulled by creators and attesters.
@@ -90,8 +91,8 @@ export class RewardPool implements PoolState {
   }): void {
     const peers = checkSuite(suite);
     this.dao_id = assertAccountId(dao_id, "dao_id");
-    this.verifier_id = peerId(verifier_id, peers, "inference-verifier", "verifier_id", true);
-    this.model_registry_id = peerId(model_registry_id, peers, "model-registry", "model_registry_id", true);
+    this.verifier_id = peerId(verifier_id, peers, INFERENCE_VERIFIER, "verifier_id", true);
+    this.model_registry_id = peerId(model_registry_id, peers, MODEL_REGISTRY, "model_registry_id", true);
     this.policy = checkPolicy(policy === undefined ? defaultPolicy() : policy);
     this.policy_version = 1;
     emit("pool_created", [{ dao_id, verifier_id, model_registry_id, policy: this.policy }]);
@@ -102,7 +103,7 @@ export class RewardPool implements PoolState {
   // The DAO calls this through a proposal. Applies to epochs closed from now on; closed epochs keep their split.
   @call({})
   set_reward_policy({ policy }: { policy: RewardPolicy }): RewardPolicy {
-    if (near.predecessorAccountId() !== this.dao_id) fail("ERR_NOT_DAO");
+    onlyDao(this.dao_id);
     this.policy = checkPolicy(policy);
     this.policy_version += 1;
     emit("policy_set", [{ policy_version: this.policy_version, policy: this.policy }]);
@@ -116,7 +117,8 @@ export class RewardPool implements PoolState {
 
   // ---- inputs from the other contracts ---------------------------------------------------------------------------
 
-  // One part of the verifier's usage report: exactly the shape of contracts/shared/usage-report.ts.
+  // One part of the verifier's usage report: exactly UsageReportPart (contracts/wire/usage-report.ts; the ABI wants
+  // the arguments spelled out).
   @call({})
   on_usage_report({
     ...report
@@ -146,12 +148,13 @@ export class RewardPool implements PoolState {
   }: {
     model_name: string;
     model_version: number | string;
-    model_creators?: CreatorInput[];
-    parent?: { model_name: string; model_version: number | string } | null;
-    datasets?: { dataset_id: string; creators: CreatorInput[] }[];
+    model_creators?: LineageCreator[];
+    parent?: ModelRef<number | string> | null;
+    datasets?: LineageDataset[];
     part?: number;
     total_parts?: number;
   }) {
+    // the ABI wants the arguments spelled out: they are LineagePartInput (contracts/wire/lineage.ts)
     return registerLineage(this, { model_name, model_version, model_creators, parent, datasets, part, total_parts });
   }
 

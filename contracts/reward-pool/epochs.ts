@@ -7,7 +7,7 @@ import {
   USAGE_PART_ATTESTERS,
   USAGE_PART_MODELS,
   USAGE_REPORT_FIELDS,
-} from "../shared/usage-report";
+} from "../wire/usage-report";
 import { assertAccountId, isHexHash, isSafeInt, isU64String } from "../shared/validate";
 import { checkModel } from "./lineage";
 import type { PoolState } from "./state";
@@ -24,6 +24,7 @@ import {
   REPORT_STORAGE_BASE,
   REPORT_STORAGE_PER_ITEM,
 } from "./types";
+import { onlyCaller } from "../shared/access";
 
 function newEpoch(epoch: number, parts: number): EpochRecord {
   return {
@@ -67,7 +68,7 @@ interface CheckedPart {
   attesters: Map<string, number>;
 }
 
-// Validates one part of the verifier's report (contracts/shared/usage-report.ts) before anything is read or written.
+// Validates one part of the verifier's report (contracts/wire/usage-report.ts) before anything is read or written.
 function checkPart(input: unknown): CheckedPart {
   if (input === null || typeof input !== "object" || Array.isArray(input)) fail("ERR_INVALID_REPORT");
   const epoch = (input as Record<string, unknown>).epoch;
@@ -126,7 +127,7 @@ function checkPart(input: unknown): CheckedPart {
 // fall short). A part already received is a no-op that succeeds, so the verifier can retry one whose outcome it
 // did not see.
 export function onUsageReport(s: PoolState, input: unknown) {
-  if (near.predecessorAccountId() !== s.verifier_id) fail("ERR_NOT_VERIFIER");
+  onlyCaller(s.verifier_id, "ERR_NOT_VERIFIER");
   const { epoch, part, parts, models, attesters } = checkPart(input);
 
   const key = `${epoch}:${part}`;

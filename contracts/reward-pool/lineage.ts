@@ -1,35 +1,23 @@
 import { near } from "near-sdk-js";
 import { ensure, fail } from "../shared/errors";
 import { sendNear } from "../shared/storage";
-import { isVersion } from "../dataset-registry/fields";
-import { assertAccountId, isSafeInt, isValidName } from "../shared/validate";
+import { isRecordName, isVersion, recordId } from "../wire/fields";
+import type { LineageCreator, LineagePartInput } from "../wire/lineage";
+import { LINEAGE_MAX_PARTS as MAX_PARTS, LINEAGE_PART_ENTRIES as MAX_PART_ENTRIES } from "../wire/lineage";
+import { assertAccountId, isSafeInt } from "../shared/validate";
 import type { PoolState } from "./state";
-import { emit, emptyAccount, modelKey, settleStorage } from "./state";
+import { emit, emptyAccount, settleStorage } from "./state";
 import type { AccountRecord, Lineage, Position } from "./types";
-import { BPS, MAX_PART_ENTRIES, MAX_PARTS, MAX_POSITIONS } from "./types";
+import { BPS, MAX_POSITIONS } from "./types";
+import { onlyCaller } from "../shared/access";
 
-export interface CreatorInput {
-  account_id: string;
-  bps: number;
-}
-
-export interface LineageInput {
-  model_name: string;
-  model_version: number | string;
-  model_creators?: CreatorInput[];
-  parent?: { model_name: string; model_version: number | string } | null;
-  datasets?: { dataset_id: string; creators: CreatorInput[] }[];
-  part?: number;
-  total_parts?: number;
-}
-
-// A model version is the registry's version string (same rule: 1..32 of a-z 0-9 . -, starting and ending with a
-// letter or digit) or, as before, an integer; 1 and "1" name the same version.
+// A model version: the registry's name and version rules (contracts/wire/fields.ts) or, as before, an integer
+// version; 1 and "1" name the same version.
 export function checkModel(name: unknown, version: unknown, code = "ERR_INVALID_MODEL"): string {
-  if (!isValidName(name, 64) || !(isSafeInt(version, 0, 1000000000) || isVersion(version))) {
+  if (!isRecordName(name) || !(isSafeInt(version, 0, 1000000000) || isVersion(version))) {
     fail(code, `${String(name)}@${String(version)}`);
   }
-  return modelKey(name, version);
+  return recordId(name, version);
 }
 
 function checkDatasetId(id: unknown): string {
@@ -42,9 +30,9 @@ function checkDatasetId(id: unknown): string {
   return id;
 }
 
-function checkCreator(c: unknown): CreatorInput {
+function checkCreator(c: unknown): LineageCreator {
   if (c === null || typeof c !== "object") fail("ERR_INVALID_LINEAGE", "creator");
-  const x = c as CreatorInput;
+  const x = c as LineageCreator;
   assertAccountId(x.account_id);
   if (!isSafeInt(x.bps, 1, BPS)) fail("ERR_INVALID_BPS", x.account_id);
   return x;
@@ -86,8 +74,8 @@ function addPosition(cache: Map<string, AccountRecord>, s: PoolState, id: string
 
 // One bounded part of a model version's lineage, pushed by the model registry. O(entries in the part) reads and
 // writes, at most MAX_PART_ENTRIES; the lineage is checked (bps sums) when its last part arrives.
-export function registerLineage(s: PoolState, input: LineageInput) {
-  if (near.predecessorAccountId() !== s.model_registry_id) fail("ERR_NOT_MODEL_REGISTRY");
+export function registerLineage(s: PoolState, input: LineagePartInput) {
+  onlyCaller(s.model_registry_id, "ERR_NOT_MODEL_REGISTRY");
   if (input === null || typeof input !== "object") fail("ERR_INVALID_LINEAGE");
   const m = checkModel(input.model_name, input.model_version);
   const totalParts = input.total_parts ?? 1;

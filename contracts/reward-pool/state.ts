@@ -54,10 +54,6 @@ export function addTotal(s: PoolState, key: TotalKey, delta: bigint): void {
   s.totals[key] = v.toString();
 }
 
-export function modelKey(name: string, version: number | string): string {
-  return `${name}@${version}`;
-}
-
 export function emptyAccount(): AccountRecord {
   return { owed: "0", claimed: "0", in_flight: "0", positions: [] };
 }

@@ -1,7 +1,9 @@
 // Records of the creator reward pool. All amounts are yoctoNEAR as decimal strings (u128 does not fit a JSON number);
 // counts and basis points are plain numbers. docs/rewards.md explains the accounting.
 
-import { USAGE_EPOCH_MODELS } from "../shared/usage-report";
+import { USAGE_EPOCH_MODELS } from "../wire/usage-report";
+
+export type { RewardPolicy } from "../wire/reward-policy";
 
 export const STANDARD = "ai-commons-rewards";
 export const EVENT_VERSION = "1.0.0";
@@ -9,12 +11,10 @@ export const BPS = 10000;
 export const BPS_N = 10000n;
 
 // Bounds that keep every call's gas independent of how many creators and datasets exist (docs/rewards.md).
-// (per part of a usage report: contracts/shared/usage-report.ts, the same bounds the verifier splits by)
+// (per part of a usage report: contracts/wire/usage-report.ts, the same bounds the verifier splits by)
 export const MAX_EPOCH_MODELS = USAGE_EPOCH_MODELS;
 // reported epochs not yet closed; a report opening one more waits (ERR_TOO_MANY_OPEN_EPOCHS) until one closes
 export const MAX_OPEN_EPOCHS = 64;
-export const MAX_PART_ENTRIES = 100;
-export const MAX_PARTS = 1000;
 export const MAX_POSITIONS = 256;
 export const MAX_RECEIPTS = 1000000000;
 export const MAX_EPOCH = 4294967295;
@@ -30,19 +30,6 @@ export const CALLBACK_STORAGE_RESERVE = 64n;
 export const STORAGE_MIN_BYTES = 1000n;
 
 export const CLAIM_CALLBACK_GAS = 15n * 10n ** 12n;
-
-export interface RewardPolicy {
-  // shares of a model version's part of an epoch budget, in basis points; they sum to 10,000
-  model_bps: number;
-  data_bps: number;
-  parent_bps: number;
-  // paid per accepted receipt to the attester that signed it, at report time (yoctoNEAR)
-  attester_fee: string;
-  // epoch E can be closed once block time >= (E + 1) * epoch_length_ns
-  epoch_length_ns: string;
-  // share of the unallocated funds one epoch close hands out (10,000 = all of them)
-  release_bps: number;
-}
 
 export interface Totals {
   // funds that entered the pool (deposits net of their record's storage)

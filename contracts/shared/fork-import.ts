@@ -1,6 +1,8 @@
 import { NearPromise, near } from "near-sdk-js";
 import { fail } from "./errors";
+import type { Emitter } from "./events";
 import { isSafeInt, isValidAccountId } from "./validate";
+import { requireGas, TGAS } from "./gas";
 
 // Paged import of a forked community's records from its parent's registry (docs/fork.md). The registry pulls each
 // page itself (a view call on the parent, then its own callback), so nobody can push forged records. Pages go in
@@ -8,7 +10,6 @@ import { isSafeInt, isValidAccountId } from "./validate";
 // was (resumable). The import is complete when the parent returns a short page.
 
 export const IMPORT_PAGE = 10;
-const TGAS = 1000000000000n;
 export const IMPORT_READ_GAS = 30n * TGAS;
 export const IMPORT_CALLBACK_GAS = 80n * TGAS;
 
@@ -67,9 +68,7 @@ export function requestPage(
   if (s.import_done) fail("ERR_IMPORT_COMPLETE");
   if (page > s.import_next) fail("ERR_PAGE_OUT_OF_ORDER", `next page is ${s.import_next}`);
   if (s.import_in_flight) fail("ERR_PAGE_IN_FLIGHT", String(page));
-  if (near.prepaidGas() - near.usedGas() < IMPORT_READ_GAS + IMPORT_CALLBACK_GAS + 10n * TGAS) {
-    fail("ERR_NOT_ENOUGH_GAS", "attach 150 Tgas");
-  }
+  requireGas(IMPORT_READ_GAS + IMPORT_CALLBACK_GAS + 10n * TGAS, "attach 150 Tgas");
   s.import_in_flight = true;
   return NearPromise.new(s.fork_of)
     .functionCall(method, JSON.stringify(args), 0n, IMPORT_READ_GAS)
@@ -93,4 +92,32 @@ export function receivePage<T>(s: ForkImport, page: number): T[] | null {
   } catch (_e) {
     return null;
   }
+}
+
+// `on_import_page` of a registry: receives the page, imports each row with `add` (false: skipped), moves the cursor
+// and reports. A short page ends the phase: `onShort` (default: the import is complete).
+export function importPage<T>(
+  s: ForkImport,
+  page: number,
+  emit: Emitter,
+  kind: string,
+  add: (row: T) => boolean,
+  onShort?: () => void,
+) {
+  const rows = receivePage<T>(s, page);
+  if (rows === null) {
+    emit("import_page_failed", [{ page, source: s.fork_of }]);
+    return { page, status: "Failed" };
+  }
+  let n = 0;
+  for (const r of rows) n += add(r) ? 1 : 0;
+  s.imported += n;
+  s.import_next = page + 1;
+  if (rows.length < IMPORT_PAGE) {
+    if (onShort) onShort();
+    else s.import_done = true;
+  }
+  emit("import_page_done", [{ page, kind, records: n, complete: s.import_done }]);
+  if (s.import_done) emit("fork_import_completed", [{ source: s.fork_of, imported: s.imported }]);
+  return { page, status: "Imported", records: n, complete: s.import_done };
 }

@@ -8,7 +8,13 @@ export const TGAS = 1000000000000n;
 export const DEPLOY_GAS_PER_BYTE = 6812999n + 64572944n;
 export const FUNCTION_CALL_GAS_PER_BYTE = 2235934n + 2235934n;
 
-// Refuses a call that cannot pay for the promises it is about to create, before it changes anything.
-export function requireGas(needed: bigint): void {
-  if (near.prepaidGas() - near.usedGas() < needed) fail("ERR_NOT_ENOUGH_GAS", `attach at least ${needed} more gas`);
+// Gas this call has left.
+export function gasLeft(): bigint {
+  return near.prepaidGas() - near.usedGas();
+}
+
+// Refuses a call that cannot pay for the promises it is about to create, before it changes anything:
+// ERR_NOT_ENOUGH_GAS with `detail` (default: "attach at least <needed> more gas").
+export function requireGas(needed: bigint, detail?: string): void {
+  if (gasLeft() < needed) fail("ERR_NOT_ENOUGH_GAS", detail ?? `attach at least ${needed} more gas`);
 }

@@ -27,6 +27,14 @@ export function keepAndRefund(required: bigint, code = "ERR_DEPOSIT_TOO_LOW"): b
   return excess;
 }
 
+// The writer pays: keeps the cost of the storage this call added since `usageBefore`, plus `laterBytes` (what it
+// writes after the measurement), out of the attached deposit and refunds the rest at once. Returns the cost.
+export function chargeStorage(usageBefore: bigint, laterBytes: bigint): bigint {
+  const cost = storageAddedCost(usageBefore) + storageCost(laterBytes);
+  keepAndRefund(cost);
+  return cost;
+}
+
 export function assertOneYocto(): void {
   if (near.attachedDeposit() !== 1n) fail("ERR_ONE_YOCTO", "attach exactly 1 yoctoNEAR");
 }

@@ -1,95 +1,29 @@
 import { fail } from "./errors";
+import { isAmount, isValidAccountId } from "../wire/fields.js";
 
-const U128_MAX = 340282366920938463463374607431768211455n;
-
-function isLowerAlnum(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122);
-}
-
-function isSeparator(c: number): boolean {
-  return c === 45 || c === 95 || c === 46; // - _ .
-}
-
-// NEAR account id rules: 2..64 chars of a-z 0-9, parts separated by one of - _ . with no separator at either end
-// and none doubled. Implicit (64 hex) and ETH-style (0x + 40 hex) ids satisfy these rules too.
-export function isValidAccountId(id: unknown): id is string {
-  if (typeof id !== "string" || id.length < 2 || id.length > 64) return false;
-  let lastWasSeparator = true;
-  for (let i = 0; i < id.length; i++) {
-    const c = id.charCodeAt(i);
-    if (isSeparator(c)) {
-      if (lastWasSeparator) return false;
-      lastWasSeparator = true;
-    } else if (isLowerAlnum(c)) {
-      lastWasSeparator = false;
-    } else {
-      return false;
-    }
-  }
-  return !lastWasSeparator;
-}
+// The pure field rules live in contracts/wire/fields.ts (the protocol's, shared with the CLI, attester and tests);
+// re-exported here with the helpers that panic or use the runtime.
+export {
+  isAmount,
+  isHexHash,
+  isRecordId,
+  isRecordName,
+  isSafeInt,
+  isU64String,
+  isValidAccountId,
+  isValidName,
+  isVersion,
+} from "../wire/fields.js";
 
 export function assertAccountId(id: unknown, field = "account_id"): string {
   if (!isValidAccountId(id)) fail("ERR_INVALID_ACCOUNT_ID", `${field}: ${String(id)}`);
   return id;
 }
 
-// A short name used as a label or an account part: 1..max chars of a-z 0-9 and '-', no '-' at either end or doubled.
-export function isValidName(name: unknown, max = 32): name is string {
-  if (typeof name !== "string" || name.length < 1 || name.length > max) return false;
-  let last = 45;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c === 45) {
-      if (last === 45) return false;
-    } else if (!isLowerAlnum(c)) {
-      return false;
-    }
-    last = c;
-  }
-  return last !== 45;
-}
-
 // yoctoNEAR amount as a decimal string: digits only, no leading zeros, at most u128::MAX.
 export function parseAmount(value: unknown, field = "amount"): bigint {
-  if (typeof value !== "string" || value.length < 1 || value.length > 39) fail("ERR_INVALID_AMOUNT", field);
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) fail("ERR_INVALID_AMOUNT", field);
-  }
-  if (value.length > 1 && value.charCodeAt(0) === 48) fail("ERR_INVALID_AMOUNT", field);
-  const n = BigInt(value);
-  if (n > U128_MAX) fail("ERR_INVALID_AMOUNT", field);
-  return n;
-}
-
-export function isAmount(value: unknown): value is string {
-  if (typeof value !== "string" || value.length < 1 || value.length > 39) return false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  if (value.length > 1 && value.charCodeAt(0) === 48) return false;
-  return BigInt(value) <= U128_MAX;
-}
-
-// Same as parseAmount for nanosecond durations and gas (u64).
-export function isU64String(value: unknown): value is string {
-  return isAmount(value) && BigInt(value) <= 18446744073709551615n;
-}
-
-export function isSafeInt(n: unknown, min = 0, max = 1000000000): n is number {
-  return typeof n === "number" && Number.isInteger(n) && n >= min && n <= max;
-}
-
-// Lower-case hex sha256, the form every contract here uses for code and blob hashes.
-export function isHexHash(h: unknown): h is string {
-  if (typeof h !== "string" || h.length !== 64) return false;
-  for (let i = 0; i < 64; i++) {
-    const c = h.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
-  }
-  return true;
+  if (!isAmount(value)) fail("ERR_INVALID_AMOUNT", field);
+  return BigInt(value);
 }
 
 const HEX = "0123456789abcdef";
@@ -135,7 +69,7 @@ export function isMethodName(name: unknown): name is string {
   if (typeof name !== "string" || name.length < 1 || name.length > 256) return false;
   for (let i = 0; i < name.length; i++) {
     const c = name.charCodeAt(i);
-    if (!(isLowerAlnum(c) || (c >= 65 && c <= 90) || c === 95)) return false;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return false;
   }
   return true;
 }

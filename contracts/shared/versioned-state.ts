@@ -6,7 +6,8 @@
 import { bytes, decode, encode, near } from "near-sdk-js";
 import { fail } from "./errors";
 import type { Emitter } from "./events";
-import { DEPLOY_GAS_PER_BYTE, TGAS } from "./gas";
+import { onlyDao, onlySelf } from "./access";
+import { DEPLOY_GAS_PER_BYTE, requireGas, TGAS } from "./gas";
 
 export type RawState = Record<string, unknown>;
 export type MigrationStep = (state: RawState) => void;
@@ -60,15 +61,13 @@ function readRawState(): RawState {
 // so the DAO's proposal is Executed only when both succeeded.
 export function upgradeByDao(): void {
   const state = readRawState();
-  if (near.predecessorAccountId() !== state.dao_id) fail("ERR_NOT_DAO");
+  onlyDao(state.dao_id);
   const code = near.inputRaw();
   if (code.length < 8 || code.length > MAX_CODE_BYTES) fail("ERR_INVALID_CODE", "8 bytes .. 4 MiB");
   // "\0asm": refuse what is obviously not wasm before it costs a deploy.
   if (code[0] !== 0 || code[1] !== 97 || code[2] !== 115 || code[3] !== 109) fail("ERR_INVALID_CODE", "not wasm");
   const needed = BigInt(code.length) * DEPLOY_GAS_PER_BYTE + MIGRATE_GAS;
-  if (near.prepaidGas() - near.usedGas() < needed + 5n * TGAS) {
-    fail("ERR_NOT_ENOUGH_GAS", `attach at least ${upgradeGas(code.length)}`);
-  }
+  requireGas(needed + 5n * TGAS, `attach at least ${upgradeGas(code.length)}`);
   // The host calls directly: NearPromise's class would add ~7 KB of bytecode to contracts that do not use it.
   const batch = near.promiseBatchCreate(near.currentAccountId());
   near.promiseBatchActionDeployContract(batch, code);
@@ -79,7 +78,7 @@ export function upgradeByDao(): void {
 // `migrate_state`: only this account (the batch `upgrade` created) may call it. Runs the steps on the raw STATE and
 // writes it back; the collections keep their keys, records are migrated by the steps that need it.
 export function migrateState(migrations: Migrations, emit: Emitter): void {
-  if (near.predecessorAccountId() !== near.currentAccountId()) fail("ERR_PRIVATE");
+  onlySelf();
   const state = readRawState();
   let from = 0;
   try {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import binaryen from "binaryen";
 import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
+import type { Creator, DatasetInput } from "../../contracts/wire/datasets.ts";
 import { assertPanics, burnt, failureText, NEAR, ROOT, TGAS, total } from "../helpers/tx.ts";
 
 export {
@@ -29,21 +30,8 @@ export function sha(s: string): string {
   return createHash("sha256").update(s).digest("hex");
 }
 
-export interface Creator {
-  account_id: string;
-  share_bps: number;
-}
-
-export interface DatasetInput {
-  name: string;
-  version: string;
-  content_sha256: string;
-  size_bytes: string;
-  uris: string[];
-  license: string;
-  datasheet_sha256: string;
-  creators: Creator[];
-}
+// the registry's argument shapes are the protocol's (contracts/wire/datasets.ts)
+export type { Creator, DatasetInput };
 
 export function datasetInput(name: string, version: string, creators: Creator[], over: Partial<DatasetInput> = {}) {
   return {

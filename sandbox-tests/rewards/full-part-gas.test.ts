@@ -1,10 +1,10 @@
-// The gas of the largest usage-report part the verifier can send (contracts/shared/usage-report.ts: 64 attester
+// The gas of the largest usage-report part the verifier can send (contracts/wire/usage-report.ts: 64 attester
 // entries, up to 32 model entries), through the VM with exactly the gas the verifier attaches with its default
 // report_gas_tgas (30, plus REPORT_TGAS_PER_ENTRY per attester entry): every attester new to the pool (a credit
 // record written for each), account ids and model names of the longest lengths allowed. A full part must always
 // fit, or an epoch could never be reported. A flat 30 Tgas does not fit (measured: 52 to 67 Tgas).
 import test from "ava";
-import { reportGasTgas, USAGE_PART_ATTESTERS, USAGE_PART_MODELS } from "../../contracts/shared/usage-report.ts";
+import { reportGasTgas, USAGE_PART_ATTESTERS, USAGE_PART_MODELS } from "../../contracts/wire/usage-report.ts";
 import { usagePart } from "./report.ts";
 import { DAO, initPool, NEAR, PoolVm, TGAS, VERIFIER } from "./vm-pool.ts";
 

@@ -223,7 +223,7 @@ test("random deposits, reports, closes and claims keep the pool solvent and exac
         model_bps,
         data_bps,
         parent_bps: 10000 - model_bps - data_bps,
-        // 0 to 0.005 NEAR, the policy's bound (contracts/shared/reward-policy.ts)
+        // 0 to 0.005 NEAR, the policy's bound (contracts/wire/reward-policy.ts)
         attester_fee: (BigInt(Math.floor(rand() * 6)) * 10n ** 21n).toString(),
         release_bps: 1 + Math.floor(rand() * 10000),
       });

@@ -1,4 +1,4 @@
-// One part of the verifier's usage report to the pool, in its only accepted shape (contracts/shared/usage-report.ts).
+// One part of the verifier's usage report to the pool, in its only accepted shape (contracts/wire/usage-report.ts).
 export const WEIGHTS = "ab".repeat(32);
 
 export interface PartOptions {

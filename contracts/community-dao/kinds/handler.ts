@@ -1,8 +1,9 @@
 import type { NearPromise } from "near-sdk-js";
 import type { DaoState } from "../state";
 import type { ProposalHead, ProposalKind } from "../types";
+import { TGAS } from "../../shared/gas";
 
-export const TGAS = 1000000000000n;
+export { TGAS };
 // Gas kept for `on_execute`, the callback that settles an asynchronous execution.
 export const CALLBACK_GAS = 20n * TGAS;
 

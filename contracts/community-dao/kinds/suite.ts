@@ -3,15 +3,9 @@ import { availableTreasury } from "../treasury";
 import type { ProposalKind } from "../types";
 import type { KindHandler } from "./handler";
 import { CALLBACK_GAS, isString, TGAS } from "./handler";
-import { isRecordId } from "../../dataset-registry/fields";
-import { isAmount, isHexHash, isSafeInt, isU64String, isValidAccountId } from "../../shared/validate";
-import { MAX_ATTESTER_FEE, MAX_ATTESTER_FEE_ERROR } from "../../shared/reward-policy";
-
-// Code names under which the factory lists the community's contracts in the DAO's `suite` (init argument).
-export const DATASET_REGISTRY = "dataset-registry";
-export const MODEL_REGISTRY = "model-registry";
-export const VERIFIER = "inference-verifier";
-export const REWARD_POOL = "reward-pool";
+import { isAmount, isHexHash, isRecordId, isSafeInt, isValidAccountId } from "../../wire/fields";
+import { DATASET_REGISTRY, INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../../wire/contracts";
+import { rewardPolicyError } from "../../wire/reward-policy";
 
 // Gas attached to each call (docs/dao.md lists the measured use). Activation and rollback run the dataset check
 // and the registry's callback (verifier push, first lineage part to the pool): the registry asks for >= 160 Tgas.
@@ -24,7 +18,6 @@ export const ATTESTER_GAS = 30n * TGAS;
 export const VOID_GAS = 30n * TGAS;
 export const POOL_GAS = 20n * TGAS;
 
-const BPS = 10000;
 const MAX_MEMO = 256;
 const MAX_VOID_REASON = 200;
 
@@ -46,8 +39,9 @@ export type SuiteKind = Extract<
   }
 >;
 
-// kind -> [code name of the receiver in `suite`, method, attached gas]. One table and one handler for all eleven
-// kinds: every function and closure is bytecode that every call of the DAO loads (docs/dao.md, "Where the gas goes").
+// kind -> [code name of the receiver in `suite` (wire/contracts.ts), method, attached gas]. One table and one
+// handler for all eleven kinds: every function and closure is bytecode that every call of the DAO loads (docs/dao.md,
+// "Where the gas goes").
 const CALLS: Record<string, [string, string, bigint]> = {
   AdmitDataset: [DATASET_REGISTRY, "admit_dataset", DATASET_GAS],
   RejectDataset: [DATASET_REGISTRY, "reject_dataset", DATASET_GAS],
@@ -56,9 +50,9 @@ const CALLS: Record<string, [string, string, bigint]> = {
   ActivateModel: [MODEL_REGISTRY, "activate_model", ACTIVATION_GAS],
   DeprecateModel: [MODEL_REGISTRY, "deprecate_model", DEPRECATE_GAS],
   RollbackModel: [MODEL_REGISTRY, "rollback_model", ACTIVATION_GAS],
-  AddAttester: [VERIFIER, "add_attester", ATTESTER_GAS],
-  RemoveAttester: [VERIFIER, "remove_attester", ATTESTER_GAS],
-  VoidReceipt: [VERIFIER, "void_receipt", VOID_GAS],
+  AddAttester: [INFERENCE_VERIFIER, "add_attester", ATTESTER_GAS],
+  RemoveAttester: [INFERENCE_VERIFIER, "remove_attester", ATTESTER_GAS],
+  VoidReceipt: [INFERENCE_VERIFIER, "void_receipt", VOID_GAS],
   SetRewardPolicy: [REWARD_POOL, "set_reward_policy", POOL_GAS],
   FundRewardPool: [REWARD_POOL, "deposit", POOL_GAS],
 };
@@ -70,21 +64,6 @@ function memoErr(memo: unknown, field: string, max = MAX_MEMO): string | null {
 // The verifier's key form: the 64-byte uncompressed secp256k1 key without 0x04, 128 lower-case hex.
 export function isPublicKeyHex(k: unknown): boolean {
   return typeof k === "string" && k.length === 128 && isHexHash(k.slice(0, 64)) && isHexHash(k.slice(64));
-}
-
-// The pool's own rules (contracts/reward-pool/policy.ts), with its codes, so a bad policy never reaches a vote.
-export function checkRewardPolicy(p: unknown): string | null {
-  if (p === null || typeof p !== "object" || Array.isArray(p)) return "ERR_INVALID_REWARD_POLICY";
-  const q = p as Record<string, unknown>;
-  for (const k of ["model_bps", "data_bps", "parent_bps"]) if (!isSafeInt(q[k], 0, BPS)) return `ERR_INVALID_BPS: ${k}`;
-  const sum = (q.model_bps as number) + (q.data_bps as number) + (q.parent_bps as number);
-  if (sum !== BPS) return `ERR_POLICY_SHARES: model + data + parent = ${sum}, must be ${BPS}`;
-  if (!isAmount(q.attester_fee)) return "ERR_INVALID_AMOUNT: attester_fee";
-  if (BigInt(q.attester_fee as string) > MAX_ATTESTER_FEE)
-    return `${MAX_ATTESTER_FEE_ERROR}: at most ${MAX_ATTESTER_FEE}`;
-  if (!isU64String(q.epoch_length_ns) || q.epoch_length_ns === "0") return "ERR_INVALID_EPOCH_LENGTH";
-  if (q.release_bps !== undefined && !isSafeInt(q.release_bps, 1, BPS)) return "ERR_INVALID_BPS: release_bps";
-  return null;
 }
 
 // Field checks only: the callee repeats them, these refuse a bad proposal before anyone votes on it.
@@ -112,7 +91,9 @@ function fieldsErr(k: SuiteKind): string | null {
       if (k.slash !== undefined && typeof k.slash !== "boolean") return "ERR_INVALID_PROPOSAL: slash (boolean)";
       return memoErr(k.reason, "reason", MAX_VOID_REASON);
     case "SetRewardPolicy":
-      return checkRewardPolicy(k.policy);
+      // the pool's rules and codes (contracts/wire/reward-policy.ts), so a bad policy never reaches a vote; not an
+      // object: ERR_INVALID_REWARD_POLICY here (ERR_INVALID_POLICY in the pool)
+      return rewardPolicyError(k.policy, "ERR_INVALID_REWARD_POLICY");
     case "FundRewardPool":
       return isAmount(k.amount) && k.amount !== "0" ? memoErr(k.memo, "memo") : "ERR_INVALID_AMOUNT: amount";
   }

@@ -1,7 +1,7 @@
 // Append-only lists kept in two LookupMaps: items under "<list>/<i>" and each list's length under "<list>".
 // Used for per-name version lists and reverse indexes, which grow without bound and so cannot live in STATE.
 import type { LookupMap } from "near-sdk-js";
-import { pageRange } from "../shared/pagination";
+import { pageRange } from "./pagination";
 
 export function listLength(lengths: LookupMap<number>, list: string): number {
   return lengths.get(list) ?? 0;

@@ -1,0 +1,37 @@
+// An inference receipt as the attester signs it and a relayer submits it (inference_verifier.submit_receipt(s),
+// challenge_receipt), and its canonical signing text (docs/verifier.md, "Canonical encoding"): the fields below, in
+// this order, joined by "\n", UTF-8, after the domain tag and the verifier's own account id (so a signature binds to
+// one deployment). The verifier checks every field (account id, name, lower-case hex, decimal digits) before it
+// trusts the text, so no field can contain "\n" and the join is unambiguous. Text, not borsh: the contract builds it
+// with a few string concatenations, where byte-level packing costs many QuickJS operations per receipt.
+
+// v2: commitments take exactly 32 bytes of salt (v1 took any length, so (salt, "how") and (salt || "h", "ow")
+// committed to the same input and two honest receipts could be framed as an equivocation). No v1 receipt verifies.
+export const RECEIPT_DOMAIN = "ai-commons-receipt-v2";
+
+// Hashes are lower-case hex sha256; u64 values (nonce, timestamp in ns) are decimal strings.
+export interface UnsignedReceipt {
+  community: string;
+  model_name: string;
+  model_version: string;
+  weights_sha256: string;
+  input_sha256: string;
+  output_sha256: string;
+  attester_id: string;
+  nonce: string;
+  timestamp: string;
+  enclave_measurement?: string | null;
+}
+
+export interface SignedReceipt extends UnsignedReceipt {
+  // hex of r || s (64 bytes, low-s) and the recovery id (0 or 1)
+  signature: string;
+  recovery_id: number;
+}
+
+export function canonicalReceipt(verifierId: string, r: UnsignedReceipt): string {
+  return (
+    `${RECEIPT_DOMAIN}\n${verifierId}\n${r.community}\n${r.model_name}\n${r.model_version}\n${r.weights_sha256}\n` +
+    `${r.input_sha256}\n${r.output_sha256}\n${r.attester_id}\n${r.nonce}\n${r.timestamp}\n${r.enclave_measurement ?? ""}`
+  );
+}
