@@ -24,7 +24,8 @@ function run(title, cmd, args) {
 const node = process.execPath;
 run("type-check (contracts and tools)", node, [bin("typescript", "bin/tsc"), "--noEmit", "-p", "tsconfig.json"]);
 run("type-check (node-side code)", node, [bin("typescript", "bin/tsc"), "--noEmit", "-p", "tsconfig.node.json"]);
-run("type-check (unit tests)", node, [bin("typescript", "bin/tsc"), "--noEmit", "-p", "sandbox-tests/unit/tsconfig.json"]);
+const unitTsconfig = join("sandbox-tests", "unit", "tsconfig.json");
+run("type-check (unit tests)", node, [bin("typescript", "bin/tsc"), "--noEmit", "-p", unitTsconfig]);
 run("lint (biome)", join(root, "node_modules", ".bin", "biome"), ["check", "."]);
 console.log("\n[test] toolchain, local node and contracts");
 await ensureReadyOrExit({ contracts: true });
