@@ -3,16 +3,10 @@
 import "../sandbox-tests/helpers/env.ts";
 import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import nearWorkspaces, { type NearAccount, type TransactionResult, type Worker } from "near-workspaces";
 
-export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
-export const SEC = 1_000_000_000n;
-// NEAR's storage price: 10^19 yoctoNEAR per byte (1 NEAR per 100 KB).
-export const BYTE_COST = 10n ** 19n;
+// units, gas sums and events: the sandbox tests' helpers (BYTE_COST is NEAR's storage price, 10^19 yocto a byte)
+export { BYTE_COST, events as eventsOf, gasOf, NEAR, ROOT, SEC, TGAS } from "../sandbox-tests/helpers/tx.ts";
 // nearcore counts each stored key/value pair as key + value + 40 bytes (num_extra_bytes_record).
 export const RECORD_OVERHEAD = 40;
 
@@ -34,13 +28,6 @@ export async function stopWorker(worker: Worker): Promise<void> {
   if (home) rmSync(home, { recursive: true, force: true });
 }
 
-/** Gas burnt by the whole receipt tree: the transaction's conversion plus every receipt (hops, callbacks, refunds). */
-export function gasOf(r: TransactionResult): bigint {
-  let sum = BigInt(r.result.transaction_outcome.outcome.gas_burnt);
-  for (const o of r.result.receipts_outcome) sum += BigInt(o.outcome.gas_burnt);
-  return sum;
-}
-
 export function failure(r: TransactionResult): string {
   return r.receiptFailureMessages.join(" | ").slice(0, 500);
 }
@@ -49,12 +36,6 @@ export function failure(r: TransactionResult): string {
 export function must(label: string, r: TransactionResult): TransactionResult {
   if (r.failed) throw new Error(`${label} failed: ${failure(r)}`);
   return r;
-}
-
-export function eventsOf(r: TransactionResult): { event: string; data: Record<string, unknown>[] }[] {
-  return r.logs
-    .filter((l) => l.startsWith("EVENT_JSON:"))
-    .map((l) => JSON.parse(l.slice("EVENT_JSON:".length)) as { event: string; data: Record<string, unknown>[] });
 }
 
 export async function storageUsage(worker: Worker, accountId: string): Promise<number> {
