@@ -57,6 +57,12 @@ function need(flags: Flags, name: string, kind: string): string {
   return v;
 }
 
+/** A whole number of Tgas (refused before anything is sent, not as a BigInt conversion error). */
+export function tgas(value: string, flag: string): string {
+  if (!/^\d+$/.test(value)) throw new CliError("BAD_ARGS", `${flag} must be a whole number of Tgas (got ${value})`);
+  return value;
+}
+
 function hoursNs(value: string, flag: string): string {
   if (!/^\d+(\.\d+)?$/.test(value)) throw new CliError("BAD_ARGS", `${flag} must be a number of hours`);
   return ((BigInt(Math.round(Number(value) * 3600)) * HOUR_NS) / 3600n).toString();
@@ -118,7 +124,7 @@ export async function buildKind(
         method_name: method,
         args: Buffer.from(args).toString("base64"),
         deposit: typeof f.deposit === "string" ? parseNear(f.deposit, "--deposit").toString() : "0",
-        gas: (BigInt(typeof f.gas === "string" ? f.gas : "50") * TGAS).toString(),
+        gas: (BigInt(tgas(typeof f.gas === "string" ? f.gas : "50", "--gas")) * TGAS).toString(),
       };
       return {
         kind: { kind: "FunctionCall", receiver_id: to, actions: [action] },

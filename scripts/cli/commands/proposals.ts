@@ -12,6 +12,7 @@ import {
   listProposals,
   PROPOSAL_KINDS,
   propose,
+  tgas,
   VOTE_CHOICES,
   vote,
 } from "../dao.ts";
@@ -168,7 +169,7 @@ export function register(program: CliCommand): void {
     .run(async ({ s, out, args, flags }) => {
       const id = int(args[0], "the proposal id");
       const gas = str(flags, "gas");
-      if (gas !== undefined) int(gas, "--gas (Tgas)");
+      if (gas !== undefined) tgas(gas, "--gas");
       const chain = await s.chain();
       const r = await execute(chain, await s.signer(), await s.dao(), id, gas);
       out.result(r, `proposal ${id}: ${r.status}`);
