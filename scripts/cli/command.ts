@@ -146,7 +146,7 @@ export class CliCommand extends Command {
       throw new CliError(
         "BAD_ARGS",
         this.parent
-          ? `${this.path()} needs a ${this.noun} before its options (got ${name}): one of ${this.subcommandNames().join(", ")}`
+          ? `${this.path()} needs a ${this.noun}: one of ${this.subcommandNames().join(", ")} (options go after it, got ${name})`
           : `unknown option ${name}: options go after the command (ai-commons ${where} [options]); ${this.seeHelp()}`,
       );
     }
