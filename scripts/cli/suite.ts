@@ -12,11 +12,16 @@ import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src
 import type { Chain } from "./context.ts";
 import { formatNear, NEAR, parseNear, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
+import {
+  DATASET_REGISTRY,
+  INFERENCE_VERIFIER as VERIFIER,
+  MODEL_REGISTRY,
+  REWARD_POOL,
+} from "../../contracts/wire/contracts.ts";
+import { splitRecordId } from "../../contracts/wire/fields.ts";
 
-export const DATASET_REGISTRY = "dataset-registry";
-export const MODEL_REGISTRY = "model-registry";
-export const VERIFIER = "inference-verifier";
-export const REWARD_POOL = "reward-pool";
+// the suite's code names (contracts/wire/contracts.ts)
+export { DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL };
 // the suite contracts whose refusals callTx explains
 const SUITE_CODES = new Set([DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL]);
 const BPS = 10000;
@@ -103,7 +108,8 @@ export function parseCreators(text: string | undefined, fallback: string): { acc
 export function splitId(id: string, what: string): [string, string] {
   const at = id.indexOf("@");
   if (at <= 0 || at === id.length - 1) throw new CliError("BAD_ARGS", `${what} is <name>@<version> (got ${id})`);
-  return [id.slice(0, at), id.slice(at + 1)];
+  const { name, version } = splitRecordId(id);
+  return [name, version];
 }
 
 /** A JSON argument given inline or as a file path. */
@@ -352,27 +358,6 @@ export async function modelLineage(chain: Chain, dao: string, id: string) {
   };
 }
 
-export function lineageLines(l: Awaited<ReturnType<typeof modelLineage>>): string[] {
-  const makers = (l.model.creators ?? [{ account_id: l.model.registrant, share_bps: BPS }])
-    .map((c) => `${c.account_id} ${c.share_bps / 100}%`)
-    .join(", ");
-  const lines = [
-    `model ${l.model.id} (${l.model.status}${l.active ? ", active" : ""}) weights ${l.model.weights_sha256}`,
-    `  makers: ${makers}`,
-    ...(l.provenance ? [`  provenance: ${l.provenance}`] : []),
-    `  -> manifest ${l.manifest.id} "${l.manifest.name}" root ${l.manifest.root}${l.manifest_ok ? "" : " (WITHDRAWN DATA)"}`,
-  ];
-  for (const d of l.datasets) {
-    lines.push(
-      `     -> dataset ${d.dataset_id} (${d.status}${d.withdrawn ? ", withdrawn" : ""}, ${d.license}) sha256 ${d.content_sha256.slice(0, 16)}...`,
-    );
-    for (const c of d.creators) lines.push(`        -> creator ${c.account_id} ${c.share_bps / 100}%`);
-  }
-  const pl = l.pool_lineage as { complete?: boolean } | null;
-  lines.push(`  reward pool lineage: ${pl ? (pl.complete ? "complete" : "incomplete") : "not registered"}`);
-  return lines;
-}
-
 // ---------- the DAO's suite kinds ----------
 
 export const SUITE_PROPOSAL_KINDS = [
@@ -617,30 +602,4 @@ export async function status(chain: Chain, dao: string) {
   }
   if (suite[REWARD_POOL]) out.pool = await view<Record<string, string>>(chain, suite[REWARD_POOL], "get_totals");
   return out;
-}
-
-export function statusLines(s: Record<string, unknown>): string[] {
-  const config = s.config as { name: string; purpose: string };
-  const members = s.members as { account_id: string; roles: string[] }[];
-  const treasury = s.treasury as { balance: string; available: string };
-  const pool = s.pool as { deposited: string; unallocated: string; allocated: string; claimed: string } | undefined;
-  const attesters = (s.attesters as { attester_id: string; status: string; bond: string }[] | undefined) ?? [];
-  const lines = [
-    `community ${config.name} (${s.dao})${config.purpose ? `: ${config.purpose}` : ""}`,
-    `  members (${members.length}): ${members.map((m) => `${m.account_id} [${m.roles.join(",")}]`).join(", ")}`,
-    `  treasury: ${formatNear(treasury.available)} available of ${formatNear(treasury.balance)}`,
-    `  proposals: ${s.proposals}`,
-    `  datasets: ${s.datasets ?? "-"}, models: ${s.model_count ?? "-"}, active model: ${s.active_model ?? "none"}${
-      s.verifier_in_sync === false ? " (verifier not in sync)" : ""
-    }`,
-    `  attesters: ${attesters.map((a) => `${a.attester_id} ${a.status} bond ${formatNear(a.bond)}`).join(", ") || "none"}`,
-  ];
-  if (pool) {
-    lines.push(
-      `  reward pool: deposited ${formatNear(pool.deposited)}, unallocated ${formatNear(pool.unallocated)}, ` +
-        `allocated ${formatNear(pool.allocated)}, claimed ${formatNear(pool.claimed)}`,
-    );
-  }
-  if (s.current_epoch !== undefined) lines.push(`  current epoch: ${s.current_epoch}`);
-  return lines;
 }
