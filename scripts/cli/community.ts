@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
-import { codeHashHex, formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
+import { allPages, codeHashHex, formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
 import { CliError } from "./errors.ts";
 import type { Progress } from "./output.ts";
 
@@ -239,10 +239,7 @@ export async function communityStatus(chain: Chain, factory: string, name: strin
 }
 
 export function listCommunities(chain: Chain, factory: string) {
-  return view<{ name: string; status: string; dao_id: string }[]>(chain, factory, "get_communities", {
-    from_index: 0,
-    limit: 100,
-  });
+  return allPages<{ name: string; status: string; dao_id: string }>(chain, factory, "get_communities");
 }
 
 /**

@@ -155,6 +155,16 @@ export async function view<T>(chain: Chain, contractId: string, method: string, 
   return (await account.viewFunction({ contractId, methodName: method, args })) as T;
 }
 
+/** Every page of a paginated view (`from_index`, `limit` 100). */
+export async function allPages<T>(chain: Chain, contractId: string, method: string): Promise<T[]> {
+  const out: T[] = [];
+  for (let from = 0; ; from += 100) {
+    const page = await view<T[]>(chain, contractId, method, { from_index: from, limit: 100 });
+    out.push(...page);
+    if (page.length < 100) return out;
+  }
+}
+
 /** Raw bytes returned by a view (e.g. the factory's get_code). */
 export async function viewRaw(chain: Chain, contractId: string, method: string, args: object = {}): Promise<Buffer> {
   const r = (await chain.provider.query({

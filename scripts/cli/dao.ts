@@ -3,11 +3,12 @@
 // command layer (commands/members.ts, commands/proposals.ts) prints it.
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
+import type { AttesterKey } from "../../attester/src/receipt.ts";
 import type { Chain } from "./context.ts";
-import { formatNear, parseNear, resultOf, TGAS, view, viewRaw } from "./context.ts";
+import { allPages, formatNear, parseNear, resultOf, TGAS, view, viewRaw } from "./context.ts";
 import { CliError } from "./errors.ts";
 import type { Progress } from "./output.ts";
-import { buildSuiteKind, SUITE_PROPOSAL_KINDS } from "./suite.ts";
+import { jsonArg } from "./suite.ts";
 
 const HOUR_NS = 3_600_000_000_000n;
 
@@ -33,16 +34,6 @@ export interface Proposal {
   voters: number;
   attempts: number;
   last_error: string | null;
-}
-
-/** Reads every page of a paginated view (limit 100). */
-export async function allPages<T>(chain: Chain, dao: string, method: string): Promise<T[]> {
-  const out: T[] = [];
-  for (let from = 0; ; from += 100) {
-    const page = await view<T[]>(chain, dao, method, { from_index: from, limit: 100 });
-    out.push(...page);
-    if (page.length < 100) return out;
-  }
 }
 
 export function listMembers(chain: Chain, dao: string): Promise<Member[]> {
@@ -80,7 +71,13 @@ export const PROPOSAL_KINDS = [
   "upgrade-self",
   "upgrade",
   "fork",
-  ...SUITE_PROPOSAL_KINDS,
+  // the DAO's dedicated kinds for the community's own contracts (docs/dao.md)
+  "admit-dataset",
+  "reject-dataset",
+  "activate-model",
+  "add-attester",
+  "set-reward-policy",
+  "fund-pool",
   "raw",
 ];
 
@@ -91,6 +88,7 @@ export async function buildKind(
   kind: string,
   f: Flags,
 ): Promise<{ kind: Record<string, unknown>; description: string }> {
+  const memo = typeof f.memo === "string" ? { memo: f.memo } : {};
   switch (kind) {
     case "add-member": {
       const member = need(f, "member", kind);
@@ -197,9 +195,45 @@ export async function buildKind(
       }
       return { kind: k, description: `${String(k.kind)} proposal` };
     }
+    case "admit-dataset":
+    case "reject-dataset": {
+      const id = need(f, "dataset", kind);
+      const k = kind === "admit-dataset" ? "AdmitDataset" : "RejectDataset";
+      return { kind: { kind: k, dataset_id: id, ...memo }, description: `${k} ${id}` };
+    }
+    case "activate-model": {
+      const id = need(f, "model", kind);
+      return { kind: { kind: "ActivateModel", model_id: id }, description: `ActivateModel ${id}` };
+    }
+    case "add-attester": {
+      const id = need(f, "attester", kind);
+      let publicKey = need(f, "public-key", kind);
+      // a key file from `attester keygen` is accepted too
+      if (!/^[0-9a-f]{128}$/.test(publicKey)) {
+        try {
+          publicKey = (JSON.parse(readFileSync(publicKey, "utf8")) as AttesterKey).public_key;
+        } catch {
+          throw new CliError("BAD_ARGS", "--public-key is 128 lower-case hex or a key file from attester keygen");
+        }
+      }
+      const bond = parseNear(typeof f.bond === "string" ? f.bond : "1", "--bond");
+      return {
+        kind: { kind: "AddAttester", attester_id: id, public_key: publicKey, bond: bond.toString() },
+        description: `AddAttester ${id} with a bond of ${formatNear(bond)} from the treasury`,
+      };
+    }
+    case "set-reward-policy": {
+      const policy = jsonArg(need(f, "policy", kind), "--policy");
+      return { kind: { kind: "SetRewardPolicy", policy }, description: `SetRewardPolicy ${JSON.stringify(policy)}` };
+    }
+    case "fund-pool": {
+      const amount = parseNear(need(f, "amount", kind), "--amount");
+      return {
+        kind: { kind: "FundRewardPool", amount: amount.toString(), ...memo },
+        description: `FundRewardPool ${formatNear(amount)} from the treasury`,
+      };
+    }
     default: {
-      const suite = buildSuiteKind(kind, f);
-      if (suite) return suite;
       throw new CliError("BAD_ARGS", `unknown proposal kind ${kind}; one of: ${PROPOSAL_KINDS.join(", ")}`);
     }
   }

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { type Account, KeyPair } from "near-api-js";
 import {
   accountExists,
+  allPages,
   type Chain,
   codeHashHex,
   connect,
@@ -298,7 +299,7 @@ export interface FactoryStatus {
 /** The factory's owner, its code hash against build/, and the codes it stores. */
 export async function factoryStatus(chain: Chain, factory: string): Promise<FactoryStatus> {
   const owner = await view<string>(chain, factory, "get_owner");
-  const codes = await view<FactoryStatus["codes"]>(chain, factory, "get_codes", { from_index: 0, limit: 100 });
+  const codes = await allPages<FactoryStatus["codes"][number]>(chain, factory, "get_codes");
   const hash = await codeHashHex(chain, factory);
   const built = readManifest(projectRoot()).find((c) => c.name === FACTORY_CODE)?.sha256;
   return { factory, owner, code_sha256: hash, matches_build: hash === built, codes };

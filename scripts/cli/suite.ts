@@ -10,7 +10,7 @@ import { AttesterError, loadVerified, type RegistryView, sha256Hex } from "../..
 import { accuracy, deserialize, type Model, serialize, train, weightsSha256 } from "../../attester/src/model.ts";
 import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src/receipt.ts";
 import type { Chain } from "./context.ts";
-import { formatNear, NEAR, parseNear, projectRoot, resultOf, TGAS, view } from "./context.ts";
+import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
 import {
   DATASET_REGISTRY,
@@ -167,12 +167,7 @@ export async function submitDataset(chain: Chain, signer: Account, dao: string, 
 
 export async function listDatasets(chain: Chain, dao: string): Promise<DatasetView[]> {
   const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
-  const out: DatasetView[] = [];
-  for (let from = 0; ; from += 100) {
-    const page = await view<DatasetView[]>(chain, registry, "get_datasets", { from_index: from, limit: 100 });
-    out.push(...page);
-    if (page.length < 100) return out;
-  }
+  return allPages<DatasetView>(chain, registry, "get_datasets");
 }
 
 export async function showDataset(chain: Chain, dao: string, id: string): Promise<DatasetView> {
@@ -358,72 +353,6 @@ export async function modelLineage(chain: Chain, dao: string, id: string) {
   };
 }
 
-// ---------- the DAO's suite kinds ----------
-
-export const SUITE_PROPOSAL_KINDS = [
-  "admit-dataset",
-  "reject-dataset",
-  "activate-model",
-  "add-attester",
-  "set-reward-policy",
-  "fund-pool",
-];
-
-type Flags = Record<string, string | boolean | string[] | undefined>;
-
-function need(f: Flags, name: string, kind: string): string {
-  const v = f[name];
-  if (typeof v !== "string" || v === "") throw new CliError("BAD_ARGS", `propose ${kind} needs --${name}`);
-  return v;
-}
-
-/** The ProposalKind JSON of a suite kind (null when `kind` is not one). */
-export function buildSuiteKind(kind: string, f: Flags): { kind: Record<string, unknown>; description: string } | null {
-  const memo = typeof f.memo === "string" ? { memo: f.memo } : {};
-  switch (kind) {
-    case "admit-dataset":
-    case "reject-dataset": {
-      const id = need(f, "dataset", kind);
-      const k = kind === "admit-dataset" ? "AdmitDataset" : "RejectDataset";
-      return { kind: { kind: k, dataset_id: id, ...memo }, description: `${k} ${id}` };
-    }
-    case "activate-model": {
-      const id = need(f, "model", kind);
-      return { kind: { kind: "ActivateModel", model_id: id }, description: `ActivateModel ${id}` };
-    }
-    case "add-attester": {
-      const id = need(f, "attester", kind);
-      let publicKey = need(f, "public-key", kind);
-      // a key file from `attester keygen` is accepted too
-      if (!/^[0-9a-f]{128}$/.test(publicKey)) {
-        try {
-          publicKey = (JSON.parse(readFileSync(publicKey, "utf8")) as AttesterKey).public_key;
-        } catch {
-          throw new CliError("BAD_ARGS", "--public-key is 128 lower-case hex or a key file from attester keygen");
-        }
-      }
-      const bond = parseNear(typeof f.bond === "string" ? f.bond : "1", "--bond");
-      return {
-        kind: { kind: "AddAttester", attester_id: id, public_key: publicKey, bond: bond.toString() },
-        description: `AddAttester ${id} with a bond of ${formatNear(bond)} from the treasury`,
-      };
-    }
-    case "set-reward-policy": {
-      const policy = jsonArg(need(f, "policy", kind), "--policy");
-      return { kind: { kind: "SetRewardPolicy", policy }, description: `SetRewardPolicy ${JSON.stringify(policy)}` };
-    }
-    case "fund-pool": {
-      const amount = parseNear(need(f, "amount", kind), "--amount");
-      return {
-        kind: { kind: "FundRewardPool", amount: amount.toString(), ...memo },
-        description: `FundRewardPool ${formatNear(amount)} from the treasury`,
-      };
-    }
-    default:
-      return null;
-  }
-}
-
 // ---------- attester, receipts ----------
 
 export function keygen(out?: string): AttesterKey {
@@ -578,10 +507,7 @@ export async function claim(chain: Chain, signer: Account, dao: string) {
 export async function status(chain: Chain, dao: string) {
   const suite = await suiteOf(chain, dao);
   const config = await view<{ name: string; purpose: string }>(chain, dao, "get_config");
-  const members = await view<{ account_id: string; roles: string[] }[]>(chain, dao, "get_members", {
-    from_index: 0,
-    limit: 100,
-  });
+  const members = await allPages<{ account_id: string; roles: string[] }>(chain, dao, "get_members");
   const treasury = await view<{ balance: string; available: string; locked_bonds: string }>(chain, dao, "get_treasury");
   const info = await view<{ last_proposal_id: number }>(chain, dao, "get_info");
   const out: Record<string, unknown> = { dao, config, suite, members, treasury, proposals: info.last_proposal_id };
@@ -597,7 +523,7 @@ export async function status(chain: Chain, dao: string) {
   }
   if (suite[DATASET_REGISTRY]) out.datasets = (await listDatasets(chain, dao)).length;
   if (suite[VERIFIER]) {
-    out.attesters = await view<unknown[]>(chain, suite[VERIFIER], "get_attesters", { from_index: 0, limit: 100 });
+    out.attesters = await allPages<unknown>(chain, suite[VERIFIER], "get_attesters");
     out.current_epoch = await view<number>(chain, suite[VERIFIER], "current_epoch");
   }
   if (suite[REWARD_POOL]) out.pool = await view<Record<string, string>>(chain, suite[REWARD_POOL], "get_totals");
