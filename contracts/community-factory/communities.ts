@@ -5,7 +5,7 @@ import { DAO_CODE } from "./types";
 import type { CodeRecord, Community, ForkOrigin, Step } from "./types";
 import { fail } from "../shared/errors";
 import type { Emitter } from "../shared/events";
-import { requireGas, TGAS } from "../shared/gas";
+import { DEPLOY_OTHER_GAS_PER_BYTE, requireGas, TGAS } from "../shared/gas";
 import { sendNear, storageCost } from "../shared/storage";
 import { isValidAccountId, isValidName } from "../shared/validate";
 
@@ -14,9 +14,8 @@ export const MAX_INIT_ARGS = 16384;
 // Gas for a suite contract's `init` (a JS contract spends ~10 Tgas just starting) and for the factory callback.
 export const INIT_GAS = 60n * TGAS;
 export const CALLBACK_GAS = 20n * TGAS;
-// Protocol 77 fees of a step, paid up front by the call that sends it: deploy per byte (send to another account +
-// execution), create account, transfer, function call base, and this call's own work after scheduling.
-const DEPLOY_GAS_PER_BYTE = 47683715n + 64572944n;
+// Protocol 77 fees of a step, paid up front by the call that sends it: deploy per byte (shared/gas.ts), create
+// account, transfer, function call base, and this call's own work after scheduling.
 const STEP_FIXED_GAS = 2n * 3850000000000n + 2n * 115123062500n + 2n * 108059500000n + 980000000000n + 15n * TGAS;
 // Record growth after creation (status strings, versions and hashes written by callbacks) is paid up front.
 const RECORD_MARGIN_BYTES = 400n;
@@ -78,7 +77,7 @@ export function suiteAccount(name: string, code: string): string {
 }
 
 export function stepGas(bytes: number, initGas: bigint = INIT_GAS): bigint {
-  return BigInt(bytes) * DEPLOY_GAS_PER_BYTE + STEP_FIXED_GAS + initGas + CALLBACK_GAS;
+  return BigInt(bytes) * DEPLOY_OTHER_GAS_PER_BYTE + STEP_FIXED_GAS + initGas + CALLBACK_GAS;
 }
 
 export function getCommunity(f: Communities, name: unknown): Community {

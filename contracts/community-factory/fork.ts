@@ -7,6 +7,7 @@ import { fail } from "../shared/errors";
 import { TGAS } from "../shared/gas";
 import { isSafeInt } from "../shared/validate";
 import { FORK_SUCCEEDED, MAX_FOUNDERS } from "../wire/dao";
+import type { ForkOf } from "../wire/fork";
 
 const READ_GAS = 30n * TGAS;
 const POLICY_GAS = 10n * TGAS;
@@ -42,7 +43,8 @@ export function createFork(f: Communities, a: ForkArgs): NearPromise {
   for (const s of parent.steps) {
     if (s.code === DAO_CODE) continue;
     // each suite contract learns its parent counterpart; the registries import from it
-    init_args[s.code] = { fork_of: { account_id: s.account_id, community: parent.name } };
+    const fork_of: ForkOf = { account_id: s.account_id, community: parent.name };
+    init_args[s.code] = { fork_of };
   }
   const dao_args = { config: { name: a.name, purpose: `fork of ${parent.name}`, metadata: "" } };
   const forked_from: ForkOrigin = {

@@ -2,7 +2,7 @@ import { near } from "near-sdk-js";
 import { fail } from "../shared/errors";
 import { sendNear } from "../shared/storage";
 import { isValidAccountId } from "../shared/validate";
-import { isPublicKeyHex } from "./receipt";
+import { isPublicKeyHex } from "../wire/fields";
 import type { VerifierState } from "./state";
 import { emit } from "./state";
 import type { Attester } from "./types";

@@ -9,10 +9,6 @@ export function receiptHash(verifierId: string, r: ReceiptInput): Uint8Array {
   return near.sha256(encode(canonicalReceipt(verifierId, r)));
 }
 
-export function isPublicKeyHex(k: unknown): k is string {
-  return isHexOf(k, 64);
-}
-
 // The registered key as a 64-char Latin-1 string: compared with str(ecrecover(...)) natively, no hex per receipt.
 export function keyLatin1(publicKeyHex: string): string {
   return str(hexToBytes(publicKeyHex, 64));

@@ -1,4 +1,6 @@
 import { NearPromise, near } from "near-sdk-js";
+import type { ForkOf } from "../wire/fork";
+import { IMPORT_PAGE } from "../wire/fork";
 import { fail } from "./errors";
 import type { Emitter } from "./events";
 import { isSafeInt, isValidAccountId } from "./validate";
@@ -9,16 +11,12 @@ import { requireGas, TGAS } from "./gas";
 // order: a page already in is a no-op (idempotent), a later one is refused, a failed read leaves the cursor where it
 // was (resumable). The import is complete when the parent returns a short page.
 
-export const IMPORT_PAGE = 10;
 export const IMPORT_READ_GAS = 30n * TGAS;
 export const IMPORT_CALLBACK_GAS = 80n * TGAS;
 
-// What the factory passes to a fork's registries (init `fork_of`).
-export interface ForkOf {
-  account_id: string;
-  community: string;
-  block_height?: string | null;
-}
+// What the factory passes to a fork's registries (init `fork_of`) and the page size: the protocol's (wire/fork.ts).
+export type { ForkOf };
+export { IMPORT_PAGE };
 
 // The fields a registry keeps ("" = not a fork: near-sdk-js cannot restore a null class field).
 export interface ForkImport {

@@ -92,6 +92,18 @@ export function isHexHash(h: unknown): h is string {
   return true;
 }
 
+// An attester's secp256k1 public key as the verifier takes it (add_attester, the DAO's AddAttester): the 64-byte
+// uncompressed key without its 0x04 prefix, as 128 lower-case hex characters. BigInt parsing rejects non-hex, the
+// round trip upper case: one native call where a 128-step loop costs ~0.1 Tgas in QuickJS.
+export function isPublicKeyHex(k: unknown): k is string {
+  if (typeof k !== "string" || k.length !== 128) return false;
+  try {
+    return BigInt(`0x${k}`).toString(16).padStart(128, "0") === k;
+  } catch (_e) {
+    return false;
+  }
+}
+
 // The name of a dataset or a model (the model-name rule everywhere: registries, verifier, pool): 1..64 of a-z 0-9 -.
 export function isRecordName(name: unknown): name is string {
   return isValidName(name, MAX_NAME);

@@ -48,9 +48,24 @@ export interface UsageReportPart {
   usage: UsageModelEntry[];
 }
 
-export const USAGE_REPORT_FIELDS = ["community", "epoch", "epoch_start_ns", "epoch_end_ns", "part", "parts", "usage"];
-export const USAGE_MODEL_FIELDS = ["model_name", "model_version", "weights_sha256", "receipts", "attester_counts"];
-export const USAGE_ATTESTER_FIELDS = ["attester_id", "receipts"];
+// The fields of each level, exactly: the pool refuses a part with any other field or without one of these.
+export const USAGE_REPORT_FIELDS: (keyof UsageReportPart)[] = [
+  "community",
+  "epoch",
+  "epoch_start_ns",
+  "epoch_end_ns",
+  "part",
+  "parts",
+  "usage",
+];
+export const USAGE_MODEL_FIELDS: (keyof UsageModelEntry)[] = [
+  "model_name",
+  "model_version",
+  "weights_sha256",
+  "receipts",
+  "attester_counts",
+];
+export const USAGE_ATTESTER_FIELDS: (keyof UsageAttesterCount)[] = ["attester_id", "receipts"];
 
 // Splits per-model attester counts (in the given order) into parts within both bounds. A model whose attesters do
 // not fit the current part continues in the next one, with its receipts split accordingly.

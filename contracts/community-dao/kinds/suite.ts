@@ -3,7 +3,7 @@ import { availableTreasury } from "../treasury";
 import type { ProposalKind } from "../types";
 import type { KindHandler } from "./handler";
 import { CALLBACK_GAS, isString, TGAS } from "./handler";
-import { isAmount, isHexHash, isRecordId, isSafeInt, isValidAccountId } from "../../wire/fields";
+import { isAmount, isPublicKeyHex, isRecordId, isSafeInt, isValidAccountId } from "../../wire/fields";
 import { DATASET_REGISTRY, INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../../wire/contracts";
 import { rewardPolicyError } from "../../wire/reward-policy";
 
@@ -59,11 +59,6 @@ const CALLS: Record<string, [string, string, bigint]> = {
 
 function memoErr(memo: unknown, field: string, max = MAX_MEMO): string | null {
   return memo === undefined || isString(memo, max) ? null : `ERR_INVALID_PROPOSAL: ${field} (<= ${max} chars)`;
-}
-
-// The verifier's key form: the 64-byte uncompressed secp256k1 key without 0x04, 128 lower-case hex.
-export function isPublicKeyHex(k: unknown): boolean {
-  return typeof k === "string" && k.length === 128 && isHexHash(k.slice(0, 64)) && isHexHash(k.slice(64));
 }
 
 // Field checks only: the callee repeats them, these refuse a bad proposal before anyone votes on it.
