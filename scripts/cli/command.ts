@@ -19,13 +19,14 @@ export interface Ctx {
   out: Output;
 }
 
-const GLOBAL_OPTIONS: [string, string][] = [
+export const GLOBAL_OPTIONS: [string, string][] = [
   ["--network <network>", "local|testnet|mainnet (default local: the project's local node, started on demand)"],
   ["--account <id>", "the signer (local default: test.near)"],
   ["--factory <id>", "the community factory (default: the one factory deploy recorded; local: commons.test.near)"],
   ["--json", "one JSON document on stdout (progress on stderr)"],
 ];
-export const GLOBAL_FLAGS = ["--network", "--account", "--factory", "--json"];
+export const GLOBAL_FLAGS = GLOBAL_OPTIONS.map(([flags]) => flags.split(" ")[0]);
+export const COMMUNITY_OPTION = "-c, --community <name>";
 
 export const GLOBAL_HELP = ["Global options:", ...GLOBAL_OPTIONS.map(([f, d]) => `  ${f.padEnd(21)} ${d}`)].join("\n");
 
@@ -82,7 +83,7 @@ export class CliCommand extends Command {
 
   /** -c, --community. */
   community(): this {
-    return this.option("-c, --community <name>", "the community: a name on the factory or its DAO account id");
+    return this.option(COMMUNITY_OPTION, "the community: a name on the factory or its DAO account id");
   }
 
   /** The command's action. */

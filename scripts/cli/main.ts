@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CommanderError } from "commander";
-import { CliCommand, GLOBAL_HELP, leaves } from "./command.ts";
+import { CliCommand, COMMUNITY_OPTION, GLOBAL_HELP, GLOBAL_OPTIONS, leaves } from "./command.ts";
 import * as account from "./commands/account.ts";
 import * as attesters from "./commands/attesters.ts";
 import * as community from "./commands/community.ts";
@@ -87,14 +87,14 @@ export function program(): CliCommand {
 
 // Global options placed before the command (`ai-commons --json members list`) are moved after it, as they always
 // were accepted anywhere; each command then checks them with its own.
-const LEADING = new Map([
-  ["--network", true],
-  ["--account", true],
-  ["--factory", true],
-  ["-c", true],
-  ["--community", true],
-  ["--json", false],
-]);
+const LEADING = new Map(
+  [...GLOBAL_OPTIONS.map(([flags]) => flags), COMMUNITY_OPTION].flatMap((flags) =>
+    flags
+      .split(/[ ,]+/)
+      .filter((w) => w.startsWith("-"))
+      .map((flag) => [flag, flags.includes("<")] as const),
+  ),
+);
 
 function hoistGlobalOptions(argv: string[]): string[] {
   const moved: string[] = [];
