@@ -115,14 +115,6 @@ export function assertPanics(t: ExecutionContext, r: TransactionResult, code: st
   if (detail !== undefined) t.true(failureText(r).includes(detail), `expected "${detail}" in: ${failureText(r)}`);
 }
 
-/** Asserts the transaction failed with a panic whose text starts with `prefix` (looser than assertPanics: a
- * longer code sharing the prefix passes too). */
-export function assertPanicsStartingWith(t: ExecutionContext, r: TransactionResult, prefix: string): void {
-  t.true(r.failed, `expected ${prefix}, the call succeeded`);
-  const messages = failureText(r);
-  t.true(messages.includes(`Smart contract panicked: ${prefix}`), `expected ${prefix}, got: ${messages.slice(0, 300)}`);
-}
-
 /** A contract's whole storage as one comparable string, for "nothing changed" checks. */
 export async function stateOf(account: NearAccount): Promise<string> {
   const items = await account.viewStateRaw();
