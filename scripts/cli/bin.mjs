@@ -6,6 +6,11 @@ import { fileURLToPath } from "node:url";
 import { importBundled } from "../lib/ts-bundle.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
+// `ai-commons --help | head`: a reader that stops early ends the output quietly, not with an EPIPE stack trace
+process.stdout.on("error", (e) => {
+  if (e.code !== "EPIPE") throw e;
+  process.exit(process.exitCode ?? 0);
+});
 const { main } = await importBundled({
   entry: join(here, "main.ts"),
   bundle: join(here, "dist", "cli.mjs"),
