@@ -180,6 +180,13 @@ export class ContractVm {
     return r;
   }
 
+  /** Runs a call another contract sent on (`CallResult.calls`) as its receipt would arrive here: from `from`, with
+   * the call's deposit and gas. Chains two in-process contracts without a node. */
+  receive(sent: SentCall, from: string): CallResult {
+    if (sent.to !== this.accountId) throw new Error(`${sent.method} was sent to ${sent.to}, not ${this.accountId}`);
+    return this.call(sent.method, sent.args, { from, deposit: sent.deposit, gas: sent.gas });
+  }
+
   /** Runs `method` as a view (the `query call_function` RPC); throws when it fails. */
   view<T = unknown>(method: string, args: unknown = {}): T {
     const r = this.tryView(method, args);

@@ -44,8 +44,7 @@ function suite(): { ds: ContractVm; mr: ContractVm } {
 
 /** The activation's first call (record_model_use at the dataset registry) run there, as the model registry. */
 function runCheck(ds: ContractVm, activation: CallResult): CallResult {
-  const [check] = activation.calls;
-  return ds.call(check.method, check.args, { from: MODELS, gas: check.gas });
+  return ds.receive(activation.calls[0], MODELS);
 }
 
 test("registration: paid by the registrant, one version once, a name owned, a parent known", (t) => {

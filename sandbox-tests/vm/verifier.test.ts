@@ -6,6 +6,7 @@ import test from "ava";
 import { type AttesterKey, newKey, signReceipt, type UnsignedReceipt } from "../../attester/src/receipt.ts";
 import { NEAR, SEC } from "../helpers/tx.ts";
 import { assertRefused, ContractVm, failed, succeeded } from "../helpers/vm.ts";
+import { basePolicy, initPool, PoolVm } from "../rewards/vm-pool.ts";
 import { BOND, DEPOSIT, MODEL, SETTINGS, VERSION, WEIGHTS } from "../verifier/fixture.ts";
 
 const VERIFIER = "verifier.test.near";
@@ -174,4 +175,43 @@ test("usage report: only a final epoch, sent to the pool with a callback; a fail
   });
   t.is(done.value, "Reported");
   t.like(vm.view("get_epoch_usage", { epoch }), { status: "Reported", attempts: 2, last_error: null });
+});
+
+test("the report the verifier sends is the one the pool accepts: both wasms in-process, the pool's answer closes it", (t) => {
+  const { vm, key } = ready();
+  const fee = 10n ** 20n;
+  const pool = new PoolVm();
+  t.true(initPool(pool, basePolicy({ epoch_length_ns: SETTINGS.epoch_length_ns, attester_fee: fee.toString() })).ok);
+  const lineage = { model_name: MODEL, model_version: VERSION, model_creators: [{ account_id: ZED, bps: 10000 }] };
+  t.true(pool.call("register_lineage", lineage, { from: REGISTRY, deposit: NEAR }).ok);
+  t.true(pool.call("deposit", { memo: "treasury" }, { from: DAO, deposit: 5n * NEAR }).ok);
+  for (const nonce of [1, 2, 3, 4]) {
+    const receipt = signReceipt(VERIFIER, draft(vm, nonce), key.private_key);
+    t.true(vm.call("submit_receipt", { receipt }, { from: RELAYER, deposit: DEPOSIT }).ok);
+  }
+  const epoch = vm.view<number>("current_epoch");
+  vm.time = (BigInt(epoch) + 1n) * BigInt(SETTINGS.epoch_length_ns) + BigInt(SETTINGS.challenge_window_ns);
+  pool.time = vm.time;
+
+  const sent = vm.call("report_usage", { epoch }, { from: RELAYER });
+  t.true(sent.ok, sent.error);
+  const [report, callback] = sent.calls;
+  // a relayer cannot pass the report off as the verifier's
+  t.is(pool.call(report.method, report.args, { from: RELAYER }).code, "ERR_NOT_VERIFIER");
+  const accepted = pool.receive(report, VERIFIER);
+  t.true(accepted.ok, accepted.error);
+  t.deepEqual(
+    accepted.events.map((e) => e.event),
+    ["usage_reported"],
+  );
+  // the attester's fee: 4 receipts x the policy's fee, owed to it by the pool
+  t.is(BigInt(pool.view<string>("claimable", { account_id: ATT })), 4n * fee);
+
+  // the callback reads the pool's answer as its promise result
+  const closed = vm.call(callback.method, callback.args, {
+    from: VERIFIER,
+    promiseResults: [succeeded(accepted.value)],
+  });
+  t.is(closed.value, "Reported");
+  t.like(vm.view("get_epoch_usage", { epoch }), { status: "Reported", attempts: 1 });
 });
