@@ -2,7 +2,7 @@ import { NearBindgen, bytes, call, decode, encode, initialize, migrate, near, vi
 import * as forks from "./fork";
 import { checkConfig } from "./kinds/config";
 import * as mem from "./members";
-import { migrateRawState, targetStateVersion } from "./migrate";
+import { DAO_CODE_NAME, migrateRawState, obligationsOf, targetStateVersion } from "./migrate";
 import { defaultPolicy, cleanPolicy, validatePolicy } from "./policy";
 import * as proposals from "./proposals";
 import type { DaoState } from "./state";
@@ -17,6 +17,7 @@ import { callbackSucceeded } from "../shared/storage";
 import { isHexHash, isValidAccountId } from "../shared/validate";
 import { MAX_FOUNDERS } from "../wire/dao";
 import { onlySelf } from "../shared/access";
+import { requireSolventAfterUpgrade } from "../shared/versioned-state";
 
 // STATE is plain JSON of the scalar fields below (near-sdk-js's default runs a JS reviver/replacer on every node).
 // The policy and the collections are accessors, not fields: they live under their own keys (state.ts).
@@ -27,6 +28,8 @@ import { onlySelf } from "../shared/access";
 })
 export class CommunityDao implements DaoState {
   state_version = targetStateVersion();
+  // Which contract this state belongs to: a migration refuses another contract's code (shared/versioned-state.ts).
+  code_name = DAO_CODE_NAME;
   config: Config = { name: "", purpose: "", metadata: "" };
   role_counts: Record<string, number> = {};
   member_count = 0;
@@ -239,6 +242,8 @@ export class CommunityDao implements DaoState {
     this.locked_bonds = s.locked_bonds as string;
     this.factory_id = s.factory_id as string;
     this.suite = s.suite as Record<string, string>;
+    this.code_name = s.code_name as string;
+    requireSolventAfterUpgrade(obligationsOf(s));
     emit("state_migrated", [{ from, to: this.state_version }]);
   }
 

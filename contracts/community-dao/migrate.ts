@@ -1,6 +1,7 @@
 import { writeJson } from "../shared/json-store";
 import type { MigrationStep, RawState } from "../shared/versioned-state";
 import { Migrations } from "../shared/versioned-state";
+import { COMMUNITY_DAO } from "../wire/contracts";
 import { POLICY_KEY } from "./state";
 import type { Policy } from "./types";
 import { STATE_VERSION } from "./types";
@@ -27,12 +28,20 @@ const STEPS: Record<number, MigrationStep> = {
   },
 };
 
-const MIGRATIONS = new Migrations(STATE_VERSION);
+// The DAO holds its members' proposal bonds (`locked_bonds`): bigger code must be paid by the treasury, not by them.
+const MIGRATIONS = new Migrations(STATE_VERSION, COMMUNITY_DAO, (s) => BigInt((s.locked_bonds as string) ?? "0"));
 for (const from in STEPS) MIGRATIONS.add(Number(from), STEPS[from]);
 
 // A later release registers its step here (from = the version it upgrades) and the target version follows.
 export function addMigrationStep(from: number, step: MigrationStep): void {
   MIGRATIONS.add(from, step);
+}
+
+export const DAO_CODE_NAME = COMMUNITY_DAO;
+
+// What the DAO's balance must keep beyond its storage after an upgrade (checked by migrate_state).
+export function obligationsOf(s: RawState): bigint {
+  return MIGRATIONS.obligations(s);
 }
 
 export function targetStateVersion(): number {

@@ -11,6 +11,7 @@ import type { Proposal, ProposalBody, ProposalHead, ProposalKind, ProposalStatus
 import { fail } from "../shared/errors";
 import { requireGas } from "../shared/gas";
 import { sendNear, storageCost } from "../shared/storage";
+import { EXECUTE_OVERHEAD_GAS } from "../wire/upgrade";
 
 export const MAX_DESCRIPTION = 2000;
 export const MAX_KIND_JSON = 32768;
@@ -22,7 +23,6 @@ export const PROPOSAL_GROWTH_BYTES = 200n;
 // expensive (members.ts MAX_VOID_GAS).
 export const MAX_OPEN_VOTES = 32;
 // Work the execute call itself does after the handler (saving state, scheduling the callback).
-const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
 // Kinds that can move treasury funds (or replace the code that holds them): refused while a fork is open or awaiting
 // its outcome, so the share computed at the fork's execution is of the treasury members saw when they joined.
 const SPENDS = ["Transfer", "FunctionCall", "FundRewardPool", "AddAttester", "UpgradeSelf", "UpgradeSuite"];
@@ -315,7 +315,7 @@ export function execute(dao: DaoState, id: unknown): ExecuteOutcome | NearPromis
     "on_execute",
     JSON.stringify({ id: p.id }),
     0n,
-    CALLBACK_GAS,
+    handler.callbackGas ? handler.callbackGas(dao, kind) : CALLBACK_GAS,
   );
   return promise.then(callback);
 }

@@ -95,7 +95,8 @@ export type ProposalKind =
   | { kind: "UpgradeSelf"; hash: string; migrate_method?: string; migrate_args?: string }
   // Deploys a stored blob on one of the community's other contracts (`contract`: its code name in `suite`), which
   // migrates its state in the same batch (shared/versioned-state.ts).
-  | { kind: "UpgradeSuite"; contract: string; hash: string }
+  // `deposit` (yocto, from the treasury): pays a larger code's storage stake (ERR_UPGRADE_STORAGE without it).
+  | { kind: "UpgradeSuite"; contract: string; hash: string; deposit?: string }
   | { kind: "Signal"; message?: string }
   // The suite kinds: typed calls to the community's own contracts (ids from `suite`, kinds/suite.ts).
   | { kind: "AdmitDataset"; dataset_id: string; memo?: string }

@@ -29,6 +29,8 @@ import { configView, datasetsPage, manifestDatasets, manifestsPage, nameView, ta
 @NearBindgen({ requireInit: true })
 export class DatasetRegistry implements DatasetState {
   state_version = MIGRATIONS.target;
+  // Which contract this state belongs to: a migration refuses another contract's code (shared/versioned-state.ts).
+  code_name = MIGRATIONS.contract;
   dao_id = "";
   // "" = not set: near-sdk-js cannot restore a class field whose value is null
   model_registry_id = "";

@@ -90,6 +90,8 @@ function mergeSettings(base: Settings, patch: Partial<Settings> | undefined): Se
 @NearBindgen({ requireInit: true })
 export class InferenceVerifier implements VerifierState {
   state_version = MIGRATIONS.target;
+  // Which contract this state belongs to: a migration refuses another contract's code (shared/versioned-state.ts).
+  code_name = MIGRATIONS.contract;
   dao_id = "";
   model_registry_id = "";
   reward_pool_id = "";

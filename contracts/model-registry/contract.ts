@@ -37,6 +37,8 @@ import { configView, historyEntry, historyPage, lineageView, modelsPage, parentC
 @NearBindgen({ requireInit: true })
 export class ModelRegistry implements RegistryState {
   state_version = MIGRATIONS.target;
+  // Which contract this state belongs to: a migration refuses another contract's code (shared/versioned-state.ts).
+  code_name = MIGRATIONS.contract;
   dao_id = "";
   dataset_registry_id = "";
   verifier_id = "";

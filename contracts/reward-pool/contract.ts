@@ -40,6 +40,8 @@ import { onlyDao } from "../shared/access";
 @NearBindgen({ requireInit: true })
 export class RewardPool implements PoolState {
   state_version = MIGRATIONS.target;
+  // Which contract this state belongs to: a migration refuses another contract's code (shared/versioned-state.ts).
+  code_name = MIGRATIONS.contract;
   dao_id = "";
   verifier_id = "";
   model_registry_id = "";

@@ -8,27 +8,32 @@ import { fail } from "./errors";
 import type { Emitter } from "./events";
 import { onlyDao, onlySelf } from "./access";
 import { DEPLOY_GAS_PER_BYTE, requireGas, TGAS } from "./gas";
+import { MIGRATE_GAS, upgradeCallGas } from "../wire/upgrade";
+import { storageCost } from "./storage";
 
 export type RawState = Record<string, unknown>;
 export type MigrationStep = (state: RawState) => void;
 
 const STATE_KEY = "STATE";
-// Gas for the migration call that follows the deploy (its steps rewrite STATE and, when a release needs it, records).
-export const MIGRATE_GAS = 80n * TGAS;
-// The `upgrade` call's own work besides the deploy: loading the code, reading its input, creating the batch.
-const UPGRADE_OVERHEAD_GAS = 15n * TGAS;
 export const MAX_CODE_BYTES = 4 * 1024 * 1024;
+export { MIGRATE_GAS };
 
-// Gas a caller attaches to `upgrade` with `codeBytes` of code: the deploy's fees, the migration and the call itself.
-export function upgradeGas(codeBytes: number): bigint {
-  return BigInt(codeBytes) * DEPLOY_GAS_PER_BYTE + MIGRATE_GAS + UPGRADE_OVERHEAD_GAS;
-}
+// What a contract's balance must keep beyond its storage stake after new code is deployed (the pool: what it owes;
+// the verifier: the bonds it holds), read from the raw STATE. A bigger release needs more stake: the upgrade must
+// bring it (UpgradeSuite's `deposit`), never take it from money held for others.
+export type Obligations = (state: RawState) => bigint;
 
-// One contract's migration steps, from the version it was first released at to `current`.
+// One contract's migration steps, from the version it was first released at to `target`. `contract` is the code
+// name the state belongs to: written into STATE (`code_name`) at init and checked by every migration, so code of
+// another contract (or another contract's state) is refused and the deploy rolled back.
 export class Migrations {
   private readonly steps: Record<number, MigrationStep> = {};
 
-  constructor(public target: number) {}
+  constructor(
+    public target: number,
+    readonly contract: string,
+    readonly obligations: Obligations = () => 0n,
+  ) {}
 
   // A later release registers its step here (`from` = the version it upgrades) and the target follows.
   add(from: number, step: MigrationStep): void {
@@ -38,6 +43,10 @@ export class Migrations {
 
   // Brings a raw stored state to the target version in place; returns the version it started from.
   run(state: RawState): number {
+    // States written before the code name was kept have none: the first migration stamps it.
+    if (state.code_name !== undefined && state.code_name !== this.contract) {
+      throw new Error(`ERR_MIGRATION: this code is ${this.contract}, the state is ${String(state.code_name)}'s`);
+    }
     const from = typeof state.state_version === "number" ? state.state_version : 0;
     if (from > this.target) throw new Error(`ERR_MIGRATION: state version ${from} is newer than the code`);
     for (let v = from; v < this.target; v++) {
@@ -46,7 +55,20 @@ export class Migrations {
       step(state);
     }
     state.state_version = this.target;
+    state.code_name = this.contract;
     return from;
+  }
+}
+
+// After a deploy (same receipt): the balance less the new storage stake must still cover `owed`, or the upgrade is
+// refused and rolled back with the amount to attach.
+export function requireSolventAfterUpgrade(owed: bigint): void {
+  const free = near.accountBalance() - storageCost(near.storageUsage());
+  if (free < owed) {
+    fail(
+      "ERR_UPGRADE_STORAGE",
+      `the new code's storage leaves ${owed - free} yoctoNEAR of what this contract holds for others uncovered: attach it as the upgrade's deposit`,
+    );
   }
 }
 
@@ -58,7 +80,8 @@ function readRawState(): RawState {
 
 // `upgrade` (raw input: the wasm): only the DAO named in the contract's state (`dao_id`) may call it. Deploys the
 // code on this account and calls `migrate_state` in the same batch; the result of that batch is the call's result,
-// so the DAO's proposal is Executed only when both succeeded.
+// so the DAO's proposal is Executed only when both succeeded. A deposit attached by the DAO stays as the new code's
+// storage stake (refunded to the DAO with the failed receipt when the upgrade is refused).
 export function upgradeByDao(): void {
   const state = readRawState();
   onlyDao(state.dao_id);
@@ -66,8 +89,11 @@ export function upgradeByDao(): void {
   if (code.length < 8 || code.length > MAX_CODE_BYTES) fail("ERR_INVALID_CODE", "8 bytes .. 4 MiB");
   // "\0asm": refuse what is obviously not wasm before it costs a deploy.
   if (code[0] !== 0 || code[1] !== 97 || code[2] !== 115 || code[3] !== 109) fail("ERR_INVALID_CODE", "not wasm");
-  const needed = BigInt(code.length) * DEPLOY_GAS_PER_BYTE + MIGRATE_GAS;
-  requireGas(needed + 5n * TGAS, `attach at least ${upgradeGas(code.length)}`);
+  // Checked after the input was read (its cost grows with the code): what is left must pay the deploy and migration.
+  requireGas(
+    BigInt(code.length) * DEPLOY_GAS_PER_BYTE + MIGRATE_GAS + 3n * TGAS,
+    `attach at least ${upgradeCallGas(code.length)}`,
+  );
   // The host calls directly: NearPromise's class would add ~7 KB of bytecode to contracts that do not use it.
   const batch = near.promiseBatchCreate(near.currentAccountId());
   near.promiseBatchActionDeployContract(batch, code);
@@ -87,5 +113,6 @@ export function migrateState(migrations: Migrations, emit: Emitter): void {
     fail((e as Error).message);
   }
   near.storageWriteRaw(bytes(STATE_KEY), encode(JSON.stringify(state)));
+  requireSolventAfterUpgrade(migrations.obligations(state));
   emit("state_migrated", [{ from, to: migrations.target }]);
 }

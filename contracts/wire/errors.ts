@@ -558,7 +558,8 @@ export const ERRORS = {
     contracts: [DATASETS, MODELS],
   },
   ERR_MIGRATION: {
-    meaning: "the state migration failed (state newer than the code, or no step from its version)",
+    meaning:
+      "the state migration failed (state newer than the code, no step from its version, or the code of another contract)",
     contracts: [DAO, DATASETS, VERIFIER, MODELS, POOL],
   },
   ERR_MODEL_DEPRECATED: {
@@ -975,6 +976,11 @@ export const ERRORS = {
   ERR_UNKNOWN_ROLE: {
     meaning: "no role with this name in the policy",
     contracts: [DAO],
+  },
+  ERR_UPGRADE_STORAGE: {
+    meaning:
+      "the new code's storage stake would come out of money the contract holds for others: attach the amount as the UpgradeSuite's deposit",
+    contracts: [DAO, DATASETS, VERIFIER, MODELS, POOL],
   },
   ERR_VERSION_EXISTS: {
     meaning: "this code version is already stored; use a new version",

@@ -4,14 +4,15 @@
 import test from "ava";
 import { targetStateVersion } from "../../contracts/community-dao/migrate.ts";
 import { STATE_VERSION } from "../../contracts/community-dao/types.ts";
-import { MIGRATE_GAS, Migrations, type RawState, upgradeGas } from "../../contracts/shared/versioned-state.ts";
+import { Migrations, type RawState } from "../../contracts/shared/versioned-state.ts";
+import { MIGRATE_GAS, maxUpgradeBytes, upgradeCallGas, upgradeExecuteGas } from "../../contracts/wire/upgrade.ts";
 import { basePolicy } from "../dao/fixture.ts";
 import { NEAR, TGAS } from "../helpers/tx.ts";
 import { ContractVm } from "../helpers/vm.ts";
 
 function recording(target: number, from: number[]): { m: Migrations; ran: number[] } {
   const ran: number[] = [];
-  const m = new Migrations(target);
+  const m = new Migrations(target, "test-contract");
   for (const v of from)
     m.add(v, (s) => {
       ran.push(v);
@@ -25,17 +26,17 @@ test("the runner applies every step from the stored version to the target, in or
   const state: RawState = { x: 1 };
   t.is(m.run(state), 0, "no state_version: the pre-release layout, version 0");
   t.deepEqual(ran, [0, 1, 2]);
-  t.deepEqual(state, { x: 1, step0: true, step1: true, step2: true, state_version: 3 });
+  t.deepEqual(state, { x: 1, step0: true, step1: true, step2: true, state_version: 3, code_name: "test-contract" });
   const mid: RawState = { state_version: 2 };
   const again = recording(3, [0, 1, 2]);
   t.is(again.m.run(mid), 2);
   t.deepEqual(again.ran, [2]);
-  t.deepEqual(mid, { state_version: 3, step2: true });
+  t.deepEqual(mid, { state_version: 3, step2: true, code_name: "test-contract" });
   const current: RawState = { state_version: 3 };
   const none = recording(3, [0, 1, 2]);
   t.is(none.m.run(current), 3);
   t.deepEqual(none.ran, [], "a current state runs no step");
-  t.deepEqual(current, { state_version: 3 });
+  t.deepEqual(current, { state_version: 3, code_name: "test-contract" });
 });
 
 test("the runner refuses a state newer than the code and a missing step; a later release raises the target", (t) => {
@@ -54,12 +55,39 @@ test("the runner refuses a state newer than the code and a missing step; a later
   t.is(odd.m.run({ state_version: "1" }), 0);
 });
 
-test("upgrade gas: the deploy's per-byte fees, the migration and 15 Tgas for the call", (t) => {
-  // DEPLOY_GAS_PER_BYTE = 6_812_999 + 64_572_944 = 71_385_943 gas per byte
+test("upgrade gas: the deploy's per-byte fees, reading the input, the migration and 15 Tgas for the call", (t) => {
+  // deploy on self 6_812_999 + 64_572_944 = 71_385_943 gas per byte, reading the input 25_000_000 a byte
   t.is(MIGRATE_GAS, 80n * TGAS);
-  t.is(upgradeGas(0), 95n * TGAS);
-  t.is(upgradeGas(1000), 71_385_943_000n + 95n * TGAS);
-  t.is(upgradeGas(400_000), 28_554_377_200_000n + 95n * TGAS);
+  t.is(upgradeCallGas(0), 95n * TGAS);
+  t.is(upgradeCallGas(1000), 96_385_943_000n + 95n * TGAS);
+  t.is(upgradeCallGas(400_000), 38_554_377_200_000n + 95n * TGAS);
+  // execute: + the DAO's 90 Mgas a byte sending the blob, the call's args 4_471_868 a byte, the callback 20 Tgas +
+  // 15 Mgas a byte deleting the blob, and execute's own 15 Tgas
+  t.is(upgradeExecuteGas(0, false), 130n * TGAS);
+  t.is(
+    upgradeExecuteGas(1000, false),
+    96_385_943_000n + 90_000_000_000n + 4_471_868_000n + 15_000_000_000n + 130n * TGAS,
+  );
+  t.is(upgradeExecuteGas(1000, true), 71_385_943_000n + 90_000_000_000n + 15_000_000_000n + 115n * TGAS);
+  // the largest code one call can deploy: its figure fits 300 Tgas, one byte more does not
+  for (const self of [false, true]) {
+    const max = maxUpgradeBytes(self);
+    t.true(upgradeExecuteGas(max, self) + 20n * TGAS <= 300n * TGAS);
+    t.true(upgradeExecuteGas(max + 1, self) + 20n * TGAS > 300n * TGAS);
+  }
+  t.true(maxUpgradeBytes(false) > 600_000 && maxUpgradeBytes(true) > maxUpgradeBytes(false));
+});
+
+test("a migration refuses the state of another contract and stamps its own code name", (t) => {
+  const m = new Migrations(2, "reward-pool");
+  m.add(1, () => {});
+  t.throws(() => m.run({ state_version: 1, code_name: "model-registry" }), {
+    message: "ERR_MIGRATION: this code is reward-pool, the state is model-registry's",
+  });
+  const state: RawState = { state_version: 1 };
+  t.is(m.run(state), 1);
+  t.is(state.code_name, "reward-pool");
+  t.is(state.state_version, 2);
 });
 
 const DAO = "dao.test.near";

@@ -198,6 +198,17 @@ export async function codeHashHex(chain: Chain, accountId: string): Promise<stri
   return Buffer.from(utils.serialize.base_decode(r.code_hash)).toString("hex");
 }
 
+/** The size in bytes of the code an account runs (0 without code). */
+export async function codeBytes(chain: Chain, accountId: string): Promise<number> {
+  if ((await codeHashHex(chain, accountId)) === null) return 0;
+  const r = (await chain.provider.query({
+    request_type: "view_code",
+    finality: "optimistic",
+    account_id: accountId,
+  })) as unknown as { code_base64: string };
+  return Buffer.from(r.code_base64, "base64").length;
+}
+
 /** Decoded return value of a successful transaction (JSON when it parses, else the text). */
 export function resultOf<T = unknown>(outcome: providers.FinalExecutionOutcome): T {
   const s = outcome.status as { SuccessValue?: string };

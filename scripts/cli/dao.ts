@@ -5,7 +5,8 @@ import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { AttesterKey } from "../../attester/src/receipt.ts";
 import type { Chain } from "./context.ts";
-import { allPages, formatNear, parseNear, resultOf, TGAS, view, viewRaw } from "./context.ts";
+import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view, viewRaw } from "./context.ts";
+import { upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
 import { CliError } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { jsonArg } from "./suite.ts";
@@ -173,9 +174,10 @@ export async function buildKind(
       const hash = need(f, "hash", kind);
       if (contract === DAO_CODE)
         return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to ${hash}` };
+      const deposit = await codeGrowthCost(chain, dao, contract, hash);
       return {
-        kind: { kind: "UpgradeSuite", contract, hash },
-        description: `upgrade ${contract} to ${hash}`,
+        kind: { kind: "UpgradeSuite", contract, hash, ...(deposit > 0n ? { deposit: deposit.toString() } : {}) },
+        description: `upgrade ${contract} to ${hash}${deposit > 0n ? ` (${formatNear(deposit)} from the treasury for the larger code's storage)` : ""}`,
       };
     }
     case "fork": {
@@ -279,6 +281,20 @@ export async function propose(
 }
 
 const DAO_CODE = "community-dao";
+
+/**
+ * What the treasury pays a suite contract for a larger code's storage stake: (new bytes - running bytes) x the
+ * storage price. A contract that holds money for others (the pool, the verifier's bonds) refuses an upgrade whose
+ * stake would come out of it (ERR_UPGRADE_STORAGE), so the proposal carries it as `deposit`.
+ */
+async function codeGrowthCost(chain: Chain, dao: string, contract: string, hash: string): Promise<bigint> {
+  const { suite } = await view<{ suite: Record<string, string> }>(chain, dao, "get_info");
+  const account = suite[contract];
+  const blob = await view<{ bytes: number } | null>(chain, dao, "get_blob", { hash });
+  if (!account || !blob) return 0n;
+  const running = await codeBytes(chain, account);
+  return blob.bytes > running ? BigInt(blob.bytes - running) * 10n ** 19n : 0n;
+}
 // Bytes of a blob record beyond the code (hash key, owner, deposit): store_blob refunds what it does not keep.
 const BLOB_RECORD_MARGIN = 1000n;
 
@@ -349,12 +365,15 @@ export async function vote(chain: Chain, signer: Account, dao: string, choice: s
 // ActivateModel and RollbackModel attach 160 Tgas to the registry (dataset check, verifier push, first lineage part)
 // and need their callback on top (docs/dao.md: 230 Tgas, less is refused with ERR_NOT_ENOUGH_GAS).
 const ACTIVATION_EXECUTE_GAS = 240n * TGAS;
-const UPGRADE_EXECUTE_GAS = 200n * TGAS;
 
-function executeGas(p: Proposal): bigint {
+async function executeGas(chain: Chain, dao: string, p: Proposal): Promise<bigint> {
   if (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel") return ACTIVATION_EXECUTE_GAS;
-  // The code's deploy (~25 Tgas for 350 KB), its migration (80 Tgas) and the DAO's callback.
-  if (p.kind.kind === "UpgradeSuite" || p.kind.kind === "UpgradeSelf") return UPGRADE_EXECUTE_GAS;
+  // An upgrade's gas grows with its code (the DAO's own figure, contracts/wire/upgrade.ts); the blob may be gone,
+  // then the DAO refuses with ERR_UNKNOWN_BLOB whatever is attached.
+  if (p.kind.kind === "UpgradeSuite" || p.kind.kind === "UpgradeSelf") {
+    const blob = await view<{ bytes: number } | null>(chain, dao, "get_blob", { hash: p.kind.hash });
+    return upgradeExecuteAttach(blob?.bytes ?? 0, p.kind.kind === "UpgradeSelf");
+  }
   let gas = 100n * TGAS;
   const actions = (p.kind as { actions?: { gas: string }[] }).actions;
   if (p.kind.kind === "FunctionCall" && actions) for (const a of actions) gas += BigInt(a.gas);
@@ -363,7 +382,7 @@ function executeGas(p: Proposal): bigint {
 
 export async function execute(chain: Chain, signer: Account, dao: string, id: number, gasTgas: string | undefined) {
   const before = await view<Proposal>(chain, dao, "get_proposal", { id });
-  const gas = gasTgas ? BigInt(gasTgas) * TGAS : executeGas(before);
+  const gas = gasTgas ? BigInt(gasTgas) * TGAS : await executeGas(chain, dao, before);
   await signer.functionCall({ contractId: dao, methodName: "execute", args: { id }, gas });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
   if (p.status === "Failed") {

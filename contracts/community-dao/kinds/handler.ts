@@ -5,7 +5,7 @@ import { TGAS } from "../../shared/gas";
 
 export { TGAS };
 // Gas kept for `on_execute`, the callback that settles an asynchronous execution.
-export const CALLBACK_GAS = 20n * TGAS;
+export { CALLBACK_GAS } from "../../wire/upgrade";
 
 export type Phase = "propose" | "execute";
 
@@ -18,6 +18,8 @@ export interface KindHandler<K extends ProposalKind> {
   apply(dao: DaoState, kind: K, proposal: ProposalHead): NearPromise | null;
   // Gas the execution needs beyond the execute call's own work (promises created, their callback).
   gas?(dao: DaoState, kind: K): bigint;
+  // Gas of `on_execute` when the kind's clean-up grows with its data (an upgrade deletes its blob); default CALLBACK_GAS.
+  callbackGas?(dao: DaoState, kind: K): bigint;
   // Called by on_execute after the promise succeeded (clean-up such as releasing an upgrade blob).
   onSuccess?(dao: DaoState, kind: K, proposal: ProposalHead): void;
   // Sent at most once: when its promise fails the DAO cannot know what the callee kept (a deposit taken before a

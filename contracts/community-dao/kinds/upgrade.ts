@@ -3,10 +3,18 @@ import type { DaoState } from "../state";
 import type { BlobRecord, ProposalKind } from "../types";
 import { readBlob, releaseBlob } from "../upgrade";
 import type { KindHandler } from "./handler";
-import { CALLBACK_GAS } from "./handler";
-import { DEPLOY_GAS_PER_BYTE, FUNCTION_CALL_GAS_PER_BYTE, TGAS } from "../../shared/gas";
-import { decodeBase64, isHexHash, isMethodName, isValidAccountId } from "../../shared/validate";
-import { MIGRATE_GAS, upgradeGas } from "../../shared/versioned-state";
+import { availableTreasury } from "../treasury";
+import { decodeBase64, isAmount, isHexHash, isMethodName, isValidAccountId } from "../../shared/validate";
+import {
+  EXECUTE_OVERHEAD_GAS,
+  MAX_CALL_GAS,
+  MIGRATE_GAS,
+  maxUpgradeBytes,
+  upgradeCallbackGas,
+  upgradeCallGas,
+  upgradeExecuteAttach,
+  upgradeExecuteGas,
+} from "../../wire/upgrade";
 
 type UpgradeSelf = Extract<ProposalKind, { kind: "UpgradeSelf" }>;
 type UpgradeSuite = Extract<ProposalKind, { kind: "UpgradeSuite" }>;
@@ -27,7 +35,7 @@ export const upgradeSelf: KindHandler<UpgradeSelf> = {
     if (k.migrate_args !== undefined && (typeof k.migrate_args !== "string" || decodeBase64(k.migrate_args) === null)) {
       return "ERR_INVALID_PROPOSAL: migrate_args (base64)";
     }
-    return null;
+    return tooLarge(dao, k.hash, true);
   },
   apply: (_dao, k) => {
     const code = readBlob(k.hash) as Uint8Array;
@@ -36,24 +44,38 @@ export const upgradeSelf: KindHandler<UpgradeSelf> = {
       .deployContract(code)
       .functionCallRaw(k.migrate_method ?? "migrate_state", args, 0n, MIGRATE_GAS);
   },
-  gas: (dao, k) => {
-    const rec = dao.blobs.get(k.hash) as BlobRecord | null;
-    const size = rec ? BigInt(rec.bytes) : 0n;
-    return size * DEPLOY_GAS_PER_BYTE + MIGRATE_GAS + CALLBACK_GAS + 10n * TGAS;
-  },
+  gas: (dao, k) => executeGas(dao, k.hash, true),
+  callbackGas: (dao, k) => upgradeCallbackGas(blobBytes(dao, k.hash)),
   onSuccess: (dao, k) => releaseBlob(dao, k.hash),
 };
 
-function blobBytes(dao: DaoState, hash: string): bigint {
+function blobBytes(dao: DaoState, hash: string): number {
   const rec = dao.blobs.get(hash) as BlobRecord | null;
-  return rec ? BigInt(rec.bytes) : 0n;
+  return rec ? rec.bytes : 0;
+}
+
+// What the kind needs beyond `execute`'s own work (wire/upgrade.ts states the whole figure, overhead included).
+function executeGas(dao: DaoState, hash: string, self: boolean): bigint {
+  return upgradeExecuteGas(blobBytes(dao, hash), self) - EXECUTE_OVERHEAD_GAS;
+}
+
+// A blob whose upgrade cannot fit in one call's gas is refused before anyone votes on it.
+function tooLarge(dao: DaoState, hash: string, self: boolean): string | null {
+  if (upgradeExecuteAttach(blobBytes(dao, hash), self) <= MAX_CALL_GAS) return null;
+  return `ERR_INVALID_PROPOSAL: the code is too large to deploy within ${MAX_CALL_GAS} gas (at most ${maxUpgradeBytes(self)} bytes)`;
+}
+
+// The treasury's payment for the new code's storage stake when it is larger than the old (the CLI computes it): a
+// contract that holds money for others refuses code whose stake would come out of it (ERR_UPGRADE_STORAGE).
+function depositOf(k: UpgradeSuite): bigint {
+  return k.deposit === undefined ? 0n : BigInt(k.deposit);
 }
 
 // Sends a stored blob to one of the community's other contracts as the raw input of its `upgrade` method (only the
 // DAO may call it): that contract deploys it and runs its migration in one batch, and the batch's result decides
 // Executed / Failed. A failed migration rolls the deploy back; the blob stays for another attempt.
 export const upgradeSuite: KindHandler<UpgradeSuite> = {
-  check: (dao, k) => {
+  check: (dao, k, phase) => {
     if (typeof k.contract !== "string") return "ERR_INVALID_PROPOSAL: contract (a code name in the suite)";
     const id = dao.suite ? dao.suite[k.contract] : undefined;
     // The DAO itself upgrades with UpgradeSelf, which keeps its own migration arguments.
@@ -61,15 +83,20 @@ export const upgradeSuite: KindHandler<UpgradeSuite> = {
     if (typeof id !== "string" || !isValidAccountId(id)) return `ERR_NO_SUITE_CONTRACT: ${k.contract}`;
     if (!isHexHash(k.hash)) return "ERR_INVALID_HASH: lower-case hex sha256";
     if (!dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
-    return null;
+    if (k.deposit !== undefined && !isAmount(k.deposit)) return "ERR_INVALID_AMOUNT: deposit";
+    if (phase === "execute" && availableTreasury(dao) < depositOf(k)) return "ERR_INSUFFICIENT_TREASURY";
+    return tooLarge(dao, k.hash, false);
   },
   apply: (dao, k) => {
     const code = readBlob(k.hash) as Uint8Array;
-    return NearPromise.new(dao.suite[k.contract]).functionCallRaw("upgrade", code, 0n, upgradeGas(code.length));
+    return NearPromise.new(dao.suite[k.contract]).functionCallRaw(
+      "upgrade",
+      code,
+      depositOf(k),
+      upgradeCallGas(code.length),
+    );
   },
-  gas: (dao, k) => {
-    const size = blobBytes(dao, k.hash);
-    return upgradeGas(Number(size)) + size * FUNCTION_CALL_GAS_PER_BYTE + CALLBACK_GAS + 10n * TGAS;
-  },
+  gas: (dao, k) => executeGas(dao, k.hash, false),
+  callbackGas: (dao, k) => upgradeCallbackGas(blobBytes(dao, k.hash)),
   onSuccess: (dao, k) => releaseBlob(dao, k.hash),
 };
