@@ -1,7 +1,7 @@
 import { NearPromise, near } from "near-sdk-js";
 import { activeFork } from "./fork";
 import { handlerFor, labelOf } from "./kinds";
-import { CALLBACK_GAS, TGAS } from "./kinds/handler";
+import { CALLBACK_GAS } from "./kinds/handler";
 import { checkpointAt, getMember } from "./members";
 import { findRole, heldRoles, permits, thresholdWeight } from "./policy";
 import type { DaoState } from "./state";

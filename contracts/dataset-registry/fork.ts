@@ -35,7 +35,7 @@ function importDataset(r: DatasetState, d: DatasetRecord): boolean {
   if (!d || d.status !== "Admitted" || d.withdrawn || r.paid.containsKey(d.id)) return false;
   r.datasets.set(d.id, { ...d, imported_from: r.fork_of });
   const name = r.names.get(d.name);
-  r.names.set(d.name, { owner: name ? name.owner : d.submitter, latest: d.id });
+  r.names.set(d.name, { v: 1, owner: name ? name.owner : d.submitter, latest: d.id });
   listPush(r.list_items, r.list_lengths, versionsList(d.name), d.id);
   listPush(r.list_items, r.list_lengths, ALL, d.id);
   r.paid.set(d.id, "0");

@@ -38,6 +38,7 @@ export function createManifest(r: DatasetState, name: string, dataset_ids: strin
   const before = near.storageUsage();
   r.manifest_count += 1;
   const m: ManifestRecord = {
+    v: 1,
     id: r.manifest_count,
     name,
     creator,

@@ -25,6 +25,8 @@ export function submitDataset(r: DatasetState, input: DatasetInput): string {
   const rec: DatasetRecord = {
     id,
     ...d,
+    // after the input: a field of that name in the input never sets the layout version
+    v: 1,
     submitter,
     previous: name === null ? null : name.latest,
     status: "Submitted",
@@ -34,7 +36,7 @@ export function submitDataset(r: DatasetState, input: DatasetInput): string {
     withdrawn_at: null,
   };
   r.datasets.set(id, rec);
-  r.names.set(d.name, { owner: submitter, latest: id });
+  r.names.set(d.name, { v: 1, owner: submitter, latest: id });
   listPush(r.list_items, r.list_lengths, versionsList(d.name), id);
   listPush(r.list_items, r.list_lengths, ALL, id);
   const cost = chargeStorage(before, DATASET_HEADROOM_BYTES);
@@ -91,7 +93,7 @@ export function removeDataset(r: DatasetState, dataset_id: string): string {
   r.paid.set(dataset_id, "0");
   listPop(r.list_items, r.list_lengths, versionsList(rec.name));
   if (rec.previous === null) r.names.remove(rec.name);
-  else r.names.set(rec.name, { owner: name.owner, latest: rec.previous });
+  else r.names.set(rec.name, { v: 1, owner: name.owner, latest: rec.previous });
   const after = near.storageUsage();
   const freed = before > after ? storageCost(before - after) : 0n;
   const refund = freed < paid ? freed : paid;

@@ -24,6 +24,7 @@ export function addAttester(s: VerifierState, attesterId: string, publicKey: str
   if (bond < BigInt(s.settings.min_bond)) fail("ERR_BOND_TOO_LOW", `attached ${bond}, min ${s.settings.min_bond}`);
   const now = near.blockTimestamp().toString();
   const a: Attester = {
+    v: 1,
     attester_id: attesterId,
     public_key: publicKey,
     status: "Active",

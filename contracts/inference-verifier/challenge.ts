@@ -97,6 +97,7 @@ export function challengeReceipt(s: VerifierState, receiptId: number, c: Receipt
   owner.open_disputes += 1;
   s.attesters.set(owner.attester_id, owner);
   const d: Dispute = {
+    v: 1,
     receipt_id: rec.id,
     challenger,
     conflicting_attester_id: c.attester_id,

@@ -36,7 +36,7 @@ import { onlyCaller, onlyDao } from "../shared/access";
 
 const HOUR_NS = 3600000000000n;
 
-export function defaultSettings(): Settings {
+function defaultSettings(): Settings {
   return {
     min_bond: "1000000000000000000000000",
     challenge_window_ns: (24n * HOUR_NS).toString(),

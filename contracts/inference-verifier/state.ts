@@ -53,7 +53,7 @@ export function epochOf(s: VerifierState, t: bigint): number {
 }
 
 export function emptyEpoch(epoch: number): EpochUsage {
-  return { epoch, models: {}, open_disputes: 0, status: "Open", attempts: 0, last_error: null };
+  return { v: 1, epoch, models: {}, open_disputes: 0, status: "Open", attempts: 0, last_error: null };
 }
 
 export function getEpoch(s: VerifierState, epoch: number): EpochUsage {

@@ -52,6 +52,7 @@ export function submitReceipts(s: VerifierState, receipts: ReceiptInput[]): numb
     const hash = receiptHash(verifier, r);
     checkSignature(r, hash, keys[r.attester_id], where);
     const rec: ReceiptRecord = {
+      v: 1,
       id: s.receipts.length,
       hash: bytesToHex(hash),
       attester_id: r.attester_id,
@@ -85,6 +86,7 @@ export function submitReceipts(s: VerifierState, receipts: ReceiptInput[]): numb
   const active = s.active;
   const vk = versionKey(active.model_name, active.model_version);
   const v = s.versions.get(vk) ?? {
+    v: 1,
     model_name: active.model_name,
     model_version: active.model_version,
     weights_sha256: active.weights_sha256,

@@ -35,6 +35,8 @@ export interface ActiveModel {
 export type AttesterStatus = "Active" | "Removed" | "Slashed";
 
 export interface Attester {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   attester_id: string;
   // hex of the 64-byte uncompressed secp256k1 key without the 0x04 prefix (128 lower-case hex chars)
   public_key: string;
@@ -57,6 +59,8 @@ export type { SignedReceipt as ReceiptInput } from "../wire/receipt";
 export type ReceiptStatus = "Accepted" | "Disputed" | "Voided";
 
 export interface ReceiptRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   id: number;
   // sha256 of the canonical encoding, the message the attester signed
   hash: string;
@@ -75,6 +79,8 @@ export interface ReceiptRecord {
 }
 
 export interface Dispute {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   receipt_id: number;
   challenger: string;
   // the conflicting receipt's attester and output commitment (its signature was checked)
@@ -102,6 +108,8 @@ export interface ModelUsage {
 }
 
 export interface EpochUsage {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   epoch: number;
   // key: `${model_name}@${model_version}`
   models: Record<string, ModelUsage>;
@@ -120,6 +128,8 @@ export interface EpochUsage {
 }
 
 export interface VersionUsage {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   model_name: string;
   model_version: string;
   weights_sha256: string;

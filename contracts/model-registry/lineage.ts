@@ -69,6 +69,7 @@ export function prepareLineage(r: RegistryState, m: ModelRecord, check: Manifest
     r.lineage_parts.set(partKey(m.id, p.part), JSON.stringify(p));
   }
   const status: LineageStatus = {
+    v: 1,
     model_id: m.id,
     reward_pool_id: r.reward_pool_id,
     total_parts: parts.length,

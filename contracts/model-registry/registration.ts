@@ -29,6 +29,8 @@ export function registerModel(r: RegistryState, input: RegisterModelArgs): strin
   const rec: ModelRecord = {
     id,
     ...m,
+    // after the input: a field of that name in the input never sets the layout version
+    v: 1,
     creators: makers,
     registrant,
     status: "Registered",

@@ -43,6 +43,8 @@ export type RegisterModelArgs = Omit<ModelInput, "parent" | "evaluations"> & {
 };
 
 export interface ModelRecord extends ModelInput {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   // recordId(name, version)
   id: string;
   // who made the model, in basis points summing to 10,000 (default: the registrant alone); pushed to the reward pool
@@ -65,6 +67,8 @@ export interface HistoryEntry {
 // A model version's lineage push to the reward pool (lineage.ts). `parts`: one char per part, 0 waiting,
 // 1 in flight, 2 confirmed.
 export interface LineageStatus {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   model_id: string;
   reward_pool_id: string;
   total_parts: number;

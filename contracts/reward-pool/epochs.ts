@@ -28,6 +28,7 @@ import { onlyCaller } from "../shared/access";
 
 function newEpoch(epoch: number, parts: number): EpochRecord {
   return {
+    v: 1,
     epoch,
     status: "Open",
     usage: {},
@@ -260,6 +261,7 @@ export function closeEpoch(s: PoolState, epoch: number) {
     const credited = toModel + toData + toParent;
     distributed += credited;
     const a: Allocation = {
+      v: 1,
       index: s.allocations.length,
       epoch,
       model: m,

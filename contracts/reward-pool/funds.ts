@@ -20,7 +20,7 @@ export function deposit(s: PoolState, memo: unknown) {
   const before = near.storageUsage();
   const source = near.predecessorAccountId();
   const index = s.deposits.length;
-  s.deposits.push({ index, source, amount: attached.toString(), memo: (memo as string) ?? null, at: now() });
+  s.deposits.push({ v: 1, index, source, amount: attached.toString(), memo: (memo as string) ?? null, at: now() });
   const cost = storageCost(near.storageUsage() - before);
   if (attached <= cost) fail("ERR_DEPOSIT_TOO_LOW", `the deposit record alone costs ${cost}`);
   const net = attached - cost;
@@ -44,7 +44,7 @@ export function storageDeposit(s: PoolState, accountId: unknown, registrationOnl
     if (attached < min) fail("ERR_DEPOSIT_TOO_LOW", `at least ${min}`);
     const keep = registrationOnly === true ? min : attached;
     const before = near.storageUsage();
-    st = { total: keep.toString(), used: "0" };
+    st = { v: 1, total: keep.toString(), used: "0" };
     s.storage.set(id, st);
     // the registration record itself uses part of the balance
     st.used = storageCost(near.storageUsage() - before + 8n).toString();

@@ -45,7 +45,7 @@ export function claim(s: PoolState) {
   a.owed = "0";
   a.in_flight = (BigInt(a.in_flight) + amount).toString();
   const index = s.claims.length;
-  const c: ClaimRecord = { index, account_id: id, amount: amount.toString(), status: "Pending", at: now() };
+  const c: ClaimRecord = { v: 1, index, account_id: id, amount: amount.toString(), status: "Pending", at: now() };
   s.claims.push(c);
   const n = s.account_claims.get(`#${id}`) ?? 0;
   s.account_claims.set(`${id}/${n}`, index);

@@ -40,6 +40,7 @@ function checkCreator(c: unknown): LineageCreator {
 
 export function newLineage(model: string, totalParts: number): Lineage {
   return {
+    v: 1,
     model,
     parent: null,
     total_parts: totalParts,

@@ -55,7 +55,7 @@ export function addTotal(s: PoolState, key: TotalKey, delta: bigint): void {
 }
 
 export function emptyAccount(): AccountRecord {
-  return { owed: "0", claimed: "0", in_flight: "0", positions: [] };
+  return { v: 1, owed: "0", claimed: "0", in_flight: "0", positions: [] };
 }
 
 export function getAccount(s: PoolState, id: string): AccountRecord {

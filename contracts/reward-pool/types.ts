@@ -49,6 +49,8 @@ export interface Totals {
 }
 
 export interface DepositRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   index: number;
   source: string;
   amount: string;
@@ -59,6 +61,8 @@ export interface DepositRecord {
 export type EpochStatus = "Open" | "Closed";
 
 export interface EpochRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   epoch: number;
   status: EpochStatus;
   // model key (`name@version`) -> accepted receipts
@@ -80,6 +84,8 @@ export interface EpochRecord {
 }
 
 export interface Allocation {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   index: number;
   epoch: number;
   model: string;
@@ -95,6 +101,8 @@ export interface Allocation {
 }
 
 export interface Lineage {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   model: string;
   parent: string | null;
   total_parts: number;
@@ -120,6 +128,8 @@ export interface Position {
 }
 
 export interface AccountRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   owed: string;
   claimed: string;
   in_flight: string;
@@ -129,6 +139,8 @@ export interface AccountRecord {
 export type ClaimStatus = "Pending" | "Paid" | "Failed";
 
 export interface ClaimRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   index: number;
   account_id: string;
   amount: string;
@@ -137,6 +149,8 @@ export interface ClaimRecord {
 }
 
 export interface StorageRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   total: string;
   used: string;
 }

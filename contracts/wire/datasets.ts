@@ -28,6 +28,8 @@ export interface DatasetInput {
 }
 
 export interface DatasetRecord extends DatasetInput {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   // recordId(name, version)
   id: string;
   submitter: string;
@@ -45,6 +47,8 @@ export interface DatasetRecord extends DatasetInput {
 
 // Who owns a dataset or model name and its newest version.
 export interface NameRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   owner: string;
   latest: string;
 }
@@ -55,6 +59,8 @@ export interface ManifestEntry {
 }
 
 export interface ManifestRecord {
+  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
+  v: 1;
   id: number;
   name: string;
   creator: string;

@@ -76,6 +76,7 @@ test("submit -> admitted: events, storage paid exactly, excess refunded, version
   t.is(v2.status, "Submitted");
   t.deepEqual(await s.datasets.view("get_versions", { name: "wiki-fr" }), ["wiki-fr@1.0.0", "wiki-fr@1.1.0"]);
   t.deepEqual(await s.datasets.view("get_name", { name: "wiki-fr" }), {
+    v: 1,
     owner: alice.accountId,
     latest: "wiki-fr@1.1.0",
     versions: 2,

@@ -85,7 +85,7 @@ test("the DAO adds an attester with a bond, the registry activates a model, one 
     stored,
   );
   t.deepEqual(await w.verifier.view("get_model_usage", {}), [
-    { model_name: MODEL, model_version: VERSION, weights_sha256: WEIGHTS, accepted: 1, voided: 0 },
+    { v: 1, model_name: MODEL, model_version: VERSION, weights_sha256: WEIGHTS, accepted: 1, voided: 0 },
   ]);
   const epoch = await w.verifier.view<{ models: Record<string, { receipts: number; by_attester: object }> }>(
     "get_epoch_usage",
