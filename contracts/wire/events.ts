@@ -8,6 +8,8 @@
 // epoch's whole report reached the pool; pool: one report part was recorded) and `model_activated` (model registry:
 // the DAO activated a model version; verifier: the registry's push of the active model was applied).
 import type { ContractName } from "./contracts.ts";
+import type { Creator } from "./datasets.ts";
+import type { RewardPolicy } from "./reward-policy.ts";
 
 /** Each contract's NEP-297 `standard` and `version`. */
 export const EVENT_STANDARDS = {
@@ -44,19 +46,10 @@ export interface ForkImportCompleted {
   imported: number;
 }
 
-export interface Creator {
-  account_id: string;
-  share_bps: number;
-}
+export type { Creator };
 
-export interface RewardPolicyData {
-  model_bps: number;
-  data_bps: number;
-  parent_bps: number;
-  attester_fee: string;
-  epoch_length_ns: string;
-  release_bps: number;
-}
+// The policy as the pool stores and logs it (release_bps always present).
+export type RewardPolicyData = RewardPolicy;
 
 // ---------- community-dao (ai-commons-dao) ----------
 

@@ -16,12 +16,20 @@
 //   a blob whose upgrade cannot fit in one call is refused when proposed.
 // - BUG-UPG-5 stuck: on_execute had a fixed 20 Tgas, too little to delete a large blob. Rule: a kind may state its
 //   callback's gas (`callbackGas`), which grows with the blob.
-import { createHash } from "node:crypto";
 import bs58 from "bs58";
 import type { ExecutionContext } from "ava";
 import type { NearAccount } from "near-workspaces";
 import { DaoClient, events, gasOf, tgas } from "../dao/fixture.ts";
-import { createCommunity, DAO_CODE, deployFactory, NEAR, TGAS, wasmOf } from "../helpers/community.ts";
+import {
+  createCommunity,
+  DAO_CODE,
+  deployFactory,
+  NEAR,
+  TGAS,
+  wasmOf,
+  codeHashOf,
+  sha256Hex,
+} from "../helpers/community.ts";
 import { failureText, stateOf, total } from "../helpers/tx.ts";
 import { useWorker, type WorkerContext } from "../helpers/worker.ts";
 
@@ -36,7 +44,7 @@ let factory: NearAccount;
 let ids: Record<string, string>;
 let c: DaoClient;
 
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const sha256 = sha256Hex;
 
 function leb(n: number): number[] {
   const out: number[] = [];
@@ -65,7 +73,7 @@ function padded(name: string, size: number): Buffer {
 }
 
 async function codeHash(t: Ctx, account: string): Promise<string> {
-  return (await t.context.worker.provider.viewAccount(account)).code_hash;
+  return codeHashOf(t.context.worker, account);
 }
 
 async function storeBlob(from: NearAccount, wasm: Uint8Array): Promise<string> {

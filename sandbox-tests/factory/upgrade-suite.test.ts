@@ -5,7 +5,6 @@
 // dao-upgrade-v2 (2 -> 3). Attacks: an outsider calling `upgrade` or `migrate_state` directly, a proposal naming the
 // DAO or an unknown contract, non-wasm code, and a downgrade whose migration refuses the newer state: each is refused
 // or Failed with the old code still running and the blob kept for another attempt.
-import { createHash } from "node:crypto";
 import bs58 from "bs58";
 import type { ExecutionContext } from "ava";
 import type { NearAccount } from "near-workspaces";
@@ -20,6 +19,8 @@ import {
   storeCode,
   TGAS,
   wasmOf,
+  codeHashOf,
+  sha256Hex,
 } from "../helpers/community.ts";
 import { failureText } from "../helpers/tx.ts";
 import { useWorker, type WorkerContext } from "../helpers/worker.ts";
@@ -36,7 +37,7 @@ let factory: NearAccount;
 let ids: Record<string, string>;
 let c: DaoClient;
 
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const sha256 = sha256Hex;
 
 // Every stored key of an account, STATE parsed (its state_version left out) and the migration's own note left out:
 // what an upgrade must keep exactly.
@@ -55,8 +56,7 @@ async function keptState(t: Ctx, account: string): Promise<Record<string, string
 }
 
 async function codeHash(t: Ctx, account: string): Promise<string> {
-  const a = await t.context.worker.provider.viewAccount(account);
-  return a.code_hash;
+  return codeHashOf(t.context.worker, account);
 }
 
 // The factory's code, as a member fetches it, stored in the DAO as a blob by `from`. Returns its sha256.

@@ -2,7 +2,8 @@
 // from build/, and a community created through create_community + deploy_next until Ready.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { NearAccount } from "near-workspaces";
+import { createHash } from "node:crypto";
+import type { NearAccount, Worker } from "near-workspaces";
 import { NEAR, ROOT, TGAS } from "./tx.ts";
 
 export { NEAR, ROOT, TGAS };
@@ -10,6 +11,13 @@ export const DAO_CODE = "community-dao";
 // The other suite contracts, in the factory's deploy order.
 export const SUITE_CODES = ["dataset-registry", "model-registry", "inference-verifier", "reward-pool"] as const;
 export type SuiteCode = (typeof SUITE_CODES)[number];
+
+export const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
+
+/** The code hash an account runs, as the RPC shows it (base58 of the sha256). */
+export async function codeHashOf(worker: Worker, account: string): Promise<string> {
+  return (await worker.provider.viewAccount(account)).code_hash;
+}
 
 export function wasmOf(name: string): Buffer {
   return readFileSync(join(ROOT, "build", `${name}.wasm`));

@@ -5,6 +5,7 @@ import type { CliCommand } from "../command.ts";
 import { collect, int, str } from "../command.ts";
 import * as suite from "../suite.ts";
 import { txLine } from "./datasets.ts";
+import { epochOf } from "./rewards.ts";
 
 export function register(program: CliCommand): void {
   const attester = program.group("attester", "an attester's key for signing receipts");
@@ -74,11 +75,9 @@ export function register(program: CliCommand): void {
     .community()
     .option("--epoch <n>", "the epoch")
     .run(async ({ s, out, flags }) => {
-      const e = str(flags, "epoch");
-      const given = e === undefined ? undefined : int(e, "--epoch");
       const chain = await s.chain();
       const dao = await s.dao();
-      const epoch = given ?? (await suite.latestReceiptEpoch(chain, dao));
+      const epoch = await epochOf(flags, chain, dao);
       const tx = await suite.reportUsage(chain, await s.signer(), dao, epoch);
       out.result(
         { epoch, result: tx.value, parts: tx.parts, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt },

@@ -1,9 +1,15 @@
 // The reward pool: `epoch close` (split an epoch's budget), `claimable [account]` and `claim`.
 import type { CliCommand } from "../command.ts";
-import { int, str } from "../command.ts";
-import { formatNear } from "../context.ts";
+import { type Flags, int, str } from "../command.ts";
+import { type Chain, formatNear } from "../context.ts";
 import * as suite from "../suite.ts";
 import { txLine } from "./datasets.ts";
+
+/** `--epoch <n>`, or the epoch of the community's newest receipt. */
+export async function epochOf(flags: Flags, chain: Chain, dao: string): Promise<number> {
+  const e = str(flags, "epoch");
+  return e === undefined ? suite.latestReceiptEpoch(chain, dao) : int(e, "--epoch");
+}
 
 export function register(program: CliCommand): void {
   const epoch = program.group("epoch", "the reward pool's epochs");
@@ -12,11 +18,9 @@ export function register(program: CliCommand): void {
     .community()
     .option("--epoch <n>", "the epoch")
     .run(async ({ s, out, flags }) => {
-      const e = str(flags, "epoch");
-      const given = e === undefined ? undefined : int(e, "--epoch");
       const chain = await s.chain();
       const dao = await s.dao();
-      const n = given ?? (await suite.latestReceiptEpoch(chain, dao));
+      const n = await epochOf(flags, chain, dao);
       const tx = await suite.closeEpoch(chain, await s.signer(), dao, n);
       out.result(
         { epoch: n, ...(tx.value as object), tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt },
