@@ -10,7 +10,7 @@ import type { ForkJoin, ForkRecord, ProposalKind } from "./types";
 import { fail } from "../shared/errors";
 import { gasLeft } from "../shared/gas";
 import { readJson, removeKey, writeJson } from "../shared/json-store";
-import { pageRange } from "../shared/pagination";
+import { page } from "../shared/pagination";
 import { sendNear } from "../shared/storage";
 import { isValidAccountId, isValidName } from "../shared/validate";
 
@@ -357,13 +357,11 @@ export function ragequitShare(dao: DaoState, account: string): bigint {
 
 export function forkView(id: unknown, from_index?: number, limit?: number) {
   const f = getFork(id);
-  const [start, end] = pageRange(from_index, limit, f.joined);
-  const members: { account_id: string; weight: number; roles: string[] }[] = [];
-  for (let i = start; i < end; i++) {
+  const members = page(from_index, limit, f.joined, (i) => {
     const account = readJson<string>(`L${f.id}#${i}`) as string;
     const j = readJson<ForkJoin>(`J${f.id}:${account}`) as ForkJoin;
-    members.push({ account_id: account, weight: j.w, roles: j.r });
-  }
+    return { account_id: account, weight: j.w, roles: j.r };
+  });
   // the fork DAO's founding policy (frozen at the opening, until the fork is final)
   return { ...f, members, policy: readJson<Record<string, unknown>>(`FP${f.id}`) };
 }

@@ -3,16 +3,13 @@ import { fullProposal } from "./proposals";
 import type { DaoState } from "./state";
 import { voteKey } from "./state";
 import type { MemberRecord, Proposal } from "./types";
-import { pageRange } from "../shared/pagination";
+import { page, pageRange } from "../shared/pagination";
 
 export function proposalsPage(dao: DaoState, from_index?: number, limit?: number): Proposal[] {
-  const [start, end] = pageRange(from_index, limit, dao.last_proposal_id);
-  const out: Proposal[] = [];
-  for (let id = start; id < end; id++) {
+  return page(from_index, limit, dao.last_proposal_id, (id) => {
     const p = dao.proposals.get(String(id));
-    if (p) out.push(fullProposal(dao, p));
-  }
-  return out;
+    return p ? fullProposal(dao, p) : null;
+  });
 }
 
 export function membersPage(dao: DaoState, from_index?: number, limit?: number) {

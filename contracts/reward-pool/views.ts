@@ -1,27 +1,22 @@
 import { near } from "near-sdk-js";
-import { pageRange } from "../shared/pagination";
+import { page } from "../shared/pagination";
 import { storageCost } from "../shared/storage";
 import { assertAccountId } from "../shared/validate";
 import { claimableOf } from "./ledger";
 import type { PoolState } from "./state";
 import { total } from "./state";
 
-function page<T>(get: (i: number) => T | null, length: number, from?: number, limit?: number): T[] {
-  const [start, end] = pageRange(from, limit, length);
-  const out: T[] = [];
-  for (let i = start; i < end; i++) {
-    const v = get(i);
-    if (v !== null) out.push(v);
-  }
-  return out;
+// The pool's pages in its own argument order: the reader first.
+function pageOf<T>(get: (i: number) => T | null, length: number, from?: number, limit?: number): T[] {
+  return page(from, limit, length, get);
 }
 
 export function depositsPage(s: PoolState, from?: number, limit?: number) {
-  return page((i) => s.deposits.get(i), s.deposits.length, from, limit);
+  return pageOf((i) => s.deposits.get(i), s.deposits.length, from, limit);
 }
 
 export function epochsPage(s: PoolState, from?: number, limit?: number) {
-  return page(
+  return pageOf(
     (i) => {
       const e = s.epoch_list.get(i);
       return e === null ? null : s.epochs.get(String(e));
@@ -33,17 +28,17 @@ export function epochsPage(s: PoolState, from?: number, limit?: number) {
 }
 
 export function allocationsPage(s: PoolState, from?: number, limit?: number) {
-  return page((i) => s.allocations.get(i), s.allocations.length, from, limit);
+  return pageOf((i) => s.allocations.get(i), s.allocations.length, from, limit);
 }
 
 export function claimsPage(s: PoolState, from?: number, limit?: number) {
-  return page((i) => s.claims.get(i), s.claims.length, from, limit);
+  return pageOf((i) => s.claims.get(i), s.claims.length, from, limit);
 }
 
 export function accountClaimsPage(s: PoolState, accountId: unknown, from?: number, limit?: number) {
   const id = assertAccountId(accountId);
   const n = s.account_claims.get(`#${id}`) ?? 0;
-  return page(
+  return pageOf(
     (i) => {
       const idx = s.account_claims.get(`${id}/${i}`);
       return idx === null ? null : s.claims.get(idx);

@@ -1,7 +1,7 @@
 // Append-only lists kept in two LookupMaps: items under "<list>/<i>" and each list's length under "<list>".
 // Used for per-name version lists and reverse indexes, which grow without bound and so cannot live in STATE.
 import type { LookupMap } from "near-sdk-js";
-import { pageRange } from "./pagination";
+import { page } from "./pagination";
 
 export function listLength(lengths: LookupMap<number>, list: string): number {
   return lengths.get(list) ?? 0;
@@ -34,8 +34,5 @@ export function listPage(
   from_index: number | undefined,
   limit: number | undefined,
 ): string[] {
-  const [start, end] = pageRange(from_index, limit, listLength(lengths, list));
-  const out: string[] = [];
-  for (let i = start; i < end; i++) out.push(items.get(`${list}/${i}`) as string);
-  return out;
+  return page(from_index, limit, listLength(lengths, list), (i) => items.get(`${list}/${i}`) as string);
 }

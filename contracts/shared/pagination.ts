@@ -18,6 +18,23 @@ export function pageRange(
   return [start, end < start ? start : end];
 }
 
+// One page of items 0..total-1 read by `get` (an item it returns null for is skipped): the loop every paginated
+// view of an indexed collection runs.
+export function page<T>(
+  from_index: number | undefined,
+  limit: number | undefined,
+  total: number,
+  get: (index: number) => T | null,
+): T[] {
+  const [start, end] = pageRange(from_index, limit, total);
+  const out: T[] = [];
+  for (let i = start; i < end; i++) {
+    const v = get(i);
+    if (v !== null) out.push(v);
+  }
+  return out;
+}
+
 function isIndex(n: unknown): n is number {
   return typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= 4294967295;
 }
