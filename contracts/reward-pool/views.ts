@@ -6,47 +6,32 @@ import { claimableOf } from "./ledger";
 import type { PoolState } from "./state";
 import { total } from "./state";
 
-// The pool's pages in its own argument order: the reader first.
-function pageOf<T>(get: (i: number) => T | null, length: number, from?: number, limit?: number): T[] {
-  return page(from, limit, length, get);
-}
-
 export function depositsPage(s: PoolState, from?: number, limit?: number) {
-  return pageOf((i) => s.deposits.get(i), s.deposits.length, from, limit);
+  return page(from, limit, s.deposits.length, (i) => s.deposits.get(i));
 }
 
 export function epochsPage(s: PoolState, from?: number, limit?: number) {
-  return pageOf(
-    (i) => {
-      const e = s.epoch_list.get(i);
-      return e === null ? null : s.epochs.get(String(e));
-    },
-    s.epoch_list.length,
-    from,
-    limit,
-  );
+  return page(from, limit, s.epoch_list.length, (i) => {
+    const e = s.epoch_list.get(i);
+    return e === null ? null : s.epochs.get(String(e));
+  });
 }
 
 export function allocationsPage(s: PoolState, from?: number, limit?: number) {
-  return pageOf((i) => s.allocations.get(i), s.allocations.length, from, limit);
+  return page(from, limit, s.allocations.length, (i) => s.allocations.get(i));
 }
 
 export function claimsPage(s: PoolState, from?: number, limit?: number) {
-  return pageOf((i) => s.claims.get(i), s.claims.length, from, limit);
+  return page(from, limit, s.claims.length, (i) => s.claims.get(i));
 }
 
 export function accountClaimsPage(s: PoolState, accountId: unknown, from?: number, limit?: number) {
   const id = assertAccountId(accountId);
   const n = s.account_claims.get(`#${id}`) ?? 0;
-  return pageOf(
-    (i) => {
-      const idx = s.account_claims.get(`${id}/${i}`);
-      return idx === null ? null : s.claims.get(idx);
-    },
-    n,
-    from,
-    limit,
-  );
+  return page(from, limit, n, (i) => {
+    const idx = s.account_claims.get(`${id}/${i}`);
+    return idx === null ? null : s.claims.get(idx);
+  });
 }
 
 export function accountView(s: PoolState, accountId: unknown) {
