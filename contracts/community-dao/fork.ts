@@ -13,6 +13,7 @@ import { readJson, removeKey, writeJson } from "../shared/json-store";
 import { page } from "../shared/pagination";
 import { sendNear } from "../shared/storage";
 import { isValidAccountId, isValidName } from "../shared/validate";
+import { selfCall } from "../shared/promise";
 
 // Forking and ragequit (docs/fork.md). All fork state lives under its own keys, never in STATE, so vote and
 // add_proposal neither read nor carry it: "FA" the open fork's id (present from the window's opening until the fork
@@ -225,14 +226,7 @@ export function executeFork(dao: DaoState, id: unknown, name?: unknown): ForkRec
     save(f);
     return NearPromise.new(dao.factory_id)
       .functionCall("get_community", JSON.stringify({ name: candidate }), 0n, VIEW_GAS)
-      .then(
-        NearPromise.new(near.currentAccountId()).functionCall(
-          "on_execute",
-          JSON.stringify({ id: f.id, fork: "check" }),
-          0n,
-          CHECK_GAS,
-        ),
-      );
+      .then(selfCall("on_execute", { id: f.id, fork: "check" }, CHECK_GAS));
   }
   if (f.status === "Exiting") {
     // each removal also takes the member's open votes out of their tallies (members.ts): exitMembers prices each
@@ -260,14 +254,7 @@ function pay(dao: DaoState, f: ForkRecord): NearPromise {
   emit("fork_payment_sent", [{ id: f.id, receiver_id: f.receiver_id, available: f.available, amount: f.amount }]);
   return NearPromise.new(f.receiver_id)
     .transfer(amount)
-    .then(
-      NearPromise.new(near.currentAccountId()).functionCall(
-        "on_execute",
-        JSON.stringify({ id: f.id, fork: true }),
-        0n,
-        PAID_GAS,
-      ),
-    );
+    .then(selfCall("on_execute", { id: f.id, fork: true }, PAID_GAS));
 }
 
 interface FactoryCommunity {
@@ -323,12 +310,7 @@ export function onForkPaid(id: number, ok: boolean): ForkRecord | NearPromise {
     f.status = "Exiting";
     f.last_error = null;
     save(f);
-    return NearPromise.new(near.currentAccountId()).functionCall(
-      "execute_fork",
-      JSON.stringify({ id: f.id }),
-      0n,
-      EXIT_GAS,
-    );
+    return selfCall("execute_fork", { id: f.id }, EXIT_GAS);
   } else {
     f.status = "Payable";
     f.last_error = "ERR_TRANSFER_FAILED";

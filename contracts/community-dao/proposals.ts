@@ -1,4 +1,4 @@
-import { NearPromise, near } from "near-sdk-js";
+import { type NearPromise, near } from "near-sdk-js";
 import { activeFork } from "./fork";
 import { handlerFor, labelOf } from "./kinds";
 import { CALLBACK_GAS } from "./kinds/handler";
@@ -12,6 +12,7 @@ import { fail } from "../shared/errors";
 import { requireGas } from "../shared/gas";
 import { sendNear, storageCost } from "../shared/storage";
 import { EXECUTE_OVERHEAD_GAS } from "../wire/upgrade";
+import { selfCall } from "../shared/promise";
 
 export const MAX_DESCRIPTION = 2000;
 export const MAX_KIND_JSON = 32768;
@@ -311,10 +312,9 @@ export function execute(dao: DaoState, id: unknown): ExecuteOutcome | NearPromis
   }
   setStatus(p, "Executing");
   save(dao, p);
-  const callback = NearPromise.new(near.currentAccountId()).functionCall(
+  const callback = selfCall(
     "on_execute",
-    JSON.stringify({ id: p.id }),
-    0n,
+    { id: p.id },
     handler.callbackGas ? handler.callbackGas(dao, kind) : CALLBACK_GAS,
   );
   return promise.then(callback);

@@ -8,6 +8,7 @@ import type { Emitter } from "../shared/events";
 import { DEPLOY_OTHER_GAS_PER_BYTE, requireGas, TGAS } from "../shared/gas";
 import { sendNear, storageCost } from "../shared/storage";
 import { isValidAccountId, isValidName } from "../shared/validate";
+import { selfCall } from "../shared/promise";
 
 export const MAX_COMMUNITY_NAME = 32;
 export const MAX_INIT_ARGS = 16384;
@@ -233,14 +234,7 @@ export function deployNext(f: Communities, c: Community): NearPromise {
     .transfer(BigInt(step.init_balance))
     .deployContract(wasm)
     .functionCall("init", step.init_args as string, 0n, initGas)
-    .then(
-      NearPromise.new(near.currentAccountId()).functionCall(
-        "on_step_done",
-        JSON.stringify({ name: c.name, index: i }),
-        0n,
-        CALLBACK_GAS,
-      ),
-    );
+    .then(selfCall("on_step_done", { name: c.name, index: i }, CALLBACK_GAS));
 }
 
 export function onStepDone(f: Communities, name: string, index: number, ok: boolean) {

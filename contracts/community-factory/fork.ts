@@ -8,6 +8,7 @@ import { TGAS } from "../shared/gas";
 import { isSafeInt } from "../shared/validate";
 import { FORK_SUCCEEDED, MAX_FOUNDERS } from "../wire/dao";
 import type { ForkOf } from "../wire/fork";
+import { selfCall } from "../shared/promise";
 
 const READ_GAS = 30n * TGAS;
 const POLICY_GAS = 10n * TGAS;
@@ -73,14 +74,7 @@ export function readFork(f: Communities, c: Community): NearPromise {
       .functionCall("get_fork", args, 0n, READ_GAS)
       // a parent on code from before the frozen policy has no `policy` in get_fork: its current policy is used
       .and(NearPromise.new(o.dao_id).functionCall("get_policy", "{}", 0n, POLICY_GAS))
-      .then(
-        NearPromise.new(near.currentAccountId()).functionCall(
-          "on_fork_read",
-          JSON.stringify({ name: c.name }),
-          0n,
-          CALLBACK_GAS,
-        ),
-      )
+      .then(selfCall("on_fork_read", { name: c.name }, CALLBACK_GAS))
   );
 }
 

@@ -18,6 +18,7 @@ import {
 } from "./types";
 import { ensure, fail } from "../shared/errors";
 import { callbackSucceeded } from "../shared/storage";
+import { selfCall } from "../shared/promise";
 
 export type Mode = "activate" | "rollback";
 
@@ -41,12 +42,7 @@ function checkThenCallback(r: RegistryState, m: ModelRecord, args: CheckedArgs):
     .functionCall("record_model_use", check, 0n, CHECK_GAS)
     .then(
       // fixed gas: near-sdk-js 2.0's functionCallWeight mangles its args, so no share of the unused gas
-      NearPromise.new(near.currentAccountId()).functionCall(
-        "on_activation_checked",
-        JSON.stringify(args),
-        0n,
-        ACTIVATION_CALLBACK_GAS,
-      ),
+      selfCall("on_activation_checked", args, ACTIVATION_CALLBACK_GAS),
     );
 }
 
@@ -158,14 +154,7 @@ export function notifyVerifier(r: RegistryState, returned: boolean): NearPromise
   }
   const p = NearPromise.new(r.verifier_id)
     .functionCall(method, args, 0n, VERIFIER_GAS)
-    .then(
-      NearPromise.new(near.currentAccountId()).functionCall(
-        "on_verifier_synced",
-        JSON.stringify({ seq: r.verifier_seq }),
-        0n,
-        SYNC_CALLBACK_GAS,
-      ),
-    );
+    .then(selfCall("on_verifier_synced", { seq: r.verifier_seq }, SYNC_CALLBACK_GAS));
   if (returned) return p;
   p.constructRecursively();
   return null;

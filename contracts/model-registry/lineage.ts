@@ -21,6 +21,7 @@ import { LINEAGE_PART_ENTRIES } from "../wire/lineage";
 import { fail } from "../shared/errors";
 import { gasLeft, TGAS } from "../shared/gas";
 import { callbackSucceeded, storageCost } from "../shared/storage";
+import { selfCall } from "../shared/promise";
 
 const WAITING = "0";
 const IN_FLIGHT = "1";
@@ -112,14 +113,7 @@ export function sendParts(r: RegistryState, model_id: string, reserve: bigint): 
     st.attempts += 1;
     NearPromise.new(r.reward_pool_id)
       .functionCall("register_lineage", args, deposit, gas - LINEAGE_CALLBACK_GAS)
-      .then(
-        NearPromise.new(near.currentAccountId()).functionCall(
-          "on_lineage_pushed",
-          JSON.stringify({ model_id, part: i }),
-          0n,
-          LINEAGE_CALLBACK_GAS,
-        ),
-      )
+      .then(selfCall("on_lineage_pushed", { model_id, part: i }, LINEAGE_CALLBACK_GAS))
       .constructRecursively();
     emit("lineage_part_sent", [{ model_id, part: i, entries: st.entries[i], deposit: deposit.toString() }]);
     sent += 1;

@@ -5,6 +5,7 @@ import { fail } from "./errors";
 import type { Emitter } from "./events";
 import { isSafeInt, isValidAccountId } from "./validate";
 import { requireGas, TGAS } from "./gas";
+import { selfCall } from "./promise";
 
 // Paged import of a forked community's records from its parent's registry (docs/fork.md). The registry pulls each
 // page itself (a view call on the parent, then its own callback), so nobody can push forged records. Pages go in
@@ -70,14 +71,7 @@ export function requestPage(
   s.import_in_flight = true;
   return NearPromise.new(s.fork_of)
     .functionCall(method, JSON.stringify(args), 0n, IMPORT_READ_GAS)
-    .then(
-      NearPromise.new(near.currentAccountId()).functionCall(
-        "on_import_page",
-        JSON.stringify({ page }),
-        0n,
-        IMPORT_CALLBACK_GAS,
-      ),
-    );
+    .then(selfCall("on_import_page", { page }, IMPORT_CALLBACK_GAS));
 }
 
 // The page's records, or null when the read failed (the cursor stays, the same page can be asked again).
