@@ -5,10 +5,9 @@ import type { CodeRecord } from "./types";
 import { fail } from "../shared/errors";
 import type { Emitter } from "../shared/events";
 import { storageCost } from "../shared/storage";
-import { isAmount, isValidName, toHex } from "../shared/validate";
+import { assertWasmCode, isAmount, isValidName, toHex } from "../shared/validate";
 
 export const MAX_CODE_NAME = 24;
-export const MAX_CODE_BYTES = 4 * 1024 * 1024;
 // Headroom for a new contract's own state beyond its code: 1 NEAR = 100 KB.
 export const DEFAULT_STATE_HEADROOM = 1000000000000000000000000n;
 
@@ -53,9 +52,7 @@ export function storeCode(codes: UnorderedMap<CodeRecord>, input: Uint8Array, em
   if (typeof header.version !== "string" || header.version.length < 1 || header.version.length > 32) {
     fail("ERR_INVALID_VERSION", "1..32 chars");
   }
-  if (code.length < 8 || code.length > MAX_CODE_BYTES) fail("ERR_INVALID_CODE", "8 bytes .. 4 MiB");
-  // "\0asm" magic: refuse obvious garbage before it costs anyone a deploy.
-  if (code[0] !== 0 || code[1] !== 97 || code[2] !== 115 || code[3] !== 109) fail("ERR_INVALID_CODE", "not wasm");
+  assertWasmCode(code);
   if (header.init_balance !== undefined && !isAmount(header.init_balance)) fail("ERR_INVALID_AMOUNT", "init_balance");
   const minBalance = storageCost(BigInt(code.length));
   const initBalance =

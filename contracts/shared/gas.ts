@@ -5,11 +5,9 @@ import { fail } from "./errors";
 // (nearcore core/parameters/res/runtime_configs/parameters.yaml, unchanged through protocol 86), per byte: send plus
 // execution.
 export const TGAS = 1000000000000n;
-// Deploying on this account (a contract's upgrade): send to self plus execution.
-export const DEPLOY_GAS_PER_BYTE = 6812999n + 64572944n;
+// Deploying on this account (a contract's upgrade): contracts/wire/upgrade.ts DEPLOY_SELF_GAS_PER_BYTE.
 // Deploying on another account (the factory deploys each suite contract): send not-to-self plus execution.
 export const DEPLOY_OTHER_GAS_PER_BYTE = 47683715n + 64572944n;
-export const FUNCTION_CALL_GAS_PER_BYTE = 2235934n + 2235934n;
 
 // Gas this call has left.
 export function gasLeft(): bigint {

@@ -73,3 +73,12 @@ export function isMethodName(name: unknown): name is string {
   }
   return true;
 }
+
+// Code a contract stores or deploys (the factory's store_code, a suite contract's upgrade): 8 bytes .. 4 MiB and the
+// "\0asm" magic, so obvious garbage is refused before it costs anyone a deploy.
+export const MAX_CODE_BYTES = 4 * 1024 * 1024;
+
+export function assertWasmCode(code: Uint8Array): void {
+  if (code.length < 8 || code.length > MAX_CODE_BYTES) fail("ERR_INVALID_CODE", "8 bytes .. 4 MiB");
+  if (code[0] !== 0 || code[1] !== 97 || code[2] !== 115 || code[3] !== 109) fail("ERR_INVALID_CODE", "not wasm");
+}

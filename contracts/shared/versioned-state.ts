@@ -7,15 +7,15 @@ import { bytes, decode, encode, near } from "near-sdk-js";
 import { fail } from "./errors";
 import type { Emitter } from "./events";
 import { onlyDao, onlySelf } from "./access";
-import { DEPLOY_GAS_PER_BYTE, requireGas, TGAS } from "./gas";
-import { MIGRATE_GAS, upgradeCallGas } from "../wire/upgrade";
+import { requireGas, TGAS } from "./gas";
+import { assertWasmCode } from "./validate";
+import { DEPLOY_SELF_GAS_PER_BYTE, MIGRATE_GAS, upgradeCallGas } from "../wire/upgrade";
 import { storageCost } from "./storage";
 
 export type RawState = Record<string, unknown>;
 export type MigrationStep = (state: RawState) => void;
 
 const STATE_KEY = "STATE";
-export const MAX_CODE_BYTES = 4 * 1024 * 1024;
 export { MIGRATE_GAS };
 
 // What a contract's balance must keep beyond its storage stake after new code is deployed (the pool: what it owes;
@@ -86,12 +86,10 @@ export function upgradeByDao(): void {
   const state = readRawState();
   onlyDao(state.dao_id);
   const code = near.inputRaw();
-  if (code.length < 8 || code.length > MAX_CODE_BYTES) fail("ERR_INVALID_CODE", "8 bytes .. 4 MiB");
-  // "\0asm": refuse what is obviously not wasm before it costs a deploy.
-  if (code[0] !== 0 || code[1] !== 97 || code[2] !== 115 || code[3] !== 109) fail("ERR_INVALID_CODE", "not wasm");
+  assertWasmCode(code);
   // Checked after the input was read (its cost grows with the code): what is left must pay the deploy and migration.
   requireGas(
-    BigInt(code.length) * DEPLOY_GAS_PER_BYTE + MIGRATE_GAS + 3n * TGAS,
+    BigInt(code.length) * DEPLOY_SELF_GAS_PER_BYTE + MIGRATE_GAS + 3n * TGAS,
     `attach at least ${upgradeCallGas(code.length)}`,
   );
   // The host calls directly: NearPromise's class would add ~7 KB of bytecode to contracts that do not use it.
