@@ -232,7 +232,6 @@ export class Chain {
     const av = validateActions(tx.actions);
     if (av !== undefined) throw new InvalidTxError({ ActionsValidation: av });
     const cost = txCost(tx.signerId, tx.receiverId, tx.actions, this.gasPrice);
-    if (!cost) throw new InvalidTxError("CostOverflow");
     const signer = this.state.getAccount(tx.signerId);
     if (!signer) throw new InvalidTxError({ SignerDoesNotExist: { signer_id: tx.signerId } });
     const key = this.state.getAccessKey(tx.signerId, tx.publicKey.text);

@@ -1,46 +1,67 @@
-// Gas and storage arithmetic of nearcore protocol 77: send/exec fees per action, the transaction cost with the
-// pessimistic receipt gas price (inflation 103/100 per possible hop, removed in protocol 78 by NEP-536), and
-// the storage bytes an access key occupies.
+// Gas and storage arithmetic of nearcore protocol 86 (runtime/runtime/src/config.rs tx_cost, lib.rs
+// refund_unspent_gas_and_deposits): send/exec fees per action, the transaction cost (send fees burnt at the block
+// gas price, attached gas and exec fees bought at max(gas price, min_gas_purchase_price): NEP-536 removed the
+// pessimistic price at 78, NEP-642 added the purchase price at 85), and the storage bytes an access key occupies.
 import { ACTION_FEES, ECONOMICS, type Fee, sendFee } from "./runtime-config.ts";
 import { isNearImplicit } from "./util.ts";
 import type { AccessKeyPermission, ReceiptAction } from "./vm/types.ts";
 
 const F = ACTION_FEES;
-/** pessimistic_gas_price_inflation_ratio at protocol 77 */
-const INFLATION_NUM = 103n;
-const INFLATION_DEN = 100n;
 
-function addKeyFee(p: AccessKeyPermission, pick: (f: Fee) => bigint): bigint {
-  if (p.kind === "FullAccess") return pick(F.addKeyFullAccess);
+/** An action's fee split into nearcore's ActionCosts (upper-cased as the gas profile names them) and their gas. */
+type FeeParts = Array<[cost: string, gas: bigint]>;
+
+function addKeyFee(p: AccessKeyPermission, pick: (f: Fee) => bigint): FeeParts {
+  if (p.kind === "FullAccess") return [["ADD_FULL_ACCESS_KEY", pick(F.addKeyFullAccess)]];
   // method names are counted with a null terminator each
   const bytes = p.methodNames.reduce((n, m) => n + BigInt(Buffer.byteLength(m) + 1), 0n);
-  return pick(F.addKeyFunctionCallBase) + bytes * pick(F.addKeyFunctionCallPerByte);
+  return [
+    ["ADD_FUNCTION_CALL_KEY_BASE", pick(F.addKeyFunctionCallBase)],
+    ["ADD_FUNCTION_CALL_KEY_BYTE", bytes * pick(F.addKeyFunctionCallPerByte)],
+  ];
 }
 
-function actionFee(a: ReceiptAction, receiverId: string, pick: (f: Fee) => bigint): bigint {
+function actionFeeParts(a: ReceiptAction, receiverId: string, pick: (f: Fee) => bigint): FeeParts {
   switch (a.kind) {
     case "CreateAccount":
-      return pick(F.createAccount);
+      return [["CREATE_ACCOUNT", pick(F.createAccount)]];
     case "DeployContract":
-      return pick(F.deployContractBase) + BigInt(a.code.length) * pick(F.deployContractPerByte);
+      return [
+        ["DEPLOY_CONTRACT_BASE", pick(F.deployContractBase)],
+        ["DEPLOY_CONTRACT_BYTE", BigInt(a.code.length) * pick(F.deployContractPerByte)],
+      ];
     case "FunctionCall":
-      return (
-        pick(F.functionCallBase) + BigInt(Buffer.byteLength(a.methodName) + a.args.length) * pick(F.functionCallPerByte)
-      );
+      return [
+        ["FUNCTION_CALL_BASE", pick(F.functionCallBase)],
+        ["FUNCTION_CALL_BYTE", BigInt(Buffer.byteLength(a.methodName) + a.args.length) * pick(F.functionCallPerByte)],
+      ];
     case "Transfer":
       // a transfer to a missing NEAR-implicit account also pays for creating it and its key
       return isNearImplicit(receiverId)
-        ? pick(F.transfer) + pick(F.createAccount) + pick(F.addKeyFullAccess)
-        : pick(F.transfer);
+        ? [
+            ["TRANSFER", pick(F.transfer)],
+            ["CREATE_ACCOUNT", pick(F.createAccount)],
+            ["ADD_FULL_ACCESS_KEY", pick(F.addKeyFullAccess)],
+          ]
+        : [["TRANSFER", pick(F.transfer)]];
     case "Stake":
-      return pick(F.stake);
+      return [["STAKE", pick(F.stake)]];
     case "AddKey":
       return addKeyFee(a.permission, pick);
     case "DeleteKey":
-      return pick(F.deleteKey);
+      return [["DELETE_KEY", pick(F.deleteKey)]];
     case "DeleteAccount":
-      return pick(F.deleteAccount);
+      return [["DELETE_ACCOUNT", pick(F.deleteAccount)]];
   }
+}
+
+const sum = (parts: FeeParts) => parts.reduce((n, [, g]) => n + g, 0n);
+const actionFee = (a: ReceiptAction, receiverId: string, pick: (f: Fee) => bigint) =>
+  sum(actionFeeParts(a, receiverId, pick));
+
+/** The execution fee of an action by cost, for the outcome's gas profile. */
+export function execFeeParts(a: ReceiptAction, receiverId: string): FeeParts {
+  return actionFeeParts(a, receiverId, (f) => f.execution);
 }
 
 function totalSendFees(actions: ReceiptAction[], receiverId: string, sir: boolean): bigint {
@@ -63,45 +84,46 @@ export function totalDeposit(actions: ReceiptAction[]): bigint {
   return actions.reduce((n, a) => n + (a.kind === "FunctionCall" || a.kind === "Transfer" ? a.deposit : 0n), 0n);
 }
 
-/** min_receipt_with_function_call_gas: the cheapest possible hop (receipt + function call, send + exec). */
-const MIN_RECEIPT_WITH_FUNCTION_CALL_GAS =
-  F.actionReceiptCreation.sendSir +
-  F.actionReceiptCreation.execution +
-  F.functionCallBase.sendSir +
-  F.functionCallBase.execution;
-
-/** gas_price * 1.03^exponent, rounded up, as safe_gas_price_inflated does. */
-function inflatedGasPrice(gasPrice: bigint, exponent: bigint): bigint {
-  const num = INFLATION_NUM ** exponent;
-  const den = INFLATION_DEN ** exponent;
-  return (num * gasPrice + den - 1n) / den;
-}
-
 interface TxCost {
   gasBurnt: bigint;
   gasRemaining: bigint;
+  /** the price the receipt's gas was bought at: max(block gas price, min_gas_purchase_price) */
   receiptGasPrice: bigint;
   burntAmount: bigint;
   totalCost: bigint;
 }
 
-/** Returns undefined when the inflation exponent does not fit in a u8 (nearcore: CostOverflow). */
-export function txCost(
-  signerId: string,
-  receiverId: string,
-  actions: ReceiptAction[],
-  gasPrice: bigint,
-): TxCost | undefined {
+export function txCost(signerId: string, receiverId: string, actions: ReceiptAction[], gasPrice: bigint): TxCost {
   const sir = signerId === receiverId;
   const gasBurnt = sendFee(F.actionReceiptCreation, sir) + totalSendFees(actions, receiverId, sir);
-  const prepaid = totalPrepaidGas(actions);
-  const exponent = (sir ? 0n : 1n) + prepaid / MIN_RECEIPT_WITH_FUNCTION_CALL_GAS;
-  if (exponent > 255n) return undefined;
-  const receiptGasPrice = inflatedGasPrice(gasPrice, exponent);
-  const gasRemaining = prepaid + F.actionReceiptCreation.execution + totalExecFees(actions, receiverId);
+  const gasRemaining =
+    totalPrepaidGas(actions) + F.actionReceiptCreation.execution + totalExecFees(actions, receiverId);
+  const receiptGasPrice = gasPrice > ECONOMICS.minGasPurchasePrice ? gasPrice : ECONOMICS.minGasPurchasePrice;
   const burntAmount = gasBurnt * gasPrice;
   const totalCost = burntAmount + gasRemaining * receiptGasPrice + totalDeposit(actions);
   return { gasBurnt, gasRemaining, receiptGasPrice, burntAmount, totalCost };
+}
+
+/** The gas refund of an executed receipt (nearcore refund_unspent_gas_and_deposits at 85+, penalty 0). */
+export function gasRefund(p: {
+  purchasePrice: bigint;
+  blockGasPrice: bigint;
+  prepaidGas: bigint;
+  gasBurnt: bigint;
+  gasUsed: bigint;
+  failed: boolean;
+  createdAccount: boolean;
+}): { burnPrice: bigint; refund: bigint; accountCharge: bigint } {
+  const burnPrice = p.purchasePrice < p.blockGasPrice ? p.purchasePrice : p.blockGasPrice;
+  const unused = (p.prepaidGas - (p.failed ? p.gasBurnt : p.gasUsed)) * p.purchasePrice;
+  let surplus = (p.purchasePrice - burnPrice) * p.gasBurnt;
+  let accountCharge = 0n;
+  if (p.createdAccount) {
+    const owed = ECONOMICS.accountCreationCharge - burnPrice * F.createAccount.execution;
+    accountCharge = owed <= 0n ? 0n : owed < surplus ? owed : surplus;
+    surplus -= accountCharge;
+  }
+  return { burnPrice, refund: unused + surplus, accountCharge };
 }
 
 /** Borsh size of an AccessKey (nonce + permission). */

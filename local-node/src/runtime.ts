@@ -3,7 +3,8 @@
 // contract reward.
 import {
   accessKeyStorage,
-  execFee,
+  execFeeParts,
+  gasRefund,
   insufficientStorageStake,
   totalDeposit,
   totalExecFees,
@@ -318,7 +319,7 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
   acc.burntForFunctionCall += out.burntGas;
   acc.gasUsed += out.usedGas;
   acc.logs.push(...out.logs);
-  acc.profile.set("WASM", (acc.profile.get("WASM") ?? 0n) + out.burntGas);
+  for (const c of out.profile) addCost(acc.profile, `${c.cost_category}:${c.cost}`, BigInt(c.gas_used));
   if (out.error) return { FunctionCallError: vmErrorJson(out.error, out.errorDebug) };
   for (const [hexKey, value] of out.stateWrites) state.setData(id, hexKey, value ?? undefined);
   account.amount = out.balance;
@@ -393,16 +394,18 @@ export function applyActionReceipt(
     returnKind: "None",
     returnValue: new Uint8Array(),
     returnIndex: 0,
-    profile: new Map([["NEW_ACTION_RECEIPT", receiptFee]]),
+    profile: new Map([["ACTION_COST:NEW_ACTION_RECEIPT", receiptFee]]),
   };
+  const accountWasMissing = acc.account === undefined;
   const cp = state.checkpoint();
   let failure: { index: number | null; kind: unknown } | undefined;
   for (let i = 0; i < receipt.actions.length; i++) {
     const a = receipt.actions[i];
-    const fee = execFee(a, receipt.receiverId);
-    acc.gasBurnt += fee;
-    acc.gasUsed += fee;
-    acc.profile.set(a.kind, (acc.profile.get(a.kind) ?? 0n) + fee);
+    for (const [cost, gas] of execFeeParts(a, receipt.receiverId)) {
+      acc.gasBurnt += gas;
+      acc.gasUsed += gas;
+      addCost(acc.profile, `ACTION_COST:${cost}`, gas);
+    }
     // the receipt's result is the last action's (a transfer after a call returns nothing, as in nearcore)
     acc.returnKind = "None";
     const err = applyAction(ctx, acc, a);
@@ -445,46 +448,54 @@ export function applyActionReceipt(
   }
   // refunds (predecessor `system`) are free: their outcome still reports the gas (CountRefundReceiptsInGasLimit,
   // stable long before protocol 77) but nothing is burnt
-  const tokensBurnt = isRefund ? 0n : acc.gasBurnt * block.gasPrice;
+  let tokensBurnt = 0n;
   if (!isRefund) {
-    // refunds: deposits back to the predecessor on failure, unused gas (and the pessimistic price surplus) to the signer
-    const prepaidGas = totalPrepaidGas(receipt.actions);
-    const prepaidExec = totalExecFees(receipt.actions, receipt.receiverId) + receiptFee;
-    const gasRefund = prepaidGas + prepaidExec - (failure ? acc.gasBurnt : acc.gasUsed);
-    let balanceRefundAmount = gasRefund * receipt.gasPrice;
-    if (receipt.gasPrice > block.gasPrice) balanceRefundAmount += (receipt.gasPrice - block.gasPrice) * acc.gasBurnt;
+    // nearcore refund_unspent_gas_and_deposits (85+): deposits back to the predecessor on failure; to the signer the
+    // unused gas at the purchase price plus the price surplus on burnt gas, less the account-creation charge
+    const created = accountWasMissing && !failure && state.getAccount(receipt.receiverId) !== undefined;
+    const { burnPrice, refund, accountCharge } = gasRefund({
+      purchasePrice: receipt.gasPrice,
+      blockGasPrice: block.gasPrice,
+      prepaidGas: totalPrepaidGas(receipt.actions) + totalExecFees(receipt.actions, receipt.receiverId) + receiptFee,
+      gasBurnt: acc.gasBurnt,
+      gasUsed: acc.gasUsed,
+      failed: failure !== undefined,
+      createdAccount: created,
+    });
+    tokensBurnt = acc.gasBurnt * burnPrice + accountCharge;
     const depositRefund = failure ? totalDeposit(receipt.actions) : 0n;
     if (depositRefund > 0n) outgoing.push(balanceRefund("", receipt.predecessorId, depositRefund));
-    if (balanceRefundAmount > 0n) {
-      outgoing.push(balanceRefund(receipt.signerPk.text, receipt.signerId, balanceRefundAmount, receipt.signerId));
+    if (refund > 0n) outgoing.push(balanceRefund(receipt.signerPk.text, receipt.signerId, refund, receipt.signerId));
+    if (acc.burntForFunctionCall > 0n) {
+      // 30% of the gas burnt by the VM goes to the contract, even when the receipt failed
+      const reward =
+        ((acc.burntForFunctionCall * ECONOMICS.burntGasRewardNumerator) / ECONOMICS.burntGasRewardDenominator) *
+        burnPrice;
+      const account = state.getAccount(receipt.receiverId);
+      if (account && reward > 0n) {
+        account.amount += reward;
+        state.setAccount(receipt.receiverId, account);
+      }
     }
   }
   // ids for the receipts that still lack one (refunds, data receipts)
   outgoing.forEach((r, i) => {
     if (!r.id) r.id = childId(receipt.id, block.hash, 10_000 + i);
   });
-  if (!isRefund && acc.burntForFunctionCall > 0n) {
-    // 30% of the gas burnt by the VM goes to the contract, even when the receipt failed
-    const reward =
-      ((acc.burntForFunctionCall * ECONOMICS.burntGasRewardNumerator) / ECONOMICS.burntGasRewardDenominator) *
-      block.gasPrice;
-    const account = state.getAccount(receipt.receiverId);
-    if (account && reward > 0n) {
-      account.amount += reward;
-      state.setAccount(receipt.receiverId, account);
-    }
-  }
   let status: ExecutionStatus;
   if (failure) status = { Failure: { ActionError: failure } };
   else if (acc.returnKind === "ReceiptIndex") status = { SuccessReceiptId: acc.newReceipts[acc.returnIndex].id };
   else status = { SuccessValue: acc.returnKind === "Value" ? Buffer.from(acc.returnValue).toString("base64") : "" };
+  // nearcore's profile v3 view: one entry per cost, sorted by category then name
   const profile = isRefund
     ? []
-    : [...acc.profile].map(([cost, gas]) => ({
-        cost_category: cost === "WASM" ? "WASM_HOST_COST" : "ACTION_COST",
-        cost: cost === "WASM" ? "WASM_INSTRUCTION" : costName(cost),
-        gas_used: gas.toString(),
-      }));
+    : [...acc.profile]
+        .filter(([, gas]) => gas > 0n)
+        .map(([key, gas]) => {
+          const [cost_category, cost] = key.split(":");
+          return { cost_category, cost, gas_used: gas.toString() };
+        })
+        .sort((x, y) => cmp(x.cost_category, y.cost_category) || cmp(x.cost, y.cost));
   return {
     outcome: {
       proof: [],
@@ -504,17 +515,8 @@ export function applyActionReceipt(
   };
 }
 
-function costName(kind: string): string {
-  const names: Record<string, string> = {
-    NEW_ACTION_RECEIPT: "NEW_ACTION_RECEIPT",
-    CreateAccount: "CREATE_ACCOUNT",
-    DeployContract: "DEPLOY_CONTRACT_BASE",
-    FunctionCall: "FUNCTION_CALL_BASE",
-    Transfer: "TRANSFER",
-    Stake: "STAKE",
-    AddKey: "ADD_FULL_ACCESS_KEY",
-    DeleteKey: "DELETE_KEY",
-    DeleteAccount: "DELETE_ACCOUNT",
-  };
-  return names[kind] ?? kind;
+function addCost(profile: Map<string, bigint>, key: string, gas: bigint): void {
+  profile.set(key, (profile.get(key) ?? 0n) + gas);
 }
+
+const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);

@@ -159,6 +159,16 @@ export function validateActions(actions: ReceiptAction[]): unknown {
       TotalNumberOfActionsExceeded: { total_number_of_actions: actions.length, limit: LIMITS.maxActionsPerReceipt },
     };
   }
+  // protocol 84: at most 10 deploy actions per receipt
+  const deploys = actions.filter((a) => a.kind === "DeployContract").length;
+  if (deploys > LIMITS.maxDeployActionsPerReceipt) {
+    return {
+      TotalNumberOfDeployActionsExceeded: {
+        number_of_deploy_actions: deploys,
+        limit: LIMITS.maxDeployActionsPerReceipt,
+      },
+    };
+  }
   let prepaid = 0n;
   for (let i = 0; i < actions.length; i++) {
     const a = actions[i];

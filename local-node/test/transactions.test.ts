@@ -91,11 +91,20 @@ test.serial("not enough balance and actions validation", async (t) => {
   const notFinal = await alice.send(alice.accountId, [actions.deleteAccount(bob.accountId), actions.transfer(1n)]);
   t.deepEqual(invalidTx(notFinal), { ActionsValidation: "DeleteActionMustBeFinal" });
   const tooMuchGas = await alice.send(bob.accountId, [
-    actions.functionCall("a", new Uint8Array(), 200n * TGAS, 0n),
-    actions.functionCall("b", new Uint8Array(), 200n * TGAS, 0n),
+    actions.functionCall("a", new Uint8Array(), 600n * TGAS, 0n),
+    actions.functionCall("b", new Uint8Array(), 600n * TGAS, 0n),
   ]);
+  // protocol 83: 1 Pgas per transaction (was 300 Tgas)
   t.deepEqual(invalidTx(tooMuchGas), {
-    ActionsValidation: { TotalPrepaidGasExceeded: { total_prepaid_gas: 400e12, limit: 300e12 } },
+    ActionsValidation: { TotalPrepaidGasExceeded: { total_prepaid_gas: 1200e12, limit: 1000e12 } },
+  });
+  // protocol 84: at most 10 deploy actions per receipt
+  const deploys = await alice.send(
+    alice.accountId,
+    Array.from({ length: 11 }, () => actions.deployContract(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))),
+  );
+  t.deepEqual(invalidTx(deploys), {
+    ActionsValidation: { TotalNumberOfDeployActionsExceeded: { number_of_deploy_actions: 11, limit: 10 } },
   });
   const many = await alice.send(
     bob.accountId,

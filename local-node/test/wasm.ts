@@ -1,9 +1,9 @@
 // Small test contracts in WebAssembly text, compiled with binaryen. They call nearcore host functions
-// directly (module "env", u64 as i64) to exercise the promise DAG, failures, logs and storage.
+// directly (module "env", u64 as i64) to exercise the promise DAG, failures, logs and storage. They declare their
+// own memory: nearcore replaces it with the VM's, and refuses a module that imports one (PrepareError::Memory).
 import binaryen from "binaryen";
 
 const IMPORTS = `
-  (import "env" "memory" (memory 1))
   (import "env" "input" (func $input (param i64)))
   (import "env" "read_register" (func $read_register (param i64 i64)))
   (import "env" "register_len" (func $register_len (param i64) (result i64)))
@@ -19,6 +19,7 @@ const IMPORTS = `
   (import "env" "promise_return" (func $promise_return (param i64)))
   (import "env" "promise_results_count" (func $promise_results_count (result i64)))
   (import "env" "promise_result" (func $promise_result (param i64 i64) (result i64)))
+  (memory 1)
 `;
 
 /** callee.test.near: ok -> "hello", fail -> panic "boom", write -> stores k=v, log_and_panic, spin (loops). */

@@ -1,11 +1,17 @@
-//! Spike: near-vm-runner 0.37.x (nearcore 2.13, protocol 86, Wasmtime) as a Node native module.
+//! nearcore's contract runtime (near-vm-runner 0.37.4 = nearcore 2.13, protocol 86, Wasmtime) as a Node native
+//! module: the local node's one engine for contract calls (the chain layer is in ../src, the interface between the
+//! two in ../src/vm/types.ts, the wrapper in ../src/vm/index.ts).
 //!
-//! `runFunctionCall(code, method, contextJson, storageGet)`:
-//! - `code`: wasm bytes (cached by sha256 in-process by near-vm-runner's memory cache + our FS-less cache)
-//! - `contextJson`: VMContext as JSON (u128 / u64 as decimal strings)
-//! - `storageGet(key: Buffer) => Buffer | undefined`: committed state of the contract account, called
-//!   synchronously from inside the wasm run (the VM runs on the calling thread).
-//! Returns the outcome as JSON: return data, logs, burnt/used gas, profile, storage changes, receipts.
+//! - `runFunctionCall(code, codeHash, method, input, contextJson, storageGet)`: one call at protocol 86's config.
+//!   `storageGet(key) => Buffer | undefined` reads the contract account's committed state synchronously from inside
+//!   the wasm run (the Wasmtime runner stays on the calling thread); writes are buffered here and returned. The
+//!   outcome is JSON: return data, logs, gas, nearcore's per-cost profile, state writes, new receipts, the error.
+//! - `runtimeConfigJson()`: nearcore's own runtime config for protocol 86 (the `runtime_config` of
+//!   `EXPERIMENTAL_protocol_config`), from which the chain layer takes its fees and limits.
+//! - `setCacheDir(dir)`: compiled contracts are cached on disk by nearcore's FilesystemContractRuntimeCache.
+//!
+//! Follows nearcore `runtime/runtime/src/function_call.rs` (context, prepare, run, gas distribution) and
+//! `runtime/runtime/src/ext.rs` (the External of the runtime).
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -34,13 +40,23 @@ fn config() -> &'static Arc<RuntimeConfig> {
     STORE.get_or_init(|| RuntimeConfigStore::new(None)).get_config(PROTOCOL)
 }
 
-/// Compiled-code cache shared by all calls in the process (in memory; nearcore also has a FS cache).
-/// nearcore's own cache: compiled Wasmtime artifacts on disk (keyed by code hash + config + engine) and
-/// loaded modules in memory. Directory: $NEAR_VM_CACHE_DIR (default <temp dir>/ai-commons-vm-cache).
+static CACHE_DIR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Names the folder of the compiled-code cache; call before the first contract call. Default:
+/// `<temp dir>/ai-commons-vm-cache`. Several processes may share one folder (nearcore writes each entry to a
+/// temporary file and renames it).
+#[napi]
+pub fn set_cache_dir(dir: String) {
+    *CACHE_DIR.lock().unwrap() = Some(dir);
+}
+
+/// Compiled contracts: on disk (keyed by code hash, config and engine) and the last modules in memory.
 fn cache() -> &'static dyn ContractRuntimeCache {
     static CACHE: OnceLock<near_vm_runner::FilesystemContractRuntimeCache> = OnceLock::new();
     CACHE.get_or_init(|| {
-        let home = std::env::var("NEAR_VM_CACHE_DIR").unwrap_or_else(|_| std::env::temp_dir().join("ai-commons-vm-cache").to_string_lossy().into_owned());
+        let home = CACHE_DIR.lock().unwrap().clone().unwrap_or_else(|| {
+            std::env::temp_dir().join("ai-commons-vm-cache").to_string_lossy().into_owned()
+        });
         near_vm_runner::FilesystemContractRuntimeCache::with_memory_cache(
             std::path::Path::new(&home),
             None::<&str>,
@@ -158,8 +174,11 @@ fn hex(b: &[u8]) -> String {
 fn yocto(b: Balance) -> String {
     b.as_yoctonear().to_string()
 }
+/// borsh of a PublicKey (key type byte, then the key), in hex: the chain layer's PublicKeyBytes
 fn pk(k: &PublicKey) -> String {
-    k.to_string()
+    let mut bytes = vec![k.key_type() as u8];
+    bytes.extend_from_slice(k.key_data());
+    hex(&bytes)
 }
 
 impl External for JsExternal<'_> {
@@ -283,7 +302,7 @@ impl External for JsExternal<'_> {
         self.push(i, json!({"CreateAccount": {}}));
     }
     fn append_action_deploy_contract(&mut self, i: ReceiptIndex, code: Vec<u8>) {
-        self.push(i, json!({"DeployContract": {"code_len": code.len(), "code_hash": hash(&code).to_string()}}));
+        self.push(i, json!({"DeployContract": {"code_hex": hex(&code)}}));
     }
     fn append_action_deploy_global_contract(
         &mut self,
@@ -291,7 +310,7 @@ impl External for JsExternal<'_> {
         code: Vec<u8>,
         mode: GlobalContractDeployMode,
     ) {
-        self.push(i, json!({"DeployGlobalContract": {"code_len": code.len(), "mode": mode}}));
+        self.push(i, json!({"DeployGlobalContract": {"code_hex": hex(&code), "mode": mode}}));
     }
     fn append_action_use_global_contract(&mut self, i: ReceiptIndex, id: GlobalContractIdentifier) {
         self.push(i, json!({"UseGlobalContract": id}));
@@ -467,12 +486,21 @@ fn acc(s: &str) -> Result<AccountId> {
 }
 
 thread_local! {
-    static CODES: RefCell<HashMap<Vec<u8>, Arc<ContractCode>>> = RefCell::new(HashMap::new());
+    /// code by hash, for compiling on a cache miss (near-vm-runner asks for the code only then)
+    static CODES: RefCell<HashMap<CryptoHash, Arc<ContractCode>>> = RefCell::new(HashMap::new());
 }
 
+/// Forgets the codes kept for compiling (the compiled modules stay in nearcore's cache).
+#[napi]
+pub fn clear_code_memory() {
+    CODES.with(|m| m.borrow_mut().clear());
+}
+
+/// Runs one function call. `code_hash` is the base58 sha256 of `code` the chain keeps for the account.
 #[napi(catch_unwind)]
 pub fn run_function_call(
     code: Buffer,
+    code_hash: String,
     method: String,
     input: Buffer,
     context_json: String,
@@ -481,12 +509,15 @@ pub fn run_function_call(
     let t0 = std::time::Instant::now();
     let c: Ctx = serde_json::from_str(&context_json).map_err(|e| Error::from_reason(e.to_string()))?;
     let cfg = config();
-    let code_hash = hash(&code);
+    let code_hash: CryptoHash =
+        code_hash.parse().map_err(|e| Error::from_reason(format!("code hash {code_hash}: {e}")))?;
     let contract = CODES.with(|m| {
+        let mut m = m.borrow_mut();
+        if !m.contains_key(&code_hash) && m.len() >= 64 {
+            m.clear();
+        }
         Arc::clone(
-            m.borrow_mut()
-                .entry(code_hash.as_ref().to_vec())
-                .or_insert_with(|| Arc::new(ContractCode::new(code.to_vec(), Some(code_hash)))),
+            m.entry(code_hash).or_insert_with(|| Arc::new(ContractCode::new(code.to_vec(), Some(code_hash)))),
         )
     });
     let prepaid_gas = Gas::from_gas(num(&c.prepaid_gas, "prepaid_gas")?);
@@ -584,19 +615,29 @@ pub fn run_function_call(
         }
     }
 
+    // nearcore's profile v3 as the RPC shows it (core/primitives/src/views.rs, CostGasUsed): one entry per cost
+    // with gas, names upper-cased, ACTION_COST for the send fees of receipts the call created, WASM_HOST_COST for
+    // host functions and WASM_INSTRUCTION
     let profile = &outcome.profile;
-    let mut prof = serde_json::Map::new();
-    for (k, v) in profile.wasm_ext_profile.iter() {
-        if v.as_gas() > 0 {
-            prof.insert(k.to_string(), json!(v.as_gas().to_string()));
-        }
-    }
+    let mut costs: Vec<(String, String, u64)> = vec![];
     for (k, v) in profile.actions_profile.iter() {
         if v.as_gas() > 0 {
-            prof.insert(format!("action:{k}"), json!(v.as_gas().to_string()));
+            costs.push(("ACTION_COST".into(), format!("{k:?}").to_ascii_uppercase(), v.as_gas()));
         }
     }
-    prof.insert("WASM_INSTRUCTION".into(), json!(profile.get_wasm_cost().as_gas().to_string()));
+    for (k, v) in profile.wasm_ext_profile.iter() {
+        if v.as_gas() > 0 {
+            costs.push(("WASM_HOST_COST".into(), format!("{k:?}").to_ascii_uppercase(), v.as_gas()));
+        }
+    }
+    let wasm = profile.get_wasm_cost().as_gas();
+    if wasm > 0 {
+        costs.push(("WASM_HOST_COST".into(), "WASM_INSTRUCTION".into(), wasm));
+    }
+    let prof: Vec<Value> = costs
+        .iter()
+        .map(|(cat, cost, gas)| json!({"cost_category": cat, "cost": cost, "gas_used": gas.to_string()}))
+        .collect();
 
     let failed = outcome.aborted.is_some();
     let out = json!({
@@ -611,7 +652,7 @@ pub fn run_function_call(
         "compute_usage": outcome.compute_usage.to_string(),
         "balance": yocto(outcome.balance),
         "storage_usage": outcome.storage_usage.to_string(),
-        "aborted": outcome.aborted.as_ref().map(|e| json!({"display": e.to_string(), "debug": format!("{e:?}")})),
+        "error": outcome.aborted.as_ref().map(error_json),
         "profile": prof,
         "state_changes": if failed { json!({}) } else {
             Value::Object(ext.writes.iter().map(|(k, v)| (hex(k), v.as_ref().map(|v| json!(hex(v))).unwrap_or(Value::Null))).collect())
@@ -630,4 +671,56 @@ pub fn run_function_call(
         }
     });
     Ok(out.to_string())
+}
+
+/// The error in the chain layer's VmError shape (../src/vm/types.ts), as nearcore's runtime turns the VM's
+/// FunctionCallError into the ActionError it reports: host errors and traps become ExecutionError(display).
+fn error_json(e: &near_vm_runner::logic::errors::FunctionCallError) -> Value {
+    use near_vm_runner::logic::errors::{CompilationError, FunctionCallError as F, HostError, MethodResolveError as M};
+    let debug = format!("{e:?}");
+    let kind = match e {
+        F::CompilationError(CompilationError::PrepareError(p)) => {
+            json!({"kind": "CompilationError", "message": e.to_string(), "prepareError": format!("{p:?}")})
+        }
+        F::CompilationError(_) => json!({"kind": "CompilationError", "message": e.to_string()}),
+        F::MethodResolveError(M::MethodNotFound) => json!({"kind": "MethodNotFound"}),
+        F::MethodResolveError(M::MethodEmptyName) => json!({"kind": "MethodEmptyName"}),
+        F::HostError(HostError::ProhibitedInView { method_name }) => {
+            json!({"kind": "ProhibitedInView", "methodName": method_name})
+        }
+        F::HostError(_) | F::WasmTrap(_) => json!({"kind": "ExecutionError", "message": e.to_string()}),
+        // LinkError, MethodInvalidSignature, loading and unknown errors: told apart by the debug form
+        _ => json!({"kind": "Other", "message": e.to_string()}),
+    };
+    json!({"error": kind, "debug": debug})
+}
+
+/// Every action fee of protocol 86 by nearcore's ActionCosts name (`{"create_account": {"send_sir", "send_not_sir",
+/// "execution"}, ...}`, gas), plus what RuntimeConfigView leaves out: the global-contract storage burn per byte and
+/// the NEP-536 refund penalty. The chain layer takes its fees from here and from `runtimeConfigJson`.
+#[napi]
+pub fn action_fees_json() -> String {
+    use near_parameters::ActionCosts;
+    let fees = &config().fees;
+    let mut out = serde_json::Map::new();
+    for (cost, fee) in fees.action_fees.iter() {
+        let name = format!("{cost:?}");
+        let _: ActionCosts = cost;
+        out.insert(
+            name,
+            json!({
+                "send_sir": fee.send_fee(true).gas.as_gas().to_string(),
+                "send_not_sir": fee.send_fee(false).gas.as_gas().to_string(),
+                "execution": fee.exec_fee().gas.as_gas().to_string(),
+            }),
+        );
+    }
+    json!({
+        "action_fees": out,
+        "global_contract_storage_amount_per_byte":
+            yocto(fees.storage_usage_config.global_contract_storage_amount_per_byte),
+        "gas_refund_penalty": [*fees.gas_refund_penalty.numer(), *fees.gas_refund_penalty.denom()],
+        "min_gas_refund_penalty": fees.min_gas_refund_penalty.as_gas().to_string(),
+    })
+    .to_string()
 }

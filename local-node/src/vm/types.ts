@@ -91,6 +91,13 @@ export type VmError =
   /** the debug form nearcore prints for a view failure, e.g. HostError(GuestPanic { panic_msg: "x" }) */
   | { kind: "Other"; message: string };
 
+/** One entry of nearcore's per-cost gas profile (profile v3, as `metadata.gas_profile` of an outcome shows it). */
+export interface CostGasUsed {
+  cost_category: "ACTION_COST" | "WASM_HOST_COST";
+  cost: string;
+  gas_used: string;
+}
+
 export interface VmOutcome {
   returnData: ReturnData;
   logs: string[];
@@ -106,6 +113,8 @@ export interface VmOutcome {
   stateWrites: Map<string, Uint8Array | null>;
   /** the VM's `wasm execution failed with error: ...` debug string for views, ActionError for calls */
   error?: VmError;
+  /** burntGas by cost: host functions, wasm instructions, send fees of the receipts the call created */
+  profile: CostGasUsed[];
   /** the debug form of `error` for the view RPC result, e.g. HostError(GuestPanic { panic_msg: "..." }) */
   errorDebug?: string;
 }
