@@ -26,10 +26,9 @@ async function main(): Promise<void> {
   }
   initHome(home);
   const [host, portText] = (arg(args, "--rpc-addr") ?? "0.0.0.0:3030").split(/:(?=\d+$)/);
-  // the VM's disk cache of instrumented contracts: per home by default; LOCAL_NODE_VM_CACHE names another folder
-  // (e.g. one shared by all test nodes) or "off"
-  const cache = process.env.LOCAL_NODE_VM_CACHE ?? join(home, "vm-cache");
-  if (cache !== "off") setDiskCacheDir(cache);
+  // nearcore's disk cache of compiled contracts: per home by default; LOCAL_NODE_VM_CACHE names another folder
+  // (e.g. one shared by all test nodes)
+  setDiskCacheDir(process.env.LOCAL_NODE_VM_CACHE ?? join(home, "vm-cache"));
   const chain = Chain.load(home, runFunctionCall);
   const handler = new RpcHandler(chain, `${host}:${portText}`);
   const server = await startServer(handler, host, Number(portText));

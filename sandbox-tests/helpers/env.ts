@@ -27,7 +27,10 @@ export function ensureLocalNodeBuilt(): void {
   const bundle = join(LOCAL_NODE_DIST, "node.cjs");
   const bin = join(LOCAL_NODE_DIST, "near-sandbox");
   const fresh =
-    existsSync(bin) && existsSync(bundle) && statSync(bundle).mtimeMs >= newestSource(join(localNode, "src"));
+    existsSync(bin) &&
+    existsSync(bundle) &&
+    existsSync(join(LOCAL_NODE_DIST, "near-vm.node")) &&
+    statSync(bundle).mtimeMs >= newestSource(join(localNode, "src"));
   if (fresh) return;
   const r = spawnSync(process.execPath, [join(localNode, "build.mjs")], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`building the local node failed:\n${r.stdout}${r.stderr}`);
@@ -38,6 +41,9 @@ if (USING_LOCAL_NODE) {
   // near-sandbox's getBinary: NEAR_SANDBOX_BIN_PATH set => $NEAR_SANDBOX_BINARY_PATH/near-sandbox is used
   process.env.NEAR_SANDBOX_BIN_PATH = join(LOCAL_NODE_DIST, "near-sandbox");
   process.env.NEAR_SANDBOX_BINARY_PATH = LOCAL_NODE_DIST;
+  // one compiled-contract cache (nearcore's, on disk) for every test node and the in-process VM: each contract is
+  // compiled once per change instead of once per node
+  process.env.LOCAL_NODE_VM_CACHE ??= join(localNode, "..", "node_modules", ".cache", "ai-commons-vm");
 }
 
 // Quiet by default: near-api-js prints every failed receipt ("Failure [...]") and every nonce retry ("Retrying

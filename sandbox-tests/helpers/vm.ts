@@ -1,4 +1,4 @@
-// Any contract's wasm run directly through the project's VM (local-node/src/vm), with a tiny "chain" around it:
+// Any contract's wasm run directly through the local node's engine (nearcore's runtime, local-node/src/vm), with a tiny "chain" around it:
 // committed state, the account's balance and storage usage, block time and height, the caller (predecessor and
 // signer), the attached deposit, promise results for callbacks, and what a call sends on (transfers and function
 // calls, not executed). About 100x faster than a node round trip: a test file of a few dozen calls takes well under
@@ -11,16 +11,16 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import { ACTION_FEES } from "../../local-node/src/runtime-config.ts";
+import { b58 } from "../../local-node/src/util.ts";
 import { runFunctionCall, setDiskCacheDir } from "../../local-node/src/vm/index.ts";
 import type { PromiseResult, StateView, VmContext, VmOutcome } from "../../local-node/src/vm/types.ts";
 import { BYTE_COST, eventsOf, NEAR, type NepEvent, panicCode, ROOT, TGAS } from "./tx.ts";
 
 export type { PromiseResult, VmOutcome };
 
-// Instrumented code cached on disk by code hash (as the local node keeps it under its home): a test file's first call
-// of a contract then takes ~50 ms instead of ~600 ms. AI_COMMONS_VM_CACHE=off disables it.
-const cacheDir = process.env.AI_COMMONS_VM_CACHE ?? join(ROOT, "node_modules", ".cache", "ai-commons-vm");
-if (cacheDir !== "off") setDiskCacheDir(cacheDir);
+// Compiled code cached on disk by code hash (nearcore's FilesystemContractRuntimeCache): a test file's first call of
+// a contract then loads it instead of compiling it (~1 s). AI_COMMONS_VM_CACHE names another folder.
+setDiskCacheDir(process.env.AI_COMMONS_VM_CACHE ?? join(ROOT, "node_modules", ".cache", "ai-commons-vm"));
 
 // receipt-level fees nearcore adds to a function call's own burnt gas (what a receipt outcome reports)
 export const CALL_FEES = ACTION_FEES.functionCallBase.execution + ACTION_FEES.actionReceiptCreation.execution;
@@ -128,7 +128,7 @@ export class ContractVm {
 
   constructor(o: VmOptions) {
     this.code = typeof o.code === "string" ? wasmCode(o.code) : o.code;
-    this.hash = createHash("sha256").update(this.code).digest("hex");
+    this.hash = b58(createHash("sha256").update(this.code).digest());
     this.accountId = o.accountId;
     this.balance = o.balance ?? 10n * NEAR;
     // code + the account record, as nearcore counts them

@@ -1,8 +1,10 @@
 // Post-link steps on a contract wasm, with the pinned binaryen.js from npm (never a wasm-opt found on PATH):
-// replace WASI imports by stubs, optimise for size, and check that only NEAR host functions are imported.
+// replace WASI imports by stubs, optimise for size, and check that only NEAR host functions are imported and that
+// no function body exceeds nearcore's limit.
 import binaryen from "binaryen";
 import { ToolError } from "./exec.mjs";
 import { isNearHostFunction } from "./host-functions.mjs";
+import { checkFunctionBodies } from "./wasm-limits.mjs";
 
 const WASI_MODULE = "wasi_snapshot_preview1";
 /** errno ENOTCAPABLE: what a WASI call answers when the capability is absent, as in a NEAR contract. */
@@ -55,10 +57,18 @@ export function finishContractWasm(raw, label) {
     binaryen.setShrinkLevel(2);
     binaryen.setDebugInfo(false);
     mod.optimize();
+    // names of the defined functions, for the body-size check (the names section is stripped next)
+    const names = [];
+    for (let i = 0; i < mod.getNumFunctions(); i++) {
+      const info = binaryen.getFunctionInfo(mod.getFunctionByIndex(i));
+      if (!info.module) names.push(info.name);
+    }
     // the stock near-sdk-js CLI links without stripping: drop DWARF (~170 KB from Debian's wasi-libc) and names
     mod.runPasses(["strip-debug", "strip-producers", "strip-target-features"]);
     if (!mod.validate()) throw new ToolError(`${label}: the optimised wasm does not validate`);
-    return mod.emitBinary();
+    const wasm = mod.emitBinary();
+    checkFunctionBodies(wasm, names, label);
+    return wasm;
   } finally {
     mod.dispose();
   }

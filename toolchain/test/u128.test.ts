@@ -2,6 +2,7 @@
 // bf_set_ui corrupted a u64 with bit 63 set; the toolchain's adjustment fixes it, and this test would catch it.
 import { existsSync, readFileSync } from "node:fs";
 import test from "ava";
+import { b58, sha256 } from "../../local-node/src/util.ts";
 import { runFunctionCall } from "../../local-node/src/vm/index.ts";
 import { context, MapState, returned } from "../../local-node/test/vm/helpers.ts";
 
@@ -25,7 +26,7 @@ test("attached deposits of every u128 shape read back exactly in the contract", 
     const state = new MapState();
     const o = runFunctionCall(
       code,
-      "fixture-u128",
+      b58(sha256(code)),
       context({ methodName: "deposit", input: new TextEncoder().encode("{}"), attachedDeposit: amount }),
       state,
     );

@@ -121,7 +121,8 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     block_height: ctx.blockHeight.toString(),
     block_timestamp: ctx.blockTimestamp.toString(),
     epoch_height: ctx.epochHeight.toString(),
-    account_balance: ctx.accountBalance.toString(),
+    // near-vm-runner 0.37 adds the attached deposit to the balance itself (VMLogic's result state)
+    account_balance: (ctx.accountBalance - ctx.attachedDeposit).toString(),
     account_locked_balance: ctx.accountLockedBalance.toString(),
     storage_usage: ctx.storageUsage.toString(),
     attached_deposit: ctx.attachedDeposit.toString(),

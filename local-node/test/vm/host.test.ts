@@ -31,11 +31,11 @@ test("registers: write, length (u64::MAX when unset), read, and their gas", (t) 
   t.is(u64le(r, 0), 5n);
   t.is(u64le(r, 8), 2n ** 64n - 1n);
   t.is(Buffer.from(r.subarray(16)).toString(), "hello");
-  t.is(profileOf("writeRegisterBase"), EXT_COSTS.writeRegisterBase);
-  t.is(profileOf("writeRegisterByte"), 5n * EXT_COSTS.writeRegisterByte);
-  t.is(profileOf("readRegisterBase"), EXT_COSTS.readRegisterBase);
-  t.is(profileOf("readRegisterByte"), 5n * EXT_COSTS.readRegisterByte);
-  t.is(profileOf("base"), 5n * EXT_COSTS.base);
+  t.is(profileOf("WRITE_REGISTER_BASE"), EXT_COSTS.write_register_base);
+  t.is(profileOf("WRITE_REGISTER_BYTE"), 5n * EXT_COSTS.write_register_byte);
+  t.is(profileOf("READ_REGISTER_BASE"), EXT_COSTS.read_register_base);
+  t.is(profileOf("READ_REGISTER_BYTE"), 5n * EXT_COSTS.read_register_byte);
+  t.is(profileOf("BASE"), 5n * EXT_COSTS.base);
 });
 
 test("reading an unset register is InvalidRegisterId; more than 100 registers is MemoryAccessViolation", (t) => {
@@ -109,7 +109,7 @@ test("economics: balances and attached deposit are u128 little-endian in memory;
   t.is(u64le(r, 48), 300_000_000_000_000n);
   const used = u64le(r, 56);
   t.true(used > 0n && used < o.burntGas);
-  t.is(profileOf("writeMemoryByte"), 3n * 16n * EXT_COSTS.writeMemoryByte);
+  t.is(profileOf("WRITE_MEMORY_BYTE"), 3n * 16n * EXT_COSTS.write_memory_byte);
 });
 
 test("views: signer/predecessor/prepaid/used gas are ProhibitedInView; reads are allowed", (t) => {
@@ -149,12 +149,12 @@ test("hashes match known vectors and charge base + per byte", (t) => {
     const o = run(code);
     t.is(hex(ret(o)), digest, name);
     if (name === "ripemd160") {
-      t.is(profileOf("ripemd160Base"), EXT_COSTS.ripemd160Base);
-      t.is(profileOf("ripemd160Block"), EXT_COSTS.ripemd160Block); // (3 + 8) / 64 + 1 = 1 block
+      t.is(profileOf("RIPEMD160_BASE"), EXT_COSTS.ripemd160_base);
+      t.is(profileOf("RIPEMD160_BLOCK"), EXT_COSTS.ripemd160_block); // (3 + 8) / 64 + 1 = 1 block
     } else {
-      t.is(profileOf(`${name}Byte`), 3n * EXT_COSTS[`${name}Byte` as "sha256Byte"]);
+      t.is(profileOf(`${name.toUpperCase()}_BYTE`), 3n * EXT_COSTS[`${name}_byte`]);
     }
-    t.is(profileOf("base"), EXT_COSTS.base, "hash functions do not pay `base`, value_return does");
+    t.is(profileOf("BASE"), EXT_COSTS.base, "hash functions do not pay `base`, value_return does");
   }
 });
 
@@ -186,7 +186,7 @@ test("ecrecover recovers the secp256k1 public key; nearcore's (v, malleability_f
   t.is(o.error, undefined);
   t.is(u64le(ret(o), 0), 1n);
   t.is(hex(ret(o).subarray(8)), hex(pub));
-  t.is(profileOf("ecrecoverBase"), EXT_COSTS.ecrecoverBase);
+  t.is(profileOf("ECRECOVER_BASE"), EXT_COSTS.ecrecover_base);
 
   // the high-s twin of the signature: rejected with malleability_flag 1, accepted (other parity) with 0
   const highS = new secp256k1.Signature(sig.r, secp256k1.CURVE.n - sig.s);
@@ -218,7 +218,7 @@ test("ed25519_verify returns 1 for a valid signature and 0 for a tampered messag
       (i64.const 32) (i64.const 64)))
     (call $value_return (i64.const 8) (i64.const 200)))`;
   t.is(u64le(ret(run(contract(["ed25519_verify", "value_return"], body(96), data))), 0), 1n);
-  t.is(profileOf("ed25519VerifyByte"), 5n * EXT_COSTS.ed25519VerifyByte);
+  t.is(profileOf("ED25519_VERIFY_BYTE"), 5n * EXT_COSTS.ed25519_verify_byte);
   t.is(u64le(ret(run(contract(["ed25519_verify", "value_return"], body(95), data))), 0), 0n);
 });
 
@@ -235,11 +235,11 @@ test("logs: utf8 (also nul-terminated) and utf16, with their gas", (t) => {
   t.is(o.error, undefined);
   t.deepEqual(o.logs, ["hello", "hello", "hé"]);
   // log_byte is paid per UTF-8 byte of the message: 5 + 5 + 3
-  t.is(profileOf("logByte"), 13n * EXT_COSTS.logByte);
-  t.is(profileOf("logBase"), 3n * EXT_COSTS.logBase);
-  t.is(profileOf("utf16DecodingByte"), 4n * EXT_COSTS.utf16DecodingByte);
+  t.is(profileOf("LOG_BYTE"), 13n * EXT_COSTS.log_byte);
+  t.is(profileOf("LOG_BASE"), 3n * EXT_COSTS.log_base);
+  t.is(profileOf("UTF16_DECODING_BYTE"), 4n * EXT_COSTS.utf16_decoding_byte);
   // the nul-terminated read pays one memory read per byte, including the terminator
-  t.is(profileOf("readMemoryBase"), (1n + 6n + 1n) * EXT_COSTS.readMemoryBase);
+  t.is(profileOf("READ_MEMORY_BASE"), (1n + 6n + 1n) * EXT_COSTS.read_memory_base);
 });
 
 test("logs are limited to 100 messages and 16 KiB, and kept when the call fails", (t) => {
