@@ -27,7 +27,13 @@ test("attached deposits of every u128 shape read back exactly in the contract", 
     const o = runFunctionCall(
       code,
       b58(sha256(code)),
-      context({ methodName: "deposit", input: new TextEncoder().encode("{}"), attachedDeposit: amount }),
+      // the balance includes the deposit (VmContext), here all of it
+      context({
+        methodName: "deposit",
+        input: new TextEncoder().encode("{}"),
+        attachedDeposit: amount,
+        accountBalance: amount,
+      }),
       state,
     );
     t.is(o.error, undefined, `deposit ${amount}`);
