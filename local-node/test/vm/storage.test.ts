@@ -81,7 +81,10 @@ test("storage gas: key/value bytes, evicted bytes, and trie nodes (touched, cach
   t.is(profileOf("STORAGE_READ_BASE"), 2n * EXT_COSTS.storage_read_base);
   t.is(profileOf("STORAGE_READ_VALUE_BYTE"), (3n + 6n) * EXT_COSTS.storage_read_value_byte);
   // first read walks the trie; the write finds the same nodes cached; the second read hits the written value
-  t.is(profileOf("TOUCHING_TRIE_NODE"), (TRIE_NODES_EXISTING_KEY + TRIE_NODES_MISSING_KEY) * EXT_COSTS.touching_trie_node);
+  t.is(
+    profileOf("TOUCHING_TRIE_NODE"),
+    (TRIE_NODES_EXISTING_KEY + TRIE_NODES_MISSING_KEY) * EXT_COSTS.touching_trie_node,
+  );
   t.is(profileOf("READ_CACHED_TRIE_NODE"), TRIE_NODES_EXISTING_KEY * EXT_COSTS.read_cached_trie_node);
 });
 
