@@ -103,7 +103,10 @@ test("economics: balances and attached deposit are u128 little-endian in memory;
   const balance = 2n ** 100n + 12345n;
   const o = run(code, { accountBalance: balance, accountLockedBalance: 7n, attachedDeposit: 10n ** 24n + 1n });
   const r = ret(o);
+  // accountBalance already includes the attached deposit (types.ts); nearcore's VMLogic adds the deposit to the
+  // context's balance itself, so the wrapper must pass it without: neither the contract nor the outcome counts it twice
   t.is(u128le(r, 0), balance);
+  t.is(o.balance, balance);
   t.is(u128le(r, 16), 7n);
   t.is(u128le(r, 32), 10n ** 24n + 1n);
   t.is(u64le(r, 48), 300_000_000_000_000n);
