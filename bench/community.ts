@@ -377,9 +377,9 @@ export async function communityScenario(worker: Worker): Promise<CommunityOut> {
   const sorted = [...epochs].sort((a, b) => a - b);
   const epoch = sorted.length > 0 ? sorted[sorted.length - 1] : 0;
   for (const e of sorted.slice(0, -1)) {
-    must("report_usage", await relayer.callRaw(verifier, "report_usage", { epoch: e }, { gas: 150n * TGAS }));
+    must("report_usage", await relayer.callRaw(verifier, "report_usage", { epoch: e }, { gas: 200n * TGAS }));
   }
-  const rep = await relayer.callRaw(verifier, "report_usage", { epoch }, { gas: 150n * TGAS });
+  const rep = await relayer.callRaw(verifier, "report_usage", { epoch }, { gas: 200n * TGAS });
   const failed = eventsOf(rep).find((e) => e.event === "usage_report_failed");
   const accepted = eventsOf(rep).some((e) => e.event === "usage_reported");
   // the verifier's own call succeeded and recorded the pool's refusal: show that path's gas with the reason

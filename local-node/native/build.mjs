@@ -1,6 +1,6 @@
 // Builds nearcore's contract runtime as a Node native module (this crate: near-vm-runner 0.37.4 with Wasmtime) and
-// installs it as local-node/dist/near-vm.node. Skipped when the crate's sources, its Cargo.lock and rustc are
-// unchanged (content hash in dist/near-vm.stamp). The first build compiles ~420 crates from crates.io (8-12 minutes
+// installs it as local-node/dist/near-vm.node. Skipped when the crate's sources and its Cargo.lock are unchanged
+// (content hash in dist/near-vm.stamp; the check needs no Rust, so a built clone runs without one). The first build compiles ~420 crates from crates.io (8-12 minutes
 // on two cores) and prints its progress; later ones take seconds. Needs cargo (Rust >= 1.93) and a C compiler
 // (aws-lc-sys and blst compile C).
 import { spawn } from "node:child_process";
@@ -16,9 +16,13 @@ export const NATIVE_MODULE = join(dist, "near-vm.node");
 const stampFile = join(dist, "near-vm.stamp");
 const SOURCES = ["Cargo.toml", "Cargo.lock", "build.rs", ...readdirSync(join(crate, "src")).map((f) => join("src", f))];
 
-function stampOf(rustc) {
-  const h = createHash("sha256").update(`${rustc}\n${process.platform}-${process.arch}\n`);
-  for (const f of SOURCES.sort()) h.update(f).update("\0").update(readFileSync(join(crate, f))).update("\0");
+function stampOf() {
+  const h = createHash("sha256").update(`${process.platform}-${process.arch}\n`);
+  for (const f of SOURCES.sort())
+    h.update(f)
+      .update("\0")
+      .update(readFileSync(join(crate, f)))
+      .update("\0");
   return h.digest("hex");
 }
 
@@ -75,16 +79,16 @@ function cargoBuild(env, log) {
 }
 
 export async function buildNative({ log = (m) => console.log(`[native] ${m}`) } = {}) {
+  const stamp = stampOf();
+  if (existsSync(NATIVE_MODULE) && existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === stamp) {
+    return { built: false };
+  }
   const rustc = runSync("rustc", ["--version"]);
   if (!rustc.ok) {
     throw new ToolError(
-      "Rust is not installed (rustc not found); the local node runs contracts on nearcore's runtime, built from " +
-        "crates.io\nrun:\n  curl https://sh.rustup.rs -sSf | sh -s -- -y --default-toolchain 1.95.0",
+      `Rust is not installed or does not run (rustc --version: ${(rustc.stderr || "not found").trim()}); the local ` +
+        "node runs contracts on nearcore's runtime, built from crates.io\nrun:\n  curl https://sh.rustup.rs -sSf | sh -s -- -y --default-toolchain 1.95.0",
     );
-  }
-  const stamp = stampOf(rustc.stdout.trim());
-  if (existsSync(NATIVE_MODULE) && existsSync(stampFile) && readFileSync(stampFile, "utf8").trim() === stamp) {
-    return { built: false };
   }
   const env = { ...process.env };
   const cc = cCompiler();

@@ -93,7 +93,7 @@ test("33 attesters across a mid-epoch model upgrade (66 entries): reported in 2 
     preview.map((x) => x.usage.reduce((a, u) => a + u.attester_counts.length, 0)),
     [64, 2],
   );
-  const report = () => w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 150n * TGAS });
+  const report = () => w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 200n * TGAS });
   const first = await report();
   t.false(first.failed, first.receiptFailureMessages.join());
   t.is(first.parseResult<string>(), "Open");
@@ -157,7 +157,7 @@ test("callback lost (out of gas) leaves the epoch Reporting: early resend refuse
   const epoch = (await w.verifier.view<{ epoch: number }>("get_receipt", { receipt_id: 0 })).epoch;
   await w.worker.provider.fastForward(200);
 
-  const sent = await w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 150n * TGAS });
+  const sent = await w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 200n * TGAS });
   // the pool took the part; the callback ran out of its 5 Tgas
   t.true(
     sent.receiptFailureMessages.some((m) => /gas/i.test(m)),
@@ -178,7 +178,7 @@ test("callback lost (out of gas) leaves the epoch Reporting: early resend refuse
   await w.dao.call(w.verifier, "update_settings", { settings: { callback_gas_tgas: 15 } });
   await w.worker.provider.fastForward(REPORT_TIMEOUT_BLOCKS + 1);
   const poolBefore = await stateDump(w.worker, w.pool.accountId);
-  const resent = await w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 150n * TGAS });
+  const resent = await w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 200n * TGAS });
   t.false(resent.failed, resent.receiptFailureMessages.join());
   t.is(resent.parseResult<string>(), "Reported");
   // the pool saw a repeat: no second count, no second fee
@@ -204,7 +204,7 @@ test("DAO raises challenge_window_ns after part 0 reached the pool (reopening th
   t.false((await submit(w, v2)).failed);
   const epoch = (await w.verifier.view<{ epoch: number }>("get_receipt", { receipt_id: 0 })).epoch;
   await w.worker.provider.fastForward(200);
-  const report = () => w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 150n * TGAS });
+  const report = () => w.relayer.callRaw(w.verifier, "report_usage", { epoch }, { gas: 200n * TGAS });
   const first = await report();
   t.false(first.failed, first.receiptFailureMessages.join());
   t.like(await w.pool.view<object>("get_epoch", { epoch }), { reports: 1, parts: 2 });

@@ -1228,7 +1228,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     const eps = [...receiptEpochs].filter((e) => !reportedEpochs.has(e)).sort((a, b) => a - b);
     const epoch =
       eps.length > 0 && rng.chance(0.85) ? (rng.chance(0.8) ? eps[0] : rng.pick(eps)) : (await epochNow()) - rng.int(4);
-    const o = await tx(person(), ivId, "report_usage", { epoch }, 0n, 150n * TGAS);
+    const o = await tx(person(), ivId, "report_usage", { epoch }, 0n, 200n * TGAS);
     if (o.ok && o.result === "Reported") reportedEpochs.add(epoch);
   };
   const closeEpoch: Action = async () => {

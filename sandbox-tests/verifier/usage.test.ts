@@ -42,12 +42,12 @@ test("report: refused before final and while disputed; fails and stays Open with
   ];
   t.true((await submit(w, batch)).succeeded);
   const epoch = (await w.verifier.view<{ epoch: number }>("get_receipt", { receipt_id: 0 })).epoch;
-  const report = (from = w.relayer) => from.callRaw(w.verifier, "report_usage", { epoch }, { gas: 150n * TGAS });
+  const report = (from = w.relayer) => from.callRaw(w.verifier, "report_usage", { epoch }, { gas: 200n * TGAS });
 
   assertPanics(t, await report(), "ERR_EPOCH_NOT_FINAL");
   assertPanics(
     t,
-    await w.relayer.callRaw(w.verifier, "report_usage", { epoch: epoch - 5 }, { gas: 150n * TGAS }),
+    await w.relayer.callRaw(w.verifier, "report_usage", { epoch: epoch - 5 }, { gas: 200n * TGAS }),
     "ERR_NOTHING_TO_REPORT",
   );
   // att2 contradicts receipt 0: a dispute holds the epoch back

@@ -108,6 +108,9 @@ export async function startNode(onStarting?: (msg: string) => void): Promise<Nod
   const child = spawn(bin, ["--home", localHome(), "run", "--rpc-addr", `127.0.0.1:${localPort()}`], {
     detached: true,
     stdio: ["ignore", log, log],
+    // nearcore's compiled contracts, shared by every node this clone starts (tests, demo, CLI): each contract
+    // compiles once per build, not once per node home
+    env: { ...process.env, LOCAL_NODE_VM_CACHE: process.env.LOCAL_NODE_VM_CACHE ?? sharedVmCache() },
   });
   child.unref();
   writeFileSync(pidFile(), `${child.pid}\n`);
@@ -120,6 +123,10 @@ export async function startNode(onStarting?: (msg: string) => void): Promise<Nod
   }
   const tail = existsSync(logFile()) ? readFileSync(logFile(), "utf8").split("\n").slice(-15).join("\n") : "";
   throw new CliError("NODE_START", `the local node did not come up on ${before.url}; last log lines:\n${tail}`);
+}
+
+function sharedVmCache(): string {
+  return join(projectRoot(), "node_modules", ".cache", "ai-commons-vm");
 }
 
 export async function stopNode(): Promise<{ stopped: boolean; pid: number | null }> {

@@ -454,7 +454,8 @@ export async function latestReceiptEpoch(chain: Chain, dao: string): Promise<num
 
 /**
  * Sends every part of an epoch's usage report (the verifier sends one part per call, at most 64 attester entries
- * each, docs/verifier.md): calls report_usage until the epoch is Reported. 150 Tgas covers a full part. A part
+ * each, docs/verifier.md): calls report_usage until the epoch is Reported. 200 Tgas covers a full part (a part of
+ * 64 entries needs 160 at protocol 86). A part
  * whose delivery failed stays due (the epoch is Open with the same part next): that is reported, not retried here.
  */
 export async function reportUsage(chain: Chain, signer: Account, dao: string, epoch: number) {
@@ -462,7 +463,7 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
   let parts = 0;
   for (;;) {
     const before = await view<{ next_part?: number } | null>(chain, verifier, "get_epoch_usage", { epoch });
-    const tx = await callTx<string>(signer, verifier, "report_usage", { epoch }, 150n * TGAS);
+    const tx = await callTx<string>(signer, verifier, "report_usage", { epoch }, 200n * TGAS);
     parts += 1;
     if (tx.value !== "Open") return { ...tx, parts };
     const after = await view<{ next_part?: number } | null>(chain, verifier, "get_epoch_usage", { epoch });

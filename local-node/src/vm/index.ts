@@ -54,6 +54,7 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, "hex"));
 const asBuffer = (v: Uint8Array) => (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength));
 
+// biome-ignore lint/suspicious/noExplicitAny: the native module's JSON outcome, typed at its use
 type Json = Record<string, any>;
 
 function permission(p: Json | string): AccessKeyPermission {
@@ -159,7 +160,10 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     storageUsage: BigInt(out.storage_usage),
     newReceipts: [],
     stateWrites: new Map(
-      Object.entries(out.state_changes as Record<string, string | null>).map(([k, v]) => [k, v === null ? null : bytes(v)]),
+      Object.entries(out.state_changes as Record<string, string | null>).map(([k, v]) => [
+        k,
+        v === null ? null : bytes(v),
+      ]),
     ),
     profile,
   };

@@ -33,7 +33,9 @@ function locate(): string {
   ].filter((p): p is string => typeof p === "string");
   const found = candidates.find((p) => existsSync(p));
   if (!found) {
-    throw new Error(`nearcore's contract runtime is not built (looked for ${candidates.join(", ")}); run: npm run setup`);
+    throw new Error(
+      `nearcore's contract runtime is not built (looked for ${candidates.join(", ")}); run: npm run setup`,
+    );
   }
   return found;
 }
