@@ -5,14 +5,19 @@ import { communityScenario } from "./community.ts";
 import { daoScale } from "./dao-scale.ts";
 import { startWorker, stopWorker } from "./lib.ts";
 import type { GasResults } from "./results.ts";
+import { type MinimalCall, minimalCall } from "./minimal-call.ts";
 import { rewardScale } from "./rewards-scale.ts";
 
 export const DAO_SIZES = [10, 100, 1000, 10000];
 export const CREATOR_SIZES = [10, 100, 1000];
 
-export async function measureGas(log: (s: string) => void = () => {}): Promise<GasResults> {
+export async function measureGas(
+  log: (s: string) => void = () => {},
+): Promise<GasResults & { minimal_call: MinimalCall }> {
   const worker = await startWorker();
   try {
+    log("a minimal near-sdk-js call (build/fixture.wasm set_greeting)");
+    const minimal = await minimalCall(worker);
     log("community: factory, create, every user action");
     const c = await communityScenario(worker);
     log(`DAO scaling: ${DAO_SIZES.join(" / ")} members and proposals (patched state)`);
@@ -29,6 +34,7 @@ export async function measureGas(log: (s: string) => void = () => {}): Promise<G
       },
     ];
     return {
+      minimal_call: minimal,
       rows,
       dao_scale: dao,
       reward_scale: rewards.points,

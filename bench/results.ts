@@ -70,6 +70,8 @@ export interface GasResults {
 }
 
 export interface Results extends GasResults {
+  /** a minimal near-sdk-js call in near-sdk-js's own report format (bench/minimal-call.ts) */
+  minimal_call?: import("./minimal-call.ts").MinimalCall;
   generated_at: string;
   wasm: WasmSize[];
   node: NodeFigures | null;

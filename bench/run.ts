@@ -8,6 +8,7 @@ import { ROOT } from "./lib.ts";
 import { measureGas } from "./measure.ts";
 import { nodeSpeed } from "./node-speed.ts";
 import { barChart, lineChart, toPng } from "./plot.ts";
+import { minimalCallReport } from "./minimal-call.ts";
 import { renderMarkdown } from "./report.ts";
 import { gasFigures, type Results, type WasmSize } from "./results.ts";
 
@@ -38,6 +39,8 @@ async function timed<T>(label: string, f: () => Promise<T>): Promise<T> {
 
 const t0 = Date.now();
 const gas = await timed("gas and storage (one local node)", () => measureGas(log));
+log("a minimal near-sdk-js call, as near-sdk-js's benchmark reports it (2023 figures in brackets):");
+for (const line of minimalCallReport(gas.minimal_call)) log(`  ${line}`);
 log("local node speed");
 const node = await timed("local node speed (another local node)", () => nodeSpeed());
 seconds.total = (Date.now() - t0) / 1000;
@@ -100,7 +103,10 @@ const baseline = {
   gas: gasFigures(gas),
 };
 writeFileSync(join(perf, "baseline.json"), `${JSON.stringify(baseline, null, 2)}\n`);
-writeFileSync(join(docs, "performance.md"), renderMarkdown(results));
+// the same contracts measured at protocol 77 on the retired TypeScript VM, kept for comparison
+const protocol77File = join(perf, "protocol-77.json");
+const protocol77 = existsSync(protocol77File) ? JSON.parse(readFileSync(protocol77File, "utf8")) : undefined;
+writeFileSync(join(docs, "performance.md"), renderMarkdown(results, protocol77));
 log(
   `wrote ${join(docs, "performance.md")} and ${perf}/{baseline.json,results.json,*.png} in ${seconds.total.toFixed(0)} s`,
 );
