@@ -91,13 +91,15 @@ export function minimalCallReport(m: MinimalCall): string[] {
 
 /** Why each figure differs from 2023's (protocol 62-ish, near-vm, near-sdk-js 0.7 and its QuickJS build). */
 export const MINIMAL_CALL_REASONS = [
-  "convert: the same fees (new_action_receipt + function_call send, per byte of method and args); the args differ by a few bytes.",
-  "WASM_INSTRUCTION: a different QuickJS/near-sdk-js build (2.0.0, this project's lean runtime) and fixture class, and " +
-    "protocol 84's Wasmtime metering (finite-wasm): each function call pays its stack frame and every loop iteration " +
-    "is charged, about 1.2x the protocol-77 instruction gas for QuickJS.",
-  "CONTRACT_LOADING_BYTES: 216,750 gas per byte in 2023, 1,089,295 since protocol 66 (res/runtime_configs/66.yaml); the wasm is " +
-    "also a different size.",
-  "TOUCHING_TRIE_NODE: 16.1 Ggas per node in 2023, 2.28 Ggas since protocol 82; and the local node counts trie " +
-    "nodes with a model (3 per existing key), nearcore's real trie may touch more or fewer.",
+  "convert: protocol 66 (res/runtime_configs/66.yaml) cut the function_call send fee from 2.32 Tgas to 0.2 Tgas; the " +
+    "rest (new_action_receipt, per byte of method and args) is the same.",
+  "execute: the same cut took the function_call execution fee from 2.32 to 0.78 Tgas (FUNCTION_CALL_BASE above; the " +
+    "2023 profile did not list action costs), which more than offsets the rises below.",
+  "WASM_INSTRUCTION: a different QuickJS/near-sdk-js build (2.0.0, this project's lean runtime) and fixture class, " +
+    "and protocol 84's Wasmtime metering (finite-wasm): each function call pays its stack frame and every loop " +
+    "iteration is charged, about 1.2x the protocol-77 instruction gas for QuickJS.",
+  "CONTRACT_LOADING_BYTES: 216,750 gas per byte in 2023, 1,089,295 since protocol 66; the fixture is 327 KB.",
+  "TOUCHING_TRIE_NODE: 16.1 Ggas per node in 2023, 2.28 Ggas since protocol 82; the local node counts trie nodes " +
+    "with a model (3 per existing key), nearcore's real trie may touch more or fewer.",
   "refund: the same transfer receipt (new_action_receipt + transfer exec fees, 223.18 Ggas reported, none burnt).",
 ];
