@@ -351,6 +351,9 @@ export class Chain {
               run(block, waiting, next);
             }
           }
+        } else if (r.kind === "distribution") {
+          // a global contract reaches the global store (one shard: delivered, not forwarded; no outcome)
+          this.state.setGlobalCode(r.identifier, r.code);
         } else if (ready(r)) run(block, r, next);
         else postponed.set(r.id, r);
       }
@@ -448,16 +451,17 @@ export class Chain {
     block: BlockInfo,
   ): { result?: Uint8Array; logs: string[]; error?: string } {
     const account = this.state.getAccount(accountId)!;
-    const code = this.state.getCode(accountId);
-    if (!code || account.codeHash === EMPTY_CODE_HASH) {
+    // its own code or the global contract it uses
+    const contract = this.state.contractOf(accountId);
+    if (!contract) {
       return {
         logs: [],
         error: `CompilationError(CodeDoesNotExist { account_id: AccountId("${accountId}") })`,
       };
     }
     const out = this.vm(
-      code,
-      account.codeHash,
+      contract.code,
+      contract.hash,
       {
         currentAccountId: accountId,
         signerAccountId: "",

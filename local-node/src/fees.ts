@@ -4,7 +4,7 @@
 // pessimistic price at 78, NEP-642 added the purchase price at 85), and the storage bytes an access key occupies.
 import { ACTION_FEES, ECONOMICS, type Fee, sendFee } from "./runtime-config.ts";
 import { isNearImplicit } from "./util.ts";
-import type { AccessKeyPermission, ReceiptAction } from "./vm/types.ts";
+import type { AccessKeyPermission, GlobalContractIdentifier, ReceiptAction } from "./vm/types.ts";
 
 const F = ACTION_FEES;
 
@@ -52,7 +52,22 @@ function actionFeeParts(a: ReceiptAction, receiverId: string, pick: (f: Fee) => 
       return [["DELETE_KEY", pick(F.deleteKey)]];
     case "DeleteAccount":
       return [["DELETE_ACCOUNT", pick(F.deleteAccount)]];
+    case "DeployGlobalContract":
+      return [
+        ["DEPLOY_GLOBAL_CONTRACT_BASE", pick(F.deployGlobalContractBase)],
+        ["DEPLOY_GLOBAL_CONTRACT_BYTE", BigInt(a.code.length) * pick(F.deployGlobalContractPerByte)],
+      ];
+    case "UseGlobalContract":
+      return [
+        ["USE_GLOBAL_CONTRACT_BASE", pick(F.useGlobalContractBase)],
+        ["USE_GLOBAL_CONTRACT_BYTE", globalIdentifierBytes(a.identifier) * pick(F.useGlobalContractPerIdentifierByte)],
+      ];
   }
+}
+
+/** GlobalContractIdentifier::len(): 32 for a code hash, the account id's length otherwise (storage and fees). */
+export function globalIdentifierBytes(id: GlobalContractIdentifier): bigint {
+  return "hash" in id ? 32n : BigInt(Buffer.byteLength(id.accountId));
 }
 
 const sum = (parts: FeeParts) => parts.reduce((n, [, g]) => n + g, 0n);

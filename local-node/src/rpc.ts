@@ -7,7 +7,7 @@ import { protocolConfigView } from "./config-view.ts";
 import type { TxRecord } from "./outcomes.ts";
 import { blockView, chunkHashOf, chunkHeader, genesisConfigView, statusView, validatorsView } from "./views.ts";
 import { type DecodedTx, decodeSignedTx, TxDecodeError } from "./tx.ts";
-import { b64, fromB58, fromB64, isValidAccountId, parsePublicKey } from "./util.ts";
+import { b58, b64, fromB58, fromB64, isValidAccountId, parsePublicKey, sha256 } from "./util.ts";
 
 /** nearcore's json_payload_max_size */
 const MAX_BODY = 10 * 1024 * 1024;
@@ -207,6 +207,30 @@ export class RpcHandler {
     };
   }
 
+  // NEP-591 queries: view_global_contract_code {code_hash}, view_global_contract_code_by_account_id {account_id}
+  private globalContractCode(type: string, p: Record<string, unknown>, at: Record<string, unknown>): unknown {
+    const byAccount = type === "view_global_contract_code_by_account_id";
+    const key = byAccount ? p.account_id : p.code_hash;
+    if (byAccount && !isValidAccountId(key)) {
+      throw parseError(`Failed parsing args: invalid account id ${String(key)}`);
+    }
+    if (!byAccount && (typeof key !== "string" || !/^[1-9A-HJ-NP-Za-km-z]{32,44}$/.test(key))) {
+      throw parseError(`Failed parsing args: invalid code hash ${String(key)}`);
+    }
+    const identifier = byAccount ? { accountId: key as string } : { hash: key as string };
+    const code = this.chain.state.getGlobalCode(identifier);
+    if (!code) {
+      const shown = byAccount ? { account_id: key } : { hash: key };
+      throw new RpcFail(
+        "HANDLER_ERROR",
+        "NO_GLOBAL_CONTRACT_CODE",
+        { identifier: shown, ...at },
+        `Global contract code with identifier ${JSON.stringify(shown)} has never been observed on the node`,
+      );
+    }
+    return { code_base64: b64(code), hash: b58(sha256(code)), ...at };
+  }
+
   // --- query ---
   private query(arr: unknown[] | undefined, p: Record<string, unknown>): unknown {
     if (arr) return this.legacyQuery(arr);
@@ -216,6 +240,9 @@ export class RpcHandler {
     }
     const block = this.chain.blockInfo(p);
     const at = { block_height: block.height, block_hash: block.hash };
+    if (type === "view_global_contract_code" || type === "view_global_contract_code_by_account_id") {
+      return this.globalContractCode(type, p, at);
+    }
     const accountId = p.account_id;
     if (!isValidAccountId(accountId)) throw parseError(`Failed parsing args: invalid account id ${String(accountId)}`);
     const account = this.chain.state.getAccount(accountId);
@@ -235,12 +262,18 @@ export class RpcHandler {
           code_hash: account.codeHash,
           storage_usage: account.storageUsage,
           storage_paid_at: 0,
+          // NEP-591: an account using a global contract names it (and shows the empty code hash)
+          ...(account.global && "hash" in account.global ? { global_contract_hash: account.global.hash } : {}),
+          ...(account.global && "accountId" in account.global
+            ? { global_contract_account_id: account.global.accountId }
+            : {}),
           ...at,
         };
       case "view_code": {
         if (!account) throw unknownAccount();
-        const code = this.chain.state.getCode(accountId);
-        if (!code || account.codeHash === "11111111111111111111111111111111") {
+        // the code the account runs: its own, or the global contract it uses
+        const contract = this.chain.state.contractOf(accountId);
+        if (!contract) {
           throw new RpcFail(
             "HANDLER_ERROR",
             "NO_CONTRACT_CODE",
@@ -248,7 +281,7 @@ export class RpcHandler {
             `Contract code for contract ID #${accountId} has never been observed on the node at block #${block.height}`,
           );
         }
-        return { code_base64: b64(code), hash: account.codeHash, ...at };
+        return { code_base64: b64(contract.code), hash: contract.hash, ...at };
       }
       case "view_state": {
         if (!account) throw unknownAccount();

@@ -5,6 +5,7 @@ import {
   accessKeyStorage,
   execFeeParts,
   gasRefund,
+  globalIdentifierBytes,
   insufficientStorageStake,
   totalDeposit,
   totalExecFees,
@@ -26,7 +27,7 @@ import {
   toHex,
   u64le,
 } from "./util.ts";
-import type { PromiseResult, ReceiptAction, RunFunctionCall, VmError } from "./vm/types.ts";
+import type { GlobalContractIdentifier, PromiseResult, ReceiptAction, RunFunctionCall, VmError } from "./vm/types.ts";
 
 const SYSTEM = "system";
 const NONCE_MULTIPLIER = 1_000_000n;
@@ -55,7 +56,16 @@ interface DataReceipt {
   data: Uint8Array | null;
 }
 
-export type Receipt = ActionReceipt | DataReceipt;
+/** NEP-591: a global contract's code on its way to the global store (nearcore's GlobalContractDistribution receipt).
+ * It is applied in the next block, has no outcome and is not listed among a receipt's receipt_ids. */
+export interface DistributionReceipt {
+  kind: "distribution";
+  id: string;
+  identifier: GlobalContractIdentifier;
+  code: Uint8Array;
+}
+
+export type Receipt = ActionReceipt | DataReceipt | DistributionReceipt;
 
 type ExecutionStatus = { SuccessValue: string } | { SuccessReceiptId: string } | { Failure: unknown } | "Unknown";
 
@@ -137,6 +147,9 @@ interface Acc {
   returnValue: Uint8Array;
   returnIndex: number;
   profile: Map<string, bigint>;
+  /** tokens burnt by the actions themselves (a global contract's storage), dropped if the receipt fails */
+  actionBurnt: bigint;
+  distributions: DistributionReceipt[];
 }
 
 function newAccount(amount: bigint, storageUsage: bigint): Account {
@@ -157,7 +170,8 @@ function applyAction(ctx: Ctx, acc: Acc, a: ReceiptAction): unknown {
     if (!implicitTransfer) return { AccountDoesNotExist: { account_id: id } };
   }
   // check_actor_permissions
-  if (["DeployContract", "Stake", "AddKey", "DeleteKey", "DeleteAccount"].includes(a.kind) && acc.actorId !== id) {
+  const ownOnly = ["DeployContract", "DeployGlobalContract", "UseGlobalContract", "Stake", "AddKey", "DeleteKey"];
+  if ([...ownOnly, "DeleteAccount"].includes(a.kind) && acc.actorId !== id) {
     return { ActorNoPermission: { account_id: id, actor_id: acc.actorId } };
   }
   switch (a.kind) {
@@ -198,10 +212,36 @@ function applyAction(ctx: Ctx, acc: Acc, a: ReceiptAction): unknown {
     }
     case "DeployContract": {
       const account = acc.account!;
-      const old = state.getCode(id);
-      account.storageUsage = account.storageUsage - BigInt(old?.length ?? 0) + BigInt(a.code.length);
+      clearContract(state, id, account);
+      account.storageUsage += BigInt(a.code.length);
       account.codeHash = b58(sha256(a.code));
       state.setCode(id, a.code);
+      state.setAccount(id, account);
+      return undefined;
+    }
+    case "DeployGlobalContract": {
+      // nearcore global_contracts.rs: the code's storage is burnt at 10x the storage price, the account's own
+      // storage does not change, and the code reaches the global store in the next block
+      const account = acc.account!;
+      const cost = BigInt(a.code.length) * ECONOMICS.globalContractStorageAmountPerByte;
+      if (account.amount < cost) return { LackBalanceForState: { account_id: id, amount: cost.toString() } };
+      account.amount -= cost;
+      acc.actionBurnt += cost;
+      state.setAccount(id, account);
+      const identifier = a.mode === "CodeHash" ? { hash: b58(sha256(a.code)) } : { accountId: id };
+      acc.distributions.push({ kind: "distribution", id: "", identifier, code: a.code });
+      return undefined;
+    }
+    case "UseGlobalContract": {
+      const account = acc.account!;
+      if (!state.getGlobalCode(a.identifier)) {
+        const identifier =
+          "hash" in a.identifier ? { hash: a.identifier.hash } : { account_id: a.identifier.accountId };
+        return { GlobalContractDoesNotExist: { identifier } };
+      }
+      clearContract(state, id, account);
+      account.storageUsage += globalIdentifierBytes(a.identifier);
+      account.global = a.identifier;
       state.setAccount(id, account);
       return undefined;
     }
@@ -268,6 +308,21 @@ function applyAction(ctx: Ctx, acc: Acc, a: ReceiptAction): unknown {
   }
 }
 
+/** nearcore clear_account_contract_storage_usage: drops the account's local code or global-contract reference and
+ * the storage it counted. */
+function clearContract(state: State, id: string, account: Account): void {
+  if (account.global) {
+    account.storageUsage -= globalIdentifierBytes(account.global);
+    account.global = undefined;
+  }
+  const old = state.getCode(id);
+  if (old) {
+    account.storageUsage -= BigInt(old.length);
+    state.setCode(id, undefined);
+  }
+  account.codeHash = EMPTY_CODE_HASH;
+}
+
 function refundAllowance(state: State, id: string, pk: string, amount: bigint): void {
   const key = state.getAccessKey(id, pk);
   if (key && key.permission.kind === "FunctionCall" && key.permission.allowance !== null) {
@@ -280,15 +335,15 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
   const { state, receipt, block } = ctx;
   const id = receipt.receiverId;
   const account = acc.account!;
-  const code = state.getCode(id);
-  if (!code || account.codeHash === EMPTY_CODE_HASH) {
+  const contract = state.contractOf(id);
+  if (!contract) {
     return { FunctionCallError: { CompilationError: { CodeDoesNotExist: { account_id: id } } } };
   }
   let out: ReturnType<RunFunctionCall>;
   try {
     out = ctx.vm(
-      code,
-      account.codeHash,
+      contract.code,
+      contract.hash,
       {
         currentAccountId: id,
         signerAccountId: receipt.signerId,
@@ -395,6 +450,8 @@ export function applyActionReceipt(
     returnValue: new Uint8Array(),
     returnIndex: 0,
     profile: new Map([["ACTION_COST:NEW_ACTION_RECEIPT", receiptFee]]),
+    actionBurnt: 0n,
+    distributions: [],
   };
   const accountWasMissing = acc.account === undefined;
   const cp = state.checkpoint();
@@ -426,8 +483,10 @@ export function applyActionReceipt(
   if (failure) {
     state.rollbackTo(cp);
     acc.newReceipts = [];
+    acc.distributions = [];
+    acc.actionBurnt = 0n;
   }
-  const outgoing: Receipt[] = [...acc.newReceipts];
+  const outgoing: Receipt[] = [...acc.newReceipts, ...acc.distributions];
   // output data for receipts waiting on this one (promise_then callbacks)
   if (receipt.outputDataReceivers.length > 0) {
     if (!failure && acc.returnKind === "ReceiptIndex") {
@@ -462,7 +521,7 @@ export function applyActionReceipt(
       failed: failure !== undefined,
       createdAccount: created,
     });
-    tokensBurnt = acc.gasBurnt * burnPrice + accountCharge;
+    tokensBurnt = acc.gasBurnt * burnPrice + accountCharge + acc.actionBurnt;
     const depositRefund = failure ? totalDeposit(receipt.actions) : 0n;
     if (depositRefund > 0n) outgoing.push(balanceRefund("", receipt.predecessorId, depositRefund));
     if (refund > 0n) outgoing.push(balanceRefund(receipt.signerPk.text, receipt.signerId, refund, receipt.signerId));

@@ -1,13 +1,16 @@
 // The world state: accounts, access keys, contract code and contract data, in one ordered key space with an
 // undo log (a failed receipt rolls back to a checkpoint) and a dirty set (what the journal must persist).
-import type { AccessKeyPermission } from "./vm/types.ts";
-import { b64, fromB64 } from "./util.ts";
+import { b58, b64, fromB64, sha256 } from "./util.ts";
+import type { AccessKeyPermission, GlobalContractIdentifier } from "./vm/types.ts";
 
 export interface Account {
   amount: bigint;
   locked: bigint;
+  /** the local contract's hash, or the empty hash (also when the account uses a global contract) */
   codeHash: string;
   storageUsage: bigint;
+  /** NEP-591: the global contract the account uses instead of local code */
+  global?: GlobalContractIdentifier;
 }
 
 interface AccessKey {
@@ -21,6 +24,8 @@ const accKey = (id: string) => `a:${id}`;
 const keyKey = (id: string, pk: string) => `k:${id}:${pk}`;
 const dataKey = (id: string, hexKey: string) => `d:${id}:${hexKey}`;
 const codeKey = (id: string) => `c:${id}`;
+/** the global contract code store (nearcore's TrieKey::GlobalContractCode), by hash or by deploying account */
+const globalKey = (g: GlobalContractIdentifier) => ("hash" in g ? `g:h:${g.hash}` : `g:a:${g.accountId}`);
 
 export class State {
   private entries = new Map<string, Value>();
@@ -115,6 +120,28 @@ export class State {
     this.put(codeKey(id), code);
   }
 
+  // --- global contracts (NEP-591) ---
+  getGlobalCode(g: GlobalContractIdentifier): Uint8Array | undefined {
+    return this.entries.get(globalKey(g)) as Uint8Array | undefined;
+  }
+
+  setGlobalCode(g: GlobalContractIdentifier, code: Uint8Array): void {
+    this.put(globalKey(g), code);
+  }
+
+  /** The code an account runs and its hash: its own, or the global contract it uses. */
+  contractOf(id: string): { code: Uint8Array; hash: string } | undefined {
+    const account = this.getAccount(id);
+    if (!account) return undefined;
+    if (account.global) {
+      const code = this.getGlobalCode(account.global);
+      if (!code) return undefined;
+      return { code, hash: "hash" in account.global ? account.global.hash : hashOf(code) };
+    }
+    const code = this.getCode(id);
+    return code && account.codeHash !== EMPTY ? { code, hash: account.codeHash } : undefined;
+  }
+
   // --- contract data (keys as hex) ---
   getData(id: string, hexKey: string): Uint8Array | undefined {
     return this.entries.get(dataKey(id, hexKey)) as Uint8Array | undefined;
@@ -165,6 +192,18 @@ export class State {
   }
 }
 
+const EMPTY = "11111111111111111111111111111111";
+const hashCache = new WeakMap<Uint8Array, string>();
+/** b58(sha256(code)) of a global contract by account, remembered per code object (a redeploy is a new object) */
+function hashOf(code: Uint8Array): string {
+  let h = hashCache.get(code);
+  if (!h) {
+    h = b58(sha256(code));
+    hashCache.set(code, h);
+  }
+  return h;
+}
+
 function ownerOf(key: string): string | undefined {
   if (key.startsWith("k:") || key.startsWith("d:")) return key.slice(2, key.indexOf(":", 2));
   return undefined;
@@ -173,7 +212,15 @@ function ownerOf(key: string): string | undefined {
 function encodeValue(key: string, v: Value): unknown {
   if (key.startsWith("a:")) {
     const a = v as Account;
-    return { amount: `${a.amount}`, locked: `${a.locked}`, code_hash: a.codeHash, storage_usage: `${a.storageUsage}` };
+    return {
+      amount: `${a.amount}`,
+      locked: `${a.locked}`,
+      code_hash: a.codeHash,
+      storage_usage: `${a.storageUsage}`,
+      ...(a.global
+        ? { global: "hash" in a.global ? { hash: a.global.hash } : { account_id: a.global.accountId } }
+        : {}),
+    };
   }
   if (key.startsWith("k:")) {
     const k = v as AccessKey;
@@ -195,12 +242,14 @@ function encodeValue(key: string, v: Value): unknown {
 
 function decodeValue(key: string, v: unknown): Value {
   if (key.startsWith("a:")) {
-    const a = v as Record<string, string>;
+    const a = v as Record<string, string> & { global?: { hash?: string; account_id?: string } };
+    const g = a.global;
     return {
       amount: BigInt(a.amount),
       locked: BigInt(a.locked),
       codeHash: a.code_hash,
       storageUsage: BigInt(a.storage_usage),
+      ...(g ? { global: g.hash !== undefined ? { hash: g.hash } : { accountId: g.account_id as string } } : {}),
     };
   }
   if (key.startsWith("k:")) {

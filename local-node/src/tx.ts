@@ -82,6 +82,21 @@ function actionFromBorsh(a: Borsh): ReceiptAction {
   }
   if (a.deleteKey) return { kind: "DeleteKey", publicKey: keyFromBorsh(a.deleteKey.publicKey).bytes };
   if (a.deleteAccount) return { kind: "DeleteAccount", beneficiaryId: a.deleteAccount.beneficiaryId };
+  if (a.deployGlobalContract) {
+    const g = a.deployGlobalContract;
+    return {
+      kind: "DeployGlobalContract",
+      code: bytesOf(g.code),
+      mode: g.deployMode.AccountId !== undefined ? "AccountId" : "CodeHash",
+    };
+  }
+  if (a.useGlobalContract) {
+    const id = a.useGlobalContract.contractIdentifier;
+    return {
+      kind: "UseGlobalContract",
+      identifier: id.AccountId !== undefined ? { accountId: id.AccountId } : { hash: b58(bytesOf(id.CodeHash)) },
+    };
+  }
   // meta transactions (SignedDelegate) are not implemented by this node
   throw new TxDecodeError("unsupported action (delegate actions are not implemented)");
 }
@@ -159,8 +174,8 @@ export function validateActions(actions: ReceiptAction[]): unknown {
       TotalNumberOfActionsExceeded: { total_number_of_actions: actions.length, limit: LIMITS.maxActionsPerReceipt },
     };
   }
-  // protocol 84: at most 10 deploy actions per receipt
-  const deploys = actions.filter((a) => a.kind === "DeployContract").length;
+  // protocol 84: at most 10 deploy actions (local or global) per receipt
+  const deploys = actions.filter((a) => a.kind === "DeployContract" || a.kind === "DeployGlobalContract").length;
   if (deploys > LIMITS.maxDeployActionsPerReceipt) {
     return {
       TotalNumberOfDeployActionsExceeded: {
@@ -216,6 +231,16 @@ export function validateActions(actions: ReceiptAction[]): unknown {
       case "DeleteAccount":
         if (!isValidAccountId(a.beneficiaryId)) return { InvalidAccountId: { account_id: a.beneficiaryId } };
         break;
+      case "DeployGlobalContract":
+        if (a.code.length > LIMITS.maxContractSize) {
+          return { ContractSizeExceeded: { size: a.code.length, limit: LIMITS.maxContractSize } };
+        }
+        break;
+      case "UseGlobalContract":
+        if ("accountId" in a.identifier && !isValidAccountId(a.identifier.accountId)) {
+          return { InvalidAccountId: { account_id: a.identifier.accountId } };
+        }
+        break;
       default:
         break;
     }
@@ -246,6 +271,15 @@ export function actionView(a: ReceiptAction): unknown {
       return "CreateAccount";
     case "DeployContract":
       return { DeployContract: { code: b64(sha256(a.code)) } };
+    case "DeployGlobalContract":
+      // nearcore's view shows the code's hash, as for DeployContract
+      return a.mode === "CodeHash"
+        ? { DeployGlobalContract: { code: b64(sha256(a.code)) } }
+        : { DeployGlobalContractByAccountId: { code: b64(sha256(a.code)) } };
+    case "UseGlobalContract":
+      return "hash" in a.identifier
+        ? { UseGlobalContract: { code_hash: a.identifier.hash } }
+        : { UseGlobalContractByAccountId: { account_id: a.identifier.accountId } };
     case "FunctionCall":
       return {
         FunctionCall: {

@@ -68,7 +68,7 @@ function permission(p: Json | string): AccessKeyPermission {
   };
 }
 
-/** Actions the chain layer does not apply yet (global contracts, state init, gas keys) make the call fail. */
+/** Actions the chain layer does not apply yet (deterministic state init, gas keys) make the call fail. */
 class UnsupportedAction extends Error {}
 
 function action(a: Json): ReceiptAction {
@@ -101,6 +101,18 @@ function action(a: Json): ReceiptAction {
       return { kind: "DeleteKey", publicKey: bytes(v.public_key) };
     case "DeleteAccount":
       return { kind: "DeleteAccount", beneficiaryId: v.beneficiary_id };
+    case "DeployGlobalContract":
+      return {
+        kind: "DeployGlobalContract",
+        code: bytes(v.code_hex),
+        mode: v.mode === "AccountId" ? "AccountId" : "CodeHash",
+      };
+    case "UseGlobalContract":
+      // near-vm-runner's GlobalContractIdentifier: {"CodeHash": "<base58>"} or {"AccountId": "<id>"}
+      return {
+        kind: "UseGlobalContract",
+        identifier: "AccountId" in v ? { accountId: v.AccountId } : { hash: v.CodeHash },
+      };
     default:
       throw new UnsupportedAction(name);
   }

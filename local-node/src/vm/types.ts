@@ -47,9 +47,15 @@ export type AccessKeyPermission =
   | { kind: "FullAccess" }
   | { kind: "FunctionCall"; allowance: bigint | null; receiverId: string; methodNames: string[] };
 
+/** NEP-591: a global contract is named by its code hash (immutable) or by the account that deployed it (follows
+ * that account's redeploys). */
+export type GlobalContractIdentifier = { hash: string } | { accountId: string };
+
 export type ReceiptAction =
   | { kind: "CreateAccount" }
   | { kind: "DeployContract"; code: Uint8Array }
+  | { kind: "DeployGlobalContract"; code: Uint8Array; mode: "CodeHash" | "AccountId" }
+  | { kind: "UseGlobalContract"; identifier: GlobalContractIdentifier }
   | {
       kind: "FunctionCall";
       methodName: string;
