@@ -1,8 +1,9 @@
-// Signed transactions: borsh decoding (@near-js/transactions), signature check, stateless validation
+// Signed transactions: borsh decoding (@near-js/transactions 2.5.1, installed as near-js-transactions-2 beside the
+// 1.3.3 that near-api-js 5 and near-workspaces need: 2.x knows the global-contract actions), signature check, stateless validation
 // (nearcore validate_actions / size limits) and the JSON views of actions.
 import { createPublicKey, verify as nodeVerify } from "node:crypto";
 import { secp256k1 } from "@noble/curves/secp256k1";
-import * as nearTransactions from "@near-js/transactions";
+import * as nearTransactions from "near-js-transactions-2";
 import { LIMITS } from "./runtime-config.ts";
 import { b58, b64, concat, isValidAccountId, type PublicKeyInfo, publicKeyFromBytes, sha256 } from "./util.ts";
 import type { AccessKeyPermission, ReceiptAction } from "./vm/types.ts";

@@ -6,8 +6,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import * as nearCrypto from "@near-js/crypto";
-import * as nearTransactions from "@near-js/transactions";
+import * as nearCrypto from "near-js-crypto-2";
+import * as nearTransactions from "near-js-transactions-2";
 import bs58 from "bs58";
 
 // biome-ignore lint/suspicious/noExplicitAny: the packages' ESM typings cannot be resolved under nodenext

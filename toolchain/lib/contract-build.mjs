@@ -165,7 +165,22 @@ function builderSource(profile) {
     )
     .replace('#include "../node_modules/near-sdk-js/lib/cli/deps/quickjs/libbf.h"', '#include "libbf.h"');
   if (out.includes("node_modules/")) throw new ToolError("near-sdk-js builder.c has unexpected include paths");
-  return out;
+  return withHostExtensions(out);
+}
+
+const ADD_HOST_FUNCTIONS = "static void js_add_near_host_functions(JSContext* ctx) {";
+const LAST_STOCK_BINDING = 'JS_SetPropertyStr(ctx, env, "promise_batch_action_deploy_contract",';
+
+/** The host functions near-sdk-js 2.0.0 lacks (toolchain/quickjs/near-host-ext.inc.c), bound on the same `env`. */
+function withHostExtensions(text) {
+  const at = text.indexOf(ADD_HOST_FUNCTIONS);
+  const binding = text.indexOf(LAST_STOCK_BINDING);
+  if (at < 0 || binding < 0) throw new ToolError("near-sdk-js builder.c: js_add_near_host_functions not found");
+  const lineEnd = text.indexOf("\n", binding);
+  return (
+    `${text.slice(0, at)}#include "near-host-ext.inc.c"\n${text.slice(at, lineEnd + 1)}` +
+    `  near_host_ext_add(ctx, env);\n${text.slice(lineEnd + 1)}`
+  );
 }
 
 /**

@@ -139,7 +139,13 @@ export function prepareSources() {
     files[adj.file] = files[adj.file].replace(adj.from, adj.to);
   }
   files["quickjs.c"] += `\n${fs.readFileSync(path.join(OWN_DIR, "quickjs-near-ext.c"), "latin1")}`;
-  for (const own of ["quickjs-libc-min.c", "quickjs-libc-min.h", "lean-context.c", "lean-context.h"]) {
+  for (const own of [
+    "quickjs-libc-min.c",
+    "quickjs-libc-min.h",
+    "lean-context.c",
+    "lean-context.h",
+    "near-host-ext.inc.c",
+  ]) {
     files[own] = fs.readFileSync(path.join(OWN_DIR, own), "latin1");
   }
   for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(QUICKJS_OUT, name), text, "latin1");
