@@ -161,7 +161,14 @@ export class Chain {
       timestampNs: b.timestampNs,
       epochHeight: info.epochHeight,
       gasPrice: this.gasPrice,
+      validators: this.validatorStakes(),
     };
+  }
+
+  /** One validator, test.near, staking its locked balance (the `validators` RPC shows the same). */
+  validatorStakes(): Record<string, bigint> {
+    const id = this.genesis.validator.account_id;
+    return { [id]: this.state.getAccount(id)?.locked ?? 0n };
   }
 
   fastForward(delta: bigint): void {
@@ -480,6 +487,7 @@ export class Chain {
         randomSeed: sha256(concat(Buffer.from(block.hash), Buffer.from(accountId))),
         isView: true,
         promiseResults: [],
+        validators: this.validatorStakes(),
       },
       { get: (key) => this.state.getData(accountId, Buffer.from(key).toString("hex")) },
     );

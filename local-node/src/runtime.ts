@@ -91,6 +91,8 @@ export interface BlockContext {
   timestampNs: bigint;
   epochHeight: bigint;
   gasPrice: bigint;
+  /** the epoch's validators and stakes (validator_stake / validator_total_stake) */
+  validators: Record<string, bigint>;
 }
 
 interface ApplyResult {
@@ -363,6 +365,7 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
         isView: false,
         promiseResults: ctx.promiseResults,
         outputDataReceivers: receipt.outputDataReceivers.map((d) => d.receiverId),
+        validators: block.validators,
       },
       { get: (key) => state.getData(id, toHex(key)) },
     );

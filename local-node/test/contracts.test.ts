@@ -171,3 +171,28 @@ test.serial(
     t.is(s0 - s1, burnt - rewards);
   },
 );
+
+test.serial(
+  "validator_stake sees the node's validator (test.near, its genesis stake), as the validators RPC shows it",
+  async (t) => {
+    const stakes = compileWat(`(module
+    (import "env" "validator_stake" (func $validator_stake (param i64 i64 i64)))
+    (import "env" "validator_total_stake" (func $validator_total_stake (param i64)))
+    (import "env" "value_return" (func $value_return (param i64 i64)))
+    (memory 1)
+    (data (i32.const 0) "test.near")
+    (func (export "stakes")
+      (call $validator_stake (i64.const 9) (i64.const 0) (i64.const 16))
+      (call $validator_total_stake (i64.const 32))
+      (call $value_return (i64.const 32) (i64.const 16))))`);
+    const v = await createAccount(node.root, "stakes.test.near", 5n * NEAR);
+    await v.exec(v.accountId, [actions.deployContract(stakes)]);
+    const r = await user.exec(v.accountId, [call("stakes")]);
+    const out = Buffer.from(r.status.SuccessValue, "base64");
+    const u128 = (off: number) => out.readBigUInt64LE(off) + (out.readBigUInt64LE(off + 8) << 64n);
+    const validators = await node.call("validators", [null]);
+    const stake = BigInt(validators.current_validators[0].stake);
+    t.is(stake, 5n * 10n ** 31n, "genesis: test.near stakes 5 * 10^7 NEAR");
+    t.deepEqual([u128(0), u128(16)], [stake, stake]);
+  },
+);

@@ -120,6 +120,8 @@ struct JsExternal<'a> {
     block_height: u64,
     data_count: u64,
     chain_id: String,
+    /// the epoch's validators and their stakes (validator_stake / validator_total_stake)
+    validators: BTreeMap<String, Balance>,
     /// calls into JS, for the report
     js_calls: RefCell<u64>,
 }
@@ -234,11 +236,12 @@ impl External for JsExternal<'_> {
     fn storage_proof_size_before_receipt(&self) -> usize {
         0
     }
-    fn validator_stake(&self, _: &AccountId) -> VmResult<Option<Balance>> {
-        Ok(None)
+    fn validator_stake(&self, account_id: &AccountId) -> VmResult<Option<Balance>> {
+        Ok(self.validators.get(account_id.as_str()).copied())
     }
     fn validator_total_stake(&self) -> VmResult<Balance> {
-        Ok(Balance::ZERO)
+        let total: u128 = self.validators.values().map(|b| b.as_yoctonear()).sum();
+        Ok(Balance::from_yoctonear(total))
     }
     fn chain_id(&self) -> String {
         self.chain_id.clone()
@@ -454,6 +457,9 @@ struct Ctx {
     output_data_receivers: Vec<String>,
     #[serde(default = "default_chain")]
     chain_id: String,
+    /// account id -> stake (yocto, decimal string) of the epoch's validators
+    #[serde(default)]
+    validators: BTreeMap<String, String>,
     /// hex, 32 bytes: the hash the chain derives data ids from
     #[serde(default)]
     action_hash: Option<String>,
@@ -571,6 +577,11 @@ pub fn run_function_call(
         block_height: context.block_height,
         data_count: 0,
         chain_id: c.chain_id.clone(),
+        validators: c
+            .validators
+            .iter()
+            .map(|(k, v)| Ok((k.clone(), Balance::from_yoctonear(num(v, "validator stake")?))))
+            .collect::<Result<_>>()?,
         js_calls: RefCell::new(0),
     };
 

@@ -144,6 +144,7 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     is_view: ctx.isView,
     promise_results: ctx.promiseResults.map((r) => (r.status === "Successful" ? hex(r.data) : null)),
     output_data_receivers: ctx.outputDataReceivers ?? [],
+    validators: Object.fromEntries(Object.entries(ctx.validators ?? {}).map(([id, stake]) => [id, stake.toString()])),
   };
   const raw = nativeVm().runFunctionCall(
     asBuffer(code),

@@ -35,6 +35,8 @@ export interface VmContext {
   /** receiver account ids of the receipt's output data receivers (callbacks waiting on this call's result);
    * value_return pays the data receipt per-byte fees for each. Optional: omitted means none. */
   outputDataReceivers?: string[];
+  /** the epoch's validators and their stakes, for validator_stake / validator_total_stake; omitted means none */
+  validators?: Record<string, bigint>;
 }
 
 /** Read access to the contract account's committed storage. The VM buffers its own writes and returns them. */

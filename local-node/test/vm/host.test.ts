@@ -286,3 +286,23 @@ test("value_return pays data receipt byte fees per output data receiver (sir or 
   t.is(withReceivers.burntGas - plain.burntGas, 10n * (f.sendSir + f.execution + f.sendNotSir + f.execution));
   t.is(withReceivers.usedGas, withReceivers.burntGas);
 });
+
+test("validator_stake / validator_total_stake answer from the epoch's validators (0 for a non-validator)", (t) => {
+  // data: "test.near" at 0, "alice.test.near" at 16; stakes written at 64, 80 and the total at 96
+  const code = contract(
+    ["validator_stake", "validator_total_stake", "value_return"],
+    `(func (export "main")
+      (call $validator_stake (i64.const 9) (i64.const 0) (i64.const 64))
+      (call $validator_stake (i64.const 15) (i64.const 16) (i64.const 80))
+      (call $validator_total_stake (i64.const 96))
+      (call $value_return (i64.const 48) (i64.const 64)))`,
+    `test.near${"\0".repeat(7)}alice.test.near`,
+  );
+  const stake = 5n * 10n ** 31n;
+  const o = run(code, { validators: { "test.near": stake, "bob.test.near": 7n } });
+  const r = ret(o);
+  t.is(o.error, undefined);
+  t.deepEqual([u128le(r, 0), u128le(r, 16), u128le(r, 32)], [stake, 0n, stake + 7n]);
+  t.is(profileOf("VALIDATOR_STAKE_BASE"), 2n * EXT_COSTS.validator_stake_base);
+  t.is(profileOf("VALIDATOR_TOTAL_STAKE_BASE"), EXT_COSTS.validator_total_stake_base);
+});
