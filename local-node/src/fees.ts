@@ -23,6 +23,9 @@ function addKeyFee(p: AccessKeyPermission, pick: (f: Fee) => bigint): FeeParts {
 
 function actionFeeParts(a: ReceiptAction, receiverId: string, pick: (f: Fee) => bigint): FeeParts {
   switch (a.kind) {
+    case "Delegate":
+      // the delegate fee itself; total_send_fees adds the inner actions' send fees (sendFeeOf below)
+      return [["DELEGATE", pick(F.delegate)]];
     case "CreateAccount":
       return [["CREATE_ACCOUNT", pick(F.createAccount)]];
     case "DeployContract":
@@ -79,24 +82,62 @@ export function execFeeParts(a: ReceiptAction, receiverId: string): FeeParts {
   return actionFeeParts(a, receiverId, (f) => f.execution);
 }
 
+/** nearcore total_send_fees: a Delegate costs the delegate send fee plus its inner actions' send fees, all with the
+ * outer sender_is_receiver (and the inner receiver for an implicit-account transfer). */
 function totalSendFees(actions: ReceiptAction[], receiverId: string, sir: boolean): bigint {
-  return actions.reduce((n, a) => n + actionFee(a, receiverId, (f) => sendFee(f, sir)), 0n);
+  return actions.reduce((n, a) => {
+    const own = actionFee(a, receiverId, (f) => sendFee(f, sir));
+    return n + own + (a.kind === "Delegate" ? totalSendFees(a.delegate.actions, a.delegate.receiverId, sir) : 0n);
+  }, 0n);
 }
 
+/** nearcore total_prepaid_send_fees: the send fees of a Delegate's inner receipt (sender_is_receiver of the delegate
+ * action itself), bought by the transaction and burnt when the Delegate executes. 0 without a Delegate. */
+export function totalPrepaidSendFees(actions: ReceiptAction[]): bigint {
+  return actions.reduce((n, a) => {
+    if (a.kind !== "Delegate") return n;
+    const d = a.delegate;
+    return n + totalSendFees(d.actions, d.receiverId, d.senderId === d.receiverId);
+  }, 0n);
+}
+
+/** nearcore exec_fee (a Delegate: the delegate execution fee only). */
 export function execFee(a: ReceiptAction, receiverId: string): bigint {
   return actionFee(a, receiverId, (f) => f.execution);
 }
 
+/** nearcore total_prepaid_exec_fees: the exec fees of the actions; a Delegate adds its inner actions' exec fees and
+ * the new_action_receipt exec fee of the receipt it creates. */
 export function totalExecFees(actions: ReceiptAction[], receiverId: string): bigint {
-  return actions.reduce((n, a) => n + execFee(a, receiverId), 0n);
+  return actions.reduce((n, a) => {
+    if (a.kind !== "Delegate") return n + execFee(a, receiverId);
+    const d = a.delegate;
+    return n + totalExecFees(d.actions, d.receiverId) + execFee(a, d.receiverId) + F.actionReceiptCreation.execution;
+  }, 0n);
 }
 
+/** nearcore total_prepaid_gas (a Delegate: its inner actions' attached gas). */
 export function totalPrepaidGas(actions: ReceiptAction[]): bigint {
-  return actions.reduce((n, a) => n + (a.kind === "FunctionCall" ? a.gas : 0n), 0n);
+  return actions.reduce(
+    (n, a) =>
+      n + (a.kind === "FunctionCall" ? a.gas : a.kind === "Delegate" ? totalPrepaidGas(a.delegate.actions) : 0n),
+    0n,
+  );
 }
 
+/** nearcore total_deposit: a Delegate's inner deposits are paid by the relayer (refunded to the delegate's sender if
+ * the inner receipt fails). */
 export function totalDeposit(actions: ReceiptAction[]): bigint {
-  return actions.reduce((n, a) => n + (a.kind === "FunctionCall" || a.kind === "Transfer" ? a.deposit : 0n), 0n);
+  return actions.reduce(
+    (n, a) =>
+      n +
+      (a.kind === "FunctionCall" || a.kind === "Transfer"
+        ? a.deposit
+        : a.kind === "Delegate"
+          ? totalDeposit(a.delegate.actions)
+          : 0n),
+    0n,
+  );
 }
 
 interface TxCost {
@@ -112,7 +153,10 @@ export function txCost(signerId: string, receiverId: string, actions: ReceiptAct
   const sir = signerId === receiverId;
   const gasBurnt = sendFee(F.actionReceiptCreation, sir) + totalSendFees(actions, receiverId, sir);
   const gasRemaining =
-    totalPrepaidGas(actions) + F.actionReceiptCreation.execution + totalExecFees(actions, receiverId);
+    totalPrepaidGas(actions) +
+    totalPrepaidSendFees(actions) +
+    F.actionReceiptCreation.execution +
+    totalExecFees(actions, receiverId);
   const receiptGasPrice = gasPrice > ECONOMICS.minGasPurchasePrice ? gasPrice : ECONOMICS.minGasPurchasePrice;
   const burntAmount = gasBurnt * gasPrice;
   const totalCost = burntAmount + gasRemaining * receiptGasPrice + totalDeposit(actions);

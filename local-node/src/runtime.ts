@@ -10,6 +10,7 @@ import {
   totalDeposit,
   totalExecFees,
   totalPrepaidGas,
+  totalPrepaidSendFees,
 } from "./fees.ts";
 import { ACTION_FEES, ECONOMICS, LIMITS } from "./runtime-config.ts";
 import type { Account, State } from "./state.ts";
@@ -249,6 +250,8 @@ function applyAction(ctx: Ctx, acc: Acc, a: ReceiptAction): unknown {
     }
     case "FunctionCall":
       return functionCall(ctx, acc, a);
+    case "Delegate":
+      return applyDelegate(ctx, acc, a);
     case "Stake": {
       // Minimal staking: locking moves balance at once; unstaking returns it at once (no epochs of delay).
       const account = acc.account!;
@@ -323,6 +326,66 @@ function clearContract(state: State, id: string, account: Account): void {
     state.setCode(id, undefined);
   }
   account.codeHash = EMPTY_CODE_HASH;
+}
+
+/** nearcore apply_delegate_action + validate_delegate_action_key (protocol 86): checks the signature, expiry,
+ * sender, the sender's access key and nonce, bumps the nonce, then sends the inner actions as a new receipt from the
+ * sender (signer and gas price stay the relayer's). The relayer bought the inner receipt's gas with the transaction:
+ * its send fees are burnt here, its exec fees and attached gas are reserved (used) for the new receipt. */
+function applyDelegate(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Delegate" }>): unknown {
+  const { state, receipt, block } = ctx;
+  const d = a.delegate;
+  const id = receipt.receiverId;
+  if (!a.signature.valid) return "DelegateActionInvalidSignature";
+  if (block.height > d.maxBlockHeight) return "DelegateActionExpired";
+  if (d.senderId !== id) {
+    return { DelegateActionSenderDoesNotMatchTxReceiver: { sender_id: d.senderId, receiver_id: id } };
+  }
+  const pk = publicKeyFromBytes(d.publicKey)!;
+  const key = state.getAccessKey(d.senderId, pk.text);
+  const keyError = (e: unknown) => ({ DelegateActionAccessKeyError: e });
+  if (!key) return keyError({ AccessKeyNotFound: { account_id: d.senderId, public_key: pk.text } });
+  if (d.nonce <= key.nonce) {
+    return { DelegateActionInvalidNonce: { delegate_nonce: Number(d.nonce), ak_nonce: Number(key.nonce) } };
+  }
+  const upper = block.height * NONCE_MULTIPLIER;
+  if (d.nonce >= upper) {
+    return { DelegateActionNonceTooLarge: { delegate_nonce: Number(d.nonce), upper_bound: Number(upper) } };
+  }
+  const p = key.permission;
+  if (p.kind === "FunctionCall") {
+    const call = d.actions[0];
+    if (d.actions.length !== 1 || call.kind !== "FunctionCall") return keyError("RequiresFullAccess");
+    // FixDelegateActionDepositWithFunctionCallError (85): the deposit error returns at once
+    if (call.deposit > 0n) return keyError("DepositWithFunctionCall");
+    if (d.receiverId !== p.receiverId) {
+      return keyError({ ReceiverMismatch: { tx_receiver: d.receiverId, ak_receiver: p.receiverId } });
+    }
+    if (p.methodNames.length > 0 && !p.methodNames.includes(call.methodName)) {
+      return keyError({ MethodNameMismatch: { method_name: call.methodName } });
+    }
+  }
+  key.nonce = d.nonce;
+  state.setAccessKey(d.senderId, pk.text, key);
+  acc.newReceipts.push({
+    kind: "action",
+    id: childId(receipt.id, block.hash, acc.newReceipts.length),
+    predecessorId: d.senderId,
+    receiverId: d.receiverId,
+    signerId: receipt.signerId,
+    signerPk: receipt.signerPk,
+    gasPrice: receipt.gasPrice,
+    actions: d.actions,
+    outputDataReceivers: [],
+    inputDataIds: [],
+  });
+  // receipt_required_cost of the new receipt: used (not burnt) here, burnt by its receiver
+  const required =
+    totalExecFees(d.actions, d.receiverId) + totalPrepaidGas(d.actions) + ACTION_FEES.actionReceiptCreation.execution;
+  const prepaidSend = totalPrepaidSendFees([a]);
+  acc.gasUsed += required + prepaidSend;
+  acc.gasBurnt += prepaidSend;
+  return undefined;
 }
 
 function refundAllowance(state: State, id: string, pk: string, amount: bigint): void {
@@ -518,7 +581,11 @@ export function applyActionReceipt(
     const { burnPrice, refund, accountCharge } = gasRefund({
       purchasePrice: receipt.gasPrice,
       blockGasPrice: block.gasPrice,
-      prepaidGas: totalPrepaidGas(receipt.actions) + totalExecFees(receipt.actions, receipt.receiverId) + receiptFee,
+      prepaidGas:
+        totalPrepaidGas(receipt.actions) +
+        totalPrepaidSendFees(receipt.actions) +
+        totalExecFees(receipt.actions, receipt.receiverId) +
+        receiptFee,
       gasBurnt: acc.gasBurnt,
       gasUsed: acc.gasUsed,
       failed: failure !== undefined,

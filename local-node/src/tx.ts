@@ -25,9 +25,11 @@ export interface DecodedTx {
 export class TxDecodeError extends Error {}
 
 // The package's ESM typings re-export without file extensions, which "nodenext" resolution cannot follow;
-// the runtime (esbuild bundle, tsx) resolves them fine, so the two functions used are typed here.
-const { encodeTransaction, SignedTransaction } = nearTransactions as unknown as {
+// the runtime (esbuild bundle, tsx) resolves them fine, so the functions used are typed here.
+const { encodeTransaction, encodeDelegateAction, SignedTransaction } = nearTransactions as unknown as {
   encodeTransaction(tx: unknown): Uint8Array;
+  /** borsh(SignableMessage): u32 discriminant 2^30 + 366 (NEP-461) then borsh(DelegateAction) */
+  encodeDelegateAction(delegateAction: unknown): Uint8Array;
   SignedTransaction: { decode(bytes: Uint8Array): unknown };
 };
 
@@ -58,7 +60,39 @@ function permissionFromBorsh(p: Borsh): AccessKeyPermission {
   };
 }
 
+function signatureFromBorsh(sig: Borsh): { isEd: boolean; bytes: Uint8Array; text: string } {
+  const isEd = sig.ed25519Signature !== undefined;
+  const bytes = bytesOf(sig.ed25519Signature?.data ?? sig.secp256k1Signature?.data ?? []);
+  return { isEd, bytes, text: `${isEd ? "ed25519" : "secp256k1"}:${b58(bytes)}` };
+}
+
+/** nearcore SignedDelegateAction: the inner actions are NonDelegateAction (a nested delegate fails to decode), the
+ * signature covers sha256(borsh(SignableMessage{2^30 + 366, DelegateAction})) (get_nep461_hash). */
+function delegateFromBorsh(sd: Borsh): ReceiptAction {
+  const d = sd.delegateAction;
+  const actions = (d.actions as Borsh[]).map((a) => {
+    if (a.signedDelegate !== undefined) throw new TxDecodeError("DelegateAction mustn't contain a nested one");
+    return actionFromBorsh(a);
+  });
+  const publicKey = keyFromBorsh(d.publicKey);
+  const sig = signatureFromBorsh(sd.signature);
+  const hash = sha256(encodeDelegateAction(d));
+  return {
+    kind: "Delegate",
+    delegate: {
+      senderId: d.senderId,
+      receiverId: d.receiverId,
+      actions,
+      nonce: BigInt(d.nonce),
+      maxBlockHeight: BigInt(d.maxBlockHeight),
+      publicKey: publicKey.bytes,
+    },
+    signature: { text: sig.text, valid: verifySignature(publicKey, sig.isEd, sig.bytes, hash) },
+  };
+}
+
 function actionFromBorsh(a: Borsh): ReceiptAction {
+  if (a.signedDelegate) return delegateFromBorsh(a.signedDelegate);
   if (a.createAccount) return { kind: "CreateAccount" };
   if (a.deployContract) return { kind: "DeployContract", code: bytesOf(a.deployContract.code) };
   if (a.functionCall) {
@@ -98,8 +132,7 @@ function actionFromBorsh(a: Borsh): ReceiptAction {
       identifier: id.AccountId !== undefined ? { accountId: id.AccountId } : { hash: b58(bytesOf(id.CodeHash)) },
     };
   }
-  // meta transactions (SignedDelegate) are not implemented by this node
-  throw new TxDecodeError("unsupported action (delegate actions are not implemented)");
+  throw new TxDecodeError("unsupported action");
 }
 
 /** Decodes a borsh SignedTransaction; throws TxDecodeError with a message for the RPC parse error. */
@@ -118,8 +151,8 @@ export function decodeSignedTx(bytes: Uint8Array): DecodedTx {
   } catch (e) {
     throw new TxDecodeError(`Failed to decode transaction: ${(e as Error).message}`);
   }
-  const sig = st.signature;
-  const sigBytes = bytesOf(sig.ed25519Signature?.data ?? sig.secp256k1Signature?.data ?? []);
+  const sig = signatureFromBorsh(st.signature);
+  const sigBytes = sig.bytes;
   if (txBytes.length + 1 + sigBytes.length !== bytes.length) {
     throw new TxDecodeError("Failed to decode transaction: unexpected trailing bytes");
   }
@@ -132,7 +165,7 @@ export function decodeSignedTx(bytes: Uint8Array): DecodedTx {
     throw new TxDecodeError(`Failed to decode transaction: ${(e as Error).message}`);
   }
   const hash = sha256(txBytes);
-  const isEd = sig.ed25519Signature !== undefined;
+  const isEd = sig.isEd;
   return {
     signerId: t.signerId,
     publicKey,
@@ -142,7 +175,7 @@ export function decodeSignedTx(bytes: Uint8Array): DecodedTx {
     actions,
     hash,
     hashB58: b58(hash),
-    signatureText: `${isEd ? "ed25519" : "secp256k1"}:${b58(sigBytes)}`,
+    signatureText: sig.text,
     signatureValid: verifySignature(publicKey, isEd, sigBytes, hash),
     size: bytes.length,
   };
@@ -186,10 +219,22 @@ export function validateActions(actions: ReceiptAction[]): unknown {
     };
   }
   let prepaid = 0n;
+  let foundDelegate = false;
   for (let i = 0; i < actions.length; i++) {
     const a = actions[i];
     if (i > 0 && actions[i - 1].kind === "DeleteAccount") return "DeleteActionMustBeFinal";
+    if (a.kind === "Delegate") {
+      if (foundDelegate) return "DelegateActionMustBeOnlyOne";
+      foundDelegate = true;
+    }
     switch (a.kind) {
+      case "Delegate": {
+        // validate_delegate_action: the inner actions as a receipt's; their attached gas counts in the total
+        const inner = validateActions(a.delegate.actions);
+        if (inner !== undefined) return inner;
+        prepaid += totalInnerGas(a.delegate.actions);
+        break;
+      }
       case "DeployContract":
         if (a.code.length > LIMITS.maxContractSize) {
           return { ContractSizeExceeded: { size: a.code.length, limit: LIMITS.maxContractSize } };
@@ -254,6 +299,10 @@ export function validateActions(actions: ReceiptAction[]): unknown {
   return undefined;
 }
 
+function totalInnerGas(actions: ReceiptAction[]): bigint {
+  return actions.reduce((n, a) => n + (a.kind === "FunctionCall" ? a.gas : 0n), 0n);
+}
+
 export function permissionView(p: AccessKeyPermission): unknown {
   if (p.kind === "FullAccess") return "FullAccess";
   return {
@@ -305,5 +354,41 @@ export function actionView(a: ReceiptAction): unknown {
       return { DeleteKey: { public_key: publicKeyFromBytes(a.publicKey)?.text } };
     case "DeleteAccount":
       return { DeleteAccount: { beneficiary_id: a.beneficiaryId } };
+    case "Delegate":
+      return { Delegate: { delegate_action: delegateActionJson(a.delegate), signature: a.signature.text } };
+  }
+}
+
+/** nearcore's serde form of a DelegateAction (ActionView::Delegate holds it as is, not as views): the inner actions
+ * are plain `Action`s, so a deploy shows its whole code in base64 and CreateAccount is an empty object. */
+export function delegateActionJson(d: Extract<ReceiptAction, { kind: "Delegate" }>["delegate"]): unknown {
+  return {
+    sender_id: d.senderId,
+    receiver_id: d.receiverId,
+    actions: d.actions.map(actionJson),
+    nonce: Number(d.nonce),
+    max_block_height: Number(d.maxBlockHeight),
+    public_key: publicKeyFromBytes(d.publicKey)?.text,
+  };
+}
+
+/** nearcore Action's serde JSON (used inside DelegateAction). */
+function actionJson(a: ReceiptAction): unknown {
+  switch (a.kind) {
+    case "CreateAccount":
+      return { CreateAccount: {} };
+    case "DeployContract":
+      return { DeployContract: { code: b64(a.code) } };
+    case "DeployGlobalContract":
+      return { DeployGlobalContract: { code: b64(a.code), deploy_mode: a.mode } };
+    case "UseGlobalContract":
+      return {
+        UseGlobalContract: {
+          contract_identifier:
+            "hash" in a.identifier ? { CodeHash: a.identifier.hash } : { AccountId: a.identifier.accountId },
+        },
+      };
+    default:
+      return actionView(a);
   }
 }

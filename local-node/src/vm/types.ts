@@ -70,7 +70,27 @@ export type ReceiptAction =
   | { kind: "Stake"; stake: bigint; publicKey: PublicKeyBytes }
   | { kind: "AddKey"; publicKey: PublicKeyBytes; nonce: bigint; permission: AccessKeyPermission }
   | { kind: "DeleteKey"; publicKey: PublicKeyBytes }
-  | { kind: "DeleteAccount"; beneficiaryId: string };
+  | { kind: "DeleteAccount"; beneficiaryId: string }
+  /** NEP-366 meta transaction: actions signed by `delegate.senderId`, relayed inside another account's transaction.
+   * Never produced by contracts; only transactions carry it. */
+  | { kind: "Delegate"; delegate: DelegateAction; signature: DelegateSignature };
+
+/** nearcore DelegateAction (its inner actions are never Delegate). */
+export interface DelegateAction {
+  senderId: string;
+  receiverId: string;
+  actions: ReceiptAction[];
+  nonce: bigint;
+  maxBlockHeight: bigint;
+  publicKey: PublicKeyBytes;
+}
+
+/** The signature of a SignedDelegateAction and whether it verifies over the NEP-461 hash of the delegate action. */
+export interface DelegateSignature {
+  /** "ed25519:..." / "secp256k1:..." as nearcore prints it */
+  text: string;
+  valid: boolean;
+}
 
 /** A new action receipt created by the call (promise_create / promise_batch_create / *_then). */
 export interface NewReceipt {
