@@ -69,7 +69,7 @@ test("usage parts: at most 32 model entries and 64 attester entries each", (t) =
   );
 });
 
-test("report gas: the base plus 1 Tgas per attester entry of the part", (t) => {
+test("report gas: the base plus 1.25 Tgas per attester entry of the part, rounded up", (t) => {
   const part = (models: UsageAttesterCount[][]) => ({
     community: "dao.near",
     epoch: 1,
@@ -80,8 +80,9 @@ test("report gas: the base plus 1 Tgas per attester entry of the part", (t) => {
     usage: models.map((c, i) => ({ ...model(`m${i}`, c), receipts: 0, attester_counts: c })),
   });
   t.is(reportGasTgas(30, part([])), 30);
-  t.is(reportGasTgas(30, part([counts(3), counts(2)])), 35);
-  t.is(reportGasTgas(30, part([counts(64)])), 94, "a full part");
+  t.is(reportGasTgas(30, part([counts(3), counts(2)])), 37, "30 + 6.25, rounded up");
+  t.is(reportGasTgas(30, part([counts(4)])), 35, "30 + 5 exactly");
+  t.is(reportGasTgas(30, part([counts(64)])), 110, "a full part");
 });
 
 test("reward policy: shares in bps summing to 10,000, a capped fee, a positive epoch, release 1..10,000", (t) => {
