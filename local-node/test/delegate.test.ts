@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import test from "ava";
 import bs58 from "bs58";
+import * as nearCrypto from "near-js-crypto-2";
 import {
   actions,
   balance,
@@ -21,6 +22,8 @@ import {
   tx,
 } from "./harness.ts";
 import { compileWat } from "./wasm.ts";
+
+const { KeyPair } = nearCrypto as Any;
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC outcome objects and near-js values
 type Any = any;
@@ -107,7 +110,7 @@ async function signedDelegate(o: DelegateOpts): Promise<{ action: Any; delegateA
   return {
     action: actions.signedDelegate({ delegateAction, signature }),
     delegateAction,
-    signature: `ed25519:${bs58.encode(bytes)}`,
+    signature: `${signer.getPublicKey().keyType === 1 ? "secp256k1" : "ed25519"}:${bs58.encode(bytes)}`,
   };
 }
 
@@ -474,6 +477,30 @@ test.serial(
     t.is((await snapshot()).user, before.user);
   },
 );
+
+test.serial("a delegate signed with a secp256k1 key", async (t) => {
+  const kp = KeyPair.fromRandom("secp256k1");
+  const add = await user.exec(user.accountId, [actions.addKey(kp.getPublicKey(), actions.fullAccessKey())]);
+  t.deepEqual(add.status, { SuccessValue: "" });
+  const before = await snapshot();
+  const sd = await signedDelegate({ receiverId: bob.accountId, acts: [actions.transfer(3n)], keyPair: kp });
+  const r = await relayer.exec(user.accountId, [sd.action]);
+  t.is(r.transaction.actions[0].Delegate.signature, sd.signature);
+  t.regex(sd.signature, /^secp256k1:/);
+  t.deepEqual(outcomeAt(r, bob.accountId)[0].outcome.status, { SuccessValue: "" });
+  t.is((await snapshot()).bob, before.bob + 3n);
+  t.is(await user.nonce(kp), sd.delegateAction.nonce);
+  // a secp256k1 signature by another key fails
+  const bad = await signedDelegate({
+    receiverId: bob.accountId,
+    acts: [actions.transfer(3n)],
+    keyPair: kp,
+    signWith: KeyPair.fromRandom("secp256k1"),
+  });
+  const b0 = await snapshot();
+  const rb = await relayer.exec(user.accountId, [bad.action]);
+  await expectRefused(t, rb, b0, "DelegateActionInvalidSignature", TRANSFER_TX_GAS);
+});
 
 test.serial("two delegate actions in one transaction: DelegateActionMustBeOnlyOne, nothing charged", async (t) => {
   const before = await snapshot();
