@@ -31,13 +31,52 @@ export function genesisParameters(genesis: { chain_id: string; genesis_time: str
   };
 }
 
+/** EXPERIMENTAL_protocol_config as nearcore 2.13 answers it: ProtocolConfigView's fields in its order
+ * (near-chain-configs genesis_config.rs), nearcore's genesis defaults where the node has no say, a single shard. */
 export function protocolConfigView(genesis: { chain_id: string; genesis_time: string }): unknown {
+  const g = genesisParameters(genesis);
   return {
-    ...genesisParameters(genesis),
+    protocol_version: g.protocol_version,
+    genesis_time: g.genesis_time,
+    chain_id: g.chain_id,
+    genesis_height: g.genesis_height,
+    num_block_producer_seats: g.num_block_producer_seats,
+    dynamic_resharding: false,
     protocol_upgrade_stake_threshold: [4, 5],
+    epoch_length: g.epoch_length,
+    gas_limit: g.gas_limit,
+    min_gas_price: g.min_gas_price,
+    max_gas_price: g.max_gas_price,
+    block_producer_kickout_threshold: g.block_producer_kickout_threshold,
+    chunk_producer_kickout_threshold: g.chunk_producer_kickout_threshold,
+    chunk_validator_only_kickout_threshold: 80,
+    target_validator_mandates_per_shard: 68,
     online_min_threshold: [9, 10],
     online_max_threshold: [99, 100],
+    gas_price_adjustment_rate: g.gas_price_adjustment_rate,
     // nearcore's own RuntimeConfigView of the protocol the engine runs
     runtime_config: RUNTIME_CONFIG_VIEW,
+    transaction_validity_period: g.transaction_validity_period,
+    protocol_reward_rate: g.protocol_reward_rate,
+    max_inflation_rate: g.max_inflation_rate,
+    num_blocks_per_year: g.num_blocks_per_year,
+    protocol_treasury_account: g.protocol_treasury_account,
+    fishermen_threshold: g.fishermen_threshold,
+    minimum_stake_divisor: g.minimum_stake_divisor,
+    max_kickout_stake_perc: 100,
+    minimum_stake_ratio: [1, 6250],
+    shuffle_shard_assignment_for_chunk_producers: false,
+    minimum_validators_per_shard: 1,
+    shard_layout: {
+      V2: {
+        boundary_accounts: [],
+        shard_ids: [0],
+        id_to_index_map: { "0": 0 },
+        index_to_id_map: { "0": 0 },
+        shards_split_map: null,
+        shards_parent_map: null,
+        version: 0,
+      },
+    },
   };
 }

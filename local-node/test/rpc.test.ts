@@ -1,5 +1,6 @@
 // RPC shapes: block, chunk, status, gas_price, configs, every query request type and the error objects.
 import test from "ava";
+import { MAX_FUNCTION_BODY_SIZE } from "../../toolchain/lib/wasm-limits.mjs";
 import { actions, createAccount, type NodeHandle, randomKey, startNode } from "./harness.ts";
 
 let node: NodeHandle;
@@ -41,6 +42,50 @@ test("status, gas_price, protocol and genesis config, validators, chunk", async 
   t.is(pc.runtime_config.storage_amount_per_byte, "10000000000000000000");
   t.is(pc.runtime_config.transaction_costs.action_creation_config.transfer_cost.execution, 115123062500);
   t.is(pc.runtime_config.wasm_config.ext_costs.storage_write_base, 64196736000);
+  // protocol 86's view: nearcore's fields in nearcore's order, fees and prices from near-parameters
+  t.is(pc.protocol_version, 86);
+  t.deepEqual(Object.keys(pc), [
+    "protocol_version",
+    "genesis_time",
+    "chain_id",
+    "genesis_height",
+    "num_block_producer_seats",
+    "dynamic_resharding",
+    "protocol_upgrade_stake_threshold",
+    "epoch_length",
+    "gas_limit",
+    "min_gas_price",
+    "max_gas_price",
+    "block_producer_kickout_threshold",
+    "chunk_producer_kickout_threshold",
+    "chunk_validator_only_kickout_threshold",
+    "target_validator_mandates_per_shard",
+    "online_min_threshold",
+    "online_max_threshold",
+    "gas_price_adjustment_rate",
+    "runtime_config",
+    "transaction_validity_period",
+    "protocol_reward_rate",
+    "max_inflation_rate",
+    "num_blocks_per_year",
+    "protocol_treasury_account",
+    "fishermen_threshold",
+    "minimum_stake_divisor",
+    "max_kickout_stake_perc",
+    "minimum_stake_ratio",
+    "shuffle_shard_assignment_for_chunk_producers",
+    "minimum_validators_per_shard",
+    "shard_layout",
+  ]);
+  t.is(pc.runtime_config.min_gas_purchase_price, "1000000000");
+  t.is(pc.runtime_config.account_creation_charge, "7000000000000000000000");
+  t.is(pc.runtime_config.transaction_costs.pessimistic_gas_price_inflation_ratio.join("/"), "1/1");
+  t.is(pc.runtime_config.wasm_config.limit_config.max_total_prepaid_gas, 1e15);
+  t.is(
+    pc.runtime_config.wasm_config.limit_config.max_function_body_size,
+    MAX_FUNCTION_BODY_SIZE,
+    "the toolchain checks the same limit",
+  );
   const gc = await node.call("EXPERIMENTAL_genesis_config", {});
   t.is(gc.epoch_length, 500);
   t.is(gc.transaction_validity_period, 100);
