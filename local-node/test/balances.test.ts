@@ -13,7 +13,7 @@ import {
   type NodeHandle,
   randomKey,
   type Signer,
-  startNode,
+  startNodeWith,
 } from "./harness.ts";
 
 const RECEIPT = 108_059_500_000n;
@@ -33,13 +33,12 @@ let node: NodeHandle;
 let alice: Signer;
 let bob: Signer;
 test.before(async () => {
-  node = await startNode();
-  alice = await createAccount(node.root, "alice.test.near", 50n * NEAR);
-  bob = await createAccount(node.root, "bob.test.near", 50n * NEAR);
+  ({
+    node,
+    accounts: { alice, bob },
+  } = await startNodeWith({ alice: 50n * NEAR, bob: 50n * NEAR }));
 });
-test.after.always(async () => {
-  await node?.stop();
-});
+test.after.always(() => node?.stop());
 
 test.serial("transfer: exact balances, outcomes and refund receipt", async (t) => {
   const a0 = await balance(node, alice.accountId);

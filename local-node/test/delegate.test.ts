@@ -10,14 +10,13 @@ import * as nearCrypto from "near-js-crypto-2";
 import {
   actions,
   balance,
-  createAccount,
   GAS_PRICE,
   invalidTx,
   NEAR,
   type NodeHandle,
   randomKey,
   type Signer,
-  startNode,
+  startNodeWith,
   TGAS,
   tx,
 } from "./harness.ts";
@@ -65,11 +64,10 @@ let bob: Signer;
 let ctr: Signer;
 
 test.before(async () => {
-  node = await startNode();
-  relayer = await createAccount(node.root, "relayer.test.near", 50n * NEAR);
-  user = await createAccount(node.root, "user.test.near", 10n * NEAR);
-  bob = await createAccount(node.root, "bob.test.near", 10n * NEAR);
-  ctr = await createAccount(node.root, "ctr.test.near", 10n * NEAR);
+  ({
+    node,
+    accounts: { relayer, user, bob, ctr },
+  } = await startNodeWith({ relayer: 50n * NEAR, user: 10n * NEAR, bob: 10n * NEAR, ctr: 10n * NEAR }));
   await ctr.exec(ctr.accountId, [actions.deployContract(compileWat(WHO_WAT))]);
 });
 test.after.always(async () => {

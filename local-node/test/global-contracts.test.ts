@@ -16,6 +16,7 @@ import {
   type NodeHandle,
   Signer,
   startNode,
+  startNodeWith,
   TGAS,
   tx,
 } from "./harness.ts";
@@ -49,14 +50,12 @@ const burnt = (r: Any) =>
 const query = (request: Record<string, unknown>) => node.rpc("query", { finality: "final", ...request });
 
 test.before(async () => {
-  node = await startNode();
-  alice = await createAccount(node.root, "alice.test.near", 50n * NEAR);
-  bob = await createAccount(node.root, "bob.test.near", 10n * NEAR);
-  carol = await createAccount(node.root, "carol.test.near", 10n * NEAR);
+  ({
+    node,
+    accounts: { alice, bob, carol },
+  } = await startNodeWith({ alice: 50n * NEAR, bob: 10n * NEAR, carol: 10n * NEAR }));
 });
-test.after.always(async () => {
-  await node?.stop();
-});
+test.after.always(() => node?.stop());
 
 test.serial("deploy by code hash: storage burnt at 10x from the deployer, code in the global store", async (t) => {
   const a0 = await balance(node, alice.accountId);

@@ -221,6 +221,18 @@ export async function createAccount(parent: Signer, name: string, amount = 10n *
   return new Signer(parent.node, name, kp);
 }
 
+/** A fresh node with sub-accounts of test.near (`{ alice: 50n * NEAR }` -> alice.test.near), for a test file. */
+export async function startNodeWith<K extends string>(
+  balances: Record<K, bigint>,
+): Promise<{ node: NodeHandle; accounts: Record<K, Signer> }> {
+  const node = await startNode();
+  const accounts = {} as Record<K, Signer>;
+  for (const [name, amount] of Object.entries(balances) as [K, bigint][]) {
+    accounts[name] = await createAccount(node.root, `${name}.test.near`, amount);
+  }
+  return { node, accounts };
+}
+
 /** The InvalidTxError object inside a send_tx error reply. */
 export function invalidTx(r: RpcReply): Any {
   return r.error?.data?.TxExecutionError?.InvalidTxError;

@@ -11,7 +11,7 @@ import {
   type NodeHandle,
   randomKey,
   Signer,
-  startNode,
+  startNodeWith,
   TGAS,
 } from "./harness.ts";
 
@@ -19,13 +19,12 @@ let node: NodeHandle;
 let alice: Signer;
 let bob: Signer;
 test.before(async () => {
-  node = await startNode();
-  alice = await createAccount(node.root, "alice.test.near", 50n * NEAR);
-  bob = await createAccount(node.root, "bob.test.near", 50n * NEAR);
+  ({
+    node,
+    accounts: { alice, bob },
+  } = await startNodeWith({ alice: 50n * NEAR, bob: 50n * NEAR }));
 });
-test.after.always(async () => {
-  await node?.stop();
-});
+test.after.always(() => node?.stop());
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC outcome objects
 const actionError = (r: { status: { Failure?: { ActionError?: any } } }) => r.status.Failure?.ActionError;
