@@ -488,6 +488,7 @@ export class Chain {
         isView: true,
         promiseResults: [],
         validators: this.validatorStakes(),
+        contract: contract.kind,
       },
       { get: (key) => this.state.getData(accountId, Buffer.from(key).toString("hex")) },
     );

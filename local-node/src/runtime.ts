@@ -14,6 +14,7 @@ import {
 } from "./fees.ts";
 import { ACTION_FEES, ECONOMICS, LIMITS } from "./runtime-config.ts";
 import type { Account, State } from "./state.ts";
+import { validateActions } from "./tx.ts";
 import {
   b58,
   concat,
@@ -46,6 +47,8 @@ export interface ActionReceipt {
   actions: ReceiptAction[];
   outputDataReceivers: Array<{ dataId: string; receiverId: string }>;
   inputDataIds: string[];
+  /** promise_set_refund_to: where a failed receipt's deposits go instead of the predecessor */
+  refundTo?: string;
 }
 
 interface DataReceipt {
@@ -400,6 +403,7 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
   const { state, receipt, block } = ctx;
   const id = receipt.receiverId;
   const account = acc.account!;
+  const isLastAction = receipt.actions[receipt.actions.length - 1] === a;
   const contract = state.contractOf(id);
   if (!contract) {
     return { FunctionCallError: { CompilationError: { CodeDoesNotExist: { account_id: id } } } };
@@ -427,7 +431,10 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
         randomSeed: sha256(concat(Buffer.from(block.hash), Buffer.from(receipt.id))),
         isView: false,
         promiseResults: ctx.promiseResults,
-        outputDataReceivers: receipt.outputDataReceivers.map((d) => d.receiverId),
+        // nearcore: only the receipt's last action answers the waiting callbacks (and pays their data fees)
+        outputDataReceivers: isLastAction ? receipt.outputDataReceivers.map((d) => d.receiverId) : [],
+        refundToAccountId: receipt.refundTo ?? receipt.predecessorId,
+        contract: contract.kind,
         validators: block.validators,
       },
       { get: (key) => state.getData(id, toHex(key)) },
@@ -442,6 +449,11 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
   acc.logs.push(...out.logs);
   for (const c of out.profile) addCost(acc.profile, `${c.cost_category}:${c.cost}`, BigInt(c.gas_used));
   if (out.error) return { FunctionCallError: vmErrorJson(out.error, out.errorDebug) };
+  // nearcore validate_receipt(NewReceipt) on what the call created: the same limits as a transaction's actions
+  for (const r of out.newReceipts) {
+    const invalid = validateActions(r.actions);
+    if (invalid !== undefined) return { NewReceiptValidationError: { ActionsValidation: invalid } };
+  }
   for (const [hexKey, value] of out.stateWrites) state.setData(id, hexKey, value ?? undefined);
   account.amount = out.balance;
   account.storageUsage = out.storageUsage;
@@ -459,6 +471,7 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
     actions: r.actions,
     outputDataReceivers: [],
     inputDataIds: [],
+    ...(r.refundTo !== undefined ? { refundTo: r.refundTo } : {}),
   }));
   out.newReceipts.forEach((r, i) => {
     for (const j of r.inputReceiptIndices) {
@@ -593,7 +606,8 @@ export function applyActionReceipt(
     });
     tokensBurnt = acc.gasBurnt * burnPrice + accountCharge + acc.actionBurnt;
     const depositRefund = failure ? totalDeposit(receipt.actions) : 0n;
-    if (depositRefund > 0n) outgoing.push(balanceRefund("", receipt.predecessorId, depositRefund));
+    // nearcore balance_refund_receiver: promise_set_refund_to's account, else the predecessor
+    if (depositRefund > 0n) outgoing.push(balanceRefund("", receipt.refundTo ?? receipt.predecessorId, depositRefund));
     if (refund > 0n) outgoing.push(balanceRefund(receipt.signerPk.text, receipt.signerId, refund, receipt.signerId));
     if (acc.burntForFunctionCall > 0n) {
       // 30% of the gas burnt by the VM goes to the contract, even when the receipt failed

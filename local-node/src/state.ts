@@ -1,7 +1,7 @@
 // The world state: accounts, access keys, contract code and contract data, in one ordered key space with an
 // undo log (a failed receipt rolls back to a checkpoint) and a dirty set (what the journal must persist).
 import { b58, b64, fromB64, sha256 } from "./util.ts";
-import type { AccessKeyPermission, GlobalContractIdentifier } from "./vm/types.ts";
+import type { AccessKeyPermission, AccountContract, GlobalContractIdentifier } from "./vm/types.ts";
 
 export interface Account {
   amount: bigint;
@@ -129,17 +129,22 @@ export class State {
     this.put(globalKey(g), code);
   }
 
-  /** The code an account runs and its hash: its own, or the global contract it uses. */
-  contractOf(id: string): { code: Uint8Array; hash: string } | undefined {
+  /** The code an account runs and its hash: its own, or the global contract it uses (and which: nearcore's
+   * AccountContract, which the VM's current_contract_code reports). */
+  contractOf(id: string): { code: Uint8Array; hash: string; kind: AccountContract } | undefined {
     const account = this.getAccount(id);
     if (!account) return undefined;
     if (account.global) {
       const code = this.getGlobalCode(account.global);
       if (!code) return undefined;
-      return { code, hash: "hash" in account.global ? account.global.hash : hashOf(code) };
+      return "hash" in account.global
+        ? { code, hash: account.global.hash, kind: { Global: account.global.hash } }
+        : { code, hash: hashOf(code), kind: { GlobalByAccount: account.global.accountId } };
     }
     const code = this.getCode(id);
-    return code && account.codeHash !== EMPTY ? { code, hash: account.codeHash } : undefined;
+    return code && account.codeHash !== EMPTY
+      ? { code, hash: account.codeHash, kind: { Local: account.codeHash } }
+      : undefined;
   }
 
   // --- contract data (keys as hex) ---

@@ -460,6 +460,12 @@ struct Ctx {
     /// account id -> stake (yocto, decimal string) of the epoch's validators
     #[serde(default)]
     validators: BTreeMap<String, String>,
+    /// promise_set_refund_to of the receipt; default the predecessor
+    #[serde(default)]
+    refund_to_account_id: Option<String>,
+    /// {"Local": hash} | {"Global": hash} | {"GlobalByAccount": account id}; default Local(code hash)
+    #[serde(default)]
+    contract: Option<Value>,
     /// hex, 32 bytes: the hash the chain derives data ids from
     #[serde(default)]
     action_hash: Option<String>,
@@ -532,7 +538,11 @@ pub fn run_function_call(
         signer_account_id: acc(if c.is_view { &c.current_account_id } else { &c.signer_account_id })?,
         signer_account_pk: unhex(&c.signer_account_pk),
         predecessor_account_id: acc(if c.is_view { &c.current_account_id } else { &c.predecessor_account_id })?,
-        refund_to_account_id: acc(if c.is_view { &c.current_account_id } else { &c.predecessor_account_id })?,
+        refund_to_account_id: acc(if c.is_view {
+            &c.current_account_id
+        } else {
+            c.refund_to_account_id.as_deref().unwrap_or(&c.predecessor_account_id)
+        })?,
         input: input.to_vec().into(),
         promise_results: c
             .promise_results
@@ -549,7 +559,7 @@ pub fn run_function_call(
         account_balance: Balance::from_yoctonear(num(&c.account_balance, "account_balance")?),
         account_locked_balance: Balance::from_yoctonear(num(&c.account_locked_balance, "locked")?),
         storage_usage: num(&c.storage_usage, "storage_usage")?,
-        account_contract: near_primitives_core::account::AccountContract::Local(code_hash),
+        account_contract: account_contract(c.contract.as_ref(), code_hash)?,
         attached_deposit: Balance::from_yoctonear(num(&c.attached_deposit, "attached_deposit")?),
         prepaid_gas,
         random_seed: unhex(&c.random_seed),
@@ -734,4 +744,19 @@ pub fn action_fees_json() -> String {
         "min_gas_refund_penalty": fees.min_gas_refund_penalty.as_gas().to_string(),
     })
     .to_string()
+}
+
+/// The AccountContract the chain reports for the account (current_contract_code answers from it).
+fn account_contract(v: Option<&Value>, code_hash: CryptoHash) -> Result<near_primitives_core::account::AccountContract> {
+    use near_primitives_core::account::AccountContract as C;
+    let parse_hash = |h: &Value| -> Result<CryptoHash> {
+        h.as_str().unwrap_or_default().parse().map_err(|e| Error::from_reason(format!("contract hash: {e}")))
+    };
+    Ok(match v {
+        Some(Value::Object(m)) if m.contains_key("Global") => C::Global(parse_hash(&m["Global"])?),
+        Some(Value::Object(m)) if m.contains_key("GlobalByAccount") => {
+            C::GlobalByAccount(acc(m["GlobalByAccount"].as_str().unwrap_or_default())?)
+        }
+        _ => C::Local(code_hash),
+    })
 }

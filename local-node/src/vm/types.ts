@@ -37,7 +37,14 @@ export interface VmContext {
   outputDataReceivers?: string[];
   /** the epoch's validators and their stakes, for validator_stake / validator_total_stake; omitted means none */
   validators?: Record<string, bigint>;
+  /** where the receipt's deposits go back to on failure (promise_set_refund_to); default the predecessor */
+  refundToAccountId?: string;
+  /** the contract the account runs (current_contract_code); default Local(code hash) */
+  contract?: AccountContract;
 }
+
+/** nearcore's AccountContract: local code, or a global contract by hash or by the deploying account. */
+export type AccountContract = { Local: string } | { Global: string } | { GlobalByAccount: string };
 
 /** Read access to the contract account's committed storage. The VM buffers its own writes and returns them. */
 export interface StateView {
@@ -99,6 +106,8 @@ export interface NewReceipt {
   /** indices into VmOutcome.newReceipts whose results this receipt waits for (promise_then / promise_and
    * chains flattened to real receipts, in the order promise_result will see them) */
   inputReceiptIndices: number[];
+  /** promise_set_refund_to: where the receipt's deposits go back to if it fails */
+  refundTo?: string;
 }
 
 export type ReturnData =
