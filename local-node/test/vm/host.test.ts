@@ -306,3 +306,22 @@ test("validator_stake / validator_total_stake answer from the epoch's validators
   t.is(profileOf("VALIDATOR_STAKE_BASE"), 2n * EXT_COSTS.validator_stake_base);
   t.is(profileOf("VALIDATOR_TOTAL_STAKE_BASE"), EXT_COSTS.validator_total_stake_base);
 });
+
+test("alt_bn128: nearcore's implementation answers (the sum of no points is the point at infinity; pairing of none is true)", (t) => {
+  const code = contract(
+    ["alt_bn128_g1_sum", "alt_bn128_pairing_check", "read_register", "register_len", "value_return"],
+    `(func (export "main")
+      (call $alt_bn128_g1_sum (i64.const 0) (i64.const 0) (i64.const 0))
+      (call $read_register (i64.const 0) (i64.const 100))
+      (i64.store (i32.const 200) (call $register_len (i64.const 0)))
+      (i64.store (i32.const 208) (call $alt_bn128_pairing_check (i64.const 0) (i64.const 0)))
+      (call $value_return (i64.const 116) (i64.const 100)))`,
+  );
+  const o = run(code);
+  t.is(o.error, undefined, JSON.stringify(o.error));
+  const r = ret(o);
+  t.deepEqual([...r.subarray(0, 64)], new Array(64).fill(0), "G1 zero");
+  t.deepEqual([u64le(r, 100), u64le(r, 108)], [64n, 1n], "64-byte point; an empty pairing holds");
+  t.true(profileOf("ALT_BN128_G1_SUM_BASE") > 0n);
+  t.true(profileOf("ALT_BN128_PAIRING_CHECK_BASE") > 0n);
+});
