@@ -185,6 +185,12 @@ test.serial("storage staking: deploy beyond the balance fails with LackBalanceFo
   // with enough balance the same deploy succeeds and storage grows by the code size
   const ok = await alice.exec(alice.accountId, [actions.deployContract(code)]);
   t.is(ok.status.SuccessValue, "");
+  // the outcome's gas profile (v3) lists each cost as nearcore does: the deploy's base and per-byte parts apart
+  t.deepEqual(ok.receipts_outcome[0].outcome.metadata.gas_profile, [
+    { cost_category: "ACTION_COST", cost: "DEPLOY_CONTRACT_BASE", gas_used: DEPLOY_BASE.toString() },
+    { cost_category: "ACTION_COST", cost: "DEPLOY_CONTRACT_BYTE", gas_used: (2000n * DEPLOY_BYTE_EXEC).toString() },
+    { cost_category: "ACTION_COST", cost: "NEW_ACTION_RECEIPT", gas_used: RECEIPT.toString() },
+  ]);
   const va = await node.call("query", { request_type: "view_account", finality: "final", account_id: alice.accountId });
   t.is(va.storage_usage, 182 + 2000);
   const viewCode = await node.call("query", {
