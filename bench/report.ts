@@ -335,8 +335,15 @@ export function renderMarkdown(r: Results, protocol77?: GasResults): string {
     "## Wasm per contract",
     "",
     table(
-      ["contract", "profile", "bytes", "KB", "code storage (NEAR)"],
-      r.wasm.map((w) => [w.name, w.profile, n(w.bytes), (w.bytes / 1000).toFixed(1), nearOf(w.bytes)]),
+      ["contract", "profile", "bytes", "KB", "code storage (NEAR)", "largest function body (bytes; limit 196,608)"],
+      r.wasm.map((w) => [
+        w.name,
+        w.profile,
+        n(w.bytes),
+        (w.bytes / 1000).toFixed(1),
+        nearOf(w.bytes),
+        w.largest_function_body === undefined ? "" : n(w.largest_function_body),
+      ]),
     ),
     "",
   );

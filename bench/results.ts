@@ -49,6 +49,8 @@ export interface WasmSize {
   name: string;
   profile: string;
   bytes: number;
+  /** the largest wasm function body (nearcore refuses one above 196,608 bytes since protocol 84) */
+  largest_function_body?: number;
 }
 
 export interface NodeFigures {

@@ -1,13 +1,14 @@
 // `npm run bench`: measures everything on the local node and writes docs/performance.md, docs/perf/*.png and
 // docs/perf/baseline.json (the gas figures the regression check compares against).
 //   tsx bench/run.ts [--out DIR]   (DIR defaults to docs/; the page goes to DIR/performance.md, the rest to DIR/perf)
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TOLERANCE } from "./compare.ts";
 import { ROOT } from "./lib.ts";
 import { measureGas } from "./measure.ts";
 import { nodeSpeed } from "./node-speed.ts";
 import { barChart, lineChart, toPng } from "./plot.ts";
+import { functionBodySizes } from "../toolchain/lib/wasm-limits.mjs";
 import { minimalCallReport } from "./minimal-call.ts";
 import { renderMarkdown } from "./report.ts";
 import { gasFigures, type Results, type WasmSize } from "./results.ts";
@@ -26,7 +27,15 @@ function wasmSizes(): WasmSize[] {
   return manifest.contracts
     .filter((c) => existsSync(join(ROOT, "contracts", c.name, "contract.ts")))
     .filter((c) => existsSync(join(ROOT, "build", `${c.name}.wasm`)))
-    .map((c) => ({ name: c.name, profile: c.profile, bytes: statSync(join(ROOT, "build", `${c.name}.wasm`)).size }));
+    .map((c) => {
+      const wasm = readFileSync(join(ROOT, "build", `${c.name}.wasm`));
+      return {
+        name: c.name,
+        profile: c.profile,
+        bytes: wasm.length,
+        largest_function_body: Math.max(...functionBodySizes(wasm)),
+      };
+    });
 }
 
 const seconds: Record<string, number> = {};
