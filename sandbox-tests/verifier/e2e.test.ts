@@ -117,7 +117,7 @@ test("train -> register -> activate -> infer -> attest -> verify", async (t) => 
     },
     { attachedDeposit: NEAR, gas: 100n * TGAS },
   );
-  // 200 Tgas: the node charges 300 Tgas up front at a pessimistic gas price the DAO account cannot cover
+  // 200 Tgas: what the activation needs (the DAO account holds the attached gas at 10^9 yocto a gas until the refund)
   const act = await dao.callRaw(models, "activate_model", { model_id: modelId }, { gas: 200n * TGAS });
   t.true(act.succeeded, act.receiptFailureMessages.join(" | "));
   t.like(await verifier.view<object>("get_active_model", {}), {

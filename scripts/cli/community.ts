@@ -11,8 +11,8 @@ import type { Progress } from "./output.ts";
 // Enough for create_community to reserve the name but never to deploy in the same call (it deploys the DAO only when
 // the remaining gas covers a whole step), so each step is its own short, resumable transaction.
 const RESERVE_GAS = 60n * TGAS;
-// deploy_next attaches the step's own gas (get_required_deposit) plus its bookkeeping; not 300 Tgas, because at
-// protocol 77 the balance a signer must hold for prepaid gas grows by 1.03 per ~0.6 Tgas attached.
+// deploy_next attaches the step's own gas (get_required_deposit) plus its bookkeeping, not 300 Tgas: the signer holds
+// the attached gas at 10^9 yocto a gas until the refund (protocol 86; 1.03x per ~0.6 Tgas attached at protocol 77).
 const STEP_OVERHEAD_GAS = 30n * TGAS;
 // Added to get_required_deposit's accounts_total for the community record's storage; the excess is refunded.
 export const RECORD_DEPOSIT = NEAR / 10n;

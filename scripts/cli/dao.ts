@@ -361,7 +361,8 @@ export async function vote(chain: Chain, signer: Account, dao: string, choice: s
 }
 
 // Enough for a transfer or member change and its callback; a function call adds its actions' gas. Kept well under
-// 300 Tgas because, at protocol 77, the balance reserved for prepaid gas grows exponentially with it.
+// 300 Tgas: the signer holds the attached gas at 10^9 yocto a gas until the refund (protocol 86; at protocol 77 the
+// balance reserved for prepaid gas grew exponentially with it).
 // ActivateModel and RollbackModel attach 160 Tgas to the registry (dataset check, verifier push, first lineage part)
 // and need their callback on top (docs/dao.md: 230 Tgas, less is refused with ERR_NOT_ENOUGH_GAS).
 const ACTIVATION_EXECUTE_GAS = 240n * TGAS;

@@ -48,8 +48,8 @@ const DEPLOY_PER_BYTE = 6_812_999n + 64_572_944n;
 const DEPLOY_BASE = 2n * 184_765_750_000n;
 const STORE_CODE_PER_BYTE = 140_000_000n;
 const STORAGE_PER_BYTE = 10n ** 19n;
-// Twice the estimate plus margin, capped: attaching 300 Tgas would make the owner hold several NEAR for gas at
-// protocol 77's pessimistic price.
+// Twice the estimate plus margin, capped: the owner holds the attached gas at 10^9 yocto a gas until the refund
+// (0.3 NEAR for 300 Tgas at protocol 86; several NEAR at protocol 77's pessimistic price).
 const storeCodeGas = (bytes: number) => {
   const g = 2n * BigInt(bytes) * STORE_CODE_PER_BYTE + 30n * TGAS;
   return g > 300n * TGAS ? 300n * TGAS : g;
