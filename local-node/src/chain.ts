@@ -13,6 +13,7 @@ import {
   type OutcomeView,
   type Receipt,
 } from "./runtime.ts";
+import { BlockTrie, VIEW_TRIE } from "./chain-trie.ts";
 import { State } from "./state.ts";
 import { buildRecord, receiptView, type TxCharge, type TxRecord } from "./outcomes.ts";
 import { type DecodedTx, permissionView, validateActions } from "./tx.ts";
@@ -50,6 +51,8 @@ interface Genesis {
 
 export class Chain {
   readonly state = new State();
+  /** the state's trie keys at the start of the block and the block's trie-node accounting (chain-trie.ts) */
+  readonly trie = new BlockTrie(this.state);
   readonly blocks: Blocks;
   readonly txs = new Map<string, TxRecord>();
   readonly gasPrice = ECONOMICS.minGasPrice;
@@ -71,6 +74,10 @@ export class Chain {
     if (!snapshot && entries.length === 0) this.initGenesis();
     if (Journal.shouldCompact(journalBytes)) this.journal.compact(this.snapshot());
   }
+
+  /** The VM for receipts of the current block: storage counts trie nodes as nearcore does (chain-trie.ts). */
+  private readonly vmInBlock: RunFunctionCall = (code, codeHash, ctx, view) =>
+    this.vm(code, codeHash, ctx, { get: (key) => view.get(key), trie: this.trie.forAccount(ctx.currentAccountId) });
 
   static load(home: string, vm: RunFunctionCall): Chain {
     const genesis = JSON.parse(readFileSync(join(home, "genesis.json"), "utf8")) as Genesis;
@@ -154,6 +161,7 @@ export class Chain {
     const b: StoredBlock = { height: this.blocks.head + 1n, timestampNs: this.blocks.nextTimestamp(), txs };
     this.blocks.put(b);
     this.newBlocks.push(b);
+    this.trie.startBlock();
     const info = this.blocks.info(b.height)!;
     return {
       height: b.height,
@@ -319,7 +327,7 @@ export class Chain {
       });
       for (const id of r.inputDataIds) data.delete(id);
       receiptViews.set(r.id, receiptView(r));
-      const res = applyActionReceipt(this.state, block, this.vm, r, results);
+      const res = applyActionReceipt(this.state, block, this.vmInBlock, r, results);
       outcomes.set(r.id, res.outcome);
       for (const o of res.outgoing) owner.set(o.id, owner.get(r.id)!);
       out.push(...res.outgoing);
@@ -490,7 +498,7 @@ export class Chain {
         validators: this.validatorStakes(),
         contract: contract.kind,
       },
-      { get: (key) => this.state.getData(accountId, Buffer.from(key).toString("hex")) },
+      { get: (key) => this.state.getData(accountId, Buffer.from(key).toString("hex")), trie: VIEW_TRIE },
     );
     if (out.error) {
       return {

@@ -33,12 +33,25 @@ export class State {
   private byAccount = new Map<string, Set<string>>();
   private undo: Array<[string, Value | undefined]> = [];
   private dirty = new Set<string>();
+  /** Told of every change of an entry (the chain's trie-key index, chain-trie.ts): a write ("put"), its undoing by
+   * a rollback ("undo"), or a persisted value applied on replay or patch ("load"). */
+  onChange?: (key: string, how: "put" | "undo" | "load") => void;
 
   // --- raw access with undo and dirty tracking ---
   private put(key: string, value: Value | undefined): void {
     this.undo.push([key, this.entries.get(key)]);
     this.dirty.add(key);
     this.rawPut(key, value);
+    this.onChange?.(key, "put");
+  }
+
+  /** Every entry's key (`a:`, `k:`, `c:`, `d:`, `g:` forms above), in no order. */
+  keys(): IterableIterator<string> {
+    return this.entries.keys();
+  }
+
+  has(key: string): boolean {
+    return this.entries.has(key);
   }
 
   private rawPut(key: string, value: Value | undefined): void {
@@ -64,6 +77,7 @@ export class State {
     while (this.undo.length > cp) {
       const [key, prev] = this.undo.pop()!;
       this.rawPut(key, prev);
+      this.onChange?.(key, "undo");
     }
   }
 
@@ -189,7 +203,10 @@ export class State {
 
   /** Applies persisted pairs (replay); not journaled again, not undoable. */
   applyPersisted(pairs: Array<[string, unknown]>): void {
-    for (const [key, v] of pairs) this.rawPut(key, v === null ? undefined : decodeValue(key, v));
+    for (const [key, v] of pairs) {
+      this.rawPut(key, v === null ? undefined : decodeValue(key, v));
+      this.onChange?.(key, "load");
+    }
   }
 
   dumpAll(): Array<[string, unknown]> {

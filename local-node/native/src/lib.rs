@@ -6,6 +6,8 @@
 //!   `storageGet(key) => Buffer | undefined` reads the contract account's committed state synchronously from inside
 //!   the wasm run (the Wasmtime runner stays on the calling thread); writes are buffered here and returned. The
 //!   outcome is JSON: return data, logs, gas, nearcore's per-cost profile, state writes, new receipts, the error.
+//!   Optional `trieRead(key)` / `trieWrite(key) => touched * 65536 + cached`: the chain's trie-node accounting for
+//!   the block, as nearcore 2.13 counts it (see `JsExternal::lookup`); without them a fixed model.
 //! - `runtimeConfigJson()`: nearcore's own runtime config for protocol 86 (the `runtime_config` of
 //!   `EXPERIMENTAL_protocol_config`), from which the chain layer takes its fees and limits.
 //! - `setCacheDir(dir)`: compiled contracts are cached on disk by nearcore's FilesystemContractRuntimeCache.
@@ -107,8 +109,33 @@ struct NewReceipt {
     is_yield: bool,
 }
 
+type JsResult<T> = std::result::Result<T, String>;
+
+/// What a storage host function does with a key: how nearcore 2.13 looks it up, and so what it counts in trie nodes.
+#[derive(Clone, Copy, PartialEq)]
+enum Access {
+    /// storage_has_key: flat storage (protocol >= 61), no trie nodes
+    Has,
+    /// storage_read: flat storage, no trie nodes; the value's dereference goes through the chunk's accounting
+    /// cache against a free counter (VMLogic derefs with FreeGasCounter), so a later write finds it cached
+    Read,
+    /// storage_write / storage_remove: looked up through the trie (KeyLookupMode::MemOrTrie), every node on the
+    /// path and the evicted value counted
+    Write,
+}
+
+/// The chain's trie-node accounting for the block (nearcore's per-chunk AccountingState), through JS callbacks.
+struct Trie<'a> {
+    /// storage_read found the key in committed state: its value enters the block's accounting cache (free)
+    read: &'a dyn Fn(&[u8]) -> JsResult<()>,
+    /// storage_write / storage_remove of a key not in the call's own writes: (touched, cached) trie nodes
+    write: &'a dyn Fn(&[u8]) -> JsResult<(u64, u64)>,
+}
+
 struct JsExternal<'a> {
-    get: &'a dyn Fn(&[u8]) -> std::result::Result<Option<Vec<u8>>, String>,
+    get: &'a dyn Fn(&[u8]) -> JsResult<Option<Vec<u8>>>,
+    /// nearcore's trie-node counts from the chain; None: the fixed model below (ttn_present / ttn_missing)
+    trie: Option<Trie<'a>>,
     /// key -> Some(value) | None (removed): the call's own writes (nearcore's TrieUpdate prospective)
     writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
     /// keys read from committed state in this call (TTN model: first access db, later cached)
@@ -127,32 +154,43 @@ struct JsExternal<'a> {
 }
 
 impl JsExternal<'_> {
-    /// Look the key up: the call's own writes first (no trie access), else committed state with trie-node
-    /// accounting: the first access of a key costs `ttn_present`/`ttn_missing` touching_trie_node, a
-    /// repeated one the same count of read_cached_trie_node (this is the local node's model; nearcore counts
-    /// the real trie nodes on the path).
-    fn lookup(
-        &self,
-        tracker: &mut dyn StorageAccessTracker,
-        key: &[u8],
-    ) -> VmResult<Option<Vec<u8>>> {
+    /// Looks the key up: the call's own writes first (nearcore's TrieUpdate prospective: no trie access), else
+    /// committed state. Returns the value and the (touched, cached) trie nodes the access counts, which the caller
+    /// charges where nearcore does.
+    ///
+    /// With the chain's accounting (`trie`), as nearcore 2.13 counts: `Has` and `Read` count nothing (a read leaves
+    /// the value cached), `Write` counts what the chain says: the key's path in the trie at the start of the block
+    /// plus the evicted value, none for a key written earlier in the block, each node already accounted in the block
+    /// as cached. Without it (in-process callers with no trie), the fixed model: the first access of a committed key
+    /// in the call counts `ttn_present` touching_trie_node if it exists and `ttn_missing` if not, a repeat the same
+    /// count as read_cached_trie_node.
+    fn lookup(&self, key: &[u8], access: Access) -> VmResult<(Option<Vec<u8>>, u64, u64)> {
         if let Some(v) = self.writes.get(key) {
-            return Ok(v.clone());
+            return Ok((v.clone(), 0, 0));
         }
         *self.js_calls.borrow_mut() += 1;
         // a JS exception becomes VMLogicError::ExternalError -> VMRunnerError::ExternalError (the call
         // fails as an internal error, the process keeps running)
-        let value = (self.get)(key).map_err(|e| {
-            VMLogicError::ExternalError(near_vm_runner::logic::errors::AnyError::new(e))
-        })?;
+        let external = |e: String| VMLogicError::ExternalError(near_vm_runner::logic::errors::AnyError::new(e));
+        let value = (self.get)(key).map_err(external)?;
+        if let Some(trie) = &self.trie {
+            return Ok(match access {
+                Access::Has => (value, 0, 0),
+                Access::Read => {
+                    if value.is_some() {
+                        (trie.read)(key).map_err(external)?;
+                    }
+                    (value, 0, 0)
+                }
+                Access::Write => {
+                    let (touched, cached) = (trie.write)(key).map_err(external)?;
+                    (value, touched, cached)
+                }
+            });
+        }
         let nodes = if value.is_some() { self.ttn_present } else { self.ttn_missing };
         let first = self.touched.borrow_mut().insert(key.to_vec(), nodes).is_none();
-        if first {
-            tracker.trie_node_touched(nodes)?;
-        } else {
-            tracker.cached_trie_node_access(nodes)?;
-        }
-        Ok(value)
+        Ok(if first { (value, nodes, 0) } else { (value, 0, nodes) })
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {
@@ -183,6 +221,12 @@ fn pk(k: &PublicKey) -> String {
     hex(&bytes)
 }
 
+/// Charges trie nodes as nearcore's AccountingState::commit_counts_since does: touched, then cached.
+fn charge_nodes(tracker: &mut dyn StorageAccessTracker, touched: u64, cached: u64) -> VmResult<()> {
+    tracker.trie_node_touched(touched)?;
+    tracker.cached_trie_node_access(cached)
+}
+
 impl External for JsExternal<'_> {
     fn storage_set<'a>(
         &'a mut self,
@@ -190,9 +234,16 @@ impl External for JsExternal<'_> {
         key: &[u8],
         value: &[u8],
     ) -> VmResult<Option<Vec<u8>>> {
-        let evicted = self.lookup(tracker, key)?;
+        let (evicted, touched, cached) = self.lookup(key, Access::Write)?;
+        if self.trie.is_none() {
+            charge_nodes(tracker, touched, cached)?;
+        }
+        // nearcore RuntimeExt::storage_set: the evicted bytes, then the nodes of the lookup and the value
         if let Some(e) = &evicted {
             tracker.deref_write_evicted_value_bytes(e.len() as u64)?;
+        }
+        if self.trie.is_some() {
+            charge_nodes(tracker, touched, cached)?;
         }
         self.writes.insert(key.to_vec(), Some(value.to_vec()));
         Ok(evicted)
@@ -203,7 +254,9 @@ impl External for JsExternal<'_> {
         tracker: &mut dyn StorageAccessTracker,
         key: &[u8],
     ) -> VmResult<Option<Box<dyn ValuePtr + 'a>>> {
-        Ok(self.lookup(tracker, key)?.map(|v| Box::new(Ptr(v)) as Box<dyn ValuePtr>))
+        let (value, touched, cached) = self.lookup(key, Access::Read)?;
+        charge_nodes(tracker, touched, cached)?;
+        Ok(value.map(|v| Box::new(Ptr(v)) as Box<dyn ValuePtr>))
     }
 
     fn storage_remove(
@@ -211,9 +264,16 @@ impl External for JsExternal<'_> {
         tracker: &mut dyn StorageAccessTracker,
         key: &[u8],
     ) -> VmResult<Option<Vec<u8>>> {
-        let removed = self.lookup(tracker, key)?;
+        let (removed, touched, cached) = self.lookup(key, Access::Write)?;
+        if self.trie.is_none() {
+            charge_nodes(tracker, touched, cached)?;
+        }
+        // nearcore RuntimeExt::storage_remove: the removed bytes, then the nodes of the lookup and the value
         if let Some(e) = &removed {
             tracker.deref_removed_value_bytes(e.len() as u64)?;
+        }
+        if self.trie.is_some() {
+            charge_nodes(tracker, touched, cached)?;
         }
         self.writes.insert(key.to_vec(), None);
         Ok(removed)
@@ -224,7 +284,9 @@ impl External for JsExternal<'_> {
         tracker: &mut dyn StorageAccessTracker,
         key: &[u8],
     ) -> VmResult<bool> {
-        Ok(self.lookup(tracker, key)?.is_some())
+        let (value, touched, cached) = self.lookup(key, Access::Has)?;
+        charge_nodes(tracker, touched, cached)?;
+        Ok(value.is_some())
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {
@@ -517,6 +579,8 @@ pub fn run_function_call(
     input: Buffer,
     context_json: String,
     storage_get: Function<Buffer, Option<Buffer>>,
+    trie_read: Option<Function<Buffer, ()>>,
+    trie_write: Option<Function<Buffer, u32>>,
 ) -> Result<String> {
     let t0 = std::time::Instant::now();
     let c: Ctx = serde_json::from_str(&context_json).map_err(|e| Error::from_reason(e.to_string()))?;
@@ -572,8 +636,22 @@ pub fn run_function_call(
     let get = |key: &[u8]| -> std::result::Result<Option<Vec<u8>>, String> {
         storage_get.call(Buffer::from(key)).map(|v| v.map(|b| b.to_vec())).map_err(|e| e.to_string())
     };
+    let read = |key: &[u8]| -> JsResult<()> {
+        match &trie_read {
+            Some(f) => f.call(Buffer::from(key)).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
+    };
+    // the chain answers touched * 65536 + cached
+    let write = |key: &[u8]| -> JsResult<(u64, u64)> {
+        match &trie_write {
+            Some(f) => f.call(Buffer::from(key)).map(|n| ((n >> 16) as u64, (n & 0xffff) as u64)).map_err(|e| e.to_string()),
+            None => Ok((0, 0)),
+        }
+    };
     let mut ext = JsExternal {
         get: &get,
+        trie: (trie_read.is_some() && trie_write.is_some()).then(|| Trie { read: &read, write: &write }),
         writes: BTreeMap::new(),
         touched: RefCell::new(HashMap::new()),
         ttn_present: c.ttn_present,

@@ -148,6 +148,7 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     contract: ctx.contract,
     validators: Object.fromEntries(Object.entries(ctx.validators ?? {}).map(([id, stake]) => [id, stake.toString()])),
   };
+  const trie = state.trie;
   const raw = nativeVm().runFunctionCall(
     asBuffer(code),
     codeHash,
@@ -158,6 +159,12 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
       const v = state.get(key);
       return v === undefined ? undefined : asBuffer(v);
     },
+    trie && ((key) => trie.read(key)),
+    trie &&
+      ((key) => {
+        const { touched, cached } = trie.write(key);
+        return Math.min(touched, 0xffff) * 0x10000 + Math.min(cached, 0xffff);
+      }),
   );
   const out = JSON.parse(raw) as Json;
   const profile: CostGasUsed[] = out.profile;

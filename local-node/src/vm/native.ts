@@ -19,6 +19,9 @@ export interface NativeVm {
     input: Buffer,
     contextJson: string,
     storageGet: (key: Buffer) => Buffer | undefined,
+    trieRead?: (key: Buffer) => void,
+    /** touched * 65536 + cached */
+    trieWrite?: (key: Buffer) => number,
   ): string;
 }
 

@@ -49,6 +49,21 @@ export type AccountContract = { Local: string } | { Global: string } | { GlobalB
 /** Read access to the contract account's committed storage. The VM buffers its own writes and returns them. */
 export interface StateView {
   get(key: Uint8Array): Uint8Array | undefined;
+  /** The chain's trie-node accounting for the block, as nearcore 2.13 counts trie nodes. Without it the engine
+   * charges a fixed model: 3 nodes for a present key and 2 for a missing one, on every access. */
+  trie?: TrieAccounting;
+}
+
+/** nearcore's trie-node counts for one account's storage keys in the current block (chunk): one accounting cache
+ * for the whole block, the trie as it was at the start of the block. Called only for keys the call has not written
+ * itself. */
+export interface TrieAccounting {
+  /** storage_read found the key: its value enters the block's accounting cache (free: flat storage reads count
+   * no nodes) */
+  read(key: Uint8Array): void;
+  /** storage_write / storage_remove looked the key up in the trie: the nodes on its path plus the evicted value,
+   * none for a key written earlier in the block, each node already counted in the block as cached */
+  write(key: Uint8Array): { touched: number; cached: number };
 }
 
 /** Actions in the shape nearcore's ReceiptManager records them (amounts in yocto, gas in gas units). */
