@@ -11,8 +11,9 @@
 // sorted, as of the start of the block, and finds the path of a key from the sorted keys alone, since nearcore's
 // trie has one canonical shape for a key set: the keys sharing the nibbles walked so far form a range; one key left
 // is a leaf; a longer common prefix is an extension; else a branch (holding a value if a key ends there). Nodes are
-// told apart by their position (a node where the walk started), values by their content's hash, as nearcore's cache
-// does; only two byte-identical nodes at different positions (nearcore: one cache entry) are counted apart.
+// told apart by their position (the nibbles before them), leaves and values by their content (a leaf's remaining
+// nibbles and value hash), as nearcore's cache keys nodes by hash; only byte-identical branches or extensions at
+// different positions (nearcore: one cache entry) are counted apart.
 import type { State } from "./state.ts";
 import { fromB58, parsePublicKey, sha256, toHex } from "./util.ts";
 import type { TrieAccounting } from "./vm/types.ts";
@@ -67,17 +68,24 @@ function commonPrefix(a: string, b: string, from: number): number {
   return i;
 }
 
+export interface TriePath {
+  /** the nodes visited, root first, each named by the nibbles before it */
+  nodes: string[];
+  present: boolean;
+  /** when the last node is a leaf: the trie key it holds (its nibbles from `nodes.at(-1).length` on are the leaf's) */
+  leaf?: string;
+}
+
 /** The nodes a lookup of the trie key `key` (hex) visits in the trie of the sorted key set, root first, including
- * the node where a missing key's path stops, and whether the key is present. Each node is named by the nibbles
- * before it. */
-export function triePath(sorted: string[], key: string): { nodes: string[]; present: boolean } {
+ * the node where a missing key's path stops, and whether the key is present. */
+export function triePath(sorted: string[], key: string): TriePath {
   const nodes: string[] = [];
   let lo = 0;
   let hi = sorted.length;
   let d = 0;
   while (hi > lo) {
     nodes.push(key.slice(0, d));
-    if (hi - lo === 1) return { nodes, present: sorted[lo] === key }; // leaf
+    if (hi - lo === 1) return { nodes, present: sorted[lo] === key, leaf: sorted[lo] };
     const cp = commonPrefix(sorted[lo], sorted[hi - 1], d);
     if (cp > d) {
       // extension: the key must follow it; the branch after it is the next node
@@ -108,12 +116,15 @@ export class BlockTrie {
   private pending = new Set<string>();
   /** state keys written in the block and not rolled back (nearcore: the TrieUpdate's changes) -> writes */
   private written = new Map<string, number>();
-  /** nodes (by position) and values (by hash) accounted in the block */
+  /** nodes (branches and extensions by position, leaves and values by content) accounted in the block */
   private cache = new Set<string>();
+  /** the value at the start of the block of each entry changed in the block */
+  private startValues = new Map<string, unknown>();
 
   constructor(private readonly state: State) {
-    state.onChange = (key, how) => {
+    state.onChange = (key, how, replaced) => {
       if (!this.rebuild) this.pending.add(key);
+      if (how === "put" && !this.startValues.has(key)) this.startValues.set(key, replaced);
       if (how === "put") this.written.set(key, (this.written.get(key) ?? 0) + 1);
       else if (how === "undo") {
         const n = this.written.get(key);
@@ -147,6 +158,20 @@ export class BlockTrie {
     this.pending.clear();
     this.written.clear();
     this.cache.clear();
+    this.startValues.clear();
+  }
+
+  /** The value of a contract-data trie key at the start of the block. */
+  private dataAtBlockStart(trieKey: string): Uint8Array | undefined {
+    // 09 ++ account id ++ 2c ++ key: account ids have no ',' (2c), so the first 2c at a byte boundary ends the id
+    let i = 2;
+    while (i < trieKey.length && trieKey.slice(i, i + 2) !== "2c") i += 2;
+    if (!trieKey.startsWith("09") || i >= trieKey.length) return undefined;
+    const accountId = Buffer.from(trieKey.slice(2, i), "hex").toString("utf8");
+    const hexKey = trieKey.slice(i + 2);
+    const stateKey = `d:${accountId}:${hexKey}`;
+    if (this.startValues.has(stateKey)) return this.startValues.get(stateKey) as Uint8Array | undefined;
+    return this.state.getData(accountId, hexKey);
   }
 
   /** Trie keys of the state at the start of the block, sorted (for tests). */
@@ -165,7 +190,8 @@ export class BlockTrie {
   /** The accounting of one contract account's storage keys in this block. */
   forAccount(accountId: string): TrieAccounting {
     const idHex = Buffer.from(accountId, "utf8").toString("hex");
-    const valueId = (v: Uint8Array) => `v${toHex(sha256(v))}`;
+    const valueHash = (v: Uint8Array) => toHex(sha256(v));
+    const valueId = (v: Uint8Array) => `v${valueHash(v)}`;
     return {
       read: (key) => {
         const hexKey = toHex(key);
@@ -177,10 +203,15 @@ export class BlockTrie {
         const counts = { touched: 0, cached: 0 };
         const hexKey = toHex(key);
         if (this.written.has(`d:${accountId}:${hexKey}`)) return counts;
-        const { nodes, present } = triePath(this.sorted, `09${idHex}2c${hexKey}`);
-        for (const n of nodes) this.account(`n${n}`, counts);
-        // not written in the block, so the value now is the value at the block's start
-        const v = present ? this.state.getData(accountId, hexKey) : undefined;
+        const trieKey = `09${idHex}2c${hexKey}`;
+        const { nodes, present, leaf } = triePath(this.sorted, trieKey);
+        nodes.forEach((n, i) => {
+          // a leaf is its remaining nibbles and its value's hash (and length): byte-identical leaves at different
+          // positions are one node of nearcore's cache
+          const leafValue = leaf !== undefined && i === nodes.length - 1 ? this.dataAtBlockStart(leaf) : undefined;
+          this.account(leafValue ? `l${leaf?.slice(n.length)}:${valueHash(leafValue)}` : `n${n}`, counts);
+        });
+        const v = present ? this.dataAtBlockStart(trieKey) : undefined;
         if (v !== undefined) this.account(valueId(v), counts);
         return counts;
       },

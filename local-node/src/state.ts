@@ -33,16 +33,17 @@ export class State {
   private byAccount = new Map<string, Set<string>>();
   private undo: Array<[string, Value | undefined]> = [];
   private dirty = new Set<string>();
-  /** Told of every change of an entry (the chain's trie-key index, chain-trie.ts): a write ("put"), its undoing by
-   * a rollback ("undo"), or a persisted value applied on replay or patch ("load"). */
-  onChange?: (key: string, how: "put" | "undo" | "load") => void;
+  /** Told of every change of an entry (the chain's trie-key index, chain-trie.ts): a write ("put", with the value it
+   * replaced), its undoing by a rollback ("undo"), or a persisted value applied on replay ("load"). */
+  onChange?: (key: string, how: "put" | "undo" | "load", replaced?: unknown) => void;
 
   // --- raw access with undo and dirty tracking ---
   private put(key: string, value: Value | undefined): void {
-    this.undo.push([key, this.entries.get(key)]);
+    const replaced = this.entries.get(key);
+    this.undo.push([key, replaced]);
     this.dirty.add(key);
     this.rawPut(key, value);
-    this.onChange?.(key, "put");
+    this.onChange?.(key, "put", replaced);
   }
 
   /** Every entry's key (`a:`, `k:`, `c:`, `d:`, `g:` forms above), in no order. */

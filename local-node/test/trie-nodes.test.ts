@@ -17,14 +17,14 @@
 import test from "ava";
 import { triePath, trieKeyOf } from "../src/chain-trie.ts";
 import { EXT_COSTS } from "../src/runtime-config.ts";
-import { actions, createAccount, type NodeHandle, type Signer, startNode, TGAS } from "./harness.ts";
+import { actions, createAccount, type NodeHandle, Signer, startNode, TGAS } from "./harness.ts";
 import { compileWat } from "./wasm.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC outcome objects
 type Any = any;
 
-/** w/r/h/d: storage_write (value = the key) / read / has_key / remove of the key given as input; wfail writes, then
- * panics (the gas stays, the write does not). */
+/** w/r/h/d: storage_write (value = the key) / read / has_key / remove of the key given as input; w0 writes the value
+ * "stop"; wfail writes, then panics (the gas stays, the write does not). */
 const STORE_WAT = `(module
   (import "env" "input" (func $input (param i64)))
   (import "env" "read_register" (func $read_register (param i64 i64)))
@@ -43,6 +43,9 @@ const STORE_WAT = `(module
   (func (export "w") (local $n i64)
     (local.set $n (call $key))
     (drop (call $storage_write (local.get $n) (i64.const 1024) (local.get $n) (i64.const 1024) (i64.const 1))))
+  (func (export "w0") (local $n i64)
+    (local.set $n (call $key))
+    (drop (call $storage_write (local.get $n) (i64.const 1024) (i64.const 4) (i64.const 0) (i64.const 1))))
   (func (export "wfail") (local $n i64)
     (local.set $n (call $key))
     (drop (call $storage_write (local.get $n) (i64.const 1024) (local.get $n) (i64.const 1024) (i64.const 1)))
@@ -84,15 +87,16 @@ test("triePath walks the canonical trie of a sorted key set: leaf, extension, br
   const sorted = ["0a1", "0a2", "0a23", "0b"].sort();
   // root: common prefix "0" -> extension; branch at "0"; child a: branch at "0a" (children 1, 2); 2: branch with
   // the value of 0a2 and child 3 (a leaf)
-  t.deepEqual(triePath(sorted, "0a23"), { nodes: ["", "0", "0a", "0a2", "0a23"], present: true });
+  t.deepEqual(triePath(sorted, "0a23"), { nodes: ["", "0", "0a", "0a2", "0a23"], present: true, leaf: "0a23" });
   t.deepEqual(triePath(sorted, "0a2"), { nodes: ["", "0", "0a", "0a2"], present: true });
-  t.deepEqual(triePath(sorted, "0b"), { nodes: ["", "0", "0b"], present: true });
+  t.deepEqual(triePath(sorted, "0b"), { nodes: ["", "0", "0b"], present: true, leaf: "0b" });
   // missing: the path stops at the branch without the child, at a leaf that differs, or inside an extension
   t.deepEqual(triePath(sorted, "0a3"), { nodes: ["", "0", "0a"], present: false });
   t.deepEqual(triePath(sorted, "0a24"), { nodes: ["", "0", "0a", "0a2"], present: false });
+  t.deepEqual(triePath(sorted, "0b5"), { nodes: ["", "0", "0b"], present: false, leaf: "0b" });
   t.deepEqual(triePath(sorted, "0a"), { nodes: ["", "0", "0a"], present: false });
   t.deepEqual(triePath(sorted, "1"), { nodes: [""], present: false });
-  t.deepEqual(triePath(["abcd"], "abce"), { nodes: [""], present: false });
+  t.deepEqual(triePath(["abcd"], "abce"), { nodes: [""], present: false, leaf: "abcd" });
   t.deepEqual(triePath([], "ab"), { nodes: [], present: false });
 });
 
@@ -147,3 +151,29 @@ test.serial(
     t.like(await nodes("r bc", "w bc"), { touched: 6n, cached: 1n });
   },
 );
+
+test.serial("on the node: keys patched in by sandbox_patch_state are in the next block's trie", async (t) => {
+  const b64 = (s: string) => Buffer.from(s).toString("base64");
+  await node.call("sandbox_patch_state", {
+    records: [{ Data: { account_id: store.accountId, data_key: b64("bd"), value: b64("bd") } }],
+  });
+  // keys a, b, bc, bd: branch P62 (b's value) -> child 6 -> branch P626 -> leaves bc and bd
+  t.like(await nodes("w bc"), { touched: 8n, cached: 0n });
+  t.like(await nodes("d bd"), { touched: 8n, cached: 0n });
+});
+
+test.serial("on the node: after a restart the trie is rebuilt from the replayed state", async (t) => {
+  await node.stop();
+  node = await startNode(node.home);
+  store = new Signer(node, store.accountId, store.keyPair);
+  t.like(await nodes("w bc"), { touched: 7n, cached: 0n });
+  t.like(await nodes("r a", "w a", "w b"), { touched: 7n, cached: 5n });
+});
+
+test.serial("on the node: byte-identical leaves and values at different positions are one cache entry", async (t) => {
+  // m1, m2 (6d31, 6d32) with the same value: below branch P6d3 both leaves hold no nibbles and the same value
+  t.like(await nodes("w0 m1", "w0 m2"), { touched: 4n, cached: 4n });
+  // m1: ext, branch "0", ext, branch P6, ext P6d, branch P6d3, leaf, value = 8; m2 finds all 8 cached, its leaf
+  // and value too, as nearcore's cache (by hash) does
+  t.like(await nodes("w0 m1", "w0 m2"), { touched: 8n, cached: 8n });
+});
