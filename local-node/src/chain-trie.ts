@@ -174,11 +174,6 @@ export class BlockTrie {
     return this.state.getData(accountId, hexKey);
   }
 
-  /** Trie keys of the state at the start of the block, sorted (for tests). */
-  keysAtBlockStart(): readonly string[] {
-    return this.sorted;
-  }
-
   private account(id: string, counts: { touched: number; cached: number }): void {
     if (this.cache.has(id)) counts.cached++;
     else {
@@ -196,8 +191,9 @@ export class BlockTrie {
       read: (key) => {
         const hexKey = toHex(key);
         if (this.written.has(`d:${accountId}:${hexKey}`)) return;
+        // not written in the block: the value now is the value at its start
         const v = this.state.getData(accountId, hexKey);
-        if (v !== undefined && !this.cache.has(valueId(v))) this.cache.add(valueId(v));
+        if (v !== undefined) this.cache.add(valueId(v));
       },
       write: (key) => {
         const counts = { touched: 0, cached: 0 };

@@ -3,7 +3,7 @@
 import binaryen from "binaryen";
 import { b58, sha256 } from "../../src/util.ts";
 import { lastRunStats, runFunctionCall } from "../../src/vm/index.ts";
-import type { StateView, VmContext, VmOutcome } from "../../src/vm/types.ts";
+import type { StateView, TrieAccounting, VmContext, VmOutcome } from "../../src/vm/types.ts";
 
 export function wat(text: string): Uint8Array {
   const mod = binaryen.parseText(text);
@@ -113,6 +113,8 @@ export function context(overrides: Partial<VmContext> = {}): VmContext {
 
 export class MapState implements StateView {
   readonly data = new Map<string, Uint8Array>();
+  /** the chain's trie-node accounting; unset: the engine's fixed model */
+  trie?: TrieAccounting;
   constructor(entries: [string, string][] = []) {
     for (const [k, v] of entries) this.data.set(Buffer.from(k).toString("hex"), new TextEncoder().encode(v));
   }
