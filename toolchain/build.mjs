@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // `npm run build [-- name ...]`: type-checks, then builds every contract (contracts/<name>/contract.ts, and the
-// toolchain's test fixtures) to build/<name>.wasm + build/<name>-abi.json, and writes build/manifest.json.
+// toolchain's test fixtures) to build/<name>.wasm + build/<name>-abi.json, and writes build/manifest.json. A contract
+// whose inputs are unchanged is skipped: the manifest keeps a content hash of its sources (every file its entry reaches
+// through relative imports: its folder, contracts/shared, contracts/wire), its profile and the shared inputs
+// (SHARED_BUILD_INPUTS, near-sdk-js, the toolchain stamp); --force rebuilds everything.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -44,13 +47,17 @@ function discoverContracts(dirs = SOURCE_DIRS) {
   return found;
 }
 
-/** Relative imports of a TypeScript file, resolved to files (`./x` -> `./x.ts` or `./x/index.ts`). */
-function relativeImports(file) {
+/**
+ * Relative imports of a TypeScript file, resolved to files as esbuild and tsc do (`./x` -> `./x.ts` or
+ * `./x/index.ts`, and `./x.js` -> `./x.ts` when only the TypeScript source exists).
+ */
+export function relativeImports(file) {
   const text = fs.readFileSync(file, "utf8");
   const found = [];
   for (const m of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
     const base = path.resolve(path.dirname(file), m[1]);
-    for (const candidate of [base, `${base}.ts`, `${base}.js`, path.join(base, "index.ts")]) {
+    const tsOfJs = base.replace(/\.(m?)js$/, ".$1ts");
+    for (const candidate of [base, tsOfJs, `${base}.ts`, `${base}.js`, path.join(base, "index.ts")]) {
       if (fs.existsSync(candidate) && fs.statSync(candidate).isFile()) {
         found.push(candidate);
         break;
@@ -60,8 +67,8 @@ function relativeImports(file) {
   return found;
 }
 
-/** The contract's entry and every file it reaches through relative imports (its own folder, shared/, ...). */
-function sourceClosure(entry) {
+/** The contract's entry and every file it reaches through relative imports (its own folder, shared/, wire/). */
+export function sourceClosure(entry) {
   const seen = new Set();
   const stack = [entry];
   while (stack.length > 0) {
@@ -76,7 +83,24 @@ function sourceClosure(entry) {
   return [...seen].sort();
 }
 
-/** Hash of what every contract's build shares: build code, compiler options, near-sdk-js, the toolchain itself. */
+/**
+ * What every contract's build shares besides near-sdk-js: build code, compiler options, the locked versions of every
+ * npm package (near-sdk-js, esbuild, binaryen, typescript, ...: package-lock.json) and the toolchain's own files; the
+ * hash adds the toolchain's set-up stamp (QuickJS sources, the project's C files, clang's version).
+ */
+export const SHARED_BUILD_INPUTS = [
+  "toolchain/build.mjs",
+  "toolchain/config.mjs",
+  "toolchain/setup.mjs",
+  "toolchain/wasi-stub.mjs",
+  "toolchain/lib",
+  "toolchain/lean",
+  "toolchain/quickjs",
+  "tsconfig.json",
+  "package-lock.json",
+];
+
+/** Hash of SHARED_BUILD_INPUTS, near-sdk-js's package.json and the toolchain's set-up stamp. */
 function toolchainInputsHash() {
   const h = crypto.createHash("sha256");
   const walk = (p) => {
@@ -84,7 +108,7 @@ function toolchainInputsHash() {
     if (fs.statSync(p).isDirectory()) for (const f of fs.readdirSync(p).sort()) walk(path.join(p, f));
     else h.update(path.relative(ROOT, p)).update("\0").update(fs.readFileSync(p)).update("\0");
   };
-  for (const f of ["toolchain/build.mjs", "toolchain/config.mjs", "toolchain/lib", "toolchain/lean", "tsconfig.json"]) {
+  for (const f of SHARED_BUILD_INPUTS) {
     walk(path.join(ROOT, f));
   }
   walk(path.join(NEAR_SDK_JS, "package.json"));

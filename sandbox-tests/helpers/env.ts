@@ -47,10 +47,13 @@ if (USING_LOCAL_NODE) {
 }
 
 // Quiet by default: near-api-js prints every failed receipt ("Failure [...]") and every nonce retry ("Retrying
-// transaction ...") through its Logger, hundreds of lines in a passing run where failures are the point of the test.
+// transaction ...") through its Logger, and near-workspaces every call's contract logs, hundreds of lines in a passing
+// run where failures are the point of the test.
 // Tests assert on failures themselves; NEAR_PRINT_LOGS=1 brings the library's output back. near-workspaces loads the
 // CommonJS build and our code the ESM one: each has its own Logger, so both are silenced.
 if (!process.env.NEAR_PRINT_LOGS) {
+  // near-workspaces' own "Contract logs from <account>.<method>(...)" after every call that logged (read per call)
+  process.env.NEAR_WORKSPACES_NO_LOGS ??= "1";
   const silent = { log() {}, warn() {}, error() {}, debug() {}, verbose() {}, fatal() {} };
   // (the package's ESM typings do not resolve under NodeNext, hence the local type)
   type Utils = { Logger: { overrideLogger(logger: typeof silent): void } };

@@ -1,6 +1,8 @@
 // The embedded default network: the project's local node (local-node/dist/near-sandbox) running in the background
 // with a persistent home in ~/.ai-commons/localnet on a fixed port. Started on demand by any `--network local`
-// command; `node stop` ends it. The pid and log sit next to the home, not in it (the home is the node's own).
+// command; `node stop` ends it, `node reset` deletes its home. The pid and log sit next to the home, not in it (the
+// home is the node's own). `npm run node` (local-node/run.mjs) runs the same node in the foreground: same port, home
+// and pid file.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -83,11 +85,7 @@ export async function startNode(onStarting?: (msg: string) => void): Promise<Nod
   const before = await nodeStatus();
   if (before.running) {
     // Something answers on our port: make sure it is our node, not another chain whose root key we do not hold.
-    const genesis = join(localHome(), "genesis.json");
-    const ours = existsSync(genesis)
-      ? (JSON.parse(readFileSync(genesis, "utf8")) as { chain_id?: string }).chain_id
-      : null;
-    if (ours !== before.chain_id) {
+    if (homeChainId() !== before.chain_id) {
       throw new CliError(
         "PORT_IN_USE",
         `${before.url} answers with chain ${before.chain_id}, not the node of ${localHome()}: ` +
@@ -141,6 +139,35 @@ export async function stopNode(): Promise<{ stopped: boolean; pid: number | null
   if (alive(pid)) process.kill(pid, "SIGKILL");
   rmSync(pidFile(), { force: true });
   return { stopped: true, pid };
+}
+
+/** The chain id in the home's genesis, or null before the first start. */
+function homeChainId(): string | null {
+  const genesis = join(localHome(), "genesis.json");
+  return existsSync(genesis)
+    ? ((JSON.parse(readFileSync(genesis, "utf8")) as { chain_id?: string }).chain_id ?? null)
+    : null;
+}
+
+/**
+ * Deletes the local node's home (its chain, keys and compiled contracts) and its log, so the next local command
+ * starts a new chain. Refused while a node runs on that home: started by the CLI (pid file) or by `npm run node`
+ * (answers on the port with the home's chain).
+ */
+export async function resetNode(): Promise<{ reset: boolean; home: string }> {
+  const st = await nodeStatus();
+  if (st.pid !== null || (st.running && st.chain_id === homeChainId())) {
+    throw new CliError(
+      "NODE_RUNNING",
+      `the local node runs on ${st.home} (${st.pid !== null ? `pid ${st.pid}, ` : ""}${st.url}): ` +
+        "stop it first with `ai-commons node stop` (or Ctrl-C in `npm run node`), then reset",
+    );
+  }
+  const existed = existsSync(localHome());
+  rmSync(localHome(), { recursive: true, force: true });
+  rmSync(logFile(), { force: true });
+  rmSync(pidFile(), { force: true });
+  return { reset: existed, home: localHome() };
 }
 
 /** The sandbox's `sandbox_fast_forward` (the project's local node and near-sandbox both have it). */

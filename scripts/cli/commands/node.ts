@@ -1,8 +1,9 @@
-// `node start|stop|status|fast-forward`: the local node (the default network), home ~/.ai-commons/localnet.
+// `node start|stop|status|reset|fast-forward`: the local node (the default network), home ~/.ai-commons/localnet, the
+// same node `npm run node` runs in the foreground.
 import type { CliCommand } from "../command.ts";
 import { int } from "../command.ts";
 import { CliError } from "../errors.ts";
-import { fastForward, logFile, nodeStatus, startNode, stopNode } from "../localnode.ts";
+import { fastForward, logFile, nodeStatus, resetNode, startNode, stopNode } from "../localnode.ts";
 import { chainTimeNs } from "../suite.ts";
 
 export function register(program: CliCommand): void {
@@ -35,6 +36,18 @@ export function register(program: CliCommand): void {
         : `not running (home ${st.home})`,
     );
   });
+
+  node
+    .leaf("reset", "delete the local node's home (its chain and keys) and log; refused while the node runs")
+    .run(async ({ out }) => {
+      const r = await resetNode();
+      out.result(
+        r,
+        r.reset
+          ? `deleted ${r.home}: the next local command starts a new chain`
+          : `nothing to reset: ${r.home} does not exist`,
+      );
+    });
 
   node
     .leaf("fast-forward <blocks>", "local node only: skip blocks (1.3 s of chain time each)")
