@@ -100,6 +100,6 @@ export const MINIMAL_CALL_REASONS = [
     "iteration is charged, about 1.2x the protocol-77 instruction gas for QuickJS.",
   "CONTRACT_LOADING_BYTES: 216,750 gas per byte in 2023, 1,089,295 since protocol 66; the fixture is 327 KB.",
   "TOUCHING_TRIE_NODE: 16.1 Ggas per node in 2023, 2.28 Ggas since protocol 82; the local node counts trie nodes " +
-    "with a model (3 per existing key), nearcore's real trie may touch more or fewer.",
+    "as nearcore 2.13 does (each written key's path in the trie of the state, reads free; docs/trie-nodes-plan.md).",
   "refund: the same transfer receipt (new_action_receipt + transfer exec fees, 223.18 Ggas reported, none burnt).",
 ];

@@ -328,7 +328,8 @@ export function renderMarkdown(r: Results, protocol77?: GasResults): string {
     ),
     "",
     `The creator attaches ${deposit.toFixed(2)} NEAR (\`get_required_deposit\`: each account's starting balance, ` +
-      "its code's storage plus 1 NEAR of headroom for its state) plus the gas of the calls above " +
+      "the storage of its state after init plus 2,000 bytes of headroom, the code itself being global; excess refunded) " +
+      "plus the gas of the one creation transaction " +
       `(${tg(r.rows.find((x) => x.id === "create.total")?.gas ?? 0)} Tgas, about ` +
       `${((r.rows.find((x) => x.id === "create.total")?.gas ?? 0) / 1e16).toFixed(3)} NEAR at the minimum gas price).`,
     "",

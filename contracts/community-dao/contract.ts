@@ -13,14 +13,17 @@ import { removeBlob, storeBlob } from "./upgrade";
 import { delegationsPage, membersPage, proposalsPage, rolesPage, voteOf } from "./views";
 import { fail } from "../shared/errors";
 import { withRawInput } from "../shared/raw-call";
-import { callbackSucceeded } from "../shared/storage";
+import { callbackSucceeded, chargeStorage } from "../shared/storage";
 import { isHexHash, isValidAccountId } from "../shared/validate";
 import { MAX_FOUNDERS } from "../wire/dao";
 import { onlySelf } from "../shared/access";
-import { requireSolventAfterUpgrade } from "../shared/versioned-state";
+import { requireSolventAfterUpgrade, upgradeToGlobal } from "../shared/versioned-state";
 
 // STATE is plain JSON of the scalar fields below (near-sdk-js's default runs a JS reviver/replacer on every node).
 // The policy and the collections are accessors, not fields: they live under their own keys (state.ts).
+// Bytes STATE may grow by after a method that charges its writer returns (a counter's extra digit).
+const STATE_GROWTH_MARGIN = 8n;
+
 @NearBindgen({
   requireInit: true,
   serializer: (value: unknown) => encode(JSON.stringify(value)),
@@ -157,7 +160,10 @@ export class CommunityDao implements DaoState {
 
   // ---- members ---------------------------------------------------------------------------------------------------
 
-  @call({})
+  // Delegating and undelegating add voting-power checkpoints (kept for every snapshot a proposal may ask about): the
+  // member pays their storage from the attached deposit (~0.002 NEAR; the excess is refunded at once), so nobody can
+  // grow the DAO's state at the treasury's expense by delegating back and forth.
+  @call({ payableFunction: true })
   delegate({ delegate_id }: { delegate_id: string }): void {
     const from = near.predecessorAccountId();
     const rec = mem.getMember(this, from);
@@ -167,15 +173,20 @@ export class CommunityDao implements DaoState {
     const target = mem.getMember(this, delegate_id);
     if (!target) fail("ERR_NOT_A_MEMBER", delegate_id);
     if (rec.delegate === delegate_id && rec.delegate_since === target.since) fail("ERR_ALREADY_DELEGATED");
+    const before = near.storageUsage();
     mem.delegate(this, from, delegate_id);
+    // STATE is saved after this method returns: its counter grows by a digit at most, within the margin
+    chargeStorage(before, STATE_GROWTH_MARGIN);
   }
 
-  @call({})
+  @call({ payableFunction: true })
   undelegate(): void {
     const rec = mem.getMember(this, near.predecessorAccountId());
     if (!rec) fail("ERR_NOT_A_MEMBER");
     if (rec.delegate === null) fail("ERR_NOT_DELEGATED");
+    const before = near.storageUsage();
     mem.undelegate(this, near.predecessorAccountId());
+    chargeStorage(before, STATE_GROWTH_MARGIN);
   }
 
   // A member may always quit: it leaves every group at once (its delegation is withdrawn). With `ragequit: true`
@@ -337,4 +348,10 @@ export class CommunityDao implements DaoState {
 // (bytes x 10^19 yocto, plus a little); the excess is refunded. Returns {hash, bytes, deposit}.
 export function store_blob(): void {
   withRawInput<CommunityDao>(CommunityDao, (dao, input) => storeBlob(dao, input));
+}
+
+// The DAO's own switch to global code (UpgradeSelf with `global`, NEP-591): scheduled by `execute` on the DAO itself,
+// so only the DAO may call it. `{hash, migrate_method?, migrate_args?}`: the switch and the migration run in one batch.
+export function upgrade_to(): void {
+  upgradeToGlobal(() => onlySelf(), true);
 }

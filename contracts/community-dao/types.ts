@@ -92,11 +92,13 @@ export type ProposalKind =
   | { kind: "ChangePolicyUpdateParameters"; parameters: Partial<PolicyParameters> }
   | { kind: "Transfer"; receiver_id: string; amount: string; memo?: string }
   | { kind: "FunctionCall"; receiver_id: string; actions: FunctionCallAction[] }
-  | { kind: "UpgradeSelf"; hash: string; migrate_method?: string; migrate_args?: string }
+  // `global: true` (NEP-591): switch to the chain's global code of that hash (a release the factory published) instead
+  // of deploying a stored blob; the switch and the migration run in one batch either way.
+  | { kind: "UpgradeSelf"; hash: string; migrate_method?: string; migrate_args?: string; global?: boolean }
   // Deploys a stored blob on one of the community's other contracts (`contract`: its code name in `suite`), which
   // migrates its state in the same batch (shared/versioned-state.ts).
   // `deposit` (yocto, from the treasury): pays a larger code's storage stake (ERR_UPGRADE_STORAGE without it).
-  | { kind: "UpgradeSuite"; contract: string; hash: string; deposit?: string }
+  | { kind: "UpgradeSuite"; contract: string; hash: string; deposit?: string; global?: boolean }
   | { kind: "Signal"; message?: string }
   // The suite kinds: typed calls to the community's own contracts (ids from `suite`, kinds/suite.ts).
   | { kind: "AdmitDataset"; dataset_id: string; memo?: string }

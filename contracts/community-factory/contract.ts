@@ -1,19 +1,36 @@
 import { NearBindgen, UnorderedMap, call, initialize, near, view } from "near-sdk-js";
-import { codeKey, readCode, storeCode, suiteCodes } from "./codes";
-import { abandon, communityView, create, deployNext, getCommunity, nextStep, onStepDone, stepGas } from "./communities";
-import { createFork, onForkRead, readFork } from "./fork";
+import { codeKey, onCodePublished, publishCode, publishCost, suiteCodes } from "./codes";
+import {
+  abandon,
+  allStepsGas,
+  communityView,
+  create,
+  createOwnGas,
+  DAO_STATE_PER_ARG_BYTE,
+  daoInitGas,
+  deploySteps,
+  getCommunity,
+  nextStep,
+  onStepDone,
+  quote,
+  stepGas,
+  utf8Bytes,
+} from "./communities";
+import { createFork, onForkRead, RESERVE_BYTES, readFork } from "./fork";
 import { EVENT_VERSION, STANDARD } from "./types";
 import type { CodeRecord, Community } from "./types";
 import { fail } from "../shared/errors";
-import { gasLeft, TGAS } from "../shared/gas";
+import { requireGas, TGAS } from "../shared/gas";
 import { eventEmitter } from "../shared/events";
 import { pageRange } from "../shared/pagination";
 import { withRawInput } from "../shared/raw-call";
-import { assertOneYocto, callbackSucceeded } from "../shared/storage";
+import { assertOneYocto, callbackSucceeded, storageCost } from "../shared/storage";
 import { assertAccountId } from "../shared/validate";
 import { onlyCaller, onlySelf } from "../shared/access";
 
 const emit = eventEmitter(STANDARD, EVENT_VERSION);
+// The most get_required_deposit quotes: protocol 86's 1 Pgas per transaction, less a margin.
+const MAX_TX_GAS = 980n * TGAS;
 
 @NearBindgen({ requireInit: true })
 export class CommunityFactory {
@@ -52,8 +69,10 @@ export class CommunityFactory {
     emit("code_removed", [{ name }]);
   }
 
-  // Reserves the name, takes the deposit (see get_required_deposit) and, when the call carries enough gas, also
-  // deploys the DAO. The CLI then calls deploy_next until the community is Ready.
+  // Reserves the name, takes the deposit and sends every account's batch: the whole community in this one
+  // transaction (attach get_required_deposit's `accounts_total` plus ~0.01 NEAR, and its `gas`). Returns the
+  // community's view (contracts InFlight); their outcomes follow in the same transaction (on_step_done), and an
+  // account that failed is retried with resume_community.
   @call({ payableFunction: true })
   create_community({
     name,
@@ -64,11 +83,12 @@ export class CommunityFactory {
     dao_args: Record<string, unknown>;
     init_args?: Record<string, Record<string, unknown>>;
   }) {
+    // Too little gas for even the DAO is refused before the name is reserved. With get_required_deposit's gas the whole
+    // community is created in this transaction (a DAO with ~100 founders may need one resume_community more).
+    const argBytes = utf8Bytes(JSON.stringify(dao_args ?? null)) + utf8Bytes(JSON.stringify(init_args ?? null));
+    requireGas(stepGas(daoInitGas(dao_args)) + createOwnGas(argBytes) / 2n);
     const c = create(this.ctx, { name, dao_args, init_args });
-    const daoBytes = (this.codes.get(c.steps[0].code) as CodeRecord).bytes;
-    if (gasLeft() >= stepGas(daoBytes) + 10n * TGAS) {
-      return deployNext(this.ctx, c);
-    }
+    deploySteps(this.ctx, c, true);
     return communityView(c);
   }
 
@@ -103,14 +123,23 @@ export class CommunityFactory {
   }
 
   @call({ privateFunction: true })
-  on_fork_read({ name }: { name: string }) {
-    return onForkRead(this.ctx, name);
+  on_fork_read({ name, read }: { name: string; read: number }) {
+    return onForkRead(this.ctx, name, read);
   }
 
-  // Anyone may push a paid-for creation forward; each call deploys one contract.
+  // Anyone may push a paid-for creation forward: sends the accounts never sent (the DAO first, then the others from
+  // its callback); an account that failed is sent again only by the creator.
   @call({})
-  deploy_next({ name }: { name: string }) {
-    return deployNext(this.ctx, getCommunity(this.ctx, name));
+  resume_community({ name }: { name: string }) {
+    const c = getCommunity(this.ctx, name);
+    deploySteps(this.ctx, c, near.predecessorAccountId() === c.creator);
+    return communityView(c);
+  }
+
+  @call({})
+  on_code_published(a: { record: CodeRecord; payer: string; burn: string }) {
+    onlySelf();
+    return onCodePublished(this.codes, a, callbackSucceeded(0), emit);
   }
 
   @call({})
@@ -144,16 +173,17 @@ export class CommunityFactory {
     return this.codes.get(name) as CodeRecord | null;
   }
 
-  // The raw wasm, e.g. for a community to store as a blob and upgrade itself by proposal.
+  // What create_community needs attached: each suite account's starting balance (`accounts_total`), plus ~0.01 NEAR
+  // for the record (refunded beyond its exact storage), and `gas`: what creates the whole community in that one call.
+  // `fork_extra`: what create_fork needs on top (the fork DAO's members and policy, on its balance and in the record).
+  // With `name` and `dao_args` (and `init_args`) it checks them as create_community would and quotes `deposit`: what
+  // to attach for exactly that community (the DAO's balance grows with its founders).
   @view({})
-  get_code({ name }: { name: string }): void {
-    if (typeof name !== "string" || this.codes.get(name) === null) fail("ERR_UNKNOWN_CODE", String(name));
-    near.valueReturnRaw(readCode(name));
-  }
-
-  // What create_community needs attached: each suite account's starting balance; add ~0.02 NEAR for the record.
-  @view({})
-  get_required_deposit() {
+  get_required_deposit(a?: {
+    name?: string;
+    dao_args?: Record<string, unknown>;
+    init_args?: Record<string, Record<string, unknown>>;
+  }) {
     const codes = suiteCodes(this.codes);
     let total = 0n;
     const contracts = codes.map((c) => {
@@ -161,12 +191,38 @@ export class CommunityFactory {
       return {
         code: c.name,
         version: c.version,
+        sha256: c.sha256,
         bytes: c.bytes,
         init_balance: c.init_balance,
-        gas: stepGas(c.bytes).toString(),
+        gas: stepGas().toString(),
       };
     });
-    return { contracts, accounts_total: total.toString() };
+    const argBytes =
+      a?.dao_args !== undefined
+        ? utf8Bytes(JSON.stringify(a.dao_args)) + utf8Bytes(JSON.stringify(a.init_args ?? null))
+        : 0;
+    // at most what one transaction may carry (protocol 86: 1 Pgas), less a margin
+    const full = allStepsGas(codes.length, daoInitGas(a?.dao_args)) + createOwnGas(argBytes);
+    const gas = full < MAX_TX_GAS ? full : MAX_TX_GAS;
+    const forkExtra = storageCost(BigInt(RESERVE_BYTES) * (DAO_STATE_PER_ARG_BYTE + 1n));
+    const deposit =
+      a?.name !== undefined && a.dao_args !== undefined
+        ? quote(this.ctx, { name: a.name, dao_args: a.dao_args, init_args: a.init_args }).toString()
+        : null;
+    return {
+      contracts,
+      accounts_total: total.toString(),
+      deposit,
+      gas: gas.toString(),
+      fork_extra: forkExtra.toString(),
+    };
+  }
+
+  // What publish_code burns for `bytes` of code (global_contract_storage_amount_per_byte).
+  @view({})
+  get_publish_cost({ bytes }: { bytes: number }): string {
+    if (!Number.isSafeInteger(bytes) || bytes < 1) fail("ERR_INVALID_ARGS", "bytes");
+    return publishCost(bytes).toString();
   }
 
   @view({})
@@ -190,12 +246,13 @@ export class CommunityFactory {
   }
 }
 
-// Owner only, exactly 1 yoctoNEAR. Input: a one-line JSON header {"name","version","in_suite"?,"init_balance"?},
-// a newline, then the raw wasm. The factory pays the code's storage from its own balance.
-export function store_code(): void {
+// Owner only. Input: a one-line JSON header {"name","version","in_suite"?,"init_balance"?}, a newline, then the raw
+// wasm. Deploys the code to the chain's global store by its hash (NEP-591) and records the release once that
+// succeeded (on_code_published, event `code_stored`). Attach the burn, get_publish_cost({bytes}) (10^20 yocto a byte,
+// ~37 NEAR for 370 KB): paid once per release for every community; the excess is refunded at once.
+export function publish_code(): void {
   withRawInput<CommunityFactory>(CommunityFactory, (factory, input) => {
     onlyCaller(factory.owner_id, "ERR_NOT_OWNER");
-    assertOneYocto();
-    return storeCode(factory.codes, input, emit);
+    publishCode(factory.codes, input);
   });
 }

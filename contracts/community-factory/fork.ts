@@ -1,24 +1,39 @@
 import { NearPromise, near } from "near-sdk-js";
 import type { Communities } from "./communities";
-import { create, daoAccount, getCommunity, INIT_GAS } from "./communities";
+import {
+  allStepsGas,
+  create,
+  daoAccount,
+  deploySteps,
+  getCommunity,
+  INIT_GAS,
+  readArgs,
+  stepsProblem,
+  utf8Bytes,
+  writeArgs,
+} from "./communities";
 import { DAO_CODE } from "./types";
 import type { Community, ForkOrigin } from "./types";
 import { fail } from "../shared/errors";
-import { TGAS } from "../shared/gas";
+import { gasLeft, TGAS } from "../shared/gas";
 import { isSafeInt } from "../shared/validate";
 import { FORK_SUCCEEDED, MAX_FOUNDERS } from "../wire/dao";
 import type { ForkOf } from "../wire/fork";
 import { selfCall } from "../shared/promise";
 
 const READ_GAS = 30n * TGAS;
-const POLICY_GAS = 10n * TGAS;
+// a parent with 100 members answers get_policy for more than 10 Tgas
+const POLICY_GAS = 20n * TGAS;
 const CALLBACK_GAS = 30n * TGAS;
+const SENDING_CALLBACK_GAS = 60n * TGAS;
+// The DAO's `init` gas for a fork of up to MAX_MEMBERS members (~0.9 Tgas each, see on_fork_read).
 // The parent DAO's fork statuses from which the fork is decided and succeeded, and its most members
 // (contracts/wire/dao.ts).
 const SUCCEEDED = FORK_SUCCEEDED as readonly string[];
 const MAX_MEMBERS = MAX_FOUNDERS;
 // Up to 100 members (~70 bytes each with their roles) and a policy (~4 KB) added to the DAO's init args.
-const RESERVE_BYTES = 100 * 70 + 4096;
+export const RESERVE_BYTES = 100 * 70 + 4096;
+const FORK_DAO_INIT_GAS = INIT_GAS + BigInt(MAX_MEMBERS) * TGAS;
 
 export interface ForkArgs {
   name: string;
@@ -64,17 +79,30 @@ export function createFork(f: Communities, a: ForkArgs): NearPromise {
 
 // Reads the parent's fork (its first 100 joined members and the policy frozen at its opening); on_fork_read fills
 // in the DAO's init.
+// When the call carries the gas of every step too (get_required_deposit's `gas` plus ~150 Tgas), the callback also
+// sends them: the fork is created in this one transaction. Otherwise `resume_community` sends them after the read.
 export function readFork(f: Communities, c: Community): NearPromise {
   const o = c.forked_from as ForkOrigin;
   o.status = "Fetching";
+  // each read is numbered: only the callback of the latest read of this record may apply
+  o.read = (o.read ?? 0) + 1;
   f.communities.set(c.name, c);
   const args = JSON.stringify({ id: o.fork_id, from_index: 0, limit: MAX_MEMBERS });
+  const deployGas = allStepsGas(c.steps.length, FORK_DAO_INIT_GAS);
+  // the callback that also sends the steps reads up to 100 members and rewrites the arguments first: more gas
+  const withSteps = gasLeft() >= READ_GAS + POLICY_GAS + SENDING_CALLBACK_GAS + deployGas + 20n * TGAS;
   return (
     NearPromise.new(o.dao_id)
       .functionCall("get_fork", args, 0n, READ_GAS)
       // a parent on code from before the frozen policy has no `policy` in get_fork: its current policy is used
       .and(NearPromise.new(o.dao_id).functionCall("get_policy", "{}", 0n, POLICY_GAS))
-      .then(selfCall("on_fork_read", { name: c.name }, CALLBACK_GAS))
+      .then(
+        selfCall(
+          "on_fork_read",
+          { name: c.name, read: o.read },
+          withSteps ? SENDING_CALLBACK_GAS + deployGas : CALLBACK_GAS,
+        ),
+      )
   );
 }
 
@@ -101,10 +129,11 @@ function result<T>(i: number): T | null {
 }
 
 // Never panics: a refusal is recorded (Pending + last_error) so the creator can retry the read or abandon.
-export function onForkRead(f: Communities, name: string) {
+export function onForkRead(f: Communities, name: string, read: number) {
   const c = getCommunity(f, name);
   const o = c.forked_from;
-  if (!o || o.status !== "Fetching") fail("ERR_NOT_IN_FLIGHT");
+  // a read sent for an earlier record under this name (abandoned, then created again) or an earlier read: stale
+  if (!o || o.status !== "Fetching" || (o.read ?? 0) !== read) fail("ERR_NOT_IN_FLIGHT");
   const fork = result<ParentFork>(0);
   const policy = !fork ? null : fork.policy === undefined ? result<Record<string, unknown>>(1) : fork.policy;
   // A parent that checks the community with this factory pays any community recorded as its fork's (so a squatted
@@ -124,18 +153,30 @@ export function onForkRead(f: Communities, name: string) {
     return { name, status: o.status, error: err };
   }
   const step = c.steps[0];
-  const args = JSON.parse(step.init_args as string) as Record<string, unknown>;
+  const daoArgs = readArgs(c, 0);
+  const args = JSON.parse(daoArgs) as Record<string, unknown>;
   args.members = fork.members.map((m) => ({ account_id: m.account_id, roles: m.roles }));
   // the parent's rules as of the fork's opening, whoever pays for the creation
   args.policy = policy;
-  step.init_args = JSON.stringify(args);
+  const text = JSON.stringify(args);
+  // The record's deposit paid RESERVE_BYTES for this growth (and the DAO's balance four times it): a parent whose
+  // members and policy need more cannot be forked whole; nothing is written.
+  if (utf8Bytes(text) - utf8Bytes(daoArgs) > RESERVE_BYTES) {
+    const tooBig = `ERR_PARENT_READ_FAILED: the fork's members and policy exceed ${RESERVE_BYTES} bytes`;
+    o.status = "Pending";
+    o.last_error = tooBig;
+    f.communities.set(name, c);
+    f.emit("fork_read_failed", [{ name, parent: o.community, fork_id: o.fork_id, error: tooBig }]);
+    return { name, status: o.status, error: tooBig };
+  }
+  writeArgs(name, 0, text);
   step.init_gas = (INIT_GAS + BigInt(fork.members.length) * TGAS).toString();
   // the other contracts learn the provenance block too (steps not yet deployed: all of them, the DAO goes first)
-  for (const s of c.steps) {
-    if (s === step || s.init_args === null) continue;
-    const a = JSON.parse(s.init_args) as { fork_of?: { block_height?: string | null } };
+  for (let i = 1; i < c.steps.length; i++) {
+    if (c.steps[i].status === "Done") continue;
+    const a = JSON.parse(readArgs(c, i)) as { fork_of?: { block_height?: string | null } };
     if (a.fork_of) a.fork_of.block_height = fork.decided_block;
-    s.init_args = JSON.stringify(a);
+    writeArgs(name, i, JSON.stringify(a));
   }
   o.block_height = fork.decided_block;
   o.members = fork.members.length;
@@ -153,5 +194,11 @@ export function onForkRead(f: Communities, name: string) {
       members: o.members,
     },
   ]);
-  return { name, status: o.status, error: null };
+  // Sent when this callback was given their gas (readFork); never a panic here: the read stays recorded.
+  let sent = 0;
+  const ready = stepsProblem(f, c) === null;
+  if (ready && gasLeft() >= allStepsGas(c.steps.length, BigInt(step.init_gas)) + 10n * TGAS) {
+    sent = deploySteps(f, c, false);
+  }
+  return { name, status: o.status, error: null, steps_sent: sent };
 }

@@ -4,8 +4,10 @@ export const EVENT_VERSION = "1.0.0";
 // `<name>_<code>.<factory>`.
 export { COMMUNITY_DAO as DAO_CODE } from "../wire/contracts";
 
+// v 2: published to the global store by hash (NEP-591); v 1 (before): the wasm was kept in the factory's storage,
+// which no longer creates communities (ERR_CODE_NOT_PUBLISHED: publish the release again).
 export interface CodeRecord {
-  v: 1;
+  v: 1 | 2;
   name: string;
   version: string;
   // Lower-case hex sha256 of the wasm.
@@ -16,6 +18,7 @@ export interface CodeRecord {
   // Balance each new account running this code starts with: its code's storage plus headroom for its state.
   init_balance: string;
   stored_at: string;
+  global?: boolean;
 }
 
 export type StepStatus = "Pending" | "InFlight" | "Done" | "Failed";
@@ -25,7 +28,8 @@ export interface Step {
   account_id: string;
   status: StepStatus;
   init_balance: string;
-  // JSON text of the `init` arguments; dropped once the step is done.
+  // Records from before 2026-12-05 kept the `init` arguments (JSON text) here; they now live under their own key
+  // until the step is done (communities.ts readArgs), and this is null.
   init_args: string | null;
   // Gas for `init` when not the default (a fork's DAO starts with up to 100 members: ~0.9 Tgas each).
   init_gas?: string;
@@ -48,6 +52,8 @@ export interface ForkOrigin {
   members: number;
   status: "Pending" | "Fetching" | "Ready";
   last_error: string | null;
+  // how many reads were sent: the callback names the read it answers, an older one is refused
+  read?: number;
 }
 
 export interface Community {

@@ -12,11 +12,11 @@ import { importStatus, setForkOf } from "../shared/fork-import";
 import { listPage } from "../shared/lists";
 import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId } from "../shared/validate";
-import { migrateState, upgradeByDao } from "../shared/versioned-state";
+import { migrateState, upgradeByDao, upgradeToGlobal } from "../shared/versioned-state";
 import { MODEL_REGISTRY } from "../wire/contracts";
 import { isRecordName } from "../wire/fields";
 import { decide } from "./decisions";
-import { onImportPage, requestImport } from "./fork";
+import { onImportDone, onImportPage, requestImport } from "./fork";
 import { checkManifest, createManifest, recordModelUse } from "./manifests";
 import { MIGRATIONS } from "./migrate";
 import type { DatasetState } from "./state";
@@ -76,14 +76,21 @@ export class DatasetRegistry implements DatasetState {
 
   // Anyone, pages 0, 1, 2, ... in order, 150 Tgas each: datasets first (admitted, not withdrawn, with their creators
   // and shares), then manifests. A page already in returns AlreadyImported and changes nothing.
-  @call({})
+  // The caller pays the storage the page adds (attach e.g. 1 NEAR; the rest comes back in the same transaction,
+  // all of it when the page fails or is already in; too little: ERR_DEPOSIT_TOO_LOW with the amount, nothing in).
+  @call({ payableFunction: true })
   import_page({ page }: { page: number }): NearPromise | { page: number; status: string } {
     return requestImport(this, page);
   }
 
   @call({ privateFunction: true })
-  on_import_page({ page }: { page: number }) {
-    return onImportPage(this, page);
+  on_import_page({ page, payer, deposit }: { page: number; payer: string; deposit: string }) {
+    return onImportPage(this, page, { payer, deposit });
+  }
+
+  @call({ privateFunction: true })
+  on_import_done({ page, payer, deposit }: { page: number; payer: string; deposit: string }) {
+    return onImportDone(this, page, { payer, deposit });
   }
 
   // ---- creators (submissions.ts) ----------------------------------------------------------------------------------
@@ -278,6 +285,12 @@ export class DatasetRegistry implements DatasetState {
 // `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
 export function upgrade(): void {
   upgradeByDao();
+}
+
+// Code upgrade by the community's DAO to global code (UpgradeSuite with `global`, NEP-591): `{hash}` names code in the
+// chain's global store; the switch and `migrate_state` run in one batch. Only the DAO in `dao_id` may call it.
+export function upgrade_to(): void {
+  upgradeToGlobal((state) => onlyDao(state.dao_id));
 }
 
 export function migrate_state(): void {

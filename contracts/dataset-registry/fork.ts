@@ -1,7 +1,8 @@
 // A fork's import of its parent's records (docs/fork.md, shared/fork-import.ts): pages 0, 1, 2, ... of admitted,
 // not withdrawn datasets, then of manifests (from page `import_manifests_from` on).
 import type { NearPromise } from "near-sdk-js";
-import { IMPORT_PAGE, importPage, requestPage } from "../shared/fork-import";
+import type { PagePayment } from "../shared/fork-import";
+import { IMPORT_PAGE, importPage, requestPage, settlePage } from "../shared/fork-import";
 import { listPush } from "../shared/lists";
 import type { DatasetState } from "./state";
 import { ALL, datasetManifestsList, emit, versionsList } from "./state";
@@ -13,13 +14,14 @@ export function requestImport(r: DatasetState, page: number): NearPromise | { pa
   return requestPage(r, page, manifests ? "get_manifests" : "get_datasets", { from_index, limit: IMPORT_PAGE });
 }
 
-export function onImportPage(r: DatasetState, page: number) {
+export function onImportPage(r: DatasetState, page: number, pay: PagePayment) {
   if (r.import_manifests_from >= 0) {
-    return importPage<ManifestRecord>(r, page, emit, "manifests", (m) => importManifest(r, m));
+    return importPage<ManifestRecord>(r, page, pay, emit, "manifests", (m) => importManifest(r, m));
   }
   return importPage<DatasetRecord>(
     r,
     page,
+    pay,
     emit,
     "datasets",
     (d) => importDataset(r, d),
@@ -31,6 +33,10 @@ export function onImportPage(r: DatasetState, page: number) {
 
 // Only admitted, not withdrawn datasets come over, as the parent holds them (same id, creators, shares), marked
 // with their origin; paid "0": the registry's balance pays their storage and nobody can remove them.
+export function onImportDone(r: DatasetState, page: number, pay: PagePayment) {
+  return settlePage(r, page, pay, emit);
+}
+
 function importDataset(r: DatasetState, d: DatasetRecord): boolean {
   if (!d || d.status !== "Admitted" || d.withdrawn || r.paid.containsKey(d.id)) return false;
   r.datasets.set(d.id, { ...d, imported_from: r.fork_of });

@@ -31,7 +31,7 @@ import type {
 } from "./types";
 import { buildReport, onReported, reportUsage } from "./usage";
 import { MIGRATIONS } from "./migrate";
-import { migrateState, upgradeByDao } from "../shared/versioned-state";
+import { migrateState, upgradeByDao, upgradeToGlobal } from "../shared/versioned-state";
 import { onlyCaller, onlyDao } from "../shared/access";
 
 const HOUR_NS = 3600000000000n;
@@ -147,11 +147,21 @@ export class InferenceVerifier implements VerifierState {
 
   // ---- DAO: attesters, voids, settings -----------------------------------------------------------------------
 
-  // The DAO attaches the bond from its treasury through a proposal (FunctionCall or AddAttester).
+  // The DAO attaches the bond from its treasury through a proposal (AddAttester, or FunctionCall), plus the storage
+  // the attester adds: with `bond`, exactly that is bonded and the rest beyond the storage comes back at once; without
+  // it the bond is the deposit minus the storage (attesters.ts).
   @call({ payableFunction: true })
-  add_attester({ attester_id, public_key }: { attester_id: string; public_key: string }): Attester {
+  add_attester({
+    attester_id,
+    public_key,
+    bond,
+  }: {
+    attester_id: string;
+    public_key: string;
+    bond?: string;
+  }): Attester {
     this.onlyDao();
-    return addAttester(this, attester_id, public_key);
+    return addAttester(this, attester_id, public_key, bond);
   }
 
   @call({})
@@ -369,6 +379,12 @@ export class InferenceVerifier implements VerifierState {
 // `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
 export function upgrade(): void {
   upgradeByDao();
+}
+
+// Code upgrade by the community's DAO to global code (UpgradeSuite with `global`, NEP-591): `{hash}` names code in the
+// chain's global store; the switch and `migrate_state` run in one batch. Only the DAO in `dao_id` may call it.
+export function upgrade_to(): void {
+  upgradeToGlobal((state) => onlyDao(state.dao_id));
 }
 
 export function migrate_state(): void {

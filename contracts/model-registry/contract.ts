@@ -12,7 +12,7 @@ import { importStatus, setForkOf } from "../shared/fork-import";
 import { listPage } from "../shared/lists";
 import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId, isSafeInt } from "../shared/validate";
-import { migrateState, upgradeByDao } from "../shared/versioned-state";
+import { migrateState, upgradeByDao, upgradeToGlobal } from "../shared/versioned-state";
 import { DATASET_REGISTRY, INFERENCE_VERIFIER, REWARD_POOL } from "../wire/contracts";
 import type { Creator } from "../wire/datasets";
 import { isMemo, isRecordId, isRecordName } from "../wire/fields";
@@ -24,7 +24,7 @@ import {
   startRollback,
   verifierSynced,
 } from "./activation";
-import { onImportPage, requestImport } from "./fork";
+import { onImportDone, onImportPage, requestImport } from "./fork";
 import { lineagePushed, pushLineage } from "./lineage";
 import { MIGRATIONS } from "./migrate";
 import { registerModel } from "./registration";
@@ -90,14 +90,21 @@ export class ModelRegistry implements RegistryState {
 
   // Anyone, pages 0, 1, 2, ... in order, 150 Tgas each: every version in the parent's registration order (so a
   // parent always comes before its derivatives), with creators, parent link and manifest; none comes over active.
-  @call({})
+  // The caller pays the storage the page adds (attach e.g. 1 NEAR; the rest comes back in the same transaction,
+  // all of it when the page fails or is already in; too little: ERR_DEPOSIT_TOO_LOW with the amount, nothing in).
+  @call({ payableFunction: true })
   import_page({ page }: { page: number }): NearPromise | { page: number; status: string } {
     return requestImport(this, page);
   }
 
   @call({ privateFunction: true })
-  on_import_page({ page }: { page: number }) {
-    return onImportPage(this, page);
+  on_import_page({ page, payer, deposit }: { page: number; payer: string; deposit: string }) {
+    return onImportPage(this, page, { payer, deposit });
+  }
+
+  @call({ privateFunction: true })
+  on_import_done({ page, payer, deposit }: { page: number; payer: string; deposit: string }) {
+    return onImportDone(this, page, { payer, deposit });
   }
 
   // A fork's provenance and import progress (null when this registry is not a fork's).
@@ -328,6 +335,12 @@ export class ModelRegistry implements RegistryState {
 // `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
 export function upgrade(): void {
   upgradeByDao();
+}
+
+// Code upgrade by the community's DAO to global code (UpgradeSuite with `global`, NEP-591): `{hash}` names code in the
+// chain's global store; the switch and `migrate_state` run in one batch. Only the DAO in `dao_id` may call it.
+export function upgrade_to(): void {
+  upgradeToGlobal((state) => onlyDao(state.dao_id));
 }
 
 export function migrate_state(): void {

@@ -1,7 +1,8 @@
 // A fork's import of its parent's model versions (docs/fork.md, shared/fork-import.ts): every version in the
 // parent's registration order (so a parent always comes before its derivatives); none comes over active.
 import type { NearPromise } from "near-sdk-js";
-import { IMPORT_PAGE, importPage, requestPage } from "../shared/fork-import";
+import type { PagePayment } from "../shared/fork-import";
+import { IMPORT_PAGE, importPage, requestPage, settlePage } from "../shared/fork-import";
 import { listPush } from "../shared/lists";
 import type { RegistryState } from "./state";
 import { ALL, childrenList, emit, manifestList, versionsList } from "./state";
@@ -11,8 +12,12 @@ export function requestImport(r: RegistryState, page: number): NearPromise | { p
   return requestPage(r, page, "get_models", { from_index: page * IMPORT_PAGE, limit: IMPORT_PAGE });
 }
 
-export function onImportPage(r: RegistryState, page: number) {
-  return importPage<ModelRecord>(r, page, emit, "models", (m) => importModel(r, m));
+export function onImportPage(r: RegistryState, page: number, pay: PagePayment) {
+  return importPage<ModelRecord>(r, page, pay, emit, "models", (m) => importModel(r, m));
+}
+
+export function onImportDone(r: RegistryState, page: number, pay: PagePayment) {
+  return settlePage(r, page, pay, emit);
 }
 
 function importModel(r: RegistryState, m: ModelRecord): boolean {

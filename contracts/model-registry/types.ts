@@ -85,7 +85,8 @@ export const MAX_EVALUATIONS = 16;
 export const MODEL_HEADROOM_BYTES = 100n;
 export const CHECK_GAS = 40n * TGAS;
 export const VERIFIER_GAS = 15n * TGAS;
-export const SYNC_CALLBACK_GAS = 10n * TGAS;
+// on_verifier_synced burns 10.9 Tgas at protocol 86 with nearcore's trie-node counting
+export const SYNC_CALLBACK_GAS = 20n * TGAS;
 // The activation callback also pays for the verifier call and its callback, which it schedules.
 // It also sends the first lineage part when it fits in LINEAGE_FIRST_PART_GAS (up to 25 entries); push_lineage sends
 // the rest.

@@ -32,7 +32,7 @@ import {
   invariantView,
 } from "./views";
 import { MIGRATIONS } from "./migrate";
-import { migrateState, upgradeByDao } from "../shared/versioned-state";
+import { migrateState, upgradeByDao, upgradeToGlobal } from "../shared/versioned-state";
 import { onlyDao } from "../shared/access";
 
 // The creator reward pool (issue 7): funds in from anyone, usage in from the verifier, lineage in from the model
@@ -273,6 +273,12 @@ export class RewardPool implements PoolState {
 // `migrate_state` in the same batch (shared/versioned-state.ts). Only the DAO in `dao_id` may call it.
 export function upgrade(): void {
   upgradeByDao();
+}
+
+// Code upgrade by the community's DAO to global code (UpgradeSuite with `global`, NEP-591): `{hash}` names code in the
+// chain's global store; the switch and `migrate_state` run in one batch. Only the DAO in `dao_id` may call it.
+export function upgrade_to(): void {
+  upgradeToGlobal((state) => onlyDao(state.dao_id));
 }
 
 export function migrate_state(): void {

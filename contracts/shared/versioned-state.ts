@@ -8,9 +8,11 @@ import { fail } from "./errors";
 import type { Emitter } from "./events";
 import { onlyDao, onlySelf } from "./access";
 import { requireGas, TGAS } from "./gas";
-import { assertWasmCode } from "./validate";
+import { assertWasmCode, decodeBase64 } from "./validate";
 import { DEPLOY_SELF_GAS_PER_BYTE, MIGRATE_GAS, upgradeCallGas } from "../wire/upgrade";
 import { storageCost } from "./storage";
+import { useGlobalCode } from "./global-code";
+import { UPGRADE_TO_GAS } from "../wire/upgrade";
 
 export type RawState = Record<string, unknown>;
 export type MigrationStep = (state: RawState) => void;
@@ -96,6 +98,31 @@ export function upgradeByDao(): void {
   const batch = near.promiseBatchCreate(near.currentAccountId());
   near.promiseBatchActionDeployContract(batch, code);
   near.promiseBatchActionFunctionCall(batch, "migrate_state", "", 0n, MIGRATE_GAS);
+  near.promiseReturn(batch);
+}
+
+// `upgrade_to({hash})`: switches this account to the global code of `hash` (lower-case hex sha256, NEP-591) and calls
+// `migrate_state` in the same batch, so a failing migration (or a hash with no global code) reverts the switch. The
+// caller is checked by `allowed` (a suite contract: its DAO; the DAO: itself, from its UpgradeSelf proposal).
+// A deposit stays as storage stake, as with `upgrade`.
+export function upgradeToGlobal(allowed: (state: RawState) => void, customMigration = false): void {
+  const state = readRawState();
+  allowed(state);
+  let args: { hash?: unknown; migrate_method?: unknown; migrate_args?: unknown };
+  try {
+    args = JSON.parse(near.input()) as typeof args;
+  } catch (_e) {
+    fail("ERR_INVALID_ARGS", 'expected {"hash": "<hex sha256>"}');
+  }
+  // The DAO's own UpgradeSelf may name its migration (checked by the proposal: `migrate...`, base64 arguments).
+  const method = customMigration && typeof args.migrate_method === "string" ? args.migrate_method : "migrate_state";
+  const input =
+    customMigration && typeof args.migrate_args === "string" ? decodeBase64(args.migrate_args) : new Uint8Array(0);
+  if (input === null) fail("ERR_INVALID_ARGS", "migrate_args (base64)");
+  requireGas(MIGRATE_GAS + 3n * TGAS, `attach at least ${UPGRADE_TO_GAS}`);
+  const batch = near.promiseBatchCreate(near.currentAccountId());
+  useGlobalCode(batch, args.hash as string);
+  near.promiseBatchActionFunctionCallRaw(batch, method, input, 0n, MIGRATE_GAS);
   near.promiseReturn(batch);
 }
 

@@ -140,6 +140,10 @@ export const ERRORS = {
     meaning: "challenge or DAO void after the challenge window",
     contracts: [VERIFIER],
   },
+  ERR_CODE_NOT_PUBLISHED: {
+    meaning: "a suite code was stored before global contracts (its wasm in the factory): publish that release again",
+    contracts: [FACTORY],
+  },
   ERR_CONCURRENT_CHANGE: {
     meaning: "the registry changed between the check's start and its callback",
     contracts: [MODELS],
@@ -164,8 +168,9 @@ export const ERRORS = {
     meaning: "the attached deposit does not cover the storage or starting balances",
     contracts: ALL,
     when: {
-      [DATASETS]: "attached deposit below the storage cost",
-      [MODELS]: "attached deposit below the storage cost",
+      [DATASETS]: "attached deposit below the storage cost (of a submission, a manifest, or an import page's records)",
+      [MODELS]: "attached deposit below the storage cost (of a registration or an import page's records)",
+      [VERIFIER]: "`add_attester` with `bond`: attached deposit below `bond` + the attester's storage",
       [POOL]: "deposit not above its record's storage; storage deposit below the minimum",
     },
   },
@@ -246,7 +251,7 @@ export const ERRORS = {
     contracts: [DAO],
   },
   ERR_FORK_NOT_READ: {
-    meaning: "`deploy_next` before the parent's fork was read",
+    meaning: "`resume_community` before the parent's fork was read",
     contracts: [FACTORY],
   },
   ERR_FORK_NOT_SUCCEEDED: {
@@ -274,7 +279,7 @@ export const ERRORS = {
     contracts: [DATASETS, MODELS],
   },
   ERR_INIT_BALANCE_TOO_LOW: {
-    meaning: "the code stored now needs a larger starting balance than the step was paid for",
+    meaning: "the release published now needs a larger starting balance than the account was paid for",
     contracts: [FACTORY],
   },
   ERR_INSUFFICIENT_FUNDS: {
@@ -309,7 +314,14 @@ export const ERRORS = {
   },
   ERR_INVALID_ARGS: {
     meaning: "malformed `init_args` / `dao_args`, or any of them given to `create_fork`",
-    contracts: [FACTORY],
+    contracts: [...ALL],
+    when: {
+      [DAO]: "`upgrade_to`'s arguments are not JSON, or `migrate_args` is not base64",
+      [DATASETS]: "`upgrade_to`'s arguments are not JSON",
+      [MODELS]: "`upgrade_to`'s arguments are not JSON",
+      [VERIFIER]: "`upgrade_to`'s arguments are not JSON",
+      [POOL]: "`upgrade_to`'s arguments are not JSON",
+    },
   },
   ERR_INVALID_BLOB: {
     meaning: "the blob is empty or above 4 MiB",
@@ -324,7 +336,7 @@ export const ERRORS = {
     contracts: [FACTORY, DATASETS, VERIFIER, MODELS, POOL],
   },
   ERR_INVALID_CODE_INPUT: {
-    meaning: "store_code input must be a JSON header line, a newline, then the wasm",
+    meaning: "publish_code input must be a JSON header line, a newline, then the wasm",
     contracts: [FACTORY],
   },
   ERR_INVALID_CONFIG: {
@@ -369,7 +381,7 @@ export const ERRORS = {
   },
   ERR_INVALID_HASH: {
     meaning: "not a 64-character lower-case hex sha256",
-    contracts: [DAO, DATASETS, VERIFIER, MODELS],
+    contracts: [...ALL],
     when: { [VERIFIER]: "malformed weights / input / output / enclave hash" },
   },
   ERR_INVALID_LICENSE: {
@@ -697,7 +709,7 @@ export const ERRORS = {
     contracts: [DATASETS, MODELS],
   },
   ERR_NO_DAO_CODE: {
-    meaning: "the factory has no community-dao code stored yet (run factory deploy)",
+    meaning: "the factory has published no community-dao code yet (run factory deploy)",
     contracts: [FACTORY],
   },
   ERR_NO_LINEAGE: {
@@ -849,7 +861,7 @@ export const ERRORS = {
     contracts: [FACTORY],
   },
   ERR_STEP_IN_FLIGHT: {
-    meaning: "a creation step is in flight; wait for it to finish",
+    meaning: "every remaining account of the community is being created; wait for the outcome",
     contracts: [FACTORY],
   },
   ERR_STORAGE_BALANCE: {
@@ -983,7 +995,7 @@ export const ERRORS = {
     contracts: [DAO, DATASETS, VERIFIER, MODELS, POOL],
   },
   ERR_VERSION_EXISTS: {
-    meaning: "this code version is already stored; use a new version",
+    meaning: "this code version is already published; use a new version",
     contracts: [FACTORY],
   },
   ERR_VOTING_ENDED: {

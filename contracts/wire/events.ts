@@ -32,6 +32,8 @@ export interface ImportPageFailed {
   page: number;
   /** the parent registry read */
   source: string;
+  /** the caller's whole deposit, sent back (yoctoNEAR) */
+  refund: string;
 }
 
 export interface ImportPageDone {
@@ -39,6 +41,10 @@ export interface ImportPageDone {
   kind: string;
   records: number;
   complete: boolean;
+  /** what the caller paid for the storage the page added (yoctoNEAR) */
+  storage_cost: string;
+  /** the rest of the caller's deposit, sent back */
+  refund: string;
 }
 
 export interface ForkImportCompleted {
@@ -115,7 +121,17 @@ export interface DaoEvents {
 
 export interface FactoryEvents {
   owner_changed: { old_owner_id: string; new_owner_id: string };
-  code_stored: { name: string; version: string; sha256: string; bytes: number; previous_version: string | null };
+  // A release published to the global store by hash (NEP-591); `burnt`: what the owner paid for it, in yocto.
+  code_stored: {
+    name: string;
+    version: string;
+    sha256: string;
+    bytes: number;
+    previous_version: string | null;
+    burnt: string;
+  };
+  // The global deploy failed: nothing recorded, the burn went back to the owner.
+  code_publish_failed: { name: string; version: string; sha256: string; refund: string };
   code_removed: { name: string };
   community_reserved: {
     name: string;
@@ -123,15 +139,20 @@ export interface FactoryEvents {
     dao_id: string;
     suite: Record<string, string>;
     deposit: string;
+    // what came back of the attached deposit at once (yocto)
+    refund: string;
     creator_args: Record<string, Record<string, unknown>>;
   };
-  community_step_started: { name: string; code: string; account_id: string; version: string };
+  community_step_started: { name: string; code: string; account_id: string; version: string; sha256: string };
+  // `storage_refund` (yocto): what the record's storage freed by dropping the step's init args, sent to `creator`.
   community_step_done: {
     name: string;
     code: string;
     account_id: string;
     version: string | null;
     sha256: string | null;
+    creator: string;
+    storage_refund: string;
   };
   community_step_failed: { name: string; code: string; account_id: string; attempt: number };
   community_created: { name: string; dao_id: string; creator: string };
@@ -240,7 +261,8 @@ export interface VerifierEvents {
   };
   model_activated: { model_name: string; model_version: string; weights_sha256: string; seq: number };
   model_cleared: { model_name: string | null; model_version: string | null; seq: number };
-  attester_added: { attester_id: string; public_key: string; bond: string };
+  // `storage_cost`: what the caller paid for the attester's storage, kept besides the bond
+  attester_added: { attester_id: string; public_key: string; bond: string; storage_cost: string };
   attester_removed: { attester_id: string };
   bond_released: { attester_id: string; amount: string; to: string };
   receipts_accepted: { id: number; attester_id: string; nonce: string; hash: string };
@@ -388,6 +410,7 @@ export const EVENTS = {
   "community-factory": [
     "owner_changed",
     "code_stored",
+    "code_publish_failed",
     "code_removed",
     "community_reserved",
     "community_step_started",

@@ -21,6 +21,17 @@ export const UPGRADE_OVERHEAD_GAS = 15n * TGAS;
 // The DAO's `on_execute` without a blob to delete, and `execute`'s own work around a kind.
 export const CALLBACK_GAS = 20n * TGAS;
 export const EXECUTE_OVERHEAD_GAS = 15n * TGAS;
+// Switching a contract to global code by hash (`upgrade_to`, NEP-591): no bytes travel, so the figure is fixed: the
+// contract's own work and the UseGlobalContract action (~0.4 Tgas) beside the migration it schedules.
+export const UPGRADE_TO_GAS = MIGRATE_GAS + UPGRADE_OVERHEAD_GAS;
+// `execute` of an UpgradeSuite / UpgradeSelf with `global: true`: the call above, one receipt hop for the DAO's own
+// switch (it schedules the batch on itself through `upgrade_to`), and the callback.
+export function globalUpgradeExecuteGas(): bigint {
+  return UPGRADE_TO_GAS + CALLBACK_GAS + EXECUTE_OVERHEAD_GAS;
+}
+export function globalUpgradeExecuteAttach(): bigint {
+  return globalUpgradeExecuteGas() + EXECUTE_START_GAS;
+}
 // One function call may use at most this much (protocol 77: max_total_prepaid_gas 300 Tgas).
 export const MAX_CALL_GAS = 300n * TGAS;
 // What `execute` burns before it checks the kind's gas (loading the DAO's code, reading the proposal): attached on

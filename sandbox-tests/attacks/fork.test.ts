@@ -22,6 +22,7 @@ import {
 } from "../dao/fixture.ts";
 import { burnt, stateOf } from "../helpers/tx.ts";
 import { useWorker, type WorkerContext } from "../helpers/worker.ts";
+import { fundPublisher, publishCode } from "../helpers/community.ts";
 
 const test = useWorker();
 let n = 0;
@@ -322,8 +323,8 @@ test.serial(
 test.serial("delegate joins carrying its delegators' units: paid for one member, delegators keep theirs", async (t) => {
   const w = await world(t, forkPolicy(1000, "DelegatedWeight"));
   const [alice, bob, carol] = w.m;
-  await bob.call(w.dao, "delegate", { delegate_id: alice.accountId });
-  await carol.call(w.dao, "delegate", { delegate_id: alice.accountId });
+  await bob.call(w.dao, "delegate", { delegate_id: alice.accountId }, { attachedDeposit: NEAR / 100n });
+  await carol.call(w.dao, "delegate", { delegate_id: alice.accountId }, { attachedDeposit: NEAR / 100n });
   const id = await w.open();
   const j = await w.join(alice, id);
   t.is(j.parseResult<number>(), 1);
@@ -343,8 +344,10 @@ test.serial("delegate joins carrying its delegators' units: paid for one member,
 test.serial("sum of all exits never exceeds the treasury under delegation (fork + every ragequit)", async (t) => {
   const w = await world(t, forkPolicy(1, "DelegatedWeight"));
   const [alice, bob, carol, dave, erin] = w.m;
-  for (const a of [bob, carol, dave]) await a.call(w.dao, "delegate", { delegate_id: alice.accountId });
-  await erin.call(w.dao, "delegate", { delegate_id: bob.accountId });
+  for (const a of [bob, carol, dave]) {
+    await a.call(w.dao, "delegate", { delegate_id: alice.accountId }, { attachedDeposit: NEAR / 100n });
+  }
+  await erin.call(w.dao, "delegate", { delegate_id: bob.accountId }, { attachedDeposit: NEAR / 100n });
   const id = await w.open();
   await w.join(alice, id);
   // erin delegated her unit to bob and joins too: she leaves with her own unit only
@@ -669,29 +672,23 @@ test.serial("the 101st member joins a fork to make it unpayable: refused ERR_FOR
 interface Factory {
   factory: NearAccount;
   required: bigint;
+  // create_community's gas: every account in that one transaction (get_required_deposit's `gas`)
+  gas: bigint;
 }
 let fx: Factory | null = null;
 
-function codeInput(name: string, version: string, wasm: Uint8Array) {
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ name, version })}\n`), Buffer.from(wasm)]);
-}
-
-// A factory whose suite is the DAO alone: a community is one account, so each attack stays cheap.
+// A factory whose suite is the DAO alone, published to the global store (NEP-591): a community is one account, so
+// each attack stays cheap.
 async function factoryOf(root: NearAccount): Promise<Factory> {
   if (fx) return fx;
   const owner = await root.createSubAccount("owner", { initialBalance: 20n * NEAR });
-  const factory = await root.createSubAccount("commons", { initialBalance: 60n * NEAR });
+  const factory = await root.createSubAccount("commons", { initialBalance: 10n * NEAR });
   await factory.deploy(readFileSync(join(ROOT, "build", "community-factory.wasm")));
   await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 30n * TGAS });
-  must(
-    await owner.callRaw(factory, "store_code", codeInput("community-dao", "1.0.0", daoWasm()), {
-      attachedDeposit: 1n,
-      gas: 150n * TGAS,
-    }),
-    "store_code",
-  );
-  const required = BigInt((await factory.view<{ accounts_total: string }>("get_required_deposit")).accounts_total);
-  fx = { factory, required };
+  await fundPublisher(root, owner, ["community-dao"]);
+  await publishCode(factory, owner, "community-dao", "1.0.0", daoWasm());
+  const needs = await factory.view<{ accounts_total: string; gas: string }>("get_required_deposit");
+  fx = { factory, required: BigInt(needs.accounts_total), gas: BigInt(needs.gas) };
   return fx;
 }
 
@@ -715,7 +712,7 @@ const OPEN_POLICY = {
 
 async function parentWorld(t: ExecutionContext<WorkerContext>) {
   const root = t.context.root;
-  const { factory, required } = await factoryOf(root);
+  const { factory, required, gas } = await factoryOf(root);
   n += 1;
   const m: NearAccount[] = [];
   // the creators (alice, the outsider) can pay for two communities each
@@ -731,7 +728,7 @@ async function parentWorld(t: ExecutionContext<WorkerContext>) {
       factory,
       "create_community",
       { name, dao_args: { config: { name, purpose: "p", metadata: "" }, policy: FPOLICY, members } },
-      { attachedDeposit: required + NEAR, gas: 300n * TGAS },
+      { attachedDeposit: required + NEAR, gas },
     ),
     "create parent",
   );
@@ -757,12 +754,18 @@ async function parentWorld(t: ExecutionContext<WorkerContext>) {
   const join = async (a: NearAccount, id: number) =>
     must(await a.callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "join_fork");
   const executeFork = (a: NearAccount, id: number) => a.callRaw(dao, "execute_fork", { id }, { gas: 150n * TGAS });
+  // with 150 Tgas create_fork reserves and reads the parent's fork only; `resume` then creates the accounts
   const createFork = (a: NearAccount, args: Record<string, unknown>) =>
     a.callRaw(factory, "create_fork", args, { attachedDeposit: required + NEAR, gas: 150n * TGAS });
+  // with the accounts' gas too, the read's callback creates them: the fork in one transaction
+  const createForkAll = (a: NearAccount, args: Record<string, unknown>) =>
+    a.callRaw(factory, "create_fork", args, { attachedDeposit: required + NEAR, gas: gas + 250n * TGAS });
+  const resume = (a: NearAccount, c: string) => a.callRaw(factory, "resume_community", { name: c }, { gas });
   const community = (c: string) => factory.view<CommunityView | null>("get_community", { name: c });
   return {
     factory,
     required,
+    gas,
     m,
     outsider,
     name,
@@ -774,6 +777,8 @@ async function parentWorld(t: ExecutionContext<WorkerContext>) {
     join,
     executeFork,
     createFork,
+    createForkAll,
+    resume,
     community,
   };
 }
@@ -862,7 +867,7 @@ test.serial(
     t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Payable", last_error: "ERR_FORK_NOT_CREATED" });
     // anyone moves the outsider's reservation forward
     must(await dave.callRaw(w.factory, "read_fork", { name: w.spin }, { gas: 150n * TGAS }), "read_fork");
-    must(await alice.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }), "deploy_next");
+    must(await w.resume(alice, w.spin), "resume_community");
     const c = (await w.community(w.spin)) as CommunityView;
     t.like(c, { status: "Ready", creator: w.outsider.accountId });
     const spinDao = t.context.root.getAccount(`${w.spin}.${w.factory.accountId}`);
@@ -894,7 +899,7 @@ test.serial(
         w.factory,
         "create_community",
         { name: w.spin, dao_args: { config: { name: "s", purpose: "p", metadata: "" }, policy: FPOLICY, members } },
-        { attachedDeposit: w.required + NEAR, gas: 300n * TGAS },
+        { attachedDeposit: w.required + NEAR, gas: w.gas },
       ),
       "squat",
     );
@@ -931,7 +936,7 @@ test.serial(
     const other = `spin${n}b`;
     must(await w.createFork(w.m[0], { name: other, parent: w.name, fork_id: id }), "create_fork (other name)");
     t.like((await w.community(other))?.forked_from, { status: "Ready", members: 2 });
-    must(await w.m[0].callRaw(w.factory, "deploy_next", { name: other }, { gas: 300n * TGAS }), "deploy_next");
+    must(await w.resume(w.m[0], other), "resume_community");
     const otherDao = t.context.root.getAccount(`${other}.${w.factory.accountId}`);
     const before = await total(otherDao);
     must(
@@ -949,20 +954,14 @@ test.serial(
 );
 
 test.serial(
-  "create_fork for a fork that is not decided yet: read refused, deploy_next refused ERR_FORK_NOT_READ",
+  "create_fork for a fork that is not decided yet: read refused, resume_community refused ERR_FORK_NOT_READ",
   async (t) => {
     const w = await parentWorld(t);
     const id = await w.openFork();
     await w.join(w.m[0], id);
     must(await w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
     t.like((await w.community(w.spin))?.forked_from, { status: "Pending", last_error: "ERR_FORK_NOT_SUCCEEDED: Open" });
-    await refused(
-      t,
-      w.outsider,
-      [w.factory, w.dao],
-      () => w.outsider.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }),
-      "ERR_FORK_NOT_READ",
-    );
+    await refused(t, w.outsider, [w.factory, w.dao], () => w.resume(w.outsider, w.spin), "ERR_FORK_NOT_READ");
     t.false(await t.context.root.getAccount(`${w.spin}.${w.factory.accountId}`).exists());
   },
 );
@@ -982,13 +981,7 @@ test.serial(
     t.true(events(r).some((e) => e.event === "fork_read_failed"));
     const c = (await w.community(evil)) as CommunityView;
     t.regex(c.forked_from?.last_error ?? "", /^ERR_FORK_RECEIVER_MISMATCH/);
-    await refused(
-      t,
-      w.outsider,
-      [w.factory],
-      () => w.outsider.callRaw(w.factory, "deploy_next", { name: evil }, { gas: 300n * TGAS }),
-      "ERR_FORK_NOT_READ",
-    );
+    await refused(t, w.outsider, [w.factory], () => w.resume(w.outsider, evil), "ERR_FORK_NOT_READ");
     // its creator takes its deposit back; the parent's fork is untouched
     const before = await total(w.outsider);
     const ab = must(
@@ -1017,26 +1010,14 @@ test.serial("create_fork with a stale fork id (a fork that failed): ERR_FORK_NOT
     status: "Pending",
     last_error: "ERR_FORK_NOT_SUCCEEDED: Failed",
   });
-  await refused(
-    t,
-    w.outsider,
-    [w.factory],
-    () => w.outsider.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }),
-    "ERR_FORK_NOT_READ",
-  );
+  await refused(t, w.outsider, [w.factory], () => w.resume(w.outsider, w.spin), "ERR_FORK_NOT_READ");
 });
 
 test.serial("create_fork with a fork id the parent never had: ERR_PARENT_READ_FAILED, nothing deploys", async (t) => {
   const w = await parentWorld(t);
   must(await w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: 77 }), "create_fork");
   t.like((await w.community(w.spin))?.forked_from, { status: "Pending", last_error: "ERR_PARENT_READ_FAILED" });
-  await refused(
-    t,
-    w.outsider,
-    [w.factory],
-    () => w.outsider.callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }),
-    "ERR_FORK_NOT_READ",
-  );
+  await refused(t, w.outsider, [w.factory], () => w.resume(w.outsider, w.spin), "ERR_FORK_NOT_READ");
 });
 
 test.serial(
@@ -1082,9 +1063,9 @@ test.serial(
       "abandon",
     );
     t.is(await w.community(w.spin), null);
-    // the forkers create it themselves and are paid
-    must(await w.createFork(w.m[0], { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
-    must(await w.m[0].callRaw(w.factory, "deploy_next", { name: w.spin }, { gas: 300n * TGAS }), "deploy_next");
+    // the forkers create it themselves, in one transaction (read + accounts), and are paid
+    must(await w.createForkAll(w.m[0], { name: w.spin, parent: w.name, fork_id: id }), "create_fork");
+    t.like(await w.community(w.spin), { status: "Ready", creator: w.m[0].accountId });
     must(await w.executeFork(w.m[3], id), "execute_fork (payment)");
     t.like(await w.dao.view<Fork>("get_fork", { id }), { status: "Executed", exited: 2 });
   },
@@ -1132,8 +1113,8 @@ test.serial(
     for (const x of b.m.slice(0, 2)) await b.join(x, idB);
     await afterWindow(t);
     must(await b.executeFork(b.m[3], idB), "execute_fork b");
-    must(await b.createFork(b.m[0], { name: a.spin, parent: b.name, fork_id: idB }), "create_fork b");
-    must(await b.m[0].callRaw(b.factory, "deploy_next", { name: a.spin }, { gas: 300n * TGAS }), "deploy b");
+    must(await b.createForkAll(b.m[0], { name: a.spin, parent: b.name, fork_id: idB }), "create_fork b");
+    t.is((await b.community(a.spin))?.status, "Ready");
     const spin = t.context.root.getAccount(`${a.spin}.${a.factory.accountId}`);
     const before = await total(spin);
     const r = must(await a.executeFork(a.m[3], idA), "execute_fork a");
@@ -1150,7 +1131,7 @@ test.serial(
     // a's forkers create their community under another name and are paid there, never into b's
     const other = `${a.spin}a`;
     must(await a.createFork(a.m[0], { name: other, parent: a.name, fork_id: idA }), "create_fork a");
-    must(await a.m[0].callRaw(a.factory, "deploy_next", { name: other }, { gas: 300n * TGAS }), "deploy a");
+    must(await a.resume(a.m[0], other), "resume_community a");
     const spinB = await total(spin);
     must(await a.m[3].callRaw(a.dao, "execute_fork", { id: idA, name: other }, { gas: 150n * TGAS }), "pay a");
     const fa = await a.dao.view<Fork>("get_fork", { id: idA });

@@ -311,6 +311,44 @@ test("UpgradeSelf whose migrate_method is the DAO's callback: refused ERR_INVALI
   t.true((await w.mallory.callRaw(w.dao, "remove_blob", { hash })).succeeded);
 });
 
+test("UpgradeSelf by global hash whose migrate_method is the DAO's callback: refused ERR_INVALID_PROPOSAL", async (t) => {
+  // with `global: true` nothing is stored first (the hash names code in the chain's global store): the same guard holds
+  await refused(
+    t,
+    w.mallory,
+    w.dao,
+    "add_proposal",
+    {
+      description: "switch code and settle",
+      kind: {
+        kind: "UpgradeSelf",
+        hash: "ab".repeat(32),
+        global: true,
+        migrate_method: "on_execute",
+        migrate_args: Buffer.from('{"id":0}').toString("base64"),
+      },
+    },
+    "ERR_INVALID_PROPOSAL",
+    { deposit: BOND },
+  );
+  // a `global` that is not a boolean is refused, not read as "blob"
+  await refused(
+    t,
+    w.mallory,
+    w.dao,
+    "add_proposal",
+    { description: "x", kind: { kind: "UpgradeSelf", hash: "ab".repeat(32), global: "yes" } },
+    "ERR_INVALID_PROPOSAL",
+    { deposit: BOND },
+  );
+});
+
+test("upgrade_to called directly to switch the DAO to global code of the caller's choice: refused ERR_PRIVATE", async (t) => {
+  for (const who of [w.mallory, w.alice]) {
+    await refused(t, who, w.dao, "upgrade_to", { hash: "ab".repeat(32) }, "ERR_PRIVATE", { gas: 300n * TGAS });
+  }
+});
+
 test("on_execute called directly to mark an approved proposal executed: refused ERR_PRIVATE", async (t) => {
   const id = await w.c.pass(w.alice, signal, [w.alice, w.bob]);
   await refused(t, w.mallory, w.dao, "on_execute", { id }, "ERR_PRIVATE");

@@ -1,6 +1,9 @@
 // Attacks on the upgrade path (commits 1023647 / 267e889): UpgradeSuite (DAO kind) -> `upgrade` on a suite contract ->
 // deploy + `migrate_state` in one batch -> the DAO's on_execute releases the blob. Each test runs through the compiled
 // wasm on a live community (factory + create_community), as sandbox-tests/factory/upgrade-suite.test.ts does.
+// The factory's communities run global code (NEP-591) and upgrade by hash (`global: true`, tested last here and in
+// factory/upgrade-suite.test.ts); the blob path stays for code the factory never published: a blob deployed over
+// global code stakes its whole size (nothing of the old code was counted), so those proposals carry that `deposit`.
 //
 // Bugs found by the audit of that change, each fixed and tested here as the rule that closes it:
 // - BUG-UPG-4b brick / 4a wrong code: nothing tied a blob to the contract it was sent to, so the DAO's own wasm sent
@@ -93,6 +96,9 @@ function upgradeSuite(contract: string, hash: string, deposit?: bigint) {
   return { kind: "UpgradeSuite", contract, hash, ...(deposit ? { deposit: deposit.toString() } : {}) };
 }
 
+// The storage stake of a blob deployed over a contract that runs global code: its whole size.
+const stake = (wasm: Uint8Array) => BigInt(wasm.length) * BYTE;
+
 // The DAO's own receipt and the callee's, from an execute's outcome: what the gas figures of wire/upgrade.ts cover.
 function receiptGas(r: { result: { receipts_outcome: { outcome: { gas_burnt: number } }[] } }): string {
   return r.result.receipts_outcome.map((o) => tgas(BigInt(o.outcome.gas_burnt))).join(", ");
@@ -106,15 +112,15 @@ test.before(async (t) => {
   factory = await deployFactory(root, owner);
   ids = await createCommunity(factory, alice, "acme", [alice, bob]);
   c = new DaoClient(root.getAccount(ids[DAO_CODE]), t as unknown as ExecutionContext);
-  // A treasury to pay larger codes' storage from (UpgradeSuite's deposit).
-  await alice.transfer(ids[DAO_CODE], 30n * NEAR);
+  // A treasury to pay the blobs' storage from (UpgradeSuite's deposit).
+  await alice.transfer(ids[DAO_CODE], 60n * NEAR);
 });
 
 test("a blob removed by its owner after the vote: Failed (retryable), nothing changes; stored again, the retry runs and refunds only the new owner", async (t) => {
   const wasm = wasmOf("model-registry-v2");
   const account = t.context.root.getAccount(ids["model-registry"]);
   const hash = await storeBlob(bob, wasm);
-  const id = await c.pass(alice, upgradeSuite("model-registry", hash), [alice, bob]);
+  const id = await c.pass(alice, upgradeSuite("model-registry", hash, stake(wasm)), [alice, bob]);
   const removed = await bob.callRaw(ids[DAO_CODE], "remove_blob", { hash }, { gas: 50n * TGAS });
   t.true(removed.succeeded, failureText(removed));
   const code = await codeHash(t, account.accountId);
@@ -147,10 +153,11 @@ test("a blob removed by its owner after the vote: Failed (retryable), nothing ch
 
 test("one blob named by two proposals: the first runs and releases it once; the second Fails, the first cannot run twice", async (t) => {
   const verifier = ids["inference-verifier"];
-  const hash = await storeBlob(bob, wasmOf("inference-verifier-v2"));
+  const wasm = wasmOf("inference-verifier-v2");
+  const hash = await storeBlob(bob, wasm);
   const deposit = (await blob(hash))?.deposit;
-  const first = await c.pass(alice, upgradeSuite("inference-verifier", hash), [alice, bob]);
-  const second = await c.pass(alice, upgradeSuite("inference-verifier", hash), [alice, bob]);
+  const first = await c.pass(alice, upgradeSuite("inference-verifier", hash, stake(wasm)), [alice, bob]);
+  const second = await c.pass(alice, upgradeSuite("inference-verifier", hash, stake(wasm)), [alice, bob]);
   const bobBefore = await total(bob);
   const r1 = await c.execute(alice, first);
   t.true(r1.succeeded, failureText(r1));
@@ -182,7 +189,8 @@ test("a 700 KB release (twice today's size) is deployed by UpgradeSuite, its sto
   const registry = ids["dataset-registry"];
   const wasm = padded("dataset-registry-v2", BIG);
   const hash = await storeBlob(alice, wasm);
-  const growth = BigInt(BIG - wasmOf("dataset-registry").length) * BYTE;
+  // the registry runs global code: the whole release is new storage
+  const growth = stake(wasm);
   const id = await c.pass(alice, upgradeSuite("dataset-registry", hash, growth), [alice, bob]);
   const r = await c.execute(alice, id);
   t.log(`execute ${BIG} bytes: ${tgas(gasOf(r))} (receipts: ${receiptGas(r)})`);
@@ -250,9 +258,9 @@ test("a bigger reward-pool release never takes its stake from what the pool owes
   const before = await pool.view<Invariant>("get_invariant");
   poolStateBefore = await rawState(t, pool.accountId);
   t.true(before.solvent);
-  const currentCode = wasmOf("reward-pool").length;
-  // Grow the code by the surplus plus 1 NEAR of stake: without a deposit that NEAR would be the depositors'.
-  const size = currentCode + Number(BigInt(before.surplus) / BYTE) + 100_000;
+  // The pool runs global code (none of it counted in its storage): a blob stakes its whole size. A release larger
+  // than the surplus by 1 NEAR of stake: without a deposit that NEAR would be the depositors'.
+  const size = Math.max(wasmOf("reward-pool-v2").length, Number(BigInt(before.surplus) / BYTE)) + 100_000;
   const hash = await storeBlob(alice, padded("reward-pool-v2", size));
   const bare = await c.pass(alice, upgradeSuite("reward-pool", hash), [alice, bob]);
   const refused = await c.execute(alice, bare);
@@ -269,7 +277,7 @@ test("a bigger reward-pool release never takes its stake from what the pool owes
 
   // With the growth paid by the treasury (what `propose upgrade` computes), it runs and the pool stays solvent.
   const treasury = BigInt((await c.dao.view<{ available: string }>("get_treasury")).available);
-  const growth = BigInt(size - currentCode) * BYTE;
+  const growth = BigInt(size) * BYTE;
   const paid = await c.pass(alice, upgradeSuite("reward-pool", hash, growth), [alice, bob]);
   const r = await c.execute(alice, paid);
   t.is((await c.proposal(paid)).status, "Executed", failureText(r));
@@ -322,8 +330,9 @@ test("the DAO's own code sent to the model registry is refused; the registry sta
   );
   t.is(await codeHash(t, registry), code);
   // The registry's own next release still goes through.
-  const hash = await storeBlob(alice, wasmOf("model-registry-v2"));
-  const repair = await c.pass(alice, upgradeSuite("model-registry", hash), [alice, bob]);
+  const next = wasmOf("model-registry-v2");
+  const hash = await storeBlob(alice, next);
+  const repair = await c.pass(alice, upgradeSuite("model-registry", hash, stake(next)), [alice, bob]);
   const fixed = await c.execute(alice, repair);
   t.is((await c.proposal(repair)).status, "Executed", failureText(fixed));
   t.is(await codeHash(t, registry), bs58.encode(Buffer.from(hash, "hex")));
@@ -355,4 +364,66 @@ test("an UpgradeSelf too large for one call is refused when proposed", async (t)
   t.true(failureText(r).includes("ERR_INVALID_PROPOSAL: the code is too large to deploy within"), failureText(r));
   const removed = await alice.callRaw(c.dao, "remove_blob", { hash }, { gas: 100n * TGAS });
   t.true(removed.succeeded, failureText(removed));
+});
+
+// ---- the global path (NEP-591): a hash the factory published, no bytes travel -------------------------------------
+
+async function publishedHash(code: string): Promise<string> {
+  return (await factory.view<{ sha256: string }>("get_code_info", { name: code })).sha256;
+}
+
+function upgradeGlobal(contract: string, hash: string) {
+  return { kind: "UpgradeSuite", contract, hash, global: true };
+}
+
+// BUG-UPG-4a / 4b by hash: any code published to the global store can be named, so the migration is still the guard.
+test("another contract's published release sent to the verifier by hash: refused by the migration, rolled back", async (t) => {
+  const verifier = ids["inference-verifier"];
+  const hash = await publishedHash("dataset-registry");
+  const code = await codeHash(t, verifier);
+  const state = await stateOf(t.context.root.getAccount(verifier));
+  const id = await c.pass(alice, upgradeGlobal("inference-verifier", hash), [alice, bob]);
+  const r = await c.execute(alice, id);
+  t.is((await c.proposal(id)).status, "Failed", failureText(r));
+  t.true(
+    failureText(r).includes("ERR_MIGRATION: this code is dataset-registry, the state is inference-verifier's"),
+    failureText(r),
+  );
+  t.is(await codeHash(t, verifier), code, "the verifier keeps its code");
+  t.is(await stateOf(t.context.root.getAccount(verifier)), state);
+});
+
+test("the DAO's published code sent to the pool by hash: refused by the migration, the pool keeps its code and funds", async (t) => {
+  const pool = t.context.root.getAccount(ids["reward-pool"]);
+  const hash = await publishedHash(DAO_CODE);
+  const code = await codeHash(t, pool.accountId);
+  const state = await stateOf(pool);
+  const balance = await total(pool);
+  const id = await c.pass(alice, upgradeGlobal("reward-pool", hash), [alice, bob]);
+  const r = await c.execute(alice, id);
+  t.is((await c.proposal(id)).status, "Failed", failureText(r));
+  t.true(
+    failureText(r).includes("ERR_MIGRATION: this code is community-dao, the state is reward-pool's"),
+    failureText(r),
+  );
+  t.is(await codeHash(t, pool.accountId), code);
+  t.is(await stateOf(pool), state);
+  t.true((await total(pool)) >= balance);
+});
+
+test("a suite contract's published code named by the DAO's own UpgradeSelf: refused by the migration, the DAO keeps running", async (t) => {
+  const dao = c.dao;
+  const hash = await publishedHash("model-registry");
+  const code = await codeHash(t, dao.accountId);
+  const id = await c.pass(alice, { kind: "UpgradeSelf", hash, global: true }, [alice, bob]);
+  const r = await c.execute(alice, id);
+  t.is((await c.proposal(id)).status, "Failed", failureText(r));
+  t.true(
+    failureText(r).includes("ERR_MIGRATION: this code is model-registry, the state is community-dao's"),
+    failureText(r),
+  );
+  t.is(await codeHash(t, dao.accountId), code);
+  // still the DAO: it takes proposals
+  const next = await c.pass(alice, { kind: "Signal", message: "still here" }, [alice, bob]);
+  t.is((await c.proposal(next)).status, "Approved");
 });

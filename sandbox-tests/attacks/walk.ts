@@ -27,6 +27,7 @@ import { bytesToHex } from "@noble/hashes/utils";
 import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
 import { type AttesterKey, newKey, type SignedReceipt, signReceipt } from "../../attester/src/receipt.ts";
 import { BYTE_COST, burnt, gasOf, NEAR, ROOT, SEC, TGAS } from "../helpers/tx.ts";
+import { fundPublisher, publishCode } from "../helpers/community.ts";
 
 export { NEAR, TGAS };
 const CODES = ["community-dao", "dataset-registry", "model-registry", "inference-verifier", "reward-pool"];
@@ -277,16 +278,19 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     attesterAccounts.push(await root.createSubAccount(n, { initialBalance: 20n * NEAR }));
   const externals = [...people, ...attesterAccounts];
   const externalIds = externals.map((a) => a.accountId);
-  const factory = await root.createSubAccount("commons", { initialBalance: 60n * NEAR });
+  // the factory keeps no wasm: its codes are published once to the chain's global store (NEP-591), the owner paying
+  // each burn (before the baseline, outside the walk's money)
+  const factory = await root.createSubAccount("commons", { initialBalance: 10n * NEAR });
   await factory.deploy(readFileSync(join(ROOT, "build", "community-factory.wasm")));
   await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 30n * TGAS });
+  await fundPublisher(root, owner, CODES);
   for (const code of CODES) {
-    const wasm = readFileSync(join(ROOT, "build", `${code}.wasm`));
-    const input = Buffer.concat([Buffer.from(`${JSON.stringify({ name: code, version: "1.0.0" })}\n`), wasm]);
-    const r = await owner.callRaw(factory, "store_code", input, { attachedDeposit: 1n, gas: 150n * TGAS });
-    if (r.failed) throw new Error(`store_code ${code}: ${r.receiptFailureMessages.join(" | ")}`);
+    await publishCode(factory, owner, code, "1.0.0", readFileSync(join(ROOT, "build", `${code}.wasm`)));
   }
-  const required = BigInt((await factory.view<{ accounts_total: string }>("get_required_deposit")).accounts_total);
+  const needs = await factory.view<{ accounts_total: string; gas: string }>("get_required_deposit");
+  const required = BigInt(needs.accounts_total);
+  // every account of a community in one transaction
+  const createGas = BigInt(needs.gas);
   const founders = people.slice(0, 3);
   {
     const r = await founders[0].callRaw(
@@ -301,15 +305,13 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         },
         init_args: { "inference-verifier": { settings: SETTINGS }, "reward-pool": { policy: POOL_POLICY } },
       },
-      { attachedDeposit: required + NEAR, gas: 300n * TGAS },
+      { attachedDeposit: required + NEAR, gas: createGas },
     );
     if (r.failed) throw new Error(`create_community: ${r.receiptFailureMessages.join(" | ")}`);
-    for (let i = 0; i < CODES.length - 1; i++) {
-      const d = await founders[0].callRaw(factory, "deploy_next", { name: COMMUNITY }, { gas: 300n * TGAS });
-      if (d.failed) throw new Error(`deploy_next: ${d.receiptFailureMessages.join(" | ")}`);
-    }
     const c = await factory.view<{ status: string }>("get_community", { name: COMMUNITY });
-    if (c.status !== "Ready") throw new Error(`community not Ready: ${JSON.stringify(c)}`);
+    if (c.status !== "Ready") {
+      throw new Error(`community not Ready: ${JSON.stringify(c)}: ${r.receiptFailureMessages.join(" | ")}`);
+    }
   }
   await root.transfer(daoId, 30n * NEAR); // a starting treasury (before the baseline)
   const attesterKeys = new Map<string, AttesterKey>();
@@ -438,6 +440,12 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
             }
             paidKeys.set(`bond:${d.proposal_id}`, 0n);
             lockedBonds -= BigInt(s("amount"));
+            break;
+          case "community_step_done":
+            // the record's storage freed by the account's init args, back to the community's creator
+            if (BigInt(s("storage_refund") || "0") > 0n) {
+              add("creation refund", `step:${d.name}:${d.code}`, s("creator"), BigInt(s("storage_refund")));
+            }
             break;
           case "claim_paid":
             add("claim", `claim:${d.index}`, s("account_id"), BigInt(s("amount")));
@@ -968,7 +976,8 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     await checkForkShare(await tx(person(), daoId, "execute_fork", { id }, 0n, 150n * TGAS));
   };
   const forkFactory: Action = async () => {
-    // the next step of a fork community through the factory: create_fork, read_fork, deploy_next
+    // the next step of a fork community through the factory: create_fork (with the gas of its accounts: read and
+    // creation in one transaction once the fork is decided), read_fork, resume_community
     const withDefault = [...forks.entries()].filter(([, f]) => f.receiver === accountOf(f.name, "community-dao"));
     // without a fork to the factory's receiver: a community that names a fork id that does not exist (it stays
     // Pending; under its own name, so that it does not take the name of a later real fork)
@@ -986,14 +995,14 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
         "create_fork",
         { name: f.name, parent: COMMUNITY, fork_id: forkId },
         required + NEAR,
-        300n * TGAS,
+        createGas + 250n * TGAS,
       );
     } else if (c.forked_from && c.forked_from.status === "Pending") {
       currentAction = "read_fork";
       await tx(who, factoryId, "read_fork", { name: f.name }, 0n, 150n * TGAS);
     } else {
-      currentAction = "deploy_next (fork)";
-      await tx(who, factoryId, "deploy_next", { name: f.name }, 0n, 300n * TGAS);
+      currentAction = "resume_community (fork)";
+      await tx(who, factoryId, "resume_community", { name: f.name }, 0n, createGas);
     }
   };
 

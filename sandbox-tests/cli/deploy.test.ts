@@ -16,7 +16,7 @@ interface Report {
   owner: string;
   actions: string[];
   factory_code: { bytes: number; sha256: string; deploy_gas_estimate: string };
-  codes: { name: string; bytes: number; sha256: string; gas_estimate: string }[];
+  codes: { name: string; bytes: number; sha256: string; gas_estimate: string; burn: string }[];
   deposit_estimate: string;
 }
 
@@ -79,7 +79,9 @@ test("a mainnet dry run prints accounts, sizes, sha256, gas and deposit, and con
   t.true(BigInt(report.factory_code.deploy_gas_estimate) > 10n ** 13n);
   t.true(BigInt(report.deposit_estimate) > 0n, "creating the factory account costs its storage");
   t.true(report.actions.some((a) => a.startsWith("create commons.acme.near from acme.near")));
-  t.true(report.actions.some((a) => a.startsWith("store_code community-dao")));
+  t.true(report.actions.some((a) => a.startsWith("publish_code community-dao")));
+  // the owner burns 10^20 yocto a byte for each code published to the global store
+  t.is(BigInt(report.codes[0].burn), BigInt(report.codes[0].bytes) * 10n ** 20n);
   // The people-readable form says the same.
   const human = await cli.run(["factory", "deploy", "--network", "mainnet", "--account", "acme.near", "--dry-run"]);
   t.is(human.code, 0, human.stderr);

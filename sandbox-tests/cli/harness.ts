@@ -80,17 +80,20 @@ export class CliEnv {
     return JSON.parse(Buffer.from(r.result).toString()) as T;
   }
 
-  async account(id: string): Promise<{ amount: string; code_hash: string }> {
+  async account(
+    id: string,
+  ): Promise<{ amount: string; code_hash: string; storage_usage: number; global_contract_hash?: string }> {
     return (await this.provider.query({
       request_type: "view_account",
       finality: "optimistic",
       account_id: id,
-    })) as unknown as { amount: string; code_hash: string };
+    })) as unknown as { amount: string; code_hash: string; storage_usage: number; global_contract_hash?: string };
   }
 
-  /** Hex sha256 of the code deployed on an account (view_account gives it in base58). */
+  /** Hex sha256 of the code an account runs, its own or global by hash (view_account gives it in base58). */
   async codeSha256(id: string): Promise<string> {
-    return Buffer.from(utils.serialize.base_decode((await this.account(id)).code_hash)).toString("hex");
+    const a = await this.account(id);
+    return Buffer.from(utils.serialize.base_decode(a.global_contract_hash ?? a.code_hash)).toString("hex");
   }
 }
 

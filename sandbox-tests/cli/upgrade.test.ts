@@ -1,20 +1,13 @@
 // The upgrade guide as a user runs it: a community created by the create-a-community guide, a new reward-pool
 // release published on the factory, and the community upgrading its pool by proposal, vote and execution, each
-// command through the real CLI. The chain is checked over RPC: the pool's code hash, its migrated state version and
-// what its migration recorded, the blob's deposit back to the proposer.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { type CliEnv, guideCommands, manifestSha, ok, ROOT, useCliEnv } from "./harness.ts";
+// command through the real CLI. The factory publishes the release to the global store; the proposal switches the pool
+// to its hash (NEP-591). The chain is checked over RPC: the pool's code hash, its migrated state version and what its
+// migration recorded, and that the proposer paid only gas and the proposal's storage.
+import { type CliEnv, guideCommands, manifestSha, ok, useCliEnv } from "./harness.ts";
 import type { ExecutionContext } from "ava";
 
 const test = useCliEnv();
 
-function manifestBytes(name: string): number {
-  const m = JSON.parse(readFileSync(join(ROOT, "build", "manifest.json"), "utf8")) as {
-    contracts: { name: string; bytes: number }[];
-  };
-  return m.contracts.find((c) => c.name === name)?.bytes ?? 0;
-}
 const FACTORY = "commons.test.near";
 const DAO = "acme.commons.test.near";
 const POOL = "acme_reward-pool.commons.test.near";
@@ -56,12 +49,12 @@ test.serial("upgrade-a-community guide: a new pool release published, proposed, 
   });
   const p = await cli.view<{ status: string; kind: Record<string, unknown> }>(DAO, "get_proposal", { id: 0 });
   t.is(p.status, "Executed");
-  t.like(p.kind, { kind: "UpgradeSuite", contract: "reward-pool", hash: manifestSha("reward-pool-v2") });
-  // The larger code's storage, paid by the treasury as the proposal's deposit (bytes x 10^19 yocto).
-  const growth = BigInt(manifestBytes("reward-pool-v2") - manifestBytes("reward-pool")) * 10n ** 19n;
-  t.is((p.kind as { deposit?: string }).deposit, growth > 0n ? growth.toString() : undefined);
-  // The blob is gone: its storage went back to alice, who paid only gas and the proposal's storage overall.
+  t.like(p.kind, { kind: "UpgradeSuite", contract: "reward-pool", hash: manifestSha("reward-pool-v2"), global: true });
+  t.regex((p as unknown as { description: string }).description, /\(commons\.test\.near release 0\.1\.0-/);
+  // Global code costs the pool no storage for the code (32 bytes of hash): no deposit from the treasury, no blob.
+  t.is((p.kind as { deposit?: string }).deposit, undefined);
   t.is(await cli.view(DAO, "get_blob", { hash: manifestSha("reward-pool-v2") }), null);
+  t.true((await cli.account(POOL)).storage_usage < 20000, "the pool holds no copy of its code");
   const spent = aliceBefore - BigInt((await cli.account("alice.test.near")).amount);
   t.true(spent < 10n ** 23n, `alice spent ${spent} yocto (gas and proposal storage only)`);
   const info = await cli.view<{ version: string }>(FACTORY, "get_code_info", { name: "reward-pool" });
@@ -75,3 +68,22 @@ test.serial("propose upgrade refuses a contract the community does not have, bef
   t.regex(r.stderr, /has no token; its contracts: community-dao, dataset-registry/);
   t.is(await cli.view<number>(DAO, "get_last_proposal_id"), 1);
 });
+
+test.serial(
+  "propose upgrade --hash: unknown code refused; a hash that is not the current release says so to voters",
+  async (t) => {
+    const { cli } = t.context;
+    const base = ["propose", "upgrade", "--contract", "reward-pool", "-c", "acme", "--account", "alice.test.near"];
+    const unknown = await cli.run([...base, "--hash", "ef".repeat(32)]);
+    t.is(unknown.code, 1);
+    t.regex(unknown.stderr, /no blob (ef){32} in acme\.commons\.test\.near and no global code of that hash on local/);
+    t.is(await cli.view<number>(DAO, "get_last_proposal_id"), 1);
+    // the pool's first release is still in the global store (a rollback target), but no longer the factory's current
+    const old = manifestSha("reward-pool");
+    const r = await cli.run([...base, "--hash", old]);
+    ok(t, r, "propose upgrade --hash <old release>");
+    const p = await cli.view<{ description: string; kind: Record<string, unknown> }>(DAO, "get_proposal", { id: 1 });
+    t.like(p.kind, { kind: "UpgradeSuite", hash: old, global: true });
+    t.regex(p.description, /NOT the current reward-pool release of commons\.test\.near: check this code before voting/);
+  },
+);

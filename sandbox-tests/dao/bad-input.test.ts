@@ -2,6 +2,7 @@
 // storage is byte-for-byte the same and the caller is out of pocket by gas only (any deposit comes back).
 import { readFileSync } from "node:fs";
 import { stateOf } from "../helpers/tx.ts";
+import { codeInput, fundPublisher, publishCode } from "../helpers/community.ts";
 import { useWorker } from "../helpers/worker.ts";
 import { assertPanics, BOND, basePolicy, DaoClient, deployDao, NEAR, TGAS, total } from "./fixture.ts";
 
@@ -14,10 +15,14 @@ interface Case {
   method: string;
   args: Record<string, unknown> | Uint8Array;
   deposit?: bigint;
+  /** default 300 Tgas */
+  gas?: bigint;
   code: string;
 }
 
 const acct = "x".repeat(65);
+// "\0asm", version 1: enough for the factory's checks
+const TINY_WASM = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]);
 
 function cases(ids: { approved: number; open: number; executed: number }, members: Record<string, string>): Case[] {
   const signal = { kind: "Signal" };
@@ -264,6 +269,21 @@ function cases(ids: { approved: number; open: number; executed: number }, member
     { ...prop({ kind: "UpgradeSelf", hash: "abc" }), name: "malformed hash", code: "ERR_INVALID_HASH" },
     { ...prop({ kind: "UpgradeSelf", hash: "0".repeat(64) }), name: "unknown blob", code: "ERR_UNKNOWN_BLOB" },
     {
+      ...prop({ kind: "UpgradeSelf", hash: "abc", global: true }),
+      name: "global code, malformed hash",
+      code: "ERR_INVALID_HASH",
+    },
+    {
+      ...prop({ kind: "UpgradeSelf", hash: "0".repeat(64), global: 1 }),
+      name: "global flag not a boolean",
+      code: "ERR_INVALID_PROPOSAL",
+    },
+    {
+      ...prop({ kind: "UpgradeSuite", contract: "reward-pool", hash: "0".repeat(64), global: true }),
+      name: "global upgrade of a contract outside the suite",
+      code: "ERR_NO_SUITE_CONTRACT",
+    },
+    {
       ...prop({ kind: "ChangeConfig", config: { name: "", purpose: "", metadata: "" } }),
       name: "empty DAO name",
       code: "ERR_INVALID_CONFIG",
@@ -365,6 +385,14 @@ function cases(ids: { approved: number; open: number; executed: number }, member
       code: "ERR_INVALID_BLOB",
     },
     {
+      name: "switch the DAO's code directly (upgrade_to)",
+      by: "alice",
+      target: "dao",
+      method: "upgrade_to",
+      args: { hash: "0".repeat(64) },
+      code: "ERR_PRIVATE",
+    },
+    {
       name: "page limit too large",
       by: "alice",
       target: "dao",
@@ -374,39 +402,88 @@ function cases(ids: { approved: number; open: number; executed: number }, member
     },
     // Factory
     {
-      name: "store code as non-owner",
+      name: "publish code as non-owner",
       by: "alice",
       target: "factory",
-      method: "store_code",
-      args: new Uint8Array([123, 125, 10, 0]),
-      deposit: 1n,
+      method: "publish_code",
+      args: codeInput("x", "1", TINY_WASM),
+      deposit: NEAR,
       code: "ERR_NOT_OWNER",
     },
     {
-      name: "store code without 1 yocto",
+      name: "publish code without the burn",
       by: "owner",
       target: "factory",
-      method: "store_code",
-      args: new Uint8Array([123, 125, 10, 0]),
-      code: "ERR_ONE_YOCTO",
+      method: "publish_code",
+      args: codeInput("x", "1", TINY_WASM),
+      deposit: 1n,
+      code: "ERR_DEPOSIT_TOO_LOW",
     },
     {
-      name: "store code without a header",
+      name: "publish code with too little gas for the deploy",
       by: "owner",
       target: "factory",
-      method: "store_code",
+      method: "publish_code",
+      args: codeInput("x", "1", TINY_WASM),
+      deposit: NEAR,
+      gas: 15n * TGAS,
+      code: "ERR_NOT_ENOUGH_GAS",
+    },
+    {
+      name: "publish code without a header",
+      by: "owner",
+      target: "factory",
+      method: "publish_code",
       args: new Uint8Array([0, 97, 115, 109]),
-      deposit: 1n,
+      deposit: NEAR,
       code: "ERR_INVALID_CODE_INPUT",
     },
     {
-      name: "store code that is not wasm",
+      name: "publish code that is not wasm",
       by: "owner",
       target: "factory",
-      method: "store_code",
+      method: "publish_code",
       args: Buffer.from(`${JSON.stringify({ name: "x", version: "1" })}\nnot wasm at all`),
-      deposit: 1n,
+      deposit: NEAR,
       code: "ERR_INVALID_CODE",
+    },
+    {
+      name: "publish a version already published",
+      by: "owner",
+      target: "factory",
+      method: "publish_code",
+      args: codeInput("community-dao", "1", TINY_WASM),
+      deposit: NEAR,
+      code: "ERR_VERSION_EXISTS",
+    },
+    {
+      name: "publish with a starting balance below an account's storage",
+      by: "owner",
+      target: "factory",
+      method: "publish_code",
+      args: codeInput("x", "1", TINY_WASM, { init_balance: "1" }),
+      deposit: NEAR,
+      code: "ERR_INVALID_AMOUNT",
+    },
+    {
+      name: "record a release directly (on_code_published)",
+      by: "owner",
+      target: "factory",
+      method: "on_code_published",
+      args: {
+        record: { v: 2, name: "x", version: "1", sha256: "0".repeat(64), bytes: 8, in_suite: true, global: true },
+        payer: members.alice,
+        burn: "0",
+      },
+      code: "ERR_PRIVATE",
+    },
+    {
+      name: "publish cost of zero bytes",
+      by: "alice",
+      target: "factory",
+      method: "get_publish_cost",
+      args: { bytes: 0 },
+      code: "ERR_INVALID_ARGS",
     },
     {
       name: "community name with underscore",
@@ -441,16 +518,34 @@ function cases(ids: { approved: number; open: number; executed: number }, member
       target: "factory",
       method: "create_community",
       args: { name: "poor", dao_args: {} },
-      deposit: NEAR,
+      deposit: 1000n,
       code: "ERR_DEPOSIT_TOO_LOW",
     },
     {
-      name: "deploy an unknown community",
+      name: "too little gas to create every account in the call",
       by: "alice",
       target: "factory",
-      method: "deploy_next",
+      method: "create_community",
+      args: { name: "poor", dao_args: {} },
+      deposit: NEAR,
+      gas: 50n * TGAS,
+      code: "ERR_NOT_ENOUGH_GAS",
+    },
+    {
+      name: "resume an unknown community",
+      by: "alice",
+      target: "factory",
+      method: "resume_community",
       args: { name: "ghost" },
       code: "ERR_UNKNOWN_COMMUNITY",
+    },
+    {
+      name: "resume a community already created",
+      by: "alice",
+      target: "factory",
+      method: "resume_community",
+      args: { name: "taken" },
+      code: "ERR_ALREADY_COMPLETE",
     },
     {
       name: "abandon someone else's community",
@@ -504,21 +599,17 @@ test.serial("every refused call panics with its code and changes nothing", async
   const { id: cancelledId } = await c.propose(alice, { kind: "Signal" });
   await guard.call(dao, "cancel", { id: cancelledId });
   // Factory with a DAO code and one reserved community.
-  const factory = await root.createSubAccount("commons", { initialBalance: 50n * NEAR });
+  const factory = await root.createSubAccount("commons", { initialBalance: 10n * NEAR });
   await factory.deploy(readFileSync("build/community-factory.wasm"));
   await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 100n * TGAS });
-  const wasm = readFileSync("build/community-dao.wasm");
-  await owner.callRaw(
-    factory,
-    "store_code",
-    Buffer.concat([Buffer.from('{"name":"community-dao","version":"1"}\n'), wasm]),
-    { attachedDeposit: 1n, gas: 300n * TGAS },
-  );
+  await fundPublisher(root, owner, ["community-dao"]);
+  await publishCode(factory, owner, "community-dao", "1", readFileSync("build/community-dao.wasm"));
+  const { gas } = await factory.view<{ gas: string }>("get_required_deposit");
   await alice.call(
     factory,
     "create_community",
     { name: "taken", dao_args: { config: { name: "t", purpose: "", metadata: "" } } },
-    { attachedDeposit: 10n * NEAR, gas: 50n * TGAS },
+    { attachedDeposit: NEAR, gas: BigInt(gas) },
   );
   const accounts = { alice, outsider, guard, owner };
   const members = { alice: alice.accountId, bob: bob.accountId };
@@ -529,7 +620,10 @@ test.serial("every refused call panics with its code and changes nothing", async
     const by = accounts[k.by];
     const stateBefore = await stateOf(target);
     const balanceBefore = await total(by);
-    const r = await by.callRaw(target, k.method, k.args, { attachedDeposit: k.deposit ?? 0n, gas: 300n * TGAS });
+    const r = await by.callRaw(target, k.method, k.args, {
+      attachedDeposit: k.deposit ?? 0n,
+      gas: k.gas ?? 300n * TGAS,
+    });
     assertPanics(t, r, k.code);
     t.is(await stateOf(target), stateBefore, `${k.name}: state changed`);
     const spent = balanceBefore - (await total(by));

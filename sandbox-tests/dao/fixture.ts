@@ -6,7 +6,7 @@ import type { ExecutionContext } from "ava";
 import type { NearAccount, TransactionResult } from "near-workspaces";
 import { NEAR, parse, ROOT, TGAS } from "../helpers/tx.ts";
 
-export { assertPanics, events, gasOf, NEAR, parse, ROOT, TGAS, tgas, total } from "../helpers/tx.ts";
+export { assertPanics, burnt, events, gasOf, NEAR, parse, ROOT, stateOf, TGAS, tgas, total } from "../helpers/tx.ts";
 export const BOND = NEAR;
 // DAO_WASM=<path> runs the stories (and gas.bench.ts) against another build, e.g. to compare gas.
 export const DAO_WASM = process.env.DAO_WASM ?? join(ROOT, "build", "community-dao.wasm");

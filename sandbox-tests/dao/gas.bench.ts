@@ -1,7 +1,7 @@
 // Gas benchmark of the community DAO and factory on the local node (not an ava test):
 //   npx tsx sandbox-tests/dao/gas.bench.ts [--members 10,100,1000]
 // Prints the gas burnt by whole transactions (every receipt, as near-workspaces callRaw reports it): propose, vote,
-// approving vote, execute, create_community, and a vote / approving vote in DAOs of 10, 100 and 1,000 members.
+// approving vote, execute, publish_code + create_community, and a vote / approving vote in DAOs of 10, 100 and 1,000 members.
 // Goals (benchmark issue): vote <= 11 Tgas, propose <= 15 Tgas, and the vote flat in the number of members.
 import "../helpers/env.ts";
 import { readFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import nearWorkspaces, { type NearAccount, type TransactionResult } from "near-workspaces";
 import { basePolicy, BOND, DaoClient, daoWasm, deployDao, gasOf, NEAR, ROOT, TGAS } from "./fixture.ts";
+import { codeInput, GLOBAL_BYTE_COST } from "../helpers/community.ts";
 
 const { Worker } = nearWorkspaces;
 // near-api-js prints every receipt's logs through its Logger (the CommonJS copy near-workspaces loads).
@@ -51,16 +52,19 @@ async function lifecycle(root: NearAccount): Promise<void> {
 }
 
 async function createCommunity(root: NearAccount): Promise<void> {
-  const factory = await root.createSubAccount("commons", { initialBalance: 50n * NEAR });
+  // the factory keeps no wasm: a small balance; the owner (root) attaches the global deploy's burn
+  const factory = await root.createSubAccount("commons", { initialBalance: 10n * NEAR });
   await factory.deploy(readFileSync(join(ROOT, "build", "community-factory.wasm")));
   await factory.call(factory, "init", { owner_id: root.accountId }, { gas: 100n * TGAS });
   const wasm = daoWasm();
-  const input = Buffer.concat([Buffer.from(`${JSON.stringify({ name: "community-dao", version: "1" })}\n`), wasm]);
   record(
-    "store_code (DAO wasm)",
-    await root.callRaw(factory, "store_code", input, { attachedDeposit: 1n, gas: 300n * TGAS }),
+    "publish_code (DAO wasm, global by hash)",
+    await root.callRaw(factory, "publish_code", codeInput("community-dao", "1", wasm), {
+      attachedDeposit: BigInt(wasm.length) * GLOBAL_BYTE_COST,
+      gas: 300n * TGAS,
+    }),
   );
-  const required = await factory.view<{ accounts_total: string }>("get_required_deposit");
+  const required = await factory.view<{ accounts_total: string; gas: string }>("get_required_deposit");
   const r = await root.callRaw(
     factory,
     "create_community",
@@ -71,9 +75,11 @@ async function createCommunity(root: NearAccount): Promise<void> {
         members: [{ account_id: root.accountId, roles: ["council"] }],
       },
     },
-    { attachedDeposit: BigInt(required.accounts_total) + NEAR, gas: 300n * TGAS },
+    { attachedDeposit: BigInt(required.accounts_total) + NEAR, gas: BigInt(required.gas) },
   );
-  record("create_community (reserve + DAO deploy)", r);
+  record("create_community (reserve + DAO account)", r);
+  const c = await factory.view<{ status: string }>("get_community", { name: "acme" });
+  if (c.status !== "Ready") throw new Error(`create_community left acme ${c.status}`);
 }
 
 // A council of `size` members (two real voters, the rest placeholder ids); AddMember needs 2 approvals, Signals

@@ -1,10 +1,13 @@
 // Upgrade with migration: a member stores the next release's wasm as a blob (by its sha256), an UpgradeSelf proposal
 // deploys it and runs the state migration in the same batch, and the migrated state is read back through views.
 // The next release is toolchain/fixtures/dao-upgrade-v2 (this DAO plus a 2 -> 3 migration step and a new view).
+// The same release published to the chain's global store (NEP-591, through a factory's publish_code) is reached by
+// hash instead: UpgradeSelf with `global: true` switches the DAO to it and migrates, no blob stored.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { useWorker } from "../helpers/worker.ts";
+import { fundPublisher, publishCode } from "../helpers/community.ts";
 import { assertPanics, DaoClient, deployDao, events, gasOf, NEAR, ROOT, TGAS, tgas, total } from "./fixture.ts";
 
 const test = useWorker();
@@ -104,3 +107,50 @@ test.serial("a migration that fails rolls the deploy back and the proposal is Fa
   t.not(await dao.view("get_blob", { hash }), null);
   assertPanics(t, await outsider.callRaw(dao, "migrate_state", {}, { gas: 100n * TGAS }), "ERR_PRIVATE");
 });
+
+test.serial(
+  "UpgradeSelf by global hash: the DAO switches to a published release and migrates, its code no longer stored",
+  async (t) => {
+    const { root } = t.context;
+    const [alice, bob, outsider, owner] = await Promise.all(
+      ["alice3", "bob3", "out3", "owner3"].map((n) => root.createSubAccount(n)),
+    );
+    const dao = await deployDao(root, "dao3", {
+      members: [alice, bob].map((m) => ({ account_id: m.accountId, roles: ["council"] })),
+    });
+    const c = new DaoClient(dao, t);
+    // a factory's owner publishes the release to the global store (any account could; the factory records its hash)
+    const factory = await root.createSubAccount("commons3", { initialBalance: 10n * NEAR });
+    await factory.deploy(readFileSync(join(ROOT, "build", "community-factory.wasm")));
+    await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 100n * TGAS });
+    await fundPublisher(root, owner, ["dao-upgrade-v2"]);
+    const wasm = readFileSync(V2_WASM);
+    await publishCode(factory, owner, "community-dao", "2.0.0", wasm);
+    const hash = (await factory.view<{ sha256: string }>("get_code_info", { name: "community-dao" })).sha256;
+    t.is(hash, createHash("sha256").update(wasm).digest("hex"));
+
+    // a hash with no global code: the switch fails in the batch, the DAO keeps its code and state, the proposal Failed
+    const missing = await c.pass(alice, { kind: "UpgradeSelf", hash: "ab".repeat(32), global: true }, [alice, bob]);
+    const lost = await c.execute(outsider, missing);
+    t.true(lost.succeeded);
+    t.is((await c.proposal(missing)).status, "Failed");
+    await t.throwsAsync(dao.view("get_code_version"));
+
+    const usageBefore = BigInt((await dao.accountView()).storage_usage);
+    const id = await c.pass(alice, { kind: "UpgradeSelf", hash, global: true }, [alice, bob]);
+    const r = await c.execute(outsider, id);
+    t.true(r.succeeded, r.receiptFailureMessages.join());
+    t.log(`execute UpgradeSelf (global, + migration): ${tgas(gasOf(r))}`);
+    t.deepEqual(
+      events(r).map((e) => e.event),
+      ["proposal_executing", "state_migrated", "proposal_executed"],
+    );
+    t.deepEqual(events(r).find((e) => e.event === "state_migrated")?.data, [{ from: 2, to: 3 }]);
+    t.is((await c.proposal(id)).status, "Executed");
+    t.is(await dao.view("get_code_version"), "dao-upgrade-v2");
+    t.is((await dao.view<{ state_version: number }>("get_info")).state_version, 3);
+    // the account now holds the 32-byte hash instead of its own copy of the code
+    const usageAfter = BigInt((await dao.accountView()).storage_usage);
+    t.true(usageBefore - usageAfter > 300_000n, `storage ${usageBefore} -> ${usageAfter}`);
+  },
+);

@@ -225,9 +225,9 @@ test.serial("a payment to an account that does not exist yet comes back and is r
 test.serial("one unit per member who leaves, whatever the delegations (DelegatedWeight)", async (t) => {
   const w = await world(t.context.root, forkPolicy(6000, false, "DelegatedWeight"));
   const [alice, bob, carol] = w.m;
-  await bob.call(w.dao, "delegate", { delegate_id: alice.accountId });
+  await bob.call(w.dao, "delegate", { delegate_id: alice.accountId }, { attachedDeposit: NEAR / 100n });
   const id = await openFork(w, undefined, [alice, carol, w.m[3]]);
-  await carol.call(w.dao, "delegate", { delegate_id: alice.accountId });
+  await carol.call(w.dao, "delegate", { delegate_id: alice.accountId }, { attachedDeposit: NEAR / 100n });
   // alice does not carry bob's unit: bob stays with it (or leaves with it himself)
   const j = await alice.callRaw(w.dao, "join_fork", { id }, { gas: 30n * TGAS });
   t.is(j.parseResult<number>(), 1);

@@ -1,13 +1,14 @@
 // A fork end to end through the factory (docs/fork.md): a community with admitted datasets, a manifest and two
-// model versions; a Fork proposal; three of five members join; the factory creates the fork community (a step fails
-// and is resumed with nothing lost); the parent pays treasury x 3 / 5 to the new DAO to the yocto; the new
+// model versions; a Fork proposal; three of five members join; the factory creates the fork community on its
+// published global codes (an account fails and is resumed with nothing lost); the parent pays treasury x 3 / 5 to the new DAO to the yocto; the new
 // registries import the parent's records in ordered, idempotent pages; lineage in the new community shows the
 // provenance; the parent's records are untouched.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { NearAccount, TransactionResult } from "near-workspaces";
 import { daoWasm, HOUR_NS } from "../dao/fixture.ts";
-import { stateOf } from "../helpers/tx.ts";
+import { burnt, failureText, panicCodes, panicMatches, stateOf } from "../helpers/tx.ts";
+import { codeInput, fundPublisher, GLOBAL_BYTE_COST } from "../helpers/community.ts";
 import { useWorker } from "../helpers/worker.ts";
 import {
   assertPanics,
@@ -24,10 +25,6 @@ import {
 
 const test = useWorker().serial;
 const CODES = ["dataset-registry", "model-registry"];
-
-function codeInput(name: string, version: string, wasm: Uint8Array, extra: Record<string, unknown> = {}) {
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ name, version, ...extra })}\n`), Buffer.from(wasm)]);
-}
 
 function must(r: TransactionResult, what: string): TransactionResult {
   if (r.failed) throw new Error(`${what} failed: ${r.receiptFailureMessages.join(" | ")}`);
@@ -61,21 +58,26 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
   const m: NearAccount[] = [];
   for (const n of ["alice", "bob", "carol", "dave", "erin"]) m.push(await root.createSubAccount(n, big));
   const [alice, bob, carol] = m;
-  const factory = await root.createSubAccount("commons", { initialBalance: 60n * NEAR });
+  // the factory stores no wasm (its codes live in the chain's global store): a small balance is enough
+  const factory = await root.createSubAccount("commons", { initialBalance: 10n * NEAR });
   await factory.deploy(readFileSync(join(ROOT, "build", "community-factory.wasm")));
   await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 30n * TGAS });
   const wasm: Record<string, Uint8Array> = { "community-dao": daoWasm() };
   for (const c of CODES) wasm[c] = readFileSync(join(ROOT, "build", `${c}.wasm`));
-  for (const name of ["community-dao", ...CODES]) {
+  // the owner pays each publication's burn (10^20 yocto a byte)
+  await fundPublisher(root, owner, ["community-dao", ...CODES]);
+  const publish = async (name: string, version: string, code: Uint8Array, extra: Record<string, unknown> = {}) =>
     must(
-      await owner.callRaw(factory, "store_code", codeInput(name, "1.0.0", wasm[name]), {
-        attachedDeposit: 1n,
-        gas: 150n * TGAS,
+      await owner.callRaw(factory, "publish_code", codeInput(name, version, code, extra), {
+        attachedDeposit: BigInt(code.length) * GLOBAL_BYTE_COST,
+        gas: 300n * TGAS,
       }),
-      `store ${name}`,
+      `publish ${name} ${version}`,
     );
-  }
-  const required = BigInt((await factory.view<{ accounts_total: string }>("get_required_deposit")).accounts_total);
+  for (const name of ["community-dao", ...CODES]) await publish(name, "1.0.0", wasm[name]);
+  const needs = await factory.view<{ accounts_total: string; gas: string }>("get_required_deposit");
+  const required = BigInt(needs.accounts_total);
+  const allGas = BigInt(needs.gas);
 
   // 1. the parent community "acme"
   const members = m.map((a) => ({ account_id: a.accountId, roles: ["council"] }));
@@ -84,13 +86,12 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
       factory,
       "create_community",
       { name: "acme", dao_args: { config: { name: "Acme", purpose: "p", metadata: "" }, policy: POLICY, members } },
-      { attachedDeposit: required + NEAR, gas: 300n * TGAS },
+      { attachedDeposit: required + NEAR, gas: allGas },
     ),
     "create acme",
   );
-  for (let i = 0; i < 2; i++) {
-    must(await alice.callRaw(factory, "deploy_next", { name: "acme" }, { gas: 300n * TGAS }), "deploy acme");
-  }
+  // one transaction created the three accounts
+  t.is((await factory.view<{ status: string }>("get_community", { name: "acme" })).status, "Ready");
   const dao = root.getAccount("acme.commons.test.near");
   const datasets = root.getAccount("acme_dataset-registry.commons.test.near");
   const models = root.getAccount("acme_model-registry.commons.test.near");
@@ -164,11 +165,15 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
     step("join_fork", await a.callRaw(dao, "join_fork", { id: forkId }, { gas: 30n * TGAS }));
   }
 
-  // 3. the factory reserves "spin" before the fork is decided: the read is refused, nothing deploys
+  // 3. the factory reserves "spin" before the fork is decided: the read is refused, nothing deploys (even with the gas
+  // of every account attached, the callback sends nothing after a refused read)
   const spinArgs = { name: "spin", parent: "acme", fork_id: forkId };
   const early = step(
     "create_fork",
-    await carol.callRaw(factory, "create_fork", spinArgs, { attachedDeposit: required + NEAR, gas: 150n * TGAS }),
+    await carol.callRaw(factory, "create_fork", spinArgs, {
+      attachedDeposit: required + NEAR,
+      gas: allGas + 250n * TGAS,
+    }),
   );
   t.true(events(early).some((e) => e.event === "fork_read_failed"));
   let view = await factory.view<{
@@ -178,10 +183,14 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
     status: string;
   }>("get_community", { name: "spin" });
   t.like(view.forked_from, { status: "Pending", last_error: "ERR_FORK_NOT_SUCCEEDED: Open" });
+  t.deepEqual(
+    view.contracts.map((c) => c.status),
+    ["Pending", "Pending", "Pending"],
+  );
   const before = await stateOf(factory);
   assertPanics(
     t,
-    await carol.callRaw(factory, "deploy_next", { name: "spin" }, { gas: 300n * TGAS }),
+    await carol.callRaw(factory, "resume_community", { name: "spin" }, { gas: allGas }),
     "ERR_FORK_NOT_READ",
   );
   t.is(await stateOf(factory), before);
@@ -204,40 +213,49 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
   t.like(view.forked_from, { status: "Ready", members: 3, block_height: fork.decided_block });
   t.is(view.provenance, `forked from community acme at block ${fork.decided_block}`);
 
-  // 5. deployment; the model registry's release is broken at first: its step fails, rolls back and is resumed
+  // 5. deployment, all accounts in one resume_community; the model registry's release is broken at first (the wasm
+  // magic and garbage: publishing does not compile it): its account's batch fails, rolls back and is resumed
   const good = wasm["model-registry"];
-  const initBalance = (BigInt(good.length) * 10n ** 19n + NEAR).toString();
-  must(
-    await owner.callRaw(
-      factory,
-      "store_code",
-      codeInput("model-registry", "0.0.1-broken", readFileSync(join(ROOT, "build", "community-factory.wasm")), {
-        init_balance: initBalance,
-      }),
-      { attachedDeposit: 1n, gas: 150n * TGAS },
-    ),
-    "store broken",
+  const broken = Buffer.concat([Buffer.from([0, 97, 115, 109, 1, 0, 0, 0]), Buffer.alloc(64, 7)]);
+  await publish("model-registry", "0.0.1-broken", broken);
+  const leftBefore = BigInt(
+    (await factory.view<{ deposit_left: string }>("get_community", { name: "spin" })).deposit_left,
   );
-  for (let i = 0; i < 2; i++) {
-    step("deploy_next", await carol.callRaw(factory, "deploy_next", { name: "spin" }, { gas: 300n * TGAS }));
-  }
-  const left = (await factory.view<{ deposit_left: string }>("get_community", { name: "spin" })).deposit_left;
-  const failed = await carol.callRaw(factory, "deploy_next", { name: "spin" }, { gas: 300n * TGAS });
+  const failed = step(
+    "resume_community (3 accounts, one fails)",
+    await carol.callRaw(factory, "resume_community", { name: "spin" }, { gas: allGas }),
+  );
+  t.is(events(failed).filter((e) => e.event === "community_step_started").length, 3);
   t.true(events(failed).some((e) => e.event === "community_step_failed"));
   view = await factory.view("get_community", { name: "spin" });
-  t.is(view.contracts[2].status, "Failed");
-  t.is((await factory.view<{ deposit_left: string }>("get_community", { name: "spin" })).deposit_left, left);
-  t.false(await root.getAccount("spin_model-registry.commons.test.near").exists());
-  must(
-    await owner.callRaw(factory, "store_code", codeInput("model-registry", "1.0.1", good), {
-      attachedDeposit: 1n,
-      gas: 150n * TGAS,
-    }),
-    "store fixed",
+  t.is(view.status, "Creating");
+  t.deepEqual(
+    view.contracts.map((c) => c.status),
+    ["Done", "Done", "Failed"],
   );
-  step("deploy_next (resumed)", await carol.callRaw(factory, "deploy_next", { name: "spin" }, { gas: 300n * TGAS }));
+  const left = BigInt((await factory.view<{ deposit_left: string }>("get_community", { name: "spin" })).deposit_left);
+  t.true(left > 0n);
+  t.false(await root.getAccount("spin_model-registry.commons.test.near").exists());
+  // the two created accounts hold exactly their starting balances (plus their init's gas reward); the failed one's
+  // stays in the deposit for the retry
+  const createdTotal =
+    (await total(root.getAccount("spin.commons.test.near"))) +
+    (await total(root.getAccount("spin_dataset-registry.commons.test.near")));
+  t.true(
+    createdTotal >= leftBefore - left && createdTotal < leftBefore - left + NEAR / 100n,
+    `${createdTotal} vs ${leftBefore - left}`,
+  );
+  await publish("model-registry", "1.0.1", good);
+  step(
+    "resume_community (the failed account again)",
+    await carol.callRaw(factory, "resume_community", { name: "spin" }, { gas: allGas }),
+  );
   view = await factory.view("get_community", { name: "spin" });
   t.is(view.status, "Ready");
+  t.is((await factory.view<{ deposit_left: string }>("get_community", { name: "spin" })).deposit_left, "0");
+  // nothing lost: the registry got exactly what was left for it (plus its share of the init's gas reward)
+  const registryTotal = await total(root.getAccount("spin_model-registry.commons.test.near"));
+  t.true(registryTotal >= left && registryTotal < left + NEAR / 100n, `${registryTotal} vs ${left}`);
 
   // 6. the parent pays spin's DAO: treasury x 3 / 5, floor, to the yocto
   const spin = root.getAccount("spin.commons.test.near");
@@ -260,18 +278,60 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
   // 7. the registries import in pages: datasets 0, 1, then manifests 2
   const spinSets = root.getAccount("spin_dataset-registry.commons.test.near");
   const spinModels = root.getAccount("spin_model-registry.commons.test.near");
-  const page = (reg: NearAccount, p: number) => m[3].callRaw(reg, "import_page", { page: p }, { gas: 150n * TGAS });
+  // the caller pays each page's storage: 1 NEAR attached, the rest comes back in the same transaction (the
+  // registries start with their state's storage and ~2 KB of headroom, nothing more)
+  const page = (reg: NearAccount, p: number, attachedDeposit = NEAR) =>
+    m[3].callRaw(reg, "import_page", { page: p }, { gas: 150n * TGAS, attachedDeposit });
   const refusedPage = async (reg: NearAccount, p: number, code: string) => {
     const s = await stateOf(reg);
-    assertPanics(t, await page(reg, p), code);
+    const before = await total(m[3]);
+    const r = await page(reg, p);
+    assertPanics(t, r, code);
     t.is(await stateOf(reg), s, `${code}: state changed`);
+    t.is(await total(m[3]), before - burnt(r), `${code}: the deposit came back`);
   };
+  const usage = async (a: NearAccount) => BigInt((await a.accountView()).storage_usage);
+  // too little deposit: on_import_page refuses ERR_DEPOSIT_TOO_LOW with the amount (its writes undone), on_import_done
+  // clears the in-flight flag and refunds the whole deposit: nothing imported, only the gas spent
+  const low = NEAR / 1000n;
+  let pageRequired = 0n;
+  {
+    const s = await stateOf(spinSets);
+    const before = await total(m[3]);
+    const r = await page(spinSets, 0, low);
+    t.false(r.failed, "the transaction ends with on_import_done's refund");
+    t.true(
+      panicCodes(r).some((x) => panicMatches(x, "ERR_DEPOSIT_TOO_LOW")),
+      `expected ERR_DEPOSIT_TOO_LOW: ${failureText(r)}`,
+    );
+    t.deepEqual(r.parseResult(), { page: 0, status: "Failed", refund: low.toString() });
+    t.true(events(r).some((e) => e.event === "import_page_failed"));
+    t.is(await stateOf(spinSets), s, "ERR_DEPOSIT_TOO_LOW: state changed");
+    t.is(await total(m[3]), before - burnt(r), "ERR_DEPOSIT_TOO_LOW: the deposit came back");
+    t.like(await spinSets.view("get_fork_import"), { next_page: 0, imported: 0, in_flight: false });
+    pageRequired = BigInt(/required (\d+)/.exec(failureText(r))?.[1] ?? "0");
+    t.true(pageRequired > low, `required ${pageRequired}`);
+  }
   await refusedPage(spinSets, 1, "ERR_PAGE_OUT_OF_ORDER");
-  step("import_page datasets 0 (10)", await page(spinSets, 0));
+  // enough: the page keeps exactly the storage it added (+ a 16-byte STATE margin) and refunds the rest at once
+  const paid0 = await total(m[3]);
+  const usage0 = await usage(spinSets);
+  const r0 = step("import_page datasets 0 (10)", await page(spinSets, 0));
+  const done0 = r0.parseResult<{ status: string; records: number; storage_cost: string; refund: string }>();
+  t.like(done0, { status: "Imported", records: 10 });
+  const cost0 = BigInt(done0.storage_cost);
+  const grown0 = (await usage(spinSets)) - usage0;
+  t.true(cost0 >= grown0 * 10n ** 19n && cost0 <= (grown0 + 16n) * 10n ** 19n, `${cost0} for ${grown0} bytes`);
+  t.is(cost0, pageRequired, "the refusal named the exact amount");
+  t.is(BigInt(done0.refund), NEAR - cost0);
+  t.is(await total(m[3]), paid0 - cost0 - burnt(r0), "the payer paid the storage and the gas, nothing more");
+  t.log(`page 0 (10 datasets): +${grown0} bytes, ${cost0} yocto kept, ${done0.refund} refunded`);
   const s0 = await stateOf(spinSets);
+  const againBefore = await total(m[3]);
   const again = await page(spinSets, 0);
   t.deepEqual(must(again, "again").parseResult(), { page: 0, status: "AlreadyImported" });
   t.is(await stateOf(spinSets), s0);
+  t.is(await total(m[3]), againBefore - burnt(again), "AlreadyImported: the deposit came back");
   await refusedPage(spinSets, 2, "ERR_PAGE_OUT_OF_ORDER");
   const early2 = await m[3].callRaw(
     spinSets,
@@ -306,7 +366,21 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
     await datasets.view("get_manifest_datasets", { manifest_id: manifestId }),
   );
 
-  step("import_page models 0", await page(spinModels, 0));
+  const usageM = await usage(spinModels);
+  const rm = step("import_page models 0", await page(spinModels, 0));
+  const doneM = rm.parseResult<{ storage_cost: string; refund: string }>();
+  const grownM = (await usage(spinModels)) - usageM;
+  t.true(BigInt(doneM.storage_cost) >= grownM * 10n ** 19n, `${doneM.storage_cost} for ${grownM} bytes`);
+  t.log(`models page 0 (2 versions): +${grownM} bytes, ${doneM.storage_cost} yocto kept`);
+  // each receipt of a page: import_page, the parent's read, on_import_page, on_import_done (and the refund transfer)
+  for (const [name, r] of [
+    ["datasets 0", r0],
+    ["models 0", rm],
+  ] as const) {
+    const outcomes = r.result.receipts_outcome as { outcome: { gas_burnt: number } }[];
+    const each = outcomes.map((o) => tgas(BigInt(o.outcome.gas_burnt)));
+    t.log(`import_page ${name}: ${tgas(gasOf(r))} = tx + receipts ${each.join(" + ")}`);
+  }
   const lineage = await spinModels.view<{
     provenance: string;
     parents: { model_id: string }[];
@@ -334,4 +408,38 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
     t.log(`${name}: ${tgas(g)}`);
   }
   t.log(`fork steps in total: ${tgas(sum)}`);
+});
+
+test("import_page: a failed read of the parent refunds the whole deposit, nothing changes", async (t) => {
+  const { root } = t.context;
+  const payer = await root.createSubAccount("payer", { initialBalance: 10n * NEAR });
+  for (const code of CODES) {
+    // a fork registry whose parent has no contract: every read fails
+    // (its own copy of the code: ~3.6 NEAR of storage)
+    const reg = await root.createSubAccount(`lonely-${code}`, { initialBalance: 5n * NEAR });
+    must(await reg.deploy(readFileSync(join(ROOT, "build", `${code}.wasm`))), "deploy");
+    const ghost = await root.createSubAccount(`ghost-${code}`, { initialBalance: NEAR });
+    must(
+      await reg.callRaw(
+        reg,
+        "init",
+        {
+          dao_id: payer.accountId,
+          ...(code === "model-registry" ? { dataset_registry_id: `lonely-dataset-registry.${root.accountId}` } : {}),
+          fork_of: { account_id: ghost.accountId, community: "ghost" },
+        },
+        { gas: 30n * TGAS },
+      ),
+      "init",
+    );
+    const s = await stateOf(reg);
+    const before = await total(payer);
+    const r = await payer.callRaw(reg, "import_page", { page: 0 }, { gas: 150n * TGAS, attachedDeposit: NEAR });
+    t.false(r.failed, failureText(r));
+    t.deepEqual(r.parseResult(), { page: 0, status: "Failed", refund: NEAR.toString() });
+    t.like(events(r).find((e) => e.event === "import_page_failed")?.data[0], { page: 0, refund: NEAR.toString() });
+    t.is(await stateOf(reg), s, `${code}: state changed`);
+    t.is(await total(payer), before - burnt(r), `${code}: the deposit came back whole`);
+    t.like(await reg.view("get_fork_import"), { next_page: 0, in_flight: false });
+  }
 });

@@ -1,5 +1,5 @@
-// A live community as the factory creates it, for tests that need the whole suite: a factory holding the six codes
-// from build/, and a community created through create_community + deploy_next until Ready.
+// A live community as the factory creates it, for tests that need the whole suite: a factory that published the five
+// codes from build/ to the global store (NEP-591), and a community created by one create_community transaction.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
@@ -14,34 +14,60 @@ export type SuiteCode = (typeof SUITE_CODES)[number];
 
 export const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
-/** The code hash an account runs, as the RPC shows it (base58 of the sha256). */
+/** The code hash an account runs, its own or the global code's by hash (NEP-591), as the RPC shows it (base58). */
 export async function codeHashOf(worker: Worker, account: string): Promise<string> {
-  return (await worker.provider.viewAccount(account)).code_hash;
+  const v = (await worker.provider.viewAccount(account)) as { code_hash: string; global_contract_hash?: string };
+  return v.global_contract_hash ?? v.code_hash;
 }
 
 export function wasmOf(name: string): Buffer {
   return readFileSync(join(ROOT, "build", `${name}.wasm`));
 }
 
-// store_code's input: a one-line JSON header, a newline, the wasm.
-export function codeInput(name: string, version: string, wasm: Uint8Array): Uint8Array {
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ name, version })}\n`), Buffer.from(wasm)]);
+// publish_code's input: a one-line JSON header, a newline, the wasm.
+export function codeInput(
+  name: string,
+  version: string,
+  wasm: Uint8Array,
+  extra: Record<string, unknown> = {},
+): Uint8Array {
+  return Buffer.concat([Buffer.from(`${JSON.stringify({ name, version, ...extra })}\n`), Buffer.from(wasm)]);
 }
 
-export async function storeCode(factory: NearAccount, owner: NearAccount, name: string, version: string, wasm: Buffer) {
-  const r = await owner.callRaw(factory, "store_code", codeInput(name, version, wasm), {
-    attachedDeposit: 1n,
+// What publishing burns: nearcore's global_contract_storage_amount_per_byte (10^20 yocto) per byte.
+export const GLOBAL_BYTE_COST = 10n ** 20n;
+
+/** Publishes `wasm` as release `version` of code `name` (the owner attaches the burn); returns the outcome. */
+export async function publishCode(
+  factory: NearAccount,
+  owner: NearAccount,
+  name: string,
+  version: string,
+  wasm: Uint8Array,
+  extra: Record<string, unknown> = {},
+) {
+  const r = await owner.callRaw(factory, "publish_code", codeInput(name, version, wasm, extra), {
+    attachedDeposit: BigInt(wasm.length) * GLOBAL_BYTE_COST,
     gas: 300n * TGAS,
   });
-  if (r.failed) throw new Error(`store_code ${name}: ${r.receiptFailureMessages.join(" | ")}`);
+  if (r.failed) throw new Error(`publish_code ${name}: ${r.receiptFailureMessages.join(" | ")}`);
+  return r;
 }
 
-/** A factory under `root` owned by `owner`, holding the DAO and the four suite codes as version 1.0.0. */
+/** Gives `owner` what publishing these codes burns (~37 NEAR each), from `root`. */
+export async function fundPublisher(root: NearAccount, owner: NearAccount, codes: readonly string[]): Promise<void> {
+  const burn = codes.reduce((n, c) => n + BigInt(wasmOf(c).length) * GLOBAL_BYTE_COST, 0n);
+  await root.transfer(owner, burn + 5n * NEAR);
+}
+
+/** A factory under `root` owned by `owner` that published the DAO and the four suite codes as release 1.0.0. */
 export async function deployFactory(root: NearAccount, owner: NearAccount, name = "commons"): Promise<NearAccount> {
-  const factory = await root.createSubAccount(name, { initialBalance: 80n * NEAR });
+  const factory = await root.createSubAccount(name, { initialBalance: 10n * NEAR });
   await factory.deploy(wasmOf("community-factory"));
   await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 100n * TGAS });
-  for (const code of [DAO_CODE, ...SUITE_CODES]) await storeCode(factory, owner, code, "1.0.0", wasmOf(code));
+  const codes = [DAO_CODE, ...SUITE_CODES];
+  await fundPublisher(root, owner, codes);
+  for (const code of codes) await publishCode(factory, owner, code, "1.0.0", wasmOf(code));
   return factory;
 }
 
@@ -60,22 +86,22 @@ export async function createCommunity(
   council: NearAccount[],
   initArgs: Record<string, unknown> = {},
 ): Promise<Record<string, string>> {
-  const { accounts_total } = await factory.view<{ accounts_total: string }>("get_required_deposit");
   const dao_args = {
     config: { name: `${name} commons`, purpose: "own our model", metadata: "" },
     members: council.map((m) => ({ account_id: m.accountId, roles: ["council"] })),
   };
-  const created = await creator.callRaw(
-    factory,
-    "create_community",
-    { name, dao_args, init_args: initArgs },
-    { attachedDeposit: BigInt(accounts_total) + NEAR, gas: 300n * TGAS },
-  );
+  const args = { name, dao_args, init_args: initArgs };
+  // the factory's quote for exactly this community (its DAO's balance grows with the founders)
+  const { deposit, gas } = await factory.view<{ deposit: string; gas: string }>("get_required_deposit", args);
+  const created = await creator.callRaw(factory, "create_community", args, {
+    attachedDeposit: BigInt(deposit),
+    gas: BigInt(gas),
+  });
   if (created.failed) throw new Error(`create_community: ${created.receiptFailureMessages.join(" | ")}`);
-  for (;;) {
-    const view = await factory.view<CommunityView>("get_community", { name });
-    if (view.status === "Ready") return Object.fromEntries(view.contracts.map((c) => [c.code, c.account_id]));
-    const r = await creator.callRaw(factory, "deploy_next", { name }, { gas: 300n * TGAS });
-    if (r.failed) throw new Error(`deploy_next: ${r.receiptFailureMessages.join(" | ")}`);
+  const view = await factory.view<CommunityView>("get_community", { name });
+  if (view.status !== "Ready") {
+    const failed = view.contracts.filter((c) => c.status !== "Done").map((c) => `${c.code}: ${c.status}`);
+    throw new Error(`create_community left ${name} ${view.status} (${failed.join(", ")}): ${created.logs.join(" | ")}`);
   }
+  return Object.fromEntries(view.contracts.map((c) => [c.code, c.account_id]));
 }

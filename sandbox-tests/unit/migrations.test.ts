@@ -5,7 +5,17 @@ import test from "ava";
 import { targetStateVersion } from "../../contracts/community-dao/migrate.ts";
 import { STATE_VERSION } from "../../contracts/community-dao/types.ts";
 import { Migrations, type RawState } from "../../contracts/shared/versioned-state.ts";
-import { MIGRATE_GAS, maxUpgradeBytes, upgradeCallGas, upgradeExecuteGas } from "../../contracts/wire/upgrade.ts";
+import {
+  globalUpgradeExecuteAttach,
+  globalUpgradeExecuteGas,
+  MAX_CALL_GAS,
+  MIGRATE_GAS,
+  maxUpgradeBytes,
+  UPGRADE_TO_GAS,
+  upgradeCallGas,
+  upgradeExecuteGas,
+} from "../../contracts/wire/upgrade.ts";
+import bs58 from "bs58";
 import { basePolicy } from "../dao/fixture.ts";
 import { NEAR, TGAS } from "../helpers/tx.ts";
 import { ContractVm } from "../helpers/vm.ts";
@@ -76,6 +86,19 @@ test("upgrade gas: the deploy's per-byte fees, reading the input, the migration 
     t.true(upgradeExecuteGas(max + 1, self) + 20n * TGAS > 300n * TGAS);
   }
   t.true(maxUpgradeBytes(false) > 600_000 && maxUpgradeBytes(true) > maxUpgradeBytes(false));
+});
+
+test("global upgrade gas (NEP-591): no bytes travel, one fixed figure for every code size, within one call", (t) => {
+  // `upgrade_to`: the migration and the call's own work (UseGlobalContract is ~0.4 Tgas)
+  t.is(UPGRADE_TO_GAS, MIGRATE_GAS + 15n * TGAS);
+  // execute: upgrade_to, the callback 20 Tgas (no blob to delete) and execute's own 15 Tgas
+  t.is(globalUpgradeExecuteGas(), UPGRADE_TO_GAS + 20n * TGAS + 15n * TGAS);
+  t.is(globalUpgradeExecuteAttach(), globalUpgradeExecuteGas() + 20n * TGAS);
+  t.true(globalUpgradeExecuteAttach() <= MAX_CALL_GAS);
+  // the same as a blob upgrade of zero bytes, and below any real release's blob figure
+  t.is(globalUpgradeExecuteGas(), upgradeExecuteGas(0, false));
+  t.true(globalUpgradeExecuteGas() < upgradeExecuteGas(300_000, false));
+  t.true(globalUpgradeExecuteGas() < upgradeExecuteGas(300_000, true));
 });
 
 test("a migration refuses the state of another contract and stamps its own code name", (t) => {
@@ -187,4 +210,53 @@ test("DAO: migrate_state only from the DAO's own account; a state from newer cod
   t.is(r.error, "Smart contract panicked: ERR_MIGRATION: state version 3 is newer than the code");
   t.is(vm.snapshot(), newer);
   t.not(newer, before);
+});
+
+test("DAO upgrade_to: only from itself; one batch switches to the global code by hash and runs the migration", (t) => {
+  const vm = dao();
+  const hash = "ab".repeat(32);
+  const before = vm.snapshot();
+  const refused = (args: unknown, from: string, code: string, gas = 300n * TGAS) => {
+    const r = vm.call("upgrade_to", args, { from, gas });
+    t.false(r.ok, `upgrade_to ${JSON.stringify(args)} from ${from}`);
+    t.is(r.code, code, r.error);
+    t.is(vm.snapshot(), before);
+  };
+  // a member or an outsider cannot switch the DAO's code: only an UpgradeSelf proposal, executed by the DAO itself
+  refused({ hash }, MEMBERS[0], "ERR_PRIVATE");
+  refused({ hash }, "outsider.test.near", "ERR_PRIVATE");
+  refused({ hash: "AB".repeat(32) }, DAO, "ERR_INVALID_HASH");
+  refused({ hash: "ab" }, DAO, "ERR_INVALID_HASH");
+  refused({ hash, migrate_method: "migrate_v3", migrate_args: "!!" }, DAO, "ERR_INVALID_ARGS");
+  refused({ hash }, DAO, "ERR_NOT_ENOUGH_GAS", MIGRATE_GAS);
+  const bad = vm.call("upgrade_to", new TextEncoder().encode("not json"), { from: DAO });
+  t.is(bad.code, "ERR_INVALID_ARGS", bad.error);
+
+  const r = vm.call("upgrade_to", { hash }, { from: DAO, gas: UPGRADE_TO_GAS });
+  t.true(r.ok, r.error);
+  t.is(vm.snapshot(), before, "nothing stored: the switch happens in the batch");
+  t.deepEqual(
+    r.outcome.newReceipts.map((rc) => [rc.receiverId, rc.actions.map((a) => a.kind).join(",")]),
+    [[DAO, "UseGlobalContract,FunctionCall"]],
+  );
+  const [use, call] = r.outcome.newReceipts[0].actions as unknown as [
+    { identifier: { hash?: string; accountId?: string } },
+    { methodName: string; gas: bigint; args: Uint8Array },
+  ];
+  // by hash (base58 of the sha256), never by account id
+  t.deepEqual(use.identifier, { hash: bs58.encode(Buffer.from(hash, "hex")) });
+  t.is(call.methodName, "migrate_state");
+  t.is(call.gas, MIGRATE_GAS);
+  t.is(call.args.length, 0);
+  // the DAO's UpgradeSelf may name its own migration and its arguments (base64)
+  const args = Buffer.from(JSON.stringify({ to: 3 }));
+  const custom = vm.call(
+    "upgrade_to",
+    { hash, migrate_method: "migrate_v3", migrate_args: args.toString("base64") },
+    { from: DAO, gas: UPGRADE_TO_GAS },
+  );
+  t.true(custom.ok, custom.error);
+  const fc = custom.outcome.newReceipts[0].actions[1] as { methodName: string; args: Uint8Array };
+  t.is(fc.methodName, "migrate_v3");
+  t.deepEqual(Buffer.from(fc.args), args);
 });

@@ -4,7 +4,7 @@
 import { newKey } from "../../attester/src/receipt.ts";
 import { DaoClient, deployDao } from "../dao/fixture.ts";
 import { useWorker } from "../helpers/worker.ts";
-import { assertPanics, BOND, events, NEAR, SETTINGS, TGAS, verifierWasm } from "./fixture.ts";
+import { assertPanics, ATTESTER_STORAGE, BOND, events, NEAR, SETTINGS, TGAS, verifierWasm } from "./fixture.ts";
 
 const test = useWorker().serial;
 
@@ -49,7 +49,14 @@ test("AddAttester and RemoveAttester as DAO FunctionCall proposals; the bond com
     {
       kind: "FunctionCall",
       receiver_id: verifier.accountId,
-      actions: [call("add_attester", { attester_id: "att1.test.near", public_key: key.public_key }, BOND)],
+      // the bond and the attester's storage: the verifier keeps the exact storage cost, returns the rest at once
+      actions: [
+        call(
+          "add_attester",
+          { attester_id: "att1.test.near", public_key: key.public_key, bond: BOND.toString() },
+          BOND + ATTESTER_STORAGE,
+        ),
+      ],
     },
     [alice, bob],
   );
@@ -63,9 +70,13 @@ test("AddAttester and RemoveAttester as DAO FunctionCall proposals; the bond com
     bond_owner: dao.accountId,
     public_key: key.public_key,
   });
-  // plus the proposal's storage, which its proposer paid and the DAO keeps
+  // bond + the attester's storage (plus the proposal's storage, which its proposer paid and the DAO keeps)
+  const stored = BigInt(
+    (events(ex).find((e) => e.event === "attester_added")?.data[0] as { storage_cost: string }).storage_cost,
+  );
+  t.true(stored > 0n && stored < ATTESTER_STORAGE, `storage ${stored}`);
   const spent = before - (await treasury()) + BigInt((await c.proposal(add)).storage_deposit ?? "0");
-  t.true(spent <= BOND && spent > BOND - NEAR / 100n, `treasury spent ${spent}`);
+  t.true(spent <= BOND + stored && spent > BOND + stored - NEAR / 100n, `treasury spent ${spent}`);
 
   const rm = await c.pass(
     alice,

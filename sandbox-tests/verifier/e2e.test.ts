@@ -13,7 +13,7 @@ import { train, weightsSha256 } from "../../attester/src/model.ts";
 import { canonicalReceipt, newKey } from "../../attester/src/receipt.ts";
 import { connectAccount, submitAll, submitBatch } from "../../attester/src/submit.ts";
 import { useWorker } from "../helpers/worker.ts";
-import { BOND, chainNow, NEAR, ROOT, SETTINGS, TGAS, tgas, verifierWasm } from "./fixture.ts";
+import { ATTESTER_STORAGE, BOND, chainNow, NEAR, ROOT, SETTINGS, TGAS, tgas, verifierWasm } from "./fixture.ts";
 
 const test = useWorker().serial;
 
@@ -131,8 +131,8 @@ test("train -> register -> activate -> infer -> attest -> verify", async (t) => 
   await dao.call(
     verifier,
     "add_attester",
-    { attester_id: "attester.test.near", public_key: key.public_key },
-    { attachedDeposit: BOND, gas: 30n * TGAS },
+    { attester_id: "attester.test.near", public_key: key.public_key, bond: BOND.toString() },
+    { attachedDeposit: BOND + ATTESTER_STORAGE, gas: 30n * TGAS },
   );
 
   // 6. inference and receipts

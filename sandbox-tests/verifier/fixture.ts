@@ -19,6 +19,9 @@ import { NEAR, ROOT, SEC, TGAS, tgas as tgasText } from "../helpers/tx.ts";
 export { assertPanics, events, gasOf, NEAR, type NepEvent as Event, ROOT, SEC, TGAS } from "../helpers/tx.ts";
 
 export const BOND = 2n * NEAR;
+// what the DAO's AddAttester attaches for the attester's storage besides the bond (community-dao kinds/suite.ts
+// ATTESTER_STORAGE_DEPOSIT); the verifier keeps the exact cost and sends the rest back
+export const ATTESTER_STORAGE = 10n ** 22n;
 // storage a relayer attaches per receipt (about 0.006 NEAR is kept for the first receipt, less after; the rest is refunded)
 export const DEPOSIT = 2n * 10n ** 22n;
 export const MODEL = "intents";
@@ -128,8 +131,8 @@ export async function addAttester(w: World, id: string, key: AttesterKey = newKe
   const r = await w.dao.callRaw(
     w.verifier,
     "add_attester",
-    { attester_id: id, public_key: key.public_key },
-    { attachedDeposit: BOND, gas: 30n * TGAS },
+    { attester_id: id, public_key: key.public_key, bond: BOND.toString() },
+    { attachedDeposit: BOND + ATTESTER_STORAGE, gas: 30n * TGAS },
   );
   if (r.failed) throw new Error(`add_attester failed: ${r.receiptFailureMessages.join(" | ")}`);
   return key;

@@ -7,7 +7,7 @@ import { type AttesterKey, newKey, signReceipt, type UnsignedReceipt } from "../
 import { NEAR, SEC } from "../helpers/tx.ts";
 import { assertRefused, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 import { basePolicy, initPool, PoolVm } from "../rewards/vm-pool.ts";
-import { BOND, DEPOSIT, MODEL, SETTINGS, VERSION, WEIGHTS } from "../verifier/fixture.ts";
+import { ATTESTER_STORAGE, BOND, DEPOSIT, MODEL, SETTINGS, VERSION, WEIGHTS } from "../verifier/fixture.ts";
 
 const VERIFIER = "verifier.test.near";
 const DAO = "dao.test.near";
@@ -51,7 +51,8 @@ function draft(vm: ContractVm, nonce: number, over: Partial<UnsignedReceipt> = {
 function ready(): { vm: ContractVm; key: AttesterKey } {
   const vm = verifier();
   const key = newKey();
-  if (!vm.call("add_attester", { attester_id: ATT, public_key: key.public_key }, { from: DAO, deposit: BOND }).ok) {
+  const bonded = { attester_id: ATT, public_key: key.public_key, bond: BOND.toString() };
+  if (!vm.call("add_attester", bonded, { from: DAO, deposit: BOND + ATTESTER_STORAGE }).ok) {
     throw new Error("add_attester failed");
   }
   if (!vm.call("set_active_model", ACTIVE, { from: REGISTRY }).ok) throw new Error("set_active_model failed");
@@ -61,11 +62,20 @@ function ready(): { vm: ContractVm; key: AttesterKey } {
 test("attesters: the DAO adds one with at least the minimum bond, once; the registry alone sets the model", (t) => {
   const vm = verifier();
   const key = newKey();
-  const add = (from: string, deposit: bigint) =>
-    ["add_attester", { attester_id: ATT, public_key: key.public_key }, { from, deposit }] as const;
-  assertRefused(t, vm, "ERR_NOT_DAO", ...add(ZED, BOND));
-  assertRefused(t, vm, "ERR_BOND_TOO_LOW", ...add(DAO, BigInt(SETTINGS.min_bond) - 1n));
-  const r = vm.call(...add(DAO, BOND));
+  // with `bond` (the DAO's AddAttester): the deposit covers bond + storage, the rest comes back
+  const add = (from: string, deposit: bigint, bond: bigint | null = BOND) =>
+    [
+      "add_attester",
+      { attester_id: ATT, public_key: key.public_key, ...(bond === null ? {} : { bond: bond.toString() }) },
+      { from, deposit },
+    ] as const;
+  assertRefused(t, vm, "ERR_NOT_DAO", ...add(ZED, BOND + ATTESTER_STORAGE));
+  assertRefused(t, vm, "ERR_BOND_TOO_LOW", ...add(DAO, BOND, BigInt(SETTINGS.min_bond) - 1n));
+  assertRefused(t, vm, "ERR_DEPOSIT_TOO_LOW", ...add(DAO, BOND));
+  assertRefused(t, vm, "ERR_INVALID_AMOUNT", ...add(DAO, BOND, 0n));
+  // without `bond` the bond is the deposit less the storage: the minimum alone is too low
+  assertRefused(t, vm, "ERR_BOND_TOO_LOW", ...add(DAO, BigInt(SETTINGS.min_bond), null));
+  const r = vm.call(...add(DAO, BOND + ATTESTER_STORAGE));
   t.true(r.ok, r.error);
   t.like(r.value, { attester_id: ATT, status: "Active", bond: BOND.toString(), bond_owner: DAO, receipts: 0 });
   t.deepEqual(
@@ -87,7 +97,11 @@ test("attesters: the DAO adds one with at least the minimum bond, once; the regi
 test("receipts: signed for this verifier, fresh, once per nonce, storage paid by the relayer", (t) => {
   const vm = verifier();
   const key = newKey();
-  vm.call("add_attester", { attester_id: ATT, public_key: key.public_key }, { from: DAO, deposit: BOND });
+  vm.call(
+    "add_attester",
+    { attester_id: ATT, public_key: key.public_key, bond: BOND.toString() },
+    { from: DAO, deposit: BOND + ATTESTER_STORAGE },
+  );
   const submit = (receipt: unknown, deposit = DEPOSIT) =>
     ["submit_receipt", { receipt }, { from: RELAYER, deposit }] as const;
   const signed = (nonce: number, over: Partial<UnsignedReceipt> = {}, verifierId = VERIFIER) =>

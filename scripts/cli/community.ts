@@ -1,20 +1,16 @@
-// Communities on a factory (docs/factory.md): creation step by step, status, list, and resolving `-c` to a DAO. The
-// chain is the only record of progress, so re-running a create after an interruption reads the community's steps and
-// continues with the first one not done; nothing is kept locally. commands/community.ts prints the results.
+// Communities on a factory (docs/factory.md): creation in one transaction on the factory's global codes, status, list,
+// and resolving `-c` to a DAO. The chain is the only record of progress: re-running a create whose account failed
+// reads the community and retries what is not done; nothing is kept locally. commands/community.ts prints the results.
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
-import { allPages, codeHashHex, formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
+import { allPages, codeHashHex, formatNear, NEAR, parseNear, view } from "./context.ts";
 import { CliError } from "./errors.ts";
 import type { Progress } from "./output.ts";
 
-// Enough for create_community to reserve the name but never to deploy in the same call (it deploys the DAO only when
-// the remaining gas covers a whole step), so each step is its own short, resumable transaction.
-const RESERVE_GAS = 60n * TGAS;
-// deploy_next attaches the step's own gas (get_required_deposit) plus its bookkeeping, not 300 Tgas: the signer holds
-// the attached gas at 10^9 yocto a gas until the refund (protocol 86; 1.03x per ~0.6 Tgas attached at protocol 77).
-const STEP_OVERHEAD_GAS = 30n * TGAS;
-// Added to get_required_deposit's accounts_total for the community record's storage; the excess is refunded.
+// create_community and resume_community attach get_required_deposit's `gas` (every account's batch and callback),
+// not 1 Pgas: the signer holds the attached gas at 10^9 yocto a gas until the refund (protocol 86).
+// Added to a fork's quote (accounts_total + fork_extra) for the record's storage; the excess is refunded.
 export const RECORD_DEPOSIT = NEAR / 10n;
 
 export interface CommunityView {
@@ -45,20 +41,15 @@ export interface CommunityView {
   next_step?: number;
 }
 
-export function requiredDeposit(chain: Chain, factory: string) {
-  return view<{ accounts_total: string; contracts: { code: string; gas: string }[] }>(
-    chain,
-    factory,
-    "get_required_deposit",
-  );
-}
-
-// Test seam: AI_COMMONS_TEST_PAUSE_AFTER_STEP=k makes the command stop (hang) once step k is done, so a test can
-// kill it at a known point between two transactions and check that re-running resumes.
-async function testPause(step: number): Promise<void> {
-  if (process.env.AI_COMMONS_TEST_PAUSE_AFTER_STEP !== String(step)) return;
-  process.stdout.write(`paused after step ${step}\n`);
-  await new Promise(() => setInterval(() => {}, 60_000));
+/** The factory's quote; with `community` (name, dao_args, init_args) it is checked and `deposit` is its exact price. */
+export function requiredDeposit(chain: Chain, factory: string, community?: Record<string, unknown>) {
+  return view<{
+    accounts_total: string;
+    deposit: string | null;
+    gas: string;
+    fork_extra: string;
+    contracts: { code: string; gas: string }[];
+  }>(chain, factory, "get_required_deposit", community ?? {});
 }
 
 export async function getCommunity(chain: Chain, factory: string, name: string): Promise<CommunityView | null> {
@@ -113,96 +104,90 @@ export async function createCommunity(
 ): Promise<CommunityView> {
   const name = opts.name;
   let c = await getCommunity(chain, factory, name);
-  const steps = (v: CommunityView) => v.contracts.length + 1;
   if (c === null) {
-    const required = await requiredDeposit(chain, factory);
-    const n = required.contracts.length + 1;
-    const deposit = opts.deposit
-      ? parseNear(opts.deposit, "--deposit")
-      : BigInt(required.accounts_total) + RECORD_DEPOSIT;
     const founders = opts.members?.length ? opts.members : [signer.accountId];
     const daoArgs: Record<string, unknown> = {
       config: { name: opts.title ?? name, purpose: opts.purpose ?? "", metadata: "" },
       members: founders.map((account_id) => ({ account_id, roles: ["council"] })),
     };
     if (opts.policyFile) daoArgs.policy = JSON.parse(readFileSync(opts.policyFile, "utf8"));
-    out.progress(`[1/${n}] reserving ${name} on ${factory} (deposit ${formatNear(deposit)}) ...`);
+    const args = { name, dao_args: daoArgs, ...(opts.initArgs ? { init_args: opts.initArgs } : {}) };
+    // the factory checks the arguments and quotes this community's price before anything is sent
+    const required = await requiredDeposit(chain, factory, args);
+    const deposit = opts.deposit ? parseNear(opts.deposit, "--deposit") : BigInt(required.deposit ?? "0");
+    out.progress(
+      `creating ${name} on ${factory}: ${required.contracts.length} contracts in one transaction ` +
+        `(deposit ${formatNear(deposit)}, excess refunded) ...`,
+    );
     await signer.functionCall({
       contractId: factory,
       methodName: "create_community",
-      args: { name, dao_args: daoArgs, ...(opts.initArgs ? { init_args: opts.initArgs } : {}) },
-      gas: RESERVE_GAS,
+      args,
+      gas: BigInt(required.gas),
       attachedDeposit: deposit,
     });
     c = (await getCommunity(chain, factory, name)) as CommunityView;
-    out.progress(`[1/${n}] reserved ${name}: ${c.contracts.map((s) => s.code).join(", ")} to deploy`);
   } else {
     if (c.creator !== signer.accountId) {
       throw new CliError("NAME_TAKEN", `community ${name} on ${factory} was created by ${c.creator}, not you`);
     }
     if (c.status === "Abandoned") throw new CliError("ABANDONED", `community ${name} was abandoned by its creator`);
-    out.progress(`[1/${steps(c)}] ${name} already reserved by you: resuming`);
+    if (c.status !== "Ready") out.progress(`${name} already reserved by you: resuming`);
   }
-  await testPause(1);
-  return deploySteps(chain, signer, factory, name, c, out);
+  return finishCommunity(chain, signer, factory, name, c, out);
+}
+
+function reportContracts(c: CommunityView, out: Progress): void {
+  const n = c.contracts.length;
+  for (const [i, s] of c.contracts.entries()) {
+    const tag = `[${i + 1}/${n}]`;
+    if (s.status === "Done") out.progress(`${tag} ${s.code} ${s.version} at ${s.account_id} (sha256 ${s.sha256})`);
+    else if (s.status === "Failed") out.progress(`${tag} ${s.code} failed (attempt ${s.attempts}): ${s.last_error}`);
+    else out.progress(`${tag} ${s.code}: ${s.status}`);
+  }
 }
 
 /**
- * Sends deploy_next until the community is Ready, one transaction per step, with a progress line each; a failed
- * step is retried once. `extraGas` adds gas to a code's step (a fork's DAO init grows with its members).
+ * Shows each contract's outcome and, while some are not done, sends resume_community (it retries every failed or
+ * unsent account at once); gives up after a second failure with the error. `extraGas` adds gas for a fork's DAO,
+ * whose `init` grows with its members.
  */
-export async function deploySteps(
+export async function finishCommunity(
   chain: Chain,
   signer: Account,
   factory: string,
   name: string,
   start: CommunityView,
   out: Progress,
-  extraGas: (code: string) => bigint = () => 0n,
+  extraGas = 0n,
 ): Promise<CommunityView> {
   let c = start;
-  const steps = (v: CommunityView) => v.contracts.length + 1;
-  let failures = 0;
-  for (;;) {
-    if (c.status === "Ready") break;
-    const i = c.next_step ?? c.contracts.findIndex((s) => s.status !== "Done");
-    for (const [j, s] of c.contracts.entries()) {
-      if (j < i && s.status === "Done" && failures === 0) {
-        out.progress(`[${j + 2}/${steps(c)}] ${s.code}: already deployed at ${s.account_id}`);
-      }
+  reportContracts(c, out);
+  for (let attempt = 0; c.status !== "Ready"; attempt++) {
+    const failed = c.contracts.filter((s) => s.status === "Failed");
+    if (attempt >= 2 && failed.length > 0) {
+      throw new CliError(
+        "ERR_STEP_FAILED",
+        `creating ${failed.map((s) => s.code).join(", ")} failed ${failed[0].attempts} times: ${failed[0].last_error}. ` +
+          `Re-run to retry, or abandon it (\`ai-commons community abandon ${name}\`)`,
+      );
     }
-    const step = c.contracts[i];
-    const tag = `[${i + 2}/${steps(c)}]`;
-    if (step.status === "InFlight") {
-      // Another run's transaction is still settling: its callback will mark the step.
-      out.progress(`${tag} ${step.code}: a deploy is in flight, waiting ...`);
+    if (c.contracts.every((s) => s.status === "Done" || s.status === "InFlight")) {
+      // Another run's transaction is still settling: its callbacks will mark the accounts.
+      out.progress(`${name}: accounts being created by another transaction, waiting ...`);
       await new Promise((r) => setTimeout(r, 1500));
     } else {
-      out.progress(`${tag} deploying ${step.code} to ${step.account_id} ...`);
-      const gas = (await requiredDeposit(chain, factory)).contracts.find((x) => x.code === step.code)?.gas;
+      const required = await requiredDeposit(chain, factory);
+      out.progress(`${name}: creating ${c.contracts.filter((s) => s.status !== "Done").length} account(s) again ...`);
       await signer.functionCall({
         contractId: factory,
-        methodName: "deploy_next",
+        methodName: "resume_community",
         args: { name },
-        gas: (gas ? BigInt(gas) : 250n * TGAS) + STEP_OVERHEAD_GAS + extraGas(step.code),
+        gas: BigInt(required.gas) + extraGas,
       });
     }
     c = (await getCommunity(chain, factory, name)) as CommunityView;
-    const now = c.contracts[i];
-    if (now.status === "Done") {
-      out.progress(`${tag} deployed ${now.code} ${now.version} at ${now.account_id} (sha256 ${now.sha256})`);
-      failures = 0;
-      await testPause(i + 2);
-    } else if (now.status === "Failed") {
-      failures += 1;
-      if (failures >= 2) {
-        throw new CliError(
-          "ERR_STEP_FAILED",
-          `deploying ${now.code} failed ${now.attempts} times: ${now.last_error}. Re-run to retry, or abandon it`,
-        );
-      }
-      out.progress(`${tag} ${now.code} failed (${now.last_error}); retrying`);
-    }
+    reportContracts(c, out);
   }
   out.progress(`${name} is ready: its DAO is ${c.dao_id}`);
   return c;

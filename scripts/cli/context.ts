@@ -165,18 +165,6 @@ export async function allPages<T>(chain: Chain, contractId: string, method: stri
   }
 }
 
-/** Raw bytes returned by a view (e.g. the factory's get_code). */
-export async function viewRaw(chain: Chain, contractId: string, method: string, args: object = {}): Promise<Buffer> {
-  const r = (await chain.provider.query({
-    request_type: "call_function",
-    finality: "optimistic",
-    account_id: contractId,
-    method_name: method,
-    args_base64: Buffer.from(JSON.stringify(args)).toString("base64"),
-  })) as unknown as { result: number[] };
-  return Buffer.from(r.result);
-}
-
 export async function accountExists(chain: Chain, accountId: string): Promise<boolean> {
   try {
     await chain.provider.query({ request_type: "view_account", finality: "optimistic", account_id: accountId });
@@ -193,12 +181,14 @@ export async function codeHashHex(chain: Chain, accountId: string): Promise<stri
     request_type: "view_account",
     finality: "optimistic",
     account_id: accountId,
-  })) as unknown as { code_hash: string };
-  if (r.code_hash === "11111111111111111111111111111111") return null;
-  return Buffer.from(utils.serialize.base_decode(r.code_hash)).toString("hex");
+  })) as unknown as { code_hash: string; global_contract_hash?: string };
+  // an account on global code by hash (NEP-591) shows the empty code hash and names the global one
+  const hash = r.global_contract_hash ?? r.code_hash;
+  if (hash === "11111111111111111111111111111111") return null;
+  return Buffer.from(utils.serialize.base_decode(hash)).toString("hex");
 }
 
-/** The size in bytes of the code an account runs (0 without code). */
+/** The size in bytes of the code an account runs, its own or global (0 without code). */
 export async function codeBytes(chain: Chain, accountId: string): Promise<number> {
   if ((await codeHashHex(chain, accountId)) === null) return 0;
   const r = (await chain.provider.query({

@@ -2,11 +2,11 @@
 // Each builds the contract call, sends it with near-api-js and returns what the DAO's views say afterwards; the
 // command layer (commands/members.ts, commands/proposals.ts) prints it.
 import { readFileSync } from "node:fs";
-import type { Account } from "near-api-js";
+import { type Account, utils } from "near-api-js";
 import type { AttesterKey } from "../../attester/src/receipt.ts";
 import type { Chain } from "./context.ts";
-import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view, viewRaw } from "./context.ts";
-import { upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
+import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
+import { globalUpgradeExecuteAttach, upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
 import { CliError } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { jsonArg } from "./suite.ts";
@@ -167,13 +167,32 @@ export async function buildKind(
     }
     case "upgrade-self": {
       const hash = need(f, "hash", kind);
+      if (await isGlobal(chain, dao, hash)) {
+        return {
+          kind: { kind: "UpgradeSelf", hash, global: true },
+          description: `switch the DAO to global code ${hash}`,
+        };
+      }
       return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to blob ${hash}` };
     }
     case "upgrade": {
       const contract = need(f, "contract", kind);
       const hash = need(f, "hash", kind);
-      if (contract === DAO_CODE)
-        return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to ${hash}` };
+      const global = await isGlobal(chain, dao, hash);
+      if (contract === DAO_CODE) {
+        return global
+          ? {
+              kind: { kind: "UpgradeSelf", hash, global: true },
+              description: `switch the DAO to global code ${hash}${await releaseNote(chain, dao, DAO_CODE, hash)}`,
+            }
+          : { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to ${hash}` };
+      }
+      if (global) {
+        return {
+          kind: { kind: "UpgradeSuite", contract, hash, global: true },
+          description: `switch ${contract} to global code ${hash}${await releaseNote(chain, dao, contract, hash)}`,
+        };
+      }
       const deposit = await codeGrowthCost(chain, dao, contract, hash);
       return {
         kind: { kind: "UpgradeSuite", contract, hash, ...(deposit > 0n ? { deposit: deposit.toString() } : {}) },
@@ -259,7 +278,7 @@ export async function propose(
   progress: Progress,
 ): Promise<Proposed> {
   if (kind === "upgrade" && typeof flags.hash !== "string") {
-    flags = { ...flags, hash: await storeFactoryCode(chain, signer, dao, need(flags, "contract", kind), progress) };
+    flags = { ...flags, hash: await factoryRelease(chain, dao, need(flags, "contract", kind), progress) };
   }
   const built = await buildKind(chain, dao, kind, flags);
   const policy = await view<{ parameters: { proposal_bond: string } }>(chain, dao, "get_policy");
@@ -295,15 +314,44 @@ async function codeGrowthCost(chain: Chain, dao: string, contract: string, hash:
   const running = await codeBytes(chain, account);
   return blob.bytes > running ? BigInt(blob.bytes - running) * 10n ** 19n : 0n;
 }
-// Bytes of a blob record beyond the code (hash key, owner, deposit): store_blob refunds what it does not keep.
-const BLOB_RECORD_MARGIN = 1000n;
+/**
+ * A hash names global code unless this DAO holds a blob of it (then the blob is deployed, as before global contracts):
+ * the chain's global store is checked, so a typo is caught before anyone votes.
+ */
+async function isGlobal(chain: Chain, dao: string, hash: string): Promise<boolean> {
+  if ((await view(chain, dao, "get_blob", { hash })) !== null) return false;
+  try {
+    await chain.provider.query({
+      request_type: "view_global_contract_code",
+      finality: "optimistic",
+      code_hash: utils.serialize.base_encode(Buffer.from(hash, "hex")),
+    } as never);
+    return true;
+  } catch {
+    throw new CliError("BAD_ARGS", `no blob ${hash} in ${dao} and no global code of that hash on ${chain.network}`);
+  }
+}
 
 /**
- * `propose upgrade --contract <code>` without --hash: the factory's current code for `code` (the factory that
- * created the community), stored in the DAO as a blob unless it is already there; the signer pays its storage,
- * which comes back when the upgrade succeeds or the blob is removed. Returns the blob's sha256.
+ * What voters should know about a global hash: the factory release it is, or that it is none (anyone can publish code
+ * to the global store, so a hash from elsewhere must be checked before voting). Goes into the proposal's description.
  */
-async function storeFactoryCode(chain: Chain, signer: Account, dao: string, code: string, out: Progress) {
+async function releaseNote(chain: Chain, dao: string, code: string, hash: string): Promise<string> {
+  const { factory_id } = await view<{ factory_id?: string }>(chain, dao, "get_info");
+  if (!factory_id) return " (no factory to compare with: check this code before voting)";
+  const info = await view<{ version: string; sha256: string } | null>(chain, factory_id, "get_code_info", {
+    name: code,
+  });
+  return info?.sha256 === hash
+    ? ` (${factory_id} release ${info.version})`
+    : ` (NOT the current ${code} release of ${factory_id}: check this code before voting)`;
+}
+
+/**
+ * `propose upgrade --contract <code>` without --hash: the current release of `code` on the factory that created the
+ * community, which the factory published to the global store; the proposal switches the contract to it by hash.
+ */
+async function factoryRelease(chain: Chain, dao: string, code: string, out: Progress): Promise<string> {
   const { factory_id, suite } = await view<{ factory_id: string; suite: Record<string, string> }>(
     chain,
     dao,
@@ -317,29 +365,10 @@ async function storeFactoryCode(chain: Chain, signer: Account, dao: string, code
     chain,
     factory_id,
     "get_code_info",
-    {
-      name: code,
-    },
+    { name: code },
   );
-  if (!info) throw new CliError("BAD_ARGS", `the factory ${factory_id} holds no code named ${code}`);
-  if ((await view(chain, dao, "get_blob", { hash: info.sha256 })) !== null) {
-    out.progress(`${code} ${info.version} (${info.sha256}) is already stored in ${dao}`);
-    return info.sha256;
-  }
-  const wasm = await viewRaw(chain, factory_id, "get_code", { name: code });
-  const r = await signer.functionCall({
-    contractId: dao,
-    methodName: "store_blob",
-    args: new Uint8Array(wasm),
-    gas: 100n * TGAS,
-    attachedDeposit: (BigInt(wasm.length) + BLOB_RECORD_MARGIN) * 10n ** 19n,
-  });
-  const stored = resultOf<{ hash: string; deposit: string }>(r);
-  if (stored.hash !== info.sha256)
-    throw new CliError("ERROR", `stored ${stored.hash}, the factory lists ${info.sha256}`);
-  out.progress(
-    `stored ${code} ${info.version} from ${factory_id} in ${dao} (${wasm.length} bytes, ${formatNear(BigInt(stored.deposit))} storage, refunded after the upgrade)`,
-  );
+  if (!info) throw new CliError("BAD_ARGS", `the factory ${factory_id} has published no code named ${code}`);
+  out.progress(`${code} ${info.version} (sha256 ${info.sha256}) is the release ${factory_id} publishes`);
   return info.sha256;
 }
 
@@ -372,6 +401,7 @@ async function executeGas(chain: Chain, dao: string, p: Proposal): Promise<bigin
   // An upgrade's gas grows with its code (the DAO's own figure, contracts/wire/upgrade.ts); the blob may be gone,
   // then the DAO refuses with ERR_UNKNOWN_BLOB whatever is attached.
   if (p.kind.kind === "UpgradeSuite" || p.kind.kind === "UpgradeSelf") {
+    if ((p.kind as { global?: boolean }).global) return globalUpgradeExecuteAttach();
     const blob = await view<{ bytes: number } | null>(chain, dao, "get_blob", { hash: p.kind.hash });
     return upgradeExecuteAttach(blob?.bytes ?? 0, p.kind.kind === "UpgradeSelf");
   }
@@ -397,12 +427,27 @@ export async function execute(chain: Chain, signer: Account, dao: string, id: nu
   return { id, status: p.status, attempts: p.attempts };
 }
 
+// Delegating pays the storage of the voting-power checkpoints it adds (~0.002 NEAR); the excess is refunded at once.
+const DELEGATION_DEPOSIT = 10n ** 22n;
+
 /** delegate to `to`, or undelegate when null. */
 export async function delegate(chain: Chain, signer: Account, dao: string, to: string | null) {
   if (to === null) {
-    await signer.functionCall({ contractId: dao, methodName: "undelegate", args: {}, gas: 30n * TGAS });
+    await signer.functionCall({
+      contractId: dao,
+      methodName: "undelegate",
+      args: {},
+      gas: 30n * TGAS,
+      attachedDeposit: DELEGATION_DEPOSIT,
+    });
   } else {
-    await signer.functionCall({ contractId: dao, methodName: "delegate", args: { delegate_id: to }, gas: 30n * TGAS });
+    await signer.functionCall({
+      contractId: dao,
+      methodName: "delegate",
+      args: { delegate_id: to },
+      gas: 30n * TGAS,
+      attachedDeposit: DELEGATION_DEPOSIT,
+    });
   }
   const me = await view<Member>(chain, dao, "get_member", { account_id: signer.accountId });
   const target = to ? await view<Member>(chain, dao, "get_member", { account_id: to }) : null;

@@ -1,14 +1,15 @@
-// Deploys or updates the community factory and the suite codes it stores, from build/ (see build/manifest.json), on
-// local (the CLI's local node), testnet or mainnet: `ai-commons factory deploy` (commands/factory.ts), also run by
-// deploy/factory.ts. Idempotent: code whose sha256 is already on chain is not sent again. After uploading it verifies
-// that the factory's on-chain code hash and every stored code (its record and the bytes returned by get_code) equal
-// the sha256 in the manifest. A dry run contacts nothing and reports the accounts, code sizes, sha256, gas and
-// deposit estimates; mainnet needs `yes`. `name=entry` in `codes` stores build/<entry>.wasm under the code name
+// Deploys or updates the community factory and the suite codes it publishes, from build/ (see build/manifest.json),
+// on local (the CLI's local node), testnet or mainnet: `ai-commons factory deploy` (commands/factory.ts), also run by
+// deploy/factory.ts. Each suite code is published once to the chain's global store by its hash (NEP-591, the owner
+// pays the burn: 10^20 yocto a byte). Idempotent: code whose sha256 is already recorded is not sent again. Afterwards
+// it verifies that the factory's on-chain code hash, every release record and the global code of each hash equal the
+// sha256 in the manifest. A dry run contacts nothing and reports the accounts, code sizes, sha256, gas, burn and
+// deposit estimates; mainnet needs `yes`. `name=entry` in `codes` publishes build/<entry>.wasm under the code name
 // `name` (e.g. reward-pool=reward-pool-v2).
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Account, KeyPair } from "near-api-js";
+import { type Account, KeyPair, utils } from "near-api-js";
 import {
   accountExists,
   allPages,
@@ -25,7 +26,6 @@ import {
   signer as signerOf,
   TGAS,
   view,
-  viewRaw,
   writeConfig,
 } from "./context.ts";
 import { CliError } from "./errors.ts";
@@ -42,18 +42,17 @@ export const DEFAULT_CODES = [
   "inference-verifier",
   "reward-pool",
 ];
-// Protocol 77 fees (gas): DeployContract per byte (send to self + execution) and base; store_code was measured at
-// ~140k gas per byte of code on the local node (docs/factory.md: 80.2 Tgas for 574 KB).
+// Protocol 86 fees (gas): DeployContract per byte (send to self + execution) and base; publish_code was measured at
+// ~217k gas per byte of code on the local node (81.9 Tgas for 377 KB: reading the input, the global deploy, the
+// callback).
 const DEPLOY_PER_BYTE = 6_812_999n + 64_572_944n;
 const DEPLOY_BASE = 2n * 184_765_750_000n;
-const STORE_CODE_PER_BYTE = 140_000_000n;
+const PUBLISH_PER_BYTE = 220_000_000n;
 const STORAGE_PER_BYTE = 10n ** 19n;
-// Twice the estimate plus margin, capped: the owner holds the attached gas at 10^9 yocto a gas until the refund
-// (0.3 NEAR for 300 Tgas at protocol 86; several NEAR at protocol 77's pessimistic price).
-const storeCodeGas = (bytes: number) => {
-  const g = 2n * BigInt(bytes) * STORE_CODE_PER_BYTE + 30n * TGAS;
-  return g > 300n * TGAS ? 300n * TGAS : g;
-};
+// nearcore global_contract_storage_amount_per_byte: burnt by a global deploy, paid by the owner.
+const GLOBAL_PER_BYTE = 10n ** 20n;
+// The estimate plus half, and margin: the owner holds the attached gas at 10^9 yocto a gas until the refund.
+const publishGas = (bytes: number) => (3n * BigInt(bytes) * PUBLISH_PER_BYTE) / 2n + 30n * TGAS;
 const INIT_GAS = 50n * TGAS;
 
 export interface ManifestEntry {
@@ -107,7 +106,15 @@ export interface DeployReport {
   dry_run: boolean;
   actions: string[];
   factory_code: { bytes: number; sha256: string; deploy_gas_estimate: string; on_chain_sha256?: string | null };
-  codes: { name: string; version: string; bytes: number; sha256: string; status: string; gas_estimate: string }[];
+  codes: {
+    name: string;
+    version: string;
+    bytes: number;
+    sha256: string;
+    status: string;
+    gas_estimate: string;
+    burn: string;
+  }[];
   deposit_estimate: string;
   verified?: boolean;
 }
@@ -122,8 +129,9 @@ function plan(opts: DeployOptions, root: string) {
     const built = builtCode(root, manifest, from);
     return { name, wasm: built.wasm, entry: { ...built.entry, name } };
   });
-  // The factory account pays for its own code and for every stored code; 5 NEAR of headroom for its records.
-  const storage = BigInt(factory.wasm.length + codes.reduce((n, c) => n + c.wasm.length, 0)) * STORAGE_PER_BYTE;
+  // The factory account pays for its own code; 5 NEAR of headroom for its records (the codes live in the global store,
+  // paid by the owner's burn).
+  const storage = BigInt(factory.wasm.length) * STORAGE_PER_BYTE;
   const initialBalance = opts.initialBalance ?? storage + 5n * NEAR;
   return { factory, codes, initialBalance };
 }
@@ -151,8 +159,9 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
       version: codeVersion(opts.version, c.entry.sha256),
       bytes: c.wasm.length,
       sha256: c.entry.sha256,
-      status: "to store",
-      gas_estimate: (BigInt(c.wasm.length) * STORE_CODE_PER_BYTE).toString(),
+      status: "to publish",
+      gas_estimate: (BigInt(c.wasm.length) * PUBLISH_PER_BYTE).toString(),
+      burn: (BigInt(c.wasm.length) * GLOBAL_PER_BYTE).toString(),
     })),
     deposit_estimate: "0",
   };
@@ -170,9 +179,8 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
     );
     for (const c of report.codes) {
       report.actions.push(
-        `store_code ${c.name} ${c.version} (${c.bytes} bytes, 1 yocto, ` +
-          `${storeCodeGas(c.bytes) / TGAS} Tgas attached; ` +
-          `the factory stakes ${formatNear(BigInt(c.bytes) * STORAGE_PER_BYTE)} for it)`,
+        `publish_code ${c.name} ${c.version} (${c.bytes} bytes to the global store, ` +
+          `${publishGas(c.bytes) / TGAS} Tgas attached; the owner burns ${formatNear(BigInt(c.burn))})`,
       );
     }
     return report;
@@ -223,7 +231,7 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
   }
   report.owner = owner;
 
-  // 3. The suite codes, signed by the factory's owner.
+  // 3. The suite codes, published by the factory's owner.
   const ownerAccount = owner === opts.signer ? signer : await signerOf(chain, owner, vkey);
   for (const [i, c] of p.codes.entries()) {
     const info = await view<{ sha256: string; version: string } | null>(chain, opts.factory, "get_code_info", {
@@ -231,20 +239,21 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
     });
     if (info?.sha256 === c.entry.sha256) {
       report.codes[i].status = `unchanged (${info.version})`;
-      say(`${c.name}: already stored (${info.version})`);
+      say(`${c.name}: already published (${info.version})`);
       continue;
     }
     const version = report.codes[i].version;
     const header = Buffer.from(`${JSON.stringify({ name: c.name, version })}\n`);
+    const burn = BigInt(c.wasm.length) * GLOBAL_PER_BYTE;
     await ownerAccount.functionCall({
       contractId: opts.factory,
-      methodName: "store_code",
+      methodName: "publish_code",
       args: Buffer.concat([header, c.wasm]),
-      gas: storeCodeGas(c.wasm.length),
-      attachedDeposit: 1n,
+      gas: publishGas(c.wasm.length),
+      attachedDeposit: burn,
     });
-    report.codes[i].status = info ? `updated from ${info.version}` : "stored";
-    say(`${c.name}: stored ${version} (${c.wasm.length} bytes)`);
+    report.codes[i].status = info ? `updated from ${info.version}` : "published";
+    say(`${c.name}: published ${version} (${c.wasm.length} bytes, ${formatNear(burn)} burnt)`);
   }
 
   // 4. Verification against the manifest.
@@ -270,12 +279,20 @@ export async function verifyFactory(chain: Chain, factory: string, factorySha: s
   }
   for (const c of codes) {
     const info = await view<{ sha256: string } | null>(chain, factory, "get_code_info", { name: c.name });
-    const bytes = await viewRaw(chain, factory, "get_code", { name: c.name });
-    const actual = createHash("sha256").update(bytes).digest("hex");
+    // the code the global store holds under the recorded hash (NEP-591 view_global_contract_code)
+    let actual = "none";
+    if (info) {
+      const r = (await chain.provider.query({
+        request_type: "view_global_contract_code",
+        finality: "optimistic",
+        code_hash: utils.serialize.base_encode(Buffer.from(info.sha256, "hex")),
+      } as never)) as unknown as { code_base64: string };
+      actual = createHash("sha256").update(Buffer.from(r.code_base64, "base64")).digest("hex");
+    }
     if (info?.sha256 !== c.sha256 || actual !== c.sha256) {
       throw new CliError(
         "VERIFY_FAILED",
-        `${c.name} on ${factory}: record ${info?.sha256}, bytes ${actual}, manifest ${c.sha256}`,
+        `${c.name} on ${factory}: record ${info?.sha256}, global code ${actual}, manifest ${c.sha256}`,
       );
     }
   }
@@ -296,7 +313,7 @@ export interface FactoryStatus {
   codes: { name: string; version: string; sha256: string; bytes: number }[];
 }
 
-/** The factory's owner, its code hash against build/, and the codes it stores. */
+/** The factory's owner, its code hash against build/, and the codes it publishes. */
 export async function factoryStatus(chain: Chain, factory: string): Promise<FactoryStatus> {
   const owner = await view<string>(chain, factory, "get_owner");
   const codes = await allPages<FactoryStatus["codes"][number]>(chain, factory, "get_codes");

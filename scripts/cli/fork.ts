@@ -1,9 +1,9 @@
 // Forking (docs/fork.md): the parent DAO's fork record, joining and executing it, the fork community's creation (the
-// factory's create_fork, read_fork and deploy_next steps, resumable like `community create`), the registries' paged
+// factory's create_fork and read_fork, then resume_community if needed, like `community create`), the registries' paged
 // import, and ragequit. `propose fork --name N` is built in dao.ts; commands/fork.ts prints the results.
 import type { Account } from "near-api-js";
 import type { CommunityView } from "./community.ts";
-import { deploySteps, getCommunity, RECORD_DEPOSIT, requiredDeposit } from "./community.ts";
+import { finishCommunity, getCommunity, RECORD_DEPOSIT, requiredDeposit } from "./community.ts";
 import type { Chain } from "./context.ts";
 import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf } from "./errors.ts";
@@ -11,12 +11,16 @@ import type { Progress } from "./output.ts";
 import { callTx, DATASET_REGISTRY, MODEL_REGISTRY, suiteOf, tgasText } from "./suite.ts";
 
 // create_fork reserves and reads the parent's fork and policy (49-71 Tgas measured); read_fork the same read.
+// On top of create_fork's own work, the two reads of the parent and the callback; with get_required_deposit's `gas` and a
+// fork DAO's members (up to 100 Tgas) on top, the callback also creates every account: the fork in one transaction.
 const CREATE_FORK_GAS = 150n * TGAS;
+const FORK_MEMBERS_GAS = 100n * TGAS;
 const READ_FORK_GAS = 150n * TGAS;
-// The fork's record (members and policy) on the factory: 11 KB on top of create_community's deposit.
-const FORK_RECORD_DEPOSIT = (11n * NEAR) / 100n;
 const EXECUTE_FORK_GAS = 100n * TGAS;
 const IMPORT_PAGE_GAS = 150n * TGAS;
+// The caller pays each page's storage (~0.1 NEAR for 10 datasets); the registry keeps that and refunds the rest in
+// the same transaction, all of it when the page fails.
+export const IMPORT_PAGE_DEPOSIT = NEAR;
 
 export interface ForkView {
   id: number;
@@ -80,7 +84,7 @@ export async function createFork(
   if (c === null) {
     const deposit = o.deposit
       ? parseNear(o.deposit, "--deposit")
-      : BigInt(required.accounts_total) + RECORD_DEPOSIT + FORK_RECORD_DEPOSIT;
+      : BigInt(required.accounts_total) + BigInt(required.fork_extra) + RECORD_DEPOSIT;
     out.progress(
       `[1/${n}] reserving ${o.name} as a fork of ${o.parent} (fork ${o.forkId}, deposit ${formatNear(deposit)}) ...`,
     );
@@ -89,7 +93,7 @@ export async function createFork(
       factory,
       "create_fork",
       { name: o.name, parent: o.parent, fork_id: o.forkId },
-      CREATE_FORK_GAS,
+      CREATE_FORK_GAS + BigInt(required.gas) + FORK_MEMBERS_GAS,
       deposit,
     );
     c = (await getCommunity(chain, factory, o.name)) as CommunityView;
@@ -120,13 +124,33 @@ export async function createFork(
   }
   out.progress(`[1/${n}] ${o.name}: ${c.provenance}, ${ff.members} member(s) carried over`);
   const members = BigInt(ff.members);
-  c = await deploySteps(chain, signer, factory, o.name, c, out, (code) =>
-    code === "community-dao" ? members * TGAS : 0n,
-  );
+  c = await finishCommunity(chain, signer, factory, o.name, c, out, members * TGAS);
   return c;
 }
 
-/** Pages import_page on the fork's dataset registry, then its model registry, until both are complete. */
+interface ImportPageResult {
+  page: number;
+  status: "Imported" | "AlreadyImported" | "Failed";
+  records?: number;
+  complete?: boolean;
+  storage_cost?: string;
+  refund?: string;
+}
+
+// The panic of the first failed receipt of a transaction ("ERR_X: detail"), if any.
+function failedReceipt(outcome: { receipts_outcome: { outcome: { status: unknown } }[] }): string | null {
+  for (const r of outcome.receipts_outcome) {
+    const f = (r.outcome.status as { Failure?: unknown }).Failure;
+    if (f) {
+      const m = /Smart contract panicked: ([^"]*)/.exec(JSON.stringify(f));
+      return m ? m[1] : JSON.stringify(f);
+    }
+  }
+  return null;
+}
+
+/** Pages import_page on the fork's dataset registry, then its model registry, until both are complete. Each page
+ * attaches IMPORT_PAGE_DEPOSIT for its storage; the registry keeps the cost and refunds the rest at once. */
 export async function importFork(
   chain: Chain,
   signer: Account,
@@ -148,12 +172,25 @@ export async function importFork(
       } else {
         const page = st.next_page;
         const before = st.imported;
-        const tx = await callTx(signer, registry, "import_page", { page }, IMPORT_PAGE_GAS);
+        const tx = await callTx<ImportPageResult>(
+          signer,
+          registry,
+          "import_page",
+          { page },
+          IMPORT_PAGE_GAS,
+          IMPORT_PAGE_DEPOSIT,
+        );
+        // a refused page (e.g. ERR_DEPOSIT_TOO_LOW in on_import_page) ends in on_import_done's refund: not a throw
+        if (tx.value?.status === "Failed") {
+          const why = failedReceipt(tx.outcome) ?? "the parent registry's read failed";
+          throw new CliError("IMPORT_PAGE_FAILED", `${code}: page ${page} not imported, deposit refunded: ${why}`);
+        }
         pages += 1;
         st = (await view<ForkImportView>(chain, registry, "get_fork_import")) as ForkImportView;
+        const paid = tx.value?.storage_cost ? `, storage ${formatNear(BigInt(tx.value.storage_cost))}` : "";
         out.progress(
           `${code}: page ${page} imported ${st.imported - before} record(s), ${st.imported} in total` +
-            `${st.complete ? ", complete" : ""} (${tgasText(tx.gas_burnt)})`,
+            `${st.complete ? ", complete" : ""} (${tgasText(tx.gas_burnt)}${paid})`,
         );
         continue;
       }

@@ -464,6 +464,27 @@ async function story(chain: Chain, root: Account): Promise<void> {
   for (const x of imported) log(`  imported ${x.import.imported} record(s) into ${x.registry} in ${x.pages} page(s)`);
   log(`  provenance of ${modelId} in spin: ${spinLineage.provenance}`);
   if (!exact || !formula) throw new Error("the fork's share does not add up");
+
+  // Each account holds its state's storage from its own balance (global code: the 32-byte hash, no wasm copy).
+  log("");
+  log("== storage: each suite account's state and what its balance leaves free ==");
+  for (const [name, communityDao] of [
+    ["acme", dao],
+    ["spin", spin.dao_id],
+  ] as const) {
+    for (const [code, id] of Object.entries(await suite.suiteOf(chain, communityDao))) {
+      const a = (await chain.provider.query({
+        request_type: "view_account",
+        finality: "optimistic",
+        account_id: id,
+      })) as unknown as { amount: string; storage_usage: number };
+      const free = BigInt(a.amount) - BigInt(a.storage_usage) * 10n ** 19n;
+      log(
+        `  ${name.padEnd(5)} ${code.padEnd(19)} ${String(a.storage_usage).padStart(7)} bytes, ` +
+          `balance ${formatNear(BigInt(a.amount))}, free ${formatNear(free)}`,
+      );
+    }
+  }
 }
 
 function yoctoLineOut(label: string, before: bigint, after: bigint): void {

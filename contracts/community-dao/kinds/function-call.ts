@@ -37,8 +37,9 @@ export const functionCall: KindHandler<FunctionCall> = {
     for (const a of k.actions) {
       if (a === null || typeof a !== "object") return "ERR_INVALID_PROPOSAL: action";
       if (!isMethodName(a.method_name)) return "ERR_INVALID_PROPOSAL: method_name";
-      // New code for a suite contract goes through UpgradeSuite, under its own permission label and vote policy.
-      if (a.method_name === "upgrade" && isSuiteAccount(dao.suite, k.receiver_id)) {
+      // `upgrade` (a blob) and `upgrade_to` (global code by hash) change a suite contract's code: only UpgradeSuite,
+      // with its own permission label and vote policy, may send them.
+      if ((a.method_name === "upgrade" || a.method_name === "upgrade_to") && isSuiteAccount(dao.suite, k.receiver_id)) {
         return "ERR_INVALID_PROPOSAL: upgrade a suite contract with UpgradeSuite";
       }
       if (typeof a.args !== "string" || decodeBase64(a.args) === null) return "ERR_INVALID_PROPOSAL: args (base64)";

@@ -14,6 +14,9 @@ export const ACTIVATION_GAS = 160n * TGAS;
 // Deprecating the active model also sends the verifier update (15 Tgas) and its callback (10 Tgas).
 export const DEPRECATE_GAS = 45n * TGAS;
 export const ATTESTER_GAS = 30n * TGAS;
+// AddAttester attaches the bond plus this for the attester's storage on the verifier (record, key: ~0.006 NEAR at
+// most); the verifier keeps the exact cost, records exactly `bond` and sends the rest back to the treasury at once.
+export const ATTESTER_STORAGE_DEPOSIT = 10n ** 22n;
 // A slash pays the bond out (transfers): more than a plain status change.
 export const VOID_GAS = 30n * TGAS;
 export const POOL_GAS = 20n * TGAS;
@@ -108,8 +111,11 @@ function argsOf(k: SuiteKind): [Record<string, unknown>, bigint] {
     case "RollbackModel":
       return [{}, 0n];
     case "AddAttester":
-      // the bond: the verifier returns it to the DAO when released, keeps it when slashed
-      return [{ attester_id: k.attester_id, public_key: k.public_key }, BigInt(k.bond)];
+      // the bond (the verifier returns it to the DAO when released, keeps it when slashed) and its storage
+      return [
+        { attester_id: k.attester_id, public_key: k.public_key, bond: k.bond },
+        BigInt(k.bond) + ATTESTER_STORAGE_DEPOSIT,
+      ];
     case "RemoveAttester":
       return [{ attester_id: k.attester_id }, 0n];
     case "VoidReceipt":

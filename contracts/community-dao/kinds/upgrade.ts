@@ -7,6 +7,7 @@ import { availableTreasury } from "../treasury";
 import { decodeBase64, isAmount, isHexHash, isMethodName, isValidAccountId } from "../../shared/validate";
 import {
   EXECUTE_OVERHEAD_GAS,
+  globalUpgradeExecuteGas,
   MAX_CALL_GAS,
   MIGRATE_GAS,
   maxUpgradeBytes,
@@ -14,17 +15,28 @@ import {
   upgradeCallGas,
   upgradeExecuteAttach,
   upgradeExecuteGas,
+  UPGRADE_TO_GAS,
 } from "../../wire/upgrade";
 
 type UpgradeSelf = Extract<ProposalKind, { kind: "UpgradeSelf" }>;
 type UpgradeSuite = Extract<ProposalKind, { kind: "UpgradeSuite" }>;
 
+// `global`: a boolean when given. With it the hash names global code (nothing is stored here, nothing is sent but the
+// hash); without it, a blob stored in this DAO.
+function globalFlag(k: { global?: unknown }): string | null {
+  return k.global === undefined || typeof k.global === "boolean" ? null : "ERR_INVALID_PROPOSAL: global (a boolean)";
+}
+
 // Deploys a stored blob on the DAO itself and calls the migration in the same batch: if the migration panics the
-// deploy is rolled back with it, the proposal is marked Failed and the old code keeps running.
+// deploy is rolled back with it, the proposal is marked Failed and the old code keeps running. With `global` the DAO
+// switches to the global code of the hash through its own `upgrade_to` (shared/versioned-state.ts), same batch rule:
+// a hash with no global code, or a failing migration, leaves the old code running and the proposal Failed.
 export const upgradeSelf: KindHandler<UpgradeSelf> = {
   check: (dao, k) => {
     if (!isHexHash(k.hash)) return "ERR_INVALID_HASH: lower-case hex sha256";
-    if (!dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
+    const flag = globalFlag(k);
+    if (flag !== null) return flag;
+    if (!k.global && !dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
     // Only a migration: any other method of the DAO called by itself (on_execute, a callback) would pass its
     // private check, so a proposal could settle another proposal.
     if (
@@ -35,18 +47,31 @@ export const upgradeSelf: KindHandler<UpgradeSelf> = {
     if (k.migrate_args !== undefined && (typeof k.migrate_args !== "string" || decodeBase64(k.migrate_args) === null)) {
       return "ERR_INVALID_PROPOSAL: migrate_args (base64)";
     }
-    return tooLarge(dao, k.hash, true);
+    return k.global ? null : tooLarge(dao, k.hash, true);
   },
   apply: (_dao, k) => {
+    if (k.global) {
+      const args: Record<string, string> = { hash: k.hash };
+      if (k.migrate_method !== undefined) args.migrate_method = k.migrate_method;
+      if (k.migrate_args !== undefined) args.migrate_args = k.migrate_args;
+      return NearPromise.new(near.currentAccountId()).functionCall(
+        "upgrade_to",
+        JSON.stringify(args),
+        0n,
+        UPGRADE_TO_GAS,
+      );
+    }
     const code = readBlob(k.hash) as Uint8Array;
     const args = k.migrate_args === undefined ? new Uint8Array(0) : (decodeBase64(k.migrate_args) as Uint8Array);
     return NearPromise.new(near.currentAccountId())
       .deployContract(code)
       .functionCallRaw(k.migrate_method ?? "migrate_state", args, 0n, MIGRATE_GAS);
   },
-  gas: (dao, k) => executeGas(dao, k.hash, true),
-  callbackGas: (dao, k) => upgradeCallbackGas(blobBytes(dao, k.hash)),
-  onSuccess: (dao, k) => releaseBlob(dao, k.hash),
+  gas: (dao, k) => (k.global ? globalUpgradeExecuteGas() - EXECUTE_OVERHEAD_GAS : executeGas(dao, k.hash, true)),
+  callbackGas: (dao, k) => upgradeCallbackGas(k.global ? 0 : blobBytes(dao, k.hash)),
+  onSuccess: (dao, k) => {
+    if (!k.global) releaseBlob(dao, k.hash);
+  },
 };
 
 function blobBytes(dao: DaoState, hash: string): number {
@@ -82,12 +107,22 @@ export const upgradeSuite: KindHandler<UpgradeSuite> = {
     if (id === near.currentAccountId()) return "ERR_INVALID_PROPOSAL: the DAO upgrades itself with UpgradeSelf";
     if (typeof id !== "string" || !isValidAccountId(id)) return `ERR_NO_SUITE_CONTRACT: ${k.contract}`;
     if (!isHexHash(k.hash)) return "ERR_INVALID_HASH: lower-case hex sha256";
-    if (!dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
+    const flag = globalFlag(k);
+    if (flag !== null) return flag;
+    if (!k.global && !dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
     if (k.deposit !== undefined && !isAmount(k.deposit)) return "ERR_INVALID_AMOUNT: deposit";
     if (phase === "execute" && availableTreasury(dao) < depositOf(k)) return "ERR_INSUFFICIENT_TREASURY";
-    return tooLarge(dao, k.hash, false);
+    return k.global ? null : tooLarge(dao, k.hash, false);
   },
   apply: (dao, k) => {
+    if (k.global) {
+      return NearPromise.new(dao.suite[k.contract]).functionCall(
+        "upgrade_to",
+        JSON.stringify({ hash: k.hash }),
+        depositOf(k),
+        UPGRADE_TO_GAS,
+      );
+    }
     const code = readBlob(k.hash) as Uint8Array;
     return NearPromise.new(dao.suite[k.contract]).functionCallRaw(
       "upgrade",
@@ -96,7 +131,9 @@ export const upgradeSuite: KindHandler<UpgradeSuite> = {
       upgradeCallGas(code.length),
     );
   },
-  gas: (dao, k) => executeGas(dao, k.hash, false),
-  callbackGas: (dao, k) => upgradeCallbackGas(blobBytes(dao, k.hash)),
-  onSuccess: (dao, k) => releaseBlob(dao, k.hash),
+  gas: (dao, k) => (k.global ? globalUpgradeExecuteGas() - EXECUTE_OVERHEAD_GAS : executeGas(dao, k.hash, false)),
+  callbackGas: (dao, k) => upgradeCallbackGas(k.global ? 0 : blobBytes(dao, k.hash)),
+  onSuccess: (dao, k) => {
+    if (!k.global) releaseBlob(dao, k.hash);
+  },
 };

@@ -65,10 +65,10 @@ export function statusLines(s: Record<string, unknown>): string[] {
 }
 
 export function register(program: CliCommand): void {
-  const community = program.group("community", "communities on the factory: create (resumable), status, list");
+  const community = program.group("community", "communities on the factory: create (one transaction), status, list");
 
   community
-    .leaf("create <name>", "reserve the name, then deploy the DAO and each suite contract, one step per transaction")
+    .leaf("create <name>", "create the DAO and each suite contract on the factory's global codes, in one transaction")
     .option("--title <text>", "the DAO's name (default: <name>)")
     .option("--purpose <text>", "the DAO's purpose")
     .option("--members <a,b>", "the founders, the council (default: the signer)")
