@@ -16,9 +16,9 @@ export const MAX_INIT_ARGS = 16384;
 export const DAO_STATE_PER_ARG_BYTE = 5n;
 // Gas for a suite contract's `init` (a JS contract spends ~10 Tgas just starting) and for the factory callback.
 export const INIT_GAS = 60n * TGAS;
-// on_step_done reads and writes the record twice (dropping the step's init args, then the deposit it frees) and sends
-// that refund: 15-21 Tgas measured with a full policy and three founders; a callback out of gas would leave the step
-// InFlight for good, so it gets twice that.
+// on_step_done reads and writes the record, deletes the step's init args and sends the storage they freed back: 15-21
+// Tgas measured when the arguments were still in the record; a callback out of gas would leave the step InFlight for
+// good, so it gets more than twice that.
 export const CALLBACK_GAS = 45n * TGAS;
 // Protocol 86 fees of a step, paid up front by the call that sends it (nearcore runtime_configs: create account
 // 0.5 + 7.2, transfer 2 x 0.115, use global contract ~0.42, two action receipts 2 x 0.108, a function call's base
@@ -84,22 +84,27 @@ export function suiteAccount(name: string, code: string): string {
   return code === DAO_CODE ? daoAccount(name) : `${name}_${code}.${near.currentAccountId()}`;
 }
 
-// What sending one step costs the call that sends it: with global code no bytes travel, so the code's size no longer
-// matters.
 // The DAO's `init` gas: ~0.9 Tgas per founder on top of the base (a fork's DAO gets the same from fork.ts).
 export function daoInitGas(dao_args: unknown): bigint {
   const members = (dao_args as { members?: unknown } | null)?.members;
   return INIT_GAS + (Array.isArray(members) ? BigInt(members.length) * TGAS : 0n);
 }
 
+// What sending one step costs the call that sends it: with global code no bytes travel, so the code's size no longer
+// matters.
 export function stepGas(initGas: bigint = INIT_GAS): bigint {
   return STEP_FIXED_GAS + initGas + CALLBACK_GAS;
 }
 
-// Gas to create a whole community: the DAO's step, whose callback carries the gas of the others (deploySteps), with
-// the DAO's `init` gas as given (a fork's grows with its members).
+// Gas the DAO's callback carries to send the other `count - 1` accounts (deploySteps).
+function othersGas(count: number): bigint {
+  return BigInt(count - 1) * stepGas() + 10n * TGAS;
+}
+
+// Gas to create a whole community: the DAO's step, whose callback carries the gas of the others, with the DAO's
+// `init` gas as given (a fork's grows with its members).
 export function allStepsGas(count: number, daoInitGas: bigint = INIT_GAS): bigint {
-  return stepGas(daoInitGas) + BigInt(count - 1) * stepGas() + 10n * TGAS;
+  return stepGas(daoInitGas) + othersGas(count);
 }
 
 export function getCommunity(f: Communities, name: unknown): Community {
@@ -220,7 +225,9 @@ export function quote(f: Communities, args: CreateArgs): bigint {
 // account's arguments written under its key (measured: 30-50 Tgas with a verifier's settings and a pool's policy,
 // ~100 Tgas for 100 founders of 9.4 KB; what is not used is refunded). Quoted without the arguments, the base alone
 // covers a community with settings and a few founders.
-export function createOwnGas(argBytes: number): bigint {
+export function createOwnGas(dao_args: unknown, init_args: unknown): bigint {
+  if (dao_args === undefined) return 80n * TGAS;
+  const argBytes = utf8Bytes(JSON.stringify(dao_args)) + utf8Bytes(JSON.stringify(init_args ?? null));
   return 80n * TGAS + BigInt(argBytes) * 10000000n;
 }
 
@@ -342,11 +349,6 @@ export function stepsProblem(f: Communities, c: Community): [string, string] | n
   return null;
 }
 
-// Gas the DAO's step carries for its callback to send the other accounts (see deploySteps).
-function restGas(c: Community): bigint {
-  return BigInt(c.steps.length - 1) * stepGas() + 10n * TGAS;
-}
-
 // Sends the community's accounts, each as one batch to its new account: create it, fund it, use the release's global
 // code by hash, call `init`; a failure anywhere undoes that account's batch entirely (it is never created and its
 // balance comes back to the factory), and `on_step_done` records the outcome. The DAO goes first, alone, and its
@@ -373,7 +375,7 @@ export function deploySteps(f: Communities, c: Community, retry: boolean): numbe
     const initGas = step.init_gas ? BigInt(step.init_gas) : INIT_GAS;
     // the DAO's callback carries the others' gas when this call has it (a very large DAO may not leave enough under
     // the 1 Pgas cap: then the others wait, Pending, for resume_community)
-    const withRest = CALLBACK_GAS + restGas(c);
+    const withRest = CALLBACK_GAS + othersGas(c.steps.length);
     const callbackGas =
       i === 0 && gasLeft() >= STEP_FIXED_GAS + initGas + withRest + 10n * TGAS ? withRest : CALLBACK_GAS;
     const need = STEP_FIXED_GAS + initGas + callbackGas;
@@ -439,7 +441,7 @@ export function onStepDone(f: Communities, name: string, index: number, ok: bool
   // step is recorded above): a reason not to send (a newer release that needs more balance) leaves them Pending for
   // resume_community.
   let sent = 0;
-  if (index === 0 && c.status === "Creating" && stepsProblem(f, c) === null && gasLeft() >= restGas(c)) {
+  if (index === 0 && c.status === "Creating" && stepsProblem(f, c) === null && gasLeft() >= othersGas(c.steps.length)) {
     sent = deploySteps(f, c, false);
   }
   return { name, status: c.status, step: step.code, step_status: step.status, sent };

@@ -14,7 +14,6 @@ import {
   onStepDone,
   quote,
   stepGas,
-  utf8Bytes,
 } from "./communities";
 import { createFork, onForkRead, RESERVE_BYTES, readFork } from "./fork";
 import { EVENT_VERSION, STANDARD } from "./types";
@@ -69,10 +68,10 @@ export class CommunityFactory {
     emit("code_removed", [{ name }]);
   }
 
-  // Reserves the name, takes the deposit and sends every account's batch: the whole community in this one
-  // transaction (attach get_required_deposit's `accounts_total` plus ~0.01 NEAR, and its `gas`). Returns the
-  // community's view (contracts InFlight); their outcomes follow in the same transaction (on_step_done), and an
-  // account that failed is retried with resume_community.
+  // Reserves the name, takes the deposit and sends the DAO's batch, whose callback sends the others: the whole
+  // community in this one transaction (attach get_required_deposit's `deposit` and `gas` for these arguments).
+  // Returns the community's view (the DAO InFlight); the outcomes follow in the same transaction (on_step_done), and
+  // an account that failed is retried by the creator with resume_community.
   @call({ payableFunction: true })
   create_community({
     name,
@@ -85,8 +84,7 @@ export class CommunityFactory {
   }) {
     // Too little gas for even the DAO is refused before the name is reserved. With get_required_deposit's gas the whole
     // community is created in this transaction (a DAO with ~100 founders may need one resume_community more).
-    const argBytes = utf8Bytes(JSON.stringify(dao_args ?? null)) + utf8Bytes(JSON.stringify(init_args ?? null));
-    requireGas(stepGas(daoInitGas(dao_args)) + createOwnGas(argBytes) / 2n);
+    requireGas(stepGas(daoInitGas(dao_args)) + createOwnGas(dao_args, init_args) / 2n);
     const c = create(this.ctx, { name, dao_args, init_args });
     deploySteps(this.ctx, c, true);
     return communityView(c);
@@ -197,12 +195,8 @@ export class CommunityFactory {
         gas: stepGas().toString(),
       };
     });
-    const argBytes =
-      a?.dao_args !== undefined
-        ? utf8Bytes(JSON.stringify(a.dao_args)) + utf8Bytes(JSON.stringify(a.init_args ?? null))
-        : 0;
     // at most what one transaction may carry (protocol 86: 1 Pgas), less a margin
-    const full = allStepsGas(codes.length, daoInitGas(a?.dao_args)) + createOwnGas(argBytes);
+    const full = allStepsGas(codes.length, daoInitGas(a?.dao_args)) + createOwnGas(a?.dao_args, a?.init_args);
     const gas = full < MAX_TX_GAS ? full : MAX_TX_GAS;
     const forkExtra = storageCost(BigInt(RESERVE_BYTES) * (DAO_STATE_PER_ARG_BYTE + 1n));
     const deposit =

@@ -21,10 +21,30 @@ import {
 type UpgradeSelf = Extract<ProposalKind, { kind: "UpgradeSelf" }>;
 type UpgradeSuite = Extract<ProposalKind, { kind: "UpgradeSuite" }>;
 
-// `global`: a boolean when given. With it the hash names global code (nothing is stored here, nothing is sent but the
-// hash); without it, a blob stored in this DAO.
-function globalFlag(k: { global?: unknown }): string | null {
-  return k.global === undefined || typeof k.global === "boolean" ? null : "ERR_INVALID_PROPOSAL: global (a boolean)";
+// Where both kinds' new code comes from: `hash`, with `global` (a boolean when given) naming code in the chain's global
+// store (nothing is stored here, nothing is sent but the hash), else a blob stored in this DAO.
+type CodeSource = { hash: string; global?: boolean };
+
+function checkSource(dao: DaoState, k: CodeSource): string | null {
+  if (!isHexHash(k.hash)) return "ERR_INVALID_HASH: lower-case hex sha256";
+  if (k.global !== undefined && typeof k.global !== "boolean") return "ERR_INVALID_PROPOSAL: global (a boolean)";
+  if (!k.global && !dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
+  return null;
+}
+
+// What the kind needs beyond `execute`'s own work (wire/upgrade.ts states the whole figure, overhead included).
+function kindGas(dao: DaoState, k: CodeSource, self: boolean): bigint {
+  const whole = k.global ? globalUpgradeExecuteGas() : upgradeExecuteGas(blobBytes(dao, k.hash), self);
+  return whole - EXECUTE_OVERHEAD_GAS;
+}
+
+// The DAO's `on_execute`: it deletes a used blob (its gas grows with the blob), a global switch leaves nothing to delete.
+function kindCallbackGas(dao: DaoState, k: CodeSource): bigint {
+  return upgradeCallbackGas(k.global ? 0 : blobBytes(dao, k.hash));
+}
+
+function releaseUsedBlob(dao: DaoState, k: CodeSource): void {
+  if (!k.global) releaseBlob(dao, k.hash);
 }
 
 // Deploys a stored blob on the DAO itself and calls the migration in the same batch: if the migration panics the
@@ -33,10 +53,8 @@ function globalFlag(k: { global?: unknown }): string | null {
 // a hash with no global code, or a failing migration, leaves the old code running and the proposal Failed.
 export const upgradeSelf: KindHandler<UpgradeSelf> = {
   check: (dao, k) => {
-    if (!isHexHash(k.hash)) return "ERR_INVALID_HASH: lower-case hex sha256";
-    const flag = globalFlag(k);
-    if (flag !== null) return flag;
-    if (!k.global && !dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
+    const source = checkSource(dao, k);
+    if (source !== null) return source;
     // Only a migration: any other method of the DAO called by itself (on_execute, a callback) would pass its
     // private check, so a proposal could settle another proposal.
     if (
@@ -47,7 +65,7 @@ export const upgradeSelf: KindHandler<UpgradeSelf> = {
     if (k.migrate_args !== undefined && (typeof k.migrate_args !== "string" || decodeBase64(k.migrate_args) === null)) {
       return "ERR_INVALID_PROPOSAL: migrate_args (base64)";
     }
-    return k.global ? null : tooLarge(dao, k.hash, true);
+    return tooLarge(dao, k, true);
   },
   apply: (_dao, k) => {
     if (k.global) {
@@ -67,11 +85,9 @@ export const upgradeSelf: KindHandler<UpgradeSelf> = {
       .deployContract(code)
       .functionCallRaw(k.migrate_method ?? "migrate_state", args, 0n, MIGRATE_GAS);
   },
-  gas: (dao, k) => (k.global ? globalUpgradeExecuteGas() - EXECUTE_OVERHEAD_GAS : executeGas(dao, k.hash, true)),
-  callbackGas: (dao, k) => upgradeCallbackGas(k.global ? 0 : blobBytes(dao, k.hash)),
-  onSuccess: (dao, k) => {
-    if (!k.global) releaseBlob(dao, k.hash);
-  },
+  gas: (dao, k) => kindGas(dao, k, true),
+  callbackGas: kindCallbackGas,
+  onSuccess: releaseUsedBlob,
 };
 
 function blobBytes(dao: DaoState, hash: string): number {
@@ -79,14 +95,9 @@ function blobBytes(dao: DaoState, hash: string): number {
   return rec ? rec.bytes : 0;
 }
 
-// What the kind needs beyond `execute`'s own work (wire/upgrade.ts states the whole figure, overhead included).
-function executeGas(dao: DaoState, hash: string, self: boolean): bigint {
-  return upgradeExecuteGas(blobBytes(dao, hash), self) - EXECUTE_OVERHEAD_GAS;
-}
-
-// A blob whose upgrade cannot fit in one call's gas is refused before anyone votes on it.
-function tooLarge(dao: DaoState, hash: string, self: boolean): string | null {
-  if (upgradeExecuteAttach(blobBytes(dao, hash), self) <= MAX_CALL_GAS) return null;
+// A blob whose upgrade cannot fit in one call's gas is refused before anyone votes on it (global code never travels).
+function tooLarge(dao: DaoState, k: CodeSource, self: boolean): string | null {
+  if (k.global || upgradeExecuteAttach(blobBytes(dao, k.hash), self) <= MAX_CALL_GAS) return null;
   return `ERR_INVALID_PROPOSAL: the code is too large to deploy within ${MAX_CALL_GAS} gas (at most ${maxUpgradeBytes(self)} bytes)`;
 }
 
@@ -106,13 +117,11 @@ export const upgradeSuite: KindHandler<UpgradeSuite> = {
     // The DAO itself upgrades with UpgradeSelf, which keeps its own migration arguments.
     if (id === near.currentAccountId()) return "ERR_INVALID_PROPOSAL: the DAO upgrades itself with UpgradeSelf";
     if (typeof id !== "string" || !isValidAccountId(id)) return `ERR_NO_SUITE_CONTRACT: ${k.contract}`;
-    if (!isHexHash(k.hash)) return "ERR_INVALID_HASH: lower-case hex sha256";
-    const flag = globalFlag(k);
-    if (flag !== null) return flag;
-    if (!k.global && !dao.blobs.containsKey(k.hash)) return `ERR_UNKNOWN_BLOB: ${k.hash}`;
+    const source = checkSource(dao, k);
+    if (source !== null) return source;
     if (k.deposit !== undefined && !isAmount(k.deposit)) return "ERR_INVALID_AMOUNT: deposit";
     if (phase === "execute" && availableTreasury(dao) < depositOf(k)) return "ERR_INSUFFICIENT_TREASURY";
-    return k.global ? null : tooLarge(dao, k.hash, false);
+    return tooLarge(dao, k, false);
   },
   apply: (dao, k) => {
     if (k.global) {
@@ -131,9 +140,7 @@ export const upgradeSuite: KindHandler<UpgradeSuite> = {
       upgradeCallGas(code.length),
     );
   },
-  gas: (dao, k) => (k.global ? globalUpgradeExecuteGas() - EXECUTE_OVERHEAD_GAS : executeGas(dao, k.hash, false)),
-  callbackGas: (dao, k) => upgradeCallbackGas(k.global ? 0 : blobBytes(dao, k.hash)),
-  onSuccess: (dao, k) => {
-    if (!k.global) releaseBlob(dao, k.hash);
-  },
+  gas: (dao, k) => kindGas(dao, k, false),
+  callbackGas: kindCallbackGas,
+  onSuccess: releaseUsedBlob,
 };
