@@ -3,10 +3,11 @@
 // command. What commander refuses (an unknown or misplaced option, a missing argument or value, an extra argument, an
 // unknown command) becomes a BAD_ARGS error naming the command, its options and the nearest match. A command's action
 // gets its arguments, its options by flag name ("weights-sha256") and a Session and Output built from the global ones.
-import { Command, Option } from "commander";
+import { type Argument, Command, type Option } from "commander";
 import { CliError } from "./errors.ts";
 import { Output } from "./output.ts";
 import { Session } from "./session.ts";
+import { checkFor, placeholderOf } from "./validate.ts";
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
@@ -21,12 +22,12 @@ export interface Ctx {
 
 export const GLOBAL_OPTIONS: [string, string][] = [
   ["--network <network>", "local|testnet|mainnet (default local: the project's local node, started on demand)"],
-  ["--account <id>", "the signer (local default: test.near)"],
-  ["--factory <id>", "the community factory (default: the one factory deploy recorded; local: commons.test.near)"],
+  ["--account <account>", "the signer (local default: test.near)"],
+  ["--factory <account>", "the community factory (default: the one factory deploy recorded; local: commons.test.near)"],
   ["--json", "one JSON document on stdout (progress on stderr)"],
 ];
 export const GLOBAL_FLAGS = GLOBAL_OPTIONS.map(([flags]) => flags.split(" ")[0]);
-export const COMMUNITY_OPTION = "-c, --community <name>";
+export const COMMUNITY_OPTION = "-c, --community <community>";
 
 export const GLOBAL_HELP = ["Global options:", ...GLOBAL_OPTIONS.map(([f, d]) => `  ${f.padEnd(21)} ${d}`)].join("\n");
 
@@ -67,6 +68,29 @@ export class CliCommand extends Command {
     return new CliCommand(name);
   }
 
+  // Every option and argument gets the check of its placeholder (validate.ts) when it is declared, so a bad value is
+  // refused while the command line is read: before the node is started or anything is sent.
+  override createOption(flags: string, description?: string): Option {
+    const option = super.createOption(flags, description);
+    const check = checkFor(placeholderOf(flags), option.long);
+    if (check) option.argParser((value: string) => this.checked(option.long ?? flags, value, check));
+    return option;
+  }
+
+  override createArgument(name: string, description?: string): Argument {
+    const argument = super.createArgument(name, description);
+    const check = checkFor(argument.name());
+    if (check) argument.argParser((value: string) => this.checked(`<${argument.name()}>`, value, check));
+    return argument;
+  }
+
+  private checked(what: string, value: string, check: (v: string) => string | null): string {
+    const expected = check(value);
+    if (expected)
+      throw new CliError("BAD_ARGS", `${this.path() || "ai-commons"}: ${what} must be ${expected} (got ${value})`);
+    return value;
+  }
+
   /** A group of subcommands (`members list|add|remove`). */
   group(name: string, description: string): CliCommand {
     const g = this.command(name).description(description).helpCommand(false) as CliCommand;
@@ -76,7 +100,7 @@ export class CliCommand extends Command {
   /** A command that runs something: the global options are added (listed after its own in its usage). */
   leaf(nameAndArgs: string, description: string): CliCommand {
     const c = this.command(nameAndArgs).description(description) as CliCommand;
-    for (const [flags, help] of GLOBAL_OPTIONS) c.addOption(new Option(flags, help).hideHelp());
+    for (const [flags, help] of GLOBAL_OPTIONS) c.addOption(c.createOption(flags, help).hideHelp());
     c.addHelpText("after", `\n${GLOBAL_HELP}`);
     return c;
   }

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
 import { allPages, codeHashHex, formatNear, NEAR, parseNear, view } from "./context.ts";
-import { CliError } from "./errors.ts";
+import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
 
 // create_community and resume_community attach get_required_deposit's `gas` (every account's batch and callback),
@@ -62,8 +62,12 @@ export async function resolveDao(chain: Chain, factory: string | null, community
   if (community.includes(".")) {
     try {
       await view(chain, community, "get_info");
-    } catch {
-      throw new CliError("UNKNOWN_COMMUNITY", `unknown community: ${community} is not a community DAO`);
+    } catch (e) {
+      if (networkProblem(e)) throw e;
+      throw new CliError(
+        "UNKNOWN_COMMUNITY",
+        `unknown community: ${community} is not a community DAO on ${chain.network}`,
+      );
     }
     return community;
   }
@@ -71,8 +75,12 @@ export async function resolveDao(chain: Chain, factory: string | null, community
   let c: CommunityView | null;
   try {
     c = await getCommunity(chain, factory, community);
-  } catch {
-    throw new CliError("NO_FACTORY", `${factory} is not a community factory on ${chain.network}`);
+  } catch (e) {
+    if (networkProblem(e)) throw e;
+    throw new CliError(
+      "NO_FACTORY",
+      `${factory} is not a community factory on ${chain.network}: pass --factory, or deploy one (ai-commons factory deploy)`,
+    );
   }
   if (!c) throw new CliError("UNKNOWN_COMMUNITY", `unknown community: no community named ${community} on ${factory}`);
   if (c.status !== "Ready") {

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Account, Connection, KeyPair, keyStores, type providers, utils } from "near-api-js";
 import { CliError } from "./errors.ts";
+import { accountIdProblem } from "./validate.ts";
 
 export type NetworkId = "local" | "testnet" | "mainnet";
 export const NETWORKS: NetworkId[] = ["local", "testnet", "mainnet"];
@@ -87,14 +88,38 @@ export function loadKey(network: NetworkId, account: string, validatorKeyFile?: 
   if (network === "local" && account === LOCAL_ROOT && validatorKeyFile) candidates.push(validatorKeyFile);
   for (const f of candidates) {
     if (!existsSync(f)) continue;
-    const j = JSON.parse(readFileSync(f, "utf8")) as { private_key?: string; secret_key?: string; account_id?: string };
-    const secret = j.private_key ?? j.secret_key;
-    if (!secret) throw new CliError("BAD_KEY_FILE", `${f} has no private_key or secret_key`);
-    return { keyPair: KeyPair.fromString(secret as Parameters<typeof KeyPair.fromString>[0]), file: f };
+    // a key file near-cli would write: {"account_id", "public_key", "private_key": "ed25519:..."}
+    const bad = (why: string) =>
+      new CliError(
+        "BAD_KEY_FILE",
+        `the key file ${f} (${account} on ${network}) ${why}; it should be near-cli's JSON ` +
+          `{"account_id", "public_key", "private_key": "ed25519:..."}: restore it from your backup or add a key to ` +
+          `${account} again`,
+        f,
+      );
+    let j: { private_key?: unknown; secret_key?: unknown; account_id?: unknown };
+    try {
+      j = JSON.parse(readFileSync(f, "utf8"));
+    } catch (e) {
+      throw bad(`is not JSON (${(e as Error).message})`);
+    }
+    const secret = j?.private_key ?? j?.secret_key;
+    if (typeof secret !== "string") throw bad("has no private_key");
+    if (typeof j.account_id === "string" && j.account_id !== account) {
+      throw bad(`is for ${j.account_id}, not ${account}`);
+    }
+    try {
+      return { keyPair: KeyPair.fromString(secret as Parameters<typeof KeyPair.fromString>[0]), file: f };
+    } catch (e) {
+      throw bad(`has a private_key that is not a key (${(e as Error).message})`);
+    }
   }
   throw new CliError(
     "MISSING_KEY",
-    `no key for ${account} on ${network}: looked for ${candidates.join(" and ")}`,
+    `no key for ${account} on ${network}: looked for ${candidates.join(" and ")}. ` +
+      (network === "local"
+        ? `Create the account with \`ai-commons account create\`, which saves its key there`
+        : `Log in with near-cli (\`near login\`, or near-cli-rs \`near account import-account\`), which saves it there`),
     candidates.join(", "),
   );
 }
@@ -116,6 +141,8 @@ export async function createSubAccount(
   balance: bigint,
 ) {
   const id = name.includes(".") ? name : `${name}.${parent.accountId}`;
+  const why = accountIdProblem(id);
+  if (why) throw new CliError("BAD_ARGS", `account create: ${id} is not a NEAR account id (${why})`);
   if (await accountExists(chain, id)) throw new CliError("ACCOUNT_EXISTS", `${id} already exists on ${network}`);
   const kp = KeyPair.fromRandom("ed25519");
   await parent.createAccount(id, kp.getPublicKey(), balance);

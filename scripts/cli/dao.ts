@@ -7,7 +7,7 @@ import type { AttesterKey } from "../../attester/src/receipt.ts";
 import type { Chain } from "./context.ts";
 import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
 import { globalUpgradeExecuteAttach, upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
-import { CliError } from "./errors.ts";
+import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { jsonArg } from "./suite.ts";
 
@@ -327,7 +327,8 @@ async function isGlobal(chain: Chain, dao: string, hash: string): Promise<boolea
       code_hash: utils.serialize.base_encode(Buffer.from(hash, "hex")),
     } as never);
     return true;
-  } catch {
+  } catch (e) {
+    if (networkProblem(e)) throw e;
     throw new CliError("BAD_ARGS", `no blob ${hash} in ${dao} and no global code of that hash on ${chain.network}`);
   }
 }

@@ -28,8 +28,29 @@ export function contractErrorOf(e: unknown): { code: string; detail?: string } |
   return { code: m[1], detail: m[2]?.trim() || undefined };
 }
 
-/** Turns anything thrown into a CliError with a user-facing message (`_root`: no longer read, meanings are built in). */
-export function toCliError(e: unknown, _root?: string): CliError {
+/**
+ * Why a request never got an answer from the RPC node (no connection, a name that does not resolve, a timeout, a
+ * refusal by the provider such as a rate limit), or null when the node answered, even with an error.
+ */
+export function networkProblem(e: unknown): string | null {
+  if (!(e instanceof Error)) return null;
+  const cause = (e as { cause?: unknown }).cause;
+  const inner = cause as { code?: string; errors?: { code?: string }[] } | undefined;
+  const code = inner?.code ?? inner?.errors?.[0]?.code;
+  if (typeof cause === "number" && cause !== 400) {
+    return cause === 429 ? "rate limited (HTTP 429)" : `HTTP ${cause} (${e.message.slice(0, 120)})`;
+  }
+  if (code && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|ECONNRESET|EHOSTUNREACH|ENETUNREACH/.test(code)) {
+    return code === "ENOTFOUND" ? "its host name does not resolve (ENOTFOUND)" : `no connection (${code})`;
+  }
+  if (/ECONNREFUSED|fetch failed|RetriesExceeded|Exceeded \d+ attempts/.test(`${e.name} ${e.message}`)) {
+    return e.message;
+  }
+  return null;
+}
+
+/** Turns anything thrown into a CliError with a user-facing message; `rpc` names the node in network errors. */
+export function toCliError(e: unknown, rpc?: { network: string; url: string }): CliError {
   if (e instanceof CliError) return e;
   const found = contractErrorOf(e);
   if (found) {
@@ -38,8 +59,14 @@ export function toCliError(e: unknown, _root?: string): CliError {
     return new CliError(found.code, `contract error ${found.code}${detail}: ${meaning}`, found.detail);
   }
   const message = e instanceof Error ? e.message : String(e);
-  if (/ECONNREFUSED|fetch failed/.test(message)) {
-    return new CliError("NETWORK", `cannot reach the RPC node: ${message}`);
+  const unreachable = networkProblem(e);
+  if (unreachable) {
+    const where = rpc ? `the ${rpc.network} RPC node ${rpc.url}` : "the RPC node";
+    const next =
+      rpc?.network === "local"
+        ? "`ai-commons node status` tells whether the local node runs; `ai-commons node start` starts it"
+        : "check the connection, or use another RPC endpoint (docs/cli.md, Networks)";
+    return new CliError("NETWORK", `cannot reach ${where}: ${unreachable}; ${next}`);
   }
   if (/does not exist while viewing|UNKNOWN_ACCOUNT|doesn't exist/.test(message)) {
     return new CliError("UNKNOWN_ACCOUNT", message);

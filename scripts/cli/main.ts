@@ -16,7 +16,7 @@ import * as models from "./commands/models.ts";
 import * as node from "./commands/node.ts";
 import * as proposals from "./commands/proposals.ts";
 import * as rewards from "./commands/rewards.ts";
-import { projectRoot } from "./context.ts";
+import { parseNetwork, projectRoot, rpcUrl } from "./context.ts";
 import { toCliError } from "./errors.ts";
 
 /** Every group, in the order of the global usage. */
@@ -110,6 +110,18 @@ function hoistGlobalOptions(argv: string[]): string[] {
   return [...argv.slice(i), ...moved];
 }
 
+/** The network the command line names and its RPC URL, for a network error's message (none if it names none valid). */
+function rpcOf(argv: string[]): { network: string; url: string } | undefined {
+  const i = argv.findIndex((a) => a === "--network" || a.startsWith("--network="));
+  const value = i < 0 ? undefined : argv[i].includes("=") ? argv[i].split("=")[1] : argv[i + 1];
+  try {
+    const network = parseNetwork(value);
+    return { network, url: rpcUrl(network) };
+  } catch {
+    return undefined;
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
   try {
     const p = program();
@@ -123,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // --help and --version end the parse with exit code 0 once printed
     if (e instanceof CommanderError) return e.exitCode;
-    const err = toCliError(e, projectRoot());
+    const err = toCliError(e, rpcOf(argv));
     if (argv.includes("--json")) {
       process.stdout.write(
         `${JSON.stringify({ error: { code: err.code, message: err.message, detail: err.detail } })}\n`,

@@ -1,4 +1,4 @@
-// `account create <name>`: a sub-account of the signer, its key saved in ~/.near-credentials as near-cli does.
+// `account create <sub-account>`: a sub-account of the signer, its key saved in ~/.near-credentials as near-cli does.
 import type { CliCommand } from "../command.ts";
 import { str } from "../command.ts";
 import { createSubAccount, formatNear, NEAR, parseNear } from "../context.ts";
@@ -7,7 +7,7 @@ export function register(program: CliCommand): void {
   const account = program.group("account", "accounts: a sub-account of the signer with its key");
 
   account
-    .leaf("create <name>", "a sub-account of the signer (local: of test.near); key in ~/.near-credentials")
+    .leaf("create <sub-account>", "a sub-account of the signer (local: of test.near); key in ~/.near-credentials")
     .option("--balance <NEAR>", "its initial balance (default 10)")
     .run(async ({ s, out, args, flags }) => {
       const chain = await s.chain();

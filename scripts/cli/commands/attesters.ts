@@ -26,7 +26,7 @@ export function register(program: CliCommand): void {
     .community()
     .requiredOption("--model-file <path>", "the active model's file (train --out)")
     .requiredOption("--key <file>", "the attester's key (attester keygen)")
-    .requiredOption("--attester <id>", "the attester's account, as added by the DAO")
+    .requiredOption("--attester <account>", "the attester's account, as added by the DAO")
     .requiredOption("--text <text>", "a text to answer (repeat for more)", collect)
     .option("--batch <n>", "receipts per transaction, 1..64 (default 50)")
     .option("--no-submit", "only sign")

@@ -68,11 +68,14 @@ export function register(program: CliCommand): void {
   const community = program.group("community", "communities on the factory: create (one transaction), status, list");
 
   community
-    .leaf("create <name>", "create the DAO and each suite contract on the factory's global codes, in one transaction")
+    .leaf(
+      "create <community-name>",
+      "create the DAO and each suite contract on the factory's global codes, in one transaction",
+    )
     .option("--title <text>", "the DAO's name (default: <name>)")
     .option("--purpose <text>", "the DAO's purpose")
     .option("--members <a,b>", "the founders, the council (default: the signer)")
-    .option("--policy <file>", "the DAO's policy (JSON file; default: the council decides by majority)")
+    .option("--policy <json-file>", "the DAO's policy (JSON file; default: the council decides by majority)")
     .option("--deposit <NEAR>", "the deposit (default: get_required_deposit + 0.1 NEAR; the excess is refunded)")
     .option("--init-args <json|file>", "init arguments per suite code, e.g. the verifier's settings")
     .run(async ({ s, out, args, flags }) => {
@@ -97,7 +100,10 @@ export function register(program: CliCommand): void {
     });
 
   community
-    .leaf("status <name>", "its steps, versions and sha256, members, proposals, treasury, and code behind the factory")
+    .leaf(
+      "status <community-name>",
+      "its steps, versions and sha256, members, proposals, treasury, and code behind the factory",
+    )
     .run(async ({ s, out, args }) => {
       const c = await communityStatus(await s.chain(), s.requireFactory(), args[0] as string);
       out.result(c, communityLines(c));

@@ -20,7 +20,7 @@ export function register(program: CliCommand): void {
     .option("--creators <a:bps,b:bps>", "creators and their shares in basis points (default: the signer, 10000)")
     .option("--license <spdx>", "the license (default CC-BY-4.0)")
     .option("--uri <uri>", "where the data is (default file://<path>)")
-    .option("--datasheet-sha256 <hex>", "the datasheet's sha256")
+    .option("--datasheet-sha256 <sha256>", "the datasheet's sha256")
     .run(async ({ s, out, args, flags }) => {
       const chain = await s.chain();
       const r = await suite.submitDataset(chain, await s.signer(), await s.dao(), {
@@ -53,7 +53,7 @@ export function register(program: CliCommand): void {
     });
 
   dataset
-    .leaf("show <id>", "one dataset's record")
+    .leaf("show <name@version>", "one dataset's record")
     .community()
     .run(async ({ s, out, args }) => {
       const d = await suite.showDataset(await s.chain(), await s.dao(), args[0] as string);
@@ -68,7 +68,7 @@ export function register(program: CliCommand): void {
     });
 
   dataset
-    .leaf("withdraw <id>", "withdraw a dataset (a creator or the submitter)")
+    .leaf("withdraw <name@version>", "withdraw a dataset (a creator or the submitter)")
     .community()
     .option("--reason <text>", "why")
     .run(async ({ s, out, args, flags }) => {

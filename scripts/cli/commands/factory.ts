@@ -40,7 +40,7 @@ export function register(program: CliCommand): void {
       "--codes <a,b=entry>",
       `the codes to store (default ${DEFAULT_CODES.join(",")}); name=entry stores another build`,
     )
-    .option("--owner <id>", "the factory's owner (default: the signer)")
+    .option("--owner <account>", "the factory's owner (default: the signer)")
     .option("--version <v>", "the stored codes' version prefix (default: package.json's)")
     .option("--initial-balance <NEAR>", "a new factory account's balance (default: its code storage + 5 NEAR)")
     .option("--dry-run", "contact nothing: print accounts, sizes, sha256, gas and deposit estimates")

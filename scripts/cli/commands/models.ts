@@ -38,7 +38,7 @@ export function register(program: CliCommand): void {
     .leaf("register <name@version>", "register trained weights with their training manifest")
     .community()
     .requiredOption("--manifest <id>", "the training manifest's id")
-    .option("--weights-sha256 <hex>", "the weights' sha256 (or --model-file)")
+    .option("--weights-sha256 <sha256>", "the weights' sha256 (or --model-file)")
     .option("--model-file <path>", "a model file from train --out (its weights' sha256 is registered)")
     .option("--creators <a:bps,b:bps>", "the makers and their shares (default: the signer, 10000)")
     .option("--framework <name>", "default: attester/model-card.json's")
@@ -68,7 +68,7 @@ export function register(program: CliCommand): void {
     });
 
   model
-    .leaf("show <id>", "one model's record and whether it is active")
+    .leaf("show <name@version>", "one model's record and whether it is active")
     .community()
     .run(async ({ s, out, args }) => {
       const r = await suite.showModel(await s.chain(), await s.dao(), args[0] as string);
@@ -82,7 +82,10 @@ export function register(program: CliCommand): void {
     });
 
   model
-    .leaf("lineage <id>", "model -> manifest -> datasets -> creators with shares, and the reward pool's lineage")
+    .leaf(
+      "lineage <name@version>",
+      "model -> manifest -> datasets -> creators with shares, and the reward pool's lineage",
+    )
     .community()
     .run(async ({ s, out, args }) => {
       const l = await suite.modelLineage(await s.chain(), await s.dao(), args[0] as string);

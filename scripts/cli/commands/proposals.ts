@@ -28,21 +28,21 @@ const KINDS: Record<string, [string, [string, string][]]> = {
   "add-member": [
     "AddMember",
     [
-      ["!--member <id>", "the account"],
+      ["!--member <account>", "the account"],
       ["--role <role>", "the role (default council)"],
     ],
   ],
   "remove-member": [
     "RemoveMember",
     [
-      ["!--member <id>", "the account"],
+      ["!--member <account>", "the account"],
       ["--role <role>", "the role (default council)"],
     ],
   ],
   transfer: [
     "Transfer from the treasury",
     [
-      ["!--to <id>", "the receiver"],
+      ["!--to <account>", "the receiver"],
       ["!--amount <NEAR>", "the amount"],
       ["--memo <text>", "a memo"],
     ],
@@ -50,7 +50,7 @@ const KINDS: Record<string, [string, [string, string][]]> = {
   "function-call": [
     "FunctionCall: one call by the DAO",
     [
-      ["!--to <id>", "the contract"],
+      ["!--to <account>", "the contract"],
       ["!--method <name>", "the method"],
       ["--args <json>", "its arguments (default {})"],
       ["--deposit <NEAR>", "attached deposit (default 0)"],
@@ -66,7 +66,7 @@ const KINDS: Record<string, [string, [string, string][]]> = {
       ["--metadata <text>", "the metadata"],
     ],
   ],
-  "change-policy": ["ChangePolicy: replace the policy", [["!--policy <file>", "the policy (JSON file)"]]],
+  "change-policy": ["ChangePolicy: replace the policy", [["!--policy <json-file>", "the policy (JSON file)"]]],
   "update-parameters": [
     "ChangePolicyUpdateParameters",
     [
@@ -87,28 +87,28 @@ const KINDS: Record<string, [string, [string, string][]]> = {
     "Fork: members who disagree leave with their share (docs/fork.md)",
     [
       ["!--name <new>", "the fork community's name"],
-      ["--receiver <id>", "who receives the share (default <new>.<factory>)"],
+      ["--receiver <account>", "who receives the share (default <new>.<factory>)"],
     ],
   ],
   "admit-dataset": [
     "AdmitDataset",
     [
-      ["!--dataset <id>", "name@version"],
+      ["!--dataset <name@version>", "name@version"],
       ["--memo <text>", "a memo"],
     ],
   ],
   "reject-dataset": [
     "RejectDataset",
     [
-      ["!--dataset <id>", "name@version"],
+      ["!--dataset <name@version>", "name@version"],
       ["--memo <text>", "a memo"],
     ],
   ],
-  "activate-model": ["ActivateModel (execute attaches 240 Tgas)", [["!--model <id>", "name@version"]]],
+  "activate-model": ["ActivateModel (execute attaches 240 Tgas)", [["!--model <name@version>", "name@version"]]],
   "add-attester": [
     "AddAttester (the bond comes from the treasury)",
     [
-      ["!--attester <id>", "the attester's account"],
+      ["!--attester <account>", "the attester's account"],
       ["!--public-key <hex|file>", "128 hex, or a key file from attester keygen"],
       ["--bond <NEAR>", "its bond (default 1)"],
     ],
