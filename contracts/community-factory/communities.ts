@@ -478,6 +478,19 @@ export function abandon(f: Communities, c: Community): string {
   return refund.toString();
 }
 
+// The DAO's `init` arguments as the creator gave them (config, members, policy; without the suite map the factory
+// adds) while its account does not exist yet, so a creator who resumes can be told whether they asked for the same
+// community; null once the DAO exists (its own views tell then), and for a record from before arguments had keys.
+export function pendingDaoArgs(c: Community): Record<string, unknown> | null {
+  const i = c.steps.findIndex((s) => s.code === DAO_CODE);
+  if (i < 0 || c.steps[i].status === "Done") return null;
+  const text = readArgs(c, i);
+  if (!text) return null;
+  const args = JSON.parse(text) as Record<string, unknown>;
+  delete args.suite;
+  return args;
+}
+
 export function communityView(c: Community) {
   return {
     name: c.name,

@@ -4,6 +4,7 @@ import {
   abandon,
   allStepsGas,
   communityView,
+  pendingDaoArgs,
   create,
   createOwnGas,
   DAO_STATE_PER_ARG_BYTE,
@@ -222,7 +223,7 @@ export class CommunityFactory {
   @view({})
   get_community({ name }: { name: string }) {
     const c = this.communities.get(name) as Community | null;
-    return c ? { ...communityView(c), next_step: nextStep(c) } : null;
+    return c ? { ...communityView(c), next_step: nextStep(c), pending_dao_args: pendingDaoArgs(c) } : null;
   }
 
   @view({})

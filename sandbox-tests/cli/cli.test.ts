@@ -1,7 +1,7 @@
 // The CLI end to end, as a user runs it: one local node started by `ai-commons node start` in a temporary HOME,
 // the three task guides in docs/guides run command by command, an interrupted `community create` resumed, and one
 // case per kind of error. Every story checks the chain over RPC, not the CLI's own output.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import { CliEnv, guideCommands, manifestSha, NEAR, ok, useCliEnv } from "./harness.ts";
@@ -123,12 +123,13 @@ test.serial("community create makes the whole community in one transaction; re-r
   t.regex(created.stdout, /5 contracts in one transaction/);
   t.regex(created.stdout, /\[1\/5\] community-dao \S+ at beta\.commons\.test\.near/);
   t.regex(created.stdout, /\[5\/5\] reward-pool \S+ at beta_reward-pool\.commons\.test\.near/);
-  const c = await cli.view<{ status: string; contracts: { status: string; attempts: number }[] }>(
-    FACTORY,
-    "get_community",
-    { name: "beta" },
-  );
+  const c = await cli.view<{
+    status: string;
+    contracts: { status: string; attempts: number }[];
+    pending_dao_args: unknown;
+  }>(FACTORY, "get_community", { name: "beta" });
   t.is(c.status, "Ready");
+  t.is(c.pending_dao_args, null, "the DAO's arguments are not kept once it exists");
   t.deepEqual(
     c.contracts.map((s) => [s.status, s.attempts]),
     Array(5).fill(["Done", 1]),
@@ -141,6 +142,119 @@ test.serial("community create makes the whole community in one transaction; re-r
   ok(t, again, "create (done)");
   t.notRegex(again.stdout, /one transaction|again/);
   t.regex(again.stdout, /beta is ready/);
+});
+
+// A create that stopped half way (here the DAO refuses the policy: the factory does not judge it) is resumed only as
+// it was asked for: other options are refused, naming each difference, before anything is sent; the creator can
+// abandon it and get the deposit back. A community that exists is never "re-created" with other options either.
+test.serial("a resumed community create refuses options that differ from the reserved ones; abandon", async (t) => {
+  const { cli } = t.context;
+  const policy = join(cli.home, "bad-policy.json");
+  writeFileSync(policy, JSON.stringify({ roles: "everyone" }));
+  const alice = ["--account", "alice.test.near"];
+  const first = await cli.run([
+    "community",
+    "create",
+    "gamma",
+    "--members",
+    "alice.test.near",
+    "--policy",
+    policy,
+    ...alice,
+  ]);
+  t.is(first.code, 1, first.stdout);
+  t.regex(first.stderr, /creating community-dao failed \d+ times/);
+  const reserved = await cli.view<{ status: string; pending_dao_args: { members: { account_id: string }[] } }>(
+    FACTORY,
+    "get_community",
+    { name: "gamma" },
+  );
+  t.is(reserved.status, "Creating");
+  t.deepEqual(
+    reserved.pending_dao_args.members.map((m) => m.account_id),
+    ["alice.test.near"],
+  );
+  const attempts = async () =>
+    (await cli.view<{ contracts: { attempts: number }[] }>(FACTORY, "get_community", { name: "gamma" })).contracts[0]
+      .attempts;
+  const before = await attempts();
+  const differ = await cli.run([
+    "community",
+    "create",
+    "gamma",
+    "--members",
+    "alice.test.near,bob.test.near",
+    "--title",
+    "Gamma",
+    ...alice,
+    "--json",
+  ]);
+  t.is(differ.code, 1);
+  const err = JSON.parse(differ.stdout).error as { code: string; message: string };
+  t.is(err.code, "OPTIONS_DIFFER");
+  t.regex(err.message, /community gamma on commons\.test\.near is reserved by you with other options/);
+  t.regex(err.message, /--members: it has alice\.test\.near, given alice\.test\.near, bob\.test\.near/);
+  t.regex(err.message, /--title: it has "gamma", given "Gamma"/);
+  t.regex(err.message, /community abandon gamma/);
+  const otherPolicy = join(cli.home, "other-policy.json");
+  writeFileSync(otherPolicy, JSON.stringify({ roles: [] }));
+  const policyDiffers = await cli.run(["community", "create", "gamma", "--policy", otherPolicy, ...alice]);
+  t.is(policyDiffers.code, 1);
+  t.regex(policyDiffers.stderr, /--policy: .*other-policy\.json is not the policy it has/);
+  t.is(await attempts(), before, "nothing was sent");
+
+  // the same options resume it (and fail again on the same policy, without reprinting what did not change)
+  const same = await cli.run([
+    "community",
+    "create",
+    "gamma",
+    "--members",
+    "alice.test.near",
+    "--policy",
+    policy,
+    ...alice,
+  ]);
+  t.is(same.code, 1);
+  t.regex(same.stdout + same.stderr, /gamma already reserved by you: resuming/);
+  t.true((await attempts()) > before);
+
+  // only its creator abandons it; the deposit comes back and the name is free again
+  const notCreator = await cli.run(["community", "abandon", "gamma", "--account", "bob.test.near", "--json"]);
+  t.is(JSON.parse(notCreator.stdout).error.code, "ERR_NOT_CREATOR");
+  const balance = async () =>
+    BigInt(
+      (
+        (await cli.provider.query({
+          request_type: "view_account",
+          finality: "optimistic",
+          account_id: "alice.test.near",
+        })) as unknown as { amount: string }
+      ).amount,
+    );
+  const b0 = await balance();
+  const abandoned = await cli.run(["community", "abandon", "gamma", ...alice, "--json"]);
+  ok(t, abandoned, "community abandon");
+  const r = JSON.parse(abandoned.stdout) as { refund: string; released: boolean };
+  t.true(r.released);
+  t.true(BigInt(r.refund) > 0n);
+  t.true((await balance()) - b0 > BigInt(r.refund) - NEAR / 100n, "the refund reached the creator, less gas");
+  t.is(await cli.view(FACTORY, "get_community", { name: "gamma" }), null);
+
+  // a community that exists is not created again with other members
+  const ready = await cli.run(["community", "create", "beta", "--members", "bob.test.near", ...alice, "--json"]);
+  t.is(ready.code, 1);
+  const e2 = JSON.parse(ready.stdout).error as { code: string; message: string };
+  t.is(e2.code, "OPTIONS_DIFFER");
+  t.regex(
+    e2.message,
+    /community beta on commons\.test\.near exists with other options: --members: it has alice\.test\.near, given bob\.test\.near/,
+  );
+  // the options it was made with are accepted (nothing to do)
+  ok(
+    t,
+    await cli.run(["community", "create", "beta", "--members", "alice.test.near", "--title", "beta", ...alice]),
+    "create beta (same)",
+  );
 });
 
 test.serial("errors: missing key, unknown community, contract errors with meanings, a foreign node", async (t) => {

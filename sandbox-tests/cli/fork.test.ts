@@ -145,8 +145,10 @@ test.serial("fork errors: clear codes and messages", async (t) => {
   const again = await err(["fork", "execute", "--id", "1", "-c", "acme"]);
   t.is(again.code, "ERR_ALREADY_FINAL");
   t.regex(again.message, /contract error ERR_ALREADY_FINAL/);
-  // --name reaches the DAO's execute_fork (which checks it before anything else)
-  t.is((await err(["fork", "execute", "--id", "1", "--name", "Not_A_Name", "-c", "acme"])).code, "ERR_INVALID_NAME");
+  // a --name that cannot be a community is refused before anything is sent (execute_fork's ERR_INVALID_NAME: fork/)
+  const badName = await err(["fork", "execute", "--id", "1", "--name", "Not_A_Name", "-c", "acme"]);
+  t.is(badName.code, "BAD_ARGS");
+  t.regex(badName.message, /--name must be a community name/);
   // no fork open now; an unknown one
   const none = await cli.run(["fork", "show", "-c", "acme", "--json"]);
   ok(t, none, "fork show (none)");

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
-import { allPages, codeHashHex, formatNear, NEAR, parseNear, view } from "./context.ts";
+import { allPages, codeHashHex, formatNear, NEAR, parseNear, resultOf, TGAS, view } from "./context.ts";
 import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
 
@@ -39,6 +39,10 @@ export interface CommunityView {
     last_error: string | null;
   }[];
   next_step?: number;
+  // the creator's own init arguments per suite code
+  creator_args?: Record<string, Record<string, unknown>>;
+  // the DAO's init arguments while its account does not exist yet (get_community only)
+  pending_dao_args?: Record<string, unknown> | null;
 }
 
 /** The factory's quote; with `community` (name, dao_args, init_args) it is checked and `deposit` is its exact price. */
@@ -116,9 +120,9 @@ export async function createCommunity(
     const founders = opts.members?.length ? opts.members : [signer.accountId];
     const daoArgs: Record<string, unknown> = {
       config: { name: opts.title ?? name, purpose: opts.purpose ?? "", metadata: "" },
-      members: founders.map((account_id) => ({ account_id, roles: ["council"] })),
+      members: founders.map((account_id) => ({ account_id, roles: [FOUNDER_ROLE] })),
     };
-    if (opts.policyFile) daoArgs.policy = JSON.parse(readFileSync(opts.policyFile, "utf8"));
+    if (opts.policyFile) daoArgs.policy = readPolicy(opts.policyFile);
     const args = { name, dao_args: daoArgs, ...(opts.initArgs ? { init_args: opts.initArgs } : {}) };
     // the factory checks the arguments and quotes this community's price before anything is sent
     const required = await requiredDeposit(chain, factory, args);
@@ -140,14 +144,109 @@ export async function createCommunity(
       throw new CliError("NAME_TAKEN", `community ${name} on ${factory} was created by ${c.creator}, not you`);
     }
     if (c.status === "Abandoned") throw new CliError("ABANDONED", `community ${name} was abandoned by its creator`);
+    const differences = await optionsDiffer(chain, c, opts);
+    if (differences.length > 0) {
+      const what = c.status === "Ready" ? "exists" : "is reserved by you";
+      const next =
+        c.status === "Ready"
+          ? "create another community under another name"
+          : `run \`ai-commons community create ${name}\` without them to finish it as reserved, or ` +
+            `\`ai-commons community abandon ${name}\` to get the deposit back and create it again`;
+      throw new CliError(
+        "OPTIONS_DIFFER",
+        `community ${name} on ${factory} ${what} with other options: ${differences.join("; ")}. To keep it, ${next}`,
+        differences.join("; "),
+      );
+    }
+    if (opts.deposit) out.progress(`${name}: --deposit is not used when resuming (the reservation's deposit is)`);
     if (c.status !== "Ready") out.progress(`${name} already reserved by you: resuming`);
   }
   return finishCommunity(chain, signer, factory, name, c, out);
 }
 
-function reportContracts(c: CommunityView, out: Progress): void {
+const FOUNDER_ROLE = "council";
+
+function readPolicy(file: string): unknown {
+  return JSON.parse(readFileSync(file, "utf8"));
+}
+
+/** Whether `given` says nothing `stored` does not: objects by the keys given (the DAO fills in defaults), arrays
+ * element by element, numbers and strings by their text (the contracts keep amounts as strings). */
+function agrees(given: unknown, stored: unknown): boolean {
+  if (Array.isArray(given)) {
+    return Array.isArray(stored) && given.length === stored.length && given.every((g, i) => agrees(g, stored[i]));
+  }
+  if (given !== null && typeof given === "object") {
+    if (stored === null || typeof stored !== "object" || Array.isArray(stored)) return false;
+    const o = stored as Record<string, unknown>;
+    return Object.entries(given).every(([k, v]) => agrees(v, o[k]));
+  }
+  if (typeof given === "number" || typeof stored === "number") return String(given) === String(stored);
+  return given === stored;
+}
+
+const listed = (ids: string[]) => (ids.length > 0 ? [...ids].sort().join(", ") : "none");
+
+/**
+ * What a re-run `community create` asks for that the community it resumes was not created with: each option given
+ * (title, purpose, members, policy, init arguments) against the DAO's own state once it exists, else against the
+ * arguments the factory keeps for it. Options not given are not compared: a bare re-run resumes as reserved.
+ */
+export async function optionsDiffer(chain: Chain, c: CommunityView, opts: CreateOptions): Promise<string[]> {
+  const asked = [opts.title, opts.purpose, opts.members, opts.policyFile, opts.initArgs].some((o) => o !== undefined);
+  if (!asked) return [];
+  let config: { name?: string; purpose?: string } | undefined;
+  let members: string[] | undefined;
+  let policy: unknown;
+  const dao = c.contracts.find((s) => s.account_id === c.dao_id);
+  if (dao?.status === "Done") {
+    config = await view(chain, c.dao_id, "get_config");
+    members = (await allPages<{ account_id: string }>(chain, c.dao_id, "get_members")).map((m) => m.account_id);
+    policy = await view(chain, c.dao_id, "get_policy");
+  } else if (c.pending_dao_args) {
+    const a = c.pending_dao_args as { config?: typeof config; members?: { account_id: string }[]; policy?: unknown };
+    config = a.config;
+    members = a.members?.map((m) => m.account_id);
+    policy = a.policy;
+  }
+  const out: string[] = [];
+  if (opts.title !== undefined && config && config.name !== opts.title) {
+    out.push(`--title: it has ${JSON.stringify(config.name)}, given ${JSON.stringify(opts.title)}`);
+  }
+  if (opts.purpose !== undefined && config && config.purpose !== opts.purpose) {
+    out.push(`--purpose: it has ${JSON.stringify(config.purpose)}, given ${JSON.stringify(opts.purpose)}`);
+  }
+  if (opts.members !== undefined && members && listed(members) !== listed(opts.members)) {
+    out.push(`--members: it has ${listed(members)}, given ${listed(opts.members)}`);
+  }
+  if (opts.policyFile !== undefined && policy !== undefined && !agrees(readPolicy(opts.policyFile), policy)) {
+    out.push(
+      `--policy: ${opts.policyFile} is not the policy it has (\`ai-commons community status ${c.name}\` shows it)`,
+    );
+  }
+  if (opts.initArgs !== undefined) {
+    const had = c.creator_args ?? {};
+    for (const code of new Set([...Object.keys(opts.initArgs), ...Object.keys(had)])) {
+      if (!agrees(opts.initArgs[code] ?? {}, had[code] ?? {}) || !agrees(had[code] ?? {}, opts.initArgs[code] ?? {})) {
+        out.push(`--init-args: ${code}'s differ (it has ${JSON.stringify(had[code] ?? {})})`);
+      }
+    }
+  }
+  if (config === undefined && [opts.title, opts.purpose, opts.members, opts.policyFile].some((o) => o !== undefined)) {
+    out.push(
+      "the factory keeps no arguments for this community's DAO to compare with (a record from an older release)",
+    );
+  }
+  return out;
+}
+
+/** One line per contract whose state changed since the last report (`shown`: what was printed, by account). */
+function reportContracts(c: CommunityView, out: Progress, shown: Map<string, string>): void {
   const n = c.contracts.length;
   for (const [i, s] of c.contracts.entries()) {
+    const state = `${s.status}/${s.attempts}`;
+    if (shown.get(s.account_id) === state) continue;
+    shown.set(s.account_id, state);
     const tag = `[${i + 1}/${n}]`;
     if (s.status === "Done") out.progress(`${tag} ${s.code} ${s.version} at ${s.account_id} (sha256 ${s.sha256})`);
     else if (s.status === "Failed") out.progress(`${tag} ${s.code} failed (attempt ${s.attempts}): ${s.last_error}`);
@@ -170,7 +269,8 @@ export async function finishCommunity(
   extraGas = 0n,
 ): Promise<CommunityView> {
   let c = start;
-  reportContracts(c, out);
+  const shown = new Map<string, string>();
+  reportContracts(c, out, shown);
   for (let attempt = 0; c.status !== "Ready"; attempt++) {
     const failed = c.contracts.filter((s) => s.status === "Failed");
     if (attempt >= 2 && failed.length > 0) {
@@ -195,10 +295,33 @@ export async function finishCommunity(
       });
     }
     c = (await getCommunity(chain, factory, name)) as CommunityView;
-    reportContracts(c, out);
+    reportContracts(c, out, shown);
   }
   out.progress(`${name} is ready: its DAO is ${c.dao_id}`);
   return c;
+}
+
+/** abandon_community (creator only, 1 yocto): the deposit left back; the name is released when no account was made. */
+export async function abandonCommunity(chain: Chain, signer: Account, factory: string, name: string) {
+  const c = await getCommunity(chain, factory, name);
+  if (!c) throw new CliError("UNKNOWN_COMMUNITY", `unknown community: no community named ${name} on ${factory}`);
+  if (c.creator !== signer.accountId) {
+    throw new CliError("ERR_NOT_CREATOR", `community ${name} was created by ${c.creator}: only they can abandon it`);
+  }
+  const outcome = await signer.functionCall({
+    contractId: factory,
+    methodName: "abandon_community",
+    args: { name },
+    gas: 30n * TGAS,
+    attachedDeposit: 1n,
+  });
+  const refund = String(resultOf<string>(outcome));
+  return {
+    name,
+    refund,
+    released: (await getCommunity(chain, factory, name)) === null,
+    tx_hash: outcome.transaction.hash,
+  };
 }
 
 export interface CodeStatus {

@@ -1,9 +1,9 @@
-// `community create|status|list` on the factory, and on one community: `status` (the whole suite at a glance) and
+// `community create|status|abandon|list` on the factory, and on one community: `status` (the whole suite at a glance) and
 // `donate` (a plain transfer to its treasury).
 import type { CliCommand } from "../command.ts";
 import { str } from "../command.ts";
 import type { CodeStatus, CommunityStatus, CommunityView } from "../community.ts";
-import { communityStatus, createCommunity, listCommunities } from "../community.ts";
+import { abandonCommunity, communityStatus, createCommunity, listCommunities } from "../community.ts";
 import { formatNear, parseNear } from "../context.ts";
 import { donate } from "../dao.ts";
 import { table } from "../output.ts";
@@ -107,6 +107,22 @@ export function register(program: CliCommand): void {
     .run(async ({ s, out, args }) => {
       const c = await communityStatus(await s.chain(), s.requireFactory(), args[0] as string);
       out.result(c, communityLines(c));
+    });
+
+  community
+    .leaf(
+      "abandon <community-name>",
+      "give up a community being created: its deposit back (creator only; accounts already made stay)",
+    )
+    .run(async ({ s, out, args }) => {
+      const chain = await s.chain();
+      const r = await abandonCommunity(chain, await s.signer(), s.requireFactory(), args[0] as string);
+      out.result(
+        r,
+        r.released
+          ? `abandoned ${r.name}: ${formatNear(r.refund)} refunded, the name is free again`
+          : `abandoned ${r.name}: ${formatNear(r.refund)} refunded; its accounts already made stay (the name stays taken)`,
+      );
     });
 
   community.leaf("list", "the communities on the factory").run(async ({ s, out }) => {
