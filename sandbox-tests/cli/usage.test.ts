@@ -173,6 +173,47 @@ test("an unreachable RPC node is a NETWORK error naming the network and its URL"
   }
 });
 
+// `npx ai-commons` outside the clone would fetch an unrelated registry package of that name: the project's package is
+// scoped, and the README's two ways to run it from another folder work (without the registry).
+test("outside the clone: the package is scoped; npx --prefix and a global install run this CLI", async (t) => {
+  const { cli } = t.context;
+  const { spawnSync } = await import("node:child_process");
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    bin: object;
+  };
+  t.is(pkg.name, "@ai-commons/suite");
+  t.deepEqual(Object.keys(pkg.bin), ["ai-commons"]);
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  t.true(readme.includes("npx --prefix /path/to/the/clone ai-commons"));
+  const elsewhere = cli.home;
+  const npm = (args: string[]) =>
+    spawnSync("npm", args, { cwd: elsewhere, env: { ...cli.env(), npm_config_offline: "true" }, encoding: "utf8" });
+  const viaPrefix = npm(["exec", "--prefix", ROOT, "--", "ai-commons", "--version"]);
+  t.is(viaPrefix.status, 0, viaPrefix.stderr);
+  t.is(viaPrefix.stdout.trim(), pkg.version);
+  const global = join(elsewhere, "global");
+  const installed = npm([
+    "install",
+    "--global",
+    "--prefix",
+    global,
+    "--ignore-scripts",
+    "--no-audit",
+    "--no-fund",
+    ROOT,
+  ]);
+  t.is(installed.status, 0, installed.stderr);
+  const bin = spawnSync(join(global, "bin", "ai-commons"), ["--version"], {
+    cwd: elsewhere,
+    env: cli.env(),
+    encoding: "utf8",
+  });
+  t.is(bin.status, 0, bin.stderr);
+  t.is(bin.stdout.trim(), pkg.version);
+});
+
 test("the deploy script is the factory deploy command", async (t) => {
   const { cli } = t.context;
   const { spawnSync } = await import("node:child_process");

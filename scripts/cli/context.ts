@@ -19,12 +19,15 @@ const PUBLIC_RPC: Record<string, string> = {
   mainnet: "https://rpc.mainnet.near.org",
 };
 
-/** The repository root: the nearest folder above this file (or its bundle) whose package.json is "ai-commons". */
+/** The project's package name: scoped, so `npx` outside the clone never runs another package (README, CLI). */
+export const PACKAGE_NAME = "@ai-commons/suite";
+
+/** The repository root: the nearest folder above this file (or its bundle) whose package.json is PACKAGE_NAME. */
 export function projectRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "ai-commons") {
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === PACKAGE_NAME) {
       return dir;
     }
     const up = dirname(dir);
