@@ -163,7 +163,7 @@ test.serial("a resumed community create refuses options that differ from the res
     ...alice,
   ]);
   t.is(first.code, 1, first.stdout);
-  t.regex(first.stderr, /creating community-dao failed \d+ times/);
+  t.regex(first.stderr, /creating community-dao failed \d+ times: ERR_INVALID_POLICY/);
   const reserved = await cli.view<{ status: string; pending_dao_args: { members: { account_id: string }[] } }>(
     FACTORY,
     "get_community",

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
 import { allPages, codeHashHex, formatNear, NEAR, parseNear, resultOf, TGAS, view } from "./context.ts";
-import { CliError, networkProblem } from "./errors.ts";
+import { CliError, networkProblem, receiptFailure } from "./errors.ts";
 import type { Progress } from "./output.ts";
 
 // create_community and resume_community attach get_required_deposit's `gas` (every account's batch and callback),
@@ -271,13 +271,17 @@ export async function finishCommunity(
   let c = start;
   const shown = new Map<string, string>();
   reportContracts(c, out, shown);
+  // why the last attempt failed, from its receipts (the factory's record only knows that it did)
+  let why: string | null = null;
   for (let attempt = 0; c.status !== "Ready"; attempt++) {
     const failed = c.contracts.filter((s) => s.status === "Failed");
     if (attempt >= 2 && failed.length > 0) {
       throw new CliError(
         "ERR_STEP_FAILED",
-        `creating ${failed.map((s) => s.code).join(", ")} failed ${failed[0].attempts} times: ${failed[0].last_error}. ` +
-          `Re-run to retry, or abandon it (\`ai-commons community abandon ${name}\`)`,
+        `creating ${failed.map((s) => s.code).join(", ")} failed ${failed[0].attempts} times: ` +
+          `${why ?? failed[0].last_error}. Fix the cause and re-run to retry, or abandon it ` +
+          `(\`ai-commons community abandon ${name}\`)`,
+        why ?? undefined,
       );
     }
     if (c.contracts.every((s) => s.status === "Done" || s.status === "InFlight")) {
@@ -287,12 +291,13 @@ export async function finishCommunity(
     } else {
       const required = await requiredDeposit(chain, factory);
       out.progress(`${name}: creating ${c.contracts.filter((s) => s.status !== "Done").length} account(s) again ...`);
-      await signer.functionCall({
+      const outcome = await signer.functionCall({
         contractId: factory,
         methodName: "resume_community",
         args: { name },
         gas: BigInt(required.gas) + extraGas,
       });
+      why = receiptFailure(outcome);
     }
     c = (await getCommunity(chain, factory, name)) as CommunityView;
     reportContracts(c, out, shown);

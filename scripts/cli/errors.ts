@@ -73,3 +73,19 @@ export function toCliError(e: unknown, rpc?: { network: string; url: string }): 
   }
   return new CliError("ERROR", message);
 }
+
+/**
+ * The first failure among a transaction's receipts, as "ERR_CODE (detail): meaning", when the transaction itself
+ * succeeded: a callback that saw a failed promise only knows that it failed, the receipt's outcome says why.
+ */
+export function receiptFailure(outcome: { receipts_outcome?: { outcome: { status: unknown } }[] }): string | null {
+  for (const r of outcome.receipts_outcome ?? []) {
+    const status = r.outcome.status as { Failure?: unknown };
+    if (typeof status !== "object" || status === null || status.Failure === undefined) continue;
+    const found = contractErrorOf(JSON.stringify(status.Failure));
+    if (!found) return JSON.stringify(status.Failure).slice(0, 200);
+    const meaning = meaningOf(found.code);
+    return `${found.code}${found.detail ? ` (${found.detail})` : ""}${meaning ? `: ${meaning}` : ""}`;
+  }
+  return null;
+}
