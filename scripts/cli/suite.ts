@@ -12,6 +12,7 @@ import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src
 import type { Chain } from "./context.ts";
 import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
+import { tgas } from "./units.ts";
 import {
   DATASET_REGISTRY,
   INFERENCE_VERIFIER as VERIFIER,
@@ -73,7 +74,7 @@ export async function callTx<T>(
   };
 }
 
-export const tgasText = (g: bigint) => `${(Number(g / 10n ** 9n) / 1000).toFixed(2)} Tgas`;
+export const tgasText = (g: bigint) => tgas(g);
 
 /** The community's contracts by code name, as the factory gave them to the DAO (`get_info().suite`). */
 export async function suiteOf(chain: Chain, dao: string): Promise<Record<string, string>> {
