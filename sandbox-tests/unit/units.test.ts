@@ -2,7 +2,19 @@
 // and their edges. Pure functions; --json output does not use them.
 import test from "ava";
 import { accountUrl, rpcEndpoint, txUrl } from "../../scripts/cli/networks.ts";
-import { bps, date, duration, epoch, near, relative, share, tgas, txRef, when } from "../../scripts/cli/units.ts";
+import {
+  accountLink,
+  bps,
+  date,
+  duration,
+  epoch,
+  near,
+  relative,
+  share,
+  tgas,
+  txRef,
+  when,
+} from "../../scripts/cli/units.ts";
 
 const NEAR = 10n ** 24n;
 
@@ -101,6 +113,8 @@ test("explorer links on testnet and mainnet, none on local", (t) => {
   t.is(accountUrl("a.test.near", "local"), null);
   t.is(txRef("ABC", "mainnet"), "tx ABC https://nearblocks.io/txns/ABC");
   t.is(txRef("ABC", "local"), "tx ABC");
+  t.is(accountLink("a.near", "mainnet"), " https://nearblocks.io/address/a.near");
+  t.is(accountLink("a.test.near", "local"), "");
 });
 
 test("RPC endpoints: current defaults, overridden by environment variables", (t) => {

@@ -12,7 +12,7 @@ import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src
 import type { Chain } from "./context.ts";
 import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
-import { tgas } from "./units.ts";
+import { tgas, txRef } from "./units.ts";
 import {
   DATASET_REGISTRY,
   INFERENCE_VERIFIER as VERIFIER,
@@ -445,6 +445,23 @@ export async function attest(chain: Chain, relayer: Account | null, dao: string,
 
 // ---------- usage, epochs, claims ----------
 
+/**
+ * The length of the community's epochs in nanoseconds (the verifier numbers them: epoch = floor(block time / length),
+ * and the pool's policy must use the same length), or undefined without a verifier: to show an epoch as its dates.
+ */
+export async function epochLengthNs(chain: Chain, dao: string): Promise<string | undefined> {
+  const suite = await suiteOf(chain, dao);
+  if (suite[VERIFIER]) {
+    const c = await view<{ settings: { epoch_length_ns: string } }>(chain, suite[VERIFIER], "get_config");
+    return c.settings.epoch_length_ns;
+  }
+  if (suite[REWARD_POOL]) {
+    return (await view<{ policy: { epoch_length_ns: string } }>(chain, suite[REWARD_POOL], "get_config")).policy
+      .epoch_length_ns;
+  }
+  return undefined;
+}
+
 /** The epoch of the community's newest receipt: what `usage report` and `epoch close` take without --epoch. */
 export async function latestReceiptEpoch(chain: Chain, dao: string): Promise<number> {
   const verifier = await suiteContract(chain, dao, VERIFIER);
@@ -471,7 +488,7 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
     if ((after?.next_part ?? 0) <= (before?.next_part ?? 0)) {
       throw new CliError(
         "ERR_REPORT_PART_FAILED",
-        `part ${after?.next_part ?? 0} of epoch ${epoch} did not reach the reward pool (tx ${tx.tx_hash}): run usage report again`,
+        `part ${after?.next_part ?? 0} of epoch ${epoch} did not reach the reward pool (${txRef(tx.tx_hash)}): run usage report again`,
       );
     }
   }
@@ -527,6 +544,9 @@ export async function status(chain: Chain, dao: string) {
   if (suite[VERIFIER]) {
     out.attesters = await allPages<unknown>(chain, suite[VERIFIER], "get_attesters");
     out.current_epoch = await view<number>(chain, suite[VERIFIER], "current_epoch");
+    out.epoch_length_ns = (
+      await view<{ settings: { epoch_length_ns: string } }>(chain, suite[VERIFIER], "get_config")
+    ).settings.epoch_length_ns;
   }
   if (suite[REWARD_POOL]) out.pool = await view<Record<string, string>>(chain, suite[REWARD_POOL], "get_totals");
   return out;

@@ -7,7 +7,7 @@
 // non-zero amount below 0.00001 NEAR is not shown as 0: below 1,000,000 yocto it is exact ("1 yoctoNEAR", NEAR's
 // one-yocto deposits), above that "< 0.00001 NEAR". Amounts are never negative (u128 on chain).
 
-import { type NetworkName, txUrl } from "./networks.ts";
+import { accountUrl, type NetworkName, txUrl } from "./networks.ts";
 
 const YOCTO_PER_NEAR = 10n ** 24n;
 const DECIMALS = 5;
@@ -106,6 +106,12 @@ export function epoch(n: number, lengthNs: string | bigint | undefined): string 
 }
 
 // ---------- explorer links ----------
+
+/** " <explorer link>" of an account on public networks, "" on the local node: appended to an account id. */
+export function accountLink(accountId: string, network?: NetworkName): string {
+  const url = accountUrl(accountId, network);
+  return url ? ` ${url}` : "";
+}
 
 /** "tx <hash>", followed by its explorer link on public networks (networks.ts). */
 export function txRef(hash: string, network?: NetworkName): string {
