@@ -7,6 +7,7 @@ import {
   bps,
   date,
   duration,
+  humanFields,
   epoch,
   near,
   relative,
@@ -137,4 +138,35 @@ test("RPC endpoints: current defaults, overridden by environment variables", (t)
   t.deepEqual(rpcEndpoint("mainnet", { FASTNEAR_API_KEY: "k2", NEAR_MAINNET_RPC: "https://m.example" }).headers, {});
   // never on the local node
   t.deepEqual(rpcEndpoint("local", { AI_COMMONS_RPC_API_KEY: "k1" }, { local: "http://127.0.0.1:1" }).headers, {});
+});
+
+test("records with readable units: yocto, gas, basis points and nanosecond lengths by field name", (t) => {
+  t.deepEqual(humanFields({ kind: "Transfer", receiver_id: "bob.near", amount: "500000000000000000000000" }), {
+    kind: "Transfer",
+    receiver_id: "bob.near",
+    amount: "0.5 NEAR",
+  });
+  t.deepEqual(
+    humanFields({
+      kind: "FunctionCall",
+      actions: [{ method_name: "m", args: "e30=", deposit: "1", gas: "50000000000000" }],
+    }),
+    { kind: "FunctionCall", actions: [{ method_name: "m", args: "e30=", deposit: "1 yoctoNEAR", gas: "50.00 Tgas" }] },
+  );
+  t.deepEqual(
+    humanFields({
+      kind: "SetRewardPolicy",
+      policy: { model_bps: 4000, attester_fee: "2000000000000000000000", epoch_length_ns: "60000000000" },
+    }),
+    { kind: "SetRewardPolicy", policy: { model_bps: "40%", attester_fee: "0.002 NEAR", epoch_length_ns: "1 min" } },
+  );
+  t.deepEqual(humanFields({ parameters: { proposal_period: "604800000000000", timelock: "0" } }), {
+    parameters: { proposal_period: "7 days", timelock: "0 s" },
+  });
+  // ids and numbers that are not units stay as they are
+  t.deepEqual(humanFields({ kind: "VoidReceipt", receipt_id: 12, hash: "123" }), {
+    kind: "VoidReceipt",
+    receipt_id: 12,
+    hash: "123",
+  });
 });

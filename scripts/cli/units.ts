@@ -105,6 +105,30 @@ export function epoch(n: number, lengthNs: string | bigint | undefined): string 
   return `epoch ${n} (${date(start)} to ${date(start + len)}, ${duration(len)})`;
 }
 
+// Field names whose values are yocto, gas, basis points or nanosecond lengths in the suite's records (proposal
+// kinds, policies, settings), for humanFields.
+const YOCTO_KEYS = /^(amount|deposit|bond|proposal_bond|attester_fee|min_bond|storage_cost)$|_(amount|deposit|yocto)$/;
+const NS_KEYS = /^(proposal_period|timelock|window)$|_ns$/;
+const DIGITS = /^\d+$/;
+
+/**
+ * A record (a proposal kind, a policy) with its units made readable, for a one-line JSON view: yocto strings as NEAR,
+ * `gas` as Tgas, `*_bps` as percent, nanosecond lengths as durations; everything else unchanged.
+ */
+export function humanFields(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) return value.map((v) => humanFields(v, key));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, humanFields(v, k)]));
+  }
+  if (typeof value === "string" && DIGITS.test(value)) {
+    if (YOCTO_KEYS.test(key)) return near(value);
+    if (key === "gas") return tgas(value);
+    if (NS_KEYS.test(key)) return duration(value);
+  }
+  if (typeof value === "number" && Number.isInteger(value) && key.endsWith("_bps")) return bps(value);
+  return value;
+}
+
 // ---------- explorer links ----------
 
 /** " <explorer link>" of an account on public networks, "" on the local node: appended to an account id. */

@@ -251,7 +251,7 @@ function weightText(p: Proposal, v: Vote): string {
 function proposalLines(dao: string, p: Proposal, votes: Vote[], now: bigint): string[] {
   const lines = [
     `proposal ${p.id} on ${dao}: ${p.status}`,
-    `  kind:        ${JSON.stringify(p.kind)}`,
+    `  kind:        ${JSON.stringify(units.humanFields(p.kind))}`,
     `  description: ${p.description}`,
     `  proposer:    ${p.proposer} (bond ${formatNear(p.bond)})`,
     `  submitted:   ${units.when(p.submitted_at, now)}`,
