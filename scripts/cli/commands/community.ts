@@ -134,7 +134,7 @@ export function register(program: CliCommand): void {
       const r = await donate(chain, signer, dao, amount);
       out.result(
         r,
-        `${signer.accountId} gave ${formatNear(amount)} to ${dao}; available treasury ${formatNear(r.available)}`,
+        `${signer.accountId} gave ${formatNear(amount)} to ${dao}; available treasury ${formatNear(r.available)} (${units.txRef(r.tx_hash)})`,
       );
     });
 }
