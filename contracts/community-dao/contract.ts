@@ -10,7 +10,7 @@ import { BLOBS, BODIES, CHECKPOINTS, emit, loadPolicy, memberTable, PROPOSALS, s
 import { treasuryView } from "./treasury";
 import type { BlobRecord, Config, MemberInput, Policy, Proposal, ProposalKind } from "./types";
 import { removeBlob, storeBlob } from "./upgrade";
-import { delegationsPage, membersPage, proposalsPage, rolesPage, voteOf } from "./views";
+import { delegationsPage, membersPage, proposalsPage, rolesPage, voteOf, votesPage } from "./views";
 import { fail } from "../shared/errors";
 import { withRawInput } from "../shared/raw-call";
 import { callbackSucceeded, chargeStorage } from "../shared/storage";
@@ -307,6 +307,11 @@ export class CommunityDao implements DaoState {
   @view({})
   get_vote({ id, account_id }: { id: number; account_id: string }) {
     return voteOf(this, id, account_id);
+  }
+
+  @view({})
+  get_votes({ id, from_index, limit }: { id: number; from_index?: number; limit?: number }) {
+    return votesPage(this, id, from_index, limit);
   }
 
   @view({})

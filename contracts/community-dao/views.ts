@@ -1,5 +1,5 @@
 import { memberView } from "./members";
-import { fullProposal } from "./proposals";
+import { fullProposal, getProposal } from "./proposals";
 import type { DaoState } from "./state";
 import { voteKey } from "./state";
 import type { MemberRecord, Proposal } from "./types";
@@ -41,4 +41,18 @@ export function rolesPage(dao: DaoState, from_index?: number, limit?: number) {
 
 export function voteOf(dao: DaoState, id: number, account_id: string) {
   return dao.votes.get(voteKey(id, account_id));
+}
+
+// Who voted what on proposal `id`: a page over the current members (the order of get_members), each member that voted
+// with its choice and weights (per rule of the proposal, fixed at the snapshot); members that did not vote are
+// skipped, so a page may be short: read pages until from_index reaches get_info().member_count. A vote by an account
+// that is no longer a member stays in the tallies and in get_vote, not here.
+export function votesPage(dao: DaoState, id: number, from_index?: number, limit?: number) {
+  getProposal(dao, id);
+  const [start, end] = pageRange(from_index, limit, dao.members.size);
+  if (end <= start) return [];
+  return dao.members.keys(start, end).flatMap((account_id) => {
+    const v = dao.votes.get(voteKey(id, account_id));
+    return v ? [{ account_id, choice: v.choice, weights: v.weights }] : [];
+  });
 }

@@ -116,6 +116,77 @@ test.serial("propose-and-vote guide: a transfer pays bob from the treasury, a si
   t.true(signal.bond_settled, "the bond went back to bob");
 });
 
+/** A yocto amount as the CLI shows NEAR (docs/cli.md "Units"): whole part grouped, 5 decimals cut, zeros dropped. */
+function nearText(yocto: string): string {
+  const y = BigInt(yocto);
+  const whole = (y / NEAR).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const frac = ((y % NEAR) / 10n ** 19n).toString().padStart(5, "0").replace(/0+$/, "");
+  return `${whole}${frac ? `.${frac}` : ""} NEAR`;
+}
+
+const DATE = String.raw`\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC`;
+
+test.serial(
+  "human units: members, proposals show with who voted what, treasury, community status; --json exact",
+  async (t) => {
+    const { cli } = t.context;
+    const human = async (args: string[]) => {
+      const r = await cli.run(args);
+      ok(t, r, `ai-commons ${args.join(" ")}`);
+      // no yocto in human output: no run of 19 digits or more (0.00001 NEAR is 10^19 yocto)
+      t.notRegex(r.stdout, /\d{19}/, `${args.join(" ")} shows yocto:\n${r.stdout}`);
+      return r.stdout;
+    };
+
+    const members = await human(["members", "list", "-c", "acme"]);
+    t.regex(members, /^2 member\(s\) of acme\.commons\.test\.near$/m);
+    t.regex(members, /^alice\.test\.near +council +power 1$/m);
+    t.regex(members, /^bob\.test\.near +council +power 1$/m);
+
+    // proposal 1 (the transfer): both council members approved; every time is a UTC date with its distance to now
+    const shown = await human(["proposals", "show", "1", "-c", "acme"]);
+    const p = await cli.view<{ bond: string; status: string }>(DAO, "get_proposal", { id: 1 });
+    t.regex(shown, /^proposal 1 on acme\.commons\.test\.near: Executed$/m);
+    t.true(shown.includes(`proposer:    alice.test.near (bond ${nearText(p.bond)})`), shown);
+    t.regex(shown, new RegExp(`^  submitted: +${DATE} \\(\\d.* ago\\)$`, "m"));
+    t.regex(shown, new RegExp(`^  voting ends: ${DATE} \\((in .*|now)\\)$`, "m"));
+    t.regex(shown, new RegExp(`^  decided: +${DATE} \\(.* ago\\)$`, "m"));
+    t.regex(shown, /^ {2}votes \(2\):$/m);
+    for (const voter of ["alice.test.near", "bob.test.near"]) {
+      t.like(await cli.view<object>(DAO, "get_vote", { id: 1, account_id: voter }), { choice: "Approve" });
+      t.regex(shown, new RegExp(`^ {4}${voter.replace(/\./g, "\\.")} +Approve$`, "m"));
+    }
+    const rejected = await human(["proposals", "show", "2", "-c", "acme"]);
+    t.regex(rejected, /^ {4}alice\.test\.near +Reject$/m);
+    t.regex(rejected, /^ {4}bob\.test\.near +Reject$/m);
+    // --json: the proposal as the DAO gives it (yocto strings, nanoseconds), plus the DAO's get_votes
+    const json = JSON.parse((await cli.run(["proposals", "show", "1", "-c", "acme", "--json"])).stdout);
+    t.is(json.bond, p.bond);
+    t.deepEqual(json.votes, await cli.view(DAO, "get_votes", { id: 1 }));
+    t.deepEqual(
+      json.votes.map((v: { account_id: string; choice: string }) => [v.account_id, v.choice]),
+      [
+        ["alice.test.near", "Approve"],
+        ["bob.test.near", "Approve"],
+      ],
+    );
+    t.regex(json.voting_ends_at, /^\d{19}$/);
+
+    const treasury = await cli.view<Record<string, string>>(DAO, "get_treasury");
+    const tr = await human(["treasury", "-c", "acme"]);
+    for (const k of ["available", "balance", "locked_bonds", "storage_stake"]) {
+      t.true(tr.includes(nearText(treasury[k])), `${k} ${treasury[k]} as ${nearText(treasury[k])} in\n${tr}`);
+    }
+    const trJson = JSON.parse((await cli.run(["treasury", "-c", "acme", "--json"])).stdout);
+    t.like(trJson, { available: treasury.available, balance: treasury.balance });
+
+    const status = await human(["community", "status", "acme"]);
+    t.true(status.includes(`treasury: ${nearText(treasury.available)} available`), status);
+    // no explorer links on the local node
+    t.notRegex(status + shown + tr, /nearblocks/);
+  },
+);
+
 test.serial("community create makes the whole community in one transaction; re-running it is harmless", async (t) => {
   const { cli } = t.context;
   const created = await cli.run(["community", "create", "beta", "--account", "alice.test.near"]);

@@ -64,6 +64,11 @@ test.serial("curate-datasets guide: submit, admit and reject by proposal, manife
   // --json output of a read command
   const list = await cli.run(["dataset", "list", "-c", "coop", "--json"]);
   t.is((JSON.parse(list.stdout) as unknown[]).length, 3);
+  // shares in percent for people, basis points under --json
+  t.regex(
+    out.get("dataset list -c coop")?.stdout ?? "",
+    /^community-intents-b@1\.0\.0 .*dave\.test\.near 40%, erin\.test\.near 60%$/m,
+  );
   t.regex(out.get("manifest show 1 -c coop")?.stdout ?? "", new RegExp(localManifest.root));
 });
 
@@ -138,11 +143,30 @@ test.serial("pay-the-creators guide: FundRewardPool, SetRewardPolicy, report, cl
   t.true((await balance(cli, "frank.test.near")) > frankBefore + NEAR);
   const inv = await cli.view<{ ledger_balanced: boolean; solvent: boolean }>(POOL, "get_invariant");
   t.true(inv.ledger_balanced && inv.solvent);
+  // human units: NEAR with at most 5 decimals (never yocto), epochs as the minute of block time they span
   const claimable = out.get("claimable frank.test.near -c coop")?.stdout ?? "";
-  t.regex(claimable, /frank\.test\.near can claim [\d.]+ NEAR \(\d+ yocto\)/);
+  t.regex(claimable, /^frank\.test\.near can claim \d+(\.\d{1,5})? NEAR$/m);
+  const claimed = out.get("claim -c coop --account frank.test.near")?.stdout ?? "";
+  t.is(/claimed (\S+ NEAR)/.exec(claimed)?.[1], /can claim (\S+ NEAR)/.exec(claimable)?.[1]);
+  const minute = String.raw`epoch (\d+) \((\d{4}-\d\d-\d\d \d\d:\d\d):00 UTC to \d{4}-\d\d-\d\d \d\d:\d\d:00 UTC, 1 min\)`;
+  const closed = new RegExp(
+    `^closed ${minute}: budget \\d+(\\.\\d{1,5})? NEAR allocated \\(tx \\w+, [\\d.]+ Tgas\\)$`,
+    "m",
+  ).exec(out.get("epoch close -c coop --account relayer.test.near")?.stdout ?? "");
+  t.truthy(closed, "epoch close names the epoch with its dates");
+  // epoch E of one minute starts at E minutes of block time
+  const e = Number(closed?.[1]);
+  t.is(`${closed?.[2]}`, new Date(e * 60_000).toISOString().slice(0, 16).replace("T", " "));
+  t.true(await cli.view<boolean>(POOL, "get_epoch", { epoch: e }).then((r) => r !== null));
+  t.regex(
+    out.get("usage report -c coop --account relayer.test.near")?.stdout ?? "",
+    new RegExp(`^usage of epoch ${e} \\(`, "m"),
+  );
   const status = [...out.entries()].filter(([k]) => k.startsWith("status"))[0][1].stdout;
   t.regex(status, /active model: community-intents@1\.0\.0/);
-  t.regex(status, /reward pool: deposited/);
+  t.regex(status, /reward pool: deposited \d+(\.\d{1,5})? NEAR, unallocated /);
+  t.regex(status, new RegExp(`^  current ${minute}$`, "m"));
+  t.notRegex(status + claimable + claimed, /\d{19}/);
 });
 
 test.serial("errors: refused proposals, execution failures, attester and claim errors with meanings", async (t) => {

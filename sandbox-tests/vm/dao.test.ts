@@ -77,6 +77,33 @@ test("a proposal needs its bond, a voter needs the permission, a vote counts onc
   assertRefused(t, vm, "ERR_NOT_APPROVED", "execute", { id }, { from: ZED });
 });
 
+test("get_votes: who voted what, a page over the members (non-voters skipped), an unknown proposal refused", (t) => {
+  const vm = dao();
+  const id = propose(vm, ALICE, ADD_DAVE);
+  t.deepEqual(vm.view("get_votes", { id }), []);
+  t.true(vm.call("vote", { id, choice: "Approve" }, { from: ALICE }).ok);
+  t.true(vm.call("vote", { id, choice: "Reject" }, { from: CAROL }).ok);
+  t.deepEqual(vm.view("get_votes", { id }), [
+    { account_id: ALICE, choice: "Approve", weights: [0, 1, 0] },
+    { account_id: CAROL, choice: "Reject", weights: [0, 1, 0] },
+  ]);
+  // one weight per rule of the proposal (a role each: council is the second), then pages of one member: bob's page is empty, not the end; the end is member_count (3)
+  const pages = [0, 1, 2, 3].map((from_index) =>
+    vm.view<{ account_id: string }[]>("get_votes", { id, from_index, limit: 1 }),
+  );
+  t.deepEqual(
+    pages.map((p) => p.map((v) => v.account_id)),
+    [[ALICE], [], [CAROL], []],
+  );
+  // a changed vote shows its new choice
+  t.true(vm.call("vote", { id, choice: "Abstain" }, { from: ALICE }).ok);
+  t.like(vm.view<unknown[]>("get_votes", { id, limit: 1 }), [{ account_id: ALICE, choice: "Abstain" }]);
+  const unknown = vm.tryView("get_votes", { id: 9 });
+  t.false(unknown.ok);
+  t.is(unknown.code, "ERR_UNKNOWN_PROPOSAL");
+  t.is(vm.tryView("get_votes", { id, limit: 101 }).code, "ERR_INVALID_PAGINATION");
+});
+
 test("two of three council votes pass AddMember: the bond comes back less storage, the member is added", (t) => {
   const vm = dao();
   const id = propose(vm, ALICE, ADD_DAVE);

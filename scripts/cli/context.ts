@@ -6,6 +6,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Account, Connection, KeyPair, keyStores, type providers, utils } from "near-api-js";
 import { CliError } from "./errors.ts";
+import { type RpcEndpoint, rpcEndpoint } from "./networks.ts";
+import * as units from "./units.ts";
 import { accountIdProblem } from "./validate.ts";
 
 export type NetworkId = "local" | "testnet" | "mainnet";
@@ -14,10 +16,6 @@ export const TGAS = 10n ** 12n;
 export const NEAR = 10n ** 24n;
 export const LOCAL_ROOT = "test.near";
 export const DEFAULT_LOCAL_PORT = 3033;
-const PUBLIC_RPC: Record<string, string> = {
-  testnet: "https://rpc.testnet.near.org",
-  mainnet: "https://rpc.mainnet.near.org",
-};
 
 /** The project's package name: scoped, so `npx` outside the clone never runs another package (README, CLI). */
 export const PACKAGE_NAME = "@ai-commons/suite";
@@ -44,7 +42,7 @@ export const keyFile = (network: NetworkId, account: string) => join(credentials
 export interface UserConfig {
   // Factory account per network, written by `factory deploy`.
   factories?: Partial<Record<NetworkId, string>>;
-  // RPC URL overrides per network.
+  // RPC URL overrides per network (after the environment's NEAR_TESTNET_RPC / NEAR_MAINNET_RPC: networks.ts).
   rpc?: Partial<Record<NetworkId, string>>;
 }
 
@@ -65,10 +63,14 @@ export function localPort(): number {
   return Number(process.env.AI_COMMONS_LOCAL_PORT ?? DEFAULT_LOCAL_PORT);
 }
 
+/** The RPC of a network and the headers it is sent (an API key): networks.ts. */
+export function rpcOf(network: NetworkId): RpcEndpoint {
+  const rpc = readConfig().rpc ?? {};
+  return rpcEndpoint(network, process.env, { ...rpc, local: rpc.local ?? `http://127.0.0.1:${localPort()}` });
+}
+
 export function rpcUrl(network: NetworkId): string {
-  const override = readConfig().rpc?.[network];
-  if (override) return override;
-  return network === "local" ? `http://127.0.0.1:${localPort()}` : PUBLIC_RPC[network];
+  return rpcOf(network).url;
 }
 
 export function parseNetwork(value: string | undefined): NetworkId {
@@ -164,11 +166,11 @@ export interface Chain {
 export function connect(network: NetworkId): Chain {
   // near-api-js prints receipts' logs and retries to the console; the CLI reports outcomes itself.
   utils.Logger.overrideLogger(process.env.AI_COMMONS_DEBUG ? undefined : { log() {}, warn() {}, error() {} });
-  const url = rpcUrl(network);
+  const { url, headers } = rpcOf(network);
   const keyStore = new keyStores.InMemoryKeyStore();
   const connection = Connection.fromConfig({
     networkId: network,
-    provider: { type: "JsonRpcProvider", args: { url } },
+    provider: { type: "JsonRpcProvider", args: { url, headers } },
     signer: { type: "InMemorySigner", keyStore },
   });
   return { network, url, provider: connection.provider as providers.JsonRpcProvider, keyStore, connection };
@@ -244,7 +246,8 @@ export function resultOf<T = unknown>(outcome: providers.FinalExecutionOutcome):
   return undefined as T;
 }
 
-export const formatNear = (yocto: string | bigint) => `${utils.format.formatNearAmount(yocto.toString(), 5)} NEAR`;
+/** A NEAR amount for people (units.ts: at most 5 decimals, cut; tiny amounts not shown as 0). */
+export const formatNear = (yocto: string | bigint) => units.near(yocto);
 
 export function parseNear(value: string, flag: string): bigint {
   const y = /^\d+(\.\d+)?$/.test(value) ? utils.format.parseNearAmount(value) : null;

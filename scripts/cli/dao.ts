@@ -30,7 +30,10 @@ export interface Proposal {
   label: string;
   status: string;
   bond: string;
+  submitted_at: string;
   voting_ends_at: string;
+  timelock: string;
+  decided_at: string | null;
   rules: { role: string; approve: number; reject: number; abstain: number; remove: number; total: number }[];
   voters: number;
   attempts: number;
@@ -463,6 +466,40 @@ export async function listProposals(chain: Chain, dao: string, status?: string):
 
 export function getProposal(chain: Chain, dao: string, id: number): Promise<Proposal> {
   return view<Proposal>(chain, dao, "get_proposal", { id });
+}
+
+/** One member's vote on a proposal: its choice and its weight per rule of the proposal (`rules[i].role`). */
+export interface Vote {
+  account_id: string;
+  choice: string;
+  weights: number[];
+}
+
+/**
+ * Who voted what on proposal `id`: the DAO's `get_votes` pages over its members (non-voters skipped, so pages run to
+ * `member_count`); a DAO on code from before that view is asked `get_vote` for each member instead. Votes by
+ * accounts that have left since are counted in the tallies but not listed; the DAO does not record when a vote was
+ * cast.
+ */
+export async function getVotes(chain: Chain, dao: string, id: number): Promise<Vote[]> {
+  const { member_count } = await view<{ member_count: number }>(chain, dao, "get_info");
+  const out: Vote[] = [];
+  try {
+    for (let from = 0; from < member_count; from += 100) {
+      out.push(...(await view<Vote[]>(chain, dao, "get_votes", { id, from_index: from, limit: 100 })));
+    }
+    return out;
+  } catch (e) {
+    if (!/MethodNotFound|method.*not found/i.test(String((e as Error).message))) throw e;
+  }
+  for (const m of await listMembers(chain, dao)) {
+    const v = await view<{ choice: string; weights: number[] } | null>(chain, dao, "get_vote", {
+      id,
+      account_id: m.account_id,
+    });
+    if (v) out.push({ account_id: m.account_id, choice: v.choice, weights: v.weights });
+  }
+  return out;
 }
 
 export interface Treasury {

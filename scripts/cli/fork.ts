@@ -9,6 +9,7 @@ import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { callTx, DATASET_REGISTRY, MODEL_REGISTRY, suiteOf, tgasText } from "./suite.ts";
+import { date } from "./units.ts";
 
 // create_fork reserves and reads the parent's fork and policy (49-71 Tgas measured); read_fork the same read.
 // On top of create_fork's own work, the two reads of the parent and the callback; with get_required_deposit's `gas` and a
@@ -52,7 +53,8 @@ export interface ForkImportView {
   in_flight: boolean;
 }
 
-export const isoNs = (ns: string) => new Date(Number(BigInt(ns) / 1_000_000n)).toISOString();
+/** A block time for people: "2026-12-05 01:23:45 UTC" (units.ts). */
+export const isoNs = (ns: string) => date(ns);
 
 /** Every member of fork `id` (pages of 100) with the record. */
 export async function getFork(chain: Chain, dao: string, id?: number): Promise<ForkView | null> {

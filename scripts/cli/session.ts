@@ -6,6 +6,7 @@ import type { Chain, NetworkId } from "./context.ts";
 import { connect, LOCAL_ROOT, parseNetwork, readConfig, signer as signerOf } from "./context.ts";
 import { CliError } from "./errors.ts";
 import { startNode, validatorKeyFile } from "./localnode.ts";
+import { setExplorerNetwork } from "./networks.ts";
 import type { Progress } from "./output.ts";
 
 export interface SessionOptions {
@@ -24,6 +25,7 @@ export class Session {
     private readonly out: Progress,
   ) {
     this.network = parseNetwork(o.network);
+    setExplorerNetwork(this.network);
   }
 
   /** The connection; on local the node is started first when it is not running. */

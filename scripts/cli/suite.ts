@@ -12,6 +12,7 @@ import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src
 import type { Chain } from "./context.ts";
 import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
+import { tgas, txRef } from "./units.ts";
 import {
   DATASET_REGISTRY,
   INFERENCE_VERIFIER as VERIFIER,
@@ -73,7 +74,7 @@ export async function callTx<T>(
   };
 }
 
-export const tgasText = (g: bigint) => `${(Number(g / 10n ** 9n) / 1000).toFixed(2)} Tgas`;
+export const tgasText = (g: bigint) => tgas(g);
 
 /** The community's contracts by code name, as the factory gave them to the DAO (`get_info().suite`). */
 export async function suiteOf(chain: Chain, dao: string): Promise<Record<string, string>> {
@@ -444,6 +445,23 @@ export async function attest(chain: Chain, relayer: Account | null, dao: string,
 
 // ---------- usage, epochs, claims ----------
 
+/**
+ * The length of the community's epochs in nanoseconds (the verifier numbers them: epoch = floor(block time / length),
+ * and the pool's policy must use the same length), or undefined without a verifier: to show an epoch as its dates.
+ */
+export async function epochLengthNs(chain: Chain, dao: string): Promise<string | undefined> {
+  const suite = await suiteOf(chain, dao);
+  if (suite[VERIFIER]) {
+    const c = await view<{ settings: { epoch_length_ns: string } }>(chain, suite[VERIFIER], "get_config");
+    return c.settings.epoch_length_ns;
+  }
+  if (suite[REWARD_POOL]) {
+    return (await view<{ policy: { epoch_length_ns: string } }>(chain, suite[REWARD_POOL], "get_config")).policy
+      .epoch_length_ns;
+  }
+  return undefined;
+}
+
 /** The epoch of the community's newest receipt: what `usage report` and `epoch close` take without --epoch. */
 export async function latestReceiptEpoch(chain: Chain, dao: string): Promise<number> {
   const verifier = await suiteContract(chain, dao, VERIFIER);
@@ -470,7 +488,7 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
     if ((after?.next_part ?? 0) <= (before?.next_part ?? 0)) {
       throw new CliError(
         "ERR_REPORT_PART_FAILED",
-        `part ${after?.next_part ?? 0} of epoch ${epoch} did not reach the reward pool (tx ${tx.tx_hash}): run usage report again`,
+        `part ${after?.next_part ?? 0} of epoch ${epoch} did not reach the reward pool (${txRef(tx.tx_hash)}): run usage report again`,
       );
     }
   }
@@ -526,6 +544,9 @@ export async function status(chain: Chain, dao: string) {
   if (suite[VERIFIER]) {
     out.attesters = await allPages<unknown>(chain, suite[VERIFIER], "get_attesters");
     out.current_epoch = await view<number>(chain, suite[VERIFIER], "current_epoch");
+    out.epoch_length_ns = (
+      await view<{ settings: { epoch_length_ns: string } }>(chain, suite[VERIFIER], "get_config")
+    ).settings.epoch_length_ns;
   }
   if (suite[REWARD_POOL]) out.pool = await view<Record<string, string>>(chain, suite[REWARD_POOL], "get_totals");
   return out;

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import type { CliCommand } from "../command.ts";
 import { collect, int, str } from "../command.ts";
 import * as suite from "../suite.ts";
+import * as units from "../units.ts";
 import { txLine } from "./datasets.ts";
 import { epochOf } from "./rewards.ts";
 
@@ -60,11 +61,10 @@ export function register(program: CliCommand): void {
         },
         [
           ...r.attestations.map((x) => `  "${x.input}" -> ${x.output} (nonce ${x.receipt.nonce})`),
-          ...r.batches.map(
-            (b) =>
-              `submitted receipts ${b.receipt_ids.join(",")} to ${r.verifier} (tx ${b.tx_hash}, ${suite.tgasText(b.gas_burnt)})`,
-          ),
-          r.epoch === null ? "not submitted (--no-submit)" : `epoch ${r.epoch}`,
+          ...r.batches.map((b) => `submitted receipts ${b.receipt_ids.join(",")} to ${r.verifier} ${txLine(b)}`),
+          r.epoch === null
+            ? "not submitted (--no-submit)"
+            : `in ${units.epoch(r.epoch, await suite.epochLengthNs(chain, await s.dao()))}`,
         ],
       );
     });
@@ -81,7 +81,7 @@ export function register(program: CliCommand): void {
       const tx = await suite.reportUsage(chain, await s.signer(), dao, epoch);
       out.result(
         { epoch, result: tx.value, parts: tx.parts, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt },
-        `usage of epoch ${epoch}: ${tx.value}${tx.parts > 1 ? ` (${tx.parts} parts)` : ""} ${txLine(tx)}`,
+        `usage of ${units.epoch(epoch, await suite.epochLengthNs(chain, dao))}: ${tx.value}${tx.parts > 1 ? ` (${tx.parts} parts)` : ""} ${txLine(tx)}`,
       );
     });
 }

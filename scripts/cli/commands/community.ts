@@ -8,11 +8,12 @@ import { formatNear, parseNear } from "../context.ts";
 import { donate } from "../dao.ts";
 import { table } from "../output.ts";
 import * as suite from "../suite.ts";
+import * as units from "../units.ts";
 
 export function communityLines(c: CommunityView | CommunityStatus): string[] {
   const lines = [
     `community ${c.name}: ${c.status}`,
-    `  DAO:      ${c.dao_id}`,
+    `  DAO:      ${c.dao_id}${units.accountLink(c.dao_id)}`,
     `  creator:  ${c.creator}`,
     ...table(
       c.contracts.map((s) => [
@@ -60,7 +61,9 @@ export function statusLines(s: Record<string, unknown>): string[] {
         `allocated ${formatNear(pool.allocated)}, claimed ${formatNear(pool.claimed)}`,
     );
   }
-  if (s.current_epoch !== undefined) lines.push(`  current epoch: ${s.current_epoch}`);
+  if (s.current_epoch !== undefined) {
+    lines.push(`  current ${units.epoch(s.current_epoch as number, s.epoch_length_ns as string | undefined)}`);
+  }
   return lines;
 }
 
@@ -153,7 +156,7 @@ export function register(program: CliCommand): void {
       const r = await donate(chain, signer, dao, amount);
       out.result(
         r,
-        `${signer.accountId} gave ${formatNear(amount)} to ${dao}; available treasury ${formatNear(r.available)}`,
+        `${signer.accountId} gave ${formatNear(amount)} to ${dao}; available treasury ${formatNear(r.available)} (${units.txRef(r.tx_hash)})`,
       );
     });
 }

@@ -3,9 +3,15 @@ import type { CliCommand } from "../command.ts";
 import { int, str } from "../command.ts";
 import { table } from "../output.ts";
 import * as suite from "../suite.ts";
+import * as units from "../units.ts";
 
+/** "(tx <hash> [explorer link], 1.23 Tgas)". */
 export const txLine = (tx: { tx_hash: string; gas_burnt: bigint }) =>
-  `(tx ${tx.tx_hash}, ${suite.tgasText(tx.gas_burnt)})`;
+  `(${units.txRef(tx.tx_hash)}, ${units.tgas(tx.gas_burnt)})`;
+
+/** Creators and their shares: "a.near 60%, b.near 40%". */
+export const creatorsText = (creators: { account_id: string; share_bps: number }[]) =>
+  creators.map((c) => `${c.account_id} ${units.bps(c.share_bps)}`).join(", ");
 
 export function register(program: CliCommand): void {
   const dataset = program.group("dataset", "datasets in the community's registry: submit, list, show, withdraw");
@@ -47,7 +53,7 @@ export function register(program: CliCommand): void {
         d.id,
         d.status ?? "removed",
         d.withdrawn ? "withdrawn" : "",
-        (d.creators ?? []).map((c) => `${c.account_id}:${c.share_bps}`).join(","),
+        creatorsText(d.creators ?? []),
       ]);
       out.result(list, [`${list.length} dataset(s)`, ...table(rows)]);
     });
@@ -62,7 +68,7 @@ export function register(program: CliCommand): void {
         `  sha256:    ${d.content_sha256} (${d.size_bytes} bytes)`,
         `  license:   ${d.license}`,
         `  submitter: ${d.submitter}`,
-        `  creators:  ${d.creators.map((c) => `${c.account_id} ${c.share_bps / 100}%`).join(", ")}`,
+        `  creators:  ${creatorsText(d.creators)}`,
         `  uris:      ${d.uris.join(" ")}`,
       ]);
     });
@@ -112,7 +118,7 @@ export function register(program: CliCommand): void {
         ...m.datasets.map(
           (d) =>
             `  ${d.dataset_id} ${d.status}${d.withdrawn ? " withdrawn" : ""} sha256 ${d.content_sha256} ` +
-            `creators ${d.creators.map((c) => `${c.account_id}:${c.share_bps}`).join(",")}`,
+            `creators ${creatorsText(d.creators)}`,
         ),
       ]);
     });

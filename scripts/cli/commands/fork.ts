@@ -10,18 +10,21 @@ import { CliError } from "../errors.ts";
 import type { ForkView } from "../fork.ts";
 import { createFork, executeFork, forkDao, getFork, importFork, isoNs, joinFork, ragequit } from "../fork.ts";
 import { table } from "../output.ts";
-import { tgasText } from "../suite.ts";
+import { chainTimeNs } from "../suite.ts";
+import * as units from "../units.ts";
+import { txLine } from "./datasets.ts";
 
-function forkLines(dao: string, f: ForkView): string[] {
-  const pct = (f.joined_weight * 100) / Math.max(f.total_weight, 1);
+function forkLines(dao: string, f: ForkView, now: bigint): string[] {
   const lines = [
     `fork ${f.id} of ${dao}: ${f.status}`,
     `  new community: ${f.name} (its DAO ${f.receiver_id} receives the share)`,
-    `  window ends:   ${isoNs(f.ends_at)}`,
-    `  joined:        ${f.joined_weight} of ${f.total_weight} (${pct.toFixed(1)}%, threshold ${f.threshold_bps / 100}%)`,
+    `  window ends:   ${units.when(f.ends_at, now)}`,
+    `  joined:        ${f.joined_weight} of ${f.total_weight} (${units.share(f.joined_weight, f.total_weight)}, threshold ${units.bps(f.threshold_bps)})`,
   ];
   if (f.decided_block) lines.push(`  decided at:    block ${f.decided_block}`);
-  if (f.amount) lines.push(`  share:         ${f.amount} yocto (${formatNear(f.amount)}) of ${f.available} available`);
+  if (f.amount) {
+    lines.push(`  share:         ${formatNear(f.amount)} of ${f.available ? formatNear(f.available) : "?"} available`);
+  }
   if (f.last_error) lines.push(`  last error:    ${f.last_error}`);
   lines.push(...table(f.members.map((m) => [`  ${m.account_id}`, `weight ${m.weight}`, m.roles.join(",")])));
   return lines;
@@ -74,7 +77,10 @@ export function register(program: CliCommand): void {
         out.result(null, `no fork is open or awaiting its outcome on ${dao}`);
         return;
       }
-      out.result(f, [...forkLines(dao, f), `  next: ${nextStep(f, String(flags.community))}`]);
+      out.result(f, [
+        ...forkLines(dao, f, await chainTimeNs(chain)),
+        `  next: ${nextStep(f, String(flags.community))}`,
+      ]);
     });
 
   fork
@@ -89,7 +95,7 @@ export function register(program: CliCommand): void {
       out.result(
         r,
         `${r.account_id} joined fork ${id} with weight ${r.weight ?? undefined}: now ${f.joined_weight} of ${f.total_weight} ` +
-          `joined (threshold ${f.threshold_bps / 100}%) (tx ${r.tx_hash}, ${tgasText(r.gas_burnt)})`,
+          `joined (threshold ${units.bps(f.threshold_bps)}) ${txLine(r)}`,
       );
     });
 
@@ -105,10 +111,8 @@ export function register(program: CliCommand): void {
       const r = await executeFork(chain, await s.signer(), dao, id, str(flags, "name"));
       const f = r.fork;
       out.result(r, [
-        `fork ${id}: ${f.status === "Executed" ? "executed" : f.status} (tx ${r.tx_hash}, ${tgasText(r.gas_burnt)})`,
-        ...(f.amount && f.status === "Executed"
-          ? [`  paid ${f.amount} yocto (${formatNear(f.amount)}) to ${f.receiver_id}`]
-          : []),
+        `fork ${id}: ${f.status === "Executed" ? "executed" : f.status} ${txLine(r)}`,
+        ...(f.amount && f.status === "Executed" ? [`  paid ${formatNear(f.amount)} to ${f.receiver_id}`] : []),
         `  next: ${nextStep(f, String(flags.community))}`,
       ]);
     });
@@ -165,6 +169,6 @@ export function register(program: CliCommand): void {
     .run(async ({ s, out }) => {
       const dao = await s.dao();
       const r = await ragequit(await s.signer(), dao);
-      out.result(r, `${r.account_id} left ${dao} with ${r.amount} yocto (${formatNear(r.amount)}) (tx ${r.tx_hash})`);
+      out.result(r, `${r.account_id} left ${dao} with ${formatNear(r.amount)} ${txLine(r)}`);
     });
 }

@@ -4,15 +4,13 @@ import type { CliCommand } from "../command.ts";
 import { int, str } from "../command.ts";
 import { CliError } from "../errors.ts";
 import * as suite from "../suite.ts";
-import { txLine } from "./datasets.ts";
+import { creatorsText, txLine } from "./datasets.ts";
 
 // a whole share, in basis points
 const BPS = 10_000;
 
 export function lineageLines(l: Awaited<ReturnType<typeof suite.modelLineage>>): string[] {
-  const makers = (l.model.creators ?? [{ account_id: l.model.registrant, share_bps: BPS }])
-    .map((c) => `${c.account_id} ${c.share_bps / 100}%`)
-    .join(", ");
+  const makers = creatorsText(l.model.creators ?? [{ account_id: l.model.registrant, share_bps: BPS }]);
   const lines = [
     `model ${l.model.id} (${l.model.status}${l.active ? ", active" : ""}) weights ${l.model.weights_sha256}`,
     `  makers: ${makers}`,
@@ -23,7 +21,7 @@ export function lineageLines(l: Awaited<ReturnType<typeof suite.modelLineage>>):
     lines.push(
       `     -> dataset ${d.dataset_id} (${d.status}${d.withdrawn ? ", withdrawn" : ""}, ${d.license}) sha256 ${d.content_sha256.slice(0, 16)}...`,
     );
-    for (const c of d.creators) lines.push(`        -> creator ${c.account_id} ${c.share_bps / 100}%`);
+    for (const c of d.creators) lines.push(`        -> creator ${creatorsText([c])}`);
   }
   const pl = l.pool_lineage as { complete?: boolean } | null;
   lines.push(`  reward pool lineage: ${pl ? (pl.complete ? "complete" : "incomplete") : "not registered"}`);

@@ -5,6 +5,7 @@ import { int } from "../command.ts";
 import { CliError } from "../errors.ts";
 import { fastForward, logFile, nodeStatus, resetNode, startNode, stopNode } from "../localnode.ts";
 import { chainTimeNs } from "../suite.ts";
+import { duration } from "../units.ts";
 
 export function register(program: CliCommand): void {
   const node = program.group("node", "the local node (default network), home ~/.ai-commons/localnet");
@@ -59,6 +60,6 @@ export function register(program: CliCommand): void {
       await fastForward(chain, blocks);
       const after = await chainTimeNs(chain);
       const seconds = Number((after - before) / 1_000_000_000n);
-      out.result({ blocks, seconds }, `skipped ${blocks} blocks: chain time moved on ${seconds} s`);
+      out.result({ blocks, seconds }, `skipped ${blocks} blocks: chain time moved on ${duration(after - before)}`);
     });
 }

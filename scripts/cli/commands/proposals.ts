@@ -3,12 +3,13 @@
 import type { CliCommand } from "../command.ts";
 import { int, str } from "../command.ts";
 import { formatNear } from "../context.ts";
-import type { Proposal, Proposed } from "../dao.ts";
+import type { Proposal, Proposed, Vote } from "../dao.ts";
 import {
   delegate,
   execute,
   getProposal,
   getTreasury,
+  getVotes,
   listProposals,
   PROPOSAL_KINDS,
   propose,
@@ -18,6 +19,8 @@ import {
 } from "../dao.ts";
 import { CliError } from "../errors.ts";
 import { table } from "../output.ts";
+import { chainTimeNs } from "../suite.ts";
+import * as units from "../units.ts";
 
 export const proposedLine = (p: Proposed) =>
   `proposal ${p.id} created on ${p.dao}: ${p.description} (bond ${formatNear(BigInt(p.bond))}, refunded when decided less the proposal's storage)`;
@@ -208,13 +211,15 @@ export function register(program: CliCommand): void {
       out.result(list, [`${list.length} proposal(s) on ${dao}`, ...table(rows)]);
     });
   proposals
-    .leaf("show <id>", "one proposal: kind, description, proposer and bond, votes, voting end, last error")
+    .leaf("show <id>", "one proposal: kind, description, proposer and bond, who voted what, voting end, last error")
     .community()
     .run(async ({ s, out, args }) => {
       const id = int(args[0], "the proposal id");
+      const chain = await s.chain();
       const dao = await s.dao();
-      const p = await getProposal(await s.chain(), dao, id);
-      out.result(p, proposalLines(dao, p));
+      const p = await getProposal(chain, dao, id);
+      const votes = await getVotes(chain, dao, id);
+      out.result({ ...p, votes }, proposalLines(dao, p, votes, await chainTimeNs(chain)));
     });
 
   program
@@ -237,15 +242,35 @@ function tally(p: Proposal): string {
   return p.rules.map((r) => `${r.role} ${r.approve}/${r.total} yes, ${r.reject} no, ${r.abstain} abstain`).join("; ");
 }
 
-function proposalLines(dao: string, p: Proposal): string[] {
+/** A vote's weight, by role, when it is not one vote in one role ("council 2, guardian 1"). */
+function weightText(p: Proposal, v: Vote): string {
+  const counted = v.weights.map((w, i) => [p.rules[i]?.role ?? `rule ${i}`, w] as const).filter(([, w]) => w > 0);
+  return counted.length === 1 && counted[0][1] === 1 ? "" : `weight ${counted.map(([r, w]) => `${r} ${w}`).join(", ")}`;
+}
+
+function proposalLines(dao: string, p: Proposal, votes: Vote[], now: bigint): string[] {
   const lines = [
     `proposal ${p.id} on ${dao}: ${p.status}`,
-    `  kind:        ${JSON.stringify(p.kind)}`,
+    `  kind:        ${JSON.stringify(units.humanFields(p.kind))}`,
     `  description: ${p.description}`,
     `  proposer:    ${p.proposer} (bond ${formatNear(p.bond)})`,
-    `  votes:       ${tally(p)}`,
-    `  voting ends: ${new Date(Number(BigInt(p.voting_ends_at) / 1_000_000n)).toISOString()}`,
+    `  submitted:   ${units.when(p.submitted_at, now)}`,
+    `  voting ends: ${units.when(p.voting_ends_at, now)}`,
   ];
+  if (p.decided_at) {
+    lines.push(`  decided:     ${units.when(p.decided_at, now)}`);
+    if (BigInt(p.timelock) > 0n) {
+      lines.push(
+        `  executable:  ${units.when(BigInt(p.decided_at) + BigInt(p.timelock), now)} (timelock ${units.duration(p.timelock)})`,
+      );
+    }
+  }
+  lines.push(`  tally:       ${tally(p)}`);
+  lines.push(
+    `  votes (${votes.length}):${votes.length === 0 ? " none yet" : ""}`,
+    ...table(votes.map((v) => [`    ${v.account_id}`, v.choice, weightText(p, v)])),
+  );
+  if (p.voters > votes.length) lines.push(`    (${p.voters - votes.length} more by accounts no longer members)`);
   if (p.last_error) lines.push(`  last error:  ${p.last_error}`);
   return lines;
 }

@@ -3,6 +3,7 @@ import type { CliCommand } from "../command.ts";
 import { type Flags, int, str } from "../command.ts";
 import { type Chain, formatNear } from "../context.ts";
 import * as suite from "../suite.ts";
+import * as units from "../units.ts";
 import { txLine } from "./datasets.ts";
 
 /** `--epoch <n>`, or the epoch of the community's newest receipt. */
@@ -24,7 +25,7 @@ export function register(program: CliCommand): void {
       const tx = await suite.closeEpoch(chain, await s.signer(), dao, n);
       out.result(
         { epoch: n, ...(tx.value as object), tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt },
-        `closed epoch ${n}: budget ${formatNear(tx.value.budget)} allocated ${txLine(tx)}`,
+        `closed ${units.epoch(n, await suite.epochLengthNs(chain, dao))}: budget ${formatNear(tx.value.budget)} allocated ${txLine(tx)}`,
       );
     });
 
@@ -35,7 +36,7 @@ export function register(program: CliCommand): void {
       const chain = await s.chain();
       const account = args[0] ?? (await s.signer()).accountId;
       const owed = await suite.claimable(chain, await s.dao(), account);
-      out.result({ account_id: account, claimable: owed }, `${account} can claim ${formatNear(owed)} (${owed} yocto)`);
+      out.result({ account_id: account, claimable: owed }, `${account} can claim ${formatNear(owed)}`);
     });
 
   program
@@ -53,7 +54,7 @@ export function register(program: CliCommand): void {
           txs: r.txs.map((t) => ({ step: t.step, tx_hash: t.tx.tx_hash, gas_burnt: t.tx.gas_burnt })),
         },
         [
-          `${signer.accountId} claimed ${formatNear(r.owed)} (${r.owed} yocto) from ${r.pool}`,
+          `${signer.accountId} claimed ${formatNear(r.owed)} from ${r.pool}`,
           ...r.txs.map((t) => `  ${t.step} ${txLine(t.tx)}`),
         ],
       );
