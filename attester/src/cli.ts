@@ -9,7 +9,6 @@
 //            [--submit --node-url URL --account ID --private-key ed25519:... [--batch 50]]
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { utils } from "near-api-js";
 import { InferenceAttester } from "./attester.ts";
 import { AttesterError, loadVerified, MANIFEST_PATH, type RegistryView } from "./data.ts";
 import { makeData } from "./make-data.ts";
@@ -38,10 +37,6 @@ const { positionals, values } = parseArgs({
     batch: { type: "string" },
   },
 });
-
-// near-api-js logs transaction outcomes with console.log; stdout is kept for this CLI's JSON.
-const toStderr = (message: unknown, ...rest: unknown[]) => console.error(message, ...rest);
-utils.Logger.overrideLogger({ log: toStderr, warn: toStderr, error: toStderr });
 
 function need(name: keyof typeof values): string {
   const v = values[name];

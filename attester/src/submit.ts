@@ -1,6 +1,6 @@
 // Sends receipts to the verifier with near-api-js, one per call or in batches (submit_receipts is all-or-nothing:
 // a bad receipt fails its whole batch with its ERR_ code and index, see docs/verifier.md).
-import { Account, Connection, InMemorySigner, KeyPair, keyStores, providers } from "near-api-js";
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import type { SignedReceipt } from "./receipt.ts";
 
 export const TGAS = 10n ** 12n;
@@ -16,17 +16,10 @@ export interface NodeConfig {
   private_key: string;
 }
 
+// `network_id` is kept in the config for the key's network (near-cli's folder); near-api-js 7 does not need it.
 export async function connectAccount(cfg: NodeConfig): Promise<Account> {
-  const networkId = cfg.network_id ?? "localnet";
-  const keyStore = new keyStores.InMemoryKeyStore();
-  await keyStore.setKey(networkId, cfg.account_id, KeyPair.fromString(cfg.private_key as `ed25519:${string}`));
-  const connection = new Connection(
-    networkId,
-    new providers.JsonRpcProvider({ url: cfg.node_url }),
-    new InMemorySigner(keyStore),
-    "",
-  );
-  return new Account(connection, cfg.account_id);
+  const signer = new KeyPairSigner(KeyPair.fromString(cfg.private_key as KeyPairString));
+  return new Account(cfg.account_id, new JsonRpcProvider({ url: cfg.node_url }), signer);
 }
 
 export interface Submitted {
@@ -44,12 +37,12 @@ function decodeResult(status: unknown): unknown {
 // One transaction for up to MAX_BATCH receipts; near-api-js throws on a failed call (the message holds the ERR_).
 export async function submitBatch(account: Account, verifierId: string, receipts: SignedReceipt[]): Promise<Submitted> {
   if (receipts.length < 1 || receipts.length > MAX_BATCH) throw new Error(`batch of 1..${MAX_BATCH} receipts`);
-  const outcome = await account.functionCall({
+  const outcome = await account.callFunctionRaw({
     contractId: verifierId,
     methodName: "submit_receipts",
     args: { receipts },
     gas: 300n * TGAS,
-    attachedDeposit: DEPOSIT_PER_RECEIPT * BigInt(receipts.length),
+    deposit: DEPOSIT_PER_RECEIPT * BigInt(receipts.length),
   });
   let gas = BigInt(outcome.transaction_outcome.outcome.gas_burnt);
   for (const r of outcome.receipts_outcome) gas += BigInt(r.outcome.gas_burnt);

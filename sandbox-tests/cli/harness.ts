@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import anyTest, { type ExecutionContext, type TestFn } from "ava";
-import { providers, utils } from "near-api-js";
+import { baseDecode, JsonRpcProvider } from "near-api-js";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BIN = join(ROOT, "scripts", "cli", "bin.mjs");
@@ -35,12 +35,12 @@ export interface Run {
 
 export class CliEnv {
   readonly home = mkdtempSync(join(tmpdir(), "ai-commons-cli-"));
-  provider!: providers.JsonRpcProvider;
+  provider!: JsonRpcProvider;
   port = 0;
 
   async init(): Promise<void> {
     this.port = await freePort();
-    this.provider = new providers.JsonRpcProvider({ url: `http://127.0.0.1:${this.port}` });
+    this.provider = new JsonRpcProvider({ url: `http://127.0.0.1:${this.port}` });
   }
 
   env(): NodeJS.ProcessEnv {
@@ -93,7 +93,7 @@ export class CliEnv {
   /** Hex sha256 of the code an account runs, its own or global by hash (view_account gives it in base58). */
   async codeSha256(id: string): Promise<string> {
     const a = await this.account(id);
-    return Buffer.from(utils.serialize.base_decode(a.global_contract_hash ?? a.code_hash)).toString("hex");
+    return Buffer.from(baseDecode(a.global_contract_hash ?? a.code_hash)).toString("hex");
   }
 }
 

@@ -2,24 +2,25 @@
 // predates that view (nearcore answers MethodNotFound) one get_vote per member instead. The RPC is a stand-in
 // provider that answers view calls from a table.
 import test from "ava";
+import { ContractMethodNotFoundError } from "near-api-js/rpc-errors";
 import type { Chain } from "../../scripts/cli/context.ts";
 import { getVotes } from "../../scripts/cli/dao.ts";
 
 type Views = Record<string, (args: Record<string, unknown>) => unknown>;
 
-/** A Chain whose provider answers `call_function` queries from `views`, recording each call. */
+/** A Chain whose provider answers view calls (near-api-js 7's `callFunction`) from `views`, recording each call. */
 function fakeChain(views: Views): { chain: Chain; calls: string[] } {
   const calls: string[] = [];
   const provider = {
-    async query(q: { method_name: string; args_base64: string }) {
-      const args = JSON.parse(Buffer.from(q.args_base64, "base64").toString() || "{}");
-      calls.push(`${q.method_name} ${JSON.stringify(args)}`);
-      const view = views[q.method_name];
-      if (!view) throw new Error("wasm execution failed with error: MethodResolveError(MethodNotFound)");
-      return { result: [...Buffer.from(JSON.stringify(view(args)))], logs: [] };
+    async callFunction(q: { method: string; args: Record<string, unknown> }) {
+      calls.push(`${q.method} ${JSON.stringify(q.args ?? {})}`);
+      const view = views[q.method];
+      // what near-api-js 7 throws when nearcore answers MethodResolveError(MethodNotFound)
+      if (!view) throw new ContractMethodNotFoundError("11111111111111111111111111111111", 1);
+      return view(q.args ?? {});
     },
   };
-  return { chain: { network: "local", connection: { provider } } as unknown as Chain, calls };
+  return { chain: { network: "local", provider } as unknown as Chain, calls };
 }
 
 const members = Array.from({ length: 150 }, (_, i) => `m${i}.test.near`);

@@ -131,12 +131,12 @@ export async function createCommunity(
       `creating ${name} on ${factory}: ${required.contracts.length} contracts in one transaction ` +
         `(deposit ${formatNear(deposit)}, excess refunded) ...`,
     );
-    await signer.functionCall({
+    await signer.callFunctionRaw({
       contractId: factory,
       methodName: "create_community",
       args,
       gas: BigInt(required.gas),
-      attachedDeposit: deposit,
+      deposit: deposit,
     });
     c = (await getCommunity(chain, factory, name)) as CommunityView;
   } else {
@@ -291,7 +291,7 @@ export async function finishCommunity(
     } else {
       const required = await requiredDeposit(chain, factory);
       out.progress(`${name}: creating ${c.contracts.filter((s) => s.status !== "Done").length} account(s) again ...`);
-      const outcome = await signer.functionCall({
+      const outcome = await signer.callFunctionRaw({
         contractId: factory,
         methodName: "resume_community",
         args: { name },
@@ -313,12 +313,12 @@ export async function abandonCommunity(chain: Chain, signer: Account, factory: s
   if (c.creator !== signer.accountId) {
     throw new CliError("ERR_NOT_CREATOR", `community ${name} was created by ${c.creator}: only they can abandon it`);
   }
-  const outcome = await signer.functionCall({
+  const outcome = await signer.callFunctionRaw({
     contractId: factory,
     methodName: "abandon_community",
     args: { name },
     gas: 30n * TGAS,
-    attachedDeposit: 1n,
+    deposit: 1n,
   });
   const refund = String(resultOf<string>(outcome));
   return {

@@ -4,7 +4,15 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Account, Connection, KeyPair, keyStores, type providers, utils } from "near-api-js";
+import {
+  Account,
+  baseDecode,
+  JsonRpcProvider,
+  KeyPair,
+  KeyPairSigner,
+  type KeyPairString,
+  parseNearAmount,
+} from "near-api-js";
 import { CliError } from "./errors.ts";
 import { type RpcEndpoint, rpcEndpoint } from "./networks.ts";
 import * as units from "./units.ts";
@@ -114,7 +122,7 @@ export function loadKey(network: NetworkId, account: string, validatorKeyFile?: 
       throw bad(`is for ${j.account_id}, not ${account}`);
     }
     try {
-      return { keyPair: KeyPair.fromString(secret as Parameters<typeof KeyPair.fromString>[0]), file: f };
+      return { keyPair: KeyPair.fromString(secret as KeyPairString), file: f };
     } catch (e) {
       throw bad(`has a private_key that is not a key (${(e as Error).message})`);
     }
@@ -129,11 +137,13 @@ export function loadKey(network: NetworkId, account: string, validatorKeyFile?: 
   );
 }
 
-/** Writes a key the way near-cli does (mode 0600); refuses to overwrite an existing one. */
+/** Writes a key the way near-cli does (its JSON, mode 0600 in a 0700 folder); refuses to overwrite an existing one. */
 export async function saveKey(network: NetworkId, account: string, keyPair: KeyPair): Promise<string> {
   const file = keyFile(network, account);
   if (existsSync(file)) throw new CliError("KEY_EXISTS", `${file} already exists`);
-  await new keyStores.UnencryptedFileSystemKeyStore(credentialsDir()).setKey(network, account, keyPair);
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const json = { account_id: account, public_key: keyPair.getPublicKey().toString(), private_key: keyPair.toString() };
+  writeFileSync(file, `${JSON.stringify(json)}\n`, { mode: 0o600, flag: "wx" });
   return file;
 }
 
@@ -150,41 +160,34 @@ export async function createSubAccount(
   if (why) throw new CliError("BAD_ARGS", `account create: ${id} is not a NEAR account id (${why})`);
   if (await accountExists(chain, id)) throw new CliError("ACCOUNT_EXISTS", `${id} already exists on ${network}`);
   const kp = KeyPair.fromRandom("ed25519");
-  await parent.createAccount(id, kp.getPublicKey(), balance);
+  await parent.createAccount({ newAccountId: id, publicKey: kp.getPublicKey(), nearToTransfer: balance });
   const file = await saveKey(network, id, kp);
   return { account_id: id, balance: balance.toString(), key_file: file };
 }
 
+/** A transaction's final outcome (near-api-js 7: the RPC's `tx` answer, with the receipts' outcomes). */
+export type Outcome = Awaited<ReturnType<Account["callFunctionRaw"]>>;
+
 export interface Chain {
   network: NetworkId;
   url: string;
-  provider: providers.JsonRpcProvider;
-  keyStore: keyStores.InMemoryKeyStore;
-  connection: Connection;
+  provider: JsonRpcProvider;
 }
 
 export function connect(network: NetworkId): Chain {
-  // near-api-js prints receipts' logs and retries to the console; the CLI reports outcomes itself.
-  utils.Logger.overrideLogger(process.env.AI_COMMONS_DEBUG ? undefined : { log() {}, warn() {}, error() {} });
   const { url, headers } = rpcOf(network);
-  const keyStore = new keyStores.InMemoryKeyStore();
-  const connection = Connection.fromConfig({
-    networkId: network,
-    provider: { type: "JsonRpcProvider", args: { url, headers } },
-    signer: { type: "InMemorySigner", keyStore },
-  });
-  return { network, url, provider: connection.provider as providers.JsonRpcProvider, keyStore, connection };
+  return { network, url, provider: new JsonRpcProvider({ url, headers }) };
 }
 
+/** The signer's account, signing with its key only (so a missing key is reported by file name, see loadKey). */
 export async function signer(chain: Chain, account: string, validatorKeyFile?: string): Promise<Account> {
   const { keyPair } = loadKey(chain.network, account, validatorKeyFile);
-  await chain.keyStore.setKey(chain.network, account, keyPair);
-  return new Account(chain.connection, account);
+  return new Account(account, chain.provider, new KeyPairSigner(keyPair));
 }
 
+/** A view call's result, parsed from JSON. */
 export async function view<T>(chain: Chain, contractId: string, method: string, args: object = {}): Promise<T> {
-  const account = new Account(chain.connection, contractId);
-  return (await account.viewFunction({ contractId, methodName: method, args })) as T;
+  return (await chain.provider.callFunction({ contractId, method, args: args as Record<string, unknown> })) as T;
 }
 
 /** Every page of a paginated view (`from_index`, `limit` 100). */
@@ -217,7 +220,7 @@ export async function codeHashHex(chain: Chain, accountId: string): Promise<stri
   // an account on global code by hash (NEP-591) shows the empty code hash and names the global one
   const hash = r.global_contract_hash ?? r.code_hash;
   if (hash === "11111111111111111111111111111111") return null;
-  return Buffer.from(utils.serialize.base_decode(hash)).toString("hex");
+  return Buffer.from(baseDecode(hash)).toString("hex");
 }
 
 /** The size in bytes of the code an account runs, its own or global (0 without code). */
@@ -232,7 +235,7 @@ export async function codeBytes(chain: Chain, accountId: string): Promise<number
 }
 
 /** Decoded return value of a successful transaction (JSON when it parses, else the text). */
-export function resultOf<T = unknown>(outcome: providers.FinalExecutionOutcome): T {
+export function resultOf<T = unknown>(outcome: Outcome): T {
   const s = outcome.status as { SuccessValue?: string };
   if (typeof s === "object" && s.SuccessValue !== undefined) {
     const text = Buffer.from(s.SuccessValue, "base64").toString();
@@ -250,7 +253,7 @@ export function resultOf<T = unknown>(outcome: providers.FinalExecutionOutcome):
 export const formatNear = (yocto: string | bigint) => units.near(yocto);
 
 export function parseNear(value: string, flag: string): bigint {
-  const y = /^\d+(\.\d+)?$/.test(value) ? utils.format.parseNearAmount(value) : null;
+  const y = /^\d+(\.\d+)?$/.test(value) ? parseNearAmount(value as `${number}`) : null;
   if (y === null) throw new CliError("BAD_ARGS", `${flag} must be an amount of NEAR like 1.5 (got ${value})`);
   return BigInt(y);
 }

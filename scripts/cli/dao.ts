@@ -2,7 +2,7 @@
 // Each builds the contract call, sends it with near-api-js and returns what the DAO's views say afterwards; the
 // command layer (commands/members.ts, commands/proposals.ts) prints it.
 import { readFileSync } from "node:fs";
-import { type Account, utils } from "near-api-js";
+import { type Account, baseEncode } from "near-api-js";
 import type { AttesterKey } from "../../attester/src/receipt.ts";
 import type { Chain } from "./context.ts";
 import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
@@ -292,12 +292,12 @@ export async function propose(
   const storageBytes = BigInt(JSON.stringify(built.kind).length + description.length + 2500);
   const storage = storageBytes * 10n ** 19n;
   const attached = bond > storage ? bond : storage;
-  const r = await signer.functionCall({
+  const r = await signer.callFunctionRaw({
     contractId: dao,
     methodName: "add_proposal",
     args: { description, kind: built.kind },
     gas: 50n * TGAS,
-    attachedDeposit: attached,
+    deposit: attached,
   });
   return { id: resultOf<number>(r), dao, kind: built.kind, description, bond: bond.toString() };
 }
@@ -327,7 +327,7 @@ async function isGlobal(chain: Chain, dao: string, hash: string): Promise<boolea
     await chain.provider.query({
       request_type: "view_global_contract_code",
       finality: "optimistic",
-      code_hash: utils.serialize.base_encode(Buffer.from(hash, "hex")),
+      code_hash: baseEncode(Buffer.from(hash, "hex")),
     } as never);
     return true;
   } catch (e) {
@@ -388,7 +388,7 @@ export const VOTE_CHOICES = Object.keys(CHOICES);
 export async function vote(chain: Chain, signer: Account, dao: string, choice: string, id: number) {
   const c = CHOICES[choice];
   if (!c) throw new CliError("BAD_ARGS", `vote approve|reject|abstain|remove <id> (got ${choice})`);
-  await signer.functionCall({ contractId: dao, methodName: "vote", args: { id, choice: c }, gas: 50n * TGAS });
+  await signer.callFunctionRaw({ contractId: dao, methodName: "vote", args: { id, choice: c }, gas: 50n * TGAS });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
   return { id, choice: c, status: p.status, rules: p.rules };
 }
@@ -418,7 +418,7 @@ async function executeGas(chain: Chain, dao: string, p: Proposal): Promise<bigin
 export async function execute(chain: Chain, signer: Account, dao: string, id: number, gasTgas: string | undefined) {
   const before = await view<Proposal>(chain, dao, "get_proposal", { id });
   const gas = gasTgas ? BigInt(gasTgas) * TGAS : await executeGas(chain, dao, before);
-  await signer.functionCall({ contractId: dao, methodName: "execute", args: { id }, gas });
+  await signer.callFunctionRaw({ contractId: dao, methodName: "execute", args: { id }, gas });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
   if (p.status === "Failed") {
     // The transaction succeeded but the proposal's action did not (e.g. ERR_INSUFFICIENT_TREASURY): say why.
@@ -437,20 +437,20 @@ const DELEGATION_DEPOSIT = 10n ** 22n;
 /** delegate to `to`, or undelegate when null. */
 export async function delegate(chain: Chain, signer: Account, dao: string, to: string | null) {
   if (to === null) {
-    await signer.functionCall({
+    await signer.callFunctionRaw({
       contractId: dao,
       methodName: "undelegate",
       args: {},
       gas: 30n * TGAS,
-      attachedDeposit: DELEGATION_DEPOSIT,
+      deposit: DELEGATION_DEPOSIT,
     });
   } else {
-    await signer.functionCall({
+    await signer.callFunctionRaw({
       contractId: dao,
       methodName: "delegate",
       args: { delegate_id: to },
       gas: 30n * TGAS,
-      attachedDeposit: DELEGATION_DEPOSIT,
+      deposit: DELEGATION_DEPOSIT,
     });
   }
   const me = await view<Member>(chain, dao, "get_member", { account_id: signer.accountId });
@@ -515,7 +515,7 @@ export function getTreasury(chain: Chain, dao: string): Promise<Treasury> {
 
 /** A plain transfer from the signer to the DAO's treasury. */
 export async function donate(chain: Chain, signer: Account, dao: string, amount: bigint) {
-  const outcome = await signer.sendMoney(dao, amount);
+  const outcome = await signer.transfer({ receiverId: dao, amount });
   const t = await getTreasury(chain, dao);
   return { dao, amount: amount.toString(), tx_hash: outcome.transaction_outcome.id, available: t.available };
 }

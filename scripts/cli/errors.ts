@@ -17,15 +17,18 @@ export class CliError extends Error {
 
 /** Finds "ERR_CODE" or "ERR_CODE: detail" in a failure from near-api-js (message, or its JSON for nested kinds). */
 export function contractErrorOf(e: unknown): { code: string; detail?: string } | null {
-  let text = e instanceof Error ? e.message : String(e);
+  const texts = [e instanceof Error ? e.message : String(e)];
   try {
-    text += ` ${JSON.stringify(e)}`;
+    texts.push(JSON.stringify(e));
   } catch {
     // circular: the message is enough
   }
-  const m = /(?:panicked: |panic_msg: \\?"|^|[\s"])(ERR_[A-Z0-9_]+)(?::\s*([^"\\\n}]*))?/.exec(text);
-  if (!m) return null;
-  return { code: m[1], detail: m[2]?.trim() || undefined };
+  // the message first (near-api-js 7: "Smart contract panicked: ERR_X: detail"), then the error's fields
+  for (const text of texts) {
+    const m = /(?:panicked: |panic_msg: \\?"|^|[\s"])(ERR_[A-Z0-9_]+)(?::\s*([^"\\\n}]*))?/.exec(text);
+    if (m) return { code: m[1], detail: m[2]?.trim() || undefined };
+  }
+  return null;
 }
 
 /**

@@ -9,7 +9,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Account, KeyPair, utils } from "near-api-js";
+import { type Account, baseEncode, KeyPair } from "near-api-js";
 import {
   accountExists,
   allPages,
@@ -201,7 +201,11 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
   if (opts.factory !== opts.signer) {
     if (!(await accountExists(chain, opts.factory))) {
       const key = KeyPair.fromRandom("ed25519");
-      await signer.createAccount(opts.factory, key.getPublicKey(), p.initialBalance);
+      await signer.createAccount({
+        newAccountId: opts.factory,
+        publicKey: key.getPublicKey(),
+        nearToTransfer: p.initialBalance,
+      });
       const file = await saveKey(opts.network, opts.factory, key);
       report.deposit_estimate = p.initialBalance.toString();
       say(`created ${opts.factory} with ${formatNear(p.initialBalance)} (key: ${file})`);
@@ -220,7 +224,7 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
   try {
     owner = await view<string>(chain, opts.factory, "get_owner");
   } catch {
-    await factoryAccount.functionCall({
+    await factoryAccount.callFunctionRaw({
       contractId: opts.factory,
       methodName: "init",
       args: { owner_id: opts.owner },
@@ -245,12 +249,12 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
     const version = report.codes[i].version;
     const header = Buffer.from(`${JSON.stringify({ name: c.name, version })}\n`);
     const burn = BigInt(c.wasm.length) * GLOBAL_PER_BYTE;
-    await ownerAccount.functionCall({
+    await ownerAccount.callFunctionRaw({
       contractId: opts.factory,
       methodName: "publish_code",
       args: Buffer.concat([header, c.wasm]),
       gas: publishGas(c.wasm.length),
-      attachedDeposit: burn,
+      deposit: burn,
     });
     report.codes[i].status = info ? `updated from ${info.version}` : "published";
     say(`${c.name}: published ${version} (${c.wasm.length} bytes, ${formatNear(burn)} burnt)`);
@@ -285,7 +289,7 @@ export async function verifyFactory(chain: Chain, factory: string, factorySha: s
       const r = (await chain.provider.query({
         request_type: "view_global_contract_code",
         finality: "optimistic",
-        code_hash: utils.serialize.base_encode(Buffer.from(info.sha256, "hex")),
+        code_hash: baseEncode(Buffer.from(info.sha256, "hex")),
       } as never)) as unknown as { code_base64: string };
       actual = createHash("sha256").update(Buffer.from(r.code_base64, "base64")).digest("hex");
     }

@@ -4,12 +4,12 @@
 // outcome with its value and the gas it burnt, so the demo (scripts/demo/) can report them.
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Account, providers } from "near-api-js";
+import type { Account } from "near-api-js";
 import { InferenceAttester } from "../../attester/src/attester.ts";
 import { AttesterError, loadVerified, type RegistryView, sha256Hex } from "../../attester/src/data.ts";
 import { accuracy, deserialize, type Model, serialize, train, weightsSha256 } from "../../attester/src/model.ts";
 import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src/receipt.ts";
-import type { Chain } from "./context.ts";
+import type { Chain, Outcome } from "./context.ts";
 import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
 import { tgas, txRef } from "./units.ts";
@@ -35,11 +35,11 @@ export interface Tx<T = unknown> {
   value: T;
   gas_burnt: bigint;
   tx_hash: string;
-  outcome: providers.FinalExecutionOutcome;
+  outcome: Outcome;
 }
 
 /** Gas burnt by the whole transaction: its own outcome and every receipt's. */
-export function gasBurnt(o: providers.FinalExecutionOutcome): bigint {
+export function gasBurnt(o: Outcome): bigint {
   let g = BigInt(o.transaction_outcome.outcome.gas_burnt);
   for (const r of o.receipts_outcome) g += BigInt(r.outcome.gas_burnt);
   return g;
@@ -53,9 +53,9 @@ export async function callTx<T>(
   gas: bigint,
   deposit = 0n,
 ): Promise<Tx<T>> {
-  let outcome: providers.FinalExecutionOutcome;
+  let outcome: Outcome;
   try {
-    outcome = await signer.functionCall({ contractId, methodName, args, gas, attachedDeposit: deposit });
+    outcome = await signer.callFunctionRaw({ contractId, methodName, args, gas, deposit: deposit });
   } catch (e) {
     // a code several contracts use (ERR_NOT_CREATOR...) is explained by the contract that refused (account
     // `<name>_<code>.<factory>`), as the error catalogue says it (contracts/wire/errors.ts)
@@ -364,7 +364,7 @@ export function keygen(out?: string): AttesterKey {
 
 /** The latest block's timestamp (ns): receipts are stamped with chain time, which a fast-forward moves ahead. */
 export async function chainTimeNs(chain: Chain): Promise<bigint> {
-  const b = (await chain.provider.block({ finality: "optimistic" })) as unknown as {
+  const b = (await chain.provider.viewBlock({ finality: "optimistic" })) as unknown as {
     header: { timestamp_nanosec: string };
   };
   return BigInt(b.header.timestamp_nanosec);

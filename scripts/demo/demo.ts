@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Account, KeyPair, type providers } from "near-api-js";
+import { Account, KeyPair } from "near-api-js";
 import { statusLines } from "../cli/commands/community.ts";
 import { lineageLines } from "../cli/commands/models.ts";
 import { createCommunity } from "../cli/community.ts";
@@ -20,6 +20,7 @@ import {
   formatNear,
   LOCAL_ROOT,
   NEAR,
+  type Outcome,
   projectRoot,
   resultOf,
   saveKey,
@@ -70,7 +71,7 @@ interface Step {
 let current = { txs: 0, gas: 0n };
 const original = Account.prototype.signAndSendTransaction;
 Account.prototype.signAndSendTransaction = async function (this: Account, ...a: Parameters<typeof original>) {
-  const outcome = (await original.apply(this, a)) as providers.FinalExecutionOutcome;
+  const outcome = (await original.apply(this, a)) as Outcome;
   current.txs += 1;
   current.gas += suite.gasBurnt(outcome);
   return outcome;
@@ -187,7 +188,7 @@ async function story(chain: Chain, root: Account): Promise<void> {
     const id = `${name}.${LOCAL_ROOT}`;
     await step(LOCAL_ROOT, `create account ${id} with ${near} NEAR`, async () => {
       const kp = KeyPair.fromRandom("ed25519");
-      await root.createAccount(id, kp.getPublicKey(), near * NEAR);
+      await root.createAccount({ newAccountId: id, publicKey: kp.getPublicKey(), nearToTransfer: near * NEAR });
       await saveKey("local", id, kp);
     });
     acct[name] = await signerOf(chain, id);
@@ -227,7 +228,9 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const dao = community.dao_id;
   const ids = await suite.suiteOf(chain, dao);
   const pool = ids[suite.REWARD_POOL];
-  await step(LOCAL_ROOT, `a supporter gives the treasury 10 NEAR`, () => root.sendMoney(dao, 10n * NEAR));
+  await step(LOCAL_ROOT, `a supporter gives the treasury 10 NEAR`, () =>
+    root.transfer({ receiverId: dao, amount: 10n * NEAR }),
+  );
 
   // balances before the story
   const watched: [string, string][] = [
@@ -252,23 +255,23 @@ async function story(chain: Chain, root: Account): Promise<void> {
     );
     const id = await step(alice.accountId, `propose ${built.kind.kind}: ${built.description}`, async () =>
       resultOf<number>(
-        await alice.functionCall({
+        await alice.callFunctionRaw({
           contractId: dao,
           methodName: "add_proposal",
           args: { description: built.description, kind: built.kind },
           gas: 50n * TGAS,
-          attachedDeposit: bond,
+          deposit: bond,
         }),
       ),
     );
     for (const v of council) {
       await step(v.accountId, `vote Approve on proposal ${id}`, () =>
-        v.functionCall({ contractId: dao, methodName: "vote", args: { id, choice: "Approve" }, gas: 50n * TGAS }),
+        v.callFunctionRaw({ contractId: dao, methodName: "vote", args: { id, choice: "Approve" }, gas: 50n * TGAS }),
       );
     }
     const gas = built.kind.kind === "ActivateModel" ? 240n * TGAS : 100n * TGAS;
     await step(bob.accountId, `execute proposal ${id}`, () =>
-      bob.functionCall({ contractId: dao, methodName: "execute", args: { id }, gas }),
+      bob.callFunctionRaw({ contractId: dao, methodName: "execute", args: { id }, gas }),
     );
     const p = await view<{ status: string; last_error: string | null }>(chain, dao, "get_proposal", { id });
     if (p.status !== "Executed") throw new Error(`proposal ${id} is ${p.status}: ${p.last_error}`);
@@ -377,13 +380,13 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const forkProposal = await pass("fork", { name: "spin" });
   const forkId = forkProposal;
   await step(bob.accountId, `fork join --id ${forkId} (weight 1 of 2, threshold 50%)`, () =>
-    bob.functionCall({ contractId: dao, methodName: "join_fork", args: { id: forkId }, gas: 30n * TGAS }),
+    bob.callFunctionRaw({ contractId: dao, methodName: "join_fork", args: { id: forkId }, gas: 30n * TGAS }),
   );
   await step("local node", "fast-forward 50 blocks (65 s of chain time: the fork window)", () =>
     fastForward(chain, 50),
   );
   const executeFork = () =>
-    bob.functionCall({ contractId: dao, methodName: "execute_fork", args: { id: forkId }, gas: 100n * TGAS });
+    bob.callFunctionRaw({ contractId: dao, methodName: "execute_fork", args: { id: forkId }, gas: 100n * TGAS });
   const getFork = () => view<ForkView>(chain, dao, "get_fork", { id: forkId });
   await step(
     bob.accountId,
