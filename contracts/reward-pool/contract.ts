@@ -1,6 +1,7 @@
 import { call, initialize, LookupMap, NearBindgen, Vector, view } from "near-sdk-js";
 import { checkSuite, peerId } from "../shared/suite";
-import { INFERENCE_VERIFIER, MODEL_REGISTRY } from "../wire/contracts";
+import { INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../wire/contracts";
+import { returnSourceMetadata } from "../shared/source-metadata";
 import type { LineageCreator, LineageDataset, ModelRef } from "../wire/lineage";
 import type { UsageModelEntry } from "../wire/usage-report";
 import { assertAccountId } from "../shared/validate";
@@ -283,4 +284,9 @@ export function upgrade_to(): void {
 
 export function migrate_state(): void {
   migrateState(MIGRATIONS, emit);
+}
+
+// NEP-330 source metadata: version, standards and how this wasm was built (docs/source-metadata.md).
+export function contract_source_metadata(): void {
+  returnSourceMetadata(REWARD_POOL);
 }
