@@ -190,6 +190,12 @@ export class RewardPool implements PoolState {
     return funds.storageWithdraw(this, amount);
   }
 
+  // NEP-145: 1 yocto; false when not registered; `force` forfeits what the caller could claim (funds.ts).
+  @call({ payableFunction: true })
+  storage_unregister({ force }: { force?: boolean }): boolean {
+    return funds.storageUnregister(this, force);
+  }
+
   @view({})
   storage_balance_of({ account_id }: { account_id: string }) {
     return funds.balanceView(this.storage.get(assertAccountId(account_id)));
