@@ -236,3 +236,56 @@ test("after unregistering, claim is refused ERR_STORAGE_NOT_REGISTERED until the
   ok(vm.call("storage_deposit", {}, { from: ATT, deposit: DEPOSIT }));
   t.deepEqual(vm.call("claim", {}, { from: ATT }).transfers, [{ to: ATT, amount: owed }]);
 });
+
+test("force whose settlement grows the records more than the removal frees: paid from the balance, else ERR_STORAGE_BALANCE", (t) => {
+  const vm = new PoolVm();
+  ok(initPool(vm));
+  ok(vm.call("deposit", {}, { from: DAO, deposit: 100n * NEAR }));
+  // ALICE holds 8 positions, all unsettled ("s": "0"): forcing writes 8 accumulators into her record
+  const models = Array.from({ length: 8 }, (_, i) => `m${i}`);
+  for (const model_name of models) {
+    const l = { model_name, model_version: 1, model_creators: [{ account_id: ALICE, bps: 10000 }] };
+    ok(vm.call("register_lineage", l, { from: REGISTRY, deposit: NEAR }));
+  }
+  vm.time = 1001n * 1_000_000_000n + 1n;
+  ok(
+    vm.call(
+      "on_usage_report",
+      usagePart(
+        1000,
+        models.map((m) => [m, [[ATT, 1]]]),
+      ),
+      { from: VERIFIER },
+    ),
+  );
+  ok(vm.call("close_epoch", { epoch: 1000 }));
+  const owed = claimable(vm, ALICE);
+  t.true(owed > 0n);
+  ok(vm.call("storage_deposit", {}, { from: ALICE, deposit: DEPOSIT }));
+  // nothing free: the settlement's growth cannot be paid
+  ok(vm.call("storage_withdraw", {}, { from: ALICE, deposit: 1n }));
+  t.is(balanceOf(vm, ALICE)?.available, "0");
+  const r = assertRefused(
+    t,
+    vm,
+    "ERR_STORAGE_BALANCE",
+    "storage_unregister",
+    { force: true },
+    {
+      from: ALICE,
+      deposit: 1n,
+    },
+  );
+  t.regex(r.error ?? "", /the settlement needs \d+, available 0/);
+  // with a balance it pays the growth itself: kept = used + growth, the pool keeps exactly what the records cost
+  ok(vm.call("storage_deposit", {}, { from: ALICE, deposit: DEPOSIT }));
+  const bal = balanceOf(vm, ALICE)!;
+  const used = BigInt(bal.total) - BigInt(bal.available);
+  const done = unregister(vm, ALICE, { force: true });
+  t.true(done.ok, done.error);
+  const data = done.events[0].data[0] as { refund: string; kept: string; forfeited: string };
+  t.is(data.forfeited, owed.toString());
+  t.true(BigInt(data.kept) > used, `kept ${data.kept}, used ${used}`);
+  t.is(BigInt(data.refund) + BigInt(data.kept), BigInt(bal.total));
+  sound(t, vm, "after");
+});
