@@ -9,7 +9,16 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { BUILD_DIR, DEFAULT_PROFILE, NEAR_SDK_JS, PROFILES, ROOT, STAMP } from "./config.mjs";
+import {
+  APT_PACKAGES,
+  BUILD_DIR,
+  DEFAULT_PROFILE,
+  NEAR_SDK_JS,
+  PROFILES,
+  QUICKJS_DEFINES,
+  ROOT,
+  STAMP,
+} from "./config.mjs";
 import { buildContract } from "./lib/contract-build.mjs";
 import { pool, run, ToolError } from "./lib/exec.mjs";
 import { setup } from "./setup.mjs";
@@ -26,7 +35,8 @@ function contractOptions(dir) {
       `${path.relative(ROOT, file)}: unknown profile "${profile}" (${Object.keys(PROFILES).join(", ")})`,
     );
   }
-  return { profile };
+  // `configuredProfile`: what contract.json says, so a `--profile` override shows in the build command (buildStamp)
+  return { profile, configuredProfile: profile };
 }
 
 /** Every folder holding a contract.ts is a contract named after the folder. */
@@ -118,15 +128,104 @@ function toolchainInputsHash() {
 
 /**
  * Hash of everything one contract's wasm depends on: the files its entry reaches through relative imports, its
- * profile, and the shared toolchain hash. A contract whose manifest entry carries this hash and whose wasm still has
- * the recorded sha256 is not rebuilt.
+ * profile, the shared toolchain hash and its NEP-330 stamp (which adds package.json's version and repository). A
+ * contract whose manifest entry carries this hash and whose wasm still has the recorded sha256 is not rebuilt.
  */
-function contractInputsHash(contract, toolchainHash = toolchainInputsHash()) {
-  const h = crypto.createHash("sha256").update(toolchainHash).update(contract.profile);
+function contractInputsHash(contract, sharedHash = toolchainInputsHash(), stamp = buildStamp(contract)) {
+  const h = crypto.createHash("sha256").update(sharedHash).update(contract.profile);
   for (const f of sourceClosure(contract.entry)) {
     h.update(path.relative(ROOT, f)).update("\0").update(fs.readFileSync(f)).update("\0");
   }
+  h.update(JSON.stringify(stamp));
   return h.digest("hex");
+}
+
+// ---- NEP-330 source metadata (docs/source-metadata.md) -------------------------------------------------------------
+
+/** The module whose text each contract's bundle gets from `buildStamp` (its file is a placeholder). */
+export const BUILD_STAMP_MODULE = path.join(ROOT, "contracts", "shared", "build-stamp.ts");
+export const LOCK_FILE = "package-lock.json";
+
+/** sha256 over `relative path \0 content \0` of each file, in the order given (folders walked in name order). */
+function filesHash(files) {
+  const h = crypto.createHash("sha256");
+  const walk = (p) => {
+    if (!fs.existsSync(p)) return;
+    if (fs.statSync(p).isDirectory()) for (const f of fs.readdirSync(p).sort()) walk(path.join(p, f));
+    else h.update(path.relative(ROOT, p)).update("\0").update(fs.readFileSync(p)).update("\0");
+  };
+  for (const f of files) walk(path.isAbsolute(f) ? f : path.join(ROOT, f));
+  return h.digest("hex");
+}
+
+/**
+ * The toolchain's identity: the hash of its own files (SHARED_BUILD_INPUTS without the lock file, which is hashed on
+ * its own). Unlike the skip rule's hash it leaves out the set-up stamp, whose clang banner names the host, so the
+ * same sources give the same wasm on any machine.
+ */
+export function toolchainHash() {
+  return filesHash(SHARED_BUILD_INPUTS.filter((f) => f !== LOCK_FILE));
+}
+
+/** The contract's source snapshot: the hash of every file its entry reaches (sourceClosure), paths included. */
+export function sourceHash(entry) {
+  return filesHash(sourceClosure(entry));
+}
+
+function lockedVersion(lock, name) {
+  return lock.packages?.[`node_modules/${name}`]?.version ?? "unknown";
+}
+
+/**
+ * What the contract's `contract_source_metadata` view answers with (contracts/wire/source-metadata.ts BuildStamp):
+ * deterministic (no time, no absolute path, no git commit), so it changes only when the contract's sources, the
+ * toolchain's files, the lock file, the profile or package.json's version or repository change.
+ */
+export function buildStamp(contract) {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const lockText = fs.readFileSync(path.join(ROOT, LOCK_FILE));
+  const lock = JSON.parse(lockText.toString("utf8"));
+  const repo = typeof pkg.repository === "string" ? pkg.repository : (pkg.repository?.url ?? null);
+  const quickjs = /CONFIG_VERSION="([^"]+)"/.exec(QUICKJS_DEFINES.join(" "))?.[1] ?? "unknown";
+  const clang = APT_PACKAGES.find((p) => p.name.startsWith("clang-"));
+  const environment = [
+    `near-sdk-js@${lockedVersion(lock, "near-sdk-js")}`,
+    `qjsc@${lockedVersion(lock, "qjsc")}`,
+    `quickjs@${quickjs}`,
+    `binaryen@${lockedVersion(lock, "binaryen")}`,
+    `${clang.name}@${clang.version}`,
+    `profile:${contract.profile}`,
+    `toolchain:sha256:${toolchainHash()}`,
+    `package-lock:sha256:${crypto.createHash("sha256").update(lockText).digest("hex")}`,
+  ];
+  const overridden = contract.configuredProfile !== undefined && contract.profile !== contract.configuredProfile;
+  return {
+    name: contract.name,
+    version: typeof pkg.version === "string" ? pkg.version : null,
+    link: repo,
+    build_info: {
+      build_environment: environment.join(" "),
+      build_command: [
+        "npm",
+        "run",
+        "build",
+        "--",
+        contract.name,
+        ...(overridden ? ["--profile", contract.profile] : []),
+      ],
+      source_code_snapshot: `sha256:${sourceHash(contract.entry)}`,
+      contract_path: path.relative(ROOT, path.dirname(contract.entry)),
+      // where the command writes it: `--out` elsewhere gives the same bytes, so a verifier may rebuild anywhere
+      output_wasm_path: `build/${contract.name}.wasm`,
+    },
+  };
+}
+
+/** The stamp of the contract named `name` as the next build would make it (for verifiers and tests). */
+export function stampOf(name, dirs = SOURCE_DIRS) {
+  const c = discoverContracts(dirs).find((x) => x.name === name);
+  if (!c) throw new ToolError(`no contract named ${name}`);
+  return buildStamp(c);
 }
 
 function sha256File(file) {
@@ -193,8 +292,9 @@ export async function buildAll({
   const manifestFile = path.join(outDir, "manifest.json");
   const previous = fs.existsSync(manifestFile) ? JSON.parse(fs.readFileSync(manifestFile, "utf8")).contracts : [];
   const byName = new Map(previous.map((p) => [p.name, p]));
-  const toolchainHash = toolchainInputsHash();
-  const inputsOf = new Map(contracts.map((c) => [c.name, contractInputsHash(c, toolchainHash)]));
+  const sharedHash = toolchainInputsHash();
+  const stamps = new Map(contracts.map((c) => [c.name, buildStamp(c)]));
+  const inputsOf = new Map(contracts.map((c) => [c.name, contractInputsHash(c, sharedHash, stamps.get(c.name))]));
   const isFresh = (c) => {
     const p = byName.get(c.name);
     const wasm = path.join(outDir, `${c.name}.wasm`);
@@ -219,7 +319,7 @@ export async function buildAll({
   // processes use every core.
   const concurrency = Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
   const results = await pool(contracts, concurrency, async (c) => {
-    const args = [SELF, "--one", JSON.stringify({ ...c, outDir, abi })];
+    const args = [SELF, "--one", JSON.stringify({ ...c, outDir, abi, stamp: stamps.get(c.name) })];
     const r = JSON.parse(await run(process.execPath, args, { cwd: ROOT }).catch(oneFailed));
     console.log(
       `[build] ${c.name} (${r.profile}): ${r.bytes} bytes, sha256 ${r.sha256.slice(0, 16)}…, ${r.seconds.toFixed(1)} s`,

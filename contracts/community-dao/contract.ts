@@ -18,6 +18,8 @@ import { isHexHash, isValidAccountId } from "../shared/validate";
 import { MAX_FOUNDERS } from "../wire/dao";
 import { onlySelf } from "../shared/access";
 import { requireSolventAfterUpgrade, upgradeToGlobal } from "../shared/versioned-state";
+import { COMMUNITY_DAO } from "../wire/contracts";
+import { returnSourceMetadata } from "../shared/source-metadata";
 
 // STATE is plain JSON of the scalar fields below (near-sdk-js's default runs a JS reviver/replacer on every node).
 // The policy and the collections are accessors, not fields: they live under their own keys (state.ts).
@@ -359,4 +361,9 @@ export function store_blob(): void {
 // so only the DAO may call it. `{hash, migrate_method?, migrate_args?}`: the switch and the migration run in one batch.
 export function upgrade_to(): void {
   upgradeToGlobal(() => onlySelf(), true);
+}
+
+// NEP-330 source metadata: version, standards and how this wasm was built (docs/source-metadata.md).
+export function contract_source_metadata(): void {
+  returnSourceMetadata(COMMUNITY_DAO);
 }

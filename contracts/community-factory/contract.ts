@@ -27,6 +27,8 @@ import { withRawInput } from "../shared/raw-call";
 import { assertOneYocto, callbackSucceeded, storageCost } from "../shared/storage";
 import { assertAccountId } from "../shared/validate";
 import { onlyCaller, onlySelf } from "../shared/access";
+import { COMMUNITY_FACTORY } from "../wire/contracts";
+import { returnSourceMetadata } from "../shared/source-metadata";
 
 const emit = eventEmitter(STANDARD, EVENT_VERSION);
 // The most get_required_deposit quotes: protocol 86's 1 Pgas per transaction, less a margin.
@@ -250,4 +252,9 @@ export function publish_code(): void {
     onlyCaller(factory.owner_id, "ERR_NOT_OWNER");
     publishCode(factory.codes, input);
   });
+}
+
+// NEP-330 source metadata: version, standards and how this wasm was built (docs/source-metadata.md).
+export function contract_source_metadata(): void {
+  returnSourceMetadata(COMMUNITY_FACTORY);
 }

@@ -13,7 +13,8 @@ import { listPage } from "../shared/lists";
 import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId } from "../shared/validate";
 import { migrateState, upgradeByDao, upgradeToGlobal } from "../shared/versioned-state";
-import { MODEL_REGISTRY } from "../wire/contracts";
+import { DATASET_REGISTRY, MODEL_REGISTRY } from "../wire/contracts";
+import { returnSourceMetadata } from "../shared/source-metadata";
 import { isRecordName } from "../wire/fields";
 import { decide } from "./decisions";
 import { onImportDone, onImportPage, requestImport } from "./fork";
@@ -295,4 +296,9 @@ export function upgrade_to(): void {
 
 export function migrate_state(): void {
   migrateState(MIGRATIONS, emit);
+}
+
+// NEP-330 source metadata: version, standards and how this wasm was built (docs/source-metadata.md).
+export function contract_source_metadata(): void {
+  returnSourceMetadata(DATASET_REGISTRY);
 }

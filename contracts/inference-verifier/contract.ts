@@ -3,7 +3,8 @@ import { fail } from "../shared/errors";
 import { pageRange } from "../shared/pagination";
 import { callbackSucceeded } from "../shared/storage";
 import { checkSuite, peerId } from "../shared/suite";
-import { MODEL_REGISTRY, REWARD_POOL } from "../wire/contracts";
+import { INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../wire/contracts";
+import { returnSourceMetadata } from "../shared/source-metadata";
 import {
   isHexHash,
   isRecordName,
@@ -389,4 +390,9 @@ export function upgrade_to(): void {
 
 export function migrate_state(): void {
   migrateState(MIGRATIONS, emit);
+}
+
+// NEP-330 source metadata: version, standards and how this wasm was built (docs/source-metadata.md).
+export function contract_source_metadata(): void {
+  returnSourceMetadata(INFERENCE_VERIFIER);
 }

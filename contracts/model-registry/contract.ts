@@ -13,7 +13,8 @@ import { listPage } from "../shared/lists";
 import { checkSuite, peerId } from "../shared/suite";
 import { assertAccountId, isSafeInt } from "../shared/validate";
 import { migrateState, upgradeByDao, upgradeToGlobal } from "../shared/versioned-state";
-import { DATASET_REGISTRY, INFERENCE_VERIFIER, REWARD_POOL } from "../wire/contracts";
+import { DATASET_REGISTRY, INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../wire/contracts";
+import { returnSourceMetadata } from "../shared/source-metadata";
 import type { Creator } from "../wire/datasets";
 import { isMemo, isRecordId, isRecordName } from "../wire/fields";
 import {
@@ -345,4 +346,9 @@ export function upgrade_to(): void {
 
 export function migrate_state(): void {
   migrateState(MIGRATIONS, emit);
+}
+
+// NEP-330 source metadata: version, standards and how this wasm was built (docs/source-metadata.md).
+export function contract_source_metadata(): void {
+  returnSourceMetadata(MODEL_REGISTRY);
 }

@@ -1,6 +1,7 @@
 import { call, initialize, LookupMap, NearBindgen, Vector, view } from "near-sdk-js";
 import { checkSuite, peerId } from "../shared/suite";
-import { INFERENCE_VERIFIER, MODEL_REGISTRY } from "../wire/contracts";
+import { INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../wire/contracts";
+import { returnSourceMetadata } from "../shared/source-metadata";
 import type { LineageCreator, LineageDataset, ModelRef } from "../wire/lineage";
 import type { UsageModelEntry } from "../wire/usage-report";
 import { assertAccountId } from "../shared/validate";
@@ -189,6 +190,12 @@ export class RewardPool implements PoolState {
     return funds.storageWithdraw(this, amount);
   }
 
+  // NEP-145: 1 yocto; false when not registered; `force` forfeits what the caller could claim (funds.ts).
+  @call({ payableFunction: true })
+  storage_unregister({ force }: { force?: boolean }): boolean {
+    return funds.storageUnregister(this, force);
+  }
+
   @view({})
   storage_balance_of({ account_id }: { account_id: string }) {
     return funds.balanceView(this.storage.get(assertAccountId(account_id)));
@@ -283,4 +290,9 @@ export function upgrade_to(): void {
 
 export function migrate_state(): void {
   migrateState(MIGRATIONS, emit);
+}
+
+// NEP-330 source metadata: version, standards and how this wasm was built (docs/source-metadata.md).
+export function contract_source_metadata(): void {
+  returnSourceMetadata(REWARD_POOL);
 }

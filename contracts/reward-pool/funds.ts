@@ -3,6 +3,7 @@ import { fail } from "../shared/errors";
 import { assertOneYocto, sendNear, storageCost } from "../shared/storage";
 import { assertAccountId, parseAmount } from "../shared/validate";
 import type { PoolState } from "./state";
+import { settle } from "./ledger";
 import { addTotal, emit, now } from "./state";
 import type { StorageRecord } from "./types";
 import { STORAGE_MIN_BYTES } from "./types";
@@ -77,6 +78,60 @@ export function storageWithdraw(s: PoolState, amount: unknown) {
   // the attached yocto comes back too
   sendNear(id, want + 1n);
   return balanceView(st);
+}
+
+// NEP-145: unregisters the caller and sends back its storage balance with the attached yocto. Returns false (the
+// yocto back, nothing else) when the caller is not registered. Refused while one of its claims is in flight
+// (ERR_CLAIM_IN_FLIGHT, even with `force`): the claim's callback writes to the records this balance pays for. An
+// account with something to claim is refused (ERR_STORAGE_HAS_BALANCE) unless `force` is exactly true: then what it
+// could claim is forfeited to the pool's unallocated funds (the next epochs' budget; never to the caller), and only
+// what is already owed: its positions keep earning from later epochs. The claim history it paid for stays (the pool's
+// record of payments): that part of `used` is kept, the rest comes back. docs/rewards.md.
+export function storageUnregister(s: PoolState, force: unknown): boolean {
+  assertOneYocto();
+  const id = near.predecessorAccountId();
+  const st = s.storage.get(id);
+  if (st === null) {
+    sendNear(id, 1n);
+    return false;
+  }
+  const before = near.storageUsage();
+  let forfeited = 0n;
+  const a = s.accounts.get(id);
+  if (a !== null) {
+    if (BigInt(a.in_flight) > 0n) fail("ERR_CLAIM_IN_FLIGHT", `${a.in_flight} yoctoNEAR; retry once it settles`);
+    const owed = settle(s, a, false);
+    if (owed > 0n) {
+      if (force !== true) fail("ERR_STORAGE_HAS_BALANCE", `${owed} yoctoNEAR to claim; claim it, or force forfeits it`);
+      settle(s, a, true);
+      a.owed = "0";
+      s.accounts.set(id, a);
+      addTotal(s, "allocated", -owed);
+      addTotal(s, "unallocated", owed);
+      forfeited = owed;
+    }
+  }
+  s.storage.remove(id);
+  const after = near.storageUsage();
+  const used = BigInt(st.used);
+  const free = BigInt(st.total) - used;
+  // what the removal released comes back, up to what the account paid; growth (settled positions) it pays itself
+  let back = after < before ? storageCost(before - after) : -storageCost(after - before);
+  if (back > used) back = used;
+  if (free + back < 0n) fail("ERR_STORAGE_BALANCE", `the settlement needs ${-back}, available ${free}`);
+  const refund = free + back;
+  addTotal(s, "storage_free", -free);
+  sendNear(id, refund + 1n);
+  emit("storage_unregister", [
+    {
+      account_id: id,
+      total: st.total,
+      refund: refund.toString(),
+      kept: (BigInt(st.total) - refund).toString(),
+      forfeited: forfeited.toString(),
+    },
+  ]);
+  return true;
 }
 
 export function balanceView(st: StorageRecord | null) {

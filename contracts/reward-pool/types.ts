@@ -36,7 +36,7 @@ export interface Totals {
   deposited: string;
   // funds not yet assigned to anyone
   unallocated: string;
-  // funds ever credited to creators (through accumulators) or attesters
+  // funds credited to creators (through accumulators) or attesters, less what forced unregistrations forfeited
   allocated: string;
   // transfers that succeeded
   claimed: string;

@@ -140,6 +140,11 @@ export const ERRORS = {
     meaning: "challenge or DAO void after the challenge window",
     contracts: [VERIFIER],
   },
+  ERR_CLAIM_IN_FLIGHT: {
+    meaning:
+      "`storage_unregister` while one of the caller's claims is in flight (even with force): retry once it settles",
+    contracts: [POOL],
+  },
   ERR_CODE_NOT_PUBLISHED: {
     meaning: "a suite code was stored before global contracts (its wasm in the factory): publish that release again",
     contracts: [FACTORY],
@@ -865,12 +870,16 @@ export const ERRORS = {
     contracts: [FACTORY],
   },
   ERR_STORAGE_BALANCE: {
-    meaning: "the storage balance cannot pay the claim's records",
+    meaning: "the storage balance cannot pay the records the call writes (a claim's, a forced unregister's settlement)",
     contracts: [POOL],
   },
   ERR_STORAGE_DEPOSIT: {
     meaning: "attached deposit below the storage the receipts take",
     contracts: [VERIFIER],
+  },
+  ERR_STORAGE_HAS_BALANCE: {
+    meaning: "`storage_unregister` without `force: true` by an account with rewards to claim: claim them first",
+    contracts: [POOL],
   },
   ERR_STORAGE_NOT_REGISTERED: {
     meaning: "claim / storage_withdraw without a storage deposit",

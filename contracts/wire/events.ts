@@ -316,6 +316,12 @@ export interface PoolEvents {
   policy_set: { policy_version: number; policy: RewardPolicyData };
   deposit: { index: number; source: string; amount: string; net: string; memo: string | null };
   storage_deposit: { account_id: string; total: string; used: string };
+  /**
+   * NEP-145 `storage_unregister` (yocto): `total` the balance it had, `refund` what came back (besides the attached
+   * yocto), `kept` = total - refund (the storage of records that stay, e.g. its claim history), `forfeited` what
+   * `force` returned to the pool's unallocated funds ("0" without it)
+   */
+  storage_unregister: { account_id: string; total: string; refund: string; kept: string; forfeited: string };
   lineage_registered: {
     model: string;
     part: number;
@@ -480,6 +486,7 @@ export const EVENTS = {
     "policy_set",
     "deposit",
     "storage_deposit",
+    "storage_unregister",
     "lineage_registered",
     "usage_reported",
     "epoch_closed",

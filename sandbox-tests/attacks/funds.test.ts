@@ -1,9 +1,10 @@
 // Attacks on the reward pool's funds, mounted through near-workspaces against the compiled wasm on the local node:
 // forged, repeated, reordered and early usage reports, epoch closes out of order, early or before the report is
 // complete, double claims and claims in flight, claims by strangers, forged claim
-// callbacks and NEP-145 storage tricks. Every refusal is checked with its ERR_ code, the pool's whole storage before
+// callbacks and NEP-145 storage tricks (unregistering included). Every refusal is checked with its ERR_ code, the pool's whole storage before
 // and after and the attacker's balance (it loses only the gas it burnt).
-import type { NearAccount } from "near-workspaces";
+import type { NearAccount, TransactionResult } from "near-workspaces";
+import { panicCodes, panicMatches } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
 import {
   assertPanics,
@@ -305,6 +306,108 @@ test("storage_deposit below the minimum (a registration the pool would pay for):
   const { root } = t.context;
   const fred = await root.createSubAccount("fred", { initialBalance: 5n * NEAR });
   await refused(t, w, fred, "storage_deposit", {}, "ERR_DEPOSIT_TOO_LOW", { deposit: 10n ** 18n });
+});
+
+// ---- NEP-145 storage_unregister ---------------------------------------------------------------------------------
+
+interface Invariant {
+  solvent: boolean;
+  ledger_balanced: boolean;
+}
+interface Unregistered {
+  account_id: string;
+  total: string;
+  refund: string;
+  kept: string;
+  forfeited: string;
+}
+const claimableOf = async (a: NearAccount) =>
+  BigInt(await w.pool.view<string>("claimable", { account_id: a.accountId }));
+const sound = async () => w.pool.view<Invariant>("get_invariant");
+const failsWith = (r: TransactionResult, code: string) => panicCodes(r).some((m) => panicMatches(m, code));
+
+test("storage_unregister without the 1 yocto (function-call key): refused ERR_ONE_YOCTO", async (t) => {
+  await refused(t, w, mallory, "storage_unregister", {}, "ERR_ONE_YOCTO");
+  await refused(t, w, mallory, "storage_unregister", { force: true }, "ERR_ONE_YOCTO", { deposit: 2n });
+});
+
+test("storage_unregister with rewards to claim and no force (take the storage back, rewards stay): refused ERR_STORAGE_HAS_BALANCE", async (t) => {
+  t.true((await claimableOf(carol)) > 0n);
+  t.not(await w.pool.view("storage_balance_of", { account_id: carol.accountId }), null);
+  await refused(t, w, carol, "storage_unregister", {}, "ERR_STORAGE_HAS_BALANCE", { deposit: 1n });
+  await refused(t, w, carol, "storage_unregister", { force: false }, "ERR_STORAGE_HAS_BALANCE", { deposit: 1n });
+});
+
+test("storage_unregister of an account never registered: false, it loses only the gas, nothing changes", async (t) => {
+  const { root } = t.context;
+  const gus = await root.createSubAccount("gus", { initialBalance: 5n * NEAR });
+  const before = await total(gus);
+  const state = await stateDump(w.worker, w.pool.accountId);
+  const r = await gus.callRaw(w.pool, "storage_unregister", {}, { attachedDeposit: 1n, gas: 30n * TGAS });
+  t.false(r.failed, r.receiptFailureMessages.join());
+  t.is(r.parseResult<boolean>(), false);
+  t.deepEqual(events(r), []);
+  t.is(await total(gus), before - burnt(r), "the yocto came back");
+  t.deepEqual(await stateDump(w.worker, w.pool.accountId), state);
+});
+
+test("storage_unregister on the node: the whole deposit back to the yocto, the record removed, the event", async (t) => {
+  const { root } = t.context;
+  const hana = await root.createSubAccount("hana", { initialBalance: 5n * NEAR });
+  const dep = NEAR / 20n;
+  await hana.call(w.pool, "storage_deposit", {}, { attachedDeposit: dep });
+  const freeBefore = BigInt((await w.pool.view<{ storage_free: string }>("get_totals")).storage_free);
+  const available = BigInt(
+    (await w.pool.view<{ available: string }>("storage_balance_of", { account_id: hana.accountId })).available,
+  );
+  const before = await total(hana);
+  const r = await hana.callRaw(w.pool, "storage_unregister", {}, { attachedDeposit: 1n, gas: 30n * TGAS });
+  t.false(r.failed, r.receiptFailureMessages.join());
+  t.is(r.parseResult<boolean>(), true);
+  t.deepEqual(
+    events(r).map((e) => [e.standard, e.event, e.data]),
+    [
+      [
+        "ai-commons-rewards",
+        "storage_unregister",
+        [{ account_id: hana.accountId, total: dep.toString(), refund: dep.toString(), kept: "0", forfeited: "0" }],
+      ],
+    ],
+  );
+  t.is(await total(hana), before + dep - burnt(r), "the deposit and the yocto, less the gas, to the yocto");
+  t.is(await w.pool.view("storage_balance_of", { account_id: hana.accountId }), null);
+  t.is(BigInt((await w.pool.view<{ storage_free: string }>("get_totals")).storage_free), freeBefore - available);
+  t.like(await sound(), { solvent: true, ledger_balanced: true });
+});
+
+test("claim and forced unregister sent together (race the claim's callback): paid or forfeited once, the storage refunded once, the pool solvent", async (t) => {
+  // carol is owed and registered (with no free balance left): she tops up, then races the two
+  await carol.call(w.pool, "storage_deposit", {}, { attachedDeposit: NEAR / 10n });
+  const owed = await claimableOf(carol);
+  t.true(owed > 0n);
+  const before = await total(carol);
+  const [c, u] = await Promise.all([
+    carol.callRaw(w.pool, "claim", {}, { gas: 100n * TGAS }),
+    carol.callRaw(w.pool, "storage_unregister", { force: true }, { attachedDeposit: 1n, gas: 50n * TGAS }),
+  ]);
+  const paid = !c.failed && events(c).some((e) => e.event === "claim_paid") ? owed : 0n;
+  if (c.failed) t.true(["ERR_NOTHING_TO_CLAIM", "ERR_STORAGE_NOT_REGISTERED"].some((code) => failsWith(c, code)));
+  let refund = 0n;
+  let forfeited = 0n;
+  if (u.failed) {
+    assertPanics(t, u, "ERR_CLAIM_IN_FLIGHT");
+  } else {
+    const [ev] = events<Unregistered>(u).filter((e) => e.event === "storage_unregister");
+    refund = BigInt(ev.data[0].refund);
+    forfeited = BigInt(ev.data[0].forfeited);
+    t.is(await w.pool.view("storage_balance_of", { account_id: carol.accountId }), null);
+  }
+  t.log(`claim ${c.failed ? "refused" : "paid"}, unregister ${u.failed ? "refused" : `refunded ${refund}`}`);
+  t.false(c.failed && u.failed, "one of them went through");
+  t.is(paid + forfeited, owed, "the rewards were paid or forfeited, once");
+  t.is(await total(carol), before + paid + refund - burnt(c) - burnt(u), "nothing else reached carol");
+  t.is((await w.pool.view<{ in_flight: string }>("get_totals")).in_flight, "0");
+  t.like(await sound(), { solvent: true, ledger_balanced: true });
 });
 
 test("deposit of zero (an empty record): refused ERR_ZERO_DEPOSIT", async (t) => {

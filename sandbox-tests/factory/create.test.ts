@@ -132,6 +132,12 @@ test.serial(
       const acc = await accountView(worker, c.account_id);
       t.truthy(acc.global_contract_hash, `${c.account_id} uses global code`);
       t.true(acc.storage_usage < 8000, `${c.account_id}: ${acc.storage_usage} bytes`);
+      // NEP-330 where explorers read it: an account running the global code answers for that code
+      const meta = await root
+        .getAccount(c.account_id)
+        .view<{ standards: { standard: string }[]; build_info: { contract_path: string } }>("contract_source_metadata");
+      t.is(meta.build_info.contract_path, "contracts/community-dao", c.account_id);
+      t.is(meta.standards[0].standard, "nep330");
     }
     // Contracts know each other and their factory.
     const dao = root.getAccount("acme.commons.test.near");

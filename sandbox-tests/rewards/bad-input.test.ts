@@ -1,7 +1,8 @@
 // Every refused call panics with a stable ERR_ code and changes nothing: the pool's storage, balance and storage
 // usage are byte-for-byte the same afterwards (a failed call's deposit goes back to the caller). Runs the compiled
 // wasm through the VM (vm-pool.ts) from one prepared state: an open and a closed epoch, complete and partial
-// lineages, an account with a claim paid, one owed but without storage, one registered but owed nothing.
+// lineages, an account with a claim paid, one owed but without storage, one registered but owed nothing, one
+// registered and owed.
 import test from "ava";
 import { usagePart } from "./report.ts";
 import { basePolicy, codeOf, DAO, initPool, NEAR, PoolVm, POOL, REGISTRY, VERIFIER } from "./vm-pool.ts";
@@ -9,6 +10,8 @@ import { basePolicy, codeOf, DAO, initPool, NEAR, PoolVm, POOL, REGISTRY, VERIFI
 const ALICE = "alice.test.near";
 const BOB = "bob.test.near";
 const CAROL = "carol.test.near";
+// the attester: owed its fees, registered for storage, never claimed
+const ATT = "att.test.near";
 const creators = (...ids: string[]) => ids.map((account_id) => ({ account_id, bps: 10000 / ids.length }));
 const usage = (n: number): [string, [string, number][]][] =>
   Array.from({ length: n }, (_, i) => [`x${i}`, [["att.test.near", 1]]]);
@@ -45,7 +48,7 @@ function prepared(): PoolVm {
   // epoch 5000 of a verifier with 1 ns epochs (ended; the pool's own 1 s epochs say it closes later): part 0 of 2
   ok(vm.call("on_usage_report", usagePart(5000, usage(32), { len: 1n, parts: 2 }), { from: VERIFIER }));
   ok(vm.call("close_epoch", { epoch: 1000 }));
-  for (const a of [ALICE, BOB]) ok(vm.call("storage_deposit", {}, { from: a, deposit: NEAR / 10n }));
+  for (const a of [ALICE, BOB, ATT]) ok(vm.call("storage_deposit", {}, { from: a, deposit: NEAR / 10n }));
   ok(vm.call("claim", {}, { from: ALICE }));
   ok(
     vm.call(
@@ -423,6 +426,37 @@ const CASES: Case[] = [
     from: CAROL,
     deposit: 1n,
     code: "ERR_STORAGE_NOT_REGISTERED",
+  },
+  {
+    name: "storage unregister without 1 yocto",
+    method: "storage_unregister",
+    args: {},
+    from: BOB,
+    code: "ERR_ONE_YOCTO",
+  },
+  {
+    name: "storage unregister with 2 yocto",
+    method: "storage_unregister",
+    args: { force: true },
+    from: BOB,
+    deposit: 2n,
+    code: "ERR_ONE_YOCTO",
+  },
+  {
+    name: "storage unregister with fees to claim",
+    method: "storage_unregister",
+    args: {},
+    from: ATT,
+    deposit: 1n,
+    code: "ERR_STORAGE_HAS_BALANCE",
+  },
+  {
+    name: "storage unregister with force as a string",
+    method: "storage_unregister",
+    args: { force: "true" },
+    from: ATT,
+    deposit: 1n,
+    code: "ERR_STORAGE_HAS_BALANCE",
   },
 ];
 

@@ -107,6 +107,15 @@ export class RewardModel {
     return amount;
   }
 
+  // storage_unregister with force: what the account could claim goes back to unallocated
+  forfeit(id: string): bigint {
+    const amount = this.owedOf(id);
+    this.owed.set(id, 0n);
+    this.allocated -= amount;
+    this.unallocated += amount;
+    return amount;
+  }
+
   settle(id: string, amount: bigint, ok: boolean) {
     this.inFlight -= amount;
     if (ok) this.claimed += amount;

@@ -1,6 +1,6 @@
 // Property test: random sequences of deposits, usage report parts (some repeated or out of order), epoch closes (some
-// out of order or before the report is complete), claims,
-// transfer outcomes (some failing) and policy changes, against the compiled wasm through the VM (vm-pool.ts): a
+// out of order or before the report is complete), claims, NEP-145 unregisters (forced or not, some while a claim is in
+// flight) and registrations again, transfer outcomes (some failing) and policy changes, against the compiled wasm through the VM (vm-pool.ts): a
 // node would take ~1 s a step, the VM ~60 ms. After every step: the contract's totals equal an independent
 // reference (model.ts) to the yocto, every account's claimable equals the reference, the pool is solvent
 // (balance - storage stake >= unallocated + claimable + free storage balances) and the ledger adds up.
@@ -47,6 +47,7 @@ test("random deposits, reports, closes and claims keep the pool solvent and exac
   let policy: RefPolicy & ReturnType<typeof basePolicy> = basePolicy();
   t.true(initPool(vm, policy).ok);
   for (const a of ACCOUNTS) t.true(vm.call("storage_deposit", {}, { from: a, deposit: NEAR / 10n }).ok);
+  const registered = new Set(ACCOUNTS);
 
   // lineages: m1 (two datasets), m2 (parent m1, datasets overlapping m1's, pushed in two parts), m3 (no datasets,
   // an unregistered parent), and "ghost" whose usage has no lineage at all
@@ -191,6 +192,10 @@ test("random deposits, reports, closes and claims keep the pool solvent and exac
         action = "claim(nothing)";
         t.is(codeOf(r), "ERR_NOTHING_TO_CLAIM");
         t.is(vm.snapshot(), snap);
+      } else if (!registered.has(account)) {
+        action = "claim(unregistered)";
+        t.is(codeOf(r), "ERR_STORAGE_NOT_REGISTERED");
+        t.is(vm.snapshot(), snap);
       } else {
         t.true(r.ok, r.error);
         const amount = ref.claim(account);
@@ -215,6 +220,34 @@ test("random deposits, reports, closes and claims keep the pool solvent and exac
       t.true(r.ok, r.error);
       ref.settle(p.account, p.amount, ok);
       action = ok ? "transfer paid" : "transfer failed";
+    } else if (x < 0.975) {
+      const account = pick(ACCOUNTS);
+      if (!registered.has(account)) {
+        action = "register again";
+        t.true(vm.call("storage_deposit", {}, { from: account, deposit: NEAR / 10n }).ok);
+        registered.add(account);
+      } else {
+        const force = rand() < 0.5;
+        const snap = vm.snapshot();
+        const r = vm.call("storage_unregister", { force }, { from: account, deposit: 1n });
+        if (pending.some((p) => p.account === account)) {
+          action = "unregister(claim in flight)";
+          t.is(codeOf(r), "ERR_CLAIM_IN_FLIGHT");
+          t.is(vm.snapshot(), snap);
+        } else if (ref.owedOf(account) > 0n && !force) {
+          action = "unregister(has balance)";
+          t.is(codeOf(r), "ERR_STORAGE_HAS_BALANCE");
+          t.is(vm.snapshot(), snap);
+        } else {
+          action = force ? "unregister(force)" : "unregister";
+          t.true(r.ok, r.error);
+          t.is(r.value, true);
+          const data = r.events[0].data[0] as { refund: string; forfeited: string };
+          t.is(data.forfeited, ref.forfeit(account).toString());
+          t.deepEqual(r.transfers, [{ to: account, amount: BigInt(data.refund) + 1n }]);
+          registered.delete(account);
+        }
+      }
     } else {
       action = "policy";
       const model_bps = Math.floor(rand() * 10001);

@@ -1,6 +1,10 @@
 // The protocol's pure rules in contracts/wire/: how the verifier splits an epoch's usage report into parts (and the
-// gas it attaches per part), and the reward policy check that the DAO (SetRewardPolicy) and the pool both apply.
+// gas it attaches per part), the reward policy check that the DAO (SetRewardPolicy) and the pool both apply, and the
+// standards each contract names in its NEP-330 source metadata.
 import test from "ava";
+import { CONTRACTS } from "../../contracts/wire/contracts.ts";
+import { EVENT_STANDARDS } from "../../contracts/wire/events.ts";
+import { CONTRACT_STANDARDS, NEP145, NEP297, NEP330 } from "../../contracts/wire/source-metadata.ts";
 import {
   defaultRewardPolicy,
   MAX_ATTESTER_FEE,
@@ -121,4 +125,19 @@ test("reward policy: shares in bps summing to 10,000, a capped fee, a positive e
   t.is(bad({ release_bps: undefined }), null, "release_bps may be left out");
   const { release_bps: _, ...input } = ok;
   t.deepEqual(rewardPolicyOf({ ...input, extra: 1 } as typeof input), ok, "extra fields dropped, release defaulted");
+});
+
+test("NEP-330 standards: nep330 1.2.0, nep297 under each contract's event standard, nep145 in the pool only", (t) => {
+  t.deepEqual(Object.keys(CONTRACT_STANDARDS).sort(), [...CONTRACTS].sort());
+  for (const c of CONTRACTS) {
+    const list = CONTRACT_STANDARDS[c];
+    t.deepEqual(list[0], { standard: "nep330", version: "1.2.0" }, c);
+    t.deepEqual(
+      list.slice(1, 3),
+      [NEP297, { standard: EVENT_STANDARDS[c].standard, version: EVENT_STANDARDS[c].version }],
+      c,
+    );
+    t.deepEqual(list.slice(3), c === "reward-pool" ? [NEP145] : [], c);
+  }
+  t.deepEqual(NEP330, { standard: "nep330", version: "1.2.0" });
 });

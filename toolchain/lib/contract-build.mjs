@@ -42,6 +42,23 @@ const leanAliases = {
   },
 };
 
+const BUILD_STAMP_MODULE = path.join(ROOT, "contracts", "shared", "build-stamp.ts");
+
+/**
+ * NEP-330: contracts/shared/build-stamp.ts is a placeholder; each bundle gets, in its place, the stamp the parent
+ * computed for this build (toolchain/build.mjs buildStamp). First among the plugins, so no other loads the file.
+ */
+function buildStampModule(stamp) {
+  return {
+    name: "ai-commons-build-stamp",
+    load(id) {
+      if (id !== BUILD_STAMP_MODULE) return null;
+      if (!stamp) throw new ToolError("contracts/shared/build-stamp.ts is bundled but the build has no stamp");
+      return `export const BUILD_STAMP = ${JSON.stringify(stamp)};\n`;
+    },
+  };
+}
+
 const FUNCTION_NODES = new Set(["FunctionDeclaration", "FunctionExpression", "ArrowFunctionExpression"]);
 const isFunction = (node) => FUNCTION_NODES.has(node?.type);
 
@@ -83,7 +100,7 @@ export function methodExports(code) {
  * The same rollup + babel set-up as near-sdk-js's CLI (plus the lean profile's alias and "use strip", which makes
  * QuickJS drop the bytecode's debug info). Returns the wasm methods (methodExports) and the rendered modules.
  */
-async function bundle(entry, outFile, profile) {
+async function bundle(entry, outFile, profile, stamp) {
   const { rollup, nodeResolve, babel, sourcemaps } = await loadRollup();
   const warnings = [];
   const lean = profile === "lean";
@@ -91,6 +108,7 @@ async function bundle(entry, outFile, profile) {
     input: entry,
     onwarn: (w) => warnings.push(w),
     plugins: [
+      buildStampModule(stamp),
       ...(lean ? [leanAliases] : []),
       nodeResolve({ extensions: [".js", ".ts"] }),
       sourcemaps(),
@@ -187,7 +205,7 @@ function withHostExtensions(text) {
  * Builds `entry` to `<outDir>/<name>.wasm`. Returns { name, wasm, bytes, sha256, methods, seconds }.
  * `abi` (optional) is a function producing the ABI object, run by the caller (it is CPU-bound JS).
  */
-export async function buildContract({ name, entry, outDir, profile }) {
+export async function buildContract({ name, entry, outDir, profile, stamp }) {
   const t0 = Date.now();
   const phases = {};
   let mark = t0;
@@ -201,7 +219,7 @@ export async function buildContract({ name, entry, outDir, profile }) {
   fs.mkdirSync(work, { recursive: true });
   // the module is named after the contract in error stacks; a relative name keeps bytecode machine-independent
   const jsName = `${name}.js`;
-  const { methods, modules } = await bundle(entry, path.join(work, jsName), profile);
+  const { methods, modules } = await bundle(entry, path.join(work, jsName), profile, stamp);
   if (profile === "lean") checkLeanBundle(entry, modules);
   if (methods.length === 0) throw new ToolError(`${entry}: the contract exports no methods (no @NearBindgen class?)`);
   checkMethodNames(path.relative(ROOT, entry), methods);
