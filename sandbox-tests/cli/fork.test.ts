@@ -158,7 +158,16 @@ test.serial("fork errors: clear codes and messages", async (t) => {
   t.is((await err(["fork", "join", "-c", "acme"])).code, "BAD_ARGS");
   t.is((await err(["propose", "fork", "-c", "acme"])).code, "BAD_ARGS");
   // refused before anything is sent (the DAO's own ERR_INVALID_NAME for a Fork kind: sandbox-tests/fork/)
-  const badForkName = await err(["propose", "fork", "--name", "Bad_Name", "-c", "acme", "--account", "alice.test.near"]);
+  const badForkName = await err([
+    "propose",
+    "fork",
+    "--name",
+    "Bad_Name",
+    "-c",
+    "acme",
+    "--account",
+    "alice.test.near",
+  ]);
   t.is(badForkName.code, "BAD_ARGS");
   t.regex(badForkName.message, /--name must be a community name/);
   // acme is not a fork; a fork community that does not exist
