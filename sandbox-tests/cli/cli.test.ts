@@ -192,6 +192,8 @@ test.serial("community create makes the whole community in one transaction; re-r
   const created = await cli.run(["community", "create", "beta", "--account", "alice.test.near"]);
   ok(t, created, "community create");
   t.regex(created.stdout, /5 contracts in one transaction/);
+  // the transaction is named (with its explorer link on public networks: networks.ts, unit-tested)
+  t.regex(created.stdout + created.stderr, /beta: tx [1-9A-HJ-NP-Za-km-z]{43,44}\b/);
   t.regex(created.stdout, /\[1\/5\] community-dao \S+ at beta\.commons\.test\.near/);
   t.regex(created.stdout, /\[5\/5\] reward-pool \S+ at beta_reward-pool\.commons\.test\.near/);
   const c = await cli.view<{

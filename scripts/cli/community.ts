@@ -7,6 +7,7 @@ import type { Chain } from "./context.ts";
 import { allPages, codeHashHex, formatNear, NEAR, parseNear, resultOf, TGAS, view } from "./context.ts";
 import { CliError, networkProblem, receiptFailure } from "./errors.ts";
 import type { Progress } from "./output.ts";
+import { txRef } from "./units.ts";
 
 // create_community and resume_community attach get_required_deposit's `gas` (every account's batch and callback),
 // not 1 Pgas: the signer holds the attached gas at 10^9 yocto a gas until the refund (protocol 86).
@@ -131,13 +132,14 @@ export async function createCommunity(
       `creating ${name} on ${factory}: ${required.contracts.length} contracts in one transaction ` +
         `(deposit ${formatNear(deposit)}, excess refunded) ...`,
     );
-    await signer.callFunctionRaw({
+    const sent = await signer.callFunctionRaw({
       contractId: factory,
       methodName: "create_community",
       args,
       gas: BigInt(required.gas),
       deposit: deposit,
     });
+    out.progress(`${name}: ${txRef(sent.transaction_outcome.id)}`);
     c = (await getCommunity(chain, factory, name)) as CommunityView;
   } else {
     if (c.creator !== signer.accountId) {

@@ -4,11 +4,12 @@
 import { readFileSync } from "node:fs";
 import { type Account, baseEncode } from "near-api-js";
 import type { AttesterKey } from "../../attester/src/receipt.ts";
-import type { Chain } from "./context.ts";
+import type { Chain, Outcome } from "./context.ts";
 import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
 import { globalUpgradeExecuteAttach, upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
 import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
+import { txRef } from "./units.ts";
 import { jsonArg } from "./suite.ts";
 
 const HOUR_NS = 3_600_000_000_000n;
@@ -269,6 +270,7 @@ export interface Proposed {
   kind: Record<string, unknown>;
   description: string;
   bond: string;
+  tx_hash: string;
 }
 
 /** add_proposal with the policy's bond (at least the proposal's storage); `flags` are propose's, by flag name. */
@@ -299,7 +301,14 @@ export async function propose(
     gas: 50n * TGAS,
     deposit: attached,
   });
-  return { id: resultOf<number>(r), dao, kind: built.kind, description, bond: bond.toString() };
+  return {
+    id: resultOf<number>(r),
+    dao,
+    kind: built.kind,
+    description,
+    bond: bond.toString(),
+    tx_hash: r.transaction_outcome.id,
+  };
 }
 
 const DAO_CODE = "community-dao";
@@ -388,9 +397,14 @@ export const VOTE_CHOICES = Object.keys(CHOICES);
 export async function vote(chain: Chain, signer: Account, dao: string, choice: string, id: number) {
   const c = CHOICES[choice];
   if (!c) throw new CliError("BAD_ARGS", `vote approve|reject|abstain|remove <id> (got ${choice})`);
-  await signer.callFunctionRaw({ contractId: dao, methodName: "vote", args: { id, choice: c }, gas: 50n * TGAS });
+  const tx = await signer.callFunctionRaw({
+    contractId: dao,
+    methodName: "vote",
+    args: { id, choice: c },
+    gas: 50n * TGAS,
+  });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
-  return { id, choice: c, status: p.status, rules: p.rules };
+  return { id, choice: c, status: p.status, rules: p.rules, tx_hash: tx.transaction_outcome.id };
 }
 
 // Enough for a transfer or member change and its callback; a function call adds its actions' gas. Kept well under
@@ -418,17 +432,17 @@ async function executeGas(chain: Chain, dao: string, p: Proposal): Promise<bigin
 export async function execute(chain: Chain, signer: Account, dao: string, id: number, gasTgas: string | undefined) {
   const before = await view<Proposal>(chain, dao, "get_proposal", { id });
   const gas = gasTgas ? BigInt(gasTgas) * TGAS : await executeGas(chain, dao, before);
-  await signer.callFunctionRaw({ contractId: dao, methodName: "execute", args: { id }, gas });
+  const tx = await signer.callFunctionRaw({ contractId: dao, methodName: "execute", args: { id }, gas });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
   if (p.status === "Failed") {
     // The transaction succeeded but the proposal's action did not (e.g. ERR_INSUFFICIENT_TREASURY): say why.
     throw new CliError(
       "ERR_EXECUTION_FAILED",
-      `proposal ${id} failed when executed: ${p.last_error}`,
+      `proposal ${id} failed when executed: ${p.last_error} (${txRef(tx.transaction_outcome.id)})`,
       p.last_error ?? "",
     );
   }
-  return { id, status: p.status, attempts: p.attempts };
+  return { id, status: p.status, attempts: p.attempts, tx_hash: tx.transaction_outcome.id };
 }
 
 // Delegating pays the storage of the voting-power checkpoints it adds (~0.002 NEAR); the excess is refunded at once.
@@ -436,8 +450,9 @@ const DELEGATION_DEPOSIT = 10n ** 22n;
 
 /** delegate to `to`, or undelegate when null. */
 export async function delegate(chain: Chain, signer: Account, dao: string, to: string | null) {
+  let tx: Outcome;
   if (to === null) {
-    await signer.callFunctionRaw({
+    tx = await signer.callFunctionRaw({
       contractId: dao,
       methodName: "undelegate",
       args: {},
@@ -445,7 +460,7 @@ export async function delegate(chain: Chain, signer: Account, dao: string, to: s
       deposit: DELEGATION_DEPOSIT,
     });
   } else {
-    await signer.callFunctionRaw({
+    tx = await signer.callFunctionRaw({
       contractId: dao,
       methodName: "delegate",
       args: { delegate_id: to },
@@ -455,7 +470,12 @@ export async function delegate(chain: Chain, signer: Account, dao: string, to: s
   }
   const me = await view<Member>(chain, dao, "get_member", { account_id: signer.accountId });
   const target = to ? await view<Member>(chain, dao, "get_member", { account_id: to }) : null;
-  return { account_id: signer.accountId, delegate: me.delegate, delegate_power: target?.voting_power ?? null };
+  return {
+    account_id: signer.accountId,
+    delegate: me.delegate,
+    delegate_power: target?.voting_power ?? null,
+    tx_hash: tx.transaction_outcome.id,
+  };
 }
 
 /** Every proposal, or those whose status is `status` (any case). */

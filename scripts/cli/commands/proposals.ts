@@ -23,7 +23,7 @@ import { chainTimeNs } from "../suite.ts";
 import * as units from "../units.ts";
 
 export const proposedLine = (p: Proposed) =>
-  `proposal ${p.id} created on ${p.dao}: ${p.description} (bond ${formatNear(BigInt(p.bond))}, refunded when decided less the proposal's storage)`;
+  `proposal ${p.id} created on ${p.dao}: ${p.description} (bond ${formatNear(BigInt(p.bond))}, refunded when decided less the proposal's storage; ${units.txRef(p.tx_hash)})`;
 
 // Each kind: its description and its flags ([flags, help], a leading "!" = required). dao.ts and suite.ts build the
 // ProposalKind JSON from them (buildKind), by flag name.
@@ -162,7 +162,7 @@ export function register(program: CliCommand): void {
       const id = int(idText, "the proposal id");
       const chain = await s.chain();
       const r = await vote(chain, await s.signer(), await s.dao(), choice, id);
-      out.result(r, `voted ${r.choice} on proposal ${id}: now ${r.status}`);
+      out.result(r, `voted ${r.choice} on proposal ${id}: now ${r.status} (${units.txRef(r.tx_hash)})`);
     });
 
   program
@@ -175,7 +175,7 @@ export function register(program: CliCommand): void {
       if (gas !== undefined) tgas(gas, "--gas");
       const chain = await s.chain();
       const r = await execute(chain, await s.signer(), await s.dao(), id, gas);
-      out.result(r, `proposal ${id}: ${r.status}`);
+      out.result(r, `proposal ${id}: ${r.status} (${units.txRef(r.tx_hash)})`);
     });
 
   program
@@ -186,7 +186,7 @@ export function register(program: CliCommand): void {
       const dao = await s.dao();
       const to = args[0] as string;
       const r = await delegate(chain, await s.signer(), dao, to);
-      out.result(r, `${r.account_id} now delegates to ${to} (power ${r.delegate_power})`);
+      out.result(r, `${r.account_id} now delegates to ${to} (power ${r.delegate_power}; ${units.txRef(r.tx_hash)})`);
     });
 
   program
@@ -196,7 +196,7 @@ export function register(program: CliCommand): void {
       const chain = await s.chain();
       const dao = await s.dao();
       const r = await delegate(chain, await s.signer(), dao, null);
-      out.result(r, `${r.account_id} undelegated`);
+      out.result(r, `${r.account_id} undelegated (${units.txRef(r.tx_hash)})`);
     });
 
   const proposals = program.group("proposals", "the DAO's proposals: list, show");
