@@ -289,6 +289,10 @@ test.serial("a resumed community create refuses options that differ from the res
   ]);
   t.is(same.code, 1);
   t.regex(same.stdout + same.stderr, /gamma already reserved by you: resuming/);
+  // each contract's line is printed once per change, not again on every attempt
+  const daoLines = (same.stdout + same.stderr).split("\n").filter((l) => l.startsWith("[1/5] community-dao"));
+  t.true(daoLines.length >= 1 && daoLines.length <= 3, daoLines.join("\n"));
+  t.is(new Set(daoLines).size, daoLines.length, "no line repeated");
   t.true((await attempts()) > before);
 
   // only its creator abandons it; the deposit comes back and the name is free again
