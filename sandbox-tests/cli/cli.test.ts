@@ -225,16 +225,8 @@ test.serial("a resumed community create refuses options that differ from the res
   const policy = join(cli.home, "bad-policy.json");
   writeFileSync(policy, JSON.stringify({ roles: "everyone" }));
   const alice = ["--account", "alice.test.near"];
-  const first = await cli.run([
-    "community",
-    "create",
-    "gamma",
-    "--members",
-    "alice.test.near",
-    "--policy",
-    policy,
-    ...alice,
-  ]);
+  const asReserved = ["community", "create", "gamma", "--members", "alice.test.near", "--policy", policy, ...alice];
+  const first = await cli.run(asReserved);
   t.is(first.code, 1, first.stdout);
   t.regex(first.stderr, /creating community-dao failed \d+ times: ERR_INVALID_POLICY/);
   const reserved = await cli.view<{ status: string; pending_dao_args: { members: { account_id: string }[] } }>(
@@ -277,16 +269,7 @@ test.serial("a resumed community create refuses options that differ from the res
   t.is(await attempts(), before, "nothing was sent");
 
   // the same options resume it (and fail again on the same policy, without reprinting what did not change)
-  const same = await cli.run([
-    "community",
-    "create",
-    "gamma",
-    "--members",
-    "alice.test.near",
-    "--policy",
-    policy,
-    ...alice,
-  ]);
+  const same = await cli.run(asReserved);
   t.is(same.code, 1);
   t.regex(same.stdout + same.stderr, /gamma already reserved by you: resuming/);
   // each contract's line is printed once per change, not again on every attempt
