@@ -18,7 +18,30 @@ interface AccessKey {
   permission: AccessKeyPermission;
 }
 
-type Value = Account | AccessKey | Uint8Array;
+/** NEP-519: a yield callback receipt waiting for promise_yield_resume or its timeout (nearcore's
+ * TrieKey::PromiseYieldReceipt), and the transaction whose outcome tree it belongs to. The receipt is the chain's
+ * ActionReceipt (runtime.ts), kept opaque here. */
+export interface PendingYield {
+  receipt: unknown;
+  /** hash of the transaction that created it (its record gets the callback's outcomes) */
+  owner: string;
+}
+
+/** One entry of the yield timeout queue (nearcore's PromiseYieldTimeout). */
+export interface YieldTimeout {
+  accountId: string;
+  /** hex */
+  dataId: string;
+  expiresAt: bigint;
+}
+
+/** The timeout queue's bounds (nearcore's PromiseYieldIndices). */
+export interface YieldIndices {
+  first: bigint;
+  next: bigint;
+}
+
+type Value = Account | AccessKey | Uint8Array | PendingYield | YieldTimeout | YieldIndices;
 
 const accKey = (id: string) => `a:${id}`;
 const keyKey = (id: string, pk: string) => `k:${id}:${pk}`;
@@ -26,11 +49,19 @@ const dataKey = (id: string, hexKey: string) => `d:${id}:${hexKey}`;
 const codeKey = (id: string) => `c:${id}`;
 /** the global contract code store (nearcore's TrieKey::GlobalContractCode), by hash or by deploying account */
 const globalKey = (g: GlobalContractIdentifier) => ("hash" in g ? `g:h:${g.hash}` : `g:a:${g.accountId}`);
+/** NEP-519 (nearcore's PromiseYieldReceipt, PromiseYieldTimeout, PromiseYieldIndices); `y` keys have no nearcore
+ * trie key here (chain-trie.ts skips them) */
+const yieldKey = (id: string, dataId: string) => `y:${id}:${dataId}`;
+const timeoutKey = (index: bigint) => `yt:${index}`;
+const YIELD_INDICES = "yi:";
 
 export class State {
   private entries = new Map<string, Value>();
   /** account id -> its key and data entries, for listing and deletion */
   private byAccount = new Map<string, Set<string>>();
+  /** account id -> data ids of its pending yields (kept apart from byAccount: deleting an account leaves its yields,
+   * as nearcore's remove_account does) */
+  private yieldsByAccount = new Map<string, Set<string>>();
   private undo: Array<[string, Value | undefined]> = [];
   private dirty = new Set<string>();
   /** Told of every change of an entry (the chain's trie-key index, chain-trie.ts): a write ("put", with the value it
@@ -56,6 +87,15 @@ export class State {
   }
 
   private rawPut(key: string, value: Value | undefined): void {
+    if (key.startsWith("y:")) {
+      const i = key.indexOf(":", 2);
+      const id = key.slice(2, i);
+      const set = this.yieldsByAccount.get(id) ?? new Set<string>();
+      if (value === undefined) set.delete(key.slice(i + 1));
+      else set.add(key.slice(i + 1));
+      if (set.size > 0) this.yieldsByAccount.set(id, set);
+      else this.yieldsByAccount.delete(id);
+    }
     const owner = ownerOf(key);
     if (value === undefined) {
       this.entries.delete(key);
@@ -181,6 +221,37 @@ export class State {
       .map((k) => [k.slice(start), this.entries.get(k) as Uint8Array]);
   }
 
+  // --- NEP-519 yields ---
+  getYield(id: string, dataId: string): PendingYield | undefined {
+    return this.entries.get(yieldKey(id, dataId)) as PendingYield | undefined;
+  }
+
+  setYield(id: string, dataId: string, y: PendingYield | undefined): void {
+    this.put(yieldKey(id, dataId), y);
+  }
+
+  /** Data ids (hex) of the account's pending yields. */
+  pendingYields(id: string): string[] {
+    return [...(this.yieldsByAccount.get(id) ?? [])];
+  }
+
+  yieldIndices(): YieldIndices {
+    const i = this.entries.get(YIELD_INDICES) as YieldIndices | undefined;
+    return i ? { ...i } : { first: 0n, next: 0n };
+  }
+
+  setYieldIndices(i: YieldIndices): void {
+    this.put(YIELD_INDICES, { ...i });
+  }
+
+  getYieldTimeout(index: bigint): YieldTimeout | undefined {
+    return this.entries.get(timeoutKey(index)) as YieldTimeout | undefined;
+  }
+
+  setYieldTimeout(index: bigint, t: YieldTimeout | undefined): void {
+    this.put(timeoutKey(index), t);
+  }
+
   /** Sum of amount + locked over all accounts. */
   totalBalance(): bigint {
     let total = 0n;
@@ -233,6 +304,7 @@ function ownerOf(key: string): string | undefined {
 }
 
 function encodeValue(key: string, v: Value): unknown {
+  if (key.startsWith("y")) return toJsonSafe(v);
   if (key.startsWith("a:")) {
     const a = v as Account;
     return {
@@ -264,6 +336,7 @@ function encodeValue(key: string, v: Value): unknown {
 }
 
 function decodeValue(key: string, v: unknown): Value {
+  if (key.startsWith("y")) return fromJsonSafe(v) as Value;
   if (key.startsWith("a:")) {
     const a = v as Record<string, string> & { global?: { hash?: string; account_id?: string } };
     const g = a.global;
@@ -292,4 +365,31 @@ function decodeValue(key: string, v: unknown): Value {
     };
   }
   return fromB64(v) ?? new Uint8Array();
+}
+
+/** JSON for values with bigints and byte arrays (a yield's receipt, the timeout queue): {"$n": "…"} and
+ * {"$b": base64}. */
+function toJsonSafe(v: unknown): unknown {
+  if (typeof v === "bigint") return { $n: `${v}` };
+  if (v instanceof Uint8Array) return { $b: b64(v) };
+  if (Array.isArray(v)) return v.map(toJsonSafe);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, toJsonSafe(x)]),
+    );
+  }
+  return v;
+}
+
+function fromJsonSafe(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fromJsonSafe);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$n === "string" && Object.keys(o).length === 1) return BigInt(o.$n);
+    if (typeof o.$b === "string" && Object.keys(o).length === 1) return fromB64(o.$b) ?? new Uint8Array();
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromJsonSafe(x)]));
+  }
+  return v;
 }

@@ -106,7 +106,21 @@ struct NewReceipt {
     /// (action index, weight) of function calls with a gas weight
     weights: Vec<(usize, u64)>,
     refund_to: Option<AccountId>,
+    /// still a PromiseYield receipt (waits for promise_yield_resume or its timeout); false again once the same
+    /// call resumed it (nearcore ReceiptManager::checked_resolve_promise_yield turns it into an Action receipt)
     is_yield: bool,
+    /// the data id of promise_yield_create: the receipt's one input, whether it is still a yield or not
+    yield_data_id: Option<CryptoHash>,
+    /// created by promise_yield_create_with_id (NEP-519 yield ids, protocol 85): the chain refuses it
+    yield_with_id: bool,
+}
+
+/// A data receipt the call created by promise_yield_resume (nearcore ReceiptManager's DataReceiptMetadata):
+/// PromiseResume for a yield of an earlier receipt, a plain Data receipt for one created by this call.
+struct ResumeData {
+    data_id: CryptoHash,
+    data: Vec<u8>,
+    is_promise_resume: bool,
 }
 
 type JsResult<T> = std::result::Result<T, String>;
@@ -151,6 +165,11 @@ struct JsExternal<'a> {
     validators: BTreeMap<String, Balance>,
     /// calls into JS, for the report
     js_calls: RefCell<u64>,
+    /// data ids of the yields of this account stored in the chain's state (nearcore's TrieKey::PromiseYieldReceipt)
+    pending_yields: std::collections::HashSet<CryptoHash>,
+    /// data id -> index of a yield receipt this call created and has not resumed (promise_yield_receipt_index)
+    own_yields: HashMap<CryptoHash, usize>,
+    resumes: Vec<ResumeData>,
 }
 
 impl JsExternal<'_> {
@@ -323,6 +342,8 @@ impl External for JsExternal<'_> {
             weights: vec![],
             refund_to: None,
             is_yield: false,
+            yield_data_id: None,
+            yield_with_id: false,
         });
         Ok(self.receipts.len() as u64 - 1)
     }
@@ -331,6 +352,7 @@ impl External for JsExternal<'_> {
         &mut self,
         receiver_id: AccountId,
     ) -> VmResult<(ReceiptIndex, CryptoHash)> {
+        // nearcore RuntimeExt::create_promise_yield_receipt + ReceiptManager::create_promise_yield_receipt
         let data_id = self.generate_data_id();
         self.receipts.push(NewReceipt {
             receiver_id,
@@ -340,8 +362,12 @@ impl External for JsExternal<'_> {
             weights: vec![],
             refund_to: None,
             is_yield: true,
+            yield_data_id: Some(data_id),
+            yield_with_id: false,
         });
-        Ok((self.receipts.len() as u64 - 1, data_id))
+        let index = self.receipts.len() - 1;
+        self.own_yields.insert(data_id, index);
+        Ok((index as u64, data_id))
     }
 
     fn create_promise_yield_receipt_with_id(
@@ -349,17 +375,36 @@ impl External for JsExternal<'_> {
         receiver_id: AccountId,
         _user_yield_id: YieldId,
     ) -> VmResult<Option<(ReceiptIndex, CryptoHash)>> {
-        self.create_promise_yield_receipt(receiver_id).map(Some)
+        // the chain does not keep yield ids (YieldIdToDataId) yet: the receipt is marked and the chain refuses it
+        let (index, data_id) = self.create_promise_yield_receipt(receiver_id)?;
+        self.own_yields.remove(&data_id);
+        self.receipts[index as usize].yield_with_id = true;
+        Ok(Some((index, data_id)))
     }
 
-    fn submit_promise_resume_data(&mut self, _: CryptoHash, _: Vec<u8>) -> VmResult<bool> {
-        Ok(false)
+    fn submit_promise_resume_data(&mut self, data_id: CryptoHash, data: Vec<u8>) -> VmResult<bool> {
+        // nearcore RuntimeExt::submit_promise_resume_data: a yield of an earlier receipt is found in the state (it
+        // stays there until the PromiseResume receipt arrives, so a second resume before that also answers true and
+        // its receipt is ignored); one created by this call is turned into an Action receipt fed by a Data receipt
+        if self.pending_yields.contains(&data_id) {
+            self.resumes.push(ResumeData { data_id, data, is_promise_resume: true });
+            return Ok(true);
+        }
+        Ok(match self.own_yields.remove(&data_id) {
+            Some(index) => {
+                self.receipts[index].is_yield = false;
+                self.resumes.push(ResumeData { data_id, data, is_promise_resume: false });
+                true
+            }
+            None => false,
+        })
     }
     fn submit_promise_resume_data_with_yield_id(
         &mut self,
         _: YieldId,
         _: Vec<u8>,
     ) -> VmResult<bool> {
+        // no yield with an id can exist on this chain (their creation is refused): none is found
         Ok(false)
     }
 
@@ -531,6 +576,9 @@ struct Ctx {
     /// hex, 32 bytes: the hash the chain derives data ids from
     #[serde(default)]
     action_hash: Option<String>,
+    /// hex data ids of the current account's yields waiting in the chain's state
+    #[serde(default)]
+    pending_yields: Vec<String>,
     #[serde(default = "three")]
     ttn_present: u64,
     #[serde(default = "two")]
@@ -671,6 +719,13 @@ pub fn run_function_call(
             .map(|(k, v)| Ok((k.clone(), Balance::from_yoctonear(num(v, "validator stake")?))))
             .collect::<Result<_>>()?,
         js_calls: RefCell::new(0),
+        pending_yields: c
+            .pending_yields
+            .iter()
+            .map(|h| CryptoHash::try_from(unhex(h).as_slice()).map_err(|e| Error::from_reason(format!("yield: {e}"))))
+            .collect::<Result<_>>()?,
+        own_yields: HashMap::new(),
+        resumes: vec![],
     };
 
     let t_prep = std::time::Instant::now();
@@ -763,6 +818,13 @@ pub fn run_function_call(
             "actions": r.actions,
             "refund_to": r.refund_to,
             "is_yield": r.is_yield,
+            "yield_data_id": r.yield_data_id.map(|d| hex(d.as_ref())),
+            "yield_with_id": r.yield_with_id,
+        })).collect()) },
+        "resumes": if failed { json!([]) } else { Value::Array(ext.resumes.iter().map(|d| json!({
+            "data_id": hex(d.data_id.as_ref()),
+            "data": hex(&d.data),
+            "is_promise_resume": d.is_promise_resume,
         })).collect()) },
         "stats": {
             "prepare_ms": prepare_ms, "run_ms": run_ms, "total_ms": t0.elapsed().as_secs_f64() * 1e3,

@@ -146,6 +146,8 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     output_data_receivers: ctx.outputDataReceivers ?? [],
     refund_to_account_id: ctx.refundToAccountId,
     contract: ctx.contract,
+    action_hash: ctx.actionHash ? hex(ctx.actionHash) : undefined,
+    pending_yields: ctx.pendingYields ?? [],
     validators: Object.fromEntries(Object.entries(ctx.validators ?? {}).map(([id, stake]) => [id, stake.toString()])),
   };
   const trie = state.trie;
@@ -181,6 +183,7 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     balance: BigInt(out.balance),
     storageUsage: BigInt(out.storage_usage),
     newReceipts: [],
+    resumes: [],
     stateWrites: new Map(
       Object.entries(out.state_changes as Record<string, string | null>).map(([k, v]) => [
         k,
@@ -196,19 +199,26 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
   }
   try {
     outcome.newReceipts = (out.receipts as Json[]).map((r): NewReceipt => {
-      // a yield receipt waits for promise_yield_resume or its timeout, which the chain does not model yet: refusing
-      // it beats running the callback at once with no result, which no real chain does
-      if (r.is_yield) throw new UnsupportedAction("promise_yield (yield receipts)");
+      // yield ids (promise_yield_create_with_id, protocol 85) need nearcore's YieldIdToDataId map, which the chain
+      // does not keep yet: refusing beats a yield that promise_yield_resume_with_yield_id could never find
+      if (r.yield_with_id) throw new UnsupportedAction("promise_yield_create_with_id (yield id)");
       return {
         receiverId: r.receiver_id,
         actions: (r.actions as Json[]).map(action),
         inputReceiptIndices: (r.receipt_indices as number[]).map(Number),
         ...(r.refund_to ? { refundTo: r.refund_to } : {}),
+        ...(r.yield_data_id ? { yieldDataId: r.yield_data_id, isYield: r.is_yield === true } : {}),
       };
     });
+    outcome.resumes = (out.resumes as Json[]).map((d) => ({
+      dataId: d.data_id,
+      data: bytes(d.data),
+      isPromiseResume: d.is_promise_resume === true,
+    }));
   } catch (e) {
     if (!(e instanceof UnsupportedAction)) throw e;
     outcome.newReceipts = [];
+    outcome.resumes = [];
     outcome.stateWrites = new Map();
     outcome.error = { kind: "ExecutionError", message: `the local node does not apply ${e.message} actions yet` };
   }

@@ -41,6 +41,12 @@ export interface VmContext {
   refundToAccountId?: string;
   /** the contract the account runs (current_contract_code); default Local(code hash) */
   contract?: AccountContract;
+  /** 32 bytes, unique per action: the engine derives the data ids of promise_yield_create from it (nearcore's
+   * action hash); default zeros */
+  actionHash?: Uint8Array;
+  /** hex data ids of the yields of the current account waiting in the chain's state (nearcore's
+   * TrieKey::PromiseYieldReceipt): promise_yield_resume answers true for these */
+  pendingYields?: string[];
 }
 
 /** nearcore's AccountContract: local code, or a global contract by hash or by the deploying account. */
@@ -123,6 +129,19 @@ export interface NewReceipt {
   inputReceiptIndices: number[];
   /** promise_set_refund_to: where the receipt's deposits go back to if it fails */
   refundTo?: string;
+  /** promise_yield_create: the receipt's one input data id (hex); `isYield` while it is still a PromiseYield
+   * receipt (false when the same call resumed it: then it is an Action receipt fed by a Data receipt in `resumes`) */
+  yieldDataId?: string;
+  isYield?: boolean;
+}
+
+/** promise_yield_resume's data receipt (nearcore DataReceiptMetadata): a PromiseResume receipt for a yield waiting
+ * in the state, a plain Data receipt for a yield created by the same call; to the current account. */
+export interface ResumeData {
+  /** hex */
+  dataId: string;
+  data: Uint8Array;
+  isPromiseResume: boolean;
 }
 
 export type ReturnData =
@@ -161,6 +180,8 @@ export interface VmOutcome {
   balance: bigint;
   storageUsage: bigint;
   newReceipts: NewReceipt[];
+  /** data receipts of promise_yield_resume, after newReceipts */
+  resumes: ResumeData[];
   /** key (hex) -> value, or null for a removal; only meaningful when error is undefined */
   stateWrites: Map<string, Uint8Array | null>;
   /** the VM's `wasm execution failed with error: ...` debug string for views, ActionError for calls */

@@ -1,0 +1,319 @@
+// NEP-519 yield/resume as nearcore 2.13 applies it (runtime/runtime/src/{ext,actions,lib}.rs):
+// - promise_yield_create's callback receipt (a PromiseYield receipt) is stored when it arrives, with no outcome, and
+//   a timeout is queued at the creating receipt's height + yield_timeout_length_in_blocks (200);
+// - promise_yield_resume answers true while the yield is stored (or was created by the same call) and sends a
+//   PromiseResume receipt; the first one to arrive runs the callback with the payload, later ones are ignored;
+// - a yield still stored when its timeout falls due gets a PromiseResume without data: the callback sees Failed;
+// - only the account that created a yield finds it; payloads over max_yield_payload_size (1024) fail the call;
+// - the callback's outcome joins the record of the transaction that created the yield;
+// - yields and the timeout queue survive a restart.
+import test from "ava";
+import {
+  actions,
+  type NodeHandle,
+  NEAR,
+  type Signer,
+  Signer as SignerClass,
+  startNode,
+  startNodeWith,
+  TGAS,
+} from "./harness.ts";
+import { compileWat } from "./wasm.ts";
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON-RPC outcome objects
+type Any = any;
+
+/**
+ * - yield(): promise_yield_create("cb", "", 20 Tgas) and returns the data id (32 bytes)
+ * - yield_ret(): the same, returning the yield promise (the transaction's value is the callback's)
+ * - resume(data id ++ payload): promise_yield_resume, returns "1" / "0"
+ * - resume_twice(data id ++ payload): two resumes in one call, returns e.g. "11"
+ * - yield_resume_same(): creates a yield and resumes it twice in the same call with "now", returns "10"
+ * - yield_with_id(): promise_yield_create_with_id (protocol 85)
+ * - cb(): logs "resumed" and returns the payload when resumed, returns "failed" on timeout
+ */
+const YIELDER = compileWat(`(module
+  (import "env" "input" (func $input (param i64)))
+  (import "env" "read_register" (func $rr (param i64 i64)))
+  (import "env" "register_len" (func $rl (param i64) (result i64)))
+  (import "env" "value_return" (func $vr (param i64 i64)))
+  (import "env" "log_utf8" (func $log (param i64 i64)))
+  (import "env" "promise_return" (func $pr (param i64)))
+  (import "env" "promise_result" (func $presult (param i64 i64) (result i64)))
+  (import "env" "promise_yield_create" (func $yc (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (import "env" "promise_yield_create_with_id" (func $ycid (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (import "env" "promise_yield_resume" (func $resume (param i64 i64 i64 i64) (result i32)))
+  (memory 1)
+  (data (i32.const 0) "cb")
+  (data (i32.const 8) "failed")
+  (data (i32.const 16) "resumed")
+  (data (i32.const 32) "now")
+  (func $create (result i64)
+    (call $yc (i64.const 2) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 20000000000000) (i64.const 0) (i64.const 0)))
+  (func (export "yield")
+    (drop (call $create))
+    (call $rr (i64.const 0) (i64.const 100))
+    (call $vr (i64.const 32) (i64.const 100)))
+  (func (export "yield_ret")
+    (call $pr (call $create)))
+  (func $resume_input (result i32) (local $len i64)
+    (call $input (i64.const 1))
+    (call $rr (i64.const 1) (i64.const 1000))
+    (local.set $len (call $rl (i64.const 1)))
+    (i32.add (i32.const 48)
+      (call $resume (i64.const 32) (i64.const 1000) (i64.sub (local.get $len) (i64.const 32)) (i64.const 1032))))
+  (func (export "resume")
+    (i32.store8 (i32.const 200) (call $resume_input))
+    (call $vr (i64.const 1) (i64.const 200)))
+  (func (export "resume_twice")
+    (i32.store8 (i32.const 200) (call $resume_input))
+    (i32.store8 (i32.const 201) (call $resume_input))
+    (call $vr (i64.const 2) (i64.const 200)))
+  (func (export "yield_resume_same")
+    (drop (call $create))
+    (call $rr (i64.const 0) (i64.const 100))
+    (i32.store8 (i32.const 200)
+      (i32.add (i32.const 48) (call $resume (i64.const 32) (i64.const 100) (i64.const 3) (i64.const 32))))
+    (i32.store8 (i32.const 201)
+      (i32.add (i32.const 48) (call $resume (i64.const 32) (i64.const 100) (i64.const 3) (i64.const 32))))
+    (call $vr (i64.const 2) (i64.const 200)))
+  (func (export "yield_with_id")
+    (drop (call $ycid (i64.const 2) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 300)
+      (i64.const 20000000000000) (i64.const 0) (i64.const 32) (i64.const 400))))
+  (func (export "cb")
+    (if (i64.eq (call $presult (i64.const 0) (i64.const 2)) (i64.const 1))
+      (then
+        (call $log (i64.const 7) (i64.const 16))
+        (call $rr (i64.const 2) (i64.const 6000))
+        (call $vr (call $rl (i64.const 2)) (i64.const 6000)))
+      (else (call $vr (i64.const 6) (i64.const 8)))))
+)`);
+
+const fn = (method: string, args: Uint8Array = new Uint8Array(), gas = 100n * TGAS) =>
+  actions.functionCall(method, Buffer.from(args), gas, 0n);
+const text = (r: Any) => Buffer.from(r.status.SuccessValue, "base64").toString();
+const payloadOf = (dataId: Uint8Array, payload: string | Uint8Array) =>
+  Buffer.concat([dataId, typeof payload === "string" ? Buffer.from(payload) : payload]);
+
+async function yieldFrom(s: Signer, method = "yield"): Promise<{ r: Any; dataId: Uint8Array }> {
+  const r = await s.exec(s.accountId, [fn(method)]);
+  const dataId = method === "yield" ? Buffer.from(r.status.SuccessValue, "base64") : new Uint8Array();
+  return { r, dataId };
+}
+
+async function resume(s: Signer, contract: string, dataId: Uint8Array, payload: string | Uint8Array): Promise<Any> {
+  return s.exec(contract, [fn("resume", payloadOf(dataId, payload))]);
+}
+
+async function txStatus(node: NodeHandle, r: Any, signer: string): Promise<Any> {
+  return node.call("EXPERIMENTAL_tx_status", { tx_hash: r.transaction.hash, sender_account_id: signer });
+}
+
+/** The callback outcomes (executor the contract, the `cb` method's logs or value) of a transaction's record. */
+const callbacks = (s: Any) =>
+  s.receipts_outcome.filter(
+    (o: Any) =>
+      o.id !== s.transaction_outcome.outcome.receipt_ids[0] &&
+      o.outcome.executor_id === s.transaction.receiver_id &&
+      o.outcome.metadata.gas_profile.length > 0,
+  );
+
+let node: NodeHandle;
+let alice: Signer;
+let bob: Signer;
+
+test.before(async () => {
+  ({
+    node,
+    accounts: { alice, bob },
+  } = await startNodeWith({ alice: 50n * NEAR, bob: 10n * NEAR }));
+  for (const s of [alice, bob]) await s.exec(s.accountId, [actions.deployContract(YIELDER)]);
+});
+test.after.always(() => node?.stop());
+
+test.serial(
+  "yield, then resume in a later transaction: the callback gets the payload, in the yield's record",
+  async (t) => {
+    const { r, dataId } = await yieldFrom(alice);
+    t.is(dataId.length, 32);
+    // the yield receipt is among the call's receipt_ids but has no outcome while it waits
+    const call = r.receipts_outcome[0];
+    t.is(call.outcome.receipt_ids.length, 2, "the yield, then the gas refund");
+    const yieldId = call.outcome.receipt_ids[0];
+    t.false(r.receipts_outcome.some((o: Any) => o.id === yieldId));
+    t.true(r.receipts_outcome.some((o: Any) => o.id === call.outcome.receipt_ids[1]));
+
+    const res = await resume(alice, alice.accountId, dataId, "hello");
+    t.is(text(res), "1");
+    t.deepEqual(callbacks(res), [], "the callback belongs to the yield's transaction");
+
+    const s = await txStatus(node, r, alice.accountId);
+    const cb = s.receipts_outcome.find((o: Any) => o.id === yieldId);
+    t.truthy(cb, "the callback ran");
+    t.deepEqual(cb.outcome.logs, ["resumed"]);
+    t.is(Buffer.from(cb.outcome.status.SuccessValue, "base64").toString(), "hello");
+    t.is(text(s), Buffer.from(dataId).toString(), "the transaction's value is still the call's");
+    const view = s.receipts.find((v: Any) => v.receipt_id === yieldId);
+    t.true(view.receipt.Action.is_promise_yield);
+    t.deepEqual(view.receipt.Action.input_data_ids.length, 1);
+
+    // the data was delivered: a second resume finds nothing and changes nothing
+    t.is(text(await resume(alice, alice.accountId, dataId, "again")), "0");
+    t.is(callbacks(await txStatus(node, r, alice.accountId)).length, 1);
+  },
+);
+
+test.serial("two resumes in one call both answer true; the callback runs once, with the first payload", async (t) => {
+  const { r, dataId } = await yieldFrom(alice);
+  const twice = await alice.exec(alice.accountId, [fn("resume_twice", payloadOf(dataId, "first"))]);
+  t.is(text(twice), "11");
+  const cbs = callbacks(await txStatus(node, r, alice.accountId));
+  t.is(cbs.length, 1);
+  t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "first");
+});
+
+test.serial(
+  "a yield resumed by the call that created it: true then false, the callback runs in the same transaction",
+  async (t) => {
+    const r = await alice.exec(alice.accountId, [fn("yield_resume_same")]);
+    t.is(text(r), "10");
+    const cbs = callbacks(r);
+    t.is(cbs.length, 1);
+    t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "now");
+    const s = await txStatus(node, r, alice.accountId);
+    t.false(s.receipts.find((v: Any) => v.receipt_id === cbs[0].id).receipt.Action.is_promise_yield);
+  },
+);
+
+test.serial(
+  "a returned yield leaves the transaction Started until its callback runs, then takes its value",
+  async (t) => {
+    const { r } = await yieldFrom(alice, "yield_ret");
+    t.is(r.status, "Started");
+    const yieldId = r.receipts_outcome[0].outcome.status.SuccessReceiptId;
+    t.truthy(yieldId);
+    const s0 = await txStatus(node, r, alice.accountId);
+    t.false(
+      s0.receipts.some((v: Any) => v.receipt_id === yieldId),
+      "no receipt view before it runs",
+    );
+    const state = await node.call("query", {
+      request_type: "view_state",
+      finality: "final",
+      account_id: alice.accountId,
+      prefix_base64: "",
+    });
+    t.deepEqual(state.values, [], "a yield is not contract state");
+    await node.call("sandbox_fast_forward", { delta_height: 201 });
+    const s = await txStatus(node, r, alice.accountId);
+    t.is(text(s), "failed");
+    t.true(s.receipts_outcome.some((o: Any) => o.id === yieldId && o.outcome.status.SuccessValue !== undefined));
+  },
+);
+
+test.serial(
+  "timeout: 200 blocks after the yield's block the callback gets Failed; a resume after that is false",
+  async (t) => {
+    const { r, dataId } = await yieldFrom(alice);
+    const created = await node.call("block", { block_id: r.receipts_outcome[0].block_hash });
+    const expiresAt = created.header.height + 200;
+    const head = (await node.call("block", { finality: "final" })).header.height;
+    await node.call("sandbox_fast_forward", { delta_height: expiresAt - 1 - head });
+    t.is(callbacks(await txStatus(node, r, alice.accountId)).length, 0, "not yet at height expires_at - 1");
+    await node.call("sandbox_fast_forward", { delta_height: 1 });
+    const s = await txStatus(node, r, alice.accountId);
+    const cbs = callbacks(s);
+    t.is(cbs.length, 1, "resolved at expires_at");
+    t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "failed");
+    t.deepEqual(cbs[0].outcome.logs, []);
+    const cbBlock = await node.call("block", { block_id: cbs[0].block_hash });
+    t.is(cbBlock.header.height, expiresAt + 1, "the PromiseResume runs in the block after the timeout");
+    t.is(text(await resume(alice, alice.accountId, dataId, "late")), "0");
+    t.is(callbacks(await txStatus(node, r, alice.accountId)).length, 1);
+  },
+);
+
+test.serial("a yield resumed before its timeout runs once: the timeout finds it gone", async (t) => {
+  const { r, dataId } = await yieldFrom(alice);
+  t.is(text(await resume(alice, alice.accountId, dataId, "early")), "1");
+  await node.call("sandbox_fast_forward", { delta_height: 250 });
+  await alice.exec(alice.accountId, [fn("resume", payloadOf(new Uint8Array(32), ""))]);
+  const cbs = callbacks(await txStatus(node, r, alice.accountId));
+  t.is(cbs.length, 1);
+  t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "early");
+});
+
+test.serial("an unknown data id, or another account's, is not found (false); the owner still resumes it", async (t) => {
+  const { r, dataId } = await yieldFrom(alice);
+  t.is(text(await resume(alice, alice.accountId, Buffer.alloc(32, 7), "x")), "0");
+  t.is(text(await resume(bob, bob.accountId, dataId, "stolen")), "0", "bob's contract cannot resume alice's yield");
+  t.is(text(await resume(bob, alice.accountId, dataId, "via alice")), "1", "alice's contract can, whoever calls it");
+  const cbs = callbacks(await txStatus(node, r, alice.accountId));
+  t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "via alice");
+});
+
+test.serial("payloads over max_yield_payload_size (1024 bytes) fail the call; 1024 bytes pass", async (t) => {
+  const config = await node.call("EXPERIMENTAL_protocol_config", { finality: "final" });
+  const limit = config.runtime_config.wasm_config.limit_config.max_yield_payload_size;
+  t.is(limit, 1024);
+  const { r, dataId } = await yieldFrom(alice);
+  const over = await resume(alice, alice.accountId, dataId, Buffer.alloc(limit + 1, 97));
+  t.deepEqual(over.status.Failure.ActionError.kind, {
+    FunctionCallError: { ExecutionError: "Yield resume payload is 1025 bytes which exceeds the 1024 byte limit" },
+  });
+  t.is(callbacks(await txStatus(node, r, alice.accountId)).length, 0, "nothing was delivered");
+  t.is(text(await resume(alice, alice.accountId, dataId, Buffer.alloc(limit, 98))), "1");
+  const cbs = callbacks(await txStatus(node, r, alice.accountId));
+  t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").length, limit);
+});
+
+test.serial("gas: yield_create_base/byte and yield_resume_base/byte as the config says", async (t) => {
+  const config = await node.call("EXPERIMENTAL_protocol_config", { finality: "final" });
+  const ext = config.runtime_config.wasm_config.ext_costs;
+  const cost = (o: Any, name: string) =>
+    BigInt(o.outcome.metadata.gas_profile.find((c: Any) => c.cost === name)?.gas_used ?? 0);
+  const { r, dataId } = await yieldFrom(alice);
+  t.is(cost(r.receipts_outcome[0], "YIELD_CREATE_BASE"), BigInt(ext.yield_create_base));
+  // the method name "cb" and empty arguments
+  t.is(cost(r.receipts_outcome[0], "YIELD_CREATE_BYTE"), 2n * BigInt(ext.yield_create_byte));
+  const res = await resume(alice, alice.accountId, dataId, "12345");
+  t.is(cost(res.receipts_outcome[0], "YIELD_RESUME_BASE"), BigInt(ext.yield_resume_base));
+  t.is(cost(res.receipts_outcome[0], "YIELD_RESUME_BYTE"), 5n * BigInt(ext.yield_resume_byte));
+  // the callback's receipt is paid from the yield call's attached gas, its unused gas refunded to the signer
+  const cb = callbacks(await txStatus(node, r, alice.accountId))[0];
+  t.true(cb.outcome.gas_burnt > 0);
+  t.true(cb.outcome.receipt_ids.length === 1, "a gas refund");
+});
+
+test.serial("promise_yield_create_with_id (yield ids) is refused: the chain does not keep yield ids yet", async (t) => {
+  const r = await alice.exec(alice.accountId, [fn("yield_with_id")]);
+  t.deepEqual(r.status.Failure.ActionError.kind, {
+    FunctionCallError: {
+      ExecutionError: "the local node does not apply promise_yield_create_with_id (yield id) actions yet",
+    },
+  });
+});
+
+test("pending yields and their timeouts survive a restart", async (t) => {
+  const n = await startNode();
+  const carol = await (await import("./harness.ts")).createAccount(n.root, "carol.test.near", 10n * NEAR);
+  await carol.exec(carol.accountId, [actions.deployContract(YIELDER)]);
+  const a = await yieldFrom(carol);
+  const b = await yieldFrom(carol);
+  await n.kill9();
+  const again = await startNode(n.home);
+  t.teardown(() => again.stop());
+  const carol2 = new SignerClass(again, carol.accountId, carol.keyPair);
+  t.is(text(await resume(carol2, carol.accountId, a.dataId, "after restart")), "1");
+  const sa = callbacks(await txStatus(again, a.r, carol.accountId));
+  t.is(Buffer.from(sa[0].outcome.status.SuccessValue, "base64").toString(), "after restart");
+  await again.call("sandbox_fast_forward", { delta_height: 200 });
+  const sb = callbacks(await txStatus(again, b.r, carol.accountId));
+  t.is(sb.length, 1);
+  t.is(Buffer.from(sb[0].outcome.status.SuccessValue, "base64").toString(), "failed");
+  // and once more after another restart, the records hold
+  await again.stop();
+  const third = await startNode(n.home);
+  t.teardown(() => third.stop());
+  t.is(callbacks(await txStatus(third, b.r, carol.accountId)).length, 1);
+});
