@@ -411,6 +411,7 @@ export class Chain {
           this.run(ex, block, waiting, next);
         } else if (r.kind === "data") {
           ex.data.set(r.dataId, r.data);
+          this.wakePostponed(ex, r.receiverId, r.dataId);
           for (const [id, waiting] of ex.postponed) {
             if (waiting.inputDataIds.includes(r.dataId) && ready(waiting)) {
               ex.postponed.delete(id);
@@ -428,6 +429,36 @@ export class Chain {
       }
       this.resolveYieldTimeouts(block, next);
     }
+    // receipts still waiting wait for a yield's callback, which runs in a later request: they go into the state
+    // (nearcore keeps every postponed receipt there), with the inputs that already arrived
+    for (const [id, r] of ex.postponed) {
+      this.state.setPostponed(r.receiverId, id, { receipt: r, owner: ex.owner.get(id)! });
+      for (const d of r.inputDataIds) {
+        if (ex.data.has(d)) this.state.setReceivedData(r.receiverId, d, { data: ex.data.get(d)! });
+        else this.state.setWaiting(r.receiverId, d, id);
+      }
+    }
+    ex.postponed.clear();
+  }
+
+  /** A receipt of an earlier request waiting for this data comes back into the execution, with the inputs it had. */
+  private wakePostponed(ex: Execution, accountId: string, dataId: string): void {
+    const receiptId = this.state.getWaiting(accountId, dataId);
+    if (receiptId === undefined) return;
+    const p = this.state.getPostponed(accountId, receiptId);
+    if (!p) return;
+    this.state.setPostponed(accountId, receiptId, undefined);
+    const r = p.receipt as ActionReceipt;
+    for (const d of r.inputDataIds) {
+      const received = this.state.getReceivedData(accountId, d);
+      if (received) {
+        ex.data.set(d, received.data);
+        this.state.setReceivedData(accountId, d, undefined);
+      }
+      if (this.state.getWaiting(accountId, d) !== undefined) this.state.setWaiting(accountId, d, undefined);
+    }
+    ex.owner.set(r.id, p.owner);
+    ex.postponed.set(r.id, r);
   }
 
   /** nearcore resolve_promise_yield_timeouts: every queue entry due at this height is removed; a yield still waiting

@@ -41,7 +41,23 @@ export interface YieldIndices {
   next: bigint;
 }
 
-type Value = Account | AccessKey | Uint8Array | PendingYield | YieldTimeout | YieldIndices;
+/** A receipt waiting across requests for data that a yield's callback will send (a promise_then or promise_and on
+ * a yield): nearcore's PostponedReceipt, and ReceivedData for the inputs that already arrived. */
+export interface PostponedReceipt {
+  receipt: unknown;
+  owner: string;
+}
+
+type Value =
+  | Account
+  | AccessKey
+  | Uint8Array
+  | PendingYield
+  | YieldTimeout
+  | YieldIndices
+  | PostponedReceipt
+  | { data: Uint8Array | null }
+  | { receiptId: string };
 
 const accKey = (id: string) => `a:${id}`;
 const keyKey = (id: string, pk: string) => `k:${id}:${pk}`;
@@ -54,6 +70,10 @@ const globalKey = (g: GlobalContractIdentifier) => ("hash" in g ? `g:h:${g.hash}
 const yieldKey = (id: string, dataId: string) => `y:${id}:${dataId}`;
 const timeoutKey = (index: bigint) => `yt:${index}`;
 const YIELD_INDICES = "yi:";
+/** nearcore's PostponedReceipt, ReceivedData and PostponedReceiptId, kept only for receipts that outlive a request */
+const postponedKey = (id: string, receiptId: string) => `yp:${id}:${receiptId}`;
+const receivedKey = (id: string, dataId: string) => `yr:${id}:${dataId}`;
+const waitingKey = (id: string, dataId: string) => `yw:${id}:${dataId}`;
 
 export class State {
   private entries = new Map<string, Value>();
@@ -250,6 +270,32 @@ export class State {
 
   setYieldTimeout(index: bigint, t: YieldTimeout | undefined): void {
     this.put(timeoutKey(index), t);
+  }
+
+  // --- receipts waiting across requests for a yield callback's data ---
+  getPostponed(id: string, receiptId: string): PostponedReceipt | undefined {
+    return this.entries.get(postponedKey(id, receiptId)) as PostponedReceipt | undefined;
+  }
+
+  setPostponed(id: string, receiptId: string, p: PostponedReceipt | undefined): void {
+    this.put(postponedKey(id, receiptId), p);
+  }
+
+  getReceivedData(id: string, dataId: string): { data: Uint8Array | null } | undefined {
+    return this.entries.get(receivedKey(id, dataId)) as { data: Uint8Array | null } | undefined;
+  }
+
+  setReceivedData(id: string, dataId: string, d: { data: Uint8Array | null } | undefined): void {
+    this.put(receivedKey(id, dataId), d);
+  }
+
+  /** The id of the postponed receipt waiting for this data id. */
+  getWaiting(id: string, dataId: string): string | undefined {
+    return (this.entries.get(waitingKey(id, dataId)) as { receiptId: string } | undefined)?.receiptId;
+  }
+
+  setWaiting(id: string, dataId: string, receiptId: string | undefined): void {
+    this.put(waitingKey(id, dataId), receiptId === undefined ? undefined : { receiptId });
   }
 
   /** Sum of amount + locked over all accounts. */

@@ -29,8 +29,9 @@ type Any = any;
  * - resume(data id ++ payload): promise_yield_resume, returns "1" / "0"
  * - resume_twice(data id ++ payload): two resumes in one call, returns e.g. "11"
  * - yield_resume_same(): creates a yield and resumes it twice in the same call with "now", returns "10"
+ * - yield_then(): yield(), with a promise_then(cb) on the yield (a receipt waiting for the callback's result)
  * - yield_with_id(): promise_yield_create_with_id (protocol 85)
- * - cb(): logs "resumed" and returns the payload when resumed, returns "failed" on timeout
+ * - cb(): logs "resumed" and returns the payload (promise result 0) if it succeeded, else returns "failed"
  */
 const YIELDER = compileWat(`(module
   (import "env" "input" (func $input (param i64)))
@@ -43,6 +44,8 @@ const YIELDER = compileWat(`(module
   (import "env" "promise_yield_create" (func $yc (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_yield_create_with_id" (func $ycid (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_yield_resume" (func $resume (param i64 i64 i64 i64) (result i32)))
+  (import "env" "current_account_id" (func $cai (param i64)))
+  (import "env" "promise_then" (func $then (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (memory 1)
   (data (i32.const 0) "cb")
   (data (i32.const 8) "failed")
@@ -77,6 +80,14 @@ const YIELDER = compileWat(`(module
     (i32.store8 (i32.const 201)
       (i32.add (i32.const 48) (call $resume (i64.const 32) (i64.const 100) (i64.const 3) (i64.const 32))))
     (call $vr (i64.const 2) (i64.const 200)))
+  (func (export "yield_then") (local $p i64)
+    (local.set $p (call $create))
+    (call $rr (i64.const 0) (i64.const 100))
+    (call $cai (i64.const 3))
+    (call $rr (i64.const 3) (i64.const 3000))
+    (drop (call $then (local.get $p) (call $rl (i64.const 3)) (i64.const 3000) (i64.const 2) (i64.const 0)
+      (i64.const 0) (i64.const 0) (i64.const 4000) (i64.const 10000000000000)))
+    (call $vr (i64.const 32) (i64.const 100)))
   (func (export "yield_with_id")
     (drop (call $ycid (i64.const 2) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 300)
       (i64.const 20000000000000) (i64.const 0) (i64.const 32) (i64.const 400))))
@@ -97,7 +108,7 @@ const payloadOf = (dataId: Uint8Array, payload: string | Uint8Array) =>
 
 async function yieldFrom(s: Signer, method = "yield"): Promise<{ r: Any; dataId: Uint8Array }> {
   const r = await s.exec(s.accountId, [fn(method)]);
-  const dataId = method === "yield" ? Buffer.from(r.status.SuccessValue, "base64") : new Uint8Array();
+  const dataId = method === "yield_ret" ? new Uint8Array() : Buffer.from(r.status.SuccessValue, "base64");
   return { r, dataId };
 }
 
@@ -162,6 +173,20 @@ test.serial(
     t.is(callbacks(await txStatus(node, r, alice.accountId)).length, 1);
   },
 );
+
+test.serial("a promise_then on a yield waits across transactions for the callback's result", async (t) => {
+  const { r, dataId } = await yieldFrom(alice, "yield_then");
+  t.is(r.receipts_outcome[0].outcome.receipt_ids.length, 3, "the yield, the then-receipt, the gas refund");
+  t.is(text(await resume(alice, alice.accountId, dataId, "chained")), "1");
+  const cbs = callbacks(await txStatus(node, r, alice.accountId));
+  t.is(cbs.length, 2, "the yield's callback, then the receipt waiting on it");
+  for (const cb of cbs) t.is(Buffer.from(cb.outcome.status.SuccessValue, "base64").toString(), "chained");
+  const [yieldCb, then] = r.receipts_outcome[0].outcome.receipt_ids;
+  t.deepEqual(
+    cbs.map((o: Any) => o.id),
+    [yieldCb, then],
+  );
+});
 
 test.serial("two resumes in one call both answer true; the callback runs once, with the first payload", async (t) => {
   const { r, dataId } = await yieldFrom(alice);
@@ -298,7 +323,7 @@ test("pending yields and their timeouts survive a restart", async (t) => {
   const n = await startNode();
   const carol = await (await import("./harness.ts")).createAccount(n.root, "carol.test.near", 10n * NEAR);
   await carol.exec(carol.accountId, [actions.deployContract(YIELDER)]);
-  const a = await yieldFrom(carol);
+  const a = await yieldFrom(carol, "yield_then");
   const b = await yieldFrom(carol);
   await n.kill9();
   const again = await startNode(n.home);
@@ -306,7 +331,8 @@ test("pending yields and their timeouts survive a restart", async (t) => {
   const carol2 = new SignerClass(again, carol.accountId, carol.keyPair);
   t.is(text(await resume(carol2, carol.accountId, a.dataId, "after restart")), "1");
   const sa = callbacks(await txStatus(again, a.r, carol.accountId));
-  t.is(Buffer.from(sa[0].outcome.status.SuccessValue, "base64").toString(), "after restart");
+  t.is(sa.length, 2, "the callback and the receipt that waited for it across the restart");
+  for (const cb of sa) t.is(Buffer.from(cb.outcome.status.SuccessValue, "base64").toString(), "after restart");
   await again.call("sandbox_fast_forward", { delta_height: 200 });
   const sb = callbacks(await txStatus(again, b.r, carol.accountId));
   t.is(sb.length, 1);
