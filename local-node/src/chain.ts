@@ -385,8 +385,14 @@ export class Chain {
     ex.receiptViews.set(r.id, receiptView(r));
     const res = applyActionReceipt(this.state, block, this.vmInBlock, r, results);
     ex.outcomes.set(r.id, res.outcome);
-    for (const o of res.outgoing) ex.owner.set(o.id, ex.owner.get(r.id)!);
-    out.push(...res.outgoing);
+    for (const o of res.outgoing) {
+      ex.owner.set(o.id, ex.owner.get(r.id)!);
+      // nearcore 2.13 (InstantPromiseYield, protocol 83): a PromiseYield receipt is applied right after the receipt
+      // that emitted it, in the same block: it is stored until its PromiseResume arrives, with no outcome yet
+      if (o.kind === "action" && o.isYield) {
+        this.state.setYield(o.receiverId, o.inputDataIds[0], { receipt: o, owner: ex.owner.get(r.id)! });
+      } else out.push(o);
+    }
   }
 
   /** Produces blocks until no receipt is in flight: each block applies the receipts the previous one sent, then
@@ -400,11 +406,15 @@ export class Chain {
       next = [];
       for (const r of incoming) {
         if (r.kind === "data" && r.promiseResume) {
-          // nearcore process_receipt(PromiseResume): the stored yield runs with the data; a yield already resumed
-          // (a second resume, or the timeout after a resume) is gone and the receipt is ignored
+          // nearcore 2.13 process_receipt(PromiseResume): a timeout (no data) for a yield whose resume is on its way
+          // (ResumeInitiated) is dropped; else the stored yield runs with the data, its status and yield id go; a
+          // yield already run (a second resume, a timeout after a resume) is gone and the receipt is ignored
+          if (r.data === null && this.state.getYieldStatus(r.receiverId, r.dataId) === "ResumeInitiated") continue;
           const y = this.state.getYield(r.receiverId, r.dataId);
           if (!y) continue;
           this.state.setYield(r.receiverId, r.dataId, undefined);
+          this.state.setYieldStatus(r.receiverId, r.dataId, undefined);
+          this.state.removeYieldIdOf(r.receiverId, r.dataId);
           const waiting = y.receipt as ActionReceipt;
           ex.owner.set(waiting.id, y.owner);
           ex.data.set(r.dataId, r.data);
@@ -421,9 +431,6 @@ export class Chain {
         } else if (r.kind === "distribution") {
           // a global contract reaches the global store (one shard: delivered, not forwarded; no outcome)
           this.state.setGlobalCode(r.identifier, r.code);
-        } else if (r.isYield) {
-          // nearcore process_receipt(PromiseYield): stored until its PromiseResume arrives; no outcome yet
-          this.state.setYield(r.receiverId, r.inputDataIds[0], { receipt: r, owner: ex.owner.get(r.id)! });
         } else if (ready(r)) this.run(ex, block, r, next);
         else ex.postponed.set(r.id, r);
       }

@@ -161,7 +161,7 @@ interface Acc {
   /** tokens burnt by the actions themselves (a global contract's storage), dropped if the receipt fails */
   actionBurnt: bigint;
   distributions: DistributionReceipt[];
-  /** promise_yield_resume's data receipts (PromiseResume or Data), dropped if the receipt fails */
+  /** promise_yield_resume's PromiseResume receipts, dropped if the receipt fails */
   resumes: DataReceipt[];
 }
 
@@ -449,6 +449,7 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
           concat(Buffer.from(receipt.id), Buffer.from(block.hash), u64le(BigInt(receipt.actions.indexOf(a)))),
         ),
         pendingYields: state.pendingYields(id),
+        yieldIds: state.yieldIds(id),
       },
       { get: (key) => state.getData(id, toHex(key)) },
     );
@@ -485,10 +486,12 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
     outputDataReceivers: [],
     inputDataIds: [],
     ...(r.refundTo !== undefined ? { refundTo: r.refundTo } : {}),
-    // promise_yield_create: one input, the data id the contract got (resumed by the same call: a Data receipt)
-    ...(r.yieldDataId !== undefined ? { inputDataIds: [r.yieldDataId] } : {}),
-    ...(r.isYield ? { isYield: true } : {}),
+    // promise_yield_create: a PromiseYield receipt, its one input the data id the contract got
+    ...(r.yieldDataId !== undefined ? { inputDataIds: [r.yieldDataId], isYield: true } : {}),
   }));
+  // the call's writes of yield statuses and yield ids (nearcore's RuntimeExt writes them during the call)
+  for (const [dataId, status] of out.yieldStatus) state.setYieldStatus(id, dataId, status);
+  for (const [yieldId, dataId] of out.yieldIds) state.setYieldId(id, yieldId, dataId);
   // nearcore action_function_call: each PromiseYield receipt enqueues its timeout (PromiseYieldTimeout at
   // block height + yield_timeout_length_in_blocks); rolled back with the receipt if it fails
   const indices = state.yieldIndices();
@@ -511,7 +514,7 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
       receiverId: id,
       dataId: d.dataId,
       data: d.data,
-      ...(d.isPromiseResume ? { promiseResume: true } : {}),
+      promiseResume: true,
     });
   }
   out.newReceipts.forEach((r, i) => {

@@ -57,7 +57,14 @@ type Value =
   | YieldIndices
   | PostponedReceipt
   | { data: Uint8Array | null }
-  | { receiptId: string };
+  | { receiptId: string }
+  | { status: YieldStatus }
+  | { dataId: string }
+  | { yieldId: string };
+
+/** nearcore's PromiseYieldStatus: set when a yield is created, ResumeInitiated by promise_yield_resume, removed when
+ * the yield's callback runs. */
+export type YieldStatus = "Yielded" | "ResumeInitiated";
 
 const accKey = (id: string) => `a:${id}`;
 const keyKey = (id: string, pk: string) => `k:${id}:${pk}`;
@@ -74,14 +81,20 @@ const YIELD_INDICES = "yi:";
 const postponedKey = (id: string, receiptId: string) => `yp:${id}:${receiptId}`;
 const receivedKey = (id: string, dataId: string) => `yr:${id}:${dataId}`;
 const waitingKey = (id: string, dataId: string) => `yw:${id}:${dataId}`;
+/** nearcore's PromiseYieldStatus, YieldIdToDataId and DataIdToYieldId */
+const statusKey = (id: string, dataId: string) => `ys:${id}:${dataId}`;
+const yieldIdKey = (id: string, yieldId: string) => `ym:${id}:${yieldId}`;
+const dataIdYieldKey = (id: string, dataId: string) => `yn:${id}:${dataId}`;
+/** the `y` keys indexed by account: yield receipts, statuses, yield ids */
+const INDEXED = /^(y|ys|ym):/;
 
 export class State {
   private entries = new Map<string, Value>();
   /** account id -> its key and data entries, for listing and deletion */
   private byAccount = new Map<string, Set<string>>();
-  /** account id -> data ids of its pending yields (kept apart from byAccount: deleting an account leaves its yields,
-   * as nearcore's remove_account does) */
-  private yieldsByAccount = new Map<string, Set<string>>();
+  /** "y" | "ys" | "ym" -> account id -> the rest of the key (data id, or yield id): an account's yields, statuses
+   * and yield ids (kept apart from byAccount: deleting an account leaves them, as nearcore's remove_account does) */
+  private yieldIndex = new Map<string, Map<string, Set<string>>>();
   private undo: Array<[string, Value | undefined]> = [];
   private dirty = new Set<string>();
   /** Told of every change of an entry (the chain's trie-key index, chain-trie.ts): a write ("put", with the value it
@@ -107,14 +120,18 @@ export class State {
   }
 
   private rawPut(key: string, value: Value | undefined): void {
-    if (key.startsWith("y:")) {
-      const i = key.indexOf(":", 2);
-      const id = key.slice(2, i);
-      const set = this.yieldsByAccount.get(id) ?? new Set<string>();
+    const indexed = INDEXED.exec(key);
+    if (indexed) {
+      const from = indexed[0].length;
+      const i = key.indexOf(":", from);
+      const id = key.slice(from, i);
+      const byId = this.yieldIndex.get(indexed[1]) ?? new Map<string, Set<string>>();
+      this.yieldIndex.set(indexed[1], byId);
+      const set = byId.get(id) ?? new Set<string>();
       if (value === undefined) set.delete(key.slice(i + 1));
       else set.add(key.slice(i + 1));
-      if (set.size > 0) this.yieldsByAccount.set(id, set);
-      else this.yieldsByAccount.delete(id);
+      if (set.size > 0) byId.set(id, set);
+      else byId.delete(id);
     }
     const owner = ownerOf(key);
     if (value === undefined) {
@@ -250,9 +267,43 @@ export class State {
     this.put(yieldKey(id, dataId), y);
   }
 
-  /** Data ids (hex) of the account's pending yields. */
+  /** Data ids (hex) of the account with a stored yield receipt or a yield status: those promise_yield_resume finds
+   * (nearcore's has_promise_yield_receipt || has_promise_yield_status). */
   pendingYields(id: string): string[] {
-    return [...(this.yieldsByAccount.get(id) ?? [])];
+    const receipts = this.yieldIndex.get("y")?.get(id) ?? [];
+    const statuses = this.yieldIndex.get("ys")?.get(id) ?? [];
+    return [...new Set([...receipts, ...statuses])];
+  }
+
+  getYieldStatus(id: string, dataId: string): YieldStatus | undefined {
+    return (this.entries.get(statusKey(id, dataId)) as { status: YieldStatus } | undefined)?.status;
+  }
+
+  setYieldStatus(id: string, dataId: string, status: YieldStatus | undefined): void {
+    this.put(statusKey(id, dataId), status === undefined ? undefined : { status });
+  }
+
+  /** The account's yield ids (hex) and the data ids they map to (nearcore's YieldIdToDataId). */
+  yieldIds(id: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const y of this.yieldIndex.get("ym")?.get(id) ?? []) {
+      out[y] = (this.entries.get(yieldIdKey(id, y)) as { dataId: string }).dataId;
+    }
+    return out;
+  }
+
+  /** nearcore set_yield_id_mapping: both directions. */
+  setYieldId(id: string, yieldId: string, dataId: string): void {
+    this.put(yieldIdKey(id, yieldId), { dataId });
+    this.put(dataIdYieldKey(id, dataId), { yieldId });
+  }
+
+  /** nearcore remove_yield_id_mappings for a data id's yield id, if it has one. */
+  removeYieldIdOf(id: string, dataId: string): void {
+    const y = this.entries.get(dataIdYieldKey(id, dataId)) as { yieldId: string } | undefined;
+    if (!y) return;
+    this.put(yieldIdKey(id, y.yieldId), undefined);
+    this.put(dataIdYieldKey(id, dataId), undefined);
   }
 
   yieldIndices(): YieldIndices {

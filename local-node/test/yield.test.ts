@@ -1,12 +1,17 @@
-// NEP-519 yield/resume as nearcore 2.13 applies it (runtime/runtime/src/{ext,actions,lib}.rs):
-// - promise_yield_create's callback receipt (a PromiseYield receipt) is stored when it arrives, with no outcome, and
-//   a timeout is queued at the creating receipt's height + yield_timeout_length_in_blocks (200);
-// - promise_yield_resume answers true while the yield is stored (or was created by the same call) and sends a
-//   PromiseResume receipt; the first one to arrive runs the callback with the payload, later ones are ignored;
-// - a yield still stored when its timeout falls due gets a PromiseResume without data: the callback sees Failed;
+// NEP-519 yield/resume as nearcore 2.13 (protocol 86) applies it (runtime/runtime/src/{ext,actions,lib}.rs):
+// - promise_yield_create writes PromiseYieldStatus::Yielded and emits a PromiseYield receipt, applied at once in the
+//   same block (InstantPromiseYield, 83): stored with no outcome; a timeout is queued at the creating receipt's
+//   height + yield_timeout_length_in_blocks (200);
+// - promise_yield_resume answers true while the yield receipt or its status is in the state (also for a yield of the
+//   same call, and for every resume before the first PromiseResume arrives), sets ResumeInitiated and sends a
+//   PromiseResume; the first to arrive runs the callback with the payload, later ones are ignored;
+// - a yield still stored when its timeout falls due gets a PromiseResume without data (dropped if a resume is on its
+//   way): the callback sees Failed;
+// - yield ids (promise_yield_create_with_id / promise_yield_resume_with_yield_id, 85): one pending yield per id and
+//   account, u64::MAX for a taken id, freed when the callback runs;
 // - only the account that created a yield finds it; payloads over max_yield_payload_size (1024) fail the call;
-// - the callback's outcome joins the record of the transaction that created the yield;
-// - yields and the timeout queue survive a restart.
+// - the callback's outcome (and what waits on it) joins the record of the transaction that created the yield;
+// - yields, statuses, yield ids, the timeout queue and receipts waiting on a callback survive a restart.
 import test from "ava";
 import {
   actions,
@@ -28,9 +33,12 @@ type Any = any;
  * - yield_ret(): the same, returning the yield promise (the transaction's value is the callback's)
  * - resume(data id ++ payload): promise_yield_resume, returns "1" / "0"
  * - resume_twice(data id ++ payload): two resumes in one call, returns e.g. "11"
- * - yield_resume_same(): creates a yield and resumes it twice in the same call with "now", returns "10"
+ * - yield_resume_same(): creates a yield and resumes it twice in the same call with "now", returns e.g. "11"
  * - yield_then(): yield(), with a promise_then(cb) on the yield (a receipt waiting for the callback's result)
- * - yield_with_id(): promise_yield_create_with_id (protocol 85)
+ * - yield_with_id(yield id): promise_yield_create_with_id (protocol 85), returns "1", or "0" for u64::MAX (taken)
+ * - yield_with_id_twice(yield id): the same twice in one call, returns e.g. "10"
+ * - yield_with_id_panic(yield id): creates the yield, then traps
+ * - resume_id(yield id ++ payload): promise_yield_resume_with_yield_id, returns "1" / "0"
  * - cb(): logs "resumed" and returns the payload (promise result 0) if it succeeded, else returns "failed"
  */
 const YIELDER = compileWat(`(module
@@ -44,6 +52,7 @@ const YIELDER = compileWat(`(module
   (import "env" "promise_yield_create" (func $yc (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_yield_create_with_id" (func $ycid (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_yield_resume" (func $resume (param i64 i64 i64 i64) (result i32)))
+  (import "env" "promise_yield_resume_with_yield_id" (func $resume_id (param i64 i64 i64 i64) (result i32)))
   (import "env" "current_account_id" (func $cai (param i64)))
   (import "env" "promise_then" (func $then (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (memory 1)
@@ -88,9 +97,30 @@ const YIELDER = compileWat(`(module
     (drop (call $then (local.get $p) (call $rl (i64.const 3)) (i64.const 3000) (i64.const 2) (i64.const 0)
       (i64.const 0) (i64.const 0) (i64.const 4000) (i64.const 10000000000000)))
     (call $vr (i64.const 32) (i64.const 100)))
+  ;; "1" when promise_yield_create_with_id(input) created a yield, "0" when it answered u64::MAX
+  (func $create_id (result i32)
+    (call $input (i64.const 1))
+    (call $rr (i64.const 1) (i64.const 400))
+    (i32.add (i32.const 48) (i64.ne (i64.const -1)
+      (call $ycid (i64.const 2) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 300)
+        (i64.const 20000000000000) (i64.const 0) (call $rl (i64.const 1)) (i64.const 400)))))
   (func (export "yield_with_id")
-    (drop (call $ycid (i64.const 2) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 300)
-      (i64.const 20000000000000) (i64.const 0) (i64.const 32) (i64.const 400))))
+    (i32.store8 (i32.const 200) (call $create_id))
+    (call $vr (i64.const 1) (i64.const 200)))
+  (func (export "yield_with_id_twice")
+    (i32.store8 (i32.const 200) (call $create_id))
+    (i32.store8 (i32.const 201) (call $create_id))
+    (call $vr (i64.const 2) (i64.const 200)))
+  (func (export "yield_with_id_panic")
+    (drop (call $create_id))
+    (unreachable))
+  (func (export "resume_id") (local $len i64)
+    (call $input (i64.const 1))
+    (call $rr (i64.const 1) (i64.const 1000))
+    (local.set $len (call $rl (i64.const 1)))
+    (i32.store8 (i32.const 200) (i32.add (i32.const 48)
+      (call $resume_id (i64.const 32) (i64.const 1000) (i64.sub (local.get $len) (i64.const 32)) (i64.const 1032))))
+    (call $vr (i64.const 1) (i64.const 200)))
   (func (export "cb")
     (if (i64.eq (call $presult (i64.const 0) (i64.const 2)) (i64.const 1))
       (then
@@ -128,6 +158,9 @@ const callbacks = (s: Any) =>
       o.outcome.executor_id === s.transaction.receiver_id &&
       o.outcome.metadata.gas_profile.length > 0,
   );
+
+const cost = (o: Any, name: string) =>
+  BigInt(o.outcome.metadata.gas_profile.find((c: Any) => c.cost === name)?.gas_used ?? 0);
 
 let node: NodeHandle;
 let alice: Signer;
@@ -198,15 +231,18 @@ test.serial("two resumes in one call both answer true; the callback runs once, w
 });
 
 test.serial(
-  "a yield resumed by the call that created it: true then false, the callback runs in the same transaction",
+  "a yield resumed twice by the call that created it: true, true (its status is in the state); one callback, in the same transaction",
   async (t) => {
     const r = await alice.exec(alice.accountId, [fn("yield_resume_same")]);
-    t.is(text(r), "10");
+    t.is(text(r), "11");
     const cbs = callbacks(r);
     t.is(cbs.length, 1);
     t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "now");
     const s = await txStatus(node, r, alice.accountId);
-    t.false(s.receipts.find((v: Any) => v.receipt_id === cbs[0].id).receipt.Action.is_promise_yield);
+    t.true(s.receipts.find((v: Any) => v.receipt_id === cbs[0].id).receipt.Action.is_promise_yield);
+    // the yield was stored at once and the PromiseResume took one hop: the callback ran in the next block
+    const h = async (hash: string) => (await node.call("block", { block_id: hash })).header.height;
+    t.is(await h(cbs[0].block_hash), (await h(r.receipts_outcome[0].block_hash)) + 1);
   },
 );
 
@@ -295,8 +331,6 @@ test.serial("payloads over max_yield_payload_size (1024 bytes) fail the call; 10
 test.serial("gas: yield_create_base/byte and yield_resume_base/byte as the config says", async (t) => {
   const config = await node.call("EXPERIMENTAL_protocol_config", { finality: "final" });
   const ext = config.runtime_config.wasm_config.ext_costs;
-  const cost = (o: Any, name: string) =>
-    BigInt(o.outcome.metadata.gas_profile.find((c: Any) => c.cost === name)?.gas_used ?? 0);
   const { r, dataId } = await yieldFrom(alice);
   t.is(cost(r.receipts_outcome[0], "YIELD_CREATE_BASE"), BigInt(ext.yield_create_base));
   // the method name "cb" and empty arguments
@@ -310,14 +344,41 @@ test.serial("gas: yield_create_base/byte and yield_resume_base/byte as the confi
   t.true(cb.outcome.receipt_ids.length === 1, "a gas refund");
 });
 
-test.serial("promise_yield_create_with_id (yield ids) is refused: the chain does not keep yield ids yet", async (t) => {
-  const r = await alice.exec(alice.accountId, [fn("yield_with_id")]);
-  t.deepEqual(r.status.Failure.ActionError.kind, {
-    FunctionCallError: {
-      ExecutionError: "the local node does not apply promise_yield_create_with_id (yield id) actions yet",
-    },
-  });
-});
+test.serial(
+  "yield ids (protocol 85): one pending yield per id, resumed by its id; the id is free again once the callback ran",
+  async (t) => {
+    const id = Buffer.alloc(32, 1);
+    const r = await alice.exec(alice.accountId, [fn("yield_with_id", id)]);
+    t.is(text(r), "1");
+    const config = await node.call("EXPERIMENTAL_protocol_config", { finality: "final" });
+    const ext = config.runtime_config.wasm_config.ext_costs;
+    t.is(cost(r.receipts_outcome[0], "YIELD_CREATE_WITH_ID_BASE"), BigInt(ext.yield_create_with_id_base));
+    t.is(cost(r.receipts_outcome[0], "YIELD_CREATE_BASE"), 0n);
+    // a call that fails after creating a yield leaves nothing: no yield, no id, no timeout
+    const id9 = Buffer.alloc(32, 9);
+    const failed = await alice.exec(alice.accountId, [fn("yield_with_id_panic", id9)]);
+    t.truthy(failed.status.Failure);
+    t.is(failed.receipts_outcome[0].outcome.receipt_ids.length, 1, "only the gas refund");
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id9)])), "1", "the id was never taken");
+    t.is(r.receipts_outcome[0].outcome.receipt_ids.length, 2, "the yield and the gas refund");
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id)])), "0", "taken while the yield waits");
+    t.is(text(await alice.exec(bob.accountId, [fn("yield_with_id", id)])), "1", "ids are per account");
+    t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(Buffer.alloc(32, 2), "x"))])), "0");
+    t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(id, "by id"))])), "1");
+    const cbs = callbacks(await txStatus(node, r, alice.accountId));
+    t.is(cbs.length, 1);
+    t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "by id");
+    t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(id, "again"))])), "0", "gone");
+    // the id is free again; two creations with one id in one call: the second answers u64::MAX
+    const id3 = Buffer.alloc(32, 3);
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id_twice", id3)])), "10");
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id)])), "1");
+    // a timeout frees the id too (bob's, alice's id and id3 time out here)
+    await node.call("sandbox_fast_forward", { delta_height: 201 });
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id3)])), "1");
+    t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(id3, "z"))])), "1");
+  },
+);
 
 test("pending yields and their timeouts survive a restart", async (t) => {
   const n = await startNode();
@@ -325,6 +386,8 @@ test("pending yields and their timeouts survive a restart", async (t) => {
   await carol.exec(carol.accountId, [actions.deployContract(YIELDER)]);
   const a = await yieldFrom(carol, "yield_then");
   const b = await yieldFrom(carol);
+  const id = Buffer.alloc(32, 5);
+  const c = await carol.exec(carol.accountId, [fn("yield_with_id", id)]);
   await n.kill9();
   const again = await startNode(n.home);
   t.teardown(() => again.stop());
@@ -333,6 +396,10 @@ test("pending yields and their timeouts survive a restart", async (t) => {
   const sa = callbacks(await txStatus(again, a.r, carol.accountId));
   t.is(sa.length, 2, "the callback and the receipt that waited for it across the restart");
   for (const cb of sa) t.is(Buffer.from(cb.outcome.status.SuccessValue, "base64").toString(), "after restart");
+  t.is(text(await carol2.exec(carol.accountId, [fn("yield_with_id", id)])), "0", "the id is still taken");
+  t.is(text(await carol2.exec(carol.accountId, [fn("resume_id", payloadOf(id, "by id"))])), "1");
+  const sc = callbacks(await txStatus(again, c, carol.accountId));
+  t.is(Buffer.from(sc[0].outcome.status.SuccessValue, "base64").toString(), "by id");
   await again.call("sandbox_fast_forward", { delta_height: 200 });
   const sb = callbacks(await txStatus(again, b.r, carol.accountId));
   t.is(sb.length, 1);

@@ -106,21 +106,15 @@ struct NewReceipt {
     /// (action index, weight) of function calls with a gas weight
     weights: Vec<(usize, u64)>,
     refund_to: Option<AccountId>,
-    /// still a PromiseYield receipt (waits for promise_yield_resume or its timeout); false again once the same
-    /// call resumed it (nearcore ReceiptManager::checked_resolve_promise_yield turns it into an Action receipt)
+    /// a PromiseYield receipt (promise_yield_create / _with_id): its one input is `input_data_ids[0]`
     is_yield: bool,
-    /// the data id of promise_yield_create: the receipt's one input, whether it is still a yield or not
-    yield_data_id: Option<CryptoHash>,
-    /// created by promise_yield_create_with_id (NEP-519 yield ids, protocol 85): the chain refuses it
-    yield_with_id: bool,
 }
 
-/// A data receipt the call created by promise_yield_resume (nearcore ReceiptManager's DataReceiptMetadata):
-/// PromiseResume for a yield of an earlier receipt, a plain Data receipt for one created by this call.
+/// A PromiseResume receipt the call created by promise_yield_resume (nearcore ReceiptManager's
+/// DataReceiptMetadata with is_promise_resume), to the current account.
 struct ResumeData {
     data_id: CryptoHash,
     data: Vec<u8>,
-    is_promise_resume: bool,
 }
 
 type JsResult<T> = std::result::Result<T, String>;
@@ -165,10 +159,15 @@ struct JsExternal<'a> {
     validators: BTreeMap<String, Balance>,
     /// calls into JS, for the report
     js_calls: RefCell<u64>,
-    /// data ids of the yields of this account stored in the chain's state (nearcore's TrieKey::PromiseYieldReceipt)
+    /// data ids of this account with a PromiseYieldReceipt or a PromiseYieldStatus in the chain's state, and those
+    /// this call created (nearcore 2.13 writes the status during the call, so later host calls see it)
     pending_yields: std::collections::HashSet<CryptoHash>,
-    /// data id -> index of a yield receipt this call created and has not resumed (promise_yield_receipt_index)
-    own_yields: HashMap<CryptoHash, usize>,
+    /// this account's YieldIdToDataId mappings in the state, and those this call created
+    yield_ids: HashMap<YieldId, CryptoHash>,
+    /// PromiseYieldStatus writes of the call, in order: (data id, "Yielded" | "ResumeInitiated")
+    status_writes: Vec<(CryptoHash, &'static str)>,
+    /// YieldIdToDataId / DataIdToYieldId writes of the call
+    yield_id_writes: Vec<(YieldId, CryptoHash)>,
     resumes: Vec<ResumeData>,
 }
 
@@ -220,6 +219,26 @@ impl JsExternal<'_> {
         bytes.extend_from_slice(&self.data_count.to_le_bytes());
         self.data_count += 1;
         hash(&bytes)
+    }
+
+    /// create_promise_yield_receipt with a data id already generated (promise_yield_create_with_id)
+    fn generate_yield_receipt_with(
+        &mut self,
+        receiver_id: AccountId,
+        data_id: CryptoHash,
+    ) -> VmResult<(ReceiptIndex, CryptoHash)> {
+        self.receipts.push(NewReceipt {
+            receiver_id,
+            input_data_ids: vec![data_id],
+            receipt_indices: vec![],
+            actions: vec![],
+            weights: vec![],
+            refund_to: None,
+            is_yield: true,
+        });
+        self.pending_yields.insert(data_id);
+        self.status_writes.push((data_id, "Yielded"));
+        Ok((self.receipts.len() as u64 - 1, data_id))
     }
 
     fn push(&mut self, idx: ReceiptIndex, action: Value) {
@@ -342,8 +361,6 @@ impl External for JsExternal<'_> {
             weights: vec![],
             refund_to: None,
             is_yield: false,
-            yield_data_id: None,
-            yield_with_id: false,
         });
         Ok(self.receipts.len() as u64 - 1)
     }
@@ -352,60 +369,46 @@ impl External for JsExternal<'_> {
         &mut self,
         receiver_id: AccountId,
     ) -> VmResult<(ReceiptIndex, CryptoHash)> {
-        // nearcore RuntimeExt::create_promise_yield_receipt + ReceiptManager::create_promise_yield_receipt
+        // nearcore 2.13 RuntimeExt::create_promise_yield_receipt: a PromiseYield receipt with one input data id, and
+        // PromiseYieldStatus::Yielded for it in the state
         let data_id = self.generate_data_id();
-        self.receipts.push(NewReceipt {
-            receiver_id,
-            input_data_ids: vec![data_id],
-            receipt_indices: vec![],
-            actions: vec![],
-            weights: vec![],
-            refund_to: None,
-            is_yield: true,
-            yield_data_id: Some(data_id),
-            yield_with_id: false,
-        });
-        let index = self.receipts.len() - 1;
-        self.own_yields.insert(data_id, index);
-        Ok((index as u64, data_id))
+        self.generate_yield_receipt_with(receiver_id, data_id)
     }
 
     fn create_promise_yield_receipt_with_id(
         &mut self,
         receiver_id: AccountId,
-        _user_yield_id: YieldId,
+        user_yield_id: YieldId,
     ) -> VmResult<Option<(ReceiptIndex, CryptoHash)>> {
-        // the chain does not keep yield ids (YieldIdToDataId) yet: the receipt is marked and the chain refuses it
-        let (index, data_id) = self.create_promise_yield_receipt(receiver_id)?;
-        self.own_yields.remove(&data_id);
-        self.receipts[index as usize].yield_with_id = true;
-        Ok(Some((index, data_id)))
+        // nearcore 2.13 (YieldWithId, protocol 85): a yield id still mapped for this account (its yield not yet run,
+        // including one created earlier in this call) is refused; else the mapping both ways, then as above
+        if self.yield_ids.contains_key(&user_yield_id) {
+            return Ok(None);
+        }
+        let data_id = self.generate_data_id();
+        self.yield_ids.insert(user_yield_id, data_id);
+        self.yield_id_writes.push((user_yield_id, data_id));
+        self.generate_yield_receipt_with(receiver_id, data_id).map(Some)
     }
 
     fn submit_promise_resume_data(&mut self, data_id: CryptoHash, data: Vec<u8>) -> VmResult<bool> {
-        // nearcore RuntimeExt::submit_promise_resume_data: a yield of an earlier receipt is found in the state (it
-        // stays there until the PromiseResume receipt arrives, so a second resume before that also answers true and
-        // its receipt is ignored); one created by this call is turned into an Action receipt fed by a Data receipt
+        // nearcore 2.13 RuntimeExt::submit_promise_resume_data: the yield receipt or its status is in the state (the
+        // status also for a yield of this very call): a PromiseResume receipt and ResumeInitiated. Both stay until the
+        // first PromiseResume arrives, so a second resume before that also answers true (its receipt is ignored).
         if self.pending_yields.contains(&data_id) {
-            self.resumes.push(ResumeData { data_id, data, is_promise_resume: true });
+            self.resumes.push(ResumeData { data_id, data });
+            self.status_writes.push((data_id, "ResumeInitiated"));
             return Ok(true);
         }
-        Ok(match self.own_yields.remove(&data_id) {
-            Some(index) => {
-                self.receipts[index].is_yield = false;
-                self.resumes.push(ResumeData { data_id, data, is_promise_resume: false });
-                true
-            }
-            None => false,
-        })
-    }
-    fn submit_promise_resume_data_with_yield_id(
-        &mut self,
-        _: YieldId,
-        _: Vec<u8>,
-    ) -> VmResult<bool> {
-        // no yield with an id can exist on this chain (their creation is refused): none is found
         Ok(false)
+    }
+
+    fn submit_promise_resume_data_with_yield_id(&mut self, yield_id: YieldId, data: Vec<u8>) -> VmResult<bool> {
+        // the data id the yield id maps to (YieldIdToDataId), then as above
+        match self.yield_ids.get(&yield_id).copied() {
+            Some(data_id) => self.submit_promise_resume_data(data_id, data),
+            None => Ok(false),
+        }
     }
 
     fn append_action_create_account(&mut self, i: ReceiptIndex) {
@@ -576,9 +579,12 @@ struct Ctx {
     /// hex, 32 bytes: the hash the chain derives data ids from
     #[serde(default)]
     action_hash: Option<String>,
-    /// hex data ids of the current account's yields waiting in the chain's state
+    /// hex data ids of the current account with a yield receipt or a yield status in the chain's state
     #[serde(default)]
     pending_yields: Vec<String>,
+    /// hex yield id -> hex data id: the current account's YieldIdToDataId mappings
+    #[serde(default)]
+    yield_ids: BTreeMap<String, String>,
     #[serde(default = "three")]
     ttn_present: u64,
     #[serde(default = "two")]
@@ -724,7 +730,19 @@ pub fn run_function_call(
             .iter()
             .map(|h| CryptoHash::try_from(unhex(h).as_slice()).map_err(|e| Error::from_reason(format!("yield: {e}"))))
             .collect::<Result<_>>()?,
-        own_yields: HashMap::new(),
+        yield_ids: c
+            .yield_ids
+            .iter()
+            .map(|(y, d)| {
+                let y: [u8; 32] =
+                    unhex(y).try_into().map_err(|_| Error::from_reason(format!("yield id {y}: not 32 bytes")))?;
+                let d = CryptoHash::try_from(unhex(d).as_slice())
+                    .map_err(|e| Error::from_reason(format!("yield data id: {e}")))?;
+                Ok((YieldId::from_bytes(y), d))
+            })
+            .collect::<Result<_>>()?,
+        status_writes: vec![],
+        yield_id_writes: vec![],
         resumes: vec![],
     };
 
@@ -818,14 +836,14 @@ pub fn run_function_call(
             "actions": r.actions,
             "refund_to": r.refund_to,
             "is_yield": r.is_yield,
-            "yield_data_id": r.yield_data_id.map(|d| hex(d.as_ref())),
-            "yield_with_id": r.yield_with_id,
+            "yield_data_id": if r.is_yield { json!(hex(r.input_data_ids[0].as_ref())) } else { Value::Null },
         })).collect()) },
         "resumes": if failed { json!([]) } else { Value::Array(ext.resumes.iter().map(|d| json!({
             "data_id": hex(d.data_id.as_ref()),
             "data": hex(&d.data),
-            "is_promise_resume": d.is_promise_resume,
         })).collect()) },
+        "yield_status": if failed { json!([]) } else { Value::Array(ext.status_writes.iter().map(|(d, s)| json!([hex(d.as_ref()), s])).collect()) },
+        "yield_ids": if failed { json!([]) } else { Value::Array(ext.yield_id_writes.iter().map(|(y, d)| json!([hex(y.0.as_ref()), hex(d.as_ref())])).collect()) },
         "stats": {
             "prepare_ms": prepare_ms, "run_ms": run_ms, "total_ms": t0.elapsed().as_secs_f64() * 1e3,
             "js_storage_calls": *ext.js_calls.borrow(),

@@ -148,6 +148,7 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     contract: ctx.contract,
     action_hash: ctx.actionHash ? hex(ctx.actionHash) : undefined,
     pending_yields: ctx.pendingYields ?? [],
+    yield_ids: ctx.yieldIds ?? {},
     validators: Object.fromEntries(Object.entries(ctx.validators ?? {}).map(([id, stake]) => [id, stake.toString()])),
   };
   const trie = state.trie;
@@ -184,6 +185,8 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     storageUsage: BigInt(out.storage_usage),
     newReceipts: [],
     resumes: [],
+    yieldStatus: [],
+    yieldIds: [],
     stateWrites: new Map(
       Object.entries(out.state_changes as Record<string, string | null>).map(([k, v]) => [
         k,
@@ -199,26 +202,23 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
   }
   try {
     outcome.newReceipts = (out.receipts as Json[]).map((r): NewReceipt => {
-      // yield ids (promise_yield_create_with_id, protocol 85) need nearcore's YieldIdToDataId map, which the chain
-      // does not keep yet: refusing beats a yield that promise_yield_resume_with_yield_id could never find
-      if (r.yield_with_id) throw new UnsupportedAction("promise_yield_create_with_id (yield id)");
       return {
         receiverId: r.receiver_id,
         actions: (r.actions as Json[]).map(action),
         inputReceiptIndices: (r.receipt_indices as number[]).map(Number),
         ...(r.refund_to ? { refundTo: r.refund_to } : {}),
-        ...(r.yield_data_id ? { yieldDataId: r.yield_data_id, isYield: r.is_yield === true } : {}),
+        ...(r.is_yield ? { yieldDataId: r.yield_data_id } : {}),
       };
     });
-    outcome.resumes = (out.resumes as Json[]).map((d) => ({
-      dataId: d.data_id,
-      data: bytes(d.data),
-      isPromiseResume: d.is_promise_resume === true,
-    }));
+    outcome.resumes = (out.resumes as Json[]).map((d) => ({ dataId: d.data_id, data: bytes(d.data) }));
+    outcome.yieldStatus = out.yield_status;
+    outcome.yieldIds = out.yield_ids;
   } catch (e) {
     if (!(e instanceof UnsupportedAction)) throw e;
     outcome.newReceipts = [];
     outcome.resumes = [];
+    outcome.yieldStatus = [];
+    outcome.yieldIds = [];
     outcome.stateWrites = new Map();
     outcome.error = { kind: "ExecutionError", message: `the local node does not apply ${e.message} actions yet` };
   }
