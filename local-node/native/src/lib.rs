@@ -8,6 +8,9 @@
 //!   outcome is JSON: return data, logs, gas, nearcore's per-cost profile, state writes, new receipts, the error.
 //!   Optional `trieRead(key)` / `trieWrite(key) => touched * 65536 + cached`: the chain's trie-node accounting for
 //!   the block, as nearcore 2.13 counts it (see `JsExternal::lookup`); without them a fixed model.
+//!   NEP-519 yields follow nearcore 2.13's RuntimeExt: the context names the account's pending yields (receipt or
+//!   status in the chain's state) and yield ids; the outcome lists the call's PromiseYield receipts, PromiseResume
+//!   receipts, yield status writes and yield id writes, which the chain applies.
 //! - `runtimeConfigJson()`: nearcore's own runtime config for protocol 86 (the `runtime_config` of
 //!   `EXPERIMENTAL_protocol_config`), from which the chain layer takes its fees and limits.
 //! - `setCacheDir(dir)`: compiled contracts are cached on disk by nearcore's FilesystemContractRuntimeCache.
@@ -212,8 +215,9 @@ impl JsExternal<'_> {
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {
-        // nearcore: create_receipt_id_from_action_hash(action_hash, block_height, data_count)
-        // = sha256(action_hash ++ block_height_le?); simplified here (the chain layer owns ids).
+        // nearcore: create_receipt_id_from_action_hash(action_hash, block_height, data_count); simplified here. The
+        // chain ignores the data ids of promise_then / promise_and (it makes its own) but hands promise_yield_create's
+        // to the contract, so it passes an action hash unique per receipt, block and action.
         let mut bytes = self.action_hash.as_ref().to_vec();
         bytes.extend_from_slice(&self.block_height.to_le_bytes());
         bytes.extend_from_slice(&self.data_count.to_le_bytes());
