@@ -644,6 +644,11 @@ export class Chain {
     return { result: rd.kind === "Value" ? rd.data : new Uint8Array(), logs: out.logs };
   }
 
+  /** Whether the transaction's receipts have all run (false while a yield in its tree waits). */
+  isExecuted(txHash: string): boolean {
+    return !this.state.hasPendingReceipts(txHash);
+  }
+
   accessKeyView(accountId: string, pk: string): unknown {
     const k = this.state.getAccessKey(accountId, pk);
     return k ? { nonce: k.nonce, permission: permissionView(k.permission) } : undefined;

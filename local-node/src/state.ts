@@ -95,6 +95,9 @@ export class State {
   /** "y" | "ys" | "ym" -> account id -> the rest of the key (data id, or yield id): an account's yields, statuses
    * and yield ids (kept apart from byAccount: deleting an account leaves them, as nearcore's remove_account does) */
   private yieldIndex = new Map<string, Map<string, Set<string>>>();
+  /** transaction hash -> its yields and receipts waiting on a yield's callback (`y:` and `yp:` entries): the
+   * transactions whose receipts have not all run */
+  private pendingOwners = new Map<string, number>();
   private undo: Array<[string, Value | undefined]> = [];
   private dirty = new Set<string>();
   /** Told of every change of an entry (the chain's trie-key index, chain-trie.ts): a write ("put", with the value it
@@ -120,6 +123,16 @@ export class State {
   }
 
   private rawPut(key: string, value: Value | undefined): void {
+    if (key.startsWith("y:") || key.startsWith("yp:")) {
+      const before = (this.entries.get(key) as PendingYield | undefined)?.owner;
+      const after = (value as PendingYield | undefined)?.owner;
+      if (before !== undefined) {
+        const n = (this.pendingOwners.get(before) ?? 1) - 1;
+        if (n > 0) this.pendingOwners.set(before, n);
+        else this.pendingOwners.delete(before);
+      }
+      if (after !== undefined) this.pendingOwners.set(after, (this.pendingOwners.get(after) ?? 0) + 1);
+    }
     const indexed = INDEXED.exec(key);
     if (indexed) {
       const from = indexed[0].length;
@@ -273,6 +286,11 @@ export class State {
     const receipts = this.yieldIndex.get("y")?.get(id) ?? [];
     const statuses = this.yieldIndex.get("ys")?.get(id) ?? [];
     return [...new Set([...receipts, ...statuses])];
+  }
+
+  /** Whether some receipt of the transaction has not run yet: a yield, or a receipt waiting on a yield's callback. */
+  hasPendingReceipts(txHash: string): boolean {
+    return this.pendingOwners.has(txHash);
   }
 
   getYieldStatus(id: string, dataId: string): YieldStatus | undefined {

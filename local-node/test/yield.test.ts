@@ -15,6 +15,7 @@
 import test from "ava";
 import {
   actions,
+  createAccount,
   type NodeHandle,
   NEAR,
   type Signer,
@@ -130,6 +131,8 @@ const YIELDER = compileWat(`(module
       (else (call $vr (i64.const 6) (i64.const 8)))))
 )`);
 
+/** send_tx's wait_until for a transaction that leaves a yield waiting */
+const INCLUDED = { waitUntil: "INCLUDED_FINAL" };
 const fn = (method: string, args: Uint8Array = new Uint8Array(), gas = 100n * TGAS) =>
   actions.functionCall(method, Buffer.from(args), gas, 0n);
 const text = (r: Any) => Buffer.from(r.status.SuccessValue, "base64").toString();
@@ -137,7 +140,9 @@ const payloadOf = (dataId: Uint8Array, payload: string | Uint8Array) =>
   Buffer.concat([dataId, typeof payload === "string" ? Buffer.from(payload) : payload]);
 
 async function yieldFrom(s: Signer, method = "yield"): Promise<{ r: Any; dataId: Uint8Array }> {
-  const r = await s.exec(s.accountId, [fn(method)]);
+  // the transaction waits for its yield: INCLUDED_FINAL answers with the outcomes so far, as nearcore does
+  const r = await s.exec(s.accountId, [fn(method)], INCLUDED);
+  if (r.final_execution_status !== "INCLUDED_FINAL") throw new Error(`not pending: ${JSON.stringify(r.status)}`);
   const dataId = method === "yield_ret" ? new Uint8Array() : Buffer.from(r.status.SuccessValue, "base64");
   return { r, dataId };
 }
@@ -146,8 +151,12 @@ async function resume(s: Signer, contract: string, dataId: Uint8Array, payload: 
   return s.exec(contract, [fn("resume", payloadOf(dataId, payload))]);
 }
 
-async function txStatus(node: NodeHandle, r: Any, signer: string): Promise<Any> {
-  return node.call("EXPERIMENTAL_tx_status", { tx_hash: r.transaction.hash, sender_account_id: signer });
+async function txStatus(node: NodeHandle, r: Any, signer: string, waitUntil = "EXECUTED_OPTIMISTIC"): Promise<Any> {
+  return node.call("EXPERIMENTAL_tx_status", {
+    tx_hash: r.transaction.hash,
+    sender_account_id: signer,
+    wait_until: waitUntil,
+  });
 }
 
 /** The callback outcomes (executor the contract, the `cb` method's logs or value) of a transaction's record. */
@@ -253,7 +262,7 @@ test.serial(
     t.is(r.status, "Started");
     const yieldId = r.receipts_outcome[0].outcome.status.SuccessReceiptId;
     t.truthy(yieldId);
-    const s0 = await txStatus(node, r, alice.accountId);
+    const s0 = await txStatus(node, r, alice.accountId, "INCLUDED_FINAL");
     t.false(
       s0.receipts.some((v: Any) => v.receipt_id === yieldId),
       "no receipt view before it runs",
@@ -280,7 +289,11 @@ test.serial(
     const expiresAt = created.header.height + 200;
     const head = (await node.call("block", { finality: "final" })).header.height;
     await node.call("sandbox_fast_forward", { delta_height: expiresAt - 1 - head });
-    t.is(callbacks(await txStatus(node, r, alice.accountId)).length, 0, "not yet at height expires_at - 1");
+    t.is(
+      callbacks(await txStatus(node, r, alice.accountId, "INCLUDED_FINAL")).length,
+      0,
+      "not yet at height expires_at - 1",
+    );
     await node.call("sandbox_fast_forward", { delta_height: 1 });
     const s = await txStatus(node, r, alice.accountId);
     const cbs = callbacks(s);
@@ -322,7 +335,7 @@ test.serial("payloads over max_yield_payload_size (1024 bytes) fail the call; 10
   t.deepEqual(over.status.Failure.ActionError.kind, {
     FunctionCallError: { ExecutionError: "Yield resume payload is 1025 bytes which exceeds the 1024 byte limit" },
   });
-  t.is(callbacks(await txStatus(node, r, alice.accountId)).length, 0, "nothing was delivered");
+  t.is(callbacks(await txStatus(node, r, alice.accountId, "INCLUDED_FINAL")).length, 0, "nothing was delivered");
   t.is(text(await resume(alice, alice.accountId, dataId, Buffer.alloc(limit, 98))), "1");
   const cbs = callbacks(await txStatus(node, r, alice.accountId));
   t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").length, limit);
@@ -348,7 +361,7 @@ test.serial(
   "yield ids (protocol 85): one pending yield per id, resumed by its id; the id is free again once the callback ran",
   async (t) => {
     const id = Buffer.alloc(32, 1);
-    const r = await alice.exec(alice.accountId, [fn("yield_with_id", id)]);
+    const r = await alice.exec(alice.accountId, [fn("yield_with_id", id)], INCLUDED);
     t.is(text(r), "1");
     const config = await node.call("EXPERIMENTAL_protocol_config", { finality: "final" });
     const ext = config.runtime_config.wasm_config.ext_costs;
@@ -359,10 +372,10 @@ test.serial(
     const failed = await alice.exec(alice.accountId, [fn("yield_with_id_panic", id9)]);
     t.truthy(failed.status.Failure);
     t.is(failed.receipts_outcome[0].outcome.receipt_ids.length, 1, "only the gas refund");
-    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id9)])), "1", "the id was never taken");
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id9)], INCLUDED)), "1", "the id was never taken");
     t.is(r.receipts_outcome[0].outcome.receipt_ids.length, 2, "the yield and the gas refund");
     t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id)])), "0", "taken while the yield waits");
-    t.is(text(await alice.exec(bob.accountId, [fn("yield_with_id", id)])), "1", "ids are per account");
+    t.is(text(await alice.exec(bob.accountId, [fn("yield_with_id", id)], INCLUDED)), "1", "ids are per account");
     t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(Buffer.alloc(32, 2), "x"))])), "0");
     t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(id, "by id"))])), "1");
     const cbs = callbacks(await txStatus(node, r, alice.accountId));
@@ -371,23 +384,83 @@ test.serial(
     t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(id, "again"))])), "0", "gone");
     // the id is free again; two creations with one id in one call: the second answers u64::MAX
     const id3 = Buffer.alloc(32, 3);
-    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id_twice", id3)])), "10");
-    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id)])), "1");
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id_twice", id3)], INCLUDED)), "10");
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id)], INCLUDED)), "1");
     // a timeout frees the id too (bob's, alice's id and id3 time out here)
     await node.call("sandbox_fast_forward", { delta_height: 201 });
-    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id3)])), "1");
+    t.is(text(await alice.exec(alice.accountId, [fn("yield_with_id", id3)], INCLUDED)), "1");
     t.is(text(await alice.exec(alice.accountId, [fn("resume_id", payloadOf(id3, "z"))])), "1");
   },
 );
 
+test.serial(
+  "send_tx waits while the transaction's yield waits (as nearcore's RPC), and answers once another transaction resumes it",
+  async (t) => {
+    const { bytes, hash } = await alice.sign(alice.accountId, [fn("yield")]);
+    const waiting = node.rpc("send_tx", {
+      signed_tx_base64: Buffer.from(bytes).toString("base64"),
+      wait_until: "EXECUTED_OPTIMISTIC",
+    });
+    // the transaction ran (its outcome so far is there at INCLUDED_FINAL) and its send_tx still waits
+    let partial: Any;
+    for (let i = 0; i < 200 && !partial; i++) {
+      const r = await node.rpc("tx", {
+        tx_hash: hash,
+        sender_account_id: alice.accountId,
+        wait_until: "INCLUDED_FINAL",
+      });
+      if (r.result) partial = r.result;
+      else await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    t.is(partial.final_execution_status, "INCLUDED_FINAL");
+    let answered = false;
+    void waiting.then(() => {
+      answered = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    t.false(answered);
+    // bob resumes it through alice's contract (the resume runs on alice's account)
+    const dataId = Buffer.from(partial.status.SuccessValue, "base64");
+    t.is(text(await resume(bob, alice.accountId, dataId, "released")), "1");
+    const r = (await waiting).result;
+    t.is(r.final_execution_status, "EXECUTED_OPTIMISTIC");
+    const cbs = callbacks(r);
+    t.is(Buffer.from(cbs[0].outcome.status.SuccessValue, "base64").toString(), "released");
+  },
+);
+
+test("a transaction whose yield waits past the RPC's polling timeout gets TIMEOUT_ERROR, as from nearcore", async (t) => {
+  const n = await startNode(undefined, { LOCAL_NODE_TX_TIMEOUT_MS: "300" });
+  t.teardown(() => n.stop());
+  const dave = await createAccount(n.root, "dave.test.near", 10n * NEAR);
+  await dave.exec(dave.accountId, [actions.deployContract(YIELDER)]);
+  const r = await dave.send(dave.accountId, [fn("yield")]);
+  t.deepEqual(r.error, {
+    name: "HANDLER_ERROR",
+    cause: { name: "TIMEOUT_ERROR" },
+    code: -32000,
+    message: "Server error",
+    data: "Timeout",
+  });
+  const s = await n.rpc("tx", { tx_hash: r.hash, sender_account_id: dave.accountId });
+  t.is(s.error.cause.name, "TIMEOUT_ERROR");
+  const partial = await n.call("tx", { tx_hash: r.hash, sender_account_id: dave.accountId, wait_until: "INCLUDED" });
+  t.is(partial.final_execution_status, "INCLUDED_FINAL");
+  t.is(
+    (await n.call("tx", { tx_hash: r.hash, sender_account_id: dave.accountId, wait_until: "NONE" }))
+      .final_execution_status,
+    "NONE",
+  );
+});
+
 test("pending yields and their timeouts survive a restart", async (t) => {
   const n = await startNode();
-  const carol = await (await import("./harness.ts")).createAccount(n.root, "carol.test.near", 10n * NEAR);
+  const carol = await createAccount(n.root, "carol.test.near", 10n * NEAR);
   await carol.exec(carol.accountId, [actions.deployContract(YIELDER)]);
   const a = await yieldFrom(carol, "yield_then");
   const b = await yieldFrom(carol);
   const id = Buffer.alloc(32, 5);
-  const c = await carol.exec(carol.accountId, [fn("yield_with_id", id)]);
+  const c = await carol.exec(carol.accountId, [fn("yield_with_id", id)], INCLUDED);
   await n.kill9();
   const again = await startNode(n.home);
   t.teardown(() => again.stop());
