@@ -15,6 +15,7 @@
 import test from "ava";
 import {
   actions,
+  balance,
   createAccount,
   type NodeHandle,
   NEAR,
@@ -259,6 +260,22 @@ test.serial("gas: yield_create_base/byte and yield_resume_base/byte as the confi
   const cb = callbacks(await txStatus(node, r, alice.accountId))[0];
   t.true(cb.outcome.gas_burnt > 0);
   t.true(cb.outcome.receipt_ids.length === 1, "a gas refund");
+});
+
+test.serial("the signer pays exactly the tokens burnt by both transactions, the callback's gas included", async (t) => {
+  // bob signs, alice's contract yields and gets the 30% rewards: bob pays what the outcomes burnt, to the yocto
+  const b0 = await balance(node, bob.accountId);
+  const y = await bob.exec(alice.accountId, [fn("yield")], INCLUDED);
+  const dataId = Buffer.from(y.status.SuccessValue, "base64");
+  const res = await resume(bob, alice.accountId, dataId, "paid");
+  const burnt = (s: Any) =>
+    [s.transaction_outcome, ...s.receipts_outcome].reduce(
+      (sum: bigint, o: Any) => sum + BigInt(o.outcome.tokens_burnt),
+      0n,
+    );
+  const done = await txStatus(node, y, bob.accountId);
+  t.is(callbacks(done).length, 1);
+  t.is(b0 - (await balance(node, bob.accountId)), burnt(done) + burnt(res));
 });
 
 test.serial(
