@@ -49,8 +49,8 @@ export interface ActionReceipt {
   inputDataIds: string[];
   /** promise_set_refund_to: where a failed receipt's deposits go instead of the predecessor */
   refundTo?: string;
-  /** NEP-519 PromiseYield receipt: on arrival it is stored (state.ts PendingYield) until a PromiseResume receipt
-   * for its one input data id arrives (promise_yield_resume, or the timeout's Failed) */
+  /** NEP-519 PromiseYield receipt: stored (state.ts PendingYield) right after the receipt that created it, until a
+   * PromiseResume receipt for its one input data id arrives (promise_yield_resume, or the timeout's Failed) */
   isYield?: boolean;
 }
 
