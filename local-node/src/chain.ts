@@ -15,7 +15,7 @@ import {
 } from "./runtime.ts";
 import { BlockTrie, VIEW_TRIE } from "./chain-trie.ts";
 import { State } from "./state.ts";
-import { buildRecord, receiptView, type TxCharge, type TxRecord } from "./outcomes.ts";
+import { buildRecord, extendRecord, receiptView, type TxCharge, type TxRecord } from "./outcomes.ts";
 import { type DecodedTx, permissionView, validateActions } from "./tx.ts";
 import { txCost, insufficientStorageStake } from "./fees.ts";
 import { concat, EMPTY_CODE_HASH, isValidAccountId, sha256 } from "./util.ts";
@@ -180,10 +180,37 @@ export class Chain {
   }
 
   fastForward(delta: bigint): void {
-    const { blocks, segment } = this.blocks.fastForward(delta);
-    this.newBlocks.push(...blocks);
-    if (segment) this.newSegments.push(segment);
-    this.commit();
+    const cp = this.state.checkpoint();
+    const head = this.blocks.head;
+    const shift = this.blocks.timeShiftNs;
+    try {
+      const { blocks, segment } = this.blocks.fastForward(delta);
+      this.newBlocks.push(...blocks);
+      if (segment) this.newSegments.push(segment);
+      // the new head's chunk resolves the yields that timed out meanwhile; their callbacks run in the next blocks,
+      // as a nearcore sandbox keeps producing blocks after a fast-forward
+      const info = this.blocks.headInfo();
+      const next: Receipt[] = [];
+      this.resolveYieldTimeouts(this.blockContext(info), next);
+      const ex = newExecution();
+      this.drive(ex, next);
+      this.extendOwners(ex, new Set());
+      this.commit();
+    } catch (e) {
+      this.abort(cp, head, shift);
+      throw e;
+    }
+  }
+
+  private blockContext(info: BlockInfo): BlockContext {
+    return {
+      height: info.height,
+      hash: info.hash,
+      timestampNs: info.timestampNs,
+      epochHeight: info.epochHeight,
+      gasPrice: this.gasPrice,
+      validators: this.validatorStakes(),
+    };
   }
 
   // --- transactions ---
@@ -314,26 +341,8 @@ export class Chain {
 
   private execute(batch: Array<{ tx: DecodedTx; cost: TxCharge }>): void {
     const first = this.produceBlock(batch.map((b) => b.tx.hashB58));
-    const outcomes = new Map<string, OutcomeView>();
-    const receiptViews = new Map<string, unknown>();
-    const data = new Map<string, Uint8Array | null>();
-    const postponed = new Map<string, ActionReceipt>();
-    /** receipt id -> the transaction it belongs to (for the receipts list of EXPERIMENTAL_tx_status) */
-    const owner = new Map<string, string>();
-    const run = (block: BlockContext, r: ActionReceipt, out: Receipt[]) => {
-      const results: PromiseResult[] = r.inputDataIds.map((id) => {
-        const d = data.get(id);
-        return d === null || d === undefined ? { status: "Failed" } : { status: "Successful", data: d };
-      });
-      for (const id of r.inputDataIds) data.delete(id);
-      receiptViews.set(r.id, receiptView(r));
-      const res = applyActionReceipt(this.state, block, this.vmInBlock, r, results);
-      outcomes.set(r.id, res.outcome);
-      for (const o of res.outgoing) owner.set(o.id, owner.get(r.id)!);
-      out.push(...res.outgoing);
-    };
-    const ready = (r: ActionReceipt) => r.inputDataIds.every((id) => data.has(id));
-    let next: Receipt[] = [];
+    const ex = newExecution();
+    const next: Receipt[] = [];
     const roots = batch.map(({ tx, cost }) => {
       const receipt: ActionReceipt = {
         kind: "action",
@@ -347,38 +356,163 @@ export class Chain {
         outputDataReceivers: [],
         inputDataIds: [],
       };
-      owner.set(receipt.id, tx.hashB58);
+      ex.owner.set(receipt.id, tx.hashB58);
       // a receipt to the signer itself is applied in the transaction's block
-      if (tx.signerId === tx.receiverId) run(first, receipt, next);
+      if (tx.signerId === tx.receiverId) this.run(ex, first, receipt, next);
       else next.push(receipt);
       return receipt;
     });
+    this.resolveYieldTimeouts(first, next);
+    this.drive(ex, next);
+    const own = new Set<string>();
+    batch.forEach(({ tx, cost }, i) => {
+      const record = buildRecord(tx, cost, first, roots[i].id, ex.outcomes);
+      record.receipts = [...ex.receiptViews].filter(([id]) => ex.owner.get(id) === tx.hashB58).map(([, v]) => v);
+      this.txs.set(record.hash, record);
+      this.newTxs.push(record);
+      own.add(record.hash);
+    });
+    this.extendOwners(ex, own);
+  }
+
+  /** Applies one action receipt whose input data has arrived (taking that data). */
+  private run(ex: Execution, block: BlockContext, r: ActionReceipt, out: Receipt[]): void {
+    const results: PromiseResult[] = r.inputDataIds.map((id) => {
+      const d = ex.data.get(id);
+      return d === null || d === undefined ? { status: "Failed" } : { status: "Successful", data: d };
+    });
+    for (const id of r.inputDataIds) ex.data.delete(id);
+    ex.receiptViews.set(r.id, receiptView(r));
+    const res = applyActionReceipt(this.state, block, this.vmInBlock, r, results);
+    ex.outcomes.set(r.id, res.outcome);
+    for (const o of res.outgoing) {
+      ex.owner.set(o.id, ex.owner.get(r.id)!);
+      // nearcore 2.13 (InstantPromiseYield, protocol 83): a PromiseYield receipt is applied right after the receipt
+      // that emitted it, in the same block: it is stored until its PromiseResume arrives, with no outcome yet
+      if (o.kind === "action" && o.isYield) {
+        this.state.setYield(o.receiverId, o.inputDataIds[0], { receipt: o, owner: ex.owner.get(r.id)! });
+      } else out.push(o);
+    }
+  }
+
+  /** Produces blocks until no receipt is in flight: each block applies the receipts the previous one sent, then
+   * resolves the yields that time out at its height (nearcore's process_receipts order). */
+  private drive(ex: Execution, pending: Receipt[]): void {
+    const ready = (r: ActionReceipt) => r.inputDataIds.every((id) => ex.data.has(id));
+    let next = pending;
     while (next.length > 0) {
       const block = this.produceBlock();
       const incoming = next;
       next = [];
       for (const r of incoming) {
-        if (r.kind === "data") {
-          data.set(r.dataId, r.data);
-          for (const [id, waiting] of postponed) {
+        if (r.kind === "data" && r.promiseResume) {
+          // nearcore 2.13 process_receipt(PromiseResume): a timeout (no data) for a yield whose resume is on its way
+          // (ResumeInitiated) is dropped; else the stored yield runs with the data, its status and yield id go; a
+          // yield already run (a second resume, a timeout after a resume) is gone and the receipt is ignored
+          if (r.data === null && this.state.getYieldStatus(r.receiverId, r.dataId) === "ResumeInitiated") continue;
+          const y = this.state.getYield(r.receiverId, r.dataId);
+          if (!y) continue;
+          this.state.setYield(r.receiverId, r.dataId, undefined);
+          this.state.setYieldStatus(r.receiverId, r.dataId, undefined);
+          this.state.removeYieldIdOf(r.receiverId, r.dataId);
+          const waiting = y.receipt as ActionReceipt;
+          ex.owner.set(waiting.id, y.owner);
+          ex.data.set(r.dataId, r.data);
+          this.run(ex, block, waiting, next);
+        } else if (r.kind === "data") {
+          ex.data.set(r.dataId, r.data);
+          this.wakePostponed(ex, r.receiverId, r.dataId);
+          for (const [id, waiting] of ex.postponed) {
             if (waiting.inputDataIds.includes(r.dataId) && ready(waiting)) {
-              postponed.delete(id);
-              run(block, waiting, next);
+              ex.postponed.delete(id);
+              this.run(ex, block, waiting, next);
             }
           }
         } else if (r.kind === "distribution") {
           // a global contract reaches the global store (one shard: delivered, not forwarded; no outcome)
           this.state.setGlobalCode(r.identifier, r.code);
-        } else if (ready(r)) run(block, r, next);
-        else postponed.set(r.id, r);
+        } else if (ready(r)) this.run(ex, block, r, next);
+        else ex.postponed.set(r.id, r);
+      }
+      this.resolveYieldTimeouts(block, next);
+    }
+    // receipts still waiting wait for a yield's callback, which runs in a later request: they go into the state
+    // (nearcore keeps every postponed receipt there), with the inputs that already arrived
+    for (const [id, r] of ex.postponed) {
+      this.state.setPostponed(r.receiverId, id, { receipt: r, owner: ex.owner.get(id)! });
+      for (const d of r.inputDataIds) {
+        if (ex.data.has(d)) this.state.setReceivedData(r.receiverId, d, { data: ex.data.get(d)! });
+        else this.state.setWaiting(r.receiverId, d, id);
       }
     }
-    batch.forEach(({ tx, cost }, i) => {
-      const record = buildRecord(tx, cost, first, roots[i].id, outcomes);
-      record.receipts = [...receiptViews].filter(([id]) => owner.get(id) === tx.hashB58).map(([, v]) => v);
-      this.txs.set(record.hash, record);
+    ex.postponed.clear();
+  }
+
+  /** A receipt of an earlier request waiting for this data comes back into the execution, with the inputs it had. */
+  private wakePostponed(ex: Execution, accountId: string, dataId: string): void {
+    const receiptId = this.state.getWaiting(accountId, dataId);
+    if (receiptId === undefined) return;
+    const p = this.state.getPostponed(accountId, receiptId);
+    if (!p) return;
+    this.state.setPostponed(accountId, receiptId, undefined);
+    const r = p.receipt as ActionReceipt;
+    for (const d of r.inputDataIds) {
+      const received = this.state.getReceivedData(accountId, d);
+      if (received) {
+        ex.data.set(d, received.data);
+        this.state.setReceivedData(accountId, d, undefined);
+      }
+      if (this.state.getWaiting(accountId, d) !== undefined) this.state.setWaiting(accountId, d, undefined);
+    }
+    ex.owner.set(r.id, p.owner);
+    ex.postponed.set(r.id, r);
+  }
+
+  /** nearcore resolve_promise_yield_timeouts: every queue entry due at this height is removed; a yield still waiting
+   * gets a PromiseResume receipt without data (its callback sees PromiseResult::Failed) in the next block. */
+  private resolveYieldTimeouts(block: BlockContext, out: Receipt[]): void {
+    const indices = this.state.yieldIndices();
+    const first = indices.first;
+    while (indices.first < indices.next) {
+      const t = this.state.getYieldTimeout(indices.first);
+      if (!t || t.expiresAt > block.height) break;
+      if (this.state.getYield(t.accountId, t.dataId)) {
+        out.push({
+          kind: "data",
+          id: childId(`timeout:${t.dataId}`, block.hash, Number(indices.first - first)),
+          predecessorId: t.accountId,
+          receiverId: t.accountId,
+          dataId: t.dataId,
+          data: null,
+          promiseResume: true,
+        });
+      }
+      this.state.setYieldTimeout(indices.first, undefined);
+      indices.first += 1n;
+    }
+    if (indices.first !== first) this.state.setYieldIndices(indices);
+  }
+
+  /** Adds the outcomes of yield callbacks (and what they started) to the records of the earlier transactions that
+   * created the yields. */
+  private extendOwners(ex: Execution, skip: Set<string>): void {
+    const byOwner = new Map<string, string[]>();
+    for (const id of ex.outcomes.keys()) {
+      const owner = ex.owner.get(id);
+      if (owner === undefined || skip.has(owner)) continue;
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), id]);
+    }
+    for (const [hash, ids] of byOwner) {
+      const old = this.txs.get(hash);
+      if (!old) continue;
+      const record = extendRecord(
+        old,
+        ids.map((id) => ex.outcomes.get(id)!),
+        ids.filter((id) => ex.receiptViews.has(id)).map((id) => ex.receiptViews.get(id)),
+      );
+      this.txs.set(hash, record);
       this.newTxs.push(record);
-    });
+    }
   }
 
   // --- sandbox_patch_state ---
@@ -510,10 +644,29 @@ export class Chain {
     return { result: rd.kind === "Value" ? rd.data : new Uint8Array(), logs: out.logs };
   }
 
+  /** Whether the transaction's receipts have all run (false while a yield in its tree waits). */
+  isExecuted(txHash: string): boolean {
+    return !this.state.hasPendingReceipts(txHash);
+  }
+
   accessKeyView(accountId: string, pk: string): unknown {
     const k = this.state.getAccessKey(accountId, pk);
     return k ? { nonce: k.nonce, permission: permissionView(k.permission) } : undefined;
   }
+}
+
+/** The receipts of one request's blocks: outcomes and views by receipt id, data that arrived, receipts waiting for
+ * data, and the transaction each receipt belongs to. */
+interface Execution {
+  outcomes: Map<string, OutcomeView>;
+  receiptViews: Map<string, unknown>;
+  data: Map<string, Uint8Array | null>;
+  postponed: Map<string, ActionReceipt>;
+  owner: Map<string, string>;
+}
+
+function newExecution(): Execution {
+  return { outcomes: new Map(), receiptViews: new Map(), data: new Map(), postponed: new Map(), owner: new Map() };
 }
 
 /** Like nearcore's transaction pool: each signer key's transactions in nonce order, keys by first arrival. */

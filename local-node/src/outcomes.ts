@@ -37,26 +37,7 @@ export function buildRecord(
       metadata: { version: 1, gas_profile: null },
     },
   };
-  // receipts_outcome: pre-order DFS over receipt_ids; the final status follows SuccessReceiptId links
-  const ordered: OutcomeView[] = [];
-  const visit = (id: string) => {
-    const o = outcomes.get(id);
-    if (!o) return;
-    ordered.push(o);
-    for (const c of o.outcome.receipt_ids) visit(c);
-  };
-  visit(rootId);
-  let status: unknown = "Started";
-  let looking = rootId;
-  for (const o of ordered) {
-    if (o.id !== looking) continue;
-    const s = o.outcome.status;
-    if (typeof s === "object" && "SuccessReceiptId" in s) looking = s.SuccessReceiptId;
-    else {
-      status = s;
-      break;
-    }
-  }
+  const { ordered, status } = orderOutcomes(rootId, outcomes);
   return {
     hash: tx.hashB58,
     signerId: tx.signerId,
@@ -80,6 +61,49 @@ export function buildRecord(
   };
 }
 
+/** receipts_outcome in pre-order DFS over receipt_ids from the root receipt (receipts without an outcome yet, such
+ * as a yield still waiting, are left out with what hangs from them), and the final status, following
+ * SuccessReceiptId links: "Started" while the receipt they lead to has not run. */
+function orderOutcomes(
+  rootId: string,
+  outcomes: Map<string, OutcomeView>,
+): { ordered: OutcomeView[]; status: unknown } {
+  const ordered: OutcomeView[] = [];
+  const visit = (id: string) => {
+    const o = outcomes.get(id);
+    if (!o) return;
+    ordered.push(o);
+    for (const c of o.outcome.receipt_ids) visit(c);
+  };
+  visit(rootId);
+  let status: unknown = "Started";
+  let looking = rootId;
+  for (const o of ordered) {
+    if (o.id !== looking) continue;
+    const s = o.outcome.status;
+    if (typeof s === "object" && "SuccessReceiptId" in s) looking = s.SuccessReceiptId;
+    else {
+      status = s;
+      break;
+    }
+  }
+  return { ordered, status };
+}
+
+/** A stored record with the outcomes of receipts that ran in a later request (a yield's callback and what it
+ * started), in their place in the tree; the final status is computed again. */
+export function extendRecord(record: TxRecord, added: OutcomeView[], addedViews: unknown[]): TxRecord {
+  const result = record.result as { transaction_outcome: OutcomeView; receipts_outcome: OutcomeView[] };
+  const outcomes = new Map(result.receipts_outcome.map((o) => [o.id, o]));
+  for (const o of added) outcomes.set(o.id, o);
+  const { ordered, status } = orderOutcomes(result.transaction_outcome.outcome.receipt_ids[0], outcomes);
+  return {
+    ...record,
+    result: { ...record.result, status, receipts_outcome: ordered },
+    receipts: [...record.receipts, ...addedViews],
+  };
+}
+
 export function receiptView(r: ActionReceipt): unknown {
   return {
     predecessor_id: r.predecessorId,
@@ -93,7 +117,7 @@ export function receiptView(r: ActionReceipt): unknown {
         output_data_receivers: r.outputDataReceivers.map((d) => ({ data_id: d.dataId, receiver_id: d.receiverId })),
         input_data_ids: r.inputDataIds,
         actions: r.actions.map(actionView),
-        is_promise_yield: false,
+        is_promise_yield: r.isYield === true,
       },
     },
     priority: 0,

@@ -14,6 +14,20 @@ const MAX_BODY = 10 * 1024 * 1024;
 
 type Params = Record<string, unknown> | unknown[] | undefined;
 
+/** nearcore's RpcPollingConfig.polling_timeout: how long send_tx / tx wait for a transaction to reach `wait_until`
+ * (LOCAL_NODE_TX_TIMEOUT_MS overrides, for tests) */
+const TX_TIMEOUT_MS = Number(process.env.LOCAL_NODE_TX_TIMEOUT_MS ?? 10_000);
+
+/** An answer that has to wait, outside the serial queue, until the transaction's receipts have all run (a yield in
+ * its tree waits for a later transaction or its timeout). */
+class AwaitExecuted {
+  constructor(
+    readonly hash: string,
+    readonly waitUntil: string,
+    readonly withReceipts: boolean,
+  ) {}
+}
+
 /** A JSON-RPC error object (nearcore's shape: name, cause {name, info}, code, message, data). */
 class RpcFail extends Error {
   constructor(
@@ -103,9 +117,10 @@ export class RpcHandler {
     const method = r.method;
     if (typeof method !== "string") return errorResponse(id, parseError("Invalid request: missing method"));
     try {
-      const result = TX_METHODS.has(method)
+      let result = TX_METHODS.has(method)
         ? await this.dispatchTx(method, r.params as Params)
         : await this.serial(() => this.dispatch(method, r.params as Params));
+      if (result instanceof AwaitExecuted) result = await this.awaitExecuted(result);
       return { jsonrpc: "2.0", result, id };
     } catch (e) {
       if (e instanceof RpcFail) return errorResponse(id, e);
@@ -404,7 +419,20 @@ export class RpcHandler {
   }
 
   private outcome(rec: TxRecord, waitUntil: string, withReceipts: boolean): unknown {
-    // the node executes the whole tree before answering, so every level is already reached
+    if (!this.chain.isExecuted(rec.hash)) {
+      // a yield in the tree waits: as nearcore, the transaction is INCLUDED_FINAL (with the outcomes so far) and
+      // the executed levels wait for it
+      if (waitUntil === "NONE") return { final_execution_status: "NONE" };
+      if (waitUntil === "INCLUDED" || waitUntil === "INCLUDED_FINAL") {
+        return {
+          final_execution_status: "INCLUDED_FINAL",
+          ...rec.result,
+          ...(withReceipts ? { receipts: rec.receipts } : {}),
+        };
+      }
+      return new AwaitExecuted(rec.hash, waitUntil, withReceipts);
+    }
+    // otherwise the node executed the whole tree before answering, so every level is already reached
     if (waitUntil === "NONE" || waitUntil === "INCLUDED" || waitUntil === "INCLUDED_FINAL") {
       return { final_execution_status: waitUntil };
     }
@@ -413,6 +441,17 @@ export class RpcHandler {
       ...rec.result,
       ...(withReceipts ? { receipts: rec.receipts } : {}),
     };
+  }
+
+  /** nearcore's tx_status_fetch: polls until the transaction's receipts have all run (a later request resumed its
+   * yield, or a block resolved its timeout), else TIMEOUT_ERROR after polling_timeout. */
+  private async awaitExecuted(a: AwaitExecuted): Promise<unknown> {
+    const deadline = Date.now() + TX_TIMEOUT_MS;
+    while (!this.chain.isExecuted(a.hash)) {
+      if (Date.now() >= deadline) throw new RpcFail("HANDLER_ERROR", "TIMEOUT_ERROR", undefined, "Timeout");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.outcome(this.chain.txs.get(a.hash)!, a.waitUntil, a.withReceipts);
   }
 
   private txStatus(arr: unknown[] | undefined, p: Record<string, unknown>, withReceipts: boolean): unknown {

@@ -84,6 +84,8 @@ export const LIMITS = {
   maxNumberBytesMethodNames: limit("max_number_bytes_method_names"),
   maxTransactionSize: limit("max_transaction_size"),
   maxFunctionBodySize: limit("max_function_body_size"),
+  /** NEP-519: a yield not resumed within this many blocks is resolved with PromiseResult::Failed (200 at 86) */
+  yieldTimeoutLengthInBlocks: BigInt(limit("yield_timeout_length_in_blocks")),
   registrarAccountId: view.account_creation_config.registrar_account_id,
   minAllowedTopLevelAccountLength: view.account_creation_config.min_allowed_top_level_account_length,
 } as const;

@@ -49,15 +49,20 @@ export interface ActionReceipt {
   inputDataIds: string[];
   /** promise_set_refund_to: where a failed receipt's deposits go instead of the predecessor */
   refundTo?: string;
+  /** NEP-519 PromiseYield receipt: stored (state.ts PendingYield) right after the receipt that created it, until a
+   * PromiseResume receipt for its one input data id arrives (promise_yield_resume, or the timeout's Failed) */
+  isYield?: boolean;
 }
 
-interface DataReceipt {
+export interface DataReceipt {
   kind: "data";
   id: string;
   predecessorId: string;
   receiverId: string;
   dataId: string;
   data: Uint8Array | null;
+  /** NEP-519 PromiseResume receipt: delivers the data to the stored yield of that data id, or is ignored */
+  promiseResume?: boolean;
 }
 
 /** NEP-591: a global contract's code on its way to the global store (nearcore's GlobalContractDistribution receipt).
@@ -156,6 +161,8 @@ interface Acc {
   /** tokens burnt by the actions themselves (a global contract's storage), dropped if the receipt fails */
   actionBurnt: bigint;
   distributions: DistributionReceipt[];
+  /** promise_yield_resume's PromiseResume receipts, dropped if the receipt fails */
+  resumes: DataReceipt[];
 }
 
 function newAccount(amount: bigint, storageUsage: bigint): Account {
@@ -436,6 +443,13 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
         refundToAccountId: receipt.refundTo ?? receipt.predecessorId,
         contract: contract.kind,
         validators: block.validators,
+        // nearcore create_action_hash_from_receipt_id(receipt id, block height, action index): the data ids of
+        // promise_yield_create derive from it, so they are unique across receipts and blocks
+        actionHash: sha256(
+          concat(Buffer.from(receipt.id), Buffer.from(block.hash), u64le(BigInt(receipt.actions.indexOf(a)))),
+        ),
+        pendingYields: state.pendingYields(id),
+        yieldIds: state.yieldIds(id),
       },
       { get: (key) => state.getData(id, toHex(key)) },
     );
@@ -472,7 +486,37 @@ function functionCall(ctx: Ctx, acc: Acc, a: Extract<ReceiptAction, { kind: "Fun
     outputDataReceivers: [],
     inputDataIds: [],
     ...(r.refundTo !== undefined ? { refundTo: r.refundTo } : {}),
+    // promise_yield_create: a PromiseYield receipt, its one input the data id the contract got
+    ...(r.yieldDataId !== undefined ? { inputDataIds: [r.yieldDataId], isYield: true } : {}),
   }));
+  // the call's writes of yield statuses and yield ids (nearcore's RuntimeExt writes them during the call)
+  for (const [dataId, status] of out.yieldStatus) state.setYieldStatus(id, dataId, status);
+  for (const [yieldId, dataId] of out.yieldIds) state.setYieldId(id, yieldId, dataId);
+  // nearcore action_function_call: each PromiseYield receipt enqueues its timeout (PromiseYieldTimeout at
+  // block height + yield_timeout_length_in_blocks); rolled back with the receipt if it fails
+  const indices = state.yieldIndices();
+  const firstNext = indices.next;
+  for (const r of made) {
+    if (!r.isYield) continue;
+    state.setYieldTimeout(indices.next, {
+      accountId: id,
+      dataId: r.inputDataIds[0],
+      expiresAt: block.height + LIMITS.yieldTimeoutLengthInBlocks,
+    });
+    indices.next += 1n;
+  }
+  if (indices.next !== firstNext) state.setYieldIndices(indices);
+  for (const d of out.resumes) {
+    acc.resumes.push({
+      kind: "data",
+      id: "",
+      predecessorId: id,
+      receiverId: id,
+      dataId: d.dataId,
+      data: d.data,
+      promiseResume: true,
+    });
+  }
   out.newReceipts.forEach((r, i) => {
     for (const j of r.inputReceiptIndices) {
       const dataId = childId(`data:${made[i].id}`, block.hash, j);
@@ -531,6 +575,7 @@ export function applyActionReceipt(
     profile: new Map([["ACTION_COST:NEW_ACTION_RECEIPT", receiptFee]]),
     actionBurnt: 0n,
     distributions: [],
+    resumes: [],
   };
   const accountWasMissing = acc.account === undefined;
   const cp = state.checkpoint();
@@ -563,9 +608,10 @@ export function applyActionReceipt(
     state.rollbackTo(cp);
     acc.newReceipts = [];
     acc.distributions = [];
+    acc.resumes = [];
     acc.actionBurnt = 0n;
   }
-  const outgoing: Receipt[] = [...acc.newReceipts, ...acc.distributions];
+  const outgoing: Receipt[] = [...acc.newReceipts, ...acc.resumes, ...acc.distributions];
   // output data for receipts waiting on this one (promise_then callbacks)
   if (receipt.outputDataReceivers.length > 0) {
     if (!failure && acc.returnKind === "ReceiptIndex") {

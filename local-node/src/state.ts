@@ -18,7 +18,53 @@ interface AccessKey {
   permission: AccessKeyPermission;
 }
 
-type Value = Account | AccessKey | Uint8Array;
+/** NEP-519: a yield callback receipt waiting for promise_yield_resume or its timeout (nearcore's
+ * TrieKey::PromiseYieldReceipt), and the transaction whose outcome tree it belongs to. The receipt is the chain's
+ * ActionReceipt (runtime.ts), kept opaque here. */
+export interface PendingYield {
+  receipt: unknown;
+  /** hash of the transaction that created it (its record gets the callback's outcomes) */
+  owner: string;
+}
+
+/** One entry of the yield timeout queue (nearcore's PromiseYieldTimeout). */
+export interface YieldTimeout {
+  accountId: string;
+  /** hex */
+  dataId: string;
+  expiresAt: bigint;
+}
+
+/** The timeout queue's bounds (nearcore's PromiseYieldIndices). */
+export interface YieldIndices {
+  first: bigint;
+  next: bigint;
+}
+
+/** A receipt waiting across requests for data that a yield's callback will send (a promise_then or promise_and on
+ * a yield): nearcore's PostponedReceipt, and ReceivedData for the inputs that already arrived. */
+export interface PostponedReceipt {
+  receipt: unknown;
+  owner: string;
+}
+
+type Value =
+  | Account
+  | AccessKey
+  | Uint8Array
+  | PendingYield
+  | YieldTimeout
+  | YieldIndices
+  | PostponedReceipt
+  | { data: Uint8Array | null }
+  | { receiptId: string }
+  | { status: YieldStatus }
+  | { dataId: string }
+  | { yieldId: string };
+
+/** nearcore's PromiseYieldStatus: set when a yield is created, ResumeInitiated by promise_yield_resume, removed when
+ * the yield's callback runs. */
+export type YieldStatus = "Yielded" | "ResumeInitiated";
 
 const accKey = (id: string) => `a:${id}`;
 const keyKey = (id: string, pk: string) => `k:${id}:${pk}`;
@@ -26,11 +72,32 @@ const dataKey = (id: string, hexKey: string) => `d:${id}:${hexKey}`;
 const codeKey = (id: string) => `c:${id}`;
 /** the global contract code store (nearcore's TrieKey::GlobalContractCode), by hash or by deploying account */
 const globalKey = (g: GlobalContractIdentifier) => ("hash" in g ? `g:h:${g.hash}` : `g:a:${g.accountId}`);
+/** NEP-519 (nearcore's PromiseYieldReceipt, PromiseYieldTimeout, PromiseYieldIndices); `y` keys have no nearcore
+ * trie key here (chain-trie.ts skips them) */
+const yieldKey = (id: string, dataId: string) => `y:${id}:${dataId}`;
+const timeoutKey = (index: bigint) => `yt:${index}`;
+const YIELD_INDICES = "yi:";
+/** nearcore's PostponedReceipt, ReceivedData and PostponedReceiptId, kept only for receipts that outlive a request */
+const postponedKey = (id: string, receiptId: string) => `yp:${id}:${receiptId}`;
+const receivedKey = (id: string, dataId: string) => `yr:${id}:${dataId}`;
+const waitingKey = (id: string, dataId: string) => `yw:${id}:${dataId}`;
+/** nearcore's PromiseYieldStatus, YieldIdToDataId and DataIdToYieldId */
+const statusKey = (id: string, dataId: string) => `ys:${id}:${dataId}`;
+const yieldIdKey = (id: string, yieldId: string) => `ym:${id}:${yieldId}`;
+const dataIdYieldKey = (id: string, dataId: string) => `yn:${id}:${dataId}`;
+/** the `y` keys indexed by account: yield receipts, statuses, yield ids */
+const INDEXED = /^(y|ys|ym):/;
 
 export class State {
   private entries = new Map<string, Value>();
   /** account id -> its key and data entries, for listing and deletion */
   private byAccount = new Map<string, Set<string>>();
+  /** "y" | "ys" | "ym" -> account id -> the rest of the key (data id, or yield id): an account's yields, statuses
+   * and yield ids (kept apart from byAccount: deleting an account leaves them, as nearcore's remove_account does) */
+  private yieldIndex = new Map<string, Map<string, Set<string>>>();
+  /** transaction hash -> its yields and receipts waiting on a yield's callback (`y:` and `yp:` entries): the
+   * transactions whose receipts have not all run */
+  private pendingOwners = new Map<string, number>();
   private undo: Array<[string, Value | undefined]> = [];
   private dirty = new Set<string>();
   /** Told of every change of an entry (the chain's trie-key index, chain-trie.ts): a write ("put", with the value it
@@ -56,6 +123,29 @@ export class State {
   }
 
   private rawPut(key: string, value: Value | undefined): void {
+    if (key.startsWith("y:") || key.startsWith("yp:")) {
+      const before = (this.entries.get(key) as PendingYield | undefined)?.owner;
+      const after = (value as PendingYield | undefined)?.owner;
+      if (before !== undefined) {
+        const n = (this.pendingOwners.get(before) ?? 1) - 1;
+        if (n > 0) this.pendingOwners.set(before, n);
+        else this.pendingOwners.delete(before);
+      }
+      if (after !== undefined) this.pendingOwners.set(after, (this.pendingOwners.get(after) ?? 0) + 1);
+    }
+    const indexed = INDEXED.exec(key);
+    if (indexed) {
+      const from = indexed[0].length;
+      const i = key.indexOf(":", from);
+      const id = key.slice(from, i);
+      const byId = this.yieldIndex.get(indexed[1]) ?? new Map<string, Set<string>>();
+      this.yieldIndex.set(indexed[1], byId);
+      const set = byId.get(id) ?? new Set<string>();
+      if (value === undefined) set.delete(key.slice(i + 1));
+      else set.add(key.slice(i + 1));
+      if (set.size > 0) byId.set(id, set);
+      else byId.delete(id);
+    }
     const owner = ownerOf(key);
     if (value === undefined) {
       this.entries.delete(key);
@@ -181,6 +271,102 @@ export class State {
       .map((k) => [k.slice(start), this.entries.get(k) as Uint8Array]);
   }
 
+  // --- NEP-519 yields ---
+  getYield(id: string, dataId: string): PendingYield | undefined {
+    return this.entries.get(yieldKey(id, dataId)) as PendingYield | undefined;
+  }
+
+  setYield(id: string, dataId: string, y: PendingYield | undefined): void {
+    this.put(yieldKey(id, dataId), y);
+  }
+
+  /** Data ids (hex) of the account with a stored yield receipt or a yield status: those promise_yield_resume finds
+   * (nearcore's has_promise_yield_receipt || has_promise_yield_status). */
+  pendingYields(id: string): string[] {
+    const receipts = this.yieldIndex.get("y")?.get(id) ?? [];
+    const statuses = this.yieldIndex.get("ys")?.get(id) ?? [];
+    return [...new Set([...receipts, ...statuses])];
+  }
+
+  /** Whether some receipt of the transaction has not run yet: a yield, or a receipt waiting on a yield's callback. */
+  hasPendingReceipts(txHash: string): boolean {
+    return this.pendingOwners.has(txHash);
+  }
+
+  getYieldStatus(id: string, dataId: string): YieldStatus | undefined {
+    return (this.entries.get(statusKey(id, dataId)) as { status: YieldStatus } | undefined)?.status;
+  }
+
+  setYieldStatus(id: string, dataId: string, status: YieldStatus | undefined): void {
+    this.put(statusKey(id, dataId), status === undefined ? undefined : { status });
+  }
+
+  /** The account's yield ids (hex) and the data ids they map to (nearcore's YieldIdToDataId). */
+  yieldIds(id: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const y of this.yieldIndex.get("ym")?.get(id) ?? []) {
+      out[y] = (this.entries.get(yieldIdKey(id, y)) as { dataId: string }).dataId;
+    }
+    return out;
+  }
+
+  /** nearcore set_yield_id_mapping: both directions. */
+  setYieldId(id: string, yieldId: string, dataId: string): void {
+    this.put(yieldIdKey(id, yieldId), { dataId });
+    this.put(dataIdYieldKey(id, dataId), { yieldId });
+  }
+
+  /** nearcore remove_yield_id_mappings for a data id's yield id, if it has one. */
+  removeYieldIdOf(id: string, dataId: string): void {
+    const y = this.entries.get(dataIdYieldKey(id, dataId)) as { yieldId: string } | undefined;
+    if (!y) return;
+    this.put(yieldIdKey(id, y.yieldId), undefined);
+    this.put(dataIdYieldKey(id, dataId), undefined);
+  }
+
+  yieldIndices(): YieldIndices {
+    const i = this.entries.get(YIELD_INDICES) as YieldIndices | undefined;
+    return i ? { ...i } : { first: 0n, next: 0n };
+  }
+
+  setYieldIndices(i: YieldIndices): void {
+    this.put(YIELD_INDICES, { ...i });
+  }
+
+  getYieldTimeout(index: bigint): YieldTimeout | undefined {
+    return this.entries.get(timeoutKey(index)) as YieldTimeout | undefined;
+  }
+
+  setYieldTimeout(index: bigint, t: YieldTimeout | undefined): void {
+    this.put(timeoutKey(index), t);
+  }
+
+  // --- receipts waiting across requests for a yield callback's data ---
+  getPostponed(id: string, receiptId: string): PostponedReceipt | undefined {
+    return this.entries.get(postponedKey(id, receiptId)) as PostponedReceipt | undefined;
+  }
+
+  setPostponed(id: string, receiptId: string, p: PostponedReceipt | undefined): void {
+    this.put(postponedKey(id, receiptId), p);
+  }
+
+  getReceivedData(id: string, dataId: string): { data: Uint8Array | null } | undefined {
+    return this.entries.get(receivedKey(id, dataId)) as { data: Uint8Array | null } | undefined;
+  }
+
+  setReceivedData(id: string, dataId: string, d: { data: Uint8Array | null } | undefined): void {
+    this.put(receivedKey(id, dataId), d);
+  }
+
+  /** The id of the postponed receipt waiting for this data id. */
+  getWaiting(id: string, dataId: string): string | undefined {
+    return (this.entries.get(waitingKey(id, dataId)) as { receiptId: string } | undefined)?.receiptId;
+  }
+
+  setWaiting(id: string, dataId: string, receiptId: string | undefined): void {
+    this.put(waitingKey(id, dataId), receiptId === undefined ? undefined : { receiptId });
+  }
+
   /** Sum of amount + locked over all accounts. */
   totalBalance(): bigint {
     let total = 0n;
@@ -233,6 +419,7 @@ function ownerOf(key: string): string | undefined {
 }
 
 function encodeValue(key: string, v: Value): unknown {
+  if (key.startsWith("y")) return toJsonSafe(v);
   if (key.startsWith("a:")) {
     const a = v as Account;
     return {
@@ -264,6 +451,7 @@ function encodeValue(key: string, v: Value): unknown {
 }
 
 function decodeValue(key: string, v: unknown): Value {
+  if (key.startsWith("y")) return fromJsonSafe(v) as Value;
   if (key.startsWith("a:")) {
     const a = v as Record<string, string> & { global?: { hash?: string; account_id?: string } };
     const g = a.global;
@@ -292,4 +480,31 @@ function decodeValue(key: string, v: unknown): Value {
     };
   }
   return fromB64(v) ?? new Uint8Array();
+}
+
+/** JSON for values with bigints and byte arrays (a yield's receipt, the timeout queue): {"$n": "…"} and
+ * {"$b": base64}. */
+function toJsonSafe(v: unknown): unknown {
+  if (typeof v === "bigint") return { $n: `${v}` };
+  if (v instanceof Uint8Array) return { $b: b64(v) };
+  if (Array.isArray(v)) return v.map(toJsonSafe);
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, toJsonSafe(x)]),
+    );
+  }
+  return v;
+}
+
+function fromJsonSafe(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(fromJsonSafe);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (typeof o.$n === "string" && Object.keys(o).length === 1) return BigInt(o.$n);
+    if (typeof o.$b === "string" && Object.keys(o).length === 1) return fromB64(o.$b) ?? new Uint8Array();
+    return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, fromJsonSafe(x)]));
+  }
+  return v;
 }

@@ -5,7 +5,6 @@
 // - promise_set_refund_to sends a failed receipt's deposit to that account, not to the predecessor;
 // - current_contract_code tells local code from a global contract (by hash: 2, by account: 3);
 // - only a receipt's last action answers the callbacks waiting on it (and pays their data-receipt bytes);
-// - promise_yield_create, whose receipts the chain does not apply yet, fails the call instead of running the callback.
 import test from "ava";
 import { account, actions, balance, NEAR, type NodeHandle, type Signer, startNodeWith, TGAS, tx } from "./harness.ts";
 import { compileWat } from "./wasm.ts";
@@ -19,7 +18,6 @@ const PROBE = compileWat(`(module
   (import "env" "promise_batch_action_function_call" (func $call (param i64 i64 i64 i64 i64 i64 i64)))
   (import "env" "promise_then" (func $then (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "promise_set_refund_to" (func $refund_to (param i64 i64 i64)))
-  (import "env" "promise_yield_create" (func $yield (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
   (import "env" "current_contract_code" (func $ccc (param i64) (result i64)))
   (import "env" "register_len" (func $register_len (param i64) (result i64)))
   (import "env" "current_account_id" (func $cai (param i64)))
@@ -61,8 +59,6 @@ const PROBE = compileWat(`(module
     (call $call (local.get $p) (i64.const 4) (i64.const 160) (i64.const 0) (i64.const 0) (i64.const 16) (i64.const 10000000000000))
     (drop (call $then (local.get $p) (call $register_len (i64.const 1)) (i64.const 300) (i64.const 2) (i64.const 170)
       (i64.const 0) (i64.const 0) (i64.const 16) (i64.const 10000000000000))))
-  (func (export "yield")
-    (drop (call $yield (i64.const 2) (i64.const 170) (i64.const 0) (i64.const 0) (i64.const 10000000000000) (i64.const 0) (i64.const 0))))
 )`);
 
 let node: NodeHandle;
@@ -150,10 +146,3 @@ test.serial(
     t.false(batch.outcome.metadata.gas_profile.some((c: Any) => c.cost === "NEW_DATA_RECEIPT_BYTE"));
   },
 );
-
-test.serial("promise_yield_create fails the call (the chain does not apply yield receipts yet)", async (t) => {
-  const r = await alice.exec(bob.accountId, [call("yield")]);
-  t.deepEqual(r.status.Failure.ActionError.kind, {
-    FunctionCallError: { ExecutionError: "the local node does not apply promise_yield (yield receipts) actions yet" },
-  });
-});

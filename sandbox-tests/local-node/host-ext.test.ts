@@ -2,8 +2,9 @@
 // compiled contract (build/host-ext.wasm from toolchain/fixtures/host-ext) on the local node: a contract deploys a
 // global contract (by hash and by its own account id, burning the code's storage at 10x) and creates accounts that
 // use it; ed25519_verify and p256_verify (NEP-635: a 32-byte digest, a 64-byte r||s signature, a 33-byte compressed
-// key) accept what node:crypto signs and refuse a tampered message. promise_yield_* are bound too; the local node's
-// chain does not apply yield receipts yet, so they are not exercised here.
+// key) accept what node:crypto signs and refuse a tampered message. promise_yield_* are bound too; they are not
+// exercised here (local-node/test/yield.test.ts and sandbox-tests/local-node/yield.test.ts test the node's yield/resume
+// with a WebAssembly-text contract).
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

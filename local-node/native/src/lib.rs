@@ -8,6 +8,9 @@
 //!   outcome is JSON: return data, logs, gas, nearcore's per-cost profile, state writes, new receipts, the error.
 //!   Optional `trieRead(key)` / `trieWrite(key) => touched * 65536 + cached`: the chain's trie-node accounting for
 //!   the block, as nearcore 2.13 counts it (see `JsExternal::lookup`); without them a fixed model.
+//!   NEP-519 yields follow nearcore 2.13's RuntimeExt: the context names the account's pending yields (receipt or
+//!   status in the chain's state) and yield ids; the outcome lists the call's PromiseYield receipts, PromiseResume
+//!   receipts, yield status writes and yield id writes, which the chain applies.
 //! - `runtimeConfigJson()`: nearcore's own runtime config for protocol 86 (the `runtime_config` of
 //!   `EXPERIMENTAL_protocol_config`), from which the chain layer takes its fees and limits.
 //! - `setCacheDir(dir)`: compiled contracts are cached on disk by nearcore's FilesystemContractRuntimeCache.
@@ -106,7 +109,15 @@ struct NewReceipt {
     /// (action index, weight) of function calls with a gas weight
     weights: Vec<(usize, u64)>,
     refund_to: Option<AccountId>,
+    /// a PromiseYield receipt (promise_yield_create / _with_id): its one input is `input_data_ids[0]`
     is_yield: bool,
+}
+
+/// A PromiseResume receipt the call created by promise_yield_resume (nearcore ReceiptManager's
+/// DataReceiptMetadata with is_promise_resume), to the current account.
+struct ResumeData {
+    data_id: CryptoHash,
+    data: Vec<u8>,
 }
 
 type JsResult<T> = std::result::Result<T, String>;
@@ -151,6 +162,16 @@ struct JsExternal<'a> {
     validators: BTreeMap<String, Balance>,
     /// calls into JS, for the report
     js_calls: RefCell<u64>,
+    /// data ids of this account with a PromiseYieldReceipt or a PromiseYieldStatus in the chain's state, and those
+    /// this call created (nearcore 2.13 writes the status during the call, so later host calls see it)
+    pending_yields: std::collections::HashSet<CryptoHash>,
+    /// this account's YieldIdToDataId mappings in the state, and those this call created
+    yield_ids: HashMap<YieldId, CryptoHash>,
+    /// PromiseYieldStatus writes of the call, in order: (data id, "Yielded" | "ResumeInitiated")
+    status_writes: Vec<(CryptoHash, &'static str)>,
+    /// YieldIdToDataId / DataIdToYieldId writes of the call
+    yield_id_writes: Vec<(YieldId, CryptoHash)>,
+    resumes: Vec<ResumeData>,
 }
 
 impl JsExternal<'_> {
@@ -194,13 +215,34 @@ impl JsExternal<'_> {
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {
-        // nearcore: create_receipt_id_from_action_hash(action_hash, block_height, data_count)
-        // = sha256(action_hash ++ block_height_le?); simplified here (the chain layer owns ids).
+        // nearcore: create_receipt_id_from_action_hash(action_hash, block_height, data_count); simplified here. The
+        // chain ignores the data ids of promise_then / promise_and (it makes its own) but hands promise_yield_create's
+        // to the contract, so it passes an action hash unique per receipt, block and action.
         let mut bytes = self.action_hash.as_ref().to_vec();
         bytes.extend_from_slice(&self.block_height.to_le_bytes());
         bytes.extend_from_slice(&self.data_count.to_le_bytes());
         self.data_count += 1;
         hash(&bytes)
+    }
+
+    /// create_promise_yield_receipt with a data id already generated (promise_yield_create_with_id)
+    fn generate_yield_receipt_with(
+        &mut self,
+        receiver_id: AccountId,
+        data_id: CryptoHash,
+    ) -> VmResult<(ReceiptIndex, CryptoHash)> {
+        self.receipts.push(NewReceipt {
+            receiver_id,
+            input_data_ids: vec![data_id],
+            receipt_indices: vec![],
+            actions: vec![],
+            weights: vec![],
+            refund_to: None,
+            is_yield: true,
+        });
+        self.pending_yields.insert(data_id);
+        self.status_writes.push((data_id, "Yielded"));
+        Ok((self.receipts.len() as u64 - 1, data_id))
     }
 
     fn push(&mut self, idx: ReceiptIndex, action: Value) {
@@ -331,36 +373,46 @@ impl External for JsExternal<'_> {
         &mut self,
         receiver_id: AccountId,
     ) -> VmResult<(ReceiptIndex, CryptoHash)> {
+        // nearcore 2.13 RuntimeExt::create_promise_yield_receipt: a PromiseYield receipt with one input data id, and
+        // PromiseYieldStatus::Yielded for it in the state
         let data_id = self.generate_data_id();
-        self.receipts.push(NewReceipt {
-            receiver_id,
-            input_data_ids: vec![data_id],
-            receipt_indices: vec![],
-            actions: vec![],
-            weights: vec![],
-            refund_to: None,
-            is_yield: true,
-        });
-        Ok((self.receipts.len() as u64 - 1, data_id))
+        self.generate_yield_receipt_with(receiver_id, data_id)
     }
 
     fn create_promise_yield_receipt_with_id(
         &mut self,
         receiver_id: AccountId,
-        _user_yield_id: YieldId,
+        user_yield_id: YieldId,
     ) -> VmResult<Option<(ReceiptIndex, CryptoHash)>> {
-        self.create_promise_yield_receipt(receiver_id).map(Some)
+        // nearcore 2.13 (YieldWithId, protocol 85): a yield id still mapped for this account (its yield not yet run,
+        // including one created earlier in this call) is refused; else the mapping both ways, then as above
+        if self.yield_ids.contains_key(&user_yield_id) {
+            return Ok(None);
+        }
+        let data_id = self.generate_data_id();
+        self.yield_ids.insert(user_yield_id, data_id);
+        self.yield_id_writes.push((user_yield_id, data_id));
+        self.generate_yield_receipt_with(receiver_id, data_id).map(Some)
     }
 
-    fn submit_promise_resume_data(&mut self, _: CryptoHash, _: Vec<u8>) -> VmResult<bool> {
+    fn submit_promise_resume_data(&mut self, data_id: CryptoHash, data: Vec<u8>) -> VmResult<bool> {
+        // nearcore 2.13 RuntimeExt::submit_promise_resume_data: the yield receipt or its status is in the state (the
+        // status also for a yield of this very call): a PromiseResume receipt and ResumeInitiated. Both stay until the
+        // first PromiseResume arrives, so a second resume before that also answers true (its receipt is ignored).
+        if self.pending_yields.contains(&data_id) {
+            self.resumes.push(ResumeData { data_id, data });
+            self.status_writes.push((data_id, "ResumeInitiated"));
+            return Ok(true);
+        }
         Ok(false)
     }
-    fn submit_promise_resume_data_with_yield_id(
-        &mut self,
-        _: YieldId,
-        _: Vec<u8>,
-    ) -> VmResult<bool> {
-        Ok(false)
+
+    fn submit_promise_resume_data_with_yield_id(&mut self, yield_id: YieldId, data: Vec<u8>) -> VmResult<bool> {
+        // the data id the yield id maps to (YieldIdToDataId), then as above
+        match self.yield_ids.get(&yield_id).copied() {
+            Some(data_id) => self.submit_promise_resume_data(data_id, data),
+            None => Ok(false),
+        }
     }
 
     fn append_action_create_account(&mut self, i: ReceiptIndex) {
@@ -531,6 +583,12 @@ struct Ctx {
     /// hex, 32 bytes: the hash the chain derives data ids from
     #[serde(default)]
     action_hash: Option<String>,
+    /// hex data ids of the current account with a yield receipt or a yield status in the chain's state
+    #[serde(default)]
+    pending_yields: Vec<String>,
+    /// hex yield id -> hex data id: the current account's YieldIdToDataId mappings
+    #[serde(default)]
+    yield_ids: BTreeMap<String, String>,
     #[serde(default = "three")]
     ttn_present: u64,
     #[serde(default = "two")]
@@ -671,6 +729,25 @@ pub fn run_function_call(
             .map(|(k, v)| Ok((k.clone(), Balance::from_yoctonear(num(v, "validator stake")?))))
             .collect::<Result<_>>()?,
         js_calls: RefCell::new(0),
+        pending_yields: c
+            .pending_yields
+            .iter()
+            .map(|h| CryptoHash::try_from(unhex(h).as_slice()).map_err(|e| Error::from_reason(format!("yield: {e}"))))
+            .collect::<Result<_>>()?,
+        yield_ids: c
+            .yield_ids
+            .iter()
+            .map(|(y, d)| {
+                let y: [u8; 32] =
+                    unhex(y).try_into().map_err(|_| Error::from_reason(format!("yield id {y}: not 32 bytes")))?;
+                let d = CryptoHash::try_from(unhex(d).as_slice())
+                    .map_err(|e| Error::from_reason(format!("yield data id: {e}")))?;
+                Ok((YieldId::from_bytes(y), d))
+            })
+            .collect::<Result<_>>()?,
+        status_writes: vec![],
+        yield_id_writes: vec![],
+        resumes: vec![],
     };
 
     let t_prep = std::time::Instant::now();
@@ -763,7 +840,14 @@ pub fn run_function_call(
             "actions": r.actions,
             "refund_to": r.refund_to,
             "is_yield": r.is_yield,
+            "yield_data_id": if r.is_yield { json!(hex(r.input_data_ids[0].as_ref())) } else { Value::Null },
         })).collect()) },
+        "resumes": if failed { json!([]) } else { Value::Array(ext.resumes.iter().map(|d| json!({
+            "data_id": hex(d.data_id.as_ref()),
+            "data": hex(&d.data),
+        })).collect()) },
+        "yield_status": if failed { json!([]) } else { Value::Array(ext.status_writes.iter().map(|(d, s)| json!([hex(d.as_ref()), s])).collect()) },
+        "yield_ids": if failed { json!([]) } else { Value::Array(ext.yield_id_writes.iter().map(|(y, d)| json!([hex(y.0.as_ref()), hex(d.as_ref())])).collect()) },
         "stats": {
             "prepare_ms": prepare_ms, "run_ms": run_ms, "total_ms": t0.elapsed().as_secs_f64() * 1e3,
             "js_storage_calls": *ext.js_calls.borrow(),

@@ -146,6 +146,9 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     output_data_receivers: ctx.outputDataReceivers ?? [],
     refund_to_account_id: ctx.refundToAccountId,
     contract: ctx.contract,
+    action_hash: ctx.actionHash ? hex(ctx.actionHash) : undefined,
+    pending_yields: ctx.pendingYields ?? [],
+    yield_ids: ctx.yieldIds ?? {},
     validators: Object.fromEntries(Object.entries(ctx.validators ?? {}).map(([id, stake]) => [id, stake.toString()])),
   };
   const trie = state.trie;
@@ -181,6 +184,9 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
     balance: BigInt(out.balance),
     storageUsage: BigInt(out.storage_usage),
     newReceipts: [],
+    resumes: [],
+    yieldStatus: [],
+    yieldIds: [],
     stateWrites: new Map(
       Object.entries(out.state_changes as Record<string, string | null>).map(([k, v]) => [
         k,
@@ -196,19 +202,23 @@ export function runFunctionCall(code: Uint8Array, codeHash: string, ctx: VmConte
   }
   try {
     outcome.newReceipts = (out.receipts as Json[]).map((r): NewReceipt => {
-      // a yield receipt waits for promise_yield_resume or its timeout, which the chain does not model yet: refusing
-      // it beats running the callback at once with no result, which no real chain does
-      if (r.is_yield) throw new UnsupportedAction("promise_yield (yield receipts)");
       return {
         receiverId: r.receiver_id,
         actions: (r.actions as Json[]).map(action),
         inputReceiptIndices: (r.receipt_indices as number[]).map(Number),
         ...(r.refund_to ? { refundTo: r.refund_to } : {}),
+        ...(r.is_yield ? { yieldDataId: r.yield_data_id } : {}),
       };
     });
+    outcome.resumes = (out.resumes as Json[]).map((d) => ({ dataId: d.data_id, data: bytes(d.data) }));
+    outcome.yieldStatus = out.yield_status;
+    outcome.yieldIds = out.yield_ids;
   } catch (e) {
     if (!(e instanceof UnsupportedAction)) throw e;
     outcome.newReceipts = [];
+    outcome.resumes = [];
+    outcome.yieldStatus = [];
+    outcome.yieldIds = [];
     outcome.stateWrites = new Map();
     outcome.error = { kind: "ExecutionError", message: `the local node does not apply ${e.message} actions yet` };
   }

@@ -41,6 +41,14 @@ export interface VmContext {
   refundToAccountId?: string;
   /** the contract the account runs (current_contract_code); default Local(code hash) */
   contract?: AccountContract;
+  /** 32 bytes, unique per action: the engine derives the data ids of promise_yield_create from it (nearcore's
+   * action hash); default zeros */
+  actionHash?: Uint8Array;
+  /** hex data ids of the current account with a yield receipt or a yield status in the chain's state (nearcore's
+   * TrieKey::PromiseYieldReceipt / PromiseYieldStatus): promise_yield_resume answers true for these */
+  pendingYields?: string[];
+  /** the current account's yield ids (promise_yield_create_with_id): hex yield id -> hex data id */
+  yieldIds?: Record<string, string>;
 }
 
 /** nearcore's AccountContract: local code, or a global contract by hash or by the deploying account. */
@@ -123,7 +131,19 @@ export interface NewReceipt {
   inputReceiptIndices: number[];
   /** promise_set_refund_to: where the receipt's deposits go back to if it fails */
   refundTo?: string;
+  /** promise_yield_create / _with_id: a PromiseYield receipt whose one input is this data id (hex) */
+  yieldDataId?: string;
 }
+
+/** promise_yield_resume's PromiseResume receipt (nearcore DataReceiptMetadata), to the current account. */
+export interface ResumeData {
+  /** hex */
+  dataId: string;
+  data: Uint8Array;
+}
+
+/** nearcore's PromiseYieldStatus of a data id (TrieKey::PromiseYieldStatus). */
+export type YieldStatus = "Yielded" | "ResumeInitiated";
 
 export type ReturnData =
   | { kind: "None" }
@@ -161,6 +181,12 @@ export interface VmOutcome {
   balance: bigint;
   storageUsage: bigint;
   newReceipts: NewReceipt[];
+  /** PromiseResume receipts of promise_yield_resume, after newReceipts */
+  resumes: ResumeData[];
+  /** the call's PromiseYieldStatus writes, in order: [hex data id, status] */
+  yieldStatus: Array<[string, YieldStatus]>;
+  /** the call's yield id mappings (promise_yield_create_with_id): [hex yield id, hex data id] */
+  yieldIds: Array<[string, string]>;
   /** key (hex) -> value, or null for a removal; only meaningful when error is undefined */
   stateWrites: Map<string, Uint8Array | null>;
   /** the VM's `wasm execution failed with error: ...` debug string for views, ActionError for calls */
