@@ -77,6 +77,7 @@ export function storageWithdraw(s: PoolState, amount: unknown) {
   addTotal(s, "storage_free", -want);
   // the attached yocto comes back too
   sendNear(id, want + 1n);
+  emit("storage_withdraw", [{ account_id: id, amount: want.toString(), total: st.total }]);
   return balanceView(st);
 }
 

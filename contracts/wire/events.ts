@@ -316,6 +316,8 @@ export interface PoolEvents {
   policy_set: { policy_version: number; policy: RewardPolicyData };
   deposit: { index: number; source: string; amount: string; net: string; memo: string | null };
   storage_deposit: { account_id: string; total: string; used: string };
+  /** NEP-145 `storage_withdraw` (yocto): `amount` sent back (besides the attached yocto), `total` the balance left */
+  storage_withdraw: { account_id: string; amount: string; total: string };
   /**
    * NEP-145 `storage_unregister` (yocto): `total` the balance it had, `refund` what came back (besides the attached
    * yocto), `kept` = total - refund (the storage of records that stay, e.g. its claim history), `forfeited` what
@@ -486,6 +488,7 @@ export const EVENTS = {
     "policy_set",
     "deposit",
     "storage_deposit",
+    "storage_withdraw",
     "storage_unregister",
     "lineage_registered",
     "usage_reported",

@@ -263,8 +263,15 @@ test("force whose settlement grows the records more than the removal frees: paid
   t.true(owed > 0n);
   ok(vm.call("storage_deposit", {}, { from: ALICE, deposit: DEPOSIT }));
   // nothing free: the settlement's growth cannot be paid
-  ok(vm.call("storage_withdraw", {}, { from: ALICE, deposit: 1n }));
+  const free = BigInt(balanceOf(vm, ALICE)?.available ?? "0");
+  const withdrawn = vm.call("storage_withdraw", {}, { from: ALICE, deposit: 1n });
+  ok(withdrawn);
   t.is(balanceOf(vm, ALICE)?.available, "0");
+  // NEP-297: what came back and what is left
+  const [wev] = withdrawn.events;
+  t.is(wev.event, "storage_withdraw");
+  t.deepEqual(wev.data[0], { account_id: ALICE, amount: free.toString(), total: balanceOf(vm, ALICE)?.total });
+  t.deepEqual(withdrawn.transfers, [{ to: ALICE, amount: free + 1n }]);
   const r = assertRefused(
     t,
     vm,
