@@ -56,7 +56,7 @@ interface VerifyOut {
   code: number | null;
   ok: boolean;
   verdicts: Verdict[];
-  conflict: { kind: string; code: string } | null;
+  conflict: { conflict: boolean; kind: string | null; code: string | null } | null;
   challenge: {
     ok: boolean;
     kind: string;
@@ -341,6 +341,35 @@ test.serial(
     ]);
     const honest = answers(t, "honest.json")[0];
     t.is(honest.output, "governance");
+    // att2 asked the same with the same salt (attest --salt) answers alike: no conflict, both verify
+    const att2 = (salt: string, out: string) => [
+      "attest",
+      "--model-file",
+      home(t, "model.aicm"),
+      "--key",
+      home(t, "att2-key.json"),
+      "--attester",
+      "att2.test.near",
+      "--text",
+      honest.input,
+      "--salt",
+      salt,
+      "--out",
+      home(t, out),
+      "-c",
+      "coop",
+      "--account",
+      "relayer.test.near",
+    ];
+    await cli(t, att2(honest.salt, "agree.json"));
+    t.is(answers(t, "agree.json")[0].receipt.input_sha256, honest.receipt.input_sha256);
+    const agree = await verify(t, ["--receipt", home(t, "honest.json"), "--receipt", home(t, "agree.json")]);
+    t.is(agree.code, 0);
+    t.true(agree.ok);
+    t.like(agree.conflict, { conflict: false, code: null });
+    t.is(agree.challenge, null);
+    const short = await t.context.cli.run([...att2(honest.salt.slice(2), "short.json"), "--json"]);
+    t.is(JSON.parse(short.stdout).error.code, "ERR_SALT_LENGTH");
     const wrong = await lie(t, honest, "att2.test.near", "att2-key.json", "rewards", "1");
     await relayer(t).callFunctionRaw({
       contractId: VERIFIER,
@@ -427,9 +456,46 @@ test.serial(
   },
 );
 
+test.serial(
+  "the model check replays the registry's history: after a switch, earlier receipts still pass",
+  async (t) => {
+    const p = await cli(t, [
+      "propose",
+      "activate-model",
+      "--model",
+      "community-intents@2.0.0",
+      "-c",
+      "coop",
+      "--account",
+      "alice.test.near",
+      "--json",
+    ]);
+    const id = String(JSON.parse(p).id);
+    for (const who of ["alice", "bob"])
+      await cli(t, ["vote", "approve", id, "-c", "coop", "--account", `${who}.test.near`]);
+    await cli(t, ["execute", id, "-c", "coop", "--account", "bob.test.near"]);
+    t.like(await t.context.cli.view<object>(VERIFIER, "get_active_model", {}), { model_version: "2.0.0" });
+    // accepted while 1.0.0 was active: still a proof of the model the community had chosen then
+    const r = await verify(t, ["--receipt", home(t, "honest.json")]);
+    t.true(r.ok, JSON.stringify(r.verdicts[0].checks));
+    t.regex(
+      JSON.stringify(r.verdicts[0].checks.find((c) => c.check === "model")),
+      /community-intents@1\.0\.0 .*active model then/,
+    );
+  },
+);
+
 test.serial("after the challenge window the receipt is final", async (t) => {
   await cli(t, ["node", "fast-forward", "100"]);
   const r = await verify(t, ["--receipt", home(t, "honest.json")]);
   t.true(r.ok);
   t.is(r.verdicts[0].finality, "final");
+  // a 1.0.0 receipt signed well after the switch (not within the push lag): the registry's active model was 2.0.0
+  write(
+    t,
+    "late.json",
+    await lie(t, answers(t, "honest.json")[0], "att.test.near", "attester-key.json", "governance", "3"),
+  );
+  const late = await verify(t, ["--receipt", home(t, "late.json")]);
+  t.deepEqual(failed(late.verdicts[0]), ["ERR_UNKNOWN_RECEIPT", "ERR_MODEL_NOT_ACTIVE"]);
 });

@@ -382,6 +382,8 @@ export interface AttestOptions {
   key: AttesterKey;
   attesterId: string;
   texts: string[];
+  /** the salt the user chose (64 hex, one text only): the same (salt, input) sent to two attesters compares them */
+  salt?: string;
   batch?: number;
   submit?: boolean;
 }
@@ -414,7 +416,15 @@ export async function attest(chain: Chain, relayer: Account | null, dao: string,
       `the model file's weights ${attester.weights_sha256} are not the active model's ${active.weights_sha256}`,
     );
   }
-  const attestations = o.texts.map((t) => attester.attest(t));
+  let salt: Uint8Array | undefined;
+  if (o.salt !== undefined) {
+    if (o.texts.length !== 1) throw new CliError("BAD_ARGS", "--salt is one request's: give one --text with it");
+    if (!/^[0-9a-fA-F]{64}$/.test(o.salt)) {
+      throw new CliError("ERR_SALT_LENGTH", `the salt must be exactly 32 bytes, 64 hex characters (got ${o.salt})`);
+    }
+    salt = Uint8Array.from(Buffer.from(o.salt, "hex"));
+  }
+  const attestations = o.texts.map((t) => attester.attest(t, salt));
   const batches: { receipt_ids: number[]; gas_burnt: bigint; tx_hash: string }[] = [];
   if (o.submit !== false && relayer) {
     const size = o.batch ?? 50;

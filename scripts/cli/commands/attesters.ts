@@ -34,6 +34,7 @@ export function register(program: CliCommand): void {
     .requiredOption("--key <file>", "the attester's key (attester keygen)")
     .requiredOption("--attester <account>", "the attester's account, as added by the DAO")
     .requiredOption("--text <text>", "a text to answer (repeat for more)", collect)
+    .option("--salt <hex>", "the request's salt, 32 bytes as 64 hex (default: random); with one --text")
     .option("--batch <n>", "receipts per transaction, 1..64 (default 50)")
     .option("--no-submit", "only sign")
     .option("--out <file>", "keep answers and salts (mode 0600)")
@@ -49,6 +50,7 @@ export function register(program: CliCommand): void {
         key,
         attesterId: str(flags, "attester") as string,
         texts,
+        salt: str(flags, "salt"),
         batch: batch ? int(batch, "--batch") : undefined,
         submit,
       });
