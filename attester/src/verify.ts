@@ -16,7 +16,6 @@
 //   model      it names the model the model registry had active when the verifier accepted it (its history)
 //   finality   final (past its challenge window), still challengeable, or disputed / voided
 import { bytesToHex } from "@noble/hashes/utils";
-import { ERRORS } from "../../contracts/wire/errors.ts";
 import { isHexHash, isU64String, isValidAccountId, recordId } from "../../contracts/wire/fields.ts";
 import type { SignedReceipt } from "../../contracts/wire/receipt.ts";
 import { AttesterError } from "./errors.ts";
@@ -56,9 +55,6 @@ export const VERIFY_CODES = {
 } as const satisfies Record<string, { meaning: string; wire?: true; attester?: true }>;
 
 export type VerifyCode = keyof typeof VERIFY_CODES;
-
-/** The suite's catalogue entry of a reused code (for a test that the reuse is real). */
-export const wireEntry = (code: VerifyCode) => (ERRORS as Record<string, unknown>)[code];
 
 /** A verifier applies the registry's model push a block or two after the registry's change (docs/verifier.md). */
 export const MODEL_PUSH_LAG_NS = 30_000_000_000n;

@@ -1,6 +1,7 @@
 // The user's proof check (src/verify.ts), pure parts: openings, signatures, the registry history replay, finality,
 // conflicts, receipt files, and a full verdict against fake views. The checks through the real node are in
 // sandbox-tests/cli/verify.test.ts.
+import { readFileSync } from "node:fs";
 import { bytesToHex } from "@noble/hashes/utils";
 import test from "ava";
 import { ERRORS } from "../../contracts/wire/errors.ts";
@@ -48,6 +49,20 @@ test("codes: the reused ones are the suite's (same code in contracts/wire/errors
   for (const [code, info] of Object.entries(VERIFY_CODES)) {
     const wire = (info as { wire?: boolean }).wire === true;
     t.is(code in ERRORS, wire, code);
+  }
+});
+
+test("no Node-only imports in the check or what it imports (a browser app can bundle it)", (t) => {
+  const files = ["attester/src/verify.ts", "attester/src/receipt.ts", "attester/src/errors.ts"];
+  files.push("contracts/wire/receipt.ts", "contracts/wire/fields.ts");
+  for (const f of files) {
+    const src = readFileSync(new URL(`../../${f}`, import.meta.url), "utf8");
+    const imports = [...src.matchAll(/from "([^"]+)"/g)].map((m) => m[1]);
+    t.deepEqual(
+      imports.filter((i) => !i.startsWith("./") && !i.startsWith("../") && !i.startsWith("@noble/")),
+      [],
+      f,
+    );
   }
 });
 
