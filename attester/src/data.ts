@@ -6,18 +6,13 @@ import { fileURLToPath } from "node:url";
 import { sha256 } from "@noble/hashes/sha256";
 import { bytesToHex } from "@noble/hashes/utils";
 import { manifestRootText, sortManifestEntries } from "../../contracts/wire/datasets.ts";
+import { AttesterError } from "./errors.ts";
 
 export const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "data");
 export const MANIFEST_PATH = join(DATA_DIR, "manifest.json");
 
-export class AttesterError extends Error {
-  constructor(
-    readonly code: string,
-    detail?: string,
-  ) {
-    super(detail === undefined ? code : `${code}: ${detail}`);
-  }
-}
+// defined apart (errors.ts) so that code without file access (receipt.ts, verify.ts) need not import node:fs
+export { AttesterError };
 
 export interface ManifestEntry {
   // the dataset registry's record id, "<name>@<version>"

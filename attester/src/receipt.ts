@@ -9,7 +9,7 @@ import {
   type SignedReceipt,
   type UnsignedReceipt,
 } from "../../contracts/wire/receipt.ts";
-import { AttesterError } from "./data.ts";
+import { AttesterError } from "./errors.ts";
 
 // The receipt, its domain tag and its canonical signing text are the protocol's (contracts/wire/receipt.ts): the
 // verifier hashes the same text. v2: commitments take exactly SALT_BYTES of salt.

@@ -10,6 +10,7 @@ import ts from "typescript";
 import { CONTRACTS, type ContractName } from "../../contracts/wire/contracts.ts";
 import { ERRORS, type ErrorInfo, meaningOf } from "../../contracts/wire/errors.ts";
 import { EVENT_STANDARDS, EVENTS } from "../../contracts/wire/events.ts";
+import { VERIFY_CODES } from "../../attester/src/verify.ts";
 import { docTables } from "../../scripts/docs/errors.ts";
 import { docEventTables } from "../../scripts/docs/events.ts";
 import { contractFolders, ROOT, scanContracts } from "./scan.ts";
@@ -76,13 +77,15 @@ test("the docs' event tables equal the catalogue", (t) => {
   }
 });
 
-test("every ERR_ code the docs mention exists (in the catalogue, or the attester's own codes)", (t) => {
+test("every ERR_ code the docs mention exists (in the catalogue, or the attester's own codes and verdicts)", (t) => {
   const attester = new Set<string>();
   for (const f of readdirSync(join(ROOT, "attester", "src"))) {
     for (const m of readFileSync(join(ROOT, "attester", "src", f), "utf8").matchAll(/"(ERR_[A-Z0-9_]+)"/g)) {
       attester.add(m[1]);
     }
   }
+  // the proof check's verdict codes (attester/src/verify.ts), defined once as the keys of VERIFY_CODES
+  for (const code of Object.keys(VERIFY_CODES)) attester.add(code);
   const unknown: string[] = [];
   for (const f of readdirSync(join(ROOT, "docs")).filter((n) => n.endsWith(".md"))) {
     for (const m of readFileSync(join(ROOT, "docs", f), "utf8").matchAll(/\bERR_[A-Z0-9_]*[A-Z0-9]\b/g)) {

@@ -15,6 +15,16 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * Thrown by a command that has printed its whole result and must still exit non-zero (`verify` when a check
+ * fails): main returns `exitCode` and prints nothing more.
+ */
+export class Printed extends Error {
+  constructor(readonly exitCode = 1) {
+    super("printed");
+  }
+}
+
 /** Finds "ERR_CODE" or "ERR_CODE: detail" in a failure from near-api-js (message, or its JSON for nested kinds). */
 export function contractErrorOf(e: unknown): { code: string; detail?: string } | null {
   const texts = [e instanceof Error ? e.message : String(e)];

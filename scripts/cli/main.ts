@@ -17,7 +17,7 @@ import * as node from "./commands/node.ts";
 import * as proposals from "./commands/proposals.ts";
 import * as rewards from "./commands/rewards.ts";
 import { parseNetwork, projectRoot, rpcUrl } from "./context.ts";
-import { toCliError } from "./errors.ts";
+import { Printed, toCliError } from "./errors.ts";
 
 /** Every group, in the order of the global usage. */
 const COMMANDS: { register(program: CliCommand): void }[] = [
@@ -135,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     // --help and --version end the parse with exit code 0 once printed
     if (e instanceof CommanderError) return e.exitCode;
+    if (e instanceof Printed) return e.exitCode;
     const err = toCliError(e, rpcOf(argv));
     if (argv.includes("--json")) {
       process.stdout.write(

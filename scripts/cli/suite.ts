@@ -9,6 +9,13 @@ import { InferenceAttester } from "../../attester/src/attester.ts";
 import { AttesterError, loadVerified, type RegistryView, sha256Hex } from "../../attester/src/data.ts";
 import { accuracy, deserialize, type Model, serialize, train, weightsSha256 } from "../../attester/src/model.ts";
 import { type AttesterKey, newKey, type SignedReceipt } from "../../attester/src/receipt.ts";
+import {
+  findConflict,
+  type PreparedChallenge,
+  prepareChallenge,
+  type ViewCaller,
+  verifyReceipt,
+} from "../../attester/src/verify.ts";
 import type { Chain, Outcome } from "./context.ts";
 import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
@@ -375,6 +382,8 @@ export interface AttestOptions {
   key: AttesterKey;
   attesterId: string;
   texts: string[];
+  /** the salt the user chose (64 hex, one text only): the same (salt, input) sent to two attesters compares them */
+  salt?: string;
   batch?: number;
   submit?: boolean;
 }
@@ -407,7 +416,15 @@ export async function attest(chain: Chain, relayer: Account | null, dao: string,
       `the model file's weights ${attester.weights_sha256} are not the active model's ${active.weights_sha256}`,
     );
   }
-  const attestations = o.texts.map((t) => attester.attest(t));
+  let salt: Uint8Array | undefined;
+  if (o.salt !== undefined) {
+    if (o.texts.length !== 1) throw new CliError("BAD_ARGS", "--salt is one request's: give one --text with it");
+    if (!/^[0-9a-fA-F]{64}$/.test(o.salt)) {
+      throw new CliError("ERR_SALT_LENGTH", `the salt must be exactly 32 bytes, 64 hex characters (got ${o.salt})`);
+    }
+    salt = Uint8Array.from(Buffer.from(o.salt, "hex"));
+  }
+  const attestations = o.texts.map((t) => attester.attest(t, salt));
   const batches: { receipt_ids: number[]; gas_burnt: bigint; tx_hash: string }[] = [];
   if (o.submit !== false && relayer) {
     const size = o.batch ?? 50;
@@ -441,6 +458,41 @@ export async function attest(chain: Chain, relayer: Account | null, dao: string,
   if (first !== undefined)
     epoch = (await view<{ epoch: number }>(chain, verifier, "get_receipt", { receipt_id: first })).epoch;
   return { verifier, model: active, attestations, batches, epoch };
+}
+
+// ---------- proofs: the user's check of a receipt (attester/src/verify.ts) ----------
+
+export interface ProofToCheck {
+  receipt: SignedReceipt;
+  input: string;
+  output: string;
+  salt: string;
+}
+
+/**
+ * Verifies each receipt against the community's verifier and model registry at the chain's time; with two, looks
+ * for a conflict (same model and input commitment, other outputs) and prepares the challenge of the second receipt
+ * with the first as the evidence (docs/cli.md, verify).
+ */
+export async function checkProofs(chain: Chain, dao: string, proofs: ProofToCheck[]) {
+  const verifier = await suiteContract(chain, dao, VERIFIER);
+  const viewer: ViewCaller = (contractId, method, args) => view(chain, contractId, method, args);
+  const now = await chainTimeNs(chain);
+  const verdicts = [];
+  for (const p of proofs) verdicts.push(await verifyReceipt(viewer, { verifier_id: verifier, ...p, now }));
+  let conflict: ReturnType<typeof findConflict> | null = null;
+  let challenge: PreparedChallenge | null = null;
+  if (proofs.length === 2) {
+    conflict = findConflict(proofs[0].receipt, proofs[1].receipt);
+    if (conflict.conflict)
+      challenge = await prepareChallenge(viewer, verifier, proofs[1].receipt, proofs[0].receipt, now);
+  }
+  return { verifier, now, verdicts, conflict, challenge };
+}
+
+/** Sends a prepared challenge_receipt: "Disputed" or "Slashed". */
+export async function sendChallenge(signer: Account, c: PreparedChallenge) {
+  return callTx<string>(signer, c.contract_id, c.method, c.args, BigInt(c.gas_tgas) * TGAS, BigInt(c.deposit));
 }
 
 // ---------- usage, epochs, claims ----------

@@ -1,8 +1,13 @@
 // Attested inference: `attester keygen` (a receipt-signing key), `attest` (run the active model, sign receipts and
-// submit them to the verifier) and `usage report` (the verifier reports an epoch's usage to the reward pool).
+// submit them to the verifier), `verify` (a user's check of a receipt, and of two attesters' receipts against each
+// other) and `usage report` (the verifier reports an epoch's usage to the reward pool).
 import { readFileSync, writeFileSync } from "node:fs";
-import type { CliCommand } from "../command.ts";
+import { resolve } from "node:path";
+import { AttesterError } from "../../../attester/src/errors.ts";
+import { type CheckResult, pickReceipt, type Verdict } from "../../../attester/src/verify.ts";
+import type { CliCommand, Flags } from "../command.ts";
 import { collect, int, str } from "../command.ts";
+import { CliError, Printed } from "../errors.ts";
 import * as suite from "../suite.ts";
 import * as units from "../units.ts";
 import { txLine } from "./datasets.ts";
@@ -29,6 +34,7 @@ export function register(program: CliCommand): void {
     .requiredOption("--key <file>", "the attester's key (attester keygen)")
     .requiredOption("--attester <account>", "the attester's account, as added by the DAO")
     .requiredOption("--text <text>", "a text to answer (repeat for more)", collect)
+    .option("--salt <hex>", "the request's salt, 32 bytes as 64 hex (default: random); with one --text")
     .option("--batch <n>", "receipts per transaction, 1..64 (default 50)")
     .option("--no-submit", "only sign")
     .option("--out <file>", "keep answers and salts (mode 0600)")
@@ -44,6 +50,7 @@ export function register(program: CliCommand): void {
         key,
         attesterId: str(flags, "attester") as string,
         texts,
+        salt: str(flags, "salt"),
         batch: batch ? int(batch, "--batch") : undefined,
         submit,
       });
@@ -69,6 +76,87 @@ export function register(program: CliCommand): void {
       );
     });
 
+  program
+    .leaf("verify", "check an inference proof: commitments, the attester's key, on chain, the model then, finality")
+    .community()
+    .requiredOption(
+      "--receipt <file>",
+      "a receipt (JSON) or an answers file (attest --out); twice: both checked and compared for a conflict",
+      collect,
+    )
+    .option("--index <n>", "which answer of an answers file (once for all files, or once per --receipt)", collect)
+    .option("--input <text>", "the input you sent (default: the answers file's)")
+    .option("--input-file <path>", "the input, read from a file (UTF-8, as is)")
+    .option("--output <text>", "the output you got (default: the answers file's; once per --receipt)", collect)
+    .option("--output-file <path>", "the output, read from a file (once per --receipt)", collect)
+    .option("--salt <hex>", "the salt you chose, 32 bytes as 64 hex (default: the answers file's)")
+    .option("--submit", "send the prepared challenge of a conflict (signed by --account)")
+    .run(async ({ s, out, flags }) => {
+      const proofs = proofsOf(flags);
+      const chain = await s.chain();
+      const dao = await s.dao();
+      const r = await suite.checkProofs(
+        chain,
+        dao,
+        proofs.map((p) => p.proof),
+      );
+      const checksOk = r.verdicts.every((v) => v.ok);
+      const conflict = r.conflict?.conflict === true;
+      let submitted: { result: string; tx_hash: string; gas_burnt: bigint } | null = null;
+      if (flags.submit === true) {
+        if (!r.challenge) throw new CliError("BAD_ARGS", "--submit sends the challenge of a conflict: none was found");
+        if (!r.challenge.ok) {
+          throw new CliError(r.challenge.code ?? "ERROR", `the challenge cannot be sent: ${r.challenge.detail}`);
+        }
+        const tx = await suite.sendChallenge(await s.signer(), r.challenge);
+        submitted = { result: tx.value, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt };
+      }
+      const lines: string[] = [];
+      r.verdicts.forEach((v, i) => {
+        lines.push(`receipt ${i + 1} (${proofs[i].source}) on ${r.verifier}:`, ...verdictLines(v));
+      });
+      if (r.conflict) {
+        lines.push(
+          conflict
+            ? `conflict: ERR_CONFLICTING_RECEIPTS: ${r.conflict.detail}`
+            : `no conflict between the two receipts: ${r.conflict.detail}`,
+        );
+      }
+      const c = r.challenge;
+      if (c && !c.ok) lines.push(`no challenge can be sent: ${c.code}: ${c.detail}`);
+      if (c?.ok) {
+        const pay =
+          c.kind === "equivocation"
+            ? "no deposit (an equivocation proof is free)"
+            : `deposit ${units.near(c.deposit)} (dispute bond ${units.near(c.dispute_bond)} + storage, the unused part refunded)`;
+        lines.push(
+          `${submitted ? "challenge sent" : "challenge prepared (not sent: add --submit to send it, signed by --account)"}: ${c.detail}`,
+          `  call ${c.method} on ${c.contract_id}, ${pay}, ${c.gas_tgas} Tgas, args:`,
+          `  ${JSON.stringify(c.args)}`,
+        );
+      }
+      if (submitted) lines.push(`receipt #${c?.args.receipt_id}: ${submitted.result} ${txLine(submitted)}`);
+      const ok = checksOk && !conflict;
+      lines.push(
+        ok
+          ? `verified: every check passed${r.verdicts.length > 1 ? " for both receipts" : ""}`
+          : `not verified: ${failures(r.verdicts, conflict).join(", ")}`,
+      );
+      out.result(
+        {
+          ok,
+          verifier: r.verifier,
+          now: r.now.toString(),
+          verdicts: r.verdicts,
+          conflict: r.conflict && { ...r.conflict, code: conflict ? "ERR_CONFLICTING_RECEIPTS" : null },
+          challenge: r.challenge,
+          submitted,
+        },
+        lines,
+      );
+      if (!ok) throw new Printed(1);
+    });
+
   const usage = program.group("usage", "the verifier's usage reports to the reward pool");
   usage
     .leaf("report", "report an epoch's usage to the reward pool, every part (default epoch: the newest receipt's)")
@@ -84,4 +172,105 @@ export function register(program: CliCommand): void {
         `usage of ${units.epoch(epoch, await suite.epochLengthNs(chain, dao))}: ${tx.value}${tx.parts > 1 ? ` (${tx.parts} parts)` : ""} ${txLine(tx)}`,
       );
     });
+}
+
+interface Proof {
+  source: string;
+  proof: suite.ProofToCheck;
+}
+
+/** The i-th value of a repeatable option: its own, or the only one given. */
+function nth(list: string[] | undefined, i: number, count: number, flag: string): string | undefined {
+  if (!list) return undefined;
+  if (list.length !== 1 && list.length !== count)
+    throw new CliError("BAD_ARGS", `${flag}: once, or once per --receipt`);
+  return list[list.length === 1 ? 0 : i];
+}
+
+function readText(path: string, flag: string): string {
+  try {
+    return readFileSync(resolve(path), "utf8");
+  } catch (e) {
+    throw new CliError("BAD_ARGS", `${flag}: cannot read ${resolve(path)} (${(e as Error).message})`);
+  }
+}
+
+/** Each --receipt with what opens it: the flags, else what its answers file holds. */
+function proofsOf(flags: Flags): Proof[] {
+  const files = (flags.receipt as string[] | undefined) ?? [];
+  if (files.length > 2) throw new CliError("BAD_ARGS", "verify takes one --receipt, or two to compare");
+  const outputs = flags.output as string[] | undefined;
+  const outputFiles = flags["output-file"] as string[] | undefined;
+  if (outputs && outputFiles) throw new CliError("BAD_ARGS", "give --output or --output-file, not both");
+  if (str(flags, "input") !== undefined && str(flags, "input-file") !== undefined) {
+    throw new CliError("BAD_ARGS", "give --input or --input-file, not both");
+  }
+  return files.map((file, i) => {
+    const index = nth(flags.index as string[] | undefined, i, files.length, "--index");
+    let json: unknown;
+    try {
+      json = JSON.parse(readText(file, "--receipt"));
+    } catch (e) {
+      if (e instanceof CliError) throw e;
+      throw new CliError("BAD_ARGS", `--receipt ${file}: not JSON (${(e as Error).message})`);
+    }
+    let picked: ReturnType<typeof pickReceipt>;
+    try {
+      picked = pickReceipt(json, index === undefined ? undefined : int(index, "--index"));
+    } catch (e) {
+      if (e instanceof AttesterError) throw new CliError(e.code, `--receipt ${file}: ${e.message}`);
+      throw e;
+    }
+    const inputFile = str(flags, "input-file");
+    const outputFile = nth(outputFiles, i, files.length, "--output-file");
+    const input = inputFile ? readText(inputFile, "--input-file") : (str(flags, "input") ?? picked.input);
+    const output = outputFile
+      ? readText(outputFile, "--output-file")
+      : (nth(outputs, i, files.length, "--output") ?? picked.output);
+    const salt = str(flags, "salt") ?? picked.salt;
+    const missing = [
+      input === undefined && "--input",
+      output === undefined && "--output",
+      salt === undefined && "--salt",
+    ];
+    const need = missing.filter((m): m is string => typeof m === "string");
+    if (need.length > 0) {
+      throw new CliError(
+        "BAD_ARGS",
+        `verify needs ${need.join(", ")}: ${file} carries no answer to open the receipt with`,
+      );
+    }
+    return {
+      source: index === undefined ? file : `${file} [${index}]`,
+      proof: { receipt: picked.receipt, input: input as string, output: output as string, salt: salt as string },
+    };
+  });
+}
+
+const MARK = { true: "ok  ", false: "FAIL", null: "-   " } as const;
+
+/** One line per check, with dates (units.ts) where the verdict holds times. */
+function verdictLines(v: Verdict): string[] {
+  const now = v.now;
+  return v.checks.map((c: CheckResult) => {
+    let detail = c.code ? `${c.code}: ${c.detail}` : c.detail;
+    if (c.ok && c.check === "on_chain" && v.record) detail += `, accepted ${units.when(v.record.accepted_at, now)}`;
+    if (c.ok && c.check === "model" && v.active_model?.since) {
+      detail += ` (active since ${units.date(v.active_model.since)})`;
+    }
+    if (c.check === "finality" && v.final_at) {
+      if (v.finality === "final") detail = `final since ${units.when(v.final_at, now)}`;
+      else if (v.finality === "challengeable")
+        detail = `challengeable until ${units.when(v.final_at, now)}, final then`;
+    }
+    return `  ${MARK[String(c.ok) as keyof typeof MARK]}  ${c.check.padEnd(9)}  ${detail}`;
+  });
+}
+
+function failures(verdicts: Verdict[], conflict: boolean): string[] {
+  const codes = verdicts.flatMap((v, i) =>
+    v.checks.filter((c) => c.ok === false).map((c) => `${verdicts.length > 1 ? `receipt ${i + 1} ` : ""}${c.code}`),
+  );
+  if (conflict) codes.push("ERR_CONFLICTING_RECEIPTS");
+  return codes;
 }
