@@ -1,6 +1,9 @@
 import { isKnownLabel, ACTIONS } from "./kinds/labels";
 import type { ForkPolicy, Policy, PolicyParameters, Role, RoleRule, Threshold, VotePolicy } from "./types";
+import { cleanPolicy, cleanRole, cleanVotePolicy } from "./policy-shape";
 import { isAmount, isU64String, isValidName, isSafeInt } from "../shared/validate";
+
+export { cleanPolicy, cleanRole, cleanVotePolicy };
 
 export const MAX_ROLES = 20;
 export const MAX_PERMISSIONS = 50;
@@ -132,38 +135,6 @@ function validateFork(f: ForkPolicy | undefined): string | null {
   if (!isSafeInt(f.threshold_bps, 1, 10000)) return "ERR_INVALID_POLICY: fork.threshold_bps (1..10000)";
   if (typeof f.ragequit !== "boolean") return "ERR_INVALID_POLICY: fork.ragequit";
   return null;
-}
-
-// Copies only known fields so stored policies never carry stray input.
-export function cleanPolicy(p: Policy): Policy {
-  return {
-    v: 1,
-    roles: p.roles.map(cleanRole),
-    default_vote_policy: cleanVotePolicy(p.default_vote_policy),
-    parameters: {
-      proposal_bond: p.parameters.proposal_bond,
-      proposal_period: p.parameters.proposal_period,
-      timelock: p.parameters.timelock,
-    },
-    fork: p.fork
-      ? { window: p.fork.window, threshold_bps: p.fork.threshold_bps, ragequit: p.fork.ragequit }
-      : undefined,
-  };
-}
-
-export function cleanRole(r: Role): Role {
-  const vote_policy: Record<string, VotePolicy> = {};
-  for (const label in r.vote_policy) vote_policy[label] = cleanVotePolicy(r.vote_policy[label]);
-  return { name: r.name, kind: r.kind, permissions: r.permissions.slice(), vote_policy };
-}
-
-export function cleanVotePolicy(vp: VotePolicy): VotePolicy {
-  const t = vp.threshold;
-  const threshold: Threshold =
-    t.kind === "Ratio"
-      ? { kind: "Ratio", numerator: t.numerator, denominator: t.denominator }
-      : { kind: "Weight", weight: t.weight };
-  return { weight_kind: vp.weight_kind, quorum: vp.quorum, threshold };
 }
 
 export function findRole(policy: Policy, name: string): Role | null {

@@ -1,8 +1,8 @@
 // Stored and exchanged shapes of the community DAO. Every stored record carries `v` so an upgrade can migrate it.
 // Amounts (yoctoNEAR) and durations (ns) are decimal strings; weights and counts are plain numbers.
 
-import type { ForkStatus } from "../wire/dao";
-import type { RewardPolicyInput } from "../wire/reward-policy";
+import type { ForkStatus } from "../wire/dao.js";
+import type { RewardPolicyInput } from "../wire/reward-policy.js";
 
 export const STANDARD = "ai-commons-dao";
 export const EVENT_VERSION = "1.0.0";

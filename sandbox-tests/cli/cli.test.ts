@@ -325,6 +325,19 @@ test.serial("errors: missing key, unknown community, contract errors with meanin
   t.true(missing.stderr.includes(`no key for carol.test.near on local: looked for ${keyPath}`), missing.stderr);
   t.false(existsSync(keyPath));
 
+  // a key file already named like the new account: refused before anything is sent, so no key is lost
+  const stale = join(cli.home, ".near-credentials", "local", "stale.test.near.json");
+  writeFileSync(stale, "{}");
+  const kept = await cli.run(["account", "create", "stale", "--balance", "5", "--json"]);
+  t.is(JSON.parse(kept.stdout).error.code, "KEY_EXISTS");
+  t.regex(JSON.parse(kept.stdout).error.message, /stale\.test\.near\.json already exists: move it away first/);
+  await t.throwsAsync(cli.account("stale.test.near"), { message: /does not exist/ }, "the account was not created");
+  rmSync(stale);
+  // only sub-accounts of the signer (another account's create_account could answer false in a successful tx)
+  const notSub = await cli.run(["account", "create", "bob.other.near", "--json"]);
+  t.is(JSON.parse(notSub.stdout).error.code, "BAD_ARGS");
+  t.regex(JSON.parse(notSub.stdout).error.message, /is not a sub-account of the signer test\.near/);
+
   const unknown = await cli.run(["members", "list", "-c", "nope", "--json"]);
   t.is(unknown.code, 1);
   t.is(JSON.parse(unknown.stdout).error.code, "UNKNOWN_COMMUNITY");

@@ -57,7 +57,12 @@ export class CliEnv {
 
   /** Runs `ai-commons ...args` to completion. */
   run(args: string[]): Promise<Run> {
-    const child = this.spawn(args);
+    return this.spawnRun(args);
+  }
+
+  /** Runs `ai-commons ...args` to completion with more environment variables. */
+  spawnRun(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
+    const child = this.spawn(args, extraEnv);
     let stdout = "";
     let stderr = "";
     child.stdout?.on("data", (d) => {

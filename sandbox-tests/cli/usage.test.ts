@@ -115,6 +115,14 @@ test("values are refused before anything starts: account ids, amounts, gas, stat
     [["propose", "upgrade-self", "-c", "acme", "--hash", "abc"], /--hash must be a sha256 as 64 lower-case hex/],
     [["node", "fast-forward", "many"], /<blocks> must be a whole number/],
     [["members", "list", "-c", "acme", "--account", "Test.near"], /--account must be a NEAR account id/],
+    [["community", "create", "acme", "--title", ""], /--title must be a name of 1 to 64 characters/],
+    [["community", "create", "acme", "--purpose", "p".repeat(1001)], /--purpose must be at most 1000 characters/],
+    [["propose", "raw", "-c", "acme", "--kind", "{kind"], /--kind must be inline JSON/],
+    [["propose", "function-call", "-c", "acme", "--to", "x.near", "--method", "m", "--args", "[1"], /--args must be/],
+    [
+      ["propose", "add-attester", "-c", "acme", "--attester", "a.near", "--public-key", "abc"],
+      /--public-key must be 128 lower-case hex characters or an existing file/,
+    ],
   ];
   for (const [args, pattern] of rows) {
     const r = await cli.run([...args, "--json"]);
@@ -212,6 +220,36 @@ test("outside the clone: the package is scoped; npx --prefix and a global instal
   });
   t.is(bin.status, 0, bin.stderr);
   t.is(bin.stdout.trim(), pkg.version);
+});
+
+// Endpoints that answer but not as nearcore does (a wrong URL's HTML page, a gateway's text, a refused API key) are
+// NETWORK errors too, not "not a community factory".
+test("an RPC answering something that is not nearcore's JSON-RPC is a NETWORK error", async (t) => {
+  const { cli } = t.context;
+  const { createServer } = await import("node:http");
+  const answers: [number, string, string, RegExp][] = [
+    [404, "<html>not here</html>", "text/html", /not JSON-RPC .*a wrong URL, a proxy or a gateway error/],
+    [504, "Gateway Timeout", "text/plain", /not JSON-RPC/],
+    [401, '{"error":"invalid api key"}', "application/json", /an error that is not nearcore's/],
+    [403, '{"message":"forbidden"}', "application/json", /without a JSON-RPC result/],
+  ];
+  for (const [status, body, type, why] of answers) {
+    const srv = createServer((_q, r) => {
+      r.writeHead(status, { "content-type": type });
+      r.end(body);
+    });
+    await new Promise<void>((ok) => srv.listen(0, "127.0.0.1", ok));
+    const url = `http://127.0.0.1:${(srv.address() as { port: number }).port}`;
+    const r = await cli.spawnRun(
+      ["members", "list", "-c", "acme", "--network", "testnet", "--factory", "f.testnet", "--json"],
+      { NEAR_TESTNET_RPC: url },
+    );
+    srv.close();
+    const err = JSON.parse(r.stdout).error as { code: string; message: string };
+    t.is(err.code, "NETWORK", `HTTP ${status}: ${err.message}`);
+    t.true(err.message.startsWith(`cannot reach the testnet RPC node ${url}: `), err.message);
+    t.regex(err.message, why);
+  }
 });
 
 test("the deploy script is the factory deploy command", async (t) => {

@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
 import { allPages, codeHashHex, formatNear, NEAR, parseNear, resultOf, TGAS, view } from "./context.ts";
+import { cleanPolicy } from "../../contracts/community-dao/policy-shape.ts";
+import type { Policy } from "../../contracts/community-dao/types.ts";
 import { CliError, networkProblem, receiptFailure } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { txRef } from "./units.ts";
@@ -59,6 +61,22 @@ export function requiredDeposit(chain: Chain, factory: string, community?: Recor
 
 export async function getCommunity(chain: Chain, factory: string, name: string): Promise<CommunityView | null> {
   return view<CommunityView | null>(chain, factory, "get_community", { name });
+}
+
+/**
+ * The record right after this CLI's own transaction wrote it: a public RPC may serve the read from a node a block
+ * behind, so a missing record is read again for a few seconds before it is an error.
+ */
+async function communityAfterTx(chain: Chain, factory: string, name: string): Promise<CommunityView> {
+  for (let i = 0; i < 10; i++) {
+    const c = await getCommunity(chain, factory, name);
+    if (c) return c;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new CliError(
+    "UNKNOWN_COMMUNITY",
+    `${factory} has no record of ${name} after its transaction: run the command again`,
+  );
 }
 
 /** The DAO account of `--community`: a full account id (with a dot) or a community name on the factory. */
@@ -140,7 +158,7 @@ export async function createCommunity(
       deposit: deposit,
     });
     out.progress(`${name}: ${txRef(sent.transaction_outcome.id)}`);
-    c = (await getCommunity(chain, factory, name)) as CommunityView;
+    c = await communityAfterTx(chain, factory, name);
   } else {
     if (c.creator !== signer.accountId) {
       throw new CliError("NAME_TAKEN", `community ${name} on ${factory} was created by ${c.creator}, not you`);
@@ -172,22 +190,33 @@ function readPolicy(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8"));
 }
 
-/** Whether `given` says nothing `stored` does not: objects by the keys given (the DAO fills in defaults), arrays
- * element by element, numbers and strings by their text (the contracts keep amounts as strings). */
-function agrees(given: unknown, stored: unknown): boolean {
-  if (Array.isArray(given)) {
-    return Array.isArray(stored) && given.length === stored.length && given.every((g, i) => agrees(g, stored[i]));
+/** Whether two JSON values are equal, numbers and strings by their text (the contracts keep amounts as strings). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
   }
-  if (given !== null && typeof given === "object") {
-    if (stored === null || typeof stored !== "object" || Array.isArray(stored)) return false;
-    const o = stored as Record<string, unknown>;
-    return Object.entries(given).every(([k, v]) => agrees(v, o[k]));
+  if (a !== null && b !== null && typeof a === "object" && typeof b === "object") {
+    const ao = a as Record<string, unknown>;
+    const bo = b as Record<string, unknown>;
+    const ka = Object.keys(ao).filter((k) => ao[k] !== undefined);
+    const kb = Object.keys(bo).filter((k) => bo[k] !== undefined);
+    return ka.length === kb.length && ka.every((k) => sameJson(ao[k], bo[k]));
   }
-  if (typeof given === "number" || typeof stored === "number") return String(given) === String(stored);
-  return given === stored;
+  if (typeof a === "number" || typeof b === "number") return String(a) === String(b);
+  return a === b;
 }
 
-const listed = (ids: string[]) => (ids.length > 0 ? [...ids].sort().join(", ") : "none");
+/** A policy file as the DAO would store it (its own rule: known fields only), or null when it is not a policy. */
+function storedForm(policy: unknown): Policy | null {
+  try {
+    return cleanPolicy(policy as Policy);
+  } catch {
+    return null;
+  }
+}
+
+// founders as a set: the DAO keeps one record per account
+const listed = (ids: string[]) => (ids.length > 0 ? [...new Set(ids)].sort().join(", ") : "none");
 
 /**
  * What a re-run `community create` asks for that the community it resumes was not created with: each option given
@@ -201,7 +230,8 @@ export async function optionsDiffer(chain: Chain, c: CommunityView, opts: Create
   let members: string[] | undefined;
   let policy: unknown;
   const dao = c.contracts.find((s) => s.account_id === c.dao_id);
-  if (dao?.status === "Done") {
+  const daoDone = dao?.status === "Done";
+  if (daoDone) {
     config = await view(chain, c.dao_id, "get_config");
     members = (await allPages<{ account_id: string }>(chain, c.dao_id, "get_members")).map((m) => m.account_id);
     policy = await view(chain, c.dao_id, "get_policy");
@@ -221,15 +251,25 @@ export async function optionsDiffer(chain: Chain, c: CommunityView, opts: Create
   if (opts.members !== undefined && members && listed(members) !== listed(opts.members)) {
     out.push(`--members: it has ${listed(members)}, given ${listed(opts.members)}`);
   }
-  if (opts.policyFile !== undefined && policy !== undefined && !agrees(readPolicy(opts.policyFile), policy)) {
-    out.push(
-      `--policy: ${opts.policyFile} is not the policy it has (\`ai-commons community status ${c.name}\` shows it)`,
-    );
+  if (opts.policyFile !== undefined && (config !== undefined || policy !== undefined)) {
+    // compared as the DAO stores a policy (its known fields only); reserved arguments that are not a policy at all
+    // (the DAO refused them) are compared as given
+    const raw = readPolicy(opts.policyFile);
+    const given = storedForm(raw);
+    const had = policy === undefined ? "the default policy" : "another policy";
+    const reserved = daoDone ? policy : policy === undefined ? undefined : storedForm(policy);
+    const same =
+      policy !== undefined &&
+      (given !== null && reserved !== null ? sameJson(given, reserved) : !daoDone && sameJson(raw, policy));
+    // no policy in the reserved arguments: the DAO was asked for its default one
+    if (!same) {
+      out.push(`--policy: ${opts.policyFile} is not the policy it has (${had}; see community status ${c.name})`);
+    }
   }
   if (opts.initArgs !== undefined) {
     const had = c.creator_args ?? {};
     for (const code of new Set([...Object.keys(opts.initArgs), ...Object.keys(had)])) {
-      if (!agrees(opts.initArgs[code] ?? {}, had[code] ?? {}) || !agrees(had[code] ?? {}, opts.initArgs[code] ?? {})) {
+      if (!sameJson(opts.initArgs[code] ?? {}, had[code] ?? {})) {
         out.push(`--init-args: ${code}'s differ (it has ${JSON.stringify(had[code] ?? {})})`);
       }
     }
@@ -301,7 +341,7 @@ export async function finishCommunity(
       });
       why = receiptFailure(outcome);
     }
-    c = (await getCommunity(chain, factory, name)) as CommunityView;
+    c = await communityAfterTx(chain, factory, name);
     reportContracts(c, out, shown);
   }
   out.progress(`${name} is ready: its DAO is ${c.dao_id}`);

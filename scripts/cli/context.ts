@@ -158,7 +158,19 @@ export async function createSubAccount(
   const id = name.includes(".") ? name : `${name}.${parent.accountId}`;
   const why = accountIdProblem(id);
   if (why) throw new CliError("BAD_ARGS", `account create: ${id} is not a NEAR account id (${why})`);
+  // only a sub-account: anything else would go through a top-level account's create_account, whose failure is a
+  // successful transaction returning false
+  if (!id.endsWith(`.${parent.accountId}`)) {
+    throw new CliError("BAD_ARGS", `account create: ${id} is not a sub-account of the signer ${parent.accountId}`);
+  }
   if (await accountExists(chain, id)) throw new CliError("ACCOUNT_EXISTS", `${id} already exists on ${network}`);
+  // the key is saved after the account exists: refuse before sending if it could not be (no key lost)
+  if (existsSync(keyFile(network, id))) {
+    throw new CliError(
+      "KEY_EXISTS",
+      `${keyFile(network, id)} already exists: move it away first (it is not ${id}'s key)`,
+    );
+  }
   const kp = KeyPair.fromRandom("ed25519");
   await parent.createAccount({ newAccountId: id, publicKey: kp.getPublicKey(), nearToTransfer: balance });
   const file = await saveKey(network, id, kp);

@@ -59,6 +59,15 @@ export function networkProblem(e: unknown): string | null {
   if (/ECONNREFUSED|fetch failed|RetriesExceeded|Exceeded \d+ attempts/.test(`${e.name} ${e.message}`)) {
     return e.message;
   }
+  // answers that are not nearcore's JSON-RPC: an HTML page or a gateway's text (a wrong URL, a proxy, HTTP 404/504),
+  // an error without nearcore's error names (an API key or plan refused: HTTP 401/403), or no result at all
+  if (e instanceof SyntaxError && /is not valid JSON|Unexpected token|Unexpected end of JSON/.test(e.message)) {
+    return `it answered something that is not JSON-RPC (${e.message.slice(0, 80)}): a wrong URL, a proxy or a gateway error`;
+  }
+  if (e.message === "Unknown RPC error") {
+    return "it answered with an error that is not nearcore's (a refused API key or plan?)";
+  }
+  if (/JSON RPC response must include/.test(e.message)) return "it answered without a JSON-RPC result";
   return null;
 }
 
@@ -81,7 +90,7 @@ export function toCliError(e: unknown, rpc?: { network: string; url: string }): 
         : "check the connection, or use another RPC endpoint (docs/cli.md, Networks)";
     return new CliError("NETWORK", `cannot reach ${where}: ${unreachable}; ${next}`);
   }
-  if (/does not exist while viewing|UNKNOWN_ACCOUNT|doesn't exist/.test(message)) {
+  if (/does not exist while viewing|does not exist at block height|UNKNOWN_ACCOUNT|doesn't exist/.test(message)) {
     return new CliError("UNKNOWN_ACCOUNT", message);
   }
   return new CliError("ERROR", message);

@@ -17,6 +17,7 @@ import {
   codeHashHex,
   connect,
   formatNear,
+  keyFile,
   LOCAL_ROOT,
   type NetworkId,
   NEAR,
@@ -200,12 +201,23 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
   let factoryAccount: Account = signer;
   if (opts.factory !== opts.signer) {
     if (!(await accountExists(chain, opts.factory))) {
+      // refused before sending: the new account's key could not be saved (no key lost)
+      if (existsSync(keyFile(opts.network, opts.factory))) {
+        throw new CliError("KEY_EXISTS", `${keyFile(opts.network, opts.factory)} already exists: move it away first`);
+      }
       const key = KeyPair.fromRandom("ed25519");
       await signer.createAccount({
         newAccountId: opts.factory,
         publicKey: key.getPublicKey(),
         nearToTransfer: p.initialBalance,
       });
+      // a top-level account's create_account answers false (a successful transaction) when it did not create it
+      if (!(await accountExists(chain, opts.factory))) {
+        throw new CliError(
+          "ACCOUNT_NOT_CREATED",
+          `${opts.factory} was not created on ${opts.network}: see the transaction`,
+        );
+      }
       const file = await saveKey(opts.network, opts.factory, key);
       report.deposit_estimate = p.initialBalance.toString();
       say(`created ${opts.factory} with ${formatNear(p.initialBalance)} (key: ${file})`);

@@ -5,6 +5,7 @@
 // example, as BAD_ARGS. The rules are the contracts' own (contracts/wire/fields.ts), never restated here.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
 import { isRecordId, isValidAccountId, isValidName } from "../../contracts/wire/fields.ts";
 
 /** Why `id` is not a NEAR account id, or null when it is one. */
@@ -92,6 +93,18 @@ const CHECKS: Record<string, Check> = {
     return sum === 10000 ? null : `${form} (these sum to ${sum})`;
   },
   file: (v) => fileProblem(v),
+  title: (v) =>
+    v.length >= 1 && v.length <= CONFIG_MAX.name
+      ? null
+      : `a name of 1 to ${CONFIG_MAX.name} characters (got ${v.length})`,
+  purpose: (v) =>
+    v.length <= CONFIG_MAX.purpose ? null : `at most ${CONFIG_MAX.purpose} characters (got ${v.length})`,
+  metadata: (v) =>
+    v.length <= CONFIG_MAX.metadata ? null : `at most ${CONFIG_MAX.metadata} characters (got ${v.length})`,
+  json: (v) => {
+    const why = jsonProblem(v);
+    return why ? `inline JSON (${why})` : null;
+  },
   jsonFile: (v) => {
     const problem = fileProblem(v);
     if (problem) return `a JSON file: ${problem}`;
@@ -105,7 +118,12 @@ const CHECKS: Record<string, Check> = {
     const why = jsonProblem(inline ? v : readFileSync(resolve(v), "utf8"));
     return why ? `JSON or a JSON file (${inline ? "" : `${resolve(v)}: `}${why})` : null;
   },
-  hexOrFile: (v) => (/^[0-9a-fA-F]+$/.test(v) ? null : fileProblem(v)),
+  // an attester's public key: 128 hex, or the key file `attester keygen` wrote
+  keyOrFile: (v) => {
+    if (/^[0-9a-f]{128}$/.test(v)) return null;
+    const problem = fileProblem(v);
+    return problem ? `128 lower-case hex characters or ${problem}` : null;
+  },
 };
 
 function jsonProblem(text: string): string | null {
@@ -147,7 +165,11 @@ const CHECK_OF_PLACEHOLDER: Record<string, keyof typeof CHECKS> = {
   path: "file",
   "json-file": "jsonFile",
   "json|file": "jsonOrFile",
-  "hex|file": "hexOrFile",
+  "hex|file": "keyOrFile",
+  title: "title",
+  purpose: "purpose",
+  metadata: "metadata",
+  json: "json",
 };
 
 /** The check of a placeholder; output files (`--out <file>`) are not checked. */

@@ -1,3 +1,4 @@
+import { CONFIG_MAX } from "../../wire/dao";
 import type { DaoState } from "../state";
 import { emit } from "../state";
 import type { Config, ProposalKind } from "../types";
@@ -9,9 +10,13 @@ type Signal = Extract<ProposalKind, { kind: "Signal" }>;
 
 export function checkConfig(c: Config): string | null {
   if (c === null || typeof c !== "object") return "ERR_INVALID_CONFIG";
-  if (!isString(c.name, 64) || c.name.length === 0) return "ERR_INVALID_CONFIG: name (1..64 chars)";
-  if (!isString(c.purpose, 1000)) return "ERR_INVALID_CONFIG: purpose (<= 1000 chars)";
-  if (!isString(c.metadata, 4000)) return "ERR_INVALID_CONFIG: metadata (<= 4000 chars)";
+  if (!isString(c.name, CONFIG_MAX.name) || c.name.length === 0) {
+    return `ERR_INVALID_CONFIG: name (1..${CONFIG_MAX.name} chars)`;
+  }
+  if (!isString(c.purpose, CONFIG_MAX.purpose)) return `ERR_INVALID_CONFIG: purpose (<= ${CONFIG_MAX.purpose} chars)`;
+  if (!isString(c.metadata, CONFIG_MAX.metadata)) {
+    return `ERR_INVALID_CONFIG: metadata (<= ${CONFIG_MAX.metadata} chars)`;
+  }
   return null;
 }
 

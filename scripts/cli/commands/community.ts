@@ -75,8 +75,8 @@ export function register(program: CliCommand): void {
       "create <community-name>",
       "create the DAO and each suite contract on the factory's global codes, in one transaction",
     )
-    .option("--title <text>", "the DAO's name (default: <name>)")
-    .option("--purpose <text>", "the DAO's purpose")
+    .option("--title <title>", "the DAO's name (default: <name>)")
+    .option("--purpose <purpose>", "the DAO's purpose")
     .option("--members <a,b>", "the founders, the council (default: the signer)")
     .option("--policy <json-file>", "the DAO's policy (JSON file; default: the council decides by majority)")
     .option("--deposit <NEAR>", "the deposit (default: get_required_deposit + 0.1 NEAR; the excess is refunded)")

@@ -64,9 +64,9 @@ const KINDS: Record<string, [string, [string, string][]]> = {
   "change-config": [
     "ChangeConfig (what is not given is kept)",
     [
-      ["--title <text>", "the name"],
-      ["--purpose <text>", "the purpose"],
-      ["--metadata <text>", "the metadata"],
+      ["--title <title>", "the name"],
+      ["--purpose <purpose>", "the purpose"],
+      ["--metadata <metadata>", "the metadata"],
     ],
   ],
   "change-policy": ["ChangePolicy: replace the policy", [["!--policy <json-file>", "the policy (JSON file)"]]],
