@@ -194,6 +194,23 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     await shot("proposals");
     await page.goto(`${web.url}#/c/${dao}`);
     await page.getByTestId("members").getByText("carol.test.near").waitFor();
+
+    // testnet: no development sign-in; "Connect a wallet" opens MyNearWallet through Wallet Selector. Nothing leaves
+    // the machine: every https request of the browser is answered here by a stub page.
+    await browser.route(
+      (url) => url.protocol === "https:",
+      (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>stub</title>" }),
+    );
+    await page.getByLabel("network").selectOption("testnet");
+    await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
+    t.is(await page.getByText("development only").count(), 0);
+    t.is(await page.getByLabel("local account").count(), 0);
+    const popup = browser.waitForEvent("page");
+    await page.getByRole("button", { name: "Connect a wallet" }).click();
+    const wallet = await popup;
+    await wallet.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
+    t.regex(wallet.url(), /\/login/);
+    await shot("wallet");
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);
   } finally {

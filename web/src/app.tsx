@@ -38,11 +38,29 @@ export function App() {
   const [notice, setNotice] = useState<string | null>(null);
   const hash = useHash();
 
+  // a wallet sign-in made earlier on this browser (Wallet Selector keeps it) is taken up again
+  useEffect(() => {
+    if (network === "local") return;
+    let live = true;
+    import("./wallet-selector.ts")
+      .then((ws) => ws.restore(network))
+      .then(
+        (w) => live && w && setWallet(w),
+        () => {},
+      );
+    return () => {
+      live = false;
+    };
+  }, [network]);
+
   const dev = useLoad(() => (network === "local" ? devAccounts() : Promise.resolve(null)), [network], chain);
   const factory = network === "local" ? (dev.data?.factory ?? "") : factoryInput;
 
   const changeNetwork = (n: NetworkName) => {
     store("network", n);
+    // a community of one network is not one of another's: start from its list
+    location.hash = "#/";
+    setNotice(null);
     setWallet(null);
     setFactoryInput(stored(`factory.${n}`, ""));
     setNetwork(n);
@@ -154,19 +172,35 @@ function SignIn({
           {wallet.accountId}
         </span>
         {wallet.kind === "development" ? <span className="dev-badge">development only</span> : null}
-        <button type="button" onClick={() => setWallet(null)}>
+        <button
+          type="button"
+          onClick={() => {
+            void wallet.signOut?.();
+            setWallet(null);
+          }}
+        >
           Sign out
         </button>
       </div>
     );
   }
   if (network !== "local") {
-    // the seam for NEAR Wallet Selector (docs/web.md): a Wallet whose send() asks the wallet to sign
+    // NEAR Wallet Selector with MyNearWallet (wallet-selector.ts, loaded only here)
+    const connect = async () => {
+      setProblem(null);
+      try {
+        const ws = await import("./wallet-selector.ts");
+        setWallet(await ws.connect(network));
+      } catch (e) {
+        setProblem((e as Error).message);
+      }
+    };
     return (
       <div className="signin">
-        <button type="button" disabled title="Wallet Selector is not part of this slice (docs/web.md)">
-          Connect a wallet (coming)
+        <button type="button" onClick={connect}>
+          Connect a wallet
         </button>
+        {problem ? <span className="field-error">{problem}</span> : null}
       </div>
     );
   }

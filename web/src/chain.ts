@@ -2,7 +2,7 @@
 // mainnet directly at the endpoints of scripts/cli/networks.ts), view calls, pages, the chain's time, and who signs.
 //
 // Signing goes through `Wallet`, one interface with two sides: the development sign-in (a local account's key from
-// the dev server, signed here with near-api-js) and, later, NEAR Wallet Selector for testnet and mainnet (docs/web.md).
+// the dev server, signed here with near-api-js) and NEAR Wallet Selector on testnet and mainnet (wallet-selector.ts).
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import { contractErrorOf, meaningOf, networkProblem } from "../../scripts/cli/errors.ts";
 import { DEFAULT_RPC, type NetworkName } from "../../scripts/cli/networks.ts";
@@ -66,6 +66,8 @@ export interface Wallet {
   /** "development" on the local node's dev sign-in */
   kind: "development" | "wallet";
   send(tx: Tx): Promise<Sent>;
+  /** forgets the sign-in where the wallet keeps one (Wallet Selector) */
+  signOut?(): Promise<void>;
 }
 
 function decode(base64: string): unknown {
