@@ -195,6 +195,19 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     await page.goto(`${web.url}#/c/${dao}`);
     await page.getByTestId("members").getByText("carol.test.near").waitFor();
 
+    // a transfer: the amount is checked as the CLI checks --amount; the dialog shows it in NEAR; cancelled here
+    await page.getByRole("link", { name: "New proposal" }).first().click();
+    await page.getByLabel("kind").selectOption("transfer");
+    await page.locator("input[name=to]").fill("bob.test.near");
+    await page.locator("input[name=amount]").fill("0.5 NEAR");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    await page.getByText("must be an amount of NEAR like 1.5 (digits, at most 24 decimals, no unit)").waitFor();
+    await page.locator("input[name=amount]").fill("0.5");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    t.regex(await page.getByRole("dialog").innerText(), /Transfer 0\.5 NEAR from the treasury to bob\.test\.near/);
+    await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+    t.is((await cli.view<{ last_proposal_id: number }>(dao, "get_info")).last_proposal_id, 1);
+
     // testnet: no development sign-in; "Connect a wallet" opens MyNearWallet through Wallet Selector. Nothing leaves
     // the machine: every https request of the browser is answered here by a stub page.
     await browser.route(

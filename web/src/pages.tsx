@@ -221,7 +221,10 @@ export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: st
                     </a>
                     <span className={`status s-${p.status}`}>{p.status}</span>
                     <div className="muted">
-                      {p.description} · by {p.proposer} · voting ends {units.relative(p.voting_ends_at, now)}
+                      {p.description} · by {p.proposer} ·{" "}
+                      {p.decided_at
+                        ? `decided ${units.relative(p.decided_at, now)}`
+                        : `voting ends ${units.relative(p.voting_ends_at, now)}`}
                     </div>
                   </li>
                 ))}
