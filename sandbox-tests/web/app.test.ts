@@ -32,7 +32,6 @@ function ensureChromium(): void {
   if (r.status !== 0 || !existsSync(CHROMIUM)) throw new Error(`installing chromium failed:\n${r.stderr}\nrun: ${cmd}`);
 }
 
-// biome-ignore lint/correctness/useHookAtTopLevel: not a React hook (../cli/harness.ts)
 const test = useCliEnv();
 
 test("a member signs in, proposes a member, both council members vote, it is executed; a refused vote", async (t) => {
