@@ -7,6 +7,7 @@
 // AI_COMMONS_WEB_SCREENSHOTS=1 writes the pages' screenshots to docs/guides/web/ (docs/guides/web.md shows them);
 // otherwise they are not taken.
 import { spawnSync } from "node:child_process";
+import { request } from "node:http";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -69,6 +70,31 @@ test("a member signs in, proposes a member, both council members vote, it is exe
   const { buildApp, startServer } = await import("../../web/server/serve.ts");
   const built = await buildApp();
   const web = await startServer({ port: 0 });
+
+  // the development sign-in's keys: only with its header, only for a loopback Host, only for a local account listed
+  const get = (path: string, headers: Record<string, string>) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(new URL(path, web.url), { headers }, (res) => {
+        let body = "";
+        res.on("data", (d) => {
+          body += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  const dev = { "x-ai-commons-dev": "1" };
+  t.is((await get("dev/key/alice.test.near", {})).status, 403);
+  t.is((await get("dev/key/alice.test.near", { ...dev, host: "evil.example" })).status, 404);
+  t.is((await get("dev/key/nobody.test.near", dev)).status, 404);
+  t.is((await get("dev/key/..%2F..%2Fconfig", dev)).status, 404);
+  t.deepEqual(JSON.parse((await get("dev/accounts", dev)).body), {
+    network: "local",
+    factory: "commons.test.near",
+    accounts: ["alice.test.near", "bob.test.near", "carol.test.near", "commons.test.near", "test.near"],
+  });
+  t.regex(JSON.parse((await get("dev/key/alice.test.near", dev)).body).private_key, /^ed25519:/);
   const profile = mkdtempSync(join(tmpdir(), "ai-commons-chromium-"));
   let browser: BrowserContext | undefined;
   try {
