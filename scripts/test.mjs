@@ -34,6 +34,7 @@ const tsc = bin("typescript", "bin/tsc");
 run("type-check (contracts and tools)", node, [tsc, "--noEmit", "-p", "tsconfig.json"]);
 run("type-check (node-side code)", node, [tsc, "--noEmit", "-p", "tsconfig.node.json"]);
 run("type-check (unit tests)", node, [tsc, "--noEmit", "-p", join("sandbox-tests", "unit", "tsconfig.json")]);
+run("type-check (web app)", node, [tsc, "--noEmit", "-p", join("web", "tsconfig.json")]);
 // biome's warnings are shown (they do not fail the check); its infos are not
 run("lint (biome)", join(root, "node_modules", ".bin", "biome"), ["check", "--diagnostic-level=warn", "."], (out) =>
   /\bwarn|Found \d+ warning/i.test(out),

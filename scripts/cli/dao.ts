@@ -11,35 +11,21 @@ import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { txRef } from "./units.ts";
 import { jsonArg } from "./suite.ts";
+import {
+  ADD_PROPOSAL_GAS,
+  CHOICES,
+  executeGasOf,
+  type Member,
+  type Proposal,
+  proposalDeposit,
+  type Treasury,
+  VOTE_GAS,
+  type Vote,
+} from "./dao-calls.ts";
+
+export type { Member, Proposal, Treasury, Vote };
 
 const HOUR_NS = 3_600_000_000_000n;
-
-export interface Member {
-  account_id: string;
-  roles: string[];
-  delegate: string | null;
-  delegation_lapsed: boolean;
-  delegations_received: number;
-  voting_power: number;
-}
-
-export interface Proposal {
-  id: number;
-  proposer: string;
-  description: string;
-  kind: { kind: string } & Record<string, unknown>;
-  label: string;
-  status: string;
-  bond: string;
-  submitted_at: string;
-  voting_ends_at: string;
-  timelock: string;
-  decided_at: string | null;
-  rules: { role: string; approve: number; reject: number; abstain: number; remove: number; total: number }[];
-  voters: number;
-  attempts: number;
-  last_error: string | null;
-}
 
 export function listMembers(chain: Chain, dao: string): Promise<Member[]> {
   return allPages<Member>(chain, dao, "get_members");
@@ -289,17 +275,12 @@ export async function propose(
   const policy = await view<{ parameters: { proposal_bond: string } }>(chain, dao, "get_policy");
   const bond = BigInt(policy.parameters.proposal_bond);
   const description = typeof flags.description === "string" ? flags.description : built.description;
-  // The proposer pays the proposal's storage out of its deposit (the DAO keeps that part, the rest of the bond comes
-  // back when decided): attach at least a generous estimate of it; what is not needed is refunded in the same call.
-  const storageBytes = BigInt(JSON.stringify(built.kind).length + description.length + 2500);
-  const storage = storageBytes * 10n ** 19n;
-  const attached = bond > storage ? bond : storage;
   const r = await signer.callFunctionRaw({
     contractId: dao,
     methodName: "add_proposal",
     args: { description, kind: built.kind },
-    gas: 50n * TGAS,
-    deposit: attached,
+    gas: ADD_PROPOSAL_GAS,
+    deposit: proposalDeposit(bond, built.kind, description),
   });
   return {
     id: resultOf<number>(r),
@@ -385,13 +366,6 @@ async function factoryRelease(chain: Chain, dao: string, code: string, out: Prog
   return info.sha256;
 }
 
-const CHOICES: Record<string, string> = {
-  approve: "Approve",
-  reject: "Reject",
-  abstain: "Abstain",
-  remove: "Remove",
-};
-
 export const VOTE_CHOICES = Object.keys(CHOICES);
 
 export async function vote(chain: Chain, signer: Account, dao: string, choice: string, id: number) {
@@ -401,32 +375,20 @@ export async function vote(chain: Chain, signer: Account, dao: string, choice: s
     contractId: dao,
     methodName: "vote",
     args: { id, choice: c },
-    gas: 50n * TGAS,
+    gas: VOTE_GAS,
   });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
   return { id, choice: c, status: p.status, rules: p.rules, tx_hash: tx.transaction_outcome.id };
 }
 
-// Enough for a transfer or member change and its callback; a function call adds its actions' gas. Kept well under
-// 300 Tgas: the signer holds the attached gas at 10^9 yocto a gas until the refund (protocol 86; at protocol 77 the
-// balance reserved for prepaid gas grew exponentially with it).
-// ActivateModel and RollbackModel attach 160 Tgas to the registry (dataset check, verifier push, first lineage part)
-// and need their callback on top (docs/dao.md: 230 Tgas, less is refused with ERR_NOT_ENOUGH_GAS).
-const ACTIVATION_EXECUTE_GAS = 240n * TGAS;
-
 async function executeGas(chain: Chain, dao: string, p: Proposal): Promise<bigint> {
-  if (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel") return ACTIVATION_EXECUTE_GAS;
+  const plain = executeGasOf(p.kind);
+  if (plain !== null) return plain;
   // An upgrade's gas grows with its code (the DAO's own figure, contracts/wire/upgrade.ts); the blob may be gone,
   // then the DAO refuses with ERR_UNKNOWN_BLOB whatever is attached.
-  if (p.kind.kind === "UpgradeSuite" || p.kind.kind === "UpgradeSelf") {
-    if ((p.kind as { global?: boolean }).global) return globalUpgradeExecuteAttach();
-    const blob = await view<{ bytes: number } | null>(chain, dao, "get_blob", { hash: p.kind.hash });
-    return upgradeExecuteAttach(blob?.bytes ?? 0, p.kind.kind === "UpgradeSelf");
-  }
-  let gas = 100n * TGAS;
-  const actions = (p.kind as { actions?: { gas: string }[] }).actions;
-  if (p.kind.kind === "FunctionCall" && actions) for (const a of actions) gas += BigInt(a.gas);
-  return gas > 300n * TGAS ? 300n * TGAS : gas;
+  if ((p.kind as { global?: boolean }).global) return globalUpgradeExecuteAttach();
+  const blob = await view<{ bytes: number } | null>(chain, dao, "get_blob", { hash: p.kind.hash });
+  return upgradeExecuteAttach(blob?.bytes ?? 0, p.kind.kind === "UpgradeSelf");
 }
 
 export async function execute(chain: Chain, signer: Account, dao: string, id: number, gasTgas: string | undefined) {
@@ -488,13 +450,6 @@ export function getProposal(chain: Chain, dao: string, id: number): Promise<Prop
   return view<Proposal>(chain, dao, "get_proposal", { id });
 }
 
-/** One member's vote on a proposal: its choice and its weight per rule of the proposal (`rules[i].role`). */
-export interface Vote {
-  account_id: string;
-  choice: string;
-  weights: number[];
-}
-
 /**
  * Who voted what on proposal `id`: the DAO's `get_votes` pages over its members (non-voters skipped, so pages run to
  * `member_count`); a DAO on code from before that view is asked `get_vote` for each member instead. Votes by
@@ -520,13 +475,6 @@ export async function getVotes(chain: Chain, dao: string, id: number): Promise<V
     if (v) out.push({ account_id: m.account_id, choice: v.choice, weights: v.weights });
   }
   return out;
-}
-
-export interface Treasury {
-  balance: string;
-  locked_bonds: string;
-  storage_stake: string;
-  available: string;
 }
 
 export function getTreasury(chain: Chain, dao: string): Promise<Treasury> {

@@ -1,0 +1,86 @@
+// The community DAO's views as the CLI and the web app read them, and what its calls attach: the gas and deposit of
+// add_proposal, vote and execute for the kinds that need no chain lookup. Pure (no node: imports), so scripts/cli/dao.ts
+// and the web app (web/) send the same transactions.
+
+const TGAS = 10n ** 12n;
+/** yocto per byte of storage (protocol 86). */
+const STORAGE_PRICE = 10n ** 19n;
+
+export interface Member {
+  account_id: string;
+  roles: string[];
+  delegate: string | null;
+  delegation_lapsed: boolean;
+  delegations_received: number;
+  voting_power: number;
+}
+
+export interface Proposal {
+  id: number;
+  proposer: string;
+  description: string;
+  kind: { kind: string } & Record<string, unknown>;
+  label: string;
+  status: string;
+  bond: string;
+  submitted_at: string;
+  voting_ends_at: string;
+  timelock: string;
+  decided_at: string | null;
+  rules: { role: string; approve: number; reject: number; abstain: number; remove: number; total: number }[];
+  voters: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** One member's vote on a proposal: its choice and its weight per rule of the proposal (`rules[i].role`). */
+export interface Vote {
+  account_id: string;
+  choice: string;
+  weights: number[];
+}
+
+export interface Treasury {
+  balance: string;
+  locked_bonds: string;
+  storage_stake: string;
+  available: string;
+}
+
+/** The CLI's vote words and the DAO's choices. */
+export const CHOICES: Record<string, string> = {
+  approve: "Approve",
+  reject: "Reject",
+  abstain: "Abstain",
+  remove: "Remove",
+};
+
+export const ADD_PROPOSAL_GAS = 50n * TGAS;
+export const VOTE_GAS = 50n * TGAS;
+
+/**
+ * What add_proposal attaches: the policy's bond, or more when the proposal's storage may cost more. The proposer pays
+ * the proposal's storage out of its deposit (the DAO keeps that part, the rest of the bond comes back when decided):
+ * at least a generous estimate of it is attached; what is not needed is refunded in the same call.
+ */
+export function proposalDeposit(bond: bigint, kind: Record<string, unknown>, description: string): bigint {
+  const storage = BigInt(JSON.stringify(kind).length + description.length + 2500) * STORAGE_PRICE;
+  return bond > storage ? bond : storage;
+}
+
+// Enough for a transfer or member change and its callback; a function call adds its actions' gas. Kept well under
+// 300 Tgas: the signer holds the attached gas at 10^9 yocto a gas until the refund (protocol 86; at protocol 77 the
+// balance reserved for prepaid gas grew exponentially with it).
+// ActivateModel and RollbackModel attach 160 Tgas to the registry (dataset check, verifier push, first lineage part)
+// and need their callback on top (docs/dao.md: 230 Tgas, less is refused with ERR_NOT_ENOUGH_GAS).
+export const ACTIVATION_EXECUTE_GAS = 240n * TGAS;
+
+/** execute's gas for a proposal of `kind`, or null for an upgrade (its gas grows with its code: dao.ts asks the DAO). */
+export function executeGasOf(kind: { kind: string } & Record<string, unknown>): bigint | null {
+  if (kind.kind === "ActivateModel" || kind.kind === "RollbackModel") return ACTIVATION_EXECUTE_GAS;
+  if (kind.kind === "UpgradeSuite" || kind.kind === "UpgradeSelf") return null;
+  let gas = 100n * TGAS;
+  const actions = (kind as { actions?: { gas: string }[] }).actions;
+  if (kind.kind === "FunctionCall" && actions) for (const a of actions) gas += BigInt(a.gas);
+  return gas > 300n * TGAS ? 300n * TGAS : gas;
+}

@@ -1,0 +1,529 @@
+// The pages of this slice: communities, a community's home, its proposals, one proposal (tally, votes, vote and
+// execute), and the form that proposes adding a member or a transfer. Views come from the contracts; amounts, gas,
+// dates and shares are formatted by scripts/cli/units.ts, values checked by scripts/cli/checks.ts, calls built with
+// scripts/cli/dao-calls.ts: the CLI's own rules.
+import { parseNearAmount } from "near-api-js";
+import { type FormEvent, useState } from "react";
+import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
+import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
+import {
+  ADD_PROPOSAL_GAS,
+  CHOICES,
+  executeGasOf,
+  type Member,
+  proposalDeposit,
+  type Treasury,
+  VOTE_GAS,
+  type Vote,
+} from "../../scripts/cli/dao-calls.ts";
+import * as units from "../../scripts/cli/units.ts";
+import { type Chain, PAGE, type Sent, type Tx, type Wallet } from "./chain.ts";
+import { Pager, Show, useLoad } from "./ui.tsx";
+
+export interface PageProps {
+  chain: Chain;
+  wallet: Wallet | null;
+  /** bumped after every transaction: every page reloads its views */
+  refresh: number;
+  ask: (tx: Tx, after?: (sent: Sent) => void) => void;
+  go: (path: string) => void;
+}
+
+interface CommunityRow {
+  name: string;
+  status: string;
+  dao_id: string;
+  creator: string;
+}
+
+export function Communities({ chain, refresh, factory }: PageProps & { factory: string }) {
+  const [page, setPage] = useState(0);
+  const loaded = useLoad(
+    async () => {
+      const total = await chain.view<number>(factory, "get_community_count");
+      const rows = await chain.view<CommunityRow[]>(factory, "get_communities", {
+        from_index: page * PAGE,
+        limit: PAGE,
+      });
+      return { total, rows };
+    },
+    [chain, factory, page, refresh],
+    chain,
+  );
+  return (
+    <section>
+      <h1>Communities</h1>
+      <p className="muted">
+        on the factory <span className="mono">{factory}</span>
+      </p>
+      <Show loaded={loaded}>
+        {({ total, rows }) => (
+          <>
+            {rows.length === 0 ? <p>No community yet.</p> : null}
+            <ul className="cards">
+              {rows.map((c) => (
+                <li key={c.name}>
+                  {c.status === "Ready" ? <a href={`#/c/${c.dao_id}`}>{c.name}</a> : <strong>{c.name}</strong>}
+                  <span className={`status s-${c.status}`}>{c.status}</span>
+                  <div className="muted mono">{c.dao_id}</div>
+                </li>
+              ))}
+            </ul>
+            <Pager page={page} total={total} onPage={setPage} />
+          </>
+        )}
+      </Show>
+    </section>
+  );
+}
+
+interface DaoInfo {
+  member_count: number;
+  last_proposal_id: number;
+  factory_id: string;
+  suite: Record<string, string>;
+}
+
+export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string }) {
+  const [page, setPage] = useState(0);
+  const loaded = useLoad(
+    async () => {
+      const [config, info, treasury, policy, members] = await Promise.all([
+        chain.view<Config>(dao, "get_config"),
+        chain.view<DaoInfo>(dao, "get_info"),
+        chain.view<Treasury>(dao, "get_treasury"),
+        chain.view<Policy>(dao, "get_policy"),
+        chain.view<Member[]>(dao, "get_members", { from_index: page * PAGE, limit: PAGE }),
+      ]);
+      return { config, info, treasury, policy, members };
+    },
+    [chain, dao, page, refresh],
+    chain,
+  );
+  return (
+    <Show loaded={loaded}>
+      {({ config, info, treasury, policy, members }) => (
+        <section>
+          <h1>{config.name}</h1>
+          <p className="purpose">{config.purpose}</p>
+          <nav className="tabs">
+            <a href={`#/c/${dao}/proposals`}>Proposals ({info.last_proposal_id})</a>
+            <a href={`#/c/${dao}/propose`}>New proposal</a>
+          </nav>
+          <h2>Treasury</h2>
+          <dl className="grid">
+            <dt>available</dt>
+            <dd data-testid="treasury-available">{units.near(treasury.available)}</dd>
+            <dt>balance</dt>
+            <dd>{units.near(treasury.balance)}</dd>
+            <dt>locked bonds</dt>
+            <dd>{units.near(treasury.locked_bonds)}</dd>
+            <dt>storage stake</dt>
+            <dd>{units.near(treasury.storage_stake)}</dd>
+          </dl>
+          <h2>Members ({info.member_count})</h2>
+          <ul className="members" data-testid="members">
+            {members.map((m) => (
+              <li key={m.account_id}>
+                <span className="mono">{m.account_id}</span>
+                <span className="roles">{m.roles.join(", ")}</span>
+                {m.delegate ? <span className="muted"> delegates to {m.delegate}</span> : null}
+              </li>
+            ))}
+          </ul>
+          <Pager page={page} total={info.member_count} onPage={setPage} />
+          <h2>Roles</h2>
+          <ul>
+            {policy.roles.map((r) => (
+              <li key={r.name}>
+                <strong>{r.name}</strong> ({r.kind === "Everyone" ? "everyone" : "members of the role"}): may{" "}
+                {r.permissions.join(", ")}
+              </li>
+            ))}
+          </ul>
+          <p className="muted">
+            Proposal bond {units.near(policy.parameters.proposal_bond)} (refunded when decided, less the proposal's
+            storage); voting period {units.duration(policy.parameters.proposal_period)}
+            {BigInt(policy.parameters.timelock) > 0n ? `, timelock ${units.duration(policy.parameters.timelock)}` : ""}.
+          </p>
+        </section>
+      )}
+    </Show>
+  );
+}
+
+/** A proposal kind in words (the common kinds), else its fields in human units (units.humanFields, as the CLI). */
+export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<string, unknown>)): string {
+  const k = kind as Record<string, unknown> & { kind: string };
+  switch (k.kind) {
+    case "AddMember":
+      return `Add ${k.member_id} to the role ${k.role}`;
+    case "RemoveMember":
+      return `Remove ${k.member_id} from the role ${k.role}`;
+    case "Transfer":
+      return `Transfer ${units.near(k.amount as string)} from the treasury to ${k.receiver_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
+    case "Signal":
+      return `Signal: ${k.message ?? ""}`;
+    case "FundRewardPool":
+      return `Fund the reward pool with ${units.near(k.amount as string)} from the treasury`;
+    case "AdmitDataset":
+      return `Admit the dataset ${k.dataset_id}`;
+    case "ActivateModel":
+      return `Activate the model ${k.model_id}`;
+    default:
+      return `${k.kind}: ${JSON.stringify(units.humanFields(kind))}`;
+  }
+}
+
+export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: string; status: string }) {
+  const [page, setPage] = useState(0);
+  const loaded = useLoad(
+    async () => {
+      const [all, now] = await Promise.all([chain.all<Proposal>(dao, "get_proposals"), chain.now()]);
+      return { all: all.reverse(), now };
+    },
+    [chain, dao, refresh],
+    chain,
+  );
+  const setStatus = (s: string) => {
+    setPage(0);
+    location.hash = `#/c/${dao}/proposals${s ? `?status=${s}` : ""}`;
+  };
+  return (
+    <section>
+      <h1>Proposals</h1>
+      <p>
+        <a href={`#/c/${dao}`}>‹ community</a> · <a href={`#/c/${dao}/propose`}>New proposal</a>
+      </p>
+      <label>
+        Status{" "}
+        <select value={status} onChange={(e) => setStatus(e.target.value)} aria-label="status">
+          <option value="">all</option>
+          {PROPOSAL_STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+      </label>
+      <Show loaded={loaded}>
+        {({ all, now }) => {
+          const list = status ? all.filter((p) => p.status === status) : all;
+          const shown = list.slice(page * PAGE, (page + 1) * PAGE);
+          return (
+            <>
+              {list.length === 0 ? <p>No proposal{status ? ` with status ${status}` : ""}.</p> : null}
+              <ul className="cards">
+                {shown.map((p) => (
+                  <li key={p.id}>
+                    <a href={`#/c/${dao}/p/${p.id}`}>
+                      #{p.id} {kindInWords(p.kind)}
+                    </a>
+                    <span className={`status s-${p.status}`}>{p.status}</span>
+                    <div className="muted">
+                      {p.description} · by {p.proposer} ·{" "}
+                      {p.decided_at
+                        ? `decided ${units.relative(p.decided_at, now)}`
+                        : `voting ends ${units.relative(p.voting_ends_at, now)}`}
+                    </div>
+                  </li>
+                ))}
+              </ul>
+              <Pager page={page} total={list.length} onPage={setPage} />
+            </>
+          );
+        }}
+      </Show>
+    </section>
+  );
+}
+
+// The weight a rule needs to decide: the contract's rule (contracts/community-dao/policy.ts thresholdWeight), which
+// lives beside near-sdk-js code the browser cannot load; restated here until it moves to contracts/wire.
+function needed(rule: RoleRule): number {
+  const t = rule.threshold;
+  if (t.kind === "Weight") return rule.everyone || rule.total === 0 ? t.weight : Math.min(t.weight, rule.total);
+  if (rule.total === 0) return Number.MAX_SAFE_INTEGER;
+  return Math.min(rule.total, Math.floor((rule.total * t.numerator) / t.denominator) + 1);
+}
+
+function thresholdWords(rule: RoleRule): string {
+  // a role that may only execute (or remove) this kind is part of the proposal's rules but casts no vote
+  if (!rule.actions.includes("vote")) return `does not vote on this kind; may ${rule.actions.join(", ")}`;
+  const t = rule.threshold;
+  const need = needed(rule);
+  const of = rule.everyone ? "" : ` of ${rule.total}`;
+  const rule_ = t.kind === "Ratio" ? `more than ${t.numerator}/${t.denominator}` : `a weight of ${t.weight}`;
+  return `${rule_}${of}: ${need === Number.MAX_SAFE_INTEGER ? "cannot pass (no members)" : `${need} needed`}${rule.quorum > 0 ? `, quorum ${rule.quorum}` : ""}`;
+}
+
+export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PageProps & { dao: string; id: number }) {
+  const loaded = useLoad(
+    async () => {
+      const [p, info, now] = await Promise.all([
+        chain.view<Proposal>(dao, "get_proposal", { id }),
+        chain.view<DaoInfo>(dao, "get_info"),
+        chain.now(),
+      ]);
+      // who voted what: the DAO's get_votes pages over its members, non-voters skipped (scripts/cli/dao.ts getVotes)
+      const votes: Vote[] = [];
+      for (let from = 0; from < info.member_count; from += 100) {
+        votes.push(...(await chain.view<Vote[]>(dao, "get_votes", { id, from_index: from, limit: 100 })));
+      }
+      return { p, votes, now };
+    },
+    [chain, dao, id, refresh],
+    chain,
+  );
+  const vote = (choice: string, p: Proposal) =>
+    ask({
+      what: `Vote ${choice} on proposal #${p.id}: ${kindInWords(p.kind)}`,
+      contractId: dao,
+      methodName: "vote",
+      args: { id: p.id, choice },
+      gas: VOTE_GAS,
+      deposit: 0n,
+    });
+  const execute = (p: Proposal) => {
+    const gas = executeGasOf(p.kind as { kind: string } & Record<string, unknown>);
+    if (gas === null) return;
+    ask({
+      what: `Execute proposal #${p.id}: ${kindInWords(p.kind)}`,
+      contractId: dao,
+      methodName: "execute",
+      args: { id: p.id },
+      gas,
+      deposit: 0n,
+    });
+  };
+  return (
+    <Show loaded={loaded}>
+      {({ p, votes, now }) => {
+        const mine = wallet ? votes.find((v) => v.account_id === wallet.accountId) : undefined;
+        return (
+          <section>
+            <p>
+              <a href={`#/c/${dao}/proposals`}>‹ proposals</a>
+            </p>
+            <h1>
+              Proposal #{p.id}{" "}
+              <span className={`status s-${p.status}`} data-testid="proposal-status">
+                {p.status}
+              </span>
+            </h1>
+            <p className="what" data-testid="proposal-kind">
+              {kindInWords(p.kind)}
+            </p>
+            <p>{p.description}</p>
+            <dl className="grid">
+              <dt>proposer</dt>
+              <dd>
+                {p.proposer} (bond {units.near(p.bond)})
+              </dd>
+              <dt>submitted</dt>
+              <dd>{units.when(p.submitted_at, now)}</dd>
+              <dt>voting ends</dt>
+              <dd>{units.when(p.voting_ends_at, now)}</dd>
+              {p.decided_at ? (
+                <>
+                  <dt>decided</dt>
+                  <dd>{units.when(p.decided_at, now)}</dd>
+                </>
+              ) : null}
+              {p.decided_at && BigInt(p.timelock) > 0n ? (
+                <>
+                  <dt>executable</dt>
+                  <dd>{units.when(BigInt(p.decided_at) + BigInt(p.timelock), now)}</dd>
+                </>
+              ) : null}
+            </dl>
+            <h2>Tally</h2>
+            <ul className="tally" data-testid="tally">
+              {p.rules.map((r) => (
+                <li key={r.role}>
+                  <strong>{r.role}</strong>
+                  {r.actions.includes("vote")
+                    ? `: ${r.approve} yes, ${r.reject} no, ${r.abstain} abstain${r.remove ? `, ${r.remove} remove` : ""}`
+                    : ""}{" "}
+                  <span className="muted">({thresholdWords(r)})</span>
+                </li>
+              ))}
+            </ul>
+            <h2>Votes ({votes.length})</h2>
+            {votes.length === 0 ? <p className="muted">none yet</p> : null}
+            <ul data-testid="votes">
+              {votes.map((v) => (
+                <li key={v.account_id}>
+                  <span className="mono">{v.account_id}</span> {v.choice}
+                </li>
+              ))}
+            </ul>
+            {p.voters > votes.length ? (
+              <p className="muted">({p.voters - votes.length} more by accounts no longer members)</p>
+            ) : null}
+            {p.last_error ? <output className="problem">last error: {p.last_error}</output> : null}
+            {wallet ? (
+              <div className="actions">
+                {p.status === "InProgress"
+                  ? ["Approve", "Reject", "Abstain"].map((c) => (
+                      <button
+                        type="button"
+                        key={c}
+                        onClick={() => vote(c, p)}
+                        className={c === "Approve" ? "primary" : ""}
+                      >
+                        {c}
+                      </button>
+                    ))
+                  : null}
+                {p.status === "Approved" || p.status === "Failed" ? (
+                  <button type="button" className="primary" onClick={() => execute(p)}>
+                    Execute
+                  </button>
+                ) : null}
+                {mine ? <span className="muted">you voted {mine.choice}</span> : null}
+              </div>
+            ) : (
+              <p className="muted">Sign in to vote or execute.</p>
+            )}
+            <p className="muted small">Vote choices: {Object.values(CHOICES).join(", ")}.</p>
+          </section>
+        );
+      }}
+    </Show>
+  );
+}
+
+export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { dao: string }) {
+  const [kind, setKind] = useState<"add-member" | "transfer">("add-member");
+  const [member, setMember] = useState("");
+  const [role, setRole] = useState("council");
+  const [to, setTo] = useState("");
+  const [amount, setAmount] = useState("");
+  const [memo, setMemo] = useState("");
+  const [description, setDescription] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const loaded = useLoad(() => chain.view<Policy>(dao, "get_policy"), [chain, dao, refresh], chain);
+
+  const submit = (e: FormEvent, policy: Policy) => {
+    e.preventDefault();
+    const bad: Record<string, string> = {};
+    let k: Record<string, unknown>;
+    let fallback: string;
+    if (kind === "add-member") {
+      const why = valueProblem("account", member);
+      if (why) bad.member = `must be ${why}`;
+      k = { kind: "AddMember", member_id: member, role };
+      fallback = `add ${member} to ${role}`;
+    } else {
+      const whyTo = valueProblem("account", to);
+      if (whyTo) bad.to = `must be ${whyTo}`;
+      const whyAmount = valueProblem("near", amount);
+      if (whyAmount) bad.amount = `must be ${whyAmount}`;
+      const yocto = whyAmount ? "0" : (parseNearAmount(amount as `${number}`) ?? "0");
+      k = { kind: "Transfer", receiver_id: to, amount: yocto, ...(memo ? { memo } : {}) };
+      fallback = `transfer ${units.near(yocto)} to ${to}`;
+    }
+    setErrors(bad);
+    if (Object.keys(bad).length > 0) return;
+    const text = description || fallback;
+    const bond = BigInt(policy.parameters.proposal_bond);
+    ask(
+      {
+        what: `Propose: ${kindInWords(k as { kind: string })}. The bond is refunded when the proposal is decided, less its storage.`,
+        contractId: dao,
+        methodName: "add_proposal",
+        args: { description: text, kind: k },
+        gas: ADD_PROPOSAL_GAS,
+        deposit: proposalDeposit(bond, k, text),
+      },
+      (sent) => go(`/c/${dao}/p/${sent.value}`),
+    );
+  };
+
+  const field = (name: string) => (errors[name] ? <div className="field-error">{errors[name]}</div> : null);
+  return (
+    <section>
+      <p>
+        <a href={`#/c/${dao}`}>‹ community</a>
+      </p>
+      <h1>New proposal</h1>
+      <Show loaded={loaded}>
+        {(policy) => (
+          <form onSubmit={(e) => submit(e, policy)} noValidate>
+            <label>
+              Kind
+              <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="kind">
+                <option value="add-member">Add a member</option>
+                <option value="transfer">Transfer from the treasury</option>
+              </select>
+            </label>
+            {kind === "add-member" ? (
+              <>
+                <label>
+                  Member account
+                  <input
+                    value={member}
+                    onChange={(e) => setMember(e.target.value.trim())}
+                    placeholder="carol.test.near"
+                    name="member"
+                  />
+                </label>
+                {field("member")}
+                <label>
+                  Role
+                  <select value={role} onChange={(e) => setRole(e.target.value)} aria-label="role">
+                    {policy.roles
+                      .filter((r) => r.kind === "Group")
+                      .map((r) => (
+                        <option key={r.name}>{r.name}</option>
+                      ))}
+                  </select>
+                </label>
+              </>
+            ) : (
+              <>
+                <label>
+                  Receiver account
+                  <input
+                    value={to}
+                    onChange={(e) => setTo(e.target.value.trim())}
+                    placeholder="bob.test.near"
+                    name="to"
+                  />
+                </label>
+                {field("to")}
+                <label>
+                  Amount (NEAR)
+                  <input
+                    value={amount}
+                    onChange={(e) => setAmount(e.target.value.trim())}
+                    inputMode="decimal"
+                    placeholder="0.5"
+                    name="amount"
+                  />
+                </label>
+                {field("amount")}
+                <label>
+                  Memo (optional)
+                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+                </label>
+              </>
+            )}
+            <label>
+              Description (optional)
+              <input value={description} onChange={(e) => setDescription(e.target.value)} name="description" />
+            </label>
+            <p className="muted">
+              Bond: {units.near(policy.parameters.proposal_bond)}, refunded when the proposal is decided (less its
+              storage).
+            </p>
+            <button type="submit" className="primary" disabled={!wallet}>
+              {wallet ? "Review the transaction" : "Sign in to propose"}
+            </button>
+          </form>
+        )}
+      </Show>
+    </section>
+  );
+}

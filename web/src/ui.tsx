@@ -1,0 +1,134 @@
+// Small shared pieces: loading a page's views (reloaded after every transaction), the pager, the problem box and the
+// transaction dialog that shows what a call does, its deposit and its gas before anything is sent.
+import { type DependencyList, type ReactNode, useEffect, useState } from "react";
+import * as units from "../../scripts/cli/units.ts";
+import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
+
+export interface Loaded<T> {
+  data: T | null;
+  problem: Problem | null;
+  loading: boolean;
+}
+
+/** Runs `load` when `deps` change (the app's refresh counter among them) and keeps its result or its problem. */
+export function useLoad<T>(load: () => Promise<T>, deps: DependencyList, chain?: Chain): Loaded<T> {
+  const [state, setState] = useState<Loaded<T>>({ data: null, problem: null, loading: true });
+  const run = () => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, problem: null, loading: false }),
+      (e) => live && setState({ data: null, problem: problemOf(e, chain), loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  };
+  useEffect(
+    run,
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what its load depends on
+    deps,
+  );
+  return state;
+}
+
+export function ProblemBox({ problem }: { problem: Problem }) {
+  return (
+    <div className="problem" role="alert">
+      <strong className="code">{problem.code}</strong> {problem.meaning}
+      {problem.detail ? <div className="detail">({problem.detail})</div> : null}
+    </div>
+  );
+}
+
+export function Show<T>({ loaded, children }: { loaded: Loaded<T>; children: (data: T) => ReactNode }) {
+  if (loaded.problem) return <ProblemBox problem={loaded.problem} />;
+  if (loaded.data === null) return <p className="muted">Loading…</p>;
+  return <>{children(loaded.data)}</>;
+}
+
+export function Pager({ page, total, onPage }: { page: number; total: number; onPage: (p: number) => void }) {
+  const pages = Math.max(1, Math.ceil(total / PAGE));
+  if (pages <= 1) return null;
+  return (
+    <nav className="pager" aria-label="pages">
+      <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        ‹ Previous
+      </button>
+      <span>
+        page {page + 1} of {pages}
+      </span>
+      <button type="button" disabled={page >= pages - 1} onClick={() => onPage(page + 1)}>
+        Next ›
+      </button>
+    </nav>
+  );
+}
+
+/** A transaction waiting for the signer's decision, and what to do once it went through. */
+export interface Pending {
+  tx: Tx;
+  after?: (sent: Sent) => void;
+}
+
+export function TxDialog({
+  pending,
+  wallet,
+  onClose,
+  onSent,
+}: {
+  pending: Pending;
+  wallet: Wallet;
+  onClose: () => void;
+  onSent: (sent: Sent) => void;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const { tx } = pending;
+  const send = async () => {
+    setBusy(true);
+    setProblem(null);
+    try {
+      const sent = await wallet.send(tx);
+      onSent(sent);
+      pending.after?.(sent);
+    } catch (e) {
+      setProblem(problemOf(e, undefined, "community-dao"));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="backdrop">
+      <dialog open className="tx" aria-label="confirm transaction">
+        <h2>{problem ? "The contract refused" : "Confirm the transaction"}</h2>
+        <p className="what">{tx.what}</p>
+        <dl>
+          <dt>signer</dt>
+          <dd>{wallet.accountId}</dd>
+          <dt>call</dt>
+          <dd className="mono">
+            {tx.contractId}.{tx.methodName}
+          </dd>
+          <dt>arguments</dt>
+          <dd className="mono args">{JSON.stringify(tx.args)}</dd>
+          <dt>deposit</dt>
+          <dd data-testid="tx-deposit">{units.near(tx.deposit)}</dd>
+          <dt>gas</dt>
+          <dd data-testid="tx-gas">{units.tgas(tx.gas)}</dd>
+        </dl>
+        {problem ? <ProblemBox problem={problem} /> : null}
+        <div className="actions">
+          <button type="button" onClick={onClose} disabled={busy}>
+            {problem ? "Close" : "Cancel"}
+          </button>
+          {problem ? null : (
+            <button type="button" className="primary" onClick={send} disabled={busy}>
+              {busy ? "Sending…" : "Sign and send"}
+            </button>
+          )}
+        </div>
+      </dialog>
+    </div>
+  );
+}
