@@ -7,7 +7,7 @@ import { defaultPolicy, cleanPolicy, validatePolicy } from "./policy";
 import * as proposals from "./proposals";
 import type { DaoState } from "./state";
 import { BLOBS, BODIES, CHECKPOINTS, emit, loadPolicy, memberTable, PROPOSALS, savePolicy, VOTES } from "./state";
-import { treasuryView } from "./treasury";
+import { assertTreasuryPaysStorage, treasuryView } from "./treasury";
 import type { BlobRecord, Config, MemberInput, Policy, Proposal, ProposalKind } from "./types";
 import { removeBlob, storeBlob } from "./upgrade";
 import { delegationsPage, membersPage, proposalsPage, rolesPage, voteOf, votesPage } from "./views";
@@ -131,7 +131,9 @@ export class CommunityDao implements DaoState {
   // choice: Approve | Reject | Abstain | Remove (spam). A vote can be changed while the proposal is in progress.
   @call({})
   vote({ id, choice, label }: { id: number; choice: string; label?: string }): string {
-    return proposals.castVote(this, id, choice, label);
+    const status = proposals.castVote(this, id, choice, label);
+    assertTreasuryPaysStorage(this);
+    return status;
   }
 
   @call({})

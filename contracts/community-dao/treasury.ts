@@ -2,6 +2,7 @@ import { near } from "near-sdk-js";
 import type { DaoState } from "./state";
 import { emit } from "./state";
 import type { ProposalHead } from "./types";
+import { fail } from "../shared/errors";
 import { sendNear, storageCost } from "../shared/storage";
 
 // What proposals may spend: the balance less the bonds held for open proposals and less the stake that pays for the
@@ -10,6 +11,21 @@ export function availableTreasury(dao: DaoState): bigint {
   const balance = near.accountBalance();
   const reserved = BigInt(dao.locked_bonds) + storageCost(near.storageUsage());
   return balance > reserved ? balance - reserved : 0n;
+}
+
+// What near-sdk-js writes after a method returns (the contract's STATE record grows by a few bytes at most).
+const STATE_WRITE_MARGIN = 100n;
+
+// Records nobody attached a deposit for (a vote, ~190 bytes) are stored at the treasury's cost, never at the cost of
+// the proposal bonds the DAO holds for its members: with no treasury left, the call is refused and nothing changes
+// (fund the DAO with a plain transfer, `donate`). Without this, votes on an unfunded DAO spent members' bonds until
+// the deciding vote failed for lack of storage balance and the bond could not be refunded.
+export function assertTreasuryPaysStorage(dao: DaoState): void {
+  const needed = BigInt(dao.locked_bonds) + storageCost(near.storageUsage() + STATE_WRITE_MARGIN);
+  const balance = near.accountBalance();
+  if (balance < needed) {
+    fail("ERR_INSUFFICIENT_TREASURY", `storing this needs ${needed - balance} yocto more: fund the DAO`);
+  }
 }
 
 export function treasuryView(dao: DaoState) {

@@ -13,6 +13,8 @@ import {
   HOUR_NS,
   NEAR,
   type Policy,
+  stateOf,
+  TGAS,
   tgas,
   total,
 } from "./fixture.ts";
@@ -226,6 +228,38 @@ test.serial("a treasury transfer pays the receiver and never touches bonds or st
   t.is((await c.proposal(id)).status, "Executed");
   t.is((await w.dao.view<{ locked_bonds: string }>("get_treasury")).locked_bonds, "0");
 });
+
+// Votes are stored at the treasury's cost, never at the cost of the bonds the DAO holds: on a DAO with no treasury
+// left, a vote is refused (ERR_INSUFFICIENT_TREASURY) and changes nothing; once someone funds it, the same vote passes.
+test.serial(
+  "a vote on a DAO with no treasury is refused and never spends members' bonds; funding it unblocks",
+  async (t) => {
+    const w = await world(t.context.root);
+    const c = new DaoClient(w.dao, t);
+    const { id } = await c.propose(w.alice, { kind: "Signal", message: "no treasury" });
+    const before = await w.dao.view<{ balance: string; locked_bonds: string; storage_stake: string }>("get_treasury");
+    t.true(BigInt(before.locked_bonds) > 0n);
+    // the balance is exactly the bonds and the storage: nothing left to store a vote with
+    const view = await w.dao.accountView();
+  await w.dao.updateAccount({
+    amount: (BigInt(before.locked_bonds) + BigInt(before.storage_stake)).toString(),
+    code_hash: view.code_hash,
+    locked: view.locked,
+    storage_usage: view.storage_usage,
+  });
+    const stateBefore = await stateOf(w.dao);
+    const refused = await w.alice.callRaw(w.dao, "vote", { id, choice: "Approve" }, { gas: 100n * TGAS });
+    assertPanics(t, refused, "ERR_INSUFFICIENT_TREASURY", "fund the DAO");
+    t.deepEqual(await stateOf(w.dao), stateBefore, "nothing written");
+    t.is((await c.proposal(id)).rules[1].approve, 0);
+    const after = await w.dao.view<{ locked_bonds: string }>("get_treasury");
+    t.is(after.locked_bonds, before.locked_bonds, "the bond is intact");
+    // a plain transfer (donate) funds the treasury; the same vote then passes
+    await w.outsider.transfer(w.dao, NEAR / 10n);
+    await c.vote(w.alice, id, "Approve");
+    t.is((await c.proposal(id)).rules[1].approve, 1);
+  },
+);
 
 test.serial("an undecided proposal expires, refuses votes after its end and refunds its bond", async (t) => {
   const w = await world(t.context.root, basePolicy({ proposal_period: HOUR_NS.toString() }));
