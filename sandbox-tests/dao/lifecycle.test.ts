@@ -241,12 +241,12 @@ test.serial(
     t.true(BigInt(before.locked_bonds) > 0n);
     // the balance is exactly the bonds and the storage: nothing left to store a vote with
     const view = await w.dao.accountView();
-  await w.dao.updateAccount({
-    amount: (BigInt(before.locked_bonds) + BigInt(before.storage_stake)).toString(),
-    code_hash: view.code_hash,
-    locked: view.locked,
-    storage_usage: view.storage_usage,
-  });
+    await w.dao.updateAccount({
+      amount: (BigInt(before.locked_bonds) + BigInt(before.storage_stake)).toString(),
+      code_hash: view.code_hash,
+      locked: view.locked,
+      storage_usage: view.storage_usage,
+    });
     const stateBefore = await stateOf(w.dao);
     const refused = await w.alice.callRaw(w.dao, "vote", { id, choice: "Approve" }, { gas: 100n * TGAS });
     assertPanics(t, refused, "ERR_INSUFFICIENT_TREASURY", "fund the DAO");
