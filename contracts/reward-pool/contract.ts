@@ -163,7 +163,9 @@ export class RewardPool implements PoolState {
 
   // ---- epochs and claims -----------------------------------------------------------------------------------------
 
-  @call({})
+  // Payable: what the close adds to the pool's bookkeeping (~0.004 NEAR a model) is paid by the pool's surplus, then
+  // by the attached deposit, last by unallocated funds; the rest of the deposit is refunded.
+  @call({ payableFunction: true })
   close_epoch({ epoch }: { epoch: number }) {
     return closeEpoch(this, epoch);
   }

@@ -25,6 +25,7 @@ import {
   REPORT_STORAGE_PER_ITEM,
 } from "./types";
 import { onlyCaller } from "../shared/access";
+import { sendNear } from "../shared/storage";
 
 function newEpoch(epoch: number, parts: number): EpochRecord {
   return {
@@ -289,7 +290,10 @@ export function closeEpoch(s: PoolState, epoch: number) {
   rec.closed_at = now();
   rec.allocation_to = s.allocations.length;
   s.epochs.set(String(epoch), rec);
-  settleStorage(s, 0n);
+  // a keeper's deposit pays the bookkeeping when the pool's surplus cannot: epochs keep closing between grants even
+  // when the policy releases everything unallocated (release_bps 10000)
+  const refund = settleStorage(s, near.attachedDeposit());
+  if (refund > 0n) sendNear(near.predecessorAccountId(), refund);
   emit("epoch_closed", [
     {
       epoch,

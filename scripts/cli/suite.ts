@@ -546,9 +546,13 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
   }
 }
 
+// Up to ~0.005 NEAR of bookkeeping a model; a close has at most 32 models, most have one or two.
+const CLOSE_DEPOSIT = NEAR / 20n;
+
 export async function closeEpoch(chain: Chain, signer: Account, dao: string, epoch: number) {
   const pool = await suiteContract(chain, dao, REWARD_POOL);
-  return callTx<{ budget: string }>(signer, pool, "close_epoch", { epoch }, 30n * TGAS);
+  // the close's bookkeeping, when the pool's surplus cannot pay it (the excess is refunded in the same call)
+  return callTx<{ budget: string }>(signer, pool, "close_epoch", { epoch }, 30n * TGAS, CLOSE_DEPOSIT);
 }
 
 export async function claimable(chain: Chain, dao: string, account: string): Promise<string> {
