@@ -191,7 +191,7 @@ test.serial("errors: refused proposals, execution failures, attester and claim e
   t.regex(bad.message, /--dataset must be name@version/);
   const key = await json(["propose", "add-attester", "--attester", "x.test.near", "--public-key", "abc", "-c", "coop"]);
   t.is(key.code, "BAD_ARGS");
-  t.regex(key.message, /128 lower-case hex or a key file/);
+  t.regex(key.message, /--public-key must be 128 lower-case hex characters or an existing file/);
   const nothing = await json(["claim", "-c", "coop", "--account", "bob.test.near"]);
   t.is(nothing.code, "ERR_NOTHING_TO_CLAIM");
   const again = await json(["usage", "report", "-c", "coop", "--account", "relayer.test.near"]);
