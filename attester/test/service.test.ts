@@ -316,6 +316,23 @@ test("a receipt the verifier refuses for good is rejected with its code; the res
   await again.svc.close();
 });
 
+test("stopping cuts a backoff short; the receipts stay queued in the outbox for the next start", async (t) => {
+  const chain = new FakeChain();
+  const { svc } = await start("stop", chain, { backoff_base_ms: 60_000, backoff_max_ms: 60_000 });
+  chain.mode = "down";
+  const id = (await post(svc, { input: "a question while the node is down" })).body.id as string;
+  await new Promise((r) => setTimeout(r, 300));
+  const t0 = Date.now();
+  await svc.close();
+  t.true(Date.now() - t0 < 2000, `closed in ${Date.now() - t0} ms`);
+  chain.mode = "ok";
+  const again = await start("stop", chain);
+  await until("accepted after the restart", () => chain.accepted.length === 1);
+  await until("marked", async () => (await get(again.svc, `/v1/receipts/${id}`)).json().status === "accepted");
+  t.pass();
+  await again.svc.close();
+});
+
 test("config: file, environment, command line, checks", (t) => {
   const file = join(dir, "cfg.json");
   writeFileSync(file, JSON.stringify({ node_url: "http://a", verifier_id: "v", community: "c", port: 1 }));

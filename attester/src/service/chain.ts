@@ -117,7 +117,7 @@ export class NearChain implements ServiceChain {
     try {
       outcome = await this.provider.sendTransactionUntil(tx, "EXECUTED_OPTIMISTIC");
     } catch (e) {
-      const text = `${(e as Error).message} ${JSON.stringify(e)}`;
+      const text = `${(e as Error).message} ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`;
       const parsed = parseContractError(text);
       // an invalid (access key) nonce: the transaction was refused before anything ran; near-api-js caches nonces
       if (/nonce/i.test((e as Error).name ?? "") || /InvalidNonce/.test(text)) {

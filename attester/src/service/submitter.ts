@@ -23,8 +23,6 @@ export interface SubmitterOptions {
   log: (msg: string, fields?: Record<string, unknown>) => void;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
 /** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^attempt)]. */
 export function backoffMs(attempt: number, base: number, max: number, random = Math.random): number {
   return Math.floor(random() * Math.min(max, base * 2 ** Math.min(attempt, 30)));
@@ -37,6 +35,10 @@ export class Submitter {
   private failures = 0;
   /** the receipts whose outcome is unknown must be checked on chain before anything is sent */
   private needsResolve = true;
+  private stopNow: () => void = () => {};
+  private readonly stopping = new Promise<void>((r) => {
+    this.stopNow = r;
+  });
 
   constructor(
     private readonly outbox: Outbox,
@@ -54,10 +56,23 @@ export class Submitter {
     this.wake?.();
   }
 
+  /** Ends the loop: a batch being sent is finished first, a backoff or a wait is cut short. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopNow();
     this.poke();
     await this.running;
+  }
+
+  /** Waits `ms`, or less if the submitter is stopped. */
+  private sleep(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      new Promise<void>((r) => {
+        timer = setTimeout(r, ms);
+      }),
+      this.stopping,
+    ]).finally(() => clearTimeout(timer));
   }
 
   private async idle(ms: number): Promise<void> {
@@ -86,7 +101,8 @@ export class Submitter {
           continue;
         }
         if (batch.length < this.o.batch_size && this.o.linger_ms > 0) {
-          await sleep(this.o.linger_ms);
+          await this.sleep(this.o.linger_ms);
+          if (this.stopped) break;
           batch = this.outbox.byStatus("queued", this.o.batch_size);
         }
         await this.send(batch);
@@ -97,7 +113,7 @@ export class Submitter {
         const wait = backoffMs(this.failures, this.o.backoff_base_ms, this.o.backoff_max_ms);
         this.o.log("submit failed, backing off", { error: (e as Error).message.slice(0, 300), wait_ms: wait });
         if (this.stopped) break;
-        await sleep(wait);
+        await this.sleep(wait);
       }
     }
   }
