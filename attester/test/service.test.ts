@@ -316,6 +316,41 @@ test("a receipt the verifier refuses for good is rejected with its code; the res
   await again.svc.close();
 });
 
+test("many stale receipts are rejected one refusal after another, without backoff", async (t) => {
+  const chain = new FakeChain();
+  const real = chain.submit.bind(chain);
+  const stale = new Set<string>();
+  chain.submit = async (receipts, signed) => {
+    const i = receipts.findIndex((r) => stale.has(r.nonce));
+    if (i >= 0) {
+      signed(`refused${i}`);
+      throw new SubmitError(`ERR_TIMESTAMP_TOO_OLD: receipts[${i}]`, true, "ERR_TIMESTAMP_TOO_OLD", i);
+    }
+    return real(receipts, signed);
+  };
+  const { svc } = await start("stale", chain, { submit: false, backoff_base_ms: 60_000, backoff_max_ms: 60_000 });
+  for (let i = 0; i < 10; i++) {
+    const b = (await post(svc, { input: `old question ${i}` })).body as { receipt: SignedReceipt };
+    if (i < 8) stale.add(b.receipt.nonce);
+  }
+  await svc.close();
+  // the same outbox, now submitting: the signed receipts are not sent (signed is final); queue them by hand
+  const db = new Database(join(dir, "stale.db"));
+  db.prepare("UPDATE receipts SET status = 'queued'").run();
+  db.close();
+  const again = await start("stale", chain, { backoff_base_ms: 60_000, backoff_max_ms: 60_000 });
+  await until(
+    "settled",
+    async () => {
+      const h = (await get(again.svc, "/healthz")).json() as { receipts: Record<string, number> };
+      return h.receipts.rejected === 8 && h.receipts.accepted === 2;
+    },
+    5000,
+  );
+  t.is(chain.accepted.length, 2);
+  await again.svc.close();
+});
+
 test("stopping cuts a backoff short; the receipts stay queued in the outbox for the next start", async (t) => {
   const chain = new FakeChain();
   const { svc } = await start("stop", chain, { backoff_base_ms: 60_000, backoff_max_ms: 60_000 });

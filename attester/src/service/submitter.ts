@@ -130,7 +130,10 @@ export class Submitter {
       if (e instanceof SubmitError && e.contract) {
         // the verifier refused the whole batch (all or nothing): which receipts does it hold already?
         this.metrics.submitBatches.inc({ result: "refused" });
-        await this.resolve(batch, e.code, e.index);
+        const settled = await this.resolve(batch, e.code, e.index);
+        this.o.log("batch refused by the verifier", { code: e.code, index: e.index, settled });
+        // a receipt left the queue (rejected, or found accepted): the rest goes again at once, without backoff
+        if (settled > 0) return;
       } else {
         this.metrics.submitBatches.inc({ result: "unknown" });
         this.needsResolve = true;
@@ -165,7 +168,7 @@ export class Submitter {
    * (ERR_NONCE_USED: the nonce went to another receipt); not held -> queued again, except the one the verifier
    * named as bad (`code` at `index`), which is rejected with that code unless the code is transient.
    */
-  private async resolve(rows: OutboxRow[], code: string | null, index: number | null): Promise<void> {
+  private async resolve(rows: OutboxRow[], code: string | null, index: number | null): Promise<number> {
     const accepted: { id: string; chain_id: number; accepted_at: string }[] = [];
     const requeue: string[] = [];
     const rejected: [string, string][] = [];
@@ -193,6 +196,7 @@ export class Submitter {
         rejected: rejected.length,
       });
     }
+    return accepted.length + rejected.length;
   }
 }
 
