@@ -54,7 +54,9 @@ export async function ensureReady({ contracts = true, quiet = false, force = fal
     const { buildAll } = await import("./build.mjs");
     built = await step("contract build", "npm run build -- --force", () => buildAll({ outDir: BUILD_DIR }));
   }
-  say(`toolchain, local node${contracts ? " and contracts" : ""} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(
+    `toolchain, local node, SQLite addon${contracts ? " and contracts" : ""} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { toolchain: stamp, built };
 }
 

@@ -23,7 +23,8 @@ export function localNodeDir() {
 }
 
 /** Builds the addon unless it loads; `say` gets progress lines. Returns "ready" or "built". */
-export async function ensureSqlite(say = () => {}) {
+/** @param {(line: string) => void} [say] */
+export async function ensureSqlite(say = (_line) => {}) {
   if (sqliteReady()) return "ready";
   const nodedir = localNodeDir();
   say(
