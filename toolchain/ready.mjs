@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// Makes a clone ready to run: the contract toolchain (.toolchain/), the local node (local-node/dist/) and the
-// contracts (build/), each step skipped when its inputs are unchanged. `npm install` runs no install scripts at all
-// (.npmrc: ignore-scripts=true, see README "Why npm install runs no scripts"), so the commands that need these
-// (`npm run demo`, `npm test`, `npm run build`, `npm run node`) call this first. A failure names the step that failed
+// Makes a clone ready to run: the contract toolchain (.toolchain/), the local node (local-node/dist/), the native
+// SQLite addon of the attester service's outbox (toolchain/sqlite.mjs) and the contracts (build/), each step skipped
+// when its inputs are unchanged. `npm install` runs no install scripts at all (.npmrc: ignore-scripts=true, see
+// README "Why npm install runs no scripts"), so the commands that need these (`npm run demo`, `npm test`,
+// `npm run build`, `npm run node`) call this first. A failure names the step that failed
 // and the one command that fixes it.
 import fs from "node:fs";
 import path from "node:path";
@@ -45,12 +46,17 @@ export async function ensureReady({ contracts = true, quiet = false, force = fal
   const stamp = await step("toolchain set-up", "npm run setup", () => setup({ force }));
   const { buildLocalNode } = await import("../local-node/build.mjs");
   await step("local node build", "npm run build:node", () => buildLocalNode());
+  // the attester service's outbox (better-sqlite3): its native addon, built once (npm install runs no scripts)
+  const { ensureSqlite } = await import("./sqlite.mjs");
+  await step("better-sqlite3 build", "npm rebuild better-sqlite3 --ignore-scripts=false", () => ensureSqlite(say));
   let built = null;
   if (contracts) {
     const { buildAll } = await import("./build.mjs");
     built = await step("contract build", "npm run build -- --force", () => buildAll({ outDir: BUILD_DIR }));
   }
-  say(`toolchain, local node${contracts ? " and contracts" : ""} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  say(
+    `toolchain, local node, SQLite addon${contracts ? " and contracts" : ""} ready in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  );
   return { toolchain: stamp, built };
 }
 

@@ -116,8 +116,18 @@ export function manifestSha(name: string): string {
   return entry.sha256;
 }
 
-/** `npx ai-commons ...` lines of the ```sh blocks of a guide, split into arguments (double quotes respected). */
-export function guideCommands(file: string): string[][] {
+/** A command that runs until stopped (`attester serve`): guides show it, runGuide loops leave it to its own test. */
+export const isService = (words: string[]) => words[0] === "attester" && words[1] === "serve";
+
+/**
+ * `npx ai-commons ...` lines of the ```sh blocks of a guide, split into arguments (double quotes respected); without
+ * the services (isService), which never finish: `{ services: true }` gives those alone.
+ */
+export function guideCommands(file: string, o: { services?: boolean } = {}): string[][] {
+  return guideLines(file).filter((words) => isService(words) === (o.services === true));
+}
+
+function guideLines(file: string): string[][] {
   const text = readFileSync(join(ROOT, "docs", "guides", file), "utf8");
   const out: string[][] = [];
   let inSh = false;

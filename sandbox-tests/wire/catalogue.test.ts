@@ -79,8 +79,12 @@ test("the docs' event tables equal the catalogue", (t) => {
 
 test("every ERR_ code the docs mention exists (in the catalogue, or the attester's own codes and verdicts)", (t) => {
   const attester = new Set<string>();
-  for (const f of readdirSync(join(ROOT, "attester", "src"))) {
-    for (const m of readFileSync(join(ROOT, "attester", "src", f), "utf8").matchAll(/"(ERR_[A-Z0-9_]+)"/g)) {
+  // attester/src and its folders (service/: the HTTP service's codes)
+  const files = readdirSync(join(ROOT, "attester", "src"), { recursive: true, withFileTypes: true }).filter(
+    (e) => e.isFile() && e.name.endsWith(".ts"),
+  );
+  for (const e of files) {
+    for (const m of readFileSync(join(e.parentPath, e.name), "utf8").matchAll(/"(ERR_[A-Z0-9_]+)"/g)) {
       attester.add(m[1]);
     }
   }

@@ -2,11 +2,13 @@
 // submit them to the verifier), `verify` (a user's check of a receipt, and of two attesters' receipts against each
 // other) and `usage report` (the verifier reports an epoch's usage to the reward pool).
 import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
+import type { Account } from "near-api-js";
 import { AttesterError } from "../../../attester/src/errors.ts";
 import { type CheckResult, pickReceipt, type Verdict } from "../../../attester/src/verify.ts";
 import type { CliCommand, Flags } from "../command.ts";
 import { collect, int, str } from "../command.ts";
+import { projectRoot } from "../context.ts";
 import { CliError, Printed } from "../errors.ts";
 import * as suite from "../suite.ts";
 import * as units from "../units.ts";
@@ -25,6 +27,62 @@ export function register(program: CliCommand): void {
         `secp256k1 key written to ${file} (mode 0600)`,
         `  public key: ${key.public_key}`,
       ]);
+    });
+
+  attester
+    .leaf(
+      "serve",
+      "run the attester as an HTTP service: private inference, a durable receipt outbox, batched submission",
+    )
+    .community()
+    .option("--config <json-file>", "the service's settings (attester/README.md); AI_COMMONS_ATTESTER_* override them")
+    .option("--model-file <path>", "the active model's file (train --out)")
+    .option("--key <file>", "the attester's key (attester keygen)")
+    .option("--attester <account>", "the attester's account, as added by the DAO")
+    .option("--host <host>", "the address to listen on (default 127.0.0.1)")
+    .option("--port <port>", "the port (default 8787; 0: any free port)")
+    .option("--db <db-file>", "the outbox, a SQLite file (default attester-outbox.db)")
+    .option("--batch <n>", "receipts per transaction, 1..64 (default 64)")
+    .option("--no-submit", "only sign and store receipts (another relayer submits them)")
+    .run(async ({ s, out, flags }) => {
+      const { checkConfig, mergeConfig } = await import("../../../attester/src/service/config.ts");
+      const { startService } = await import("../../../attester/src/service/index.ts");
+      const port = str(flags, "port");
+      const batch = str(flags, "batch");
+      const cfg = mergeConfig(str(flags, "config"), {
+        model_file: str(flags, "model-file"),
+        key_file: str(flags, "key"),
+        attester_id: str(flags, "attester"),
+        host: str(flags, "host"),
+        port: port === undefined ? undefined : int(port, "--port"),
+        db_path: str(flags, "db"),
+        batch_size: batch === undefined ? undefined : int(batch, "--batch"),
+        submit: flags["no-submit"] === true ? false : undefined,
+      });
+      // what the configuration leaves out comes from the command line's network, community and --account
+      if (!cfg.node_url) cfg.node_url = (await s.chain()).url;
+      if (!cfg.community) cfg.community = await s.dao();
+      if (!cfg.verifier_id) cfg.verifier_id = await suite.suiteContract(await s.chain(), cfg.community, suite.VERIFIER);
+      cfg.model_card ??= join(projectRoot(), "attester", "model-card.json");
+      let relayer: Account | undefined;
+      if (cfg.submit !== false && !cfg.relayer_key && !cfg.relayer_key_file) {
+        relayer = await s.signer();
+        cfg.relayer_account = s.signerId();
+      }
+      const svc = await startService(checkConfig(cfg), { relayer });
+      out.result(
+        { url: svc.url, model: svc.model, next_nonce: svc.next_nonce.toString(), db: cfg.db_path ?? null },
+        `attester service on ${svc.url} (${svc.model.model_name}@${svc.model.model_version}), Ctrl-C stops it`,
+      );
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.off("SIGINT", stop);
+          process.off("SIGTERM", stop);
+          svc.close().then(resolve, resolve);
+        };
+        process.on("SIGINT", stop);
+        process.on("SIGTERM", stop);
+      });
     });
 
   program

@@ -1,0 +1,147 @@
+// What the service needs of the chain, through near-api-js: the verifier's views, its clock, and the submission of a
+// batch whose transaction hash is known (and written to the outbox) before the transaction is sent.
+import { sha256 } from "@noble/hashes/sha256";
+import { type Account, actions, baseEncode, encodeTransaction, type JsonRpcProvider } from "near-api-js";
+import type { SignedReceipt } from "../receipt.ts";
+import { DEPOSIT_PER_RECEIPT, MAX_BATCH, TGAS } from "../submit.ts";
+
+export interface ActiveModel {
+  model_name: string;
+  model_version: string;
+  weights_sha256: string;
+}
+
+export interface ChainReceipt {
+  id: number;
+  hash: string;
+  nonce: string;
+  accepted_at: string;
+  status: "Accepted" | "Disputed" | "Voided" | string;
+}
+
+export interface BatchResult {
+  tx_hash: string;
+  receipt_ids: number[];
+  /** block timestamp (ns) of the block that included the transaction */
+  block_hash: string;
+}
+
+/** The chain as the service sees it; a fake in unit tests. */
+export interface ServiceChain {
+  activeModel(): Promise<ActiveModel | null>;
+  challengeWindowNs(): Promise<bigint>;
+  timeNs(): Promise<bigint>;
+  receiptByNonce(attesterId: string, nonce: string): Promise<ChainReceipt | null>;
+  /** Sends one submit_receipts transaction; `signed(txHash)` runs (and must persist) before it is sent. */
+  submit(receipts: SignedReceipt[], signed: (txHash: string) => void): Promise<BatchResult>;
+}
+
+/** A failed call: the verifier's panic (`ERR_NONCE_USED: receipts[3]`) or the transport's error. */
+export class SubmitError extends Error {
+  constructor(
+    message: string,
+    /** the contract refused the batch (deterministic); false: the outcome is unknown (network, timeout) */
+    readonly contract: boolean,
+    readonly code: string | null,
+    readonly index: number | null,
+  ) {
+    super(message);
+  }
+}
+
+export function parseContractError(text: string): { code: string; index: number | null } | null {
+  const m = /(ERR_[A-Z0-9_]+)(?::[^"\\]*?receipts\[(\d+)\])?/.exec(text);
+  if (!m) return null;
+  return { code: m[1], index: m[2] === undefined ? null : Number(m[2]) };
+}
+
+export class NearChain implements ServiceChain {
+  constructor(
+    private readonly provider: JsonRpcProvider,
+    private readonly relayer: Account,
+    private readonly verifierId: string,
+  ) {}
+
+  private view<T>(method: string, args: object = {}): Promise<T> {
+    return this.provider.callFunction({
+      contractId: this.verifierId,
+      method,
+      args: args as Record<string, unknown>,
+    }) as Promise<T>;
+  }
+
+  async activeModel(): Promise<ActiveModel | null> {
+    const m = await this.view<ActiveModel | null>("get_active_model");
+    return m && { ...m, model_version: String(m.model_version) };
+  }
+
+  async challengeWindowNs(): Promise<bigint> {
+    const c = await this.view<{ settings?: { challenge_window_ns?: string }; challenge_window_ns?: string }>(
+      "get_config",
+    );
+    return BigInt(c.settings?.challenge_window_ns ?? c.challenge_window_ns ?? "86400000000000");
+  }
+
+  async timeNs(): Promise<bigint> {
+    const b = (await this.provider.viewBlock({ finality: "optimistic" })) as unknown as {
+      header: { timestamp_nanosec: string };
+    };
+    return BigInt(b.header.timestamp_nanosec);
+  }
+
+  receiptByNonce(attesterId: string, nonce: string): Promise<ChainReceipt | null> {
+    return this.view<ChainReceipt | null>("get_receipt_by_nonce", { attester_id: attesterId, nonce });
+  }
+
+  async submit(receipts: SignedReceipt[], signed: (txHash: string) => void): Promise<BatchResult> {
+    if (receipts.length < 1 || receipts.length > MAX_BATCH) throw new Error(`batch of 1..${MAX_BATCH} receipts`);
+    let tx: Awaited<ReturnType<Account["createSignedTransaction"]>>;
+    try {
+      tx = await this.relayer.createSignedTransaction({
+        receiverId: this.verifierId,
+        actions: [
+          actions.functionCall(
+            "submit_receipts",
+            { receipts },
+            300n * TGAS,
+            DEPOSIT_PER_RECEIPT * BigInt(receipts.length),
+          ),
+        ],
+      });
+    } catch (e) {
+      throw new SubmitError(`signing the transaction: ${(e as Error).message}`, false, null, null);
+    }
+    const txHash = baseEncode(sha256(encodeTransaction(tx.transaction)));
+    signed(txHash);
+    let outcome: Awaited<ReturnType<JsonRpcProvider["sendTransaction"]>>;
+    try {
+      outcome = await this.provider.sendTransactionUntil(tx, "EXECUTED_OPTIMISTIC");
+    } catch (e) {
+      const text = `${(e as Error).message} ${JSON.stringify(e, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`;
+      const parsed = parseContractError(text);
+      // an invalid (access key) nonce: the transaction was refused before anything ran; near-api-js caches nonces
+      if (/nonce/i.test((e as Error).name ?? "") || /InvalidNonce/.test(text)) {
+        const nm = (this.relayer as unknown as { nonceManager?: { invalidate(k: unknown): Promise<void> } })
+          .nonceManager;
+        await nm?.invalidate(tx.transaction.publicKey);
+        throw new SubmitError(`transaction nonce: ${(e as Error).message}`, false, null, null);
+      }
+      throw new SubmitError((e as Error).message, parsed !== null, parsed?.code ?? null, parsed?.index ?? null);
+    }
+    const status = outcome.status as { SuccessValue?: string; Failure?: unknown };
+    if (status && typeof status === "object" && "Failure" in status) {
+      const text = JSON.stringify(status.Failure);
+      const parsed = parseContractError(text);
+      throw new SubmitError(text, true, parsed?.code ?? null, parsed?.index ?? null);
+    }
+    const ids =
+      typeof status.SuccessValue === "string" && status.SuccessValue !== ""
+        ? (JSON.parse(Buffer.from(status.SuccessValue, "base64").toString("utf8")) as number[])
+        : [];
+    return {
+      tx_hash: outcome.transaction_outcome.id,
+      receipt_ids: ids,
+      block_hash: outcome.transaction_outcome.block_hash,
+    };
+  }
+}

@@ -1,0 +1,168 @@
+// The durable receipt outbox: every signed receipt is written to SQLite (better-sqlite3, WAL, synchronous=FULL) in one
+// transaction with the next nonce before the answer leaves the service, and the submitter works from it. Only the
+// receipt (commitments, never the input, the output or the salt) is stored.
+//
+// Status of a receipt:
+//   signed     stored; this service does not submit (submit: false: another relayer sends it)
+//   queued     stored, waiting for the submitter
+//   submitted  in a transaction that was sent (tx_hash) and whose outcome is not known yet ("in flight")
+//   accepted   the verifier holds it (chain receipt id, accepted_at)
+//   final      accepted and past the verifier's challenge window
+//   voided     the verifier voided it (a challenge or the DAO)
+//   rejected   the verifier refused it for good (error: its ERR_ code); never resent
+import type BetterSqlite3 from "better-sqlite3";
+import type { SignedReceipt } from "../receipt.ts";
+
+export const STATUSES = ["signed", "queued", "submitted", "accepted", "final", "voided", "rejected"] as const;
+export type ReceiptStatus = (typeof STATUSES)[number];
+
+export interface OutboxRow {
+  id: string;
+  nonce: bigint;
+  receipt: SignedReceipt;
+  status: ReceiptStatus;
+  tx_hash: string | null;
+  chain_id: number | null;
+  accepted_at: string | null;
+  error: string | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+}
+
+interface RawRow {
+  id: string;
+  nonce: bigint;
+  receipt: string;
+  status: ReceiptStatus;
+  tx_hash: string | null;
+  chain_id: bigint | null;
+  accepted_at: string | null;
+  error: string | null;
+  attempts: bigint;
+  created_at: bigint;
+  updated_at: bigint;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS receipts (
+  id TEXT PRIMARY KEY,
+  nonce INTEGER NOT NULL UNIQUE,
+  receipt TEXT NOT NULL,
+  status TEXT NOT NULL,
+  tx_hash TEXT,
+  chain_id INTEGER,
+  accepted_at TEXT,
+  error TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS receipts_status ON receipts (status, nonce);
+`;
+
+function fromRaw(r: RawRow): OutboxRow {
+  return {
+    ...r,
+    receipt: JSON.parse(r.receipt) as SignedReceipt,
+    chain_id: r.chain_id === null ? null : Number(r.chain_id),
+    attempts: Number(r.attempts),
+    created_at: Number(r.created_at),
+    updated_at: Number(r.updated_at),
+  };
+}
+
+export class Outbox {
+  private readonly db: BetterSqlite3.Database;
+
+  constructor(Database: typeof BetterSqlite3, path: string) {
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    // an answer is returned only after its receipt is on disk: fsync at every commit
+    this.db.pragma("synchronous = FULL");
+    this.db.exec(SCHEMA);
+    this.db.defaultSafeIntegers(true);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  /** The nonce to use next: above every nonce this db ever stored or reserved. */
+  nextNonce(): bigint {
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'next_nonce'").get() as
+      | { value: string }
+      | undefined;
+    const max = (this.db.prepare("SELECT MAX(nonce) AS m FROM receipts").get() as { m: bigint | null }).m;
+    let n = row ? BigInt(row.value) : 0n;
+    if (max !== null && max + 1n > n) n = max + 1n;
+    return n;
+  }
+
+  /** Stores a signed receipt and the next nonce in one transaction (durable when this returns). */
+  insert(id: string, receipt: SignedReceipt, status: "signed" | "queued"): void {
+    const now = Date.now();
+    const nonce = BigInt(receipt.nonce);
+    this.db.transaction(() => {
+      this.db
+        .prepare("INSERT INTO receipts (id, nonce, receipt, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .run(id, nonce, JSON.stringify(receipt), status, now, now);
+      this.db
+        .prepare("INSERT INTO meta (key, value) VALUES ('next_nonce', ?) ON CONFLICT(key) DO UPDATE SET value = ?")
+        .run(String(nonce + 1n), String(nonce + 1n));
+    })();
+  }
+
+  get(id: string): OutboxRow | null {
+    const r = this.db.prepare("SELECT * FROM receipts WHERE id = ?").get(id) as RawRow | undefined;
+    return r ? fromRaw(r) : null;
+  }
+
+  /** Oldest first. */
+  byStatus(status: ReceiptStatus, limit = 1_000_000): OutboxRow[] {
+    return (
+      this.db.prepare("SELECT * FROM receipts WHERE status = ? ORDER BY nonce LIMIT ?").all(status, limit) as RawRow[]
+    ).map(fromRaw);
+  }
+
+  counts(): Record<ReceiptStatus, number> {
+    const out = Object.fromEntries(STATUSES.map((s) => [s, 0])) as Record<ReceiptStatus, number>;
+    for (const r of this.db.prepare("SELECT status, COUNT(*) AS n FROM receipts GROUP BY status").all() as {
+      status: ReceiptStatus;
+      n: bigint;
+    }[]) {
+      out[r.status] = Number(r.n);
+    }
+    return out;
+  }
+
+  /** Marks receipts in flight in the transaction `txHash` (before it is sent). */
+  markSubmitted(ids: string[], txHash: string): void {
+    const now = Date.now();
+    const st = this.db.prepare(
+      "UPDATE receipts SET status = 'submitted', tx_hash = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?",
+    );
+    this.db.transaction(() => {
+      for (const id of ids) st.run(txHash, now, id);
+    })();
+  }
+
+  markAccepted(rows: { id: string; chain_id: number; accepted_at: string; tx_hash?: string | null }[]): void {
+    const now = Date.now();
+    const st = this.db.prepare(
+      "UPDATE receipts SET status = 'accepted', chain_id = ?, accepted_at = ?, tx_hash = COALESCE(?, tx_hash), error = NULL, updated_at = ? WHERE id = ?",
+    );
+    this.db.transaction(() => {
+      for (const r of rows) st.run(r.chain_id, r.accepted_at, r.tx_hash ?? null, now, r.id);
+    })();
+  }
+
+  setStatus(ids: string[], status: ReceiptStatus, error: string | null = null): void {
+    const now = Date.now();
+    const st = this.db.prepare("UPDATE receipts SET status = ?, error = ?, updated_at = ? WHERE id = ?");
+    this.db.transaction(() => {
+      for (const id of ids) st.run(status, error, now, id);
+    })();
+  }
+}

@@ -1,0 +1,222 @@
+// `ai-commons attester serve` against the real local node: the attest-inferences guide's service command answers
+// over HTTP and its receipts land on chain (and pass `verify`); the input is in neither the outbox nor the service's
+// output; then two faults, each ending with receipts signed = receipts the verifier holds, none twice, none lost:
+// kill -9 of the service while a batch is in flight (then a restart), and the node stopped while users keep asking
+// (then started again). Set-up: the guides before it, on one local node in a temporary HOME.
+import type { ChildProcess } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { ExecutionContext } from "ava";
+import type { SignedReceipt } from "../../attester/src/receipt.ts";
+import { type CliEnv, freePort, guideCommands, ok, useCliEnv } from "./harness.ts";
+
+const test = useCliEnv();
+const VERIFIER = "coop_inference-verifier.commons.test.near";
+type Ctx = ExecutionContext<{ cli: CliEnv }>;
+
+interface Answer {
+  id: string;
+  output: string;
+  salt: string;
+  status: string;
+  receipt: SignedReceipt;
+}
+
+const home = (t: Ctx, f: string) => join(t.context.cli.home, f);
+const expand = (t: Ctx, words: string[]) => words.map((w) => (w.startsWith("~/") ? home(t, w.slice(2)) : w));
+
+async function runGuide(t: Ctx, file: string): Promise<void> {
+  for (const words of guideCommands(file)) {
+    ok(t, await t.context.cli.run(expand(t, words)), `ai-commons ${words.join(" ")}`);
+  }
+}
+
+interface Service {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts `attester serve` (the guide's command, on a free port and the given outbox) and waits until it listens. */
+async function serve(t: Ctx, db: string, extra: string[] = []): Promise<Service> {
+  const [words] = guideCommands("attest-inferences.md", { services: true });
+  const port = await freePort();
+  const args = expand(t, words).map((w, i, all) =>
+    all[i - 1] === "--port" ? String(port) : all[i - 1] === "--db" ? db : w,
+  );
+  const child = t.context.cli.spawn([...args, ...extra]);
+  let out = "";
+  child.stdout?.on("data", (d) => {
+    out += d;
+  });
+  child.stderr?.on("data", (d) => {
+    out += d;
+  });
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  const end = Date.now() + 60_000;
+  while (!/attester service on http/.test(out)) {
+    if (child.exitCode !== null || Date.now() > end) throw new Error(`attester serve did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, url: `http://127.0.0.1:${port}`, output: () => out, exited };
+}
+
+async function infer(s: Service, input: string, salt?: string): Promise<Answer> {
+  const r = await fetch(`${s.url}/v1/infer`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(salt ? { input, salt } : { input }),
+  });
+  const body = (await r.json()) as Answer & { error?: { code: string } };
+  if (r.status !== 200) throw new Error(`infer: ${r.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+async function json<T>(s: Service, path: string): Promise<T> {
+  return (await (await fetch(`${s.url}${path}`)).json()) as T;
+}
+
+const counts = async (s: Service) => (await json<{ receipts: Record<string, number> }>(s, "/healthz")).receipts;
+
+async function until(what: string, f: () => Promise<boolean>, ms = 90_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await f().catch(() => false))) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const chainReceipts = async (t: Ctx) =>
+  (await t.context.cli.view<{ receipts: number }>(VERIFIER, "get_config")).receipts;
+
+/** Every answer's receipt is held by the verifier, by its nonce, with its hash; and the verifier holds no others. */
+async function allOnChainOnce(t: Ctx, answers: Answer[], before: number): Promise<void> {
+  t.is(new Set(answers.map((a) => a.receipt.nonce)).size, answers.length, "nonces are distinct");
+  for (const a of answers) {
+    const r = await t.context.cli.view<{ hash: string } | null>(VERIFIER, "get_receipt_by_nonce", {
+      attester_id: "att.test.near",
+      nonce: a.receipt.nonce,
+    });
+    t.is(r?.hash, a.id, `nonce ${a.receipt.nonce} on chain`);
+  }
+  t.is((await chainReceipts(t)) - before, answers.length, "receipts signed = receipts accepted (none twice)");
+}
+
+const QUESTIONS = [
+  "who can vote on the treasury budget",
+  "this dataset has personal data to remove",
+  "when does the reward pool pay the creators",
+  "which model version is active now",
+];
+const ask = (i: number) => `${QUESTIONS[i % QUESTIONS.length]} (request ${i})`;
+
+test.serial("set-up: the guides up to attest-inferences", async (t) => {
+  await runGuide(t, "curate-datasets.md");
+  await runGuide(t, "train-and-activate-a-model.md");
+  await runGuide(t, "attest-inferences.md");
+  t.pass();
+});
+
+test.serial(
+  "the guide's service: answers over HTTP, receipts accepted on chain and verified, nothing private kept",
+  async (t) => {
+    const db = home(t, "attester-outbox.db");
+    const before = await chainReceipts(t);
+    const s = await serve(t, db);
+    try {
+      const secret = "my neighbour's phone number is 555 0199, please delete the dataset";
+      const answers = [await infer(s, secret, "cd".repeat(32))];
+      for (let i = 0; i < 5; i++) answers.push(await infer(s, ask(i)));
+      t.is(answers[0].salt, "cd".repeat(32));
+      const bad = await fetch(`${s.url}/v1/infer`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ input: "x", salt: "cd".repeat(16) }),
+      });
+      t.is(bad.status, 400);
+      t.is(((await bad.json()) as { error: { code: string } }).error.code, "ERR_SALT_LENGTH");
+      await until("all accepted", async () => (await counts(s)).accepted === answers.length);
+      const r = await json<{ status: string; tx_hash: string; chain_receipt_id: number }>(
+        s,
+        `/v1/receipts/${answers[0].id}`,
+      );
+      t.is(r.status, "accepted");
+      t.regex(r.tx_hash, /^[1-9A-HJ-NP-Za-km-z]{43,44}$/);
+      await allOnChainOnce(t, answers, before);
+      // the user's check of an answer the service gave
+      const file = home(t, "service-answer.json");
+      writeFileSync(file, JSON.stringify({ input: secret, ...answers[0] }));
+      const v = await t.context.cli.run(["verify", "--receipt", file, "-c", "coop"]);
+      ok(t, v, "verify");
+      t.regex(v.stdout, /verified: every check passed/);
+      const model = await json<{ model_name: string; card: { weights_sha256: string } | null }>(s, "/v1/model");
+      t.is(model.model_name, "community-intents");
+      t.truthy(model.card);
+      const metrics = await (await fetch(`${s.url}/metrics`)).text();
+      t.regex(metrics, /attester_inferences_total\{result="ok"\} 6/);
+      t.regex(metrics, /attester_receipts\{status="accepted"\} 6/);
+      // privacy: neither the outbox nor anything the service printed holds the input or the salt-opened output
+      for (const f of [db, `${db}-wal`].filter((x) => existsSync(x))) {
+        t.false(readFileSync(f).toString("latin1").includes("555 0199"), f);
+      }
+      t.false(s.output().includes("555 0199"));
+      t.false(s.output().includes("personal data"));
+    } finally {
+      s.child.kill("SIGTERM");
+      t.is(await s.exited, 0, "SIGTERM stops it cleanly");
+    }
+  },
+);
+
+test.serial("kill -9 while a batch is in flight, restart: every receipt accepted once", async (t) => {
+  const db = home(t, "outbox-kill.db");
+  const before = await chainReceipts(t);
+  const s = await serve(t, db, ["--batch", "8"]);
+  const answers: Answer[] = [];
+  // keep asking until a batch is in flight, then kill the process without warning
+  let inFlight = false;
+  for (let i = 0; i < 200 && !inFlight; i++) {
+    answers.push(await infer(s, ask(i)));
+    inFlight = (await counts(s)).submitted > 0;
+  }
+  t.true(inFlight, "a batch was in flight");
+  s.child.kill("SIGKILL");
+  await s.exited;
+  const again = await serve(t, db, ["--batch", "8"]);
+  try {
+    for (let i = 0; i < 5; i++) answers.push(await infer(again, ask(1000 + i)));
+    await until("all accepted after the restart", async () => (await counts(again)).accepted === answers.length);
+    const c = await counts(again);
+    t.is(c.queued + c.submitted + c.rejected, 0);
+    t.regex(again.output(), /checking receipts in flight on chain/);
+    await allOnChainOnce(t, answers, before);
+  } finally {
+    again.child.kill("SIGTERM");
+    await again.exited;
+  }
+});
+
+test.serial("the node down while users keep asking: answers go on, receipts land once it is back", async (t) => {
+  const db = home(t, "outbox-down.db");
+  const before = await chainReceipts(t);
+  const s = await serve(t, db);
+  try {
+    const answers: Answer[] = [];
+    for (let i = 0; i < 3; i++) answers.push(await infer(s, ask(i)));
+    await until("first receipts accepted", async () => (await counts(s)).accepted === 3);
+    ok(t, await t.context.cli.run(["node", "stop"]), "node stop");
+    for (let i = 3; i < 30; i++) answers.push(await infer(s, ask(i)));
+    await new Promise((r) => setTimeout(r, 4000));
+    const down = await counts(s);
+    t.is(down.accepted, 3, "nothing lands while the node is down");
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    t.regex(metrics, /attester_submit_failures_total [1-9]/);
+    ok(t, await t.context.cli.run(["node", "start"]), "node start");
+    await until("all accepted", async () => (await counts(s)).accepted === answers.length);
+    await allOnChainOnce(t, answers, before);
+  } finally {
+    s.child.kill("SIGTERM");
+    await s.exited;
+  }
+});
