@@ -15,6 +15,7 @@
 //   on_chain   the verifier holds this very receipt (by attester and nonce, the same hash)
 //   model      it names the model the model registry had active when the verifier accepted it (its history)
 //   finality   final (past its challenge window), still challengeable, or disputed / voided
+import type { ReceiptRecord } from "../../contracts/inference-verifier/types.ts";
 import { bytesToHex } from "@noble/hashes/utils";
 import { isHexHash, isU64String, isValidAccountId, recordId } from "../../contracts/wire/fields.ts";
 import type { SignedReceipt } from "../../contracts/wire/receipt.ts";
@@ -67,20 +68,8 @@ export const CHALLENGE_GAS_TGAS = 100;
 /** `(contract, method, args) => parsed JSON result` of a view call. */
 export type ViewCaller = (contractId: string, method: string, args: Record<string, unknown>) => Promise<unknown>;
 
-export interface ReceiptRecordView {
-  id: number;
-  hash: string;
-  attester_id: string;
-  model_name: string;
-  model_version: string;
-  input_sha256: string;
-  output_sha256: string;
-  nonce: string;
-  timestamp: string;
-  accepted_at: string;
-  epoch: number;
-  status: "Accepted" | "Disputed" | "Voided";
-}
+/** The verifier's receipt record as `get_receipt_by_nonce` returns it (its one definition: the contract's types). */
+export type ReceiptRecordView = ReceiptRecord;
 
 export interface HistoryEntry {
   model_id: string | null;

@@ -137,6 +137,9 @@ test("receipt files: a receipt, an answer, an answers file with an index", (t) =
 test("a full verdict through views: every check passes, then a void and a model that was not active", async (t) => {
   const r = receipt();
   const rec: ReceiptRecordView = {
+    v: 1,
+    enclave_measurement: null,
+    relayer: "relayer.test.near",
     id: 4,
     hash: bytesToHex(receiptHash(VERIFIER, r)),
     attester_id: r.attester_id,

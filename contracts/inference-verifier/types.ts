@@ -54,7 +54,7 @@ export interface Attester {
 }
 
 // A receipt as relayed (JSON arguments): the protocol's signed receipt (contracts/wire/receipt.ts).
-export type { SignedReceipt as ReceiptInput } from "../wire/receipt";
+export type { SignedReceipt as ReceiptInput } from "../wire/receipt.js";
 
 export type ReceiptStatus = "Accepted" | "Disputed" | "Voided";
 
@@ -138,4 +138,4 @@ export interface VersionUsage {
 }
 
 // What the verifier sends to reward_pool.on_usage_report: one part of an epoch's report (docs/verifier.md).
-export type { UsageReportPart as UsageReport } from "../wire/usage-report";
+export type { UsageReportPart as UsageReport } from "../wire/usage-report.js";
