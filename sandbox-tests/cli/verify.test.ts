@@ -78,27 +78,18 @@ async function verify(t: Ctx, args: string[]): Promise<VerifyOut> {
 
 const failed = (v: Verdict) => v.checks.filter((c) => c.ok === false).map((c) => c.code);
 
-/** A DAO FunctionCall proposal to the verifier, voted by alice and bob and executed. */
-async function daoCall(t: Ctx, method: string, args: object): Promise<void> {
-  const p = await cli(t, [
-    "propose",
-    "function-call",
-    "--to",
-    VERIFIER,
-    "--method",
-    method,
-    "--args",
-    JSON.stringify(args),
-    "-c",
-    "coop",
-    "--account",
-    "alice.test.near",
-    "--json",
-  ]);
+/** Proposes (`propose <kind> ...` as alice), has alice and bob approve and bob execute. */
+async function pass(t: Ctx, kindArgs: string[]): Promise<void> {
+  const p = await cli(t, ["propose", ...kindArgs, "-c", "coop", "--account", "alice.test.near", "--json"]);
   const id = String(JSON.parse(p).id);
   for (const who of ["alice", "bob"])
     await cli(t, ["vote", "approve", id, "-c", "coop", "--account", `${who}.test.near`]);
   await cli(t, ["execute", id, "-c", "coop", "--account", "bob.test.near"]);
+}
+
+/** A DAO FunctionCall proposal to the verifier, voted by alice and bob and executed. */
+async function daoCall(t: Ctx, method: string, args: object): Promise<void> {
+  await pass(t, ["function-call", "--to", VERIFIER, "--method", method, "--args", JSON.stringify(args)]);
 }
 
 /** The relayer's account, signing with the key the CLI saved in the test's HOME. */
@@ -304,23 +295,7 @@ test.serial(
     // a second attester, bonded by the DAO
     await cli(t, ["account", "create", "att2"]);
     await cli(t, ["attester", "keygen", "--out", home(t, "att2-key.json")]);
-    const p = await cli(t, [
-      "propose",
-      "add-attester",
-      "--attester",
-      "att2.test.near",
-      "--public-key",
-      home(t, "att2-key.json"),
-      "-c",
-      "coop",
-      "--account",
-      "alice.test.near",
-      "--json",
-    ]);
-    const id = String(JSON.parse(p).id);
-    for (const who of ["alice", "bob"])
-      await cli(t, ["vote", "approve", id, "-c", "coop", "--account", `${who}.test.near`]);
-    await cli(t, ["execute", id, "-c", "coop", "--account", "bob.test.near"]);
+    await pass(t, ["add-attester", "--attester", "att2.test.near", "--public-key", home(t, "att2-key.json")]);
     // the honest answer, and att2's other output for the same input and salt, submitted by the relayer
     await cli(t, [
       "attest",

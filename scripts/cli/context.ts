@@ -137,10 +137,21 @@ export function loadKey(network: NetworkId, account: string, validatorKeyFile?: 
   );
 }
 
+/**
+ * The key file a new account's key will be written to, refused when one is already there: called before an account
+ * is created too, so its key can always be saved (no key lost). Returns the file.
+ */
+export function assertNoKeyFile(network: NetworkId, account: string): string {
+  const file = keyFile(network, account);
+  if (existsSync(file)) {
+    throw new CliError("KEY_EXISTS", `${file} already exists: move it away first (it is not ${account}'s new key)`);
+  }
+  return file;
+}
+
 /** Writes a key the way near-cli does (its JSON, mode 0600 in a 0700 folder); refuses to overwrite an existing one. */
 export async function saveKey(network: NetworkId, account: string, keyPair: KeyPair): Promise<string> {
-  const file = keyFile(network, account);
-  if (existsSync(file)) throw new CliError("KEY_EXISTS", `${file} already exists`);
+  const file = assertNoKeyFile(network, account);
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const json = { account_id: account, public_key: keyPair.getPublicKey().toString(), private_key: keyPair.toString() };
   writeFileSync(file, `${JSON.stringify(json)}\n`, { mode: 0o600, flag: "wx" });
@@ -165,12 +176,7 @@ export async function createSubAccount(
   }
   if (await accountExists(chain, id)) throw new CliError("ACCOUNT_EXISTS", `${id} already exists on ${network}`);
   // the key is saved after the account exists: refuse before sending if it could not be (no key lost)
-  if (existsSync(keyFile(network, id))) {
-    throw new CliError(
-      "KEY_EXISTS",
-      `${keyFile(network, id)} already exists: move it away first (it is not ${id}'s key)`,
-    );
-  }
+  assertNoKeyFile(network, id);
   const kp = KeyPair.fromRandom("ed25519");
   await parent.createAccount({ newAccountId: id, publicKey: kp.getPublicKey(), nearToTransfer: balance });
   const file = await saveKey(network, id, kp);

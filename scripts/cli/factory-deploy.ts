@@ -13,11 +13,11 @@ import { type Account, baseEncode, KeyPair } from "near-api-js";
 import {
   accountExists,
   allPages,
+  assertNoKeyFile,
   type Chain,
   codeHashHex,
   connect,
   formatNear,
-  keyFile,
   LOCAL_ROOT,
   type NetworkId,
   NEAR,
@@ -202,9 +202,7 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
   if (opts.factory !== opts.signer) {
     if (!(await accountExists(chain, opts.factory))) {
       // refused before sending: the new account's key could not be saved (no key lost)
-      if (existsSync(keyFile(opts.network, opts.factory))) {
-        throw new CliError("KEY_EXISTS", `${keyFile(opts.network, opts.factory)} already exists: move it away first`);
-      }
+      assertNoKeyFile(opts.network, opts.factory);
       const key = KeyPair.fromRandom("ed25519");
       await signer.createAccount({
         newAccountId: opts.factory,
