@@ -28,6 +28,7 @@ import {
   type Worker,
 } from "./lib.ts";
 import type { AccountStorage, GasRow, StorageDelta } from "./results.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT } from "../contracts/wire/activation.ts";
 
 // Suite codes in factory publish order: the DAO first (mandatory), then the others.
 export const SUITE = ["community-dao", "dataset-registry", "model-registry", "inference-verifier", "reward-pool"];
@@ -312,7 +313,10 @@ export async function communityScenario(worker: Worker): Promise<CommunityOut> {
   );
   row("models.register", "datasets and models", "register model", reg);
   const modelId = reg.parseResult<string>();
-  const activation = await pass("activate", call(models, "activate_model", { model_id: modelId }, 200n));
+  const activation = await pass(
+    "activate",
+    call(models, "activate_model", { model_id: modelId }, 200n, DEFAULT_ACTIVATION_DEPOSIT),
+  );
   row(
     "models.activate",
     "datasets and models",

@@ -104,9 +104,11 @@ export type ProposalKind =
   | { kind: "AdmitDataset"; dataset_id: string; memo?: string }
   | { kind: "RejectDataset"; dataset_id: string; memo?: string }
   | { kind: "RetireDataset"; dataset_id: string; memo?: string }
-  | { kind: "ActivateModel"; model_id: string }
+  // deposit: yoctoNEAR from the treasury for what the activation stores (contracts/wire/activation.ts); absent:
+  // DEFAULT_ACTIVATION_DEPOSIT. The registry keeps what it stores and sends the rest back.
+  | { kind: "ActivateModel"; model_id: string; deposit?: string }
   | { kind: "DeprecateModel"; model_id: string; reason?: string }
-  | { kind: "RollbackModel" }
+  | { kind: "RollbackModel"; deposit?: string }
   | { kind: "AddAttester"; attester_id: string; public_key: string; bond: string }
   | { kind: "RemoveAttester"; attester_id: string }
   | { kind: "VoidReceipt"; receipt_id: number; slash?: boolean; reason?: string }

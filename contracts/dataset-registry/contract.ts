@@ -155,7 +155,7 @@ export class DatasetRegistry implements DatasetState {
     return createManifest(this, name, dataset_ids);
   }
 
-  @call({})
+  @call({ payableFunction: true })
   record_model_use({
     manifest_id,
     model_id,

@@ -4,7 +4,7 @@ import { encode, near } from "near-sdk-js";
 import { onlyCaller } from "../shared/access";
 import { ensure, fail } from "../shared/errors";
 import { listPush } from "../shared/lists";
-import { chargeStorage } from "../shared/storage";
+import { chargeStorage, sendNear, storageAddedCost } from "../shared/storage";
 import { toHex } from "../shared/validate";
 import { manifestRootText, sortManifestEntries } from "../wire/datasets";
 import { isLabel, isRecordId } from "../wire/fields";
@@ -70,12 +70,18 @@ export function recordModelUse(
   ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID");
   const check = checkManifest(r, manifest_id, with_creators === true);
   const key = `${manifest_id}/${model_id}`;
+  const usageBefore = near.storageUsage();
   if (check.ok && !r.model_seen.containsKey(key)) {
-    // Paid from the contract's balance: only the DAO (through the model registry) reaches this, once per model.
     r.model_seen.set(key, 1);
     listPush(r.list_items, r.list_lengths, manifestModelsList(manifest_id), model_id);
     emit("model_dependency_recorded", [{ manifest_id, model_id, dataset_ids: check.dataset_ids }]);
   }
+  // Paid by the DAO's activation deposit, which the model registry passes on (MODEL_USE_DEPOSIT,
+  // contracts/wire/activation.ts): the record's cost is kept, the rest goes to the DAO, whose deposit it is.
+  const cost = storageAddedCost(usageBefore);
+  const attached = near.attachedDeposit();
+  ensure(attached >= cost, "ERR_DEPOSIT_TOO_LOW", `attached ${attached}, required ${cost}`);
+  sendNear(r.dao_id, attached - cost);
   return check;
 }
 

@@ -1,24 +1,30 @@
 // Activation, rollback and deprecation, and keeping the inference verifier in step.
 // activate / rollback: this contract -> dataset registry record_model_use (writes nothing unless the manifest exists
-// and has no withdrawn data) -> on_activation_checked here, which panics on a failed check, so the promise the DAO
-// waits on fails and the proposal is marked Failed, with neither registry changed.
+// and has no withdrawn data) -> on_activation_checked here. A failed check changes nothing here: the callback sends
+// the DAO's deposit back and returns a call to refuse_activation, which fails with the reason, so the promise the DAO
+// waits on fails and the proposal is marked Failed. (A panic in the callback would keep the deposit here.)
+// The DAO pays what its decisions store (contracts/wire/activation.ts): the callback keeps the storage it measured and
+// the lineage's part deposits and sends the rest of the deposit back to the DAO.
 import { NearPromise, near } from "near-sdk-js";
 import { listGet, listLength, listPop, listPush } from "../shared/lists";
 import type { RegistryState } from "./state";
 import { activeOf, emit, getModel, HISTORY, STACK } from "./state";
 import type { HistoryEntry, ManifestCheck, ModelRecord } from "./types";
-import { prepareLineage, sendParts } from "./lineage";
+import type { PackedLineage } from "./lineage";
+import { packLineage, sendParts, storeLineage } from "./lineage";
 import {
   ACTIVATION_CALLBACK_GAS,
   ACTIVATION_TAIL_GAS,
   CHECK_GAS,
   MAX_ROLLBACK_SCAN,
+  REFUSE_GAS,
   SYNC_CALLBACK_GAS,
   VERIFIER_GAS,
 } from "./types";
 import { ensure, fail } from "../shared/errors";
-import { callbackSucceeded } from "../shared/storage";
+import { callbackSucceeded, chargeStorage, sendNear, storageAddedCost, storageCost } from "../shared/storage";
 import { selfCall } from "../shared/promise";
+import { activationDeposit, lineageReserve, MODEL_USE_DEPOSIT } from "../wire/activation";
 
 export type Mode = "activate" | "rollback";
 
@@ -32,14 +38,26 @@ export interface CheckedArgs {
   target_len: number;
   // The dataset creators were asked for: the model's lineage is to be pushed to the reward pool.
   lineage?: boolean;
+  // yoctoNEAR the DAO attached (MODEL_USE_DEPOSIT of it went on to the dataset registry)
+  deposit?: string;
+}
+
+export interface ActivationResult {
+  model_id: string;
+  manifest_root: string;
 }
 
 function checkThenCallback(r: RegistryState, m: ModelRecord, args: CheckedArgs): NearPromise {
   // A model's lineage goes to the pool once, at its first activation while a pool is set.
   if (r.reward_pool_id !== "" && !r.lineages.containsKey(m.id)) args.lineage = true;
+  // the least any activation needs; the callback checks the deposit against the lineage's real size
+  const attached = near.attachedDeposit();
+  const least = activationDeposit(null, near.storageByteCost());
+  ensure(attached >= least, "ERR_DEPOSIT_TOO_LOW", `attached ${attached}, required at least ${least}`);
+  args.deposit = attached.toString();
   const check = JSON.stringify({ manifest_id: m.training_manifest_id, model_id: m.id, with_creators: args.lineage });
   return NearPromise.new(r.dataset_registry_id)
-    .functionCall("record_model_use", check, 0n, CHECK_GAS)
+    .functionCall("record_model_use", check, MODEL_USE_DEPOSIT, CHECK_GAS)
     .then(
       // fixed gas: near-sdk-js 2.0's functionCallWeight mangles its args, so no share of the unused gas
       selfCall("on_activation_checked", args, ACTIVATION_CALLBACK_GAS),
@@ -79,17 +97,42 @@ export function startRollback(r: RegistryState): NearPromise {
   return fail("ERR_NO_ROLLBACK_TARGET");
 }
 
-export function finishActivation(r: RegistryState, a: CheckedArgs): { model_id: string; manifest_root: string } {
-  if (!callbackSucceeded(0)) fail("ERR_DATASET_REGISTRY_FAILED", "record_model_use did not succeed");
+// The check failed or the deposit is short: the deposit goes back to the DAO (less what went on to the dataset
+// registry, which sends its own rest to the DAO, when that call succeeded) and the returned call fails with the reason.
+function refuse(r: RegistryState, deposit: bigint, checked: boolean, code: string, detail: string): NearPromise {
+  sendNear(r.dao_id, checked ? deposit - MODEL_USE_DEPOSIT : deposit);
+  return selfCall("refuse_activation", { code, detail }, REFUSE_GAS);
+}
+
+export function finishActivation(r: RegistryState, a: CheckedArgs): ActivationResult | NearPromise {
+  const deposit = BigInt(a.deposit ?? "0");
+  if (!callbackSucceeded(0)) {
+    return refuse(r, deposit, false, "ERR_DATASET_REGISTRY_FAILED", "record_model_use did not succeed");
+  }
   const check = JSON.parse(near.promiseResult(0)) as ManifestCheck;
-  if (!check.exists) fail("ERR_UNKNOWN_MANIFEST", String(check.manifest_id));
-  if (!check.ok) fail("ERR_MANIFEST_WITHDRAWN", check.withdrawn.join(","));
+  if (!check.exists) return refuse(r, deposit, true, "ERR_UNKNOWN_MANIFEST", String(check.manifest_id));
+  if (!check.ok) return refuse(r, deposit, true, "ERR_MANIFEST_WITHDRAWN", check.withdrawn.join(","));
   const m = getModel(r, a.model_id);
-  ensure(
-    m.status !== "Deprecated" && activeOf(r) === a.expect_active && listLength(r.list_lengths, STACK) === a.stack_len,
-    "ERR_CONCURRENT_CHANGE",
-    "the registry changed while the manifest was checked",
-  );
+  if (
+    m.status === "Deprecated" ||
+    activeOf(r) !== a.expect_active ||
+    listLength(r.list_lengths, STACK) !== a.stack_len
+  ) {
+    return refuse(r, deposit, true, "ERR_CONCURRENT_CHANGE", "the registry changed while the manifest was checked");
+  }
+  let lineage: PackedLineage | null = null;
+  if (a.lineage === true && r.reward_pool_id !== "" && !r.lineages.containsKey(a.model_id)) {
+    lineage = packLineage(m, check);
+  }
+  let entries = 0;
+  for (const e of lineage?.entries ?? []) entries += e;
+  const size = lineage === null ? null : { entries, datasets: check.dataset_ids.length, parts: lineage.parts.length };
+  const required = activationDeposit(size, near.storageByteCost());
+  if (deposit < required) {
+    return refuse(r, deposit, true, "ERR_DEPOSIT_TOO_LOW", `attached ${deposit}, required ${required}`);
+  }
+  const usageBefore = near.storageUsage();
+  const rootBefore = rootBytes(r);
   const now = near.blockTimestamp().toString();
   const previous = activeOf(r);
   if (previous !== null) {
@@ -104,20 +147,38 @@ export function finishActivation(r: RegistryState, a: CheckedArgs): { model_id: 
   r.models.set(a.model_id, m);
   r.active = a.model_id;
   pushHistory(r, { model_id: a.model_id, action: a.mode, at: now });
-  emit(a.mode === "activate" ? "model_activated" : "model_rolled_back", [
-    { model_id: a.model_id, previous, manifest_id: m.training_manifest_id, manifest_root: check.root },
-  ]);
+  const reserve = lineage === null ? 0n : lineageReserve(lineage.entries);
+  if (lineage !== null) storeLineage(r, m, lineage, reserve);
   notifyVerifier(r, false);
-  if (a.lineage === true && r.reward_pool_id !== "" && !r.lineages.containsKey(a.model_id)) {
-    prepareLineage(r, m, check);
-    sendParts(r, a.model_id, ACTIVATION_TAIL_GAS);
-  }
+  // what this decision stored and reserved stays; the rest goes back to the treasury. The contract's own state
+  // record is written after the method returns: its growth (the active id, the sync counters) is counted here.
+  const later = rootBytes(r) - rootBefore;
+  const storage = storageAddedCost(usageBefore) + (later > 0 ? storageCost(BigInt(later)) : 0n);
+  let refund = deposit - MODEL_USE_DEPOSIT - storage - reserve;
+  if (refund < 0n) refund = 0n;
+  sendNear(r.dao_id, refund);
+  emit(a.mode === "activate" ? "model_activated" : "model_rolled_back", [
+    {
+      model_id: a.model_id,
+      previous,
+      manifest_id: m.training_manifest_id,
+      manifest_root: check.root,
+      deposit: deposit.toString(),
+      storage_cost: storage.toString(),
+      lineage_reserve: reserve.toString(),
+      refund: refund.toString(),
+    },
+  ]);
+  if (lineage !== null) sendParts(r, a.model_id, ACTIVATION_TAIL_GAS);
   return { model_id: a.model_id, manifest_root: check.root as string };
 }
 
+// Payable: the DAO's deposit pays the history entry (DEPRECATION_DEPOSIT is enough), the rest goes back at once.
 export function deprecate(r: RegistryState, model_id: string, reason: string | null): void {
   const m = getModel(r, model_id);
   ensure(m.status !== "Deprecated", "ERR_ALREADY_DEPRECATED", model_id);
+  const usageBefore = near.storageUsage();
+  const rootBefore = rootBytes(r);
   const wasActive = r.active === model_id;
   const now = near.blockTimestamp().toString();
   m.status = "Deprecated";
@@ -127,10 +188,18 @@ export function deprecate(r: RegistryState, model_id: string, reason: string | n
   pushHistory(r, { model_id, action: "deprecate", at: now });
   emit("model_deprecated", [{ model_id, was_active: wasActive, reason }]);
   if (wasActive) notifyVerifier(r, false);
+  const later = rootBytes(r) - rootBefore;
+  chargeStorage(usageBefore, BigInt(later > 0 ? later : 0));
+}
+
+// The fields of the contract's own state record (written by near-sdk-js when a method returns) that a decision can
+// grow, as their serialized lengths.
+function rootBytes(r: RegistryState): number {
+  return r.active.length + String(r.verifier_seq).length + String(r.verifier_synced_seq).length;
 }
 
 function pushHistory(r: RegistryState, e: HistoryEntry): void {
-  // Paid from the contract's balance: one small entry per DAO decision, which no one else can trigger.
+  // Paid by the DAO's deposit on the decision (measured by the caller).
   listPush(r.list_items, r.list_lengths, HISTORY, JSON.stringify(e));
 }
 

@@ -6,7 +6,7 @@
 // reward pool), views.ts; state.ts is what they share.
 import { LookupMap, NearBindgen, type NearPromise, call, initialize, view } from "near-sdk-js";
 import { onlyDao } from "../shared/access";
-import { ensure } from "../shared/errors";
+import { ensure, fail } from "../shared/errors";
 import type { ForkOf } from "../shared/fork-import";
 import { importStatus, setForkOf } from "../shared/fork-import";
 import { listPage } from "../shared/lists";
@@ -17,6 +17,7 @@ import { DATASET_REGISTRY, INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } fro
 import { returnSourceMetadata } from "../shared/source-metadata";
 import type { Creator } from "../wire/datasets";
 import { isMemo, isRecordId, isRecordName } from "../wire/fields";
+import type { ActivationResult } from "./activation";
 import {
   deprecate,
   finishActivation,
@@ -140,15 +141,16 @@ export class ModelRegistry implements RegistryState {
   // ---- community DAO (activation.ts) ------------------------------------------------------------------------------
 
   // Returns a promise that fails (ERR_UNKNOWN_MANIFEST / ERR_MANIFEST_WITHDRAWN / ...) when the dataset check does,
-  // so the DAO marks the proposal Failed. Attach >= 160 Tgas (check, callback, verifier sync, first lineage part).
-  @call({})
+  // so the DAO marks the proposal Failed. Attach >= 160 Tgas (check, callback, verifier sync, first lineage part) and
+  // the deposit of contracts/wire/activation.ts (activationDeposit): what is not stored goes back to the DAO.
+  @call({ payableFunction: true })
   activate_model({ model_id }: { model_id: string }): NearPromise {
     onlyDao(this.dao_id);
     ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID");
     return startActivation(this, model_id);
   }
 
-  @call({})
+  @call({ payableFunction: true })
   rollback_model(): NearPromise {
     onlyDao(this.dao_id);
     return startRollback(this);
@@ -162,6 +164,7 @@ export class ModelRegistry implements RegistryState {
     stack_len,
     target_len,
     lineage,
+    deposit,
   }: {
     model_id: string;
     mode: "activate" | "rollback";
@@ -169,11 +172,19 @@ export class ModelRegistry implements RegistryState {
     stack_len: number;
     target_len: number;
     lineage?: boolean;
-  }): { model_id: string; manifest_root: string } {
-    return finishActivation(this, { model_id, mode, expect_active, stack_len, target_len, lineage });
+    deposit?: string;
+  }): ActivationResult | NearPromise {
+    return finishActivation(this, { model_id, mode, expect_active, stack_len, target_len, lineage, deposit });
   }
 
-  @call({})
+  // The last step of a refused activation, after its deposit went back: fails with the reason.
+  @call({ privateFunction: true })
+  refuse_activation({ code, detail }: { code: string; detail: string }): void {
+    fail(code, detail);
+  }
+
+  // Attach DEPRECATION_DEPOSIT (contracts/wire/activation.ts): the history entry is kept, the rest sent back.
+  @call({ payableFunction: true })
   deprecate_model({ model_id, reason }: { model_id: string; reason?: string }): void {
     onlyDao(this.dao_id);
     ensure(isRecordId(model_id), "ERR_INVALID_MODEL_ID");
@@ -223,8 +234,8 @@ export class ModelRegistry implements RegistryState {
   }
 
   @call({ privateFunction: true })
-  on_lineage_pushed({ model_id, part }: { model_id: string; part: number }): boolean {
-    return lineagePushed(this, model_id, part);
+  on_lineage_pushed({ model_id, part, deposit }: { model_id: string; part: number; deposit?: string }): boolean {
+    return lineagePushed(this, model_id, part, deposit);
   }
 
   @view({})

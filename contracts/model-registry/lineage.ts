@@ -7,14 +7,8 @@ import { NearPromise, near } from "near-sdk-js";
 import type { RegistryState } from "./state";
 import { emit } from "./state";
 import type { LineageStatus, ManifestCheck, ModelRecord } from "./types";
-import {
-  LINEAGE_CALLBACK_GAS,
-  LINEAGE_DEPOSIT_PER_ENTRY,
-  LINEAGE_DEPOSIT_PER_PART,
-  LINEAGE_GAS_BASE,
-  LINEAGE_GAS_PER_ENTRY,
-  LINEAGE_SPARE_RESERVE,
-} from "./types";
+import { LINEAGE_CALLBACK_GAS, LINEAGE_GAS_BASE, LINEAGE_GAS_PER_ENTRY, LINEAGE_SPARE_RESERVE } from "./types";
+import { lineagePartDeposit } from "../wire/activation";
 import { splitRecordId } from "../wire/fields";
 import type { LineagePart, ModelRef } from "../wire/lineage";
 import { LINEAGE_PART_ENTRIES } from "../wire/lineage";
@@ -36,8 +30,15 @@ function modelRef(id: string): ModelRef {
   return { model_name: name, model_version: version };
 }
 
+export interface PackedLineage {
+  parts: LineagePart[];
+  // creator entries per part
+  entries: number[];
+}
+
 // Packs the lineage greedily, model creators first, never splitting a dataset's creators (at most 16 of them).
-export function prepareLineage(r: RegistryState, m: ModelRecord, check: ManifestCheck): void {
+// Writes nothing: the activation checks the deposit against its size first.
+export function packLineage(m: ModelRecord, check: ManifestCheck): PackedLineage {
   const dsCreators = check.creators ?? [];
   const parts: LineagePart[] = [];
   const entries: number[] = [];
@@ -65,12 +66,16 @@ export function prepareLineage(r: RegistryState, m: ModelRecord, check: Manifest
   }
   flush();
   parts[0].parent = m.parent === null ? null : modelRef(m.parent.model_id);
-  for (const p of parts) {
-    p.total_parts = parts.length;
-    r.lineage_parts.set(partKey(m.id, p.part), JSON.stringify(p));
-  }
+  for (const p of parts) p.total_parts = parts.length;
+  return { parts, entries };
+}
+
+// Keeps the parts until the pool confirms each, with `reserve` (paid by the activation's deposit) for their deposits.
+export function storeLineage(r: RegistryState, m: ModelRecord, packed: PackedLineage, reserve: bigint): void {
+  const { parts, entries } = packed;
+  for (const p of parts) r.lineage_parts.set(partKey(m.id, p.part), JSON.stringify(p));
   const status: LineageStatus = {
-    v: 1,
+    v: 2,
     model_id: m.id,
     reward_pool_id: r.reward_pool_id,
     total_parts: parts.length,
@@ -78,6 +83,7 @@ export function prepareLineage(r: RegistryState, m: ModelRecord, check: Manifest
     entries,
     done: 0,
     attempts: 0,
+    reserve: reserve.toString(),
   };
   r.lineages.set(m.id, status);
   emit("lineage_prepared", [{ model_id: m.id, reward_pool_id: r.reward_pool_id, total_parts: parts.length, entries }]);
@@ -87,7 +93,8 @@ export function partGas(entries: number): bigint {
   return LINEAGE_GAS_BASE + BigInt(entries) * LINEAGE_GAS_PER_ENTRY + LINEAGE_CALLBACK_GAS;
 }
 
-// What the registry can spend on pool storage without touching its own storage stake and a small reserve.
+// A lineage prepared before activations carried a deposit (v 1, no reserve): what the registry can spend on pool
+// storage without touching its own storage stake and a small reserve.
 function spare(): bigint {
   const free = near.accountBalance() - storageCost(near.storageUsage()) - LINEAGE_SPARE_RESERVE;
   return free > 0n ? free : 0n;
@@ -99,21 +106,24 @@ export function sendParts(r: RegistryState, model_id: string, reserve: bigint): 
   const st = r.lineages.get(model_id);
   if (st === null || st.done === st.total_parts || r.reward_pool_id === "") return 0;
   let sent = 0;
-  let budget = spare();
+  // the activation's deposit reserved for the parts; older lineages (v 1) spend the registry's spare balance
+  const reserved = st.reserve !== undefined;
+  let budget = reserved ? BigInt(st.reserve as string) : spare();
   for (let i = 0; i < st.total_parts; i++) {
     if (st.parts.charAt(i) !== WAITING) continue;
     const gas = partGas(st.entries[i]);
     if (gasLeft() < gas + reserve) break;
     const args = r.lineage_parts.get(partKey(model_id, i)) as string;
     // The pool refunds what its records did not use; short of funds, the pool's own surplus pays (docs/rewards.md).
-    let deposit = LINEAGE_DEPOSIT_PER_PART + BigInt(st.entries[i]) * LINEAGE_DEPOSIT_PER_ENTRY;
+    let deposit = lineagePartDeposit(st.entries[i]);
     if (deposit > budget) deposit = budget;
     budget -= deposit;
+    if (reserved) st.reserve = budget.toString();
     st.parts = `${st.parts.slice(0, i)}${IN_FLIGHT}${st.parts.slice(i + 1)}`;
     st.attempts += 1;
     NearPromise.new(r.reward_pool_id)
       .functionCall("register_lineage", args, deposit, gas - LINEAGE_CALLBACK_GAS)
-      .then(selfCall("on_lineage_pushed", { model_id, part: i }, LINEAGE_CALLBACK_GAS))
+      .then(selfCall("on_lineage_pushed", { model_id, part: i, deposit: deposit.toString() }, LINEAGE_CALLBACK_GAS))
       .constructRecursively();
     emit("lineage_part_sent", [{ model_id, part: i, entries: st.entries[i], deposit: deposit.toString() }]);
     sent += 1;
@@ -134,11 +144,14 @@ export function pushLineage(r: RegistryState, model_id: string): number {
   return sent;
 }
 
-export function lineagePushed(r: RegistryState, model_id: string, part: number): boolean {
+export function lineagePushed(r: RegistryState, model_id: string, part: number, deposit: string | undefined): boolean {
   const st = r.lineages.get(model_id);
   if (st === null || st.parts.charAt(part) !== IN_FLIGHT) fail("ERR_NOT_IN_FLIGHT");
   const ok = callbackSucceeded(0);
   st.parts = `${st.parts.slice(0, part)}${ok ? DONE : WAITING}${st.parts.slice(part + 1)}`;
+  // a failed part's deposit came back with its receipt's refund: reserved again for the next attempt
+  if (!ok && st.reserve !== undefined && deposit !== undefined)
+    st.reserve = (BigInt(st.reserve) + BigInt(deposit)).toString();
   if (ok) {
     st.done += 1;
     // the pool has it now: the copy kept for retries goes, and its storage with it

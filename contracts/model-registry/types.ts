@@ -67,8 +67,9 @@ export interface HistoryEntry {
 // A model version's lineage push to the reward pool (lineage.ts). `parts`: one char per part, 0 waiting,
 // 1 in flight, 2 confirmed.
 export interface LineageStatus {
-  // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
-  v: 1;
+  // the record's layout version (shared/versioned-state.ts): 2 adds `reserve`; a v 1 record (no reserve) is read as
+  // it is and its parts' deposits come from the registry's spare balance, as they did
+  v: 1 | 2;
   model_id: string;
   reward_pool_id: string;
   total_parts: number;
@@ -76,6 +77,8 @@ export interface LineageStatus {
   entries: number[];
   done: number;
   attempts: number;
+  // yoctoNEAR of the activation's deposit kept for the deposits of the parts not yet confirmed (v 2)
+  reserve?: string;
 }
 
 export const STANDARD = "ai-commons-models";
@@ -94,14 +97,14 @@ export const LINEAGE_FIRST_PART_GAS = 40n * TGAS;
 export const ACTIVATION_CALLBACK_GAS = 30n * TGAS + VERIFIER_GAS + SYNC_CALLBACK_GAS + LINEAGE_FIRST_PART_GAS;
 // Lineage parts: the pool caps a part at 100 creator entries; its gas grows with the entries (docs/rewards.md: 15.5
 // Tgas for 10, 72 for 100 at protocol 77; ~18% more at 86, where Wasmtime meters each call and loop iteration), the
-// deposit pays its records (the pool refunds the rest). The callback burns 10.9 Tgas at 86 (under 10 at 77).
+// deposit (wire/activation.ts) pays its records (the pool refunds the rest). The callback burns 10.9 Tgas at 86 (under 10 at 77).
 export const LINEAGE_GAS_BASE = 12n * TGAS;
 export const LINEAGE_GAS_PER_ENTRY = 800000000000n;
 export const LINEAGE_CALLBACK_GAS = 15n * TGAS;
-export const LINEAGE_DEPOSIT_PER_PART = 5n * 10n ** 21n;
-export const LINEAGE_DEPOSIT_PER_ENTRY = 3n * 10n ** 21n;
-// Balance above the storage stake the registry never spends on lineage deposits.
+// Balance above the storage stake the registry never spends on a v 1 lineage's deposits.
 export const LINEAGE_SPARE_RESERVE = 10n ** 23n;
+// A refused activation's last call: loads the contract and fails with the reason (~11 Tgas at protocol 86).
+export const REFUSE_GAS = 20n * TGAS;
 // Work left to the activation callback after it sends lineage parts (history, events, return value).
 export const ACTIVATION_TAIL_GAS = 10n * TGAS;
 // Entries a rollback may skip (deprecated or the current model) looking for its target.

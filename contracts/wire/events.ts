@@ -207,6 +207,12 @@ export interface ModelActivation {
   previous: string | null;
   manifest_id: number;
   manifest_root: string | null;
+  // yoctoNEAR: the DAO's deposit, what the decision stored here, what it reserved for the lineage parts' deposits to
+  // the pool, and what went back to the DAO (the dataset registry's MODEL_USE_DEPOSIT share is settled there)
+  deposit: string;
+  storage_cost: string;
+  lineage_reserve: string;
+  refund: string;
 }
 
 export interface VerifierSync {

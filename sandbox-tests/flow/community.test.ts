@@ -16,6 +16,7 @@ import { useWorker } from "../helpers/worker.ts";
 import { burnt, events, gasOf, NEAR, ROOT, TGAS, tgas, total } from "../registries/fixture.ts";
 import { chainNow, SETTINGS } from "../verifier/fixture.ts";
 import { codeInput, fundPublisher, GLOBAL_BYTE_COST } from "../helpers/community.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 
 const test = useWorker().serial;
 
@@ -259,7 +260,8 @@ test("factory community: join, admit, train, activate, attest, fund, report, clo
   const modelId = reg.parseResult<string>();
   const act = await pass(
     "activate model",
-    call(models, "activate_model", { model_id: modelId }, 160n * TGAS),
+    // with the deposit ActivateModel attaches when none is named (the lineage here: 5 creator entries, 2 datasets)
+    call(models, "activate_model", { model_id: modelId }, 160n * TGAS, DEFAULT_ACTIVATION_DEPOSIT),
     // the DAO asks for the action's gas plus its own callback
     240n * TGAS,
   );

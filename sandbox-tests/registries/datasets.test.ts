@@ -19,6 +19,7 @@ import {
   tgas,
   total,
 } from "./fixture.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 
 const test = useWorker();
 
@@ -133,7 +134,13 @@ test("withdrawal and taint: the dataset leaves future manifests and the models a
   );
   const manifestId = mr.parseResult<number>();
   await ok(dan, s.models, "register_model", modelInput("commons-lm", "1.0", manifestId), { deposit: NEAR });
-  await ok(s.dao, s.models, "activate_model", { model_id: "commons-lm@1.0" }, { gas: 300n * TGAS });
+  await ok(
+    s.dao,
+    s.models,
+    "activate_model",
+    { model_id: "commons-lm@1.0" },
+    { gas: 300n * TGAS, deposit: DEFAULT_ACTIVATION_DEPOSIT },
+  );
 
   // erin is a creator, not the submitter: any creator may withdraw
   const w = await ok(erin, s.datasets, "withdraw_dataset", { dataset_id: "books@1", reason: "license changed" });

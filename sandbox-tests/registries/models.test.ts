@@ -5,6 +5,7 @@ import type { NearAccount } from "near-workspaces";
 import { useWorker } from "../helpers/worker.ts";
 import {
   assertPanics,
+  burnt,
   datasetInput,
   deploySuite,
   events,
@@ -17,10 +18,15 @@ import {
   stubVerifierWasm,
   TGAS,
   tgas,
+  total,
 } from "./fixture.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT, DEPRECATION_DEPOSIT, MODEL_USE_DEPOSIT } from "../../contracts/wire/activation.ts";
 
 const test = useWorker();
-const ACT = { gas: 300n * TGAS };
+// the DAO's decisions carry the deposit the DAO attaches to them (contracts/wire/activation.ts)
+const ACT = { gas: 300n * TGAS, deposit: DEFAULT_ACTIVATION_DEPOSIT };
+const RAW_ACT = { gas: 300n * TGAS, attachedDeposit: DEFAULT_ACTIVATION_DEPOSIT };
+const DEP = { deposit: DEPRECATION_DEPOSIT };
 
 interface ModelView {
   id: string;
@@ -75,8 +81,19 @@ test("registration and activation: the dataset registry records the dependency, 
   t.is(events(reg)[0].event, "model_registered");
   t.is(events(reg)[0].standard, "ai-commons-models");
 
+  const usage = async (a: NearAccount) => BigInt((await a.accountView()).storage_usage);
+  const [daoBefore, dsBefore, mrBefore] = [await total(s.dao), await usage(s.datasets), await usage(s.models)];
   const act = await ok(s.dao, s.models, "activate_model", { model_id: "commons-lm@1.0" }, ACT);
   t.log(`activate_model (3 receipts: registry, dataset check, callback): ${tgas(gasOf(act))}`);
+  // the DAO paid exactly the bytes both registries added (and the gas); the rest of its deposit came back
+  const added = (await usage(s.datasets)) - dsBefore + ((await usage(s.models)) - mrBefore);
+  t.true(added > 0n);
+  t.is(await total(s.dao), daoBefore - burnt(act) - added * 10n ** 19n);
+  const activated = events(act).find((e) => e.event === "model_activated")?.data[0] as Record<string, string>;
+  t.is(BigInt(activated.storage_cost), ((await usage(s.models)) - mrBefore) * 10n ** 19n);
+  t.is(activated.lineage_reserve, "0"); // this suite has no reward pool
+  t.is(activated.deposit, DEFAULT_ACTIVATION_DEPOSIT.toString());
+  t.is(BigInt(activated.refund), DEFAULT_ACTIVATION_DEPOSIT - MODEL_USE_DEPOSIT - BigInt(activated.storage_cost));
   for (const o of act.result.receipts_outcome)
     t.log(`  ${o.outcome.executor_id}: ${tgas(BigInt(o.outcome.gas_burnt))}`);
   const root = (await s.datasets.view<{ root: string }>("get_manifest", { manifest_id: manifestId })).root;
@@ -99,9 +116,12 @@ test("activation refused for a manifest with withdrawn data: promise fails, both
   await ok(trainer, s.models, "register_model", modelInput("lm", "1", manifestId), { deposit: NEAR });
   await ok(creator, s.datasets, "withdraw_dataset", { dataset_id: "code@1" });
   const before = await storageOf(t.context.worker, s);
-  const r = await s.dao.callRaw(s.models, "activate_model", { model_id: "lm@1" }, { gas: 300n * TGAS });
+  const daoBefore = await total(s.dao);
+  const r = await s.dao.callRaw(s.models, "activate_model", { model_id: "lm@1" }, RAW_ACT);
   // The DAO's on_execute sees this final result: a failure, so the proposal is marked Failed.
   assertPanics(t, r, "ERR_MANIFEST_WITHDRAWN");
+  // and the deposit came back whole: the DAO paid only the gas
+  t.is(await total(s.dao), daoBefore - burnt(r));
   t.true(r.receiptFailureMessages.join().includes("code@1"));
   t.is(await storageOf(t.context.worker, s), before);
   t.is((await config(s)).active_model, null);
@@ -111,7 +131,7 @@ test("activation refused for a manifest with withdrawn data: promise fails, both
   // an unknown manifest fails the same way
   await ok(trainer, s.models, "register_model", modelInput("lm", "2", 999), { deposit: NEAR });
   const before2 = await storageOf(t.context.worker, s);
-  const r2 = await s.dao.callRaw(s.models, "activate_model", { model_id: "lm@2" }, { gas: 300n * TGAS });
+  const r2 = await s.dao.callRaw(s.models, "activate_model", { model_id: "lm@2" }, RAW_ACT);
   assertPanics(t, r2, "ERR_UNKNOWN_MANIFEST");
   t.is(await storageOf(t.context.worker, s), before2);
 });
@@ -126,7 +146,7 @@ test("deprecation and rollback: back to the newest earlier model that is not dep
   t.is((await s.models.view<ModelView>("get_model", { model_id: "lm@2" })).status, "Registered");
 
   // lm@2 deprecated while inactive; lm@3 rolled back -> lm@1 (skipping lm@2)
-  const dep = await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@2", reason: "eval regression" });
+  const dep = await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@2", reason: "eval regression" }, DEP);
   t.deepEqual(events(dep)[0].data, [{ model_id: "lm@2", was_active: false, reason: "eval regression" }]);
   const rb = await ok(s.dao, s.models, "rollback_model", {}, ACT);
   t.log(`rollback_model: ${tgas(gasOf(rb))}`);
@@ -137,13 +157,13 @@ test("deprecation and rollback: back to the newest earlier model that is not dep
   t.deepEqual(await s.models.view("get_activation_stack", {}), ["lm@1"]);
 
   // deprecating the active model leaves none active; nothing left to roll back to
-  const dep1 = await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@1" });
+  const dep1 = await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@1" }, DEP);
   t.deepEqual(events(dep1)[0].data, [{ model_id: "lm@1", was_active: true, reason: null }]);
   t.is((await config(s)).active_model, null);
-  const none = await s.dao.callRaw(s.models, "rollback_model", {}, { gas: 300n * TGAS });
+  const none = await s.dao.callRaw(s.models, "rollback_model", {}, RAW_ACT);
   assertPanics(t, none, "ERR_NO_ROLLBACK_TARGET");
   // a deprecated model cannot come back
-  const again = await s.dao.callRaw(s.models, "activate_model", { model_id: "lm@1" }, { gas: 300n * TGAS });
+  const again = await s.dao.callRaw(s.models, "activate_model", { model_id: "lm@1" }, RAW_ACT);
   assertPanics(t, again, "ERR_MODEL_DEPRECATED");
   const history = await s.models.view<{ model_id: string; action: string }[]>("get_history", {});
   t.deepEqual(
@@ -178,7 +198,7 @@ test("verifier: told on activation and deprecation; a failed update is retried w
   assertPanics(t, twice, "ERR_ALREADY_IN_SYNC");
 
   // deprecating the active model clears it at the verifier in the same transaction tree
-  const dep = await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@1" });
+  const dep = await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@1" }, DEP);
   t.true(events(dep).some((e) => e.event === "verifier_synced"));
   t.true((await config(s)).verifier_in_sync);
 });

@@ -4,6 +4,7 @@ import type { ExecutionContext } from "ava";
 import type { NearAccount } from "near-workspaces";
 import { useWorker, type WorkerContext } from "../helpers/worker.ts";
 import { datasetInput, deploySuite, modelInput, NEAR, ok, refuse, type Suite, sha, TGAS } from "./fixture.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT, DEPRECATION_DEPOSIT, MODEL_USE_DEPOSIT } from "../../contracts/wire/activation.ts";
 
 const test = useWorker();
 
@@ -54,8 +55,14 @@ async function world(root: NearAccount, tag: string): Promise<World> {
   await register("lm", "1", 1);
   await register("lm", "2", 1);
   await register("tainted", "1", 2);
-  await ok(s.dao, s.models, "activate_model", { model_id: "lm@1" }, { gas: 300n * TGAS });
-  await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@2" });
+  await ok(
+    s.dao,
+    s.models,
+    "activate_model",
+    { model_id: "lm@1" },
+    { gas: 300n * TGAS, deposit: DEFAULT_ACTIVATION_DEPOSIT },
+  );
+  await ok(s.dao, s.models, "deprecate_model", { model_id: "lm@2" }, { deposit: DEPRECATION_DEPOSIT });
   return { s, alice, bob };
 }
 
@@ -207,8 +214,14 @@ function modelCases(): Case[] {
     code,
     deposit: NEAR,
   });
+  // the DAO's decisions carry the deposit the DAO attaches to them (contracts/wire/activation.ts)
+  const deposits: Record<string, bigint> = {
+    activate_model: DEFAULT_ACTIVATION_DEPOSIT,
+    rollback_model: DEFAULT_ACTIVATION_DEPOSIT,
+    deprecate_model: DEPRECATION_DEPOSIT,
+  };
   const dao = (what: string, method: string, args: Record<string, unknown>, code: string, from: Case["from"] = "dao") =>
-    ({ what, from, on: "models", method, args, code, gas: 300n * TGAS }) as Case;
+    ({ what, from, on: "models", method, args, code, gas: 300n * TGAS, deposit: deposits[method] }) as Case;
   const evals = (k: number) =>
     Array.from({ length: k }, (_, i) => ({ benchmark: `b${i}`, metric: "acc", value: "0.5", dataset_sha256: null }));
   return [
@@ -241,6 +254,24 @@ function modelCases(): Case[] {
     dao("activate a malformed id", "activate_model", { model_id: "ghost" }, "ERR_INVALID_MODEL_ID"),
     dao("activate the active model", "activate_model", { model_id: "lm@1" }, "ERR_ALREADY_ACTIVE"),
     dao("activate a deprecated model", "activate_model", { model_id: "lm@2" }, "ERR_MODEL_DEPRECATED"),
+    {
+      ...dao(
+        "activate with less than any activation stores",
+        "activate_model",
+        { model_id: "tainted@1" },
+        "ERR_DEPOSIT_TOO_LOW",
+      ),
+      deposit: MODEL_USE_DEPOSIT,
+    },
+    {
+      ...dao(
+        "deprecate with less than the history entry costs",
+        "deprecate_model",
+        { model_id: "lm@1" },
+        "ERR_DEPOSIT_TOO_LOW",
+      ),
+      deposit: 10n ** 19n,
+    },
     dao(
       "activate on a manifest with withdrawn data",
       "activate_model",

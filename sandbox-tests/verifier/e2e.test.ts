@@ -14,6 +14,7 @@ import { canonicalReceipt, newKey } from "../../attester/src/receipt.ts";
 import { connectAccount, submitAll, submitBatch } from "../../attester/src/submit.ts";
 import { useWorker } from "../helpers/worker.ts";
 import { ATTESTER_STORAGE, BOND, chainNow, NEAR, ROOT, SETTINGS, TGAS, tgas, verifierWasm } from "./fixture.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 
 const test = useWorker().serial;
 
@@ -118,7 +119,15 @@ test("train -> register -> activate -> infer -> attest -> verify", async (t) => 
     { attachedDeposit: NEAR, gas: 100n * TGAS },
   );
   // 200 Tgas: what the activation needs (the DAO account holds the attached gas at 10^9 yocto a gas until the refund)
-  const act = await dao.callRaw(models, "activate_model", { model_id: modelId }, { gas: 200n * TGAS });
+  const act = await dao.callRaw(
+    models,
+    "activate_model",
+    { model_id: modelId },
+    {
+      gas: 200n * TGAS,
+      attachedDeposit: DEFAULT_ACTIVATION_DEPOSIT,
+    },
+  );
   t.true(act.succeeded, act.receiptFailureMessages.join(" | "));
   t.like(await verifier.view<object>("get_active_model", {}), {
     model_name: card.model_name,

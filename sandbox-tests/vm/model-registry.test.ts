@@ -3,9 +3,10 @@
 // answer handed to the callback as the promise result), the verifier told of the new model, and the refusals on the
 // way (a withdrawn manifest, a failed check, a callback from outside), with storage unchanged by each.
 import test from "ava";
-import { NEAR } from "../helpers/tx.ts";
+import { BYTE_COST, NEAR } from "../helpers/tx.ts";
 import { assertRefused, type CallResult, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 import { datasetInput, modelInput } from "../registries/fixture.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT, MODEL_USE_DEPOSIT } from "../../contracts/wire/activation.ts";
 
 const DATASETS = "datasets.test.near";
 const MODELS = "models.test.near";
@@ -13,6 +14,8 @@ const VERIFIER = "verifier.test.near";
 const DAO = "dao.test.near";
 const [ALICE, BOB, ZED] = ["alice", "bob", "zed"].map((n) => `${n}.test.near`);
 const DEPOSIT = NEAR / 10n;
+// what the DAO attaches to an activation (contracts/wire/activation.ts)
+const ACT = DEFAULT_ACTIVATION_DEPOSIT;
 
 /** Both registries; the dataset registry holds manifest 1 of one admitted dataset (creator bob). */
 function suite(): { ds: ContractVm; mr: ContractVm } {
@@ -88,20 +91,25 @@ test("activation: the dataset registry's check runs on its wasm, the callback ac
   const { ds, mr } = suite();
   t.true(mr.call("register_model", modelInput("lm", "1", 1), { from: ALICE, deposit: DEPOSIT }).ok);
   assertRefused(t, mr, "ERR_NOT_DAO", "activate_model", { model_id: "lm@1" }, { from: ALICE });
-  assertRefused(t, mr, "ERR_UNKNOWN_MODEL", "activate_model", { model_id: "lm@9" }, { from: DAO });
+  assertRefused(t, mr, "ERR_UNKNOWN_MODEL", "activate_model", { model_id: "lm@9" }, { from: DAO, deposit: ACT });
+  // the DAO pays what its decision stores: less than any activation stores is refused at once
+  assertRefused(t, mr, "ERR_DEPOSIT_TOO_LOW", "activate_model", { model_id: "lm@1" }, { from: DAO });
 
-  const act = mr.call("activate_model", { model_id: "lm@1" }, { from: DAO });
+  const act = mr.call("activate_model", { model_id: "lm@1" }, { from: DAO, deposit: ACT });
   t.true(act.ok, act.error);
   t.deepEqual(
-    act.calls.map((c) => [c.to, c.method]),
+    act.calls.map((c) => [c.to, c.method, c.deposit]),
     [
-      [DATASETS, "record_model_use"],
-      [MODELS, "on_activation_checked"],
+      [DATASETS, "record_model_use", MODEL_USE_DEPOSIT],
+      [MODELS, "on_activation_checked", 0n],
     ],
   );
+  const dsUsage = ds.storageUsage;
   const check = runCheck(ds, act);
   t.true(check.ok, check.error);
   t.like(check.value, { manifest_id: 1, exists: true, dataset_ids: ["corpus@1.0"], withdrawn: [], ok: true });
+  // the dataset registry keeps the cost of the record it wrote and sends the rest to the DAO
+  t.deepEqual(check.transfers, [{ to: DAO, amount: MODEL_USE_DEPOSIT - (ds.storageUsage - dsUsage) * BYTE_COST }]);
   t.deepEqual(
     check.events.map((e) => e.event),
     ["model_dependency_recorded"],
@@ -113,14 +121,38 @@ test("activation: the dataset registry's check runs on its wasm, the callback ac
   const outside = mr.call(callback.method, callback.args, { from: ZED, promiseResults: results });
   t.false(outside.ok);
   t.is(outside.code, "Function is private");
-  // a check that did not succeed activates nothing
-  assertRefused(t, mr, "ERR_DATASET_REGISTRY_FAILED", callback.method, callback.args, {
-    from: MODELS,
-    promiseResults: [failed()],
-  });
+  // a check that did not succeed activates nothing: the whole deposit goes back to the DAO (the check's share came
+  // back to the registry with the failed receipt) and the returned call fails with the reason
+  const state = mr.store.snapshot();
+  const no = mr.call(callback.method, callback.args, { from: MODELS, promiseResults: [failed()] });
+  t.true(no.ok, no.error);
+  t.is(mr.store.snapshot(), state);
+  t.deepEqual(no.transfers, [{ to: DAO, amount: ACT }]);
+  t.deepEqual(
+    no.calls.map((c) => [c.to, c.method, c.args]),
+    [
+      [
+        MODELS,
+        "refuse_activation",
+        { code: "ERR_DATASET_REGISTRY_FAILED", detail: "record_model_use did not succeed" },
+      ],
+    ],
+  );
+  assertRefused(t, mr, "ERR_DATASET_REGISTRY_FAILED", "refuse_activation", no.calls[0].args, { from: MODELS });
+  assertRefused(t, mr, "Function is private", "refuse_activation", no.calls[0].args, { from: ZED });
 
+  const mrUsage = mr.storageUsage;
   const done = mr.call(callback.method, callback.args, { from: MODELS, promiseResults: results });
   t.true(done.ok, done.error);
+  // it keeps the bytes it stored and sends the rest of the deposit back to the DAO at once
+  const stored = (mr.storageUsage - mrUsage) * BYTE_COST;
+  t.deepEqual(done.transfers, [{ to: DAO, amount: ACT - MODEL_USE_DEPOSIT - stored }]);
+  t.like(done.events[0].data[0], {
+    deposit: ACT.toString(),
+    storage_cost: stored.toString(),
+    lineage_reserve: "0",
+    refund: (ACT - MODEL_USE_DEPOSIT - stored).toString(),
+  });
   t.deepEqual(done.value, { model_id: "lm@1", manifest_root: (check.value as { root: string }).root });
   t.deepEqual(
     done.events.map((e) => e.event),
@@ -144,14 +176,19 @@ test("a withdrawn dataset stops the activation of a model trained on it", (t) =>
   const { ds, mr } = suite();
   t.true(mr.call("register_model", modelInput("lm", "1", 1), { from: ALICE, deposit: DEPOSIT }).ok);
   t.true(ds.call("withdraw_dataset", { dataset_id: "corpus@1.0" }, { from: BOB }).ok);
-  const act = mr.call("activate_model", { model_id: "lm@1" }, { from: DAO });
+  const act = mr.call("activate_model", { model_id: "lm@1" }, { from: DAO, deposit: ACT });
   const check = runCheck(ds, act);
   t.like(check.value, { withdrawn: ["corpus@1.0"], ok: false });
   t.deepEqual(check.events, [], "a failing check records no dependency");
+  t.deepEqual(check.transfers, [{ to: DAO, amount: MODEL_USE_DEPOSIT }], "nor keeps any of its deposit");
   const callback = act.calls[1];
-  assertRefused(t, mr, "ERR_MANIFEST_WITHDRAWN", callback.method, callback.args, {
-    from: MODELS,
-    promiseResults: [succeeded(check.value)],
-  });
+  const state = mr.store.snapshot();
+  const no = mr.call(callback.method, callback.args, { from: MODELS, promiseResults: [succeeded(check.value)] });
+  t.is(mr.store.snapshot(), state);
+  t.deepEqual(no.transfers, [{ to: DAO, amount: ACT - MODEL_USE_DEPOSIT }]);
+  t.deepEqual(
+    no.calls.map((c) => [c.method, (c.args as { code: string }).code]),
+    [["refuse_activation", "ERR_MANIFEST_WITHDRAWN"]],
+  );
   t.is(mr.view("get_active_model"), null);
 });

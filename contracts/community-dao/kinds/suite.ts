@@ -6,13 +6,17 @@ import { CALLBACK_GAS, isString, TGAS } from "./handler";
 import { isAmount, isPublicKeyHex, isRecordId, isSafeInt, isValidAccountId } from "../../wire/fields";
 import { DATASET_REGISTRY, INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../../wire/contracts";
 import { rewardPolicyError } from "../../wire/reward-policy";
+import { DEFAULT_ACTIVATION_DEPOSIT, DEPRECATION_DEPOSIT } from "../../wire/activation";
 
 // Gas attached to each call (docs/dao.md lists the measured use). Activation and rollback run the dataset check
 // and the registry's callback (verifier push, first lineage part to the pool): the registry asks for >= 160 Tgas.
+// They and DeprecateModel attach a deposit from the treasury for what the decision stores (wire/activation.ts); the
+// registry sends what it does not keep back in the same execution.
 export const DATASET_GAS = 20n * TGAS;
 export const ACTIVATION_GAS = 160n * TGAS;
-// Deprecating the active model also sends the verifier update (15 Tgas) and its callback (10 Tgas).
-export const DEPRECATE_GAS = 45n * TGAS;
+// Deprecating the active model also sends the verifier update (15 Tgas) and its callback (20 Tgas), and the unused
+// deposit back to the treasury.
+export const DEPRECATE_GAS = 60n * TGAS;
 export const ATTESTER_GAS = 30n * TGAS;
 // AddAttester attaches the bond plus this for the attester's storage on the verifier (record, key: ~0.006 NEAR at
 // most); the verifier keeps the exact cost, records exactly `bond` and sends the rest back to the treasury at once.
@@ -64,6 +68,10 @@ function memoErr(memo: unknown, field: string, max = MAX_MEMO): string | null {
   return memo === undefined || isString(memo, max) ? null : `ERR_INVALID_PROPOSAL: ${field} (<= ${max} chars)`;
 }
 
+function depositErr(deposit: unknown): string | null {
+  return deposit === undefined || (isAmount(deposit) && deposit !== "0") ? null : "ERR_INVALID_AMOUNT: deposit";
+}
+
 // Field checks only: the callee repeats them, these refuse a bad proposal before anyone votes on it.
 function fieldsErr(k: SuiteKind): string | null {
   switch (k.kind) {
@@ -74,9 +82,9 @@ function fieldsErr(k: SuiteKind): string | null {
     case "ActivateModel":
     case "DeprecateModel":
       if (!isRecordId(k.model_id)) return "ERR_INVALID_MODEL_ID: <name>@<version>";
-      return k.kind === "DeprecateModel" ? memoErr(k.reason, "reason") : null;
+      return k.kind === "DeprecateModel" ? memoErr(k.reason, "reason") : depositErr(k.deposit);
     case "RollbackModel":
-      return null;
+      return depositErr(k.deposit);
     case "AddAttester":
     case "RemoveAttester":
       if (!isValidAccountId(k.attester_id)) return `ERR_INVALID_ACCOUNT_ID: attester_id ${String(k.attester_id)}`;
@@ -97,6 +105,10 @@ function fieldsErr(k: SuiteKind): string | null {
   }
 }
 
+function activationDepositOf(deposit: string | undefined): bigint {
+  return deposit === undefined ? DEFAULT_ACTIVATION_DEPOSIT : BigInt(deposit);
+}
+
 // The call's arguments (only the fields the callee knows) and the deposit taken from the treasury.
 function argsOf(k: SuiteKind): [Record<string, unknown>, bigint] {
   switch (k.kind) {
@@ -105,11 +117,11 @@ function argsOf(k: SuiteKind): [Record<string, unknown>, bigint] {
     case "RetireDataset":
       return [{ dataset_id: k.dataset_id, memo: k.memo }, 0n];
     case "ActivateModel":
-      return [{ model_id: k.model_id }, 0n];
+      return [{ model_id: k.model_id }, activationDepositOf(k.deposit)];
     case "DeprecateModel":
-      return [{ model_id: k.model_id, reason: k.reason }, 0n];
+      return [{ model_id: k.model_id, reason: k.reason }, DEPRECATION_DEPOSIT];
     case "RollbackModel":
-      return [{}, 0n];
+      return [{}, activationDepositOf(k.deposit)];
     case "AddAttester":
       // the bond (the verifier returns it to the DAO when released, keeps it when slashed) and its storage
       return [

@@ -107,7 +107,10 @@ const KINDS: Record<string, [string, [string, string][]]> = {
       ["--memo <text>", "a memo"],
     ],
   ],
-  "activate-model": ["ActivateModel (execute attaches 240 Tgas)", [["!--model <name@version>", "name@version"]]],
+  "activate-model": [
+    "ActivateModel (execute attaches 240 Tgas; the treasury pays its storage and lineage deposits, the rest comes back)",
+    [["!--model <name@version>", "name@version"]],
+  ],
   "add-attester": [
     "AddAttester (the bond comes from the treasury)",
     [
