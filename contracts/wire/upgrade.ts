@@ -17,7 +17,8 @@ export const BLOB_RELEASE_GAS_PER_BYTE = 15000000n;
 // The migration call that follows the deploy (its steps rewrite STATE and, when a release needs it, records).
 export const MIGRATE_GAS = 80n * TGAS;
 // `upgrade`'s own work besides the per-byte costs: loading the contract, the checks, creating the batch.
-export const UPGRADE_OVERHEAD_GAS = 15n * TGAS;
+// 20 Tgas: the DAO's own `upgrade_to` (UpgradeSelf, global) burns ~13 Tgas before it checks what is left.
+export const UPGRADE_OVERHEAD_GAS = 20n * TGAS;
 // The DAO's `on_execute` without a blob to delete, and `execute`'s own work around a kind.
 export const CALLBACK_GAS = 20n * TGAS;
 export const EXECUTE_OVERHEAD_GAS = 15n * TGAS;

@@ -910,7 +910,8 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
     const id = p ? p.id : rng.int(5);
     if (p) currentAction = `execute ${p.kind.kind}`;
     const heavy = p && (p.kind.kind === "ActivateModel" || p.kind.kind === "RollbackModel" || p.kind.kind === "Fork");
-    await tx(person(), daoId, "execute", { id }, 0n, heavy ? 250n * TGAS : 100n * TGAS);
+    const medium = p && p.kind.kind === "DeprecateModel";
+    await tx(person(), daoId, "execute", { id }, 0n, heavy ? 250n * TGAS : medium ? 120n * TGAS : 100n * TGAS);
   };
   const finalize: Action = async () => {
     currentAction = "finalize";

@@ -362,7 +362,10 @@ test.serial(
     t.is(await active(), "intents@1.0.0");
     t.like(await verifier.view<object>("get_active_model"), { model_version: "1.0.0" });
 
-    const dep = await run({ kind: "DeprecateModel", model_id: "intents@3.0.0", reason: "superseded" });
+    const dep = await run(
+      { kind: "DeprecateModel", model_id: "intents@3.0.0", reason: "superseded" },
+      { gas: 120n * TGAS },
+    );
     t.true(dep.r.succeeded, dep.r.receiptFailureMessages.join());
     t.is(await status("intents@3.0.0"), "Deprecated");
     t.is(await active(), "intents@1.0.0");

@@ -139,6 +139,9 @@ test("a 98-entry lineage: refused short, activated with the computed deposit, he
   const [mUsage2, mFree2] = [await usage(models), await free(models)];
   const [dep, depRun] = await executed({ kind: "DeprecateModel", model_id: "lm@1", reason: "superseded" });
   t.is((await c.proposal(dep)).status, "Executed", failureText(depRun));
+  for (const o of depRun.result.receipts_outcome) {
+    t.log(`deprecate: ${o.outcome.executor_id} burnt ${Number(BigInt(o.outcome.gas_burnt) / 10n ** 9n) / 1000} Tgas`);
+  }
   t.true((await usage(models)) > mUsage2);
   t.true((await free(models)) >= mFree2, "the deprecation was paid from the headroom");
 });

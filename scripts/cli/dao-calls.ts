@@ -78,6 +78,8 @@ export const ACTIVATION_EXECUTE_GAS = 240n * TGAS;
 /** execute's gas for a proposal of `kind`, or null for an upgrade (its gas grows with its code: dao.ts asks the DAO). */
 export function executeGasOf(kind: { kind: string } & Record<string, unknown>): bigint | null {
   if (kind.kind === "ActivateModel" || kind.kind === "RollbackModel") return ACTIVATION_EXECUTE_GAS;
+  // the registry's own work, the verifier update of an active model and its callback (docs/dao.md)
+  if (kind.kind === "DeprecateModel") return 120n * TGAS;
   if (kind.kind === "UpgradeSuite" || kind.kind === "UpgradeSelf") return null;
   let gas = 100n * TGAS;
   const actions = (kind as { actions?: { gas: string }[] }).actions;
