@@ -272,14 +272,28 @@ export class InferenceVerifier implements VerifierState {
 
   // ---- usage reports -------------------------------------------------------------------------------------------
 
-  @call({})
+  // Payable: the deposit pays the records the part adds in the reward pool (REPORT_DEPOSIT, wire/usage-report.ts);
+  // the pool sends back what it did not use. Without one the pool's own funds pay (they may be short between grants).
+  @call({ payableFunction: true })
   report_usage({ epoch }: { epoch: number }): string | undefined {
     return reportUsage(this, epoch);
   }
 
   @call({ privateFunction: true })
-  on_usage_reported({ epoch, part, attempt }: { epoch: number; part?: number; attempt?: number }): string {
-    return onReported(this, epoch, part ?? 0, attempt ?? 0, callbackSucceeded(0));
+  on_usage_reported({
+    epoch,
+    part,
+    attempt,
+    payer,
+    deposit,
+  }: {
+    epoch: number;
+    part?: number;
+    attempt?: number;
+    payer?: string;
+    deposit?: string;
+  }): string {
+    return onReported(this, epoch, part ?? 0, attempt ?? 0, callbackSucceeded(0), { payer, deposit });
   }
 
   // ---- views ---------------------------------------------------------------------------------------------------

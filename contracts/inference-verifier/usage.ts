@@ -1,11 +1,12 @@
 import { near } from "near-sdk-js";
+import { sendNear } from "../shared/storage";
 import { fail } from "../shared/errors";
 import { requireGas, TGAS } from "../shared/gas";
 import { isSafeInt } from "../shared/validate";
 import type { VerifierState } from "./state";
 import { emit, versionKey } from "./state";
 import type { EpochUsage, UsageReport } from "./types";
-import { reportGasTgas, splitUsage, type UsageAttesterCount } from "../wire/usage-report";
+import { reportGasTgas, splitUsage, type UsageAttesterCount, USAGE_REPORT_PAYER } from "../wire/usage-report";
 
 function epochBounds(s: VerifierState, epoch: number): [bigint, bigint] {
   const len = BigInt(s.settings.epoch_length_ns);
@@ -78,6 +79,8 @@ export function buildReport(s: VerifierState, e: EpochUsage): UsageReport[] {
 // same part due on failure (retryable by anyone). A part whose callback never ran is resent after
 // REPORT_TIMEOUT_BLOCKS. Every part goes to the reward pool the first one went to (pinned on the epoch). Returns "Reported" when there was nothing to send; otherwise the call's result is the
 // callback's (promise_return), so the caller sees "Reported" or "Open".
+// The attached deposit goes on with the part (payer: the caller), for the records the part adds in the pool, which
+// sends back what it did not use; a failed part's deposit comes back here and the callback returns it to the caller.
 export function reportUsage(s: VerifierState, epoch: number): string | undefined {
   if (s.reward_pool_id === "") fail("ERR_NO_REWARD_POOL");
   if (!isSafeInt(epoch, 0, 4294967295)) fail("ERR_INVALID_EPOCH");
@@ -112,6 +115,7 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
     e.last_error = null;
     s.epochs.set(String(epoch), e);
     emit("usage_reported", [{ epoch, models: 0, receipts: 0, parts: 0, reward_pool_id: pool }]);
+    sendNear(near.predecessorAccountId(), near.attachedDeposit());
     return "Reported";
   }
   const part = e.next_part ?? 0;
@@ -122,9 +126,13 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
   e.status = "Reporting";
   e.sent_height = height.toString();
   s.epochs.set(String(epoch), e);
+  const deposit = near.attachedDeposit();
+  const payer = near.predecessorAccountId();
+  const message = deposit > 0n ? { ...parts[part], [USAGE_REPORT_PAYER]: payer } : parts[part];
   const call = near.promiseBatchCreate(pool);
-  near.promiseBatchActionFunctionCall(call, "on_usage_report", JSON.stringify(parts[part]), 0n, callGas);
-  const args = JSON.stringify({ epoch, part, attempt: e.attempts });
+  near.promiseBatchActionFunctionCall(call, "on_usage_report", JSON.stringify(message), deposit, callGas);
+  const back = deposit > 0n ? { payer, deposit: deposit.toString() } : {};
+  const args = JSON.stringify({ epoch, part, attempt: e.attempts, ...back });
   const cb = near.promiseThen(call, near.currentAccountId(), "on_usage_reported", args, 0n, cbGas);
   near.promiseReturn(cb);
   emit("usage_report_sent", [{ epoch, part, parts: parts.length, attempt: e.attempts, reward_pool_id: pool }]);
@@ -132,9 +140,22 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
 }
 
 // The callback of one part. Only the latest attempt's callback counts: one superseded by a resend is refused
-// (ERR_STALE_CALLBACK) and changes nothing.
-export function onReported(s: VerifierState, epoch: number, part: number, attempt: number, ok: boolean): string {
+// (ERR_STALE_CALLBACK) and changes nothing (one carrying a failed part's deposit returns it and "Stale" instead).
+export function onReported(
+  s: VerifierState,
+  epoch: number,
+  part: number,
+  attempt: number,
+  ok: boolean,
+  refund: { payer?: string; deposit?: string },
+): string {
+  // a failed part's deposit came back here with its receipt's refund: it goes on to whoever attached it, even from a
+  // callback that is otherwise refused (a panic would keep it here)
+  const due = !ok && refund.payer !== undefined && refund.deposit !== undefined;
+  if (due) sendNear(refund.payer as string, BigInt(refund.deposit as string));
   const e = s.epochs.get(String(epoch));
+  const stale = e === null || e.status !== "Reporting" || attempt !== e.attempts || part !== (e.next_part ?? 0);
+  if (stale && due) return "Stale";
   if (e === null || e.status !== "Reporting") fail("ERR_NOT_REPORTING");
   if (attempt !== e.attempts || part !== (e.next_part ?? 0)) fail("ERR_STALE_CALLBACK", `attempt ${e.attempts}`);
   const parts = e.parts ?? 1;

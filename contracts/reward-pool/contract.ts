@@ -121,11 +121,12 @@ export class RewardPool implements PoolState {
   // ---- inputs from the other contracts ---------------------------------------------------------------------------
 
   // One part of the verifier's usage report: exactly UsageReportPart (contracts/wire/usage-report.ts; the ABI wants
-  // the arguments spelled out).
-  @call({})
+  // the arguments spelled out), and `payer` when the part carries a deposit for its records.
+  @call({ payableFunction: true })
   on_usage_report({
     ...report
   }: {
+    payer?: string;
     community: string;
     epoch: number;
     epoch_start_ns: string;

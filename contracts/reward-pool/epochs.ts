@@ -7,6 +7,7 @@ import {
   USAGE_PART_ATTESTERS,
   USAGE_PART_MODELS,
   USAGE_REPORT_FIELDS,
+  USAGE_REPORT_PAYER,
 } from "../wire/usage-report";
 import { assertAccountId, isHexHash, isSafeInt, isU64String } from "../shared/validate";
 import { checkModel } from "./lineage";
@@ -128,12 +129,18 @@ function checkPart(input: unknown): CheckedPart {
 // once all have arrived. Attesters are paid their fee per receipt here, from unallocated funds (pro rata when those
 // fall short). A part already received is a no-op that succeeds, so the verifier can retry one whose outcome it
 // did not see.
-export function onUsageReport(s: PoolState, input: unknown) {
+export function onUsageReport(s: PoolState, args: Record<string, unknown>) {
   onlyCaller(s.verifier_id, "ERR_NOT_VERIFIER");
+  // the envelope's payer (wire/usage-report.ts USAGE_REPORT_PAYER) is not part of the report
+  const { [USAGE_REPORT_PAYER]: payerArg, ...input } = args;
+  const payer = payerArg === undefined ? near.predecessorAccountId() : assertAccountId(payerArg, "payer");
   const { epoch, part, parts, models, attesters } = checkPart(input);
 
   const key = `${epoch}:${part}`;
-  if (s.reports.get(key) !== null) return { epoch, part, parts, duplicate: true, attester_paid: "0" };
+  if (s.reports.get(key) !== null) {
+    sendNear(payer, near.attachedDeposit());
+    return { epoch, part, parts, duplicate: true, attester_paid: "0" };
+  }
   const existing = s.epochs.get(String(epoch));
   const rec = existing ?? newEpoch(epoch, parts);
   if (rec.status === "Closed") fail("ERR_EPOCH_CLOSED", String(epoch));
@@ -178,7 +185,8 @@ export function onUsageReport(s: PoolState, input: unknown) {
   if (existing === null) s.epoch_list.push(epoch);
   s.epochs.set(String(epoch), rec);
   s.reports.set(key, s.epoch_list.length);
-  settleStorage(s, 0n);
+  // the surplus pays first, then the payer's deposit, last unallocated funds; the rest of the deposit goes back
+  sendNear(payer, settleStorage(s, near.attachedDeposit()));
   emit("usage_reported", [
     {
       epoch,

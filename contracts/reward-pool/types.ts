@@ -21,8 +21,7 @@ export const MAX_EPOCH = 4294967295;
 
 // Bytes reserved up front for a report's / a close's own bookkeeping records, so the budget handed out never leaves
 // too little to pay for the records that describe it.
-export const REPORT_STORAGE_BASE = 400n;
-export const REPORT_STORAGE_PER_ITEM = 250n;
+export { REPORT_STORAGE_BASE, REPORT_STORAGE_PER_ITEM } from "../wire/usage-report";
 export const CLOSE_STORAGE_BASE = 400n;
 export const CLOSE_STORAGE_PER_MODEL = 450n;
 // A claim's callback may grow the claimer's records a little; a claim keeps this much storage balance free for it.

@@ -68,6 +68,25 @@ export const USAGE_MODEL_FIELDS: (keyof UsageModelEntry)[] = [
 ];
 export const USAGE_ATTESTER_FIELDS: (keyof UsageAttesterCount)[] = ["attester_id", "receipts"];
 
+// Beside a part's fields, on_usage_report takes `payer`: who attached the deposit to report_usage (the verifier
+// forwards it). The pool pays the records a part adds from its surplus first, then from this deposit, last from
+// unallocated funds, and sends what it did not use to `payer`; without it (an older verifier) the pool's funds pay.
+// A keeper's deposit is what keeps reports going while the pool has no unallocated funds (between grants).
+export const USAGE_REPORT_PAYER = "payer";
+
+// Bytes the pool reserves for a part's own bookkeeping (the epoch record, the report key, the attesters' accounts):
+// an upper bound of what the part stores.
+export const REPORT_STORAGE_BASE = 400n;
+export const REPORT_STORAGE_PER_ITEM = 250n;
+
+// What `usage report` attaches to report_usage for one part: the bound of its records at NEAR's byte price
+// (10^19 yocto). A part of one model and one attester: 0.009 NEAR; a full part (32 models, 64 attesters): 0.244.
+export function reportDeposit(part: UsageReportPart): bigint {
+  let attesters = 0;
+  for (const u of part.usage) attesters += u.attester_counts.length;
+  return (REPORT_STORAGE_BASE + REPORT_STORAGE_PER_ITEM * BigInt(part.usage.length + attesters)) * 10n ** 19n;
+}
+
 // Splits per-model attester counts (in the given order) into parts within both bounds. A model whose attesters do
 // not fit the current part continues in the next one, with its receipts split accordingly.
 export function splitUsage(

@@ -1,5 +1,6 @@
 // Usage reports: only final epochs (past the challenge window, no open dispute) are reported; a failing reward
 // pool leaves the epoch Open for retry; a working one receives the documented shape once.
+import { burnt, total } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
 import {
   activate,
@@ -82,9 +83,18 @@ test("report: refused before final and while disputed; fails and stays Open with
     attempts: 1,
     last_error: "reward pool call failed",
   });
-  const again = await report();
+  // a keeper's deposit for the part's records in the pool: the failed call brings it back to the verifier, whose
+  // callback sends it on to the keeper (who paid only the gas)
+  const keeperBefore = await total(w.relayer);
+  const again = await w.relayer.callRaw(
+    w.verifier,
+    "report_usage",
+    { epoch },
+    { gas: 200n * TGAS, attachedDeposit: 10n ** 22n },
+  );
   t.is(again.parseResult<string>(), "Open");
   t.like(await w.verifier.view<EpochView>("get_epoch_usage", { epoch }), { status: "Open", attempts: 2 });
+  t.is(await total(w.relayer), keeperBefore - burnt(again), "the deposit came back");
 
   // the pool gets a contract; anyone retries and the report lands once
   await w.pool.deploy(loggingPoolWasm());

@@ -27,6 +27,7 @@ import {
   REWARD_POOL,
 } from "../../contracts/wire/contracts.ts";
 import { splitRecordId } from "../../contracts/wire/fields.ts";
+import { reportDeposit, type UsageReportPart } from "../../contracts/wire/usage-report.ts";
 
 // the suite's code names (contracts/wire/contracts.ts)
 export { DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL };
@@ -533,7 +534,12 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
   let parts = 0;
   for (;;) {
     const before = await view<{ next_part?: number } | null>(chain, verifier, "get_epoch_usage", { epoch });
-    const tx = await callTx<string>(signer, verifier, "report_usage", { epoch }, 200n * TGAS);
+    // the part's records in the pool are paid by this deposit (the pool sends back what they do not use), so a
+    // report goes through even while the pool has no unallocated funds
+    const preview = await view<UsageReportPart[] | null>(chain, verifier, "preview_usage_report", { epoch });
+    const next = preview?.[before?.next_part ?? 0];
+    const deposit = next === undefined ? 0n : reportDeposit(next);
+    const tx = await callTx<string>(signer, verifier, "report_usage", { epoch }, 200n * TGAS, deposit);
     parts += 1;
     if (tx.value !== "Open") return { ...tx, parts };
     const after = await view<{ next_part?: number } | null>(chain, verifier, "get_epoch_usage", { epoch });
