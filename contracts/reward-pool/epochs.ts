@@ -129,10 +129,10 @@ function checkPart(input: unknown): CheckedPart {
 // once all have arrived. Attesters are paid their fee per receipt here, from unallocated funds (pro rata when those
 // fall short). A part already received is a no-op that succeeds, so the verifier can retry one whose outcome it
 // did not see.
-export function onUsageReport(s: PoolState, args: Record<string, unknown>) {
+export function onUsageReport(s: PoolState, args: object) {
   onlyCaller(s.verifier_id, "ERR_NOT_VERIFIER");
   // the envelope's payer (wire/usage-report.ts USAGE_REPORT_PAYER) is not part of the report
-  const { [USAGE_REPORT_PAYER]: payerArg, ...input } = args;
+  const { [USAGE_REPORT_PAYER]: payerArg, ...input } = args as Record<string, unknown>;
   const payer = payerArg === undefined ? near.predecessorAccountId() : assertAccountId(payerArg, "payer");
   const { epoch, part, parts, models, attesters } = checkPart(input);
 

@@ -1,7 +1,7 @@
 import { type LookupMap, near, type Vector } from "near-sdk-js";
 import { fail } from "../shared/errors";
 import { eventEmitter } from "../shared/events";
-import { storageCost } from "../shared/storage";
+import { stateRecordGrowth, storageCost } from "../shared/storage";
 import type {
   AccountRecord,
   Allocation,
@@ -76,7 +76,9 @@ export function creditAccount(s: PoolState, id: string, amount: bigint): void {
 export function settleStorage(s: PoolState, attached: bigint): bigint {
   const claimable = total(s, "allocated") - total(s, "claimed") - total(s, "in_flight");
   const required = total(s, "unallocated") + claimable + total(s, "storage_free");
-  const free = near.accountBalance() - storageCost(near.storageUsage()) - required;
+  // the contract's own state record is written after the call returns: its growth counts too (storage audit F6)
+  const usage = near.storageUsage() + stateRecordGrowth(s);
+  const free = near.accountBalance() - storageCost(usage) - required;
   if (free >= attached) return attached;
   if (free >= 0n) return free;
   const short = -free;

@@ -1,5 +1,14 @@
-import { near } from "near-sdk-js";
+import { encode, near } from "near-sdk-js";
 import { fail } from "./errors";
+
+// Bytes the contract's own state record (near-sdk-js's "STATE", the @NearBindgen class serialized as JSON when a call
+// returns) will have grown by, measured now: storage_usage does not count it until the method has returned.
+export function stateRecordGrowth(state: object): bigint {
+  const stored = near.storageReadRaw(encode("STATE"));
+  const after = encode(JSON.stringify(state)).length;
+  const before = stored === null ? 0 : stored.length;
+  return after > before ? BigInt(after - before) : 0n;
+}
 
 export function storageCost(bytes: bigint): bigint {
   return bytes * near.storageByteCost();
