@@ -5,16 +5,20 @@ import type { ProposalHead } from "./types";
 import { fail } from "../shared/errors";
 import { sendNear, storageCost } from "../shared/storage";
 
-// What proposals may spend: the balance less the bonds held for open proposals and less the stake that pays for the
-// contract's own storage (code, state, stored blobs). Bonds and storage are never treasury.
-export function availableTreasury(dao: DaoState): bigint {
-  const balance = near.accountBalance();
-  const reserved = BigInt(dao.locked_bonds) + storageCost(near.storageUsage());
-  return balance > reserved ? balance - reserved : 0n;
-}
-
 // What near-sdk-js writes after a method returns (the contract's STATE record grows by a few bytes at most).
 const STATE_WRITE_MARGIN = 100n;
+// What an execution writes after its treasury check (the proposal's status and times, its attempts, the STATE
+// record): kept out of what proposals may spend, so spending all of `available` works and never touches the bonds.
+export const EXECUTION_WRITE_BYTES = 300n;
+
+// What proposals may spend: the balance less the bonds held for open proposals, the stake that pays for the
+// contract's own storage (code, state, stored blobs) and the execution's own writes. Bonds and storage are never
+// treasury.
+export function availableTreasury(dao: DaoState): bigint {
+  const balance = near.accountBalance();
+  const reserved = BigInt(dao.locked_bonds) + storageCost(near.storageUsage() + EXECUTION_WRITE_BYTES);
+  return balance > reserved ? balance - reserved : 0n;
+}
 
 // Records nobody attached a deposit for (a vote, ~190 bytes) are stored at the treasury's cost, never at the cost of
 // the proposal bonds the DAO holds for its members: with no treasury left, the call is refused and nothing changes
@@ -32,12 +36,13 @@ export function treasuryView(dao: DaoState) {
   const balance = near.accountBalance();
   const storage = storageCost(near.storageUsage());
   const bonds = BigInt(dao.locked_bonds);
-  const available = balance > bonds + storage ? balance - bonds - storage : 0n;
   return {
     balance: balance.toString(),
     locked_bonds: bonds.toString(),
     storage_stake: storage.toString(),
-    available: available.toString(),
+    // kept for the writes of the next execution (EXECUTION_WRITE_BYTES)
+    write_reserve: storageCost(EXECUTION_WRITE_BYTES).toString(),
+    available: availableTreasury(dao).toString(),
   };
 }
 

@@ -292,7 +292,7 @@ export const ERRORS = {
     contracts: [POOL],
   },
   ERR_INSUFFICIENT_TREASURY: {
-    meaning: "the DAO's available treasury (balance - bonds - storage) is too small",
+    meaning: "the DAO's available treasury (balance - bonds - storage - write reserve) is too small",
     contracts: [DAO],
   },
   ERR_INTERNAL: {

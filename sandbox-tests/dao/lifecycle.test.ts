@@ -1,6 +1,7 @@
 // Community DAO stories through the compiled wasm on the local node: members by vote, quorum and threshold,
 // separate execution, failure and retry, timelock, vote changes, guardian cancel, treasury transfer, expiry, bonds.
 import { useWorker } from "../helpers/worker.ts";
+import { failureText } from "../helpers/tx.ts";
 import type { NearAccount } from "near-workspaces";
 import {
   assertPanics,
@@ -212,13 +213,21 @@ test.serial("a treasury transfer pays the receiver and never touches bonds or st
     amount: "3" + "0".repeat(24),
   });
   // An open proposal's bond is held outside the available treasury.
-  const view = await w.dao.view<{ balance: string; locked_bonds: string; storage_stake: string; available: string }>(
-    "get_treasury",
-  );
+  const view = await w.dao.view<{
+    balance: string;
+    locked_bonds: string;
+    storage_stake: string;
+    write_reserve: string;
+    available: string;
+  }>("get_treasury");
   // The refundable part: the bond less the proposal's own storage, which the proposer paid and the DAO keeps.
   const refundable = BOND - BigInt((await c.proposal(id)).storage_deposit ?? "0");
   t.is(view.locked_bonds, refundable.toString());
-  t.is(BigInt(view.available), BigInt(view.balance) - refundable - BigInt(view.storage_stake));
+  t.is(
+    BigInt(view.available),
+    BigInt(view.balance) - refundable - BigInt(view.storage_stake) - BigInt(view.write_reserve),
+  );
+  t.is(view.write_reserve, (300n * 10n ** 19n).toString());
   await c.vote(w.alice, id, "Approve");
   await c.vote(w.bob, id, "Approve");
   const before = await total(w.dave);
@@ -227,6 +236,37 @@ test.serial("a treasury transfer pays the receiver and never touches bonds or st
   t.is((await total(w.dave)) - before, 3n * NEAR);
   t.is((await c.proposal(id)).status, "Executed");
   t.is((await w.dao.view<{ locked_bonds: string }>("get_treasury")).locked_bonds, "0");
+});
+
+// Spending all of the available treasury works and leaves the bonds whole: the execution's own writes (the
+// proposal's status, the STATE record), made after the treasury check, are kept out of `available` (before, a
+// Transfer of exactly `available` failed with LackBalanceForState, and with bonds held it spent a few bytes of them).
+test.serial("a transfer of the whole available treasury succeeds and leaves the bonds whole", async (t) => {
+  const w = await world(t.context.root);
+  const c = new DaoClient(w.dao, t);
+  // an open proposal: its bond is held while the treasury is spent
+  const { id: open } = await c.propose(w.carol, { kind: "Signal", message: "waits while the treasury is spent" });
+  const start = BigInt((await w.dao.view<{ available: string }>("get_treasury")).available);
+  const amount = start + NEAR;
+  const id = await c.pass(w.alice, { kind: "Transfer", receiver_id: w.dave.accountId, amount: amount.toString() }, [
+    w.alice,
+    w.bob,
+  ]);
+  // top the treasury up to exactly the transfer's amount
+  const now = BigInt((await w.dao.view<{ available: string }>("get_treasury")).available);
+  await t.context.root.transfer(w.dao, amount - now);
+  t.is(BigInt((await w.dao.view<{ available: string }>("get_treasury")).available), amount);
+  const daveBefore = await total(w.dave);
+  const spent = await c.execute(w.outsider, id);
+  t.is((await c.proposal(id)).status, "Executed", failureText(spent));
+  t.is((await total(w.dave)) - daveBefore, amount);
+  // what the DAO holds still covers the open proposal's bond and its own storage
+  const view = await w.dao.view<{ locked_bonds: string; storage_stake: string }>("get_treasury");
+  t.true(BigInt(view.locked_bonds) > 0n);
+  const acc = await w.dao.accountView();
+  const stake = BigInt(acc.storage_usage) * 10n ** 19n;
+  t.true(BigInt(acc.amount) >= BigInt(view.locked_bonds) + stake, "the execution spent bonds");
+  t.is((await c.proposal(open)).status, "InProgress");
 });
 
 // Votes are stored at the treasury's cost, never at the cost of the bonds the DAO holds: on a DAO with no treasury

@@ -44,6 +44,8 @@ export interface Treasury {
   balance: string;
   locked_bonds: string;
   storage_stake: string;
+  // kept for the next execution's own writes (older DAOs: absent)
+  write_reserve?: string;
   available: string;
 }
 
