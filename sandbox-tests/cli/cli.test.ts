@@ -355,6 +355,8 @@ test.serial("errors: missing key, unknown community, contract errors with meanin
   const final = await cli.run(["vote", "approve", "0", "-c", "acme", "--account", "alice.test.near"]);
   t.is(final.code, 1);
   t.regex(final.stderr, /contract error ERR_ALREADY_FINAL \(Executed\): the proposal is already decided or closed/);
+  // with the transaction, so the failure can be looked up
+  t.regex(final.stderr, /cancelled\) \(tx [1-9A-HJ-NP-Za-km-z]{43,44}\)/);
 
   // A transfer above the available treasury is approved but fails at execution; the CLI says why.
   const big = ["-c", "acme", "--account"];

@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   Account,
+  actions,
   baseDecode,
   JsonRpcProvider,
   KeyPair,
@@ -197,10 +198,39 @@ export function connect(network: NetworkId): Chain {
   return { network, url, provider: new JsonRpcProvider({ url, headers }) };
 }
 
+/** A failed transaction: nearcore's failure (the message: a contract's panic text, else the failure as JSON, where
+ * errors.ts finds an ERR_ code) and the transaction's hash, so every failure the CLI reports can be looked up. */
+export class FailedTransaction extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly txHash: string,
+  ) {
+    const panic = /"ExecutionError":"([^"]*)"/.exec(JSON.stringify(failure))?.[1];
+    super(panic ?? `transaction failed: ${JSON.stringify(failure)}`);
+  }
+}
+
+// near-api-js 7 turns a failed function call into an error without its transaction hash; this account keeps it.
+class CliAccount extends Account {
+  override async callFunctionRaw(p: Parameters<Account["callFunctionRaw"]>[0]): Promise<Outcome> {
+    const outcome = await this.signAndSendTransaction({
+      receiverId: p.contractId,
+      actions: [actions.functionCall(p.methodName, p.args ?? {}, BigInt(p.gas ?? 30n * TGAS), BigInt(p.deposit ?? 0n))],
+      waitUntil: p.waitUntil,
+      throwOnFailure: false,
+    });
+    const status = outcome.status as { Failure?: unknown };
+    if (typeof status === "object" && status !== null && status.Failure !== undefined) {
+      throw new FailedTransaction(status.Failure, outcome.transaction_outcome.id);
+    }
+    return outcome;
+  }
+}
+
 /** The signer's account, signing with its key only (so a missing key is reported by file name, see loadKey). */
 export async function signer(chain: Chain, account: string, validatorKeyFile?: string): Promise<Account> {
   const { keyPair } = loadKey(chain.network, account, validatorKeyFile);
-  return new Account(account, chain.provider, new KeyPairSigner(keyPair));
+  return new CliAccount(account, chain.provider, new KeyPairSigner(keyPair));
 }
 
 /** A view call's result, parsed from JSON. */

@@ -2,6 +2,7 @@
 // ("Smart contract panicked: ERR_X: detail") are turned into the code plus a one-line meaning from the suite's error
 // catalogue (contracts/wire/errors.ts), the same table the docs' error tables are generated from.
 import { meaningOf } from "../../contracts/wire/errors.ts";
+import { txRef } from "./units.ts";
 
 export { meaningOf };
 
@@ -71,6 +72,13 @@ export function networkProblem(e: unknown): string | null {
   return null;
 }
 
+/** " (tx <hash> <explorer link>)" of the transaction a failed call belongs to, when the error carries it (near-api-js
+ * 7's TransactionExecutionError does), so the failure can be looked up; "" otherwise. */
+export function failedTxSuffix(e: unknown): string {
+  const hash = typeof e === "object" && e !== null ? (e as { txHash?: unknown }).txHash : undefined;
+  return typeof hash === "string" && hash !== "" ? ` (${txRef(hash)})` : "";
+}
+
 /** Turns anything thrown into a CliError with a user-facing message; `rpc` names the node in network errors. */
 export function toCliError(e: unknown, rpc?: { network: string; url: string }): CliError {
   if (e instanceof CliError) return e;
@@ -78,7 +86,11 @@ export function toCliError(e: unknown, rpc?: { network: string; url: string }): 
   if (found) {
     const meaning = meaningOf(found.code) ?? "see the contract's docs";
     const detail = found.detail ? ` (${found.detail})` : "";
-    return new CliError(found.code, `contract error ${found.code}${detail}: ${meaning}`, found.detail);
+    return new CliError(
+      found.code,
+      `contract error ${found.code}${detail}: ${meaning}${failedTxSuffix(e)}`,
+      found.detail,
+    );
   }
   const message = e instanceof Error ? e.message : String(e);
   const unreachable = networkProblem(e);

@@ -18,7 +18,7 @@ import {
 } from "../../attester/src/verify.ts";
 import type { Chain, Outcome } from "./context.ts";
 import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
-import { CliError, contractErrorOf, meaningOf } from "./errors.ts";
+import { CliError, contractErrorOf, failedTxSuffix, meaningOf } from "./errors.ts";
 import { tgas, txRef } from "./units.ts";
 import {
   DATASET_REGISTRY,
@@ -72,7 +72,11 @@ export async function callTx<T>(
     const meaning = found && contract && SUITE_CODES.has(contract) ? meaningOf(found.code, contract) : undefined;
     if (!found || !meaning) throw e;
     const detail = found.detail ? ` (${found.detail})` : "";
-    throw new CliError(found.code, `contract error ${found.code}${detail}: ${meaning}`, found.detail);
+    throw new CliError(
+      found.code,
+      `contract error ${found.code}${detail}: ${meaning}${failedTxSuffix(e)}`,
+      found.detail,
+    );
   }
   return {
     value: resultOf<T>(outcome),
