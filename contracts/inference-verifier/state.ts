@@ -52,8 +52,26 @@ export function epochOf(s: VerifierState, t: bigint): number {
   return Number(t / BigInt(s.settings.epoch_length_ns));
 }
 
+// What the report's fields add to an epoch record at most: status, attempts, parts, next_part, sent_height (20
+// digits), reward_pool_id (64 characters), last_error.
+export const REPORT_PAD_BYTES = 200;
+
 export function emptyEpoch(epoch: number): EpochUsage {
-  return { v: 1, epoch, models: {}, open_disputes: 0, status: "Open", attempts: 0, last_error: null };
+  const pad = " ".repeat(REPORT_PAD_BYTES);
+  return { v: 1, epoch, models: {}, open_disputes: 0, status: "Open", attempts: 0, last_error: null, pad };
+}
+
+export function epochSize(e: EpochUsage): number {
+  return JSON.stringify(e).length;
+}
+
+// Keeps the record at `size` (its length before the report's changes) by giving up pad for what they added, or
+// taking back what they freed (never more than REPORT_PAD_BYTES): the first receipts paid for these bytes.
+export function fitPad(e: EpochUsage, size: number): void {
+  if (e.pad === undefined) return;
+  const grown = epochSize(e) - size;
+  if (grown > 0) e.pad = e.pad.slice(Math.min(grown, e.pad.length));
+  else if (grown < 0) e.pad = " ".repeat(Math.min(REPORT_PAD_BYTES, e.pad.length - grown));
 }
 
 export function getEpoch(s: VerifierState, epoch: number): EpochUsage {

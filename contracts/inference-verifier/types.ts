@@ -125,6 +125,10 @@ export interface EpochUsage {
   sent_height?: string;
   // the reward pool the first part went to: the remaining parts go there too, whatever reward_pool_id is now
   reward_pool_id?: string;
+  // Spaces paid for with the epoch's first receipts (REPORT_PAD_BYTES), given up as the report's fields above are
+  // written (state.ts fitPad), so reporting never grows the record at the verifier's cost (storage audit F5).
+  // Records from before it have none: their report grows them, as it did.
+  pad?: string;
 }
 
 export interface VersionUsage {

@@ -4,7 +4,7 @@ import { fail } from "../shared/errors";
 import { requireGas, TGAS } from "../shared/gas";
 import { isSafeInt } from "../shared/validate";
 import type { VerifierState } from "./state";
-import { emit, versionKey } from "./state";
+import { emit, epochSize, fitPad, versionKey } from "./state";
 import type { EpochUsage, UsageReport } from "./types";
 import { reportGasTgas, splitUsage, type UsageAttesterCount, USAGE_REPORT_PAYER } from "../wire/usage-report";
 
@@ -87,6 +87,7 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
   const e = s.epochs.get(String(epoch));
   if (e === null) fail("ERR_NOTHING_TO_REPORT", `epoch ${epoch}`);
   if (e.status === "Reported") fail("ERR_ALREADY_REPORTED");
+  const size = epochSize(e);
   const height = near.blockHeight();
   if (e.status === "Reporting") {
     const due = BigInt(e.sent_height ?? "0") + REPORT_TIMEOUT_BLOCKS;
@@ -113,6 +114,7 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
     // everything was voided or withheld: nothing to pay for, nothing to send
     e.status = "Reported";
     e.last_error = null;
+    fitPad(e, size);
     s.epochs.set(String(epoch), e);
     emit("usage_reported", [{ epoch, models: 0, receipts: 0, parts: 0, reward_pool_id: pool }]);
     sendNear(near.predecessorAccountId(), near.attachedDeposit());
@@ -125,6 +127,7 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
   requireGas(callGas + cbGas + 10n * TGAS, `attach at least ${callGas + cbGas + 30n * TGAS}`);
   e.status = "Reporting";
   e.sent_height = height.toString();
+  fitPad(e, size);
   s.epochs.set(String(epoch), e);
   const deposit = near.attachedDeposit();
   const payer = near.predecessorAccountId();
@@ -158,6 +161,7 @@ export function onReported(
   if (stale && due) return "Stale";
   if (e === null || e.status !== "Reporting") fail("ERR_NOT_REPORTING");
   if (attempt !== e.attempts || part !== (e.next_part ?? 0)) fail("ERR_STALE_CALLBACK", `attempt ${e.attempts}`);
+  const size = epochSize(e);
   const parts = e.parts ?? 1;
   const pool = e.reward_pool_id ?? s.reward_pool_id;
   e.sent_height = undefined;
@@ -183,6 +187,7 @@ export function onReported(
     e.last_error = "reward pool call failed";
     emit("usage_report_failed", [{ epoch, part, attempt: e.attempts, reward_pool_id: pool }]);
   }
+  fitPad(e, size);
   s.epochs.set(String(epoch), e);
   return e.status;
 }

@@ -150,8 +150,12 @@ test("usage report: only a final epoch, sent to the pool with a callback; a fail
   // final: the epoch is over and its challenge window has passed
   vm.time = (BigInt(epoch) + 1n) * BigInt(SETTINGS.epoch_length_ns) + BigInt(SETTINGS.challenge_window_ns);
 
+  // the report's fields fit in the pad the epoch's first receipts paid for: reporting never grows the record at the
+  // verifier's cost (storage audit F5), whatever the attempts and failures
+  const usage = vm.storageUsage;
   const sent = vm.call("report_usage", { epoch }, { from: RELAYER });
   t.true(sent.ok, sent.error);
+  t.is(vm.storageUsage, usage, "report_usage grew the verifier's storage");
   t.deepEqual(
     sent.calls.map((c) => [c.to, c.method]),
     [
@@ -189,6 +193,7 @@ test("usage report: only a final epoch, sent to the pool with a callback; a fail
   });
   t.is(done.value, "Reported");
   t.like(vm.view("get_epoch_usage", { epoch }), { status: "Reported", attempts: 2, last_error: null });
+  t.true(vm.storageUsage <= usage, `reporting grew the verifier's storage by ${vm.storageUsage - usage} bytes`);
 });
 
 test("the report the verifier sends is the one the pool accepts: both wasms in-process, the pool's answer closes it", (t) => {
