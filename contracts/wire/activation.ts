@@ -7,8 +7,12 @@
 // (docs/registries.md, "Who pays for storage").
 import { LINEAGE_PART_ENTRIES } from "./lineage.js";
 
+// Constants are written out, not computed (no `10n ** 19n`, no call at load): this module is evaluated on every call
+// of the contracts that import it, and computing them there cost the DAO 1.04 Tgas a call (measured; the unit test
+// sandbox-tests/unit/activation.test.ts checks the written values against the formulas).
+
 // NEAR's storage price: 10^19 yoctoNEAR per byte (nearcore `storage_amount_per_byte`, unchanged since genesis).
-export const BYTE_COST = 10n ** 19n;
+export const BYTE_COST = 10_000_000_000_000_000_000n;
 
 // Upper bounds, in bytes, of what one activation or rollback stores in the model registry (each record is also
 // charged nearcore's 40 bytes of per-record overhead; ids at their longest; a part is JSON inside a JSON string, so
@@ -24,16 +28,17 @@ export const LINEAGE_ENTRY_BYTES = 120n;
 
 // What a lineage part carries to the pool for its records (reward_pool.register_lineage keeps what they use and
 // refunds the rest to the model registry).
-export const LINEAGE_DEPOSIT_PER_PART = 5n * 10n ** 21n;
-export const LINEAGE_DEPOSIT_PER_ENTRY = 3n * 10n ** 21n;
+export const LINEAGE_DEPOSIT_PER_PART = 5_000_000_000_000_000_000_000n;
+export const LINEAGE_DEPOSIT_PER_ENTRY = 3_000_000_000_000_000_000_000n;
 
 // What the model registry attaches to dataset_registry.record_model_use: the manifest -> model record (written once
 // per model version, ~200 bytes). The dataset registry keeps the cost of what it writes and sends the rest to the DAO.
-export const MODEL_USE_DEPOSIT = 3n * 10n ** 21n;
+export const MODEL_USE_DEPOSIT = 3_000_000_000_000_000_000_000n;
 
 // A history entry and the status change of a deprecation, at most.
 export const DEPRECATION_BYTES = 300n;
-export const DEPRECATION_DEPOSIT = DEPRECATION_BYTES * BYTE_COST;
+// DEPRECATION_BYTES x BYTE_COST
+export const DEPRECATION_DEPOSIT = 3_000_000_000_000_000_000_000n;
 
 export interface LineageSize {
   // creator entries: the model's creators plus every dataset creator of its training manifest
@@ -87,4 +92,5 @@ export function activationDeposit(lineage: LineageSize | null, byteCost = BYTE_C
 
 // What the DAO attaches when a proposal names no deposit: a lineage of up to 10 creator entries over 4 datasets.
 // The CLI computes the deposit from the model and its manifest (scripts/cli/dao.ts).
-export const DEFAULT_ACTIVATION_DEPOSIT = activationDeposit({ entries: 10, datasets: 4, parts: 1 });
+// activationDeposit({ entries: 10, datasets: 4, parts: 1 })
+export const DEFAULT_ACTIVATION_DEPOSIT = 69_400_000_000_000_000_000_000n;

@@ -1,0 +1,104 @@
+// What the DAO's model decisions and a report part pay (contracts/wire/activation.ts, usage-report.ts): the constants
+// written out as literals (so the contracts evaluate nothing at load) equal their formulas, and the deposit an
+// activation asks for covers what it can store.
+import test from "ava";
+import {
+  ACTIVATION_BASE_BYTES,
+  activationBytes,
+  activationDeposit,
+  BYTE_COST,
+  DEFAULT_ACTIVATION_DEPOSIT,
+  DEPRECATION_BYTES,
+  DEPRECATION_DEPOSIT,
+  LINEAGE_DEPOSIT_PER_ENTRY,
+  LINEAGE_DEPOSIT_PER_PART,
+  lineagePartDeposit,
+  lineagePartsBound,
+  lineageReserve,
+  MODEL_USE_DEPOSIT,
+} from "../../contracts/wire/activation.ts";
+import { LINEAGE_PART_ENTRIES } from "../../contracts/wire/lineage.ts";
+import { REPORT_STORAGE_BASE, REPORT_STORAGE_PER_ITEM, reportDeposit } from "../../contracts/wire/usage-report.ts";
+
+test("the written constants equal their formulas", (t) => {
+  t.is(BYTE_COST, 10n ** 19n);
+  t.is(LINEAGE_DEPOSIT_PER_PART, 5n * 10n ** 21n);
+  t.is(LINEAGE_DEPOSIT_PER_ENTRY, 3n * 10n ** 21n);
+  t.is(MODEL_USE_DEPOSIT, 3n * 10n ** 21n);
+  t.is(DEPRECATION_DEPOSIT, DEPRECATION_BYTES * BYTE_COST);
+  t.is(DEFAULT_ACTIVATION_DEPOSIT, activationDeposit({ entries: 10, datasets: 4, parts: 1 }));
+});
+
+test("an activation's deposit: storage bound, the dataset registry's share, the parts' deposits", (t) => {
+  // no lineage: the base bytes and the model-use record
+  t.is(activationDeposit(null), ACTIVATION_BASE_BYTES * BYTE_COST + MODEL_USE_DEPOSIT);
+  t.is(activationBytes(null), ACTIVATION_BASE_BYTES);
+  // the 98-entry lineage of sandbox-tests/registries/activation-deposit.test.ts (stored 9,612 bytes there)
+  const size = { entries: 98, datasets: 7, parts: lineagePartsBound(98, 7) };
+  t.true(activationBytes(size) > 9_612n);
+  t.is(
+    activationDeposit(size),
+    activationBytes(size) * BYTE_COST +
+      MODEL_USE_DEPOSIT +
+      lineageReserve([98]) +
+      (BigInt(size.parts) - 1n) * 5n * 10n ** 21n,
+  );
+  t.is(lineagePartDeposit(98), LINEAGE_DEPOSIT_PER_PART + 98n * LINEAGE_DEPOSIT_PER_ENTRY);
+  // more of anything never asks for less
+  const base = { entries: 20, datasets: 3, parts: 1 };
+  for (const more of [{ entries: 21 }, { datasets: 4 }, { parts: 2 }]) {
+    t.true(activationDeposit({ ...base, ...more }) > activationDeposit(base));
+  }
+});
+
+test("lineagePartsBound covers the registry's greedy packing (datasets of at most 16 creators never split)", (t) => {
+  // the packing of contracts/model-registry/lineage.ts packLineage, counted only
+  const pack = (modelCreators: number, datasets: number[]) => {
+    let parts = 1;
+    let n = modelCreators;
+    for (const d of datasets) {
+      if (n + d > LINEAGE_PART_ENTRIES) {
+        parts += 1;
+        n = 0;
+      }
+      n += d;
+    }
+    return parts;
+  };
+  let seed = 7;
+  const rand = (k: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % k;
+  };
+  for (let i = 0; i < 2000; i++) {
+    const models = 1 + rand(16);
+    const datasets = Array.from({ length: rand(40) }, () => 1 + rand(16));
+    const entries = models + datasets.reduce((a, b) => a + b, 0);
+    const bound = lineagePartsBound(entries, datasets.length);
+    t.true(pack(models, datasets) <= bound, `${models} + [${datasets.join(",")}]: bound ${bound}`);
+  }
+});
+
+test("a report part's deposit: 0.009 NEAR for one model and one attester, 0.244 for a full part", (t) => {
+  const part = (models: number, attestersPerModel: number) => ({
+    community: "dao.test.near",
+    epoch: 1,
+    epoch_start_ns: "0",
+    epoch_end_ns: "1",
+    part: 0,
+    parts: 1,
+    usage: Array.from({ length: models }, (_, m) => ({
+      model_name: `m${m}`,
+      model_version: "1",
+      weights_sha256: "0".repeat(64),
+      receipts: attestersPerModel,
+      attester_counts: Array.from({ length: attestersPerModel }, (_, a) => ({
+        attester_id: `a${a}.near`,
+        receipts: 1,
+      })),
+    })),
+  });
+  t.is(reportDeposit(part(1, 1)), (REPORT_STORAGE_BASE + 2n * REPORT_STORAGE_PER_ITEM) * BYTE_COST);
+  t.is(reportDeposit(part(1, 1)), 9n * 10n ** 21n);
+  t.is(reportDeposit(part(32, 2)), 244n * 10n ** 21n);
+});
