@@ -12,7 +12,10 @@ import {
   type Tx,
   type Wallet,
 } from "./chain.ts";
+import { DatasetDetail, Datasets } from "./datasets.tsx";
+import { ModelDetail, Models } from "./models.tsx";
 import { Communities, CommunityHome, type PageProps, ProposalDetail, Proposals, Propose } from "./pages.tsx";
+import { Rewards } from "./rewards.tsx";
 import { type Pending, ProblemBox, TxDialog, useLoad } from "./ui.tsx";
 
 function useHash(): string {
@@ -84,6 +87,13 @@ export function App() {
     if (parts[2] === "proposals") page = <Proposals {...props} dao={dao} status={params.get("status") ?? ""} />;
     else if (parts[2] === "p" && parts[3]) page = <ProposalDetail {...props} dao={dao} id={Number(parts[3])} />;
     else if (parts[2] === "propose") page = <Propose {...props} dao={dao} />;
+    else if (parts[2] === "datasets") page = <Datasets {...props} dao={dao} />;
+    else if (parts[2] === "d" && parts[3])
+      page = <DatasetDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
+    else if (parts[2] === "models") page = <Models {...props} dao={dao} />;
+    else if (parts[2] === "m" && parts[3])
+      page = <ModelDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
+    else if (parts[2] === "rewards") page = <Rewards {...props} dao={dao} />;
     else page = <CommunityHome {...props} dao={dao} />;
   } else if (factory) page = <Communities {...props} factory={factory} />;
   else if (network === "local" && dev.problem) page = <ProblemBox problem={dev.problem} />;

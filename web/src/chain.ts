@@ -6,6 +6,7 @@
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import { contractErrorOf, meaningOf, networkProblem } from "../../scripts/cli/errors.ts";
 import { DEFAULT_RPC, type NetworkName } from "../../scripts/cli/networks.ts";
+import type { ContractName } from "../../contracts/wire/contracts.ts";
 
 export type { NetworkName };
 export const NETWORKS: NetworkName[] = ["local", "testnet", "mainnet"];
@@ -53,6 +54,10 @@ export interface Tx {
   args: Record<string, unknown>;
   gas: bigint;
   deposit: bigint;
+  /** the suite contract called, by code name: its refusals are explained as it means them (default: the DAO) */
+  contract?: ContractName;
+  /** more figures shown before signing, e.g. what a proposal will take from the treasury: [label, value, test id] */
+  details?: [string, string, string?][];
 }
 
 export interface Sent {

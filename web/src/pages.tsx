@@ -5,6 +5,7 @@
 import { parseNearAmount } from "near-api-js";
 import { type FormEvent, useState } from "react";
 import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
 import {
   ADD_PROPOSAL_GAS,
@@ -109,6 +110,9 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
           <nav className="tabs">
             <a href={`#/c/${dao}/proposals`}>Proposals ({info.last_proposal_id})</a>
             <a href={`#/c/${dao}/propose`}>New proposal</a>
+            <a href={`#/c/${dao}/datasets`}>Datasets</a>
+            <a href={`#/c/${dao}/models`}>Models</a>
+            <a href={`#/c/${dao}/rewards`}>Rewards</a>
           </nav>
           <h2>Treasury</h2>
           <dl className="grid">
@@ -152,6 +156,20 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
   );
 }
 
+type ProposalKindArgs = { kind: string } & Record<string, unknown>;
+
+/** add_proposal of `kind`: the policy's bond or the proposal's storage (dao-calls.ts proposalDeposit), as the CLI. */
+export function proposalTx(dao: string, policy: Policy, kind: ProposalKindArgs, description: string): Tx {
+  return {
+    what: `Propose: ${kindInWords(kind)}. The bond is refunded when the proposal is decided, less its storage.`,
+    contractId: dao,
+    methodName: "add_proposal",
+    args: { description, kind },
+    gas: ADD_PROPOSAL_GAS,
+    deposit: proposalDeposit(BigInt(policy.parameters.proposal_bond), kind, description),
+  };
+}
+
 /** A proposal kind in words (the common kinds), else its fields in human units (units.humanFields, as the CLI). */
 export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<string, unknown>)): string {
   const k = kind as Record<string, unknown> & { kind: string };
@@ -167,9 +185,11 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
     case "FundRewardPool":
       return `Fund the reward pool with ${units.near(k.amount as string)} from the treasury`;
     case "AdmitDataset":
-      return `Admit the dataset ${k.dataset_id}`;
+      return `Admit the dataset ${k.dataset_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
+    case "RejectDataset":
+      return `Reject the dataset ${k.dataset_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
     case "ActivateModel":
-      return `Activate the model ${k.model_id}`;
+      return `Activate the model ${k.model_id}${k.deposit ? `, with ${units.near(k.deposit as string)} from the treasury for what the activation stores` : ""}`;
     default:
       return `${k.kind}: ${JSON.stringify(units.humanFields(kind))}`;
   }
@@ -287,6 +307,7 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
   const execute = (p: Proposal) => {
     const gas = executeGasOf(p.kind as { kind: string } & Record<string, unknown>);
     if (gas === null) return;
+    const k = p.kind as ProposalKindArgs;
     ask({
       what: `Execute proposal #${p.id}: ${kindInWords(p.kind)}`,
       contractId: dao,
@@ -294,6 +315,17 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
       args: { id: p.id },
       gas,
       deposit: 0n,
+      // the DAO attaches an activation's deposit from its treasury (contracts/community-dao/kinds/suite.ts)
+      details:
+        k.kind === "ActivateModel" || k.kind === "RollbackModel"
+          ? [
+              [
+                "from the treasury",
+                units.near((k.deposit as string | undefined) ?? DEFAULT_ACTIVATION_DEPOSIT),
+                "tx-treasury",
+              ],
+            ]
+          : undefined,
     });
   };
   return (
@@ -426,18 +458,8 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
     }
     setErrors(bad);
     if (Object.keys(bad).length > 0) return;
-    const text = description || fallback;
-    const bond = BigInt(policy.parameters.proposal_bond);
-    ask(
-      {
-        what: `Propose: ${kindInWords(k as { kind: string })}. The bond is refunded when the proposal is decided, less its storage.`,
-        contractId: dao,
-        methodName: "add_proposal",
-        args: { description: text, kind: k },
-        gas: ADD_PROPOSAL_GAS,
-        deposit: proposalDeposit(bond, k, text),
-      },
-      (sent) => go(`/c/${dao}/p/${sent.value}`),
+    ask(proposalTx(dao, policy, k as ProposalKindArgs, description || fallback), (sent) =>
+      go(`/c/${dao}/p/${sent.value}`),
     );
   };
 
