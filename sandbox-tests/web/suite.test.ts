@@ -3,9 +3,11 @@
 // in Chromium at 390 x 844 the council proposes admitting it, votes, executes and the card shows Admitted; the CLI
 // names it in a manifest and registers a model on it; the model page shows the lineage model -> manifest -> dataset
 // -> creators, the council proposes ActivateModel with the deposit the CLI computes (contracts/wire/activation.ts),
-// executes and the model is Active; on the rewards page a member registers its pool storage, and a claim with nothing
-// to claim is refused with ERR_NOTHING_TO_CLAIM and its meaning, leaving the pool unchanged. Each browser action is
-// checked on chain over RPC, independently of the app.
+// executes and the model is Active; the CLI attests two inferences and reports and closes their epoch; on the rewards
+// page the model's maker registers its pool storage and claims, and a second claim with nothing left is refused with
+// ERR_NOTHING_TO_CLAIM and its meaning, leaving the pool unchanged. Each browser action is checked on chain over RPC,
+// independently of the app.
+import { join } from "node:path";
 import { activationDeposit, lineagePartsBound } from "../../contracts/wire/activation.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
 import type { DatasetRecord } from "../../contracts/wire/datasets.ts";
@@ -32,8 +34,21 @@ test("datasets admitted, a model's lineage and activation, pool storage and a re
     ["account", "create", "alice", "--balance", "30"],
     ["account", "create", "bob", "--balance", "30"],
     ["account", "create", "dave", "--balance", "5"],
-    ["community", "create", "lab", "--account", "alice.test.near", "--members", "alice.test.near,bob.test.near"],
-    ["donate", "2", "-c", "lab", "--account", "alice.test.near"],
+    ["account", "create", "att"],
+    ["account", "create", "relayer"],
+    // one-minute epochs, as the guides' community (docs/guides/short-epochs.json)
+    [
+      "community",
+      "create",
+      "lab",
+      "--account",
+      "alice.test.near",
+      "--members",
+      "alice.test.near,bob.test.near",
+      "--init-args",
+      "docs/guides/short-epochs.json",
+    ],
+    ["donate", "10", "-c", "lab", "--account", "alice.test.near"],
     [
       "dataset",
       "submit",
@@ -180,11 +195,62 @@ test("datasets admitted, a model's lineage and activation, pool storage and a re
     await page.goto(`${web.url}#/c/${DAO}/d/${encodeURIComponent(DATASET)}`);
     t.regex(await page.getByTestId("dataset-manifests").innerText(), /manifest #1: models intents@1\.0\.0/);
 
-    // rewards, as bob: nothing to claim, no storage balance yet; he registers with the pool
+    // usage and an epoch (docs/guides/attest-inferences.md, pay-the-creators.md, by the CLI): the DAO bonds an
+    // attester and funds the pool, the attester signs two answers of the active model, the epoch is reported and closed
+    const key = join(cli.home, "attester-key.json");
+    const modelFile = join(cli.home, "model.aicm");
+    const lab = ["-c", "lab"];
+    await run(["attester", "keygen", "--out", key]);
+    await run([
+      "propose",
+      "add-attester",
+      "--attester",
+      "att.test.near",
+      "--public-key",
+      key,
+      "--bond",
+      "1",
+      ...lab,
+      "--account",
+      "alice.test.near",
+    ]);
+    await run(["propose", "fund-pool", "--amount", "5", ...lab, "--account", "alice.test.near"]);
+    for (const id of ["2", "3"]) {
+      for (const who of ["alice.test.near", "bob.test.near"])
+        await run(["vote", "approve", id, ...lab, "--account", who]);
+      await run(["execute", id, ...lab, "--account", "bob.test.near"]);
+    }
+    await run(["train", "--out", modelFile]);
+    await run([
+      "attest",
+      "--model-file",
+      modelFile,
+      "--key",
+      key,
+      "--attester",
+      "att.test.near",
+      "--text",
+      "when will the reward pool pay the creators",
+      "--text",
+      "the council should vote on the treasury budget",
+      "--out",
+      join(cli.home, "answers.json"),
+      ...lab,
+      "--account",
+      "relayer.test.near",
+    ]);
+    await run(["node", "fast-forward", "200"]);
+    await run(["usage", "report", ...lab, "--account", "relayer.test.near"]);
+    await run(["epoch", "close", ...lab, "--account", "relayer.test.near"]);
+    const owed = await cli.view<string>(POOL, "claimable", { account_id: "bob.test.near" });
+    t.true(BigInt(owed) > 0n, `bob, the model's 70% maker, is owed ${owed}`);
+
+    // rewards, as bob: what he can claim, no storage balance yet; he registers with the pool, then claims
     await page.goto(`${web.url}#/c/${DAO}/rewards`);
     await page.getByTestId("claimable").waitFor();
-    t.is(await page.getByTestId("claimable").innerText(), "0 NEAR");
+    t.is(await page.getByTestId("claimable").innerText(), units.near(owed));
     t.is(await page.getByTestId("storage-balance").innerText(), "not registered");
+    t.regex(await page.getByTestId("epochs").innerText(), /Closed\s*2 receipts over 1 model\(s\); budget [\d.,]+ NEAR/);
     await page.getByRole("button", { name: "Register with the pool" }).click();
     t.is(await page.getByTestId("tx-deposit").innerText(), units.near(POOL_STORAGE_DEPOSIT));
     await send();
@@ -196,11 +262,28 @@ test("datasets admitted, a model's lineage and activation, pool storage and a re
       account_id: "bob.test.near",
     });
     t.is(storage?.total, POOL_STORAGE_DEPOSIT.toString());
-    t.regex(await page.getByTestId("epochs").innerText(), /^$/);
     await fitsPhone("the rewards page");
+    await shot("rewards");
+    await page.getByRole("button", { name: "Claim" }).click();
+    t.regex(
+      await dialog.innerText(),
+      new RegExp(`Claim ${units.near(owed)} from the reward pool to bob\\.test\\.near`),
+    );
+    t.is(await page.getByTestId("tx-gas").innerText(), "50.00 Tgas");
+    await send();
+    await page
+      .getByTestId("claimable")
+      .filter({ hasText: /^0 NEAR$/ })
+      .waitFor();
+    t.like((await cli.view<object[]>(POOL, "get_claims", {}))[0], {
+      account_id: "bob.test.near",
+      amount: owed,
+      status: "Paid",
+    });
 
-    // refused: a claim with nothing to claim; the pool's code and meaning, nothing changes
+    // refused: a second claim, with nothing left to claim; the pool's code and meaning, nothing changes
     const totals = await cli.view<object>(POOL, "get_totals");
+    const balance = await cli.view<object>(POOL, "storage_balance_of", { account_id: "bob.test.near" });
     await page.getByRole("button", { name: "Claim" }).click();
     await send();
     const refusal = dialog.getByRole("alert");
@@ -212,8 +295,8 @@ test("datasets admitted, a model's lineage and activation, pool storage and a re
     await dialog.getByRole("button", { name: "Close" }).click();
     await dialog.waitFor({ state: "detached" });
     t.deepEqual(await cli.view<object>(POOL, "get_totals"), totals);
-    t.deepEqual(await cli.view<unknown[]>(POOL, "get_claims", {}), []);
-    t.deepEqual(await cli.view<object>(POOL, "storage_balance_of", { account_id: "bob.test.near" }), storage);
+    t.is((await cli.view<unknown[]>(POOL, "get_claims", {})).length, 1);
+    t.deepEqual(await cli.view<object>(POOL, "storage_balance_of", { account_id: "bob.test.near" }), balance);
     t.is(await page.getByTestId("claimable").innerText(), "0 NEAR");
 
     t.deepEqual(errors, []);

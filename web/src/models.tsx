@@ -136,7 +136,7 @@ export function ModelDetail({ chain, wallet, refresh, ask, go, dao, id }: PagePr
       const kind = { kind: "ActivateModel", model_id: id, deposit: deposit.toString() };
       // the CLI's description (scripts/cli/dao.ts buildKind)
       const tx = proposalTx(dao, policy, kind, `ActivateModel ${id}`);
-      tx.details = [["from the treasury at execution", units.near(deposit), "tx-treasury"]];
+      tx.details = [["from the treasury", units.near(deposit), "tx-treasury"]];
       ask(tx, (sent) => go(`/c/${dao}/p/${sent.value}`));
     } catch (e) {
       setRefused(problemOf(e, chain, "model-registry"));
