@@ -3,7 +3,8 @@
 // in Chromium at 390 x 844 the council proposes admitting it, votes, executes and the card shows Admitted; the CLI
 // names it in a manifest and registers a model on it; the model page shows the lineage model -> manifest -> dataset
 // -> creators, the council proposes ActivateModel with the deposit the CLI computes (contracts/wire/activation.ts),
-// executes and the model is Active; the CLI attests two inferences and reports and closes their epoch; on the rewards
+// executes and the model is Active; ActivateModel of an unknown model is refused with ERR_UNKNOWN_MODEL before
+// anything is sent; the CLI attests two inferences and reports and closes their epoch; on the rewards
 // page the model's maker registers its pool storage and claims, and a second claim with nothing left is refused with
 // ERR_NOTHING_TO_CLAIM and its meaning, leaving the pool unchanged. Each browser action is checked on chain over RPC,
 // independently of the app.
@@ -25,7 +26,7 @@ const DATASET = "corpus@1.0.0";
 const MODEL = "intents@1.0.0";
 const WEIGHTS = "3697afc7cbbf4ed511d4aafe97bba3a7ecdff1b7c3854102d203afa3b7bc22b6";
 
-test("datasets admitted, a model's lineage and activation, pool storage and a refused claim, in a browser", async (t) => {
+test("in a browser: a dataset admitted, a model's lineage and activation, a claim; an unknown model and a second claim refused", async (t) => {
   const { cli } = t.context;
   const run = async (args: string[]) => ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
   const t0 = Date.now();
@@ -194,6 +195,21 @@ test("datasets admitted, a model's lineage and activation, pool storage and a re
     t.regex(await page.getByTestId("history").innerText(), /activated intents@1\.0\.0/);
     await page.goto(`${web.url}#/c/${DAO}/d/${encodeURIComponent(DATASET)}`);
     t.regex(await page.getByTestId("dataset-manifests").innerText(), /manifest #1: models intents@1\.0\.0/);
+
+    // refused before anything is sent: ActivateModel of a model the registry does not have (as the CLI refuses it)
+    await page.goto(`${web.url}#/c/${DAO}/propose`);
+    await page.getByLabel("kind").selectOption("activate-model");
+    await page.locator("input[name=record]").fill("Intents");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    await page.getByText("must be name@version, like news-corpus@1.0.0").waitFor();
+    await page.locator("input[name=record]").fill("nosuch@1.0.0");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    const unknown = page.locator("main").getByRole("alert");
+    await unknown.waitFor();
+    t.regex(await unknown.innerText(), /ERR_UNKNOWN_MODEL/);
+    t.true((await unknown.innerText()).includes(meaningOf("ERR_UNKNOWN_MODEL", "model-registry")!));
+    t.is(await dialog.count(), 0);
+    t.is((await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id, 2);
 
     // usage and an epoch (docs/guides/attest-inferences.md, pay-the-creators.md, by the CLI): the DAO bonds an
     // attester and funds the pool, the attester signs two answers of the active model, the epoch is reported and closed

@@ -9,8 +9,8 @@ import type { HistoryEntry, LineageStatus, ModelRecord } from "../../contracts/m
 import type { ChainLink, configView } from "../../contracts/model-registry/views.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { PAGE, type Problem, problemOf } from "./chain.ts";
-import { type PageProps, proposalTx } from "./pages.tsx";
-import { activationDepositFor, newestFirst, pageAhead, Refusal, suiteContract } from "./suite.ts";
+import { activationProposalTx, type PageProps } from "./pages.tsx";
+import { newestFirst, pageAhead, Refusal, suiteContract } from "./suite.ts";
 import { Creators, Hash, MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 type RegistryConfig = ReturnType<typeof configView>;
@@ -129,14 +129,8 @@ export function ModelDetail({ chain, wallet, refresh, ask, go, dao, id }: PagePr
     setRefused(null);
     setPreparing(true);
     try {
-      const [deposit, policy] = await Promise.all([
-        activationDepositFor(chain, dao, id),
-        chain.view<Policy>(dao, "get_policy"),
-      ]);
-      const kind = { kind: "ActivateModel", model_id: id, deposit: deposit.toString() };
-      // the CLI's description (scripts/cli/dao.ts buildKind)
-      const tx = proposalTx(dao, policy, kind, `ActivateModel ${id}`);
-      tx.details = [["from the treasury", units.near(deposit), "tx-treasury"]];
+      const policy = await chain.view<Policy>(dao, "get_policy");
+      const tx = await activationProposalTx(chain, dao, policy, id);
       ask(tx, (sent) => go(`/c/${dao}/p/${sent.value}`));
     } catch (e) {
       setRefused(problemOf(e, chain, "model-registry"));

@@ -18,8 +18,9 @@ import {
   type Vote,
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { type Chain, PAGE, type Sent, type Tx, type Wallet } from "./chain.ts";
-import { Pager, Show, useLoad } from "./ui.tsx";
+import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
+import { activationDepositFor } from "./suite.ts";
+import { Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 export interface PageProps {
   chain: Chain;
@@ -168,6 +169,24 @@ export function proposalTx(dao: string, policy: Policy, kind: ProposalKindArgs, 
     gas: ADD_PROPOSAL_GAS,
     deposit: proposalDeposit(BigInt(policy.parameters.proposal_bond), kind, description),
   };
+}
+
+/**
+ * An ActivateModel proposal with the deposit the CLI computes (suite.ts activationDepositFor), shown before signing as
+ * what the treasury will pay at execution; an unknown model is refused (ERR_UNKNOWN_MODEL) before anything is sent.
+ */
+export async function activationProposalTx(
+  chain: Chain,
+  dao: string,
+  policy: Policy,
+  modelId: string,
+  description = "",
+): Promise<Tx> {
+  const deposit = await activationDepositFor(chain, dao, modelId);
+  const kind = { kind: "ActivateModel", model_id: modelId, deposit: deposit.toString() };
+  // the CLI's description (scripts/cli/dao.ts buildKind)
+  const tx = proposalTx(dao, policy, kind, description || `ActivateModel ${modelId}`);
+  return { ...tx, details: [["from the treasury", units.near(deposit), "tx-treasury"]] };
 }
 
 /** A proposal kind in words (the common kinds), else its fields in human units (units.humanFields, as the CLI). */
@@ -426,8 +445,13 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
   );
 }
 
+/** The kinds the form proposes, by the CLI's `propose <kind>` names. */
+type ProposeKind = "add-member" | "transfer" | "admit-dataset" | "reject-dataset" | "activate-model";
+
 export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { dao: string }) {
-  const [kind, setKind] = useState<"add-member" | "transfer">("add-member");
+  const [kind, setKind] = useState<ProposeKind>("add-member");
+  const [record, setRecord] = useState("");
+  const [refused, setRefused] = useState<Problem | null>(null);
   const [member, setMember] = useState("");
   const [role, setRole] = useState("council");
   const [to, setTo] = useState("");
@@ -437,12 +461,33 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const loaded = useLoad(() => chain.view<Policy>(dao, "get_policy"), [chain, dao, refresh], chain);
 
-  const submit = (e: FormEvent, policy: Policy) => {
+  const submit = async (e: FormEvent, policy: Policy) => {
     e.preventDefault();
+    setRefused(null);
     const bad: Record<string, string> = {};
     let k: Record<string, unknown>;
     let fallback: string;
-    if (kind === "add-member") {
+    if (kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model") {
+      const why = valueProblem("record", record);
+      if (why) {
+        setErrors({ record: `must be ${why}` });
+        return;
+      }
+      if (kind === "activate-model") {
+        setErrors({});
+        try {
+          const tx = await activationProposalTx(chain, dao, policy, record, description);
+          ask(tx, (sent) => go(`/c/${dao}/p/${sent.value}`));
+        } catch (err) {
+          setRefused(problemOf(err, chain, "model-registry"));
+        }
+        return;
+      }
+      k = { kind: kind === "admit-dataset" ? "AdmitDataset" : "RejectDataset", dataset_id: record };
+      if (memo) k.memo = memo;
+      // the CLI's descriptions (scripts/cli/dao.ts buildKind)
+      fallback = `${k.kind} ${record}`;
+    } else if (kind === "add-member") {
       const why = valueProblem("account", member);
       if (why) bad.member = `must be ${why}`;
       k = { kind: "AddMember", member_id: member, role };
@@ -472,15 +517,37 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
       <h1>New proposal</h1>
       <Show loaded={loaded}>
         {(policy) => (
-          <form onSubmit={(e) => submit(e, policy)} noValidate>
+          <form onSubmit={(e) => void submit(e, policy)} noValidate>
             <label>
               Kind
               <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="kind">
                 <option value="add-member">Add a member</option>
                 <option value="transfer">Transfer from the treasury</option>
+                <option value="admit-dataset">Admit a dataset</option>
+                <option value="reject-dataset">Reject a dataset</option>
+                <option value="activate-model">Activate a model</option>
               </select>
             </label>
-            {kind === "add-member" ? (
+            {kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model" ? (
+              <>
+                <label>
+                  {kind === "activate-model" ? "Model" : "Dataset"} (name@version)
+                  <input
+                    value={record}
+                    onChange={(e) => setRecord(e.target.value.trim())}
+                    placeholder={kind === "activate-model" ? "intents@1.0.0" : "corpus@1.0.0"}
+                    name="record"
+                  />
+                </label>
+                {field("record")}
+                {kind === "activate-model" ? null : (
+                  <label>
+                    Memo (optional)
+                    <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+                  </label>
+                )}
+              </>
+            ) : kind === "add-member" ? (
               <>
                 <label>
                   Member account
@@ -540,6 +607,7 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
               Bond: {units.near(policy.parameters.proposal_bond)}, refunded when the proposal is decided (less its
               storage).
             </p>
+            {refused ? <ProblemBox problem={refused} /> : null}
             <button type="submit" className="primary" disabled={!wallet}>
               {wallet ? "Review the transaction" : "Sign in to propose"}
             </button>
