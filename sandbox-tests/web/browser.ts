@@ -51,8 +51,10 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
   process.env.HOME = cli.home;
   process.env.AI_COMMONS_LOCAL_PORT = String(cli.port);
   const { buildApp, startServer } = await import("../../web/server/serve.ts");
-  const built = await buildApp();
-  const web = await startServer({ port: 0 });
+  // its own build: another web test file may be building and serving at the same time
+  const dist = mkdtempSync(join(tmpdir(), "ai-commons-web-dist-"));
+  const built = await buildApp(dist);
+  const web = await startServer({ port: 0, dist });
   const profile = mkdtempSync(join(tmpdir(), "ai-commons-chromium-"));
   // a fresh profile: chromium.launchPersistentContext is how playwright-core takes --user-data-dir
   const browser = await chromium.launchPersistentContext(profile, {
@@ -105,6 +107,7 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
       await browser.close();
       await web.close();
       rmSync(profile, { recursive: true, force: true });
+      rmSync(dist, { recursive: true, force: true });
     },
   };
 }

@@ -38,7 +38,8 @@ export function App() {
   const [wallet, setWallet] = useState<Wallet | null>(null);
   const [refresh, setRefresh] = useState(0);
   const [pending, setPending] = useState<Pending | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // what the last transaction did, shown on the page it left the app on and gone once another page opens
+  const [notice, setNotice] = useState<{ text: string; hash: string } | null>(null);
   const hash = useHash();
 
   // a wallet sign-in made earlier on this browser (Wallet Selector keeps it) is taken up again
@@ -139,7 +140,7 @@ export function App() {
           </label>
         </div>
       ) : null}
-      {notice ? <output className="notice">{notice}</output> : null}
+      {notice && notice.hash === hash ? <output className="notice">{notice.text}</output> : null}
       <main>{page}</main>
       {pending && wallet ? (
         <TxDialog
@@ -151,7 +152,7 @@ export function App() {
           }}
           onSent={(sent) => {
             setPending(null);
-            setNotice(`Done: ${pending.tx.what} (transaction ${sent.hash})`);
+            setNotice({ text: `Done: ${pending.tx.what} (transaction ${sent.hash})`, hash: location.hash });
             setRefresh((r) => r + 1);
           }}
         />

@@ -109,8 +109,9 @@ export function TxDialog({
     setProblem(null);
     try {
       const sent = await wallet.send(tx);
-      onSent(sent);
+      // the follow-up first (it may open another page), so the app shows its notice on the page that follows
       pending.after?.(sent);
+      onSent(sent);
     } catch (e) {
       setProblem(problemOf(e, undefined, tx.contract ?? "community-dao"));
     } finally {
