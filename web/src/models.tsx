@@ -1,9 +1,11 @@
 // The community's models (its model registry): versions newest first as cards with the activation history, one
 // version with its lineage (model -> training manifest -> datasets -> creators, the dataset registry's views), and
-// the council's proposal to activate it (ActivateModel with the deposit the CLI computes, suite.ts).
+// the council's proposal to activate it (ActivateModel with the deposit the CLI computes, pages.tsx
+// activationProposalTx).
 import { useState } from "react";
 import type { Policy } from "../../contracts/community-dao/types.ts";
-import type { DatasetDetail } from "../../contracts/dataset-registry/views.ts";
+// a manifest's dataset with its status and creators (get_manifest_datasets); the registry names it DatasetDetail
+import type { DatasetDetail as ManifestDataset } from "../../contracts/dataset-registry/views.ts";
 import type { ManifestRecord } from "../../contracts/wire/datasets.ts";
 import type { HistoryEntry, LineageStatus, ModelRecord } from "../../contracts/model-registry/types.ts";
 import type { ChainLink, configView } from "../../contracts/model-registry/views.ts";
@@ -114,7 +116,7 @@ export function ModelDetail({ chain, wallet, refresh, ask, go, dao, id }: PagePr
       const entries =
         manifest === null
           ? []
-          : await chain.view<DatasetDetail[]>(datasets, "get_manifest_datasets", {
+          : await chain.view<ManifestDataset[]>(datasets, "get_manifest_datasets", {
               manifest_id: m.training_manifest_id,
               from_index: page * PAGE,
               limit: PAGE,

@@ -3,6 +3,7 @@
 // and the pool's epochs, a page at a time.
 import { useState } from "react";
 import type { RewardPolicy } from "../../contracts/wire/reward-policy.ts";
+import type { balanceView } from "../../contracts/reward-pool/funds.ts";
 import type { EpochRecord, Totals } from "../../contracts/reward-pool/types.ts";
 import { CLAIM_GAS, POOL_STORAGE_DEPOSIT, POOL_STORAGE_DEPOSIT_GAS } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
@@ -11,7 +12,7 @@ import { pageAhead, suiteContract } from "./suite.ts";
 import { MorePager, Show, useLoad } from "./ui.tsx";
 
 /** NEP-145's storage_balance_of: null when the account is not registered with the pool */
-type StorageBalance = { total: string; available: string } | null;
+type StorageBalance = ReturnType<typeof balanceView>;
 
 export function Rewards({ chain, wallet, refresh, ask, dao }: PageProps & { dao: string }) {
   const [page, setPage] = useState(0);
