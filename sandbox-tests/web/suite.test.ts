@@ -6,7 +6,8 @@
 // executes and the model is Active; ActivateModel of an unknown model is refused with ERR_UNKNOWN_MODEL before
 // anything is sent; the CLI attests two inferences and reports and closes their epoch; on the rewards
 // page the model's maker registers its pool storage and claims, and a second claim with nothing left is refused with
-// ERR_NOTHING_TO_CLAIM and its meaning, leaving the pool unchanged. Each browser action is checked on chain over RPC,
+// ERR_NOTHING_TO_CLAIM and its meaning, leaving the pool unchanged; once its creators withdraw the dataset, its page
+// names the model trained on it. A second dataset is rejected with a memo on the way. Each browser action is checked on chain over RPC,
 // independently of the app.
 import { join } from "node:path";
 import { activationDeposit, lineagePartsBound } from "../../contracts/wire/activation.ts";
@@ -23,6 +24,7 @@ const DATASETS = "lab_dataset-registry.commons.test.near";
 const MODELS = "lab_model-registry.commons.test.near";
 const POOL = "lab_reward-pool.commons.test.near";
 const DATASET = "corpus@1.0.0";
+const SCRATCH = "scratch@0.1.0";
 const MODEL = "intents@1.0.0";
 const WEIGHTS = "3697afc7cbbf4ed511d4aafe97bba3a7ecdff1b7c3854102d203afa3b7bc22b6";
 
@@ -60,6 +62,19 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
       "CC0-1.0",
       "--creators",
       "dave.test.near:6000,alice.test.near:4000",
+      "-c",
+      "lab",
+      "--account",
+      "dave.test.near",
+    ],
+    [
+      "dataset",
+      "submit",
+      SCRATCH,
+      "--file",
+      "data/community-intents-b.tsv",
+      "--license",
+      "CC0-1.0",
       "-c",
       "lab",
       "--account",
@@ -131,6 +146,22 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
     await page.goto(`${web.url}#/c/${DAO}/datasets`);
     await card.getByTestId("dataset-status").filter({ hasText: "Admitted" }).waitFor();
 
+    // the other one is rejected, with a memo
+    await page.getByTestId(`dataset-${SCRATCH}`).getByRole("link", { name: SCRATCH }).click();
+    await page.locator("input[name=memo]").fill("a duplicate");
+    await page.getByRole("button", { name: "Propose rejecting" }).click();
+    t.regex(await dialog.innerText(), /Propose: Reject the dataset scratch@0\.1\.0 \(memo: a duplicate\)/);
+    await send();
+    await decide(1);
+    await send();
+    await page.getByTestId("proposal-status").filter({ hasText: "Executed" }).waitFor();
+    t.deepEqual((await proposal(1)).kind, { kind: "RejectDataset", dataset_id: SCRATCH, memo: "a duplicate" });
+    t.is((await cli.view<DatasetRecord>(DATASETS, "get_dataset", { dataset_id: SCRATCH })).status, "Rejected");
+    await page.goto(`${web.url}#/c/${DAO}/d/${encodeURIComponent(SCRATCH)}`);
+    await page.getByTestId("dataset-status").filter({ hasText: "Rejected" }).waitFor();
+    t.is(await page.getByRole("button", { name: "Propose admitting" }).count(), 0);
+    await page.getByRole("link", { name: "‹ datasets" }).click();
+
     // a manifest names it and a model is registered on it (a creator's and a trainer's work, by the CLI)
     await run(["manifest", "create", "corpus", "--datasets", DATASET, "-c", "lab", "--account", "dave.test.near"]);
     await run([
@@ -181,8 +212,8 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
     t.is(await page.getByTestId("tx-deposit").innerText(), "1 NEAR");
     await shot("activate");
     await send();
-    await decide(1);
-    t.deepEqual((await proposal(1)).kind, { kind: "ActivateModel", model_id: MODEL, deposit: expected.toString() });
+    await decide(2);
+    t.deepEqual((await proposal(2)).kind, { kind: "ActivateModel", model_id: MODEL, deposit: expected.toString() });
     t.is(await page.getByTestId("tx-gas").innerText(), "240.00 Tgas");
     t.is(await page.getByTestId("tx-treasury").innerText(), units.near(expected));
     await send();
@@ -209,7 +240,7 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
     t.regex(await unknown.innerText(), /ERR_UNKNOWN_MODEL/);
     t.true((await unknown.innerText()).includes(meaningOf("ERR_UNKNOWN_MODEL", "model-registry")!));
     t.is(await dialog.count(), 0);
-    t.is((await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id, 2);
+    t.is((await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id, 3);
 
     // usage and an epoch (docs/guides/attest-inferences.md, pay-the-creators.md, by the CLI): the DAO bonds an
     // attester and funds the pool, the attester signs two answers of the active model, the epoch is reported and closed
@@ -231,7 +262,7 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
       "alice.test.near",
     ]);
     await run(["propose", "fund-pool", "--amount", "5", ...lab, "--account", "alice.test.near"]);
-    for (const id of ["2", "3"]) {
+    for (const id of ["3", "4"]) {
       for (const who of ["alice.test.near", "bob.test.near"])
         await run(["vote", "approve", id, ...lab, "--account", who]);
       await run(["execute", id, ...lab, "--account", "bob.test.near"]);
@@ -314,6 +345,16 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
     t.is((await cli.view<unknown[]>(POOL, "get_claims", {})).length, 1);
     t.deepEqual(await cli.view<object>(POOL, "storage_balance_of", { account_id: "bob.test.near" }), balance);
     t.is(await page.getByTestId("claimable").innerText(), "0 NEAR");
+
+    // its creators withdraw the dataset: its page says so and names the model trained on it, its lineage too
+    await run(["dataset", "withdraw", DATASET, "--reason", "consent withdrawn", ...lab, "--account", "dave.test.near"]);
+    t.true((await dataset()).withdrawn);
+    await page.goto(`${web.url}#/c/${DAO}/d/${encodeURIComponent(DATASET)}`);
+    await page.getByTestId("taint").waitFor();
+    t.regex(await page.getByTestId("dataset-manifests").innerText(), /manifest #1: models intents@1\.0\.0/);
+    await shot("taint");
+    await page.goto(`${web.url}#/c/${DAO}/m/${encodeURIComponent(MODEL)}`);
+    t.regex(await page.getByTestId(`lineage-${DATASET}`).innerText(), /Admitted\s*withdrawn/);
 
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);
