@@ -25,6 +25,7 @@ const MODELS = "lab_model-registry.commons.test.near";
 const POOL = "lab_reward-pool.commons.test.near";
 const DATASET = "corpus@1.0.0";
 const SCRATCH = "scratch@0.1.0";
+const EARLIER = Array.from({ length: 9 }, (_, i) => `earlier-${i + 1}@1.0.0`);
 const MODEL = "intents@1.0.0";
 const WEIGHTS = "3697afc7cbbf4ed511d4aafe97bba3a7ecdff1b7c3854102d203afa3b7bc22b6";
 
@@ -52,6 +53,20 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
       "docs/guides/short-epochs.json",
     ],
     ["donate", "10", "-c", "lab", "--account", "alice.test.near"],
+    // nine earlier datasets, so the list has a second page (ten a page, newest first)
+    ...EARLIER.map((id) => [
+      "dataset",
+      "submit",
+      id,
+      "--file",
+      "data/community-intents-b.tsv",
+      "--license",
+      "CC0-1.0",
+      "-c",
+      "lab",
+      "--account",
+      "dave.test.near",
+    ]),
     [
       "dataset",
       "submit",
@@ -127,6 +142,16 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
     t.true(cardText.includes(submitted.content_sha256));
     await fitsPhone("the datasets page");
     await shot("datasets");
+    // eleven datasets: the ten newest, then the first one submitted on page 2
+    const cards = page.getByTestId("datasets").locator(":scope > li");
+    t.is(await cards.count(), 10);
+    t.is(await page.getByTestId("dataset-earlier-1@1.0.0").count(), 0);
+    await page.getByText("page 1 of 2").waitFor();
+    await page.getByRole("button", { name: "Next ›" }).click();
+    await page.getByTestId("dataset-earlier-1@1.0.0").waitFor();
+    t.is(await cards.count(), 1);
+    await page.getByRole("button", { name: "‹ Previous" }).click();
+    await card.waitFor();
 
     // its detail, and the council's proposal to admit it
     await card.getByRole("link", { name: DATASET }).click();
