@@ -1,5 +1,6 @@
-// The pages of this slice: communities, a community's home, its proposals, one proposal (tally, votes, vote and
-// execute), and the form that proposes adding a member or a transfer. Views come from the contracts; amounts, gas,
+// The governance pages: communities, a community's home, its proposals, one proposal (tally, votes, vote and
+// execute), and the form that proposes adding a member, a transfer, admitting or rejecting a dataset or activating a
+// model (datasets.tsx, models.tsx and rewards.tsx are the suite's pages). Views come from the contracts; amounts, gas,
 // dates and shares are formatted by scripts/cli/units.ts, values checked by scripts/cli/checks.ts, calls built with
 // scripts/cli/dao-calls.ts: the CLI's own rules.
 import { parseNearAmount } from "near-api-js";

@@ -1,5 +1,6 @@
-// Small shared pieces: loading a page's views (reloaded after every transaction), the pager, the problem box and the
-// transaction dialog that shows what a call does, its deposit and its gas before anything is sent.
+// Small shared pieces: loading a page's views (reloaded after every transaction), the pagers, the problem box,
+// creators with their shares, hashes, and the transaction dialog that shows what a call does, its deposit and its
+// gas (and what else it moves, `Tx.details`) before anything is sent.
 import { type DependencyList, Fragment, type ReactNode, useEffect, useState } from "react";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
