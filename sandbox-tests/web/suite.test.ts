@@ -381,6 +381,14 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
     await page.goto(`${web.url}#/c/${DAO}/m/${encodeURIComponent(MODEL)}`);
     t.regex(await page.getByTestId(`lineage-${DATASET}`).innerText(), /Admitted\s*withdrawn/);
 
+    // the proposals, newest first: the two the CLI made, then the three made in the browser, all executed
+    await page.goto(`${web.url}#/c/${DAO}/proposals?status=Executed`);
+    await page.getByRole("link", { name: /^#0 / }).waitFor();
+    t.deepEqual(
+      (await page.locator("ul.cards > li > a").allInnerTexts()).map((text) => text.split(" ")[0]),
+      ["#4", "#3", "#2", "#1", "#0"],
+    );
+
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);
   } finally {

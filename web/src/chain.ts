@@ -29,16 +29,6 @@ export class Chain {
     return (await this.provider.callFunction({ contractId, method, args })) as T;
   }
 
-  /** Every page of a paginated view (`from_index`, `limit` 100), as the CLI reads them. */
-  async all<T>(contractId: string, method: string, args: Record<string, unknown> = {}): Promise<T[]> {
-    const out: T[] = [];
-    for (let from = 0; ; from += 100) {
-      const page = await this.view<T[]>(contractId, method, { ...args, from_index: from, limit: 100 });
-      out.push(...page);
-      if (page.length < 100) return out;
-    }
-  }
-
   /** The chain's time (the latest block's timestamp, ns): "in 3 h" is measured from it, as the CLI does. */
   async now(): Promise<bigint> {
     const b = await this.provider.viewBlock({ finality: "optimistic" });

@@ -20,8 +20,8 @@ import {
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
-import { activationDepositFor } from "./suite.ts";
-import { Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
+import { activationDepositFor, newestFirst } from "./suite.ts";
+import { MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 export interface PageProps {
   chain: Chain;
@@ -215,14 +215,44 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
   }
 }
 
+/** get_proposals reads at most this many at once */
+const PROPOSALS_READ = 100;
+
+/**
+ * Page `page` of the proposals newest first: with no status, exactly that page (`total` for the pager); with one,
+ * the DAO has no view by status, so the proposals are read back from the newest, a hundred at a time, only until
+ * the page and one more match (`more`) or the first proposal is reached.
+ */
+async function proposalsPage(
+  chain: Chain,
+  dao: string,
+  status: string,
+  page: number,
+): Promise<{ shown: Proposal[]; total: number | null; more: boolean }> {
+  const total = (await chain.view<DaoInfo>(dao, "get_info")).last_proposal_id;
+  if (!status) {
+    const range = newestFirst(page, total);
+    const shown = range ? await chain.view<Proposal[]>(dao, "get_proposals", range) : [];
+    return { shown: shown.reverse(), total, more: false };
+  }
+  const want = (page + 1) * PAGE + 1;
+  const matches: Proposal[] = [];
+  for (let end = total; end > 0 && matches.length < want; end -= PROPOSALS_READ) {
+    const from = Math.max(0, end - PROPOSALS_READ);
+    const read = await chain.view<Proposal[]>(dao, "get_proposals", { from_index: from, limit: end - from });
+    matches.push(...read.reverse().filter((p) => p.status === status));
+  }
+  return { shown: matches.slice(page * PAGE, (page + 1) * PAGE), total: null, more: matches.length >= want };
+}
+
 export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: string; status: string }) {
   const [page, setPage] = useState(0);
   const loaded = useLoad(
     async () => {
-      const [all, now] = await Promise.all([chain.all<Proposal>(dao, "get_proposals"), chain.now()]);
-      return { all: all.reverse(), now };
+      const [found, now] = await Promise.all([proposalsPage(chain, dao, status, page), chain.now()]);
+      return { ...found, now };
     },
-    [chain, dao, refresh],
+    [chain, dao, status, page, refresh],
     chain,
   );
   const setStatus = (s: string) => {
@@ -247,12 +277,10 @@ export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: st
         </select>
       </label>
       <Show loaded={loaded}>
-        {({ all, now }) => {
-          const list = status ? all.filter((p) => p.status === status) : all;
-          const shown = list.slice(page * PAGE, (page + 1) * PAGE);
+        {({ shown, total, more, now }) => {
           return (
             <>
-              {list.length === 0 ? <p>No proposal{status ? ` with status ${status}` : ""}.</p> : null}
+              {shown.length === 0 && page === 0 ? <p>No proposal{status ? ` with status ${status}` : ""}.</p> : null}
               <ul className="cards">
                 {shown.map((p) => (
                   <li key={p.id}>
@@ -269,7 +297,11 @@ export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: st
                   </li>
                 ))}
               </ul>
-              <Pager page={page} total={list.length} onPage={setPage} />
+              {total === null ? (
+                <MorePager page={page} more={more} onPage={setPage} />
+              ) : (
+                <Pager page={page} total={total} onPage={setPage} />
+              )}
             </>
           );
         }}
