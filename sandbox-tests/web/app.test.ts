@@ -1,6 +1,6 @@
 // The web app (web/) end to end on the local node with the real contracts: the CLI sets up a factory, three accounts
 // and a community (as its guides do) in a temporary HOME on a free port (../cli/harness.ts); `npm run web`'s server
-// (web/server/serve.ts) builds and serves the app; Debian's Chromium, driven headless by playwright-core, signs in
+// (web/server/serve.ts, started by ./browser.ts) builds and serves the app; Debian's Chromium, driven headless by playwright-core, signs in
 // with the development sign-in, proposes adding a member, votes with both council members, executes, and sees the new
 // member; one refused vote shows its ERR_ code and meaning and leaves the tally unchanged.
 //
