@@ -1,43 +1,20 @@
 // The web app (web/) end to end on the local node with the real contracts: the CLI sets up a factory, three accounts
 // and a community (as its guides do) in a temporary HOME on a free port (../cli/harness.ts); `npm run web`'s server
-// (web/server/serve.ts) builds and serves the app; Debian's Chromium, driven headless by playwright-core, signs in
+// (web/server/serve.ts, started by ./browser.ts) builds and serves the app; Debian's Chromium, driven headless by playwright-core, signs in
 // with the development sign-in, proposes adding a member, votes with both council members, executes, and sees the new
 // member; one refused vote shows its ERR_ code and meaning and leaves the tally unchanged.
 //
 // AI_COMMONS_WEB_SCREENSHOTS=1 writes the pages' screenshots to docs/guides/web/ (docs/guides/web.md shows them);
 // otherwise they are not taken.
-import { spawnSync } from "node:child_process";
 import { request } from "node:http";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
 import { meaningOf } from "../../contracts/wire/errors.ts";
-import { ok, ROOT, useCliEnv } from "../cli/harness.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-const SHOTS = process.env.AI_COMMONS_WEB_SCREENSHOTS === "1" ? join(ROOT, "docs", "guides", "web") : null;
-
-/** Debian's chromium: installed as root the way toolchain/lib/apt.mjs installs the toolchain, else the exact command. */
-function ensureChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const cmd = "apt-get update && apt-get install -y --no-install-recommends chromium";
-  if (process.getuid?.() !== 0)
-    throw new Error(`the web app's test needs Debian's chromium; run as root:\n  sudo sh -c '${cmd}'`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  let r = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env, encoding: "utf8" });
-  if (r.status !== 0) {
-    spawnSync("apt-get", ["update"], { env });
-    r = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env, encoding: "utf8" });
-  }
-  if (r.status !== 0 || !existsSync(CHROMIUM)) throw new Error(`installing chromium failed:\n${r.stderr}\nrun: ${cmd}`);
-}
+import { ok, useCliEnv } from "../cli/harness.ts";
+import { openWeb } from "./browser.ts";
 
 const test = useCliEnv();
 
 test("a member signs in, proposes a member, both council members vote, it is executed; a refused vote", async (t) => {
   const { cli } = t.context;
-  ensureChromium();
   const t0 = Date.now();
   for (const args of [
     ["factory", "deploy"],
@@ -64,92 +41,43 @@ test("a member signs in, proposes a member, both council members vote, it is exe
   const dao = "acme.commons.test.near";
   t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  // the server reads the keys and the node's port from this process's HOME and environment, as the CLI does
-  process.env.HOME = cli.home;
-  process.env.AI_COMMONS_LOCAL_PORT = String(cli.port);
-  const { buildApp, startServer } = await import("../../web/server/serve.ts");
-  const built = await buildApp();
-  const web = await startServer({ port: 0 });
-
-  // the development sign-in's keys: only with its header, only for a loopback Host, only for a local account listed
-  const get = (path: string, headers: Record<string, string>) =>
-    new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(new URL(path, web.url), { headers }, (res) => {
-        let body = "";
-        res.on("data", (d) => {
-          body += d;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on("error", reject);
-      req.end();
-    });
-  const dev = { "x-ai-commons-dev": "1" };
-  t.is((await get("dev/key/alice.test.near", {})).status, 403);
-  t.is((await get("dev/key/alice.test.near", { ...dev, host: "evil.example" })).status, 404);
-  t.is((await get("dev/key/nobody.test.near", dev)).status, 404);
-  t.is((await get("dev/key/..%2F..%2Fconfig", dev)).status, 404);
-  t.deepEqual(JSON.parse((await get("dev/accounts", dev)).body), {
-    network: "local",
-    factory: "commons.test.near",
-    accounts: ["alice.test.near", "bob.test.near", "carol.test.near", "commons.test.near", "test.near"],
-  });
-  t.regex(JSON.parse((await get("dev/key/alice.test.near", dev)).body).private_key, /^ed25519:/);
-  const profile = mkdtempSync(join(tmpdir(), "ai-commons-chromium-"));
-  let browser: BrowserContext | undefined;
+  const web = await openWeb(t, cli);
+  const { page, errors, signIn, shot } = web;
   try {
-    // a fresh profile: chromium.launchPersistentContext is how playwright-core takes --user-data-dir
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-      ],
-      // a phone-sized screen
-      viewport: { width: 390, height: 844 },
-      deviceScaleFactor: 1,
+    // the development sign-in's keys: only with its header, only for a loopback Host, only for a local account listed
+    const get = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(new URL(path, web.url), { headers }, (res) => {
+          let body = "";
+          res.on("data", (d) => {
+            body += d;
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+    const dev = { "x-ai-commons-dev": "1" };
+    t.is((await get("dev/key/alice.test.near", {})).status, 403);
+    t.is((await get("dev/key/alice.test.near", { ...dev, host: "evil.example" })).status, 404);
+    t.is((await get("dev/key/nobody.test.near", dev)).status, 404);
+    t.is((await get("dev/key/..%2F..%2Fconfig", dev)).status, 404);
+    t.deepEqual(JSON.parse((await get("dev/accounts", dev)).body), {
+      network: "local",
+      factory: "commons.test.near",
+      accounts: ["alice.test.near", "bob.test.near", "carol.test.near", "commons.test.near", "test.near"],
     });
-    const page = await browser.newPage();
-    page.setDefaultTimeout(15_000);
-    const errors: string[] = [];
-    page.on("pageerror", (e) => errors.push(e.message));
-    page.on("console", (m) => {
-      if (m.type() === "error") errors.push(m.text());
-    });
-    t.teardown(async () => {
-      // what the page showed when a step failed
-      if (!t.passed) t.log(`page at failure: ${await page.innerText("body").catch(() => "")}\n${errors.join("\n")}`);
-    });
-    const shot = async (name: string) => {
-      if (!SHOTS) return;
-      mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-    };
-
+    t.regex(JSON.parse((await get("dev/key/alice.test.near", dev)).body).private_key, /^ed25519:/);
     const tNav = Date.now();
     await page.goto(web.url);
     await page.getByRole("link", { name: "acme" }).waitFor();
     const firstRender = Date.now() - tNav;
     t.log(
-      `bundle ${built.files.map((f) => `${f.file} ${f.bytes} B (${f.gzip} B gzipped)`).join(", ")}; ` +
+      `bundle ${web.bundle.map((f) => `${f.file} ${f.bytes} B (${f.gzip} B gzipped)`).join(", ")}; ` +
         `communities listed ${firstRender} ms after navigation`,
     );
     t.truthy(await page.getByText("development only").first().isVisible());
 
-    const signIn = async (account: string) => {
-      if (await page.getByRole("button", { name: "Sign out" }).isVisible()) {
-        await page.getByRole("button", { name: "Sign out" }).click();
-      }
-      await page.getByLabel("local account").selectOption(account);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByTestId("signed-in").filter({ hasText: account }).waitFor();
-    };
     await signIn("alice.test.near");
     await shot("communities");
 
@@ -235,7 +163,7 @@ test("a member signs in, proposes a member, both council members vote, it is exe
 
     // testnet: no development sign-in; "Connect a wallet" opens MyNearWallet through Wallet Selector. Nothing leaves
     // the machine: every https request of the browser is answered here by a stub page.
-    await browser.route(
+    await web.browser.route(
       (url) => url.protocol === "https:",
       (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>stub</title>" }),
     );
@@ -243,7 +171,7 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
     t.is(await page.getByText("development only").count(), 0);
     t.is(await page.getByLabel("local account").count(), 0);
-    const popup = browser.waitForEvent("page");
+    const popup = web.browser.waitForEvent("page");
     await page.getByRole("button", { name: "Connect a wallet" }).click();
     const wallet = await popup;
     await wallet.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
@@ -252,8 +180,6 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);
   } finally {
-    await browser?.close();
     await web.close();
-    rmSync(profile, { recursive: true, force: true });
   }
 });

@@ -28,6 +28,7 @@ import {
 } from "../../contracts/wire/contracts.ts";
 import { splitRecordId } from "../../contracts/wire/fields.ts";
 import { reportDeposit, type UsageReportPart } from "../../contracts/wire/usage-report.ts";
+import { CLAIM_GAS, POOL_STORAGE_DEPOSIT, POOL_STORAGE_DEPOSIT_GAS } from "./reward-pool-calls.ts";
 
 // the suite's code names (contracts/wire/contracts.ts)
 export { DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL };
@@ -37,7 +38,6 @@ const BPS = 10000;
 // Storage deposits: the contracts keep what the record costs and refund the rest in the same call.
 export const RECORD_DEPOSIT = NEAR / 10n;
 export const RECEIPT_DEPOSIT = 2n * 10n ** 22n;
-export const POOL_STORAGE_DEPOSIT = NEAR / 50n;
 
 export interface Tx<T = unknown> {
   value: T;
@@ -580,10 +580,10 @@ export async function claim(chain: Chain, signer: Account, dao: string) {
   if (storage === null) {
     txs.push({
       step: "storage_deposit",
-      tx: await callTx(signer, pool, "storage_deposit", {}, 30n * TGAS, POOL_STORAGE_DEPOSIT),
+      tx: await callTx(signer, pool, "storage_deposit", {}, POOL_STORAGE_DEPOSIT_GAS, POOL_STORAGE_DEPOSIT),
     });
   }
-  txs.push({ step: "claim", tx: await callTx(signer, pool, "claim", {}, 50n * TGAS) });
+  txs.push({ step: "claim", tx: await callTx(signer, pool, "claim", {}, CLAIM_GAS) });
   return { pool, owed, txs };
 }
 

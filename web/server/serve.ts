@@ -39,12 +39,15 @@ export interface BundleFile {
   gzip: number;
 }
 
-/** Builds web/dist with Vite (production) and returns each emitted file's size, raw and gzipped. */
-export async function buildApp(): Promise<{ seconds: number; files: BundleFile[] }> {
+/**
+ * Builds the app with Vite (production) into `outDir` (web/dist; a test passes its own, so test files running at
+ * once never serve each other's half-written build) and returns each emitted file's size, raw and gzipped.
+ */
+export async function buildApp(outDir = DIST): Promise<{ seconds: number; files: BundleFile[] }> {
   const t0 = Date.now();
   const { build } = await import("vite");
-  await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel: "warn" });
-  return { seconds: (Date.now() - t0) / 1000, files: bundleFiles() };
+  await build({ configFile: join(WEB_DIR, "vite.config.ts"), logLevel: "warn", build: { outDir, emptyOutDir: true } });
+  return { seconds: (Date.now() - t0) / 1000, files: bundleFiles(outDir) };
 }
 
 export function bundleFiles(dir = DIST, base = ""): BundleFile[] {
@@ -111,8 +114,9 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { host?: string; port?: number } = {}): Promise<WebServer> {
+export async function startServer(opts: { host?: string; port?: number; dist?: string } = {}): Promise<WebServer> {
   const host = opts.host ?? "127.0.0.1";
+  const dist = opts.dist ?? DIST;
   const local = isLoopback(host);
   const rpcTarget = `http://127.0.0.1:${localPort()}`;
   const server = createServer((req, res) => {
@@ -146,9 +150,9 @@ export async function startServer(opts: { host?: string; port?: number } = {}): 
       }
     }
     // the app: a file of web/dist, else index.html (the app routes by its URL hash)
-    const file = normalize(join(DIST, path === "/" ? "index.html" : decodeURIComponent(path)));
-    const inside = file.startsWith(DIST) && existsSync(file) && statSync(file).isFile();
-    const chosen = inside ? file : join(DIST, "index.html");
+    const file = normalize(join(dist, path === "/" ? "index.html" : decodeURIComponent(path)));
+    const inside = file.startsWith(dist) && existsSync(file) && statSync(file).isFile();
+    const chosen = inside ? file : join(dist, "index.html");
     if (!existsSync(chosen)) return send(res, 503, { error: "the app is not built: run npm run web" });
     res.writeHead(200, {
       "content-type": TYPES[extname(chosen)] ?? "application/octet-stream",

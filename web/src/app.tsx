@@ -12,7 +12,10 @@ import {
   type Tx,
   type Wallet,
 } from "./chain.ts";
+import { DatasetDetail, Datasets } from "./datasets.tsx";
+import { ModelDetail, Models } from "./models.tsx";
 import { Communities, CommunityHome, type PageProps, ProposalDetail, Proposals, Propose } from "./pages.tsx";
+import { Rewards } from "./rewards.tsx";
 import { type Pending, ProblemBox, TxDialog, useLoad } from "./ui.tsx";
 
 function useHash(): string {
@@ -35,7 +38,8 @@ export function App() {
   const [wallet, setWallet] = useState<Wallet | null>(null);
   const [refresh, setRefresh] = useState(0);
   const [pending, setPending] = useState<Pending | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // what the last transaction did, shown on the page it left the app on and gone once another page opens
+  const [notice, setNotice] = useState<{ text: string; hash: string } | null>(null);
   const hash = useHash();
 
   // a wallet sign-in made earlier on this browser (Wallet Selector keeps it) is taken up again
@@ -84,6 +88,13 @@ export function App() {
     if (parts[2] === "proposals") page = <Proposals {...props} dao={dao} status={params.get("status") ?? ""} />;
     else if (parts[2] === "p" && parts[3]) page = <ProposalDetail {...props} dao={dao} id={Number(parts[3])} />;
     else if (parts[2] === "propose") page = <Propose {...props} dao={dao} />;
+    else if (parts[2] === "datasets") page = <Datasets {...props} dao={dao} />;
+    else if (parts[2] === "d" && parts[3])
+      page = <DatasetDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
+    else if (parts[2] === "models") page = <Models {...props} dao={dao} />;
+    else if (parts[2] === "m" && parts[3])
+      page = <ModelDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
+    else if (parts[2] === "rewards") page = <Rewards {...props} dao={dao} />;
     else page = <CommunityHome {...props} dao={dao} />;
   } else if (factory) page = <Communities {...props} factory={factory} />;
   else if (network === "local" && dev.problem) page = <ProblemBox problem={dev.problem} />;
@@ -129,7 +140,7 @@ export function App() {
           </label>
         </div>
       ) : null}
-      {notice ? <output className="notice">{notice}</output> : null}
+      {notice && notice.hash === hash ? <output className="notice">{notice.text}</output> : null}
       <main>{page}</main>
       {pending && wallet ? (
         <TxDialog
@@ -141,7 +152,7 @@ export function App() {
           }}
           onSent={(sent) => {
             setPending(null);
-            setNotice(`Done: ${pending.tx.what} (transaction ${sent.hash})`);
+            setNotice({ text: `Done: ${pending.tx.what} (transaction ${sent.hash})`, hash: location.hash });
             setRefresh((r) => r + 1);
           }}
         />

@@ -6,6 +6,7 @@
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import { contractErrorOf, meaningOf, networkProblem } from "../../scripts/cli/errors.ts";
 import { DEFAULT_RPC, type NetworkName } from "../../scripts/cli/networks.ts";
+import type { ContractName } from "../../contracts/wire/contracts.ts";
 
 export type { NetworkName };
 export const NETWORKS: NetworkName[] = ["local", "testnet", "mainnet"];
@@ -28,16 +29,6 @@ export class Chain {
     return (await this.provider.callFunction({ contractId, method, args })) as T;
   }
 
-  /** Every page of a paginated view (`from_index`, `limit` 100), as the CLI reads them. */
-  async all<T>(contractId: string, method: string, args: Record<string, unknown> = {}): Promise<T[]> {
-    const out: T[] = [];
-    for (let from = 0; ; from += 100) {
-      const page = await this.view<T[]>(contractId, method, { ...args, from_index: from, limit: 100 });
-      out.push(...page);
-      if (page.length < 100) return out;
-    }
-  }
-
   /** The chain's time (the latest block's timestamp, ns): "in 3 h" is measured from it, as the CLI does. */
   async now(): Promise<bigint> {
     const b = await this.provider.viewBlock({ finality: "optimistic" });
@@ -53,6 +44,10 @@ export interface Tx {
   args: Record<string, unknown>;
   gas: bigint;
   deposit: bigint;
+  /** the suite contract called, by code name: its refusals are explained as it means them (default: the DAO) */
+  contract?: ContractName;
+  /** more figures shown before signing, e.g. what a proposal will take from the treasury: [label, value, test id] */
+  details?: [string, string, string?][];
 }
 
 export interface Sent {

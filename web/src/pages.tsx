@@ -1,10 +1,12 @@
-// The pages of this slice: communities, a community's home, its proposals, one proposal (tally, votes, vote and
-// execute), and the form that proposes adding a member or a transfer. Views come from the contracts; amounts, gas,
+// The governance pages: communities, a community's home, its proposals, one proposal (tally, votes, vote and
+// execute), and the form that proposes adding a member, a transfer, admitting or rejecting a dataset or activating a
+// model (datasets.tsx, models.tsx and rewards.tsx are the suite's pages). Views come from the contracts; amounts, gas,
 // dates and shares are formatted by scripts/cli/units.ts, values checked by scripts/cli/checks.ts, calls built with
 // scripts/cli/dao-calls.ts: the CLI's own rules.
 import { parseNearAmount } from "near-api-js";
 import { type FormEvent, useState } from "react";
 import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
+import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
 import {
   ADD_PROPOSAL_GAS,
@@ -17,8 +19,9 @@ import {
   type Vote,
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { type Chain, PAGE, type Sent, type Tx, type Wallet } from "./chain.ts";
-import { Pager, Show, useLoad } from "./ui.tsx";
+import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
+import { activationDepositFor, newestFirst } from "./suite.ts";
+import { MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 export interface PageProps {
   chain: Chain;
@@ -109,6 +112,9 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
           <nav className="tabs">
             <a href={`#/c/${dao}/proposals`}>Proposals ({info.last_proposal_id})</a>
             <a href={`#/c/${dao}/propose`}>New proposal</a>
+            <a href={`#/c/${dao}/datasets`}>Datasets</a>
+            <a href={`#/c/${dao}/models`}>Models</a>
+            <a href={`#/c/${dao}/rewards`}>Rewards</a>
           </nav>
           <h2>Treasury</h2>
           <dl className="grid">
@@ -152,6 +158,38 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
   );
 }
 
+type ProposalKindArgs = { kind: string } & Record<string, unknown>;
+
+/** add_proposal of `kind`: the policy's bond or the proposal's storage (dao-calls.ts proposalDeposit), as the CLI. */
+export function proposalTx(dao: string, policy: Policy, kind: ProposalKindArgs, description: string): Tx {
+  return {
+    what: `Propose: ${kindInWords(kind)}. The bond is refunded when the proposal is decided, less its storage.`,
+    contractId: dao,
+    methodName: "add_proposal",
+    args: { description, kind },
+    gas: ADD_PROPOSAL_GAS,
+    deposit: proposalDeposit(BigInt(policy.parameters.proposal_bond), kind, description),
+  };
+}
+
+/**
+ * An ActivateModel proposal with the deposit the CLI computes (suite.ts activationDepositFor), shown before signing as
+ * what the treasury will pay at execution; an unknown model is refused (ERR_UNKNOWN_MODEL) before anything is sent.
+ */
+export async function activationProposalTx(
+  chain: Chain,
+  dao: string,
+  policy: Policy,
+  modelId: string,
+  description = "",
+): Promise<Tx> {
+  const deposit = await activationDepositFor(chain, dao, modelId);
+  const kind = { kind: "ActivateModel", model_id: modelId, deposit: deposit.toString() };
+  // the CLI's description (scripts/cli/dao.ts buildKind)
+  const tx = proposalTx(dao, policy, kind, description || `ActivateModel ${modelId}`);
+  return { ...tx, details: [["from the treasury", units.near(deposit), "tx-treasury"]] };
+}
+
 /** A proposal kind in words (the common kinds), else its fields in human units (units.humanFields, as the CLI). */
 export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<string, unknown>)): string {
   const k = kind as Record<string, unknown> & { kind: string };
@@ -167,22 +205,54 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
     case "FundRewardPool":
       return `Fund the reward pool with ${units.near(k.amount as string)} from the treasury`;
     case "AdmitDataset":
-      return `Admit the dataset ${k.dataset_id}`;
+      return `Admit the dataset ${k.dataset_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
+    case "RejectDataset":
+      return `Reject the dataset ${k.dataset_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
     case "ActivateModel":
-      return `Activate the model ${k.model_id}`;
+      return `Activate the model ${k.model_id}${k.deposit ? `, with ${units.near(k.deposit as string)} from the treasury for what the activation stores` : ""}`;
     default:
       return `${k.kind}: ${JSON.stringify(units.humanFields(kind))}`;
   }
+}
+
+/** get_proposals reads at most this many at once */
+const PROPOSALS_READ = 100;
+
+/**
+ * Page `page` of the proposals newest first: with no status, exactly that page (`total` for the pager); with one,
+ * the DAO has no view by status, so the proposals are read back from the newest, a hundred at a time, only until
+ * the page and one more match (`more`) or the first proposal is reached.
+ */
+async function proposalsPage(
+  chain: Chain,
+  dao: string,
+  status: string,
+  page: number,
+): Promise<{ shown: Proposal[]; total: number | null; more: boolean }> {
+  const total = (await chain.view<DaoInfo>(dao, "get_info")).last_proposal_id;
+  if (!status) {
+    const range = newestFirst(page, total);
+    const shown = range ? await chain.view<Proposal[]>(dao, "get_proposals", range) : [];
+    return { shown: shown.reverse(), total, more: false };
+  }
+  const want = (page + 1) * PAGE + 1;
+  const matches: Proposal[] = [];
+  for (let end = total; end > 0 && matches.length < want; end -= PROPOSALS_READ) {
+    const from = Math.max(0, end - PROPOSALS_READ);
+    const read = await chain.view<Proposal[]>(dao, "get_proposals", { from_index: from, limit: end - from });
+    matches.push(...read.reverse().filter((p) => p.status === status));
+  }
+  return { shown: matches.slice(page * PAGE, (page + 1) * PAGE), total: null, more: matches.length >= want };
 }
 
 export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: string; status: string }) {
   const [page, setPage] = useState(0);
   const loaded = useLoad(
     async () => {
-      const [all, now] = await Promise.all([chain.all<Proposal>(dao, "get_proposals"), chain.now()]);
-      return { all: all.reverse(), now };
+      const [found, now] = await Promise.all([proposalsPage(chain, dao, status, page), chain.now()]);
+      return { ...found, now };
     },
-    [chain, dao, refresh],
+    [chain, dao, status, page, refresh],
     chain,
   );
   const setStatus = (s: string) => {
@@ -207,12 +277,10 @@ export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: st
         </select>
       </label>
       <Show loaded={loaded}>
-        {({ all, now }) => {
-          const list = status ? all.filter((p) => p.status === status) : all;
-          const shown = list.slice(page * PAGE, (page + 1) * PAGE);
+        {({ shown, total, more, now }) => {
           return (
             <>
-              {list.length === 0 ? <p>No proposal{status ? ` with status ${status}` : ""}.</p> : null}
+              {shown.length === 0 && page === 0 ? <p>No proposal{status ? ` with status ${status}` : ""}.</p> : null}
               <ul className="cards">
                 {shown.map((p) => (
                   <li key={p.id}>
@@ -229,7 +297,11 @@ export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: st
                   </li>
                 ))}
               </ul>
-              <Pager page={page} total={list.length} onPage={setPage} />
+              {total === null ? (
+                <MorePager page={page} more={more} onPage={setPage} />
+              ) : (
+                <Pager page={page} total={total} onPage={setPage} />
+              )}
             </>
           );
         }}
@@ -287,6 +359,7 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
   const execute = (p: Proposal) => {
     const gas = executeGasOf(p.kind as { kind: string } & Record<string, unknown>);
     if (gas === null) return;
+    const k = p.kind as ProposalKindArgs;
     ask({
       what: `Execute proposal #${p.id}: ${kindInWords(p.kind)}`,
       contractId: dao,
@@ -294,6 +367,17 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
       args: { id: p.id },
       gas,
       deposit: 0n,
+      // the DAO attaches an activation's deposit from its treasury (contracts/community-dao/kinds/suite.ts)
+      details:
+        k.kind === "ActivateModel" || k.kind === "RollbackModel"
+          ? [
+              [
+                "from the treasury",
+                units.near((k.deposit as string | undefined) ?? DEFAULT_ACTIVATION_DEPOSIT),
+                "tx-treasury",
+              ],
+            ]
+          : undefined,
     });
   };
   return (
@@ -394,8 +478,13 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
   );
 }
 
+/** The kinds the form proposes, by the CLI's `propose <kind>` names. */
+type ProposeKind = "add-member" | "transfer" | "admit-dataset" | "reject-dataset" | "activate-model";
+
 export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { dao: string }) {
-  const [kind, setKind] = useState<"add-member" | "transfer">("add-member");
+  const [kind, setKind] = useState<ProposeKind>("add-member");
+  const [record, setRecord] = useState("");
+  const [refused, setRefused] = useState<Problem | null>(null);
   const [member, setMember] = useState("");
   const [role, setRole] = useState("council");
   const [to, setTo] = useState("");
@@ -405,12 +494,33 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const loaded = useLoad(() => chain.view<Policy>(dao, "get_policy"), [chain, dao, refresh], chain);
 
-  const submit = (e: FormEvent, policy: Policy) => {
+  const submit = async (e: FormEvent, policy: Policy) => {
     e.preventDefault();
+    setRefused(null);
     const bad: Record<string, string> = {};
     let k: Record<string, unknown>;
     let fallback: string;
-    if (kind === "add-member") {
+    if (kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model") {
+      const why = valueProblem("record", record);
+      if (why) {
+        setErrors({ record: `must be ${why}` });
+        return;
+      }
+      if (kind === "activate-model") {
+        setErrors({});
+        try {
+          const tx = await activationProposalTx(chain, dao, policy, record, description);
+          ask(tx, (sent) => go(`/c/${dao}/p/${sent.value}`));
+        } catch (err) {
+          setRefused(problemOf(err, chain, "model-registry"));
+        }
+        return;
+      }
+      k = { kind: kind === "admit-dataset" ? "AdmitDataset" : "RejectDataset", dataset_id: record };
+      if (memo) k.memo = memo;
+      // the CLI's descriptions (scripts/cli/dao.ts buildKind)
+      fallback = `${k.kind} ${record}`;
+    } else if (kind === "add-member") {
       const why = valueProblem("account", member);
       if (why) bad.member = `must be ${why}`;
       k = { kind: "AddMember", member_id: member, role };
@@ -426,18 +536,8 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
     }
     setErrors(bad);
     if (Object.keys(bad).length > 0) return;
-    const text = description || fallback;
-    const bond = BigInt(policy.parameters.proposal_bond);
-    ask(
-      {
-        what: `Propose: ${kindInWords(k as { kind: string })}. The bond is refunded when the proposal is decided, less its storage.`,
-        contractId: dao,
-        methodName: "add_proposal",
-        args: { description: text, kind: k },
-        gas: ADD_PROPOSAL_GAS,
-        deposit: proposalDeposit(bond, k, text),
-      },
-      (sent) => go(`/c/${dao}/p/${sent.value}`),
+    ask(proposalTx(dao, policy, k as ProposalKindArgs, description || fallback), (sent) =>
+      go(`/c/${dao}/p/${sent.value}`),
     );
   };
 
@@ -450,15 +550,37 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
       <h1>New proposal</h1>
       <Show loaded={loaded}>
         {(policy) => (
-          <form onSubmit={(e) => submit(e, policy)} noValidate>
+          <form onSubmit={(e) => void submit(e, policy)} noValidate>
             <label>
               Kind
               <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="kind">
                 <option value="add-member">Add a member</option>
                 <option value="transfer">Transfer from the treasury</option>
+                <option value="admit-dataset">Admit a dataset</option>
+                <option value="reject-dataset">Reject a dataset</option>
+                <option value="activate-model">Activate a model</option>
               </select>
             </label>
-            {kind === "add-member" ? (
+            {kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model" ? (
+              <>
+                <label>
+                  {kind === "activate-model" ? "Model" : "Dataset"} (name@version)
+                  <input
+                    value={record}
+                    onChange={(e) => setRecord(e.target.value.trim())}
+                    placeholder={kind === "activate-model" ? "intents@1.0.0" : "corpus@1.0.0"}
+                    name="record"
+                  />
+                </label>
+                {field("record")}
+                {kind === "activate-model" ? null : (
+                  <label>
+                    Memo (optional)
+                    <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+                  </label>
+                )}
+              </>
+            ) : kind === "add-member" ? (
               <>
                 <label>
                   Member account
@@ -518,6 +640,7 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
               Bond: {units.near(policy.parameters.proposal_bond)}, refunded when the proposal is decided (less its
               storage).
             </p>
+            {refused ? <ProblemBox problem={refused} /> : null}
             <button type="submit" className="primary" disabled={!wallet}>
               {wallet ? "Review the transaction" : "Sign in to propose"}
             </button>

@@ -1,6 +1,7 @@
-// Small shared pieces: loading a page's views (reloaded after every transaction), the pager, the problem box and the
-// transaction dialog that shows what a call does, its deposit and its gas before anything is sent.
-import { type DependencyList, type ReactNode, useEffect, useState } from "react";
+// Small shared pieces: loading a page's views (reloaded after every transaction), the pagers, the problem box,
+// creators with their shares, hashes, and the transaction dialog that shows what a call does, its deposit and its
+// gas (and what else it moves, `Tx.details`) before anything is sent.
+import { type DependencyList, Fragment, type ReactNode, useEffect, useState } from "react";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
 
@@ -65,6 +66,25 @@ export function Pager({ page, total, onPage }: { page: number; total: number; on
   );
 }
 
+/**
+ * The pager of a list whose length no view gives (a registry's history, the pool's epochs): a page is read with one
+ * item more than it shows, and that extra item says whether there is a next page.
+ */
+export function MorePager({ page, more, onPage }: { page: number; more: boolean; onPage: (p: number) => void }) {
+  if (page === 0 && !more) return null;
+  return (
+    <nav className="pager" aria-label="pages">
+      <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)}>
+        ‹ Previous
+      </button>
+      <span>page {page + 1}</span>
+      <button type="button" disabled={!more} onClick={() => onPage(page + 1)}>
+        Next ›
+      </button>
+    </nav>
+  );
+}
+
 /** A transaction waiting for the signer's decision, and what to do once it went through. */
 export interface Pending {
   tx: Tx;
@@ -90,10 +110,11 @@ export function TxDialog({
     setProblem(null);
     try {
       const sent = await wallet.send(tx);
-      onSent(sent);
+      // the follow-up first (it may open another page), so the app shows its notice on the page that follows
       pending.after?.(sent);
+      onSent(sent);
     } catch (e) {
-      setProblem(problemOf(e, undefined, "community-dao"));
+      setProblem(problemOf(e, undefined, tx.contract ?? "community-dao"));
     } finally {
       setBusy(false);
     }
@@ -116,6 +137,12 @@ export function TxDialog({
           <dd data-testid="tx-deposit">{units.near(tx.deposit)}</dd>
           <dt>gas</dt>
           <dd data-testid="tx-gas">{units.tgas(tx.gas)}</dd>
+          {(tx.details ?? []).map(([label, value, testId]) => (
+            <Fragment key={label}>
+              <dt>{label}</dt>
+              <dd data-testid={testId}>{value}</dd>
+            </Fragment>
+          ))}
         </dl>
         {problem ? <ProblemBox problem={problem} /> : null}
         <div className="actions">
@@ -130,5 +157,27 @@ export function TxDialog({
         </div>
       </dialog>
     </div>
+  );
+}
+
+/** Who made a record and their shares ("alice.test.near 60%"), as the CLI lists creators. */
+export function Creators({ creators }: { creators: { account_id: string; share_bps: number }[] }) {
+  return (
+    <ul className="creators">
+      {creators.map((c) => (
+        <li key={c.account_id}>
+          <span className="mono">{c.account_id}</span> {units.bps(c.share_bps)}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A sha256 in full, broken anywhere so it never widens a phone's screen. */
+export function Hash({ value, testId }: { value: string; testId?: string }) {
+  return (
+    <span className="mono hash" data-testid={testId}>
+      {value}
+    </span>
   );
 }

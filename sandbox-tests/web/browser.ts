@@ -1,0 +1,113 @@
+// What the web app's end-to-end tests share: Debian's Chromium (installed when missing), the app built and served
+// against the test's local node, and a headless page at a phone's 390 x 844 with the development sign-in.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ExecutionContext } from "ava";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { BundleFile } from "../../web/server/serve.ts";
+import { type CliEnv, ROOT } from "../cli/harness.ts";
+
+export const CHROMIUM = "/usr/bin/chromium";
+/** AI_COMMONS_WEB_SCREENSHOTS=1 writes the pages' screenshots to docs/guides/web/ (docs/guides/web.md shows them) */
+const SHOTS = process.env.AI_COMMONS_WEB_SCREENSHOTS === "1" ? join(ROOT, "docs", "guides", "web") : null;
+
+/** Debian's chromium: installed as root the way toolchain/lib/apt.mjs installs the toolchain, else the exact command. */
+export function ensureChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const cmd = "apt-get update && apt-get install -y --no-install-recommends chromium";
+  if (process.getuid?.() !== 0)
+    throw new Error(`the web app's test needs Debian's chromium; run as root:\n  sudo sh -c '${cmd}'`);
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  let r = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env, encoding: "utf8" });
+  if (r.status !== 0) {
+    spawnSync("apt-get", ["update"], { env });
+    r = spawnSync("apt-get", ["install", "-y", "--no-install-recommends", "chromium"], { env, encoding: "utf8" });
+  }
+  if (r.status !== 0 || !existsSync(CHROMIUM)) throw new Error(`installing chromium failed:\n${r.stderr}\nrun: ${cmd}`);
+}
+
+export interface WebSession {
+  url: string;
+  bundle: BundleFile[];
+  browser: BrowserContext;
+  page: Page;
+  /** page errors and console errors: a test ends by asserting there were none */
+  errors: string[];
+  /** signs out whoever is signed in, then in as `account` with the development sign-in */
+  signIn(account: string): Promise<void>;
+  /** a full-page screenshot for the guide, when AI_COMMONS_WEB_SCREENSHOTS=1 */
+  shot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the app, starts `npm run web`'s server on a free port against the CLI's node (the server reads the keys and
+ * the node's port from this process's HOME and environment, as the CLI does) and opens a fresh headless Chromium.
+ */
+export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSession> {
+  ensureChromium();
+  process.env.HOME = cli.home;
+  process.env.AI_COMMONS_LOCAL_PORT = String(cli.port);
+  const { buildApp, startServer } = await import("../../web/server/serve.ts");
+  // its own build: another web test file may be building and serving at the same time
+  const dist = mkdtempSync(join(tmpdir(), "ai-commons-web-dist-"));
+  const built = await buildApp(dist);
+  const web = await startServer({ port: 0, dist });
+  const profile = mkdtempSync(join(tmpdir(), "ai-commons-chromium-"));
+  // a fresh profile: chromium.launchPersistentContext is how playwright-core takes --user-data-dir
+  const browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    // a phone-sized screen
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 1,
+  });
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  t.teardown(async () => {
+    // what the page showed when a step failed
+    if (!t.passed) t.log(`page at failure: ${await page.innerText("body").catch(() => "")}\n${errors.join("\n")}`);
+  });
+  return {
+    url: web.url,
+    bundle: built.files,
+    browser,
+    page,
+    errors,
+    async signIn(account) {
+      if (await page.getByRole("button", { name: "Sign out" }).isVisible()) {
+        await page.getByRole("button", { name: "Sign out" }).click();
+      }
+      await page.getByLabel("local account").selectOption(account);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByTestId("signed-in").filter({ hasText: account }).waitFor();
+    },
+    async shot(name) {
+      if (!SHOTS) return;
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await browser.close();
+      await web.close();
+      rmSync(profile, { recursive: true, force: true });
+      rmSync(dist, { recursive: true, force: true });
+    },
+  };
+}
