@@ -7,8 +7,7 @@ import type { AttesterKey } from "../../attester/src/receipt.ts";
 import type { Chain, Outcome } from "./context.ts";
 import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
 import { globalUpgradeExecuteAttach, upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
-import { activationDeposit, lineagePartsBound } from "../../contracts/wire/activation.ts";
-import { DATASET_REGISTRY, MODEL_REGISTRY } from "../../contracts/wire/contracts.ts";
+import { ActivationRefusal, activationDepositOf, type ViewCall } from "./model-calls.ts";
 import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { txRef } from "./units.ts";
@@ -74,38 +73,16 @@ export const PROPOSAL_KINDS = [
   "raw",
 ];
 
-/**
- * What an ActivateModel proposal asks from the treasury (contracts/wire/activation.ts): enough for the storage the
- * activation adds and, at a model's first activation with a reward pool, its lineage (every creator of the model and
- * of its training manifest's datasets). The model registry keeps what it stores and sends the rest back.
- */
+/** The ActivateModel deposit (scripts/cli/model-calls.ts), its refusals as the CLI's errors. */
 export async function activationDepositFor(chain: Chain, dao: string, modelId: string): Promise<bigint> {
   const { suite } = await view<{ suite: Record<string, string> }>(chain, dao, "get_info");
-  const models = suite[MODEL_REGISTRY];
-  const datasets = suite[DATASET_REGISTRY];
-  if (!models || !datasets) throw new CliError("NO_SUITE_CONTRACT", `${dao} has no model and dataset registries`);
-  const model = await view<{ creators: unknown[]; training_manifest_id: number } | null>(chain, models, "get_model", {
-    model_id: modelId,
-  });
-  if (model === null) throw new CliError("ERR_UNKNOWN_MODEL", `no model ${modelId} in ${models}: register it first`);
-  const config = await view<{ reward_pool_id: string | null }>(chain, models, "get_config");
-  const pushed = await view<unknown>(chain, models, "get_lineage_status", { model_id: modelId });
-  if (config.reward_pool_id === null || pushed !== null) return activationDeposit(null);
-  const manifest = await view<{ entries: { dataset_id: string }[] } | null>(chain, datasets, "get_manifest", {
-    manifest_id: model.training_manifest_id,
-  });
-  // an unknown manifest: the activation fails at the dataset check and the deposit comes back whole
-  const entries = manifest?.entries ?? [];
-  let creators = model.creators.length;
-  for (const e of entries) {
-    const d = await view<{ creators: unknown[] } | null>(chain, datasets, "get_dataset", { dataset_id: e.dataset_id });
-    creators += d?.creators.length ?? 0;
+  const read: ViewCall = (contractId, method, args) => view(chain, contractId, method, args ?? {});
+  try {
+    return await activationDepositOf(read, suite, dao, modelId);
+  } catch (e) {
+    if (e instanceof ActivationRefusal) throw new CliError(e.code, e.message);
+    throw e;
   }
-  return activationDeposit({
-    entries: creators,
-    datasets: entries.length,
-    parts: lineagePartsBound(creators, entries.length),
-  });
 }
 
 /** The ProposalKind JSON and a default description for `propose <kind> --flags`. */

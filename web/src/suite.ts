@@ -1,10 +1,8 @@
 // A community's suite contracts as the pages read them: which account runs each contract (the DAO's `get_info`),
 // pages of lists read newest first or one item ahead, and the deposit an ActivateModel proposal asks from the
 // treasury. View reads only; the rules they feed are the contracts' own (contracts/wire/).
-import { activationDeposit, lineagePartsBound } from "../../contracts/wire/activation.ts";
+import { ActivationRefusal, activationDepositOf, type ViewCall } from "../../scripts/cli/model-calls.ts";
 import type { ContractName, SuiteMap } from "../../contracts/wire/contracts.ts";
-import type { ManifestRecord } from "../../contracts/wire/datasets.ts";
-import type { ModelRecord } from "../../contracts/model-registry/types.ts";
 import { type Chain, PAGE } from "./chain.ts";
 
 /** A failure the page finds before anything is sent, with the contract's own ERR_ code (shown with its meaning). */
@@ -52,35 +50,14 @@ export async function pageAhead<T>(
   return { items: read.slice(0, PAGE), more: read.length > PAGE };
 }
 
-/**
- * What an ActivateModel proposal asks from the treasury (contracts/wire/activation.ts): the storage the activation
- * adds and, at a model's first activation with a reward pool, its lineage's parts (every creator of the model and of
- * its training manifest's datasets). The same reads as the CLI's activationDepositFor (scripts/cli/dao.ts), which
- * imports node-only modules; an unknown model is refused here with the registry's ERR_UNKNOWN_MODEL, as the CLI does.
- */
+/** The ActivateModel deposit, read as the CLI reads it (scripts/cli/model-calls.ts); refusals as the app's. */
 export async function activationDepositFor(chain: Chain, dao: string, modelId: string): Promise<bigint> {
   const suite = await suiteOf(chain, dao);
-  const models = suite["model-registry"];
-  const datasets = suite["dataset-registry"];
-  if (!models || !datasets) throw new Refusal("ERR_NO_SUITE_CONTRACT", `${dao} has no model and dataset registries`);
-  const model = await chain.view<ModelRecord | null>(models, "get_model", { model_id: modelId });
-  if (model === null) throw new Refusal("ERR_UNKNOWN_MODEL", `no model ${modelId} in ${models}: register it first`);
-  const config = await chain.view<{ reward_pool_id: string | null }>(models, "get_config");
-  const pushed = await chain.view<unknown>(models, "get_lineage_status", { model_id: modelId });
-  if (config.reward_pool_id === null || pushed !== null) return activationDeposit(null);
-  const manifest = await chain.view<ManifestRecord | null>(datasets, "get_manifest", {
-    manifest_id: model.training_manifest_id,
-  });
-  // an unknown manifest: the activation fails at the dataset check and the deposit comes back whole
-  const entries = manifest?.entries ?? [];
-  let creators = model.creators.length;
-  for (const e of entries) {
-    const d = await chain.view<{ creators: unknown[] } | null>(datasets, "get_dataset", { dataset_id: e.dataset_id });
-    creators += d?.creators.length ?? 0;
+  const read: ViewCall = (contractId, method, args) => chain.view(contractId, method, args ?? {});
+  try {
+    return await activationDepositOf(read, suite, dao, modelId);
+  } catch (e) {
+    if (e instanceof ActivationRefusal) throw new Refusal(e.code, e.message);
+    throw e;
   }
-  return activationDeposit({
-    entries: creators,
-    datasets: entries.length,
-    parts: lineagePartsBound(creators, entries.length),
-  });
 }
