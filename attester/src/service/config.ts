@@ -21,6 +21,11 @@ export interface ServiceConfig {
   model_file: string | null;
   weights_dir: string | null;
   model_card: string | null;
+  /**
+   * More model implementations: paths of ES modules whose default export is a ModelFormat (models.ts), tried
+   * before the built-in bag-of-words format. How a community runs another framework or architecture.
+   */
+  model_formats: string[];
   /** how often the verifier's active model is asked for, ms (also at start, and when it refuses a receipt's model) */
   follow_interval_ms: number;
   /** on a model switch, how long to wait for the previous model's receipts to be submitted before serving the new one */
@@ -52,6 +57,7 @@ export const DEFAULTS = {
   model_file: null,
   weights_dir: null,
   model_card: null,
+  model_formats: [],
   follow_interval_ms: 3000,
   drain_timeout_ms: 60_000,
   api_keys: [],
@@ -79,6 +85,7 @@ const KEYS: (keyof ServiceConfig)[] = [
   "model_file",
   "weights_dir",
   "model_card",
+  "model_formats",
   "follow_interval_ms",
   "drain_timeout_ms",
   "api_keys",
@@ -123,13 +130,14 @@ function coerce(key: string, v: unknown): unknown {
     if (v === "false" || v === "0") return false;
     throw new AttesterError("ERR_CONFIG", `submit: true or false`);
   }
-  if (key === "api_keys") {
-    // a list in the file; comma-separated in AI_COMMONS_ATTESTER_API_KEYS
+  if (key === "api_keys" || key === "model_formats") {
+    // a list in the file; comma-separated in the environment (AI_COMMONS_ATTESTER_API_KEYS=a,b)
     const list = typeof v === "string" ? v.split(",") : v;
     if (!Array.isArray(list) || list.some((k) => typeof k !== "string")) {
-      throw new AttesterError("ERR_CONFIG", "api_keys: a list of strings (comma-separated in the environment)");
+      throw new AttesterError("ERR_CONFIG", `${key}: a list of strings (comma-separated in the environment)`);
     }
     const keys = list.map((k: string) => k.trim()).filter((k: string) => k !== "");
+    if (key === "model_formats") return keys;
     // a short key is guessable, and the rate limit is all that slows guessing down
     if (keys.some((k: string) => k.length < 16))
       throw new AttesterError("ERR_CONFIG", "api_keys: at least 16 characters each");

@@ -130,7 +130,6 @@ export class ModelFollower {
         to: modelLabel(active),
       });
       await this.o.drain();
-      this.o.log("drained", { from: `${from.name}@${from.version}` });
     }
     if (!active) {
       this.state = "no_active_model";

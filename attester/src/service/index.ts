@@ -10,7 +10,7 @@ import { type ActiveModel, NearChain, type ServiceChain } from "./chain.ts";
 import type { ServiceConfig } from "./config.ts";
 import { ModelFollower, modelLabel } from "./follow.ts";
 import { createMetrics } from "./metrics.ts";
-import { DEFAULT_FORMATS, type ModelFormat, ModelLoader } from "./models.ts";
+import { loadFormats, type ModelFormat, ModelLoader } from "./models.ts";
 import { Outbox } from "./outbox.ts";
 import { buildApp } from "./server.ts";
 import { ServiceSigner } from "./signer.ts";
@@ -70,7 +70,7 @@ export async function startService(
       cfg.verifier_id,
     );
   const key = JSON.parse(readFileSync(cfg.key_file, "utf8")) as AttesterKey;
-  const loader = new ModelLoader(cfg, o.formats ?? DEFAULT_FORMATS);
+  const loader = new ModelLoader(cfg, o.formats ?? (await loadFormats(cfg.model_formats)));
   const offset = (await chain.timeNs()) - BigInt(Date.now()) * 1_000_000n;
   const challengeWindowNs = await chain.challengeWindowNs();
 
@@ -105,15 +105,20 @@ export async function startService(
     // rejected with the verifier's code; the timeout only bounds how long answers wait, not what happens to them.
     const drain = async () => {
       if (!cfg.submit) return;
-      const end = Date.now() + cfg.drain_timeout_ms;
+      const started = Date.now();
       for (;;) {
         const c = outbox.counts();
-        if (c.queued + c.submitted === 0) return;
-        if (Date.now() > end) {
-          log("drain timed out: serving the new model, the previous model's receipts are still submitted", {
-            queued: c.queued,
-            submitted: c.submitted,
+        const waiting = { queued: c.queued, submitted: c.submitted, waited_ms: Date.now() - started };
+        if (c.queued + c.submitted === 0) {
+          log("drained: the previous model's receipts are all accepted or rejected", {
+            ...waiting,
+            accepted: c.accepted,
+            rejected: c.rejected,
           });
+          return;
+        }
+        if (Date.now() - started > cfg.drain_timeout_ms) {
+          log("drain timed out: serving the new model, the previous model's receipts are still submitted", waiting);
           return;
         }
         sub.poke();

@@ -1,14 +1,16 @@
 // Models behind one interface. The service never touches a model's internals: it asks the loader for the weights the
 // verifier names (by sha256) and gets an InferenceModel whose `infer` it calls. A model implementation (a framework,
 // an architecture) is a ModelFormat: it recognises its own files and turns their bytes into an `infer` function. A
-// community plugs in another one by passing its format to the service (`startService(cfg, { formats })`); the
-// bag-of-words classifier of model.ts is the first, and the default.
+// community plugs in another one by naming a module that exports it (config `model_formats`, loadFormats below) or
+// by passing it to `startService(cfg, { formats })`; the bag-of-words classifier of model.ts is the first, and the
+// default.
 //
 // The one rule of the loader: a file is loaded only when the sha256 of its bytes is the weights sha256 the chain
 // names, so the service can only ever run (and sign for) the weights the community registered and activated.
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { AttesterError } from "../errors.ts";
 import { deserialize, predict } from "../model.ts";
 
@@ -44,6 +46,31 @@ export const bagOfWords: ModelFormat = {
 };
 
 export const DEFAULT_FORMATS: readonly ModelFormat[] = [bagOfWords];
+
+const isFormat = (f: unknown): f is ModelFormat =>
+  typeof f === "object" &&
+  f !== null &&
+  typeof (f as ModelFormat).id === "string" &&
+  typeof (f as ModelFormat).recognises === "function" &&
+  typeof (f as ModelFormat).load === "function";
+
+/** The formats of the modules named by `model_formats` (each default-exports one), then the built-in ones. */
+export async function loadFormats(modules: readonly string[]): Promise<ModelFormat[]> {
+  const out: ModelFormat[] = [];
+  for (const path of modules) {
+    let mod: { default?: unknown };
+    try {
+      mod = (await import(pathToFileURL(resolve(path)).href)) as { default?: unknown };
+    } catch (e) {
+      throw new AttesterError("ERR_CONFIG", `model_formats: ${path}: ${(e as Error).message}`);
+    }
+    if (!isFormat(mod.default)) {
+      throw new AttesterError("ERR_CONFIG", `model_formats: ${path} does not default-export a ModelFormat`);
+    }
+    out.push(mod.default);
+  }
+  return [...out, ...DEFAULT_FORMATS];
+}
 
 /** The model the verifier names: what the loader is asked for. */
 export interface WantedModel {

@@ -123,7 +123,8 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
   };
   if (d.access.rate_limit_max > 0) {
     await app.register(d.rateLimit, {
-      global: false,
+      // one budget per key or IP across the /v1/ routes (a route's own config would give it its own counter)
+      global: true,
       max: d.access.rate_limit_max,
       timeWindow: d.access.rate_limit_window_ms,
       keyGenerator: (req) => {
@@ -137,8 +138,8 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
       }),
     });
   }
-  // the routes the limiter counts (it ignores this when it is not registered)
-  const limited = { rateLimit: {} };
+  // the routes the limiter leaves alone (it ignores this when it is not registered)
+  const unlimited = { rateLimit: false as const };
   if (keys.length > 0) {
     const requireKey = async (req: FastifyRequest, reply: FastifyReply) => {
       if (validKey(req) < 0) {
@@ -183,7 +184,6 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
   app.post(
     "/v1/infer",
     {
-      config: limited,
       schema: {
         body: {
           type: "object",
@@ -249,7 +249,7 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
     },
   );
 
-  app.get("/v1/receipts/:id", { config: limited }, async (req, reply) => {
+  app.get("/v1/receipts/:id", async (req, reply) => {
     const { id } = req.params as { id: string };
     let row = d.outbox.get(id);
     if (!row) return fail(reply, "ERR_UNKNOWN_RECEIPT", "no receipt with this id here");
@@ -272,7 +272,7 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
     return receiptView(row, finalAt);
   });
 
-  app.get("/v1/model", { config: limited }, async () => {
+  app.get("/v1/model", async () => {
     const f = d.follower;
     const m = f.current;
     return {
@@ -292,9 +292,9 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
     };
   });
 
-  app.get("/healthz", async () => ({ ok: true, ...d.health() }));
+  app.get("/healthz", { config: unlimited }, async () => ({ ok: true, ...d.health() }));
 
-  app.get("/metrics", async (_req, reply) => {
+  app.get("/metrics", { config: unlimited }, async (_req, reply) => {
     reply.header("content-type", d.metrics.registry.contentType);
     return d.metrics.registry.metrics();
   });

@@ -215,8 +215,8 @@ export class Submitter {
   }
 }
 
-/** Refusals of the receipt's model (not the verifier's active model, other weights). */
-const MODEL_REFUSALS = new Set(["ERR_MODEL_NOT_ACTIVE", "ERR_WEIGHTS_MISMATCH"]);
+/** Refusals of the receipt's model (not the verifier's active model, other weights, no active model at all). */
+const MODEL_REFUSALS = new Set(["ERR_MODEL_NOT_ACTIVE", "ERR_WEIGHTS_MISMATCH", "ERR_NO_ACTIVE_MODEL"]);
 
 /** Refusals that concern the batch or the moment, not the receipt: it is sent again. */
 const TRANSIENT = new Set(["ERR_STORAGE_DEPOSIT", "ERR_NONCE_USED", "ERR_BATCH_SIZE", "ERR_TOO_MANY_MODELS"]);
