@@ -4,6 +4,7 @@
 // verifier's code, none twice, none lost, and the new model's receipts are accepted. Then an active model whose weights
 // are not in the directory (409 until the file appears, a decoy with its name but other bytes never loaded), and
 // access control: API keys (401) and the rate limit per key or IP (429). Set-up: the guides, as serve.test.ts.
+import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { deserialize, serialize } from "../../attester/src/model.ts";
 import { ok, useCliEnv } from "./harness.ts";
@@ -50,9 +51,15 @@ function nudgedModel(t: Ctx, out: string, label: number): string {
   return out;
 }
 
-/** Registers `model@version` with the file's weights (as the guide, by frank) and activates it through the DAO. */
-async function registerAndActivate(t: Ctx, model: string, file: string): Promise<void> {
-  const args = ["model", "register", model, "--manifest", "1", "--model-file", file];
+/**
+ * Registers `model@version` with the file's weights (as the guide, by frank) and activates it through the DAO.
+ * `register --model-file` reads only the bag-of-words format; another format's file is registered by its sha256.
+ */
+async function registerAndActivate(t: Ctx, model: string, file: string, o: { bySha256?: boolean } = {}): Promise<void> {
+  const weights = o.bySha256
+    ? ["--weights-sha256", createHash("sha256").update(readFileSync(file)).digest("hex")]
+    : ["--model-file", file];
+  const args = ["model", "register", model, "--manifest", "1", ...weights];
   const creators = ["--creators", "frank.test.near:7500,erin.test.near:2500", "-c", "coop"];
   ok(t, await t.context.cli.run([...args, ...creators, "--account", "frank.test.near"]), `register ${model}`);
   await pass(t, ["activate-model", "--model", model]);
@@ -281,3 +288,48 @@ test.serial("API keys (401) and a rate limit per key or IP (429 with Retry-After
     await s.exited;
   }
 });
+
+test.serial(
+  "another model implementation, plugged in by configuration, answers once the DAO activates it",
+  async (t) => {
+    // A community's own format: a module default-exporting a ModelFormat (attester/src/service/models.ts). This one
+    // is a constant classifier whose file is "CONST\n" and its label: as small as a format gets, and still real weights
+    // with a sha256 the registry and the verifier hold.
+    const plugin = home(t, "const-format.mjs");
+    writeFileSync(
+      plugin,
+      `const MAGIC = "CONST\\n";
+export default {
+  id: "constant-label/v1",
+  recognises: (bytes) => Buffer.from(bytes.subarray(0, MAGIC.length)).toString("latin1") === MAGIC,
+  load: (bytes) => {
+    const label = Buffer.from(bytes.subarray(MAGIC.length)).toString("utf8").trim();
+    return () => label;
+  },
+};
+`,
+    );
+    const file = home(t, "weights/constant-2.0.0.const");
+    writeFileSync(file, "CONST\ngovernance\n");
+    const s = await serve(
+      t,
+      home(t, "outbox-plugin.db"),
+      ["--weights-dir", home(t, "weights"), "--follow-interval", String(FOLLOW_MS)],
+      { AI_COMMONS_ATTESTER_MODEL_FORMATS: plugin },
+    );
+    try {
+      await registerAndActivate(t, "community-intents@2.0.0", file, { bySha256: true });
+      await until("serving 2.0.0", async () => (await json<ModelView>(s, "/v1/model")).model_version === "2.0.0");
+      t.is((await json<{ format: string }>(s, "/v1/model")).format, "constant-label/v1");
+      const r = await ask(s, question(3));
+      t.is(r.status, 200);
+      t.is(r.body.output, "governance");
+      t.is(r.body.receipt.model_version, "2.0.0");
+      await until("accepted", async () => (await counts(s)).accepted === 1);
+      t.is((await onChain(t, r.body.receipt.nonce))?.hash, r.body.id);
+    } finally {
+      s.child.kill("SIGTERM");
+      await s.exited;
+    }
+  },
+);
