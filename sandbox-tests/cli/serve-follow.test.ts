@@ -3,7 +3,8 @@
 // the new weights from its weights directory): receipts signed = receipts accepted + receipts rejected with the
 // verifier's code, none twice, none lost, and the new model's receipts are accepted. Then an active model whose weights
 // are not in the directory (409 until the file appears, a decoy with its name but other bytes never loaded), and
-// access control: API keys (401) and the rate limit per key or IP (429). Set-up: the guides, as serve.test.ts.
+// access control: API keys (401) and the rate limit per key or IP (429); last, a model format plugged in by
+// configuration, served once the DAO activates its model, and 409 once the DAO deprecates it. Set-up: the guides.
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { deserialize, serialize } from "../../attester/src/model.ts";
@@ -289,16 +290,14 @@ test.serial("API keys (401) and a rate limit per key or IP (429 with Retry-After
   }
 });
 
-test.serial(
-  "another model implementation, plugged in by configuration, answers once the DAO activates it",
-  async (t) => {
-    // A community's own format: a module default-exporting a ModelFormat (attester/src/service/models.ts). This one
-    // is a constant classifier whose file is "CONST\n" and its label: as small as a format gets, and still real weights
-    // with a sha256 the registry and the verifier hold.
-    const plugin = home(t, "const-format.mjs");
-    writeFileSync(
-      plugin,
-      `const MAGIC = "CONST\\n";
+test.serial("another model implementation, plugged in by configuration; then no active model: 409", async (t) => {
+  // A community's own format: a module default-exporting a ModelFormat (attester/src/service/models.ts). This one
+  // is a constant classifier whose file is "CONST\n" and its label: as small as a format gets, and still real weights
+  // with a sha256 the registry and the verifier hold.
+  const plugin = home(t, "const-format.mjs");
+  writeFileSync(
+    plugin,
+    `const MAGIC = "CONST\\n";
 export default {
   id: "constant-label/v1",
   recognises: (bytes) => Buffer.from(bytes.subarray(0, MAGIC.length)).toString("latin1") === MAGIC,
@@ -308,28 +307,35 @@ export default {
   },
 };
 `,
-    );
-    const file = home(t, "weights/constant-2.0.0.const");
-    writeFileSync(file, "CONST\ngovernance\n");
-    const s = await serve(
-      t,
-      home(t, "outbox-plugin.db"),
-      ["--weights-dir", home(t, "weights"), "--follow-interval", String(FOLLOW_MS)],
-      { AI_COMMONS_ATTESTER_MODEL_FORMATS: plugin },
-    );
-    try {
-      await registerAndActivate(t, "community-intents@2.0.0", file, { bySha256: true });
-      await until("serving 2.0.0", async () => (await json<ModelView>(s, "/v1/model")).model_version === "2.0.0");
-      t.is((await json<{ format: string }>(s, "/v1/model")).format, "constant-label/v1");
-      const r = await ask(s, question(3));
-      t.is(r.status, 200);
-      t.is(r.body.output, "governance");
-      t.is(r.body.receipt.model_version, "2.0.0");
-      await until("accepted", async () => (await counts(s)).accepted === 1);
-      t.is((await onChain(t, r.body.receipt.nonce))?.hash, r.body.id);
-    } finally {
-      s.child.kill("SIGTERM");
-      await s.exited;
-    }
-  },
-);
+  );
+  const file = home(t, "weights/constant-2.0.0.const");
+  writeFileSync(file, "CONST\ngovernance\n");
+  const s = await serve(
+    t,
+    home(t, "outbox-plugin.db"),
+    ["--weights-dir", home(t, "weights"), "--follow-interval", String(FOLLOW_MS)],
+    { AI_COMMONS_ATTESTER_MODEL_FORMATS: plugin },
+  );
+  try {
+    await registerAndActivate(t, "community-intents@2.0.0", file, { bySha256: true });
+    await until("serving 2.0.0", async () => (await json<ModelView>(s, "/v1/model")).model_version === "2.0.0");
+    t.is((await json<{ format: string }>(s, "/v1/model")).format, "constant-label/v1");
+    const r = await ask(s, question(3));
+    t.is(r.status, 200);
+    t.is(r.body.output, "governance");
+    t.is(r.body.receipt.model_version, "2.0.0");
+    await until("accepted", async () => (await counts(s)).accepted === 1);
+    t.is((await onChain(t, r.body.receipt.nonce))?.hash, r.body.id);
+    // the DAO deprecates the active model: the verifier has none, and the service signs nothing
+    const deprecate = { kind: "DeprecateModel", model_id: "community-intents@2.0.0", reason: "superseded" };
+    await pass(t, ["raw", "--kind", JSON.stringify(deprecate)]);
+    await until("no active model", async () => (await json<ModelView>(s, "/v1/model")).state === "no_active_model");
+    t.is((await json<ModelView>(s, "/v1/model")).chain_active_model, null);
+    const none = await ask(s, question(4));
+    t.is(none.status, 409);
+    t.is(none.body.error?.code, "ERR_NO_ACTIVE_MODEL");
+  } finally {
+    s.child.kill("SIGTERM");
+    await s.exited;
+  }
+});

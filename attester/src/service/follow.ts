@@ -60,7 +60,7 @@ export class ModelFollower {
   serving(): { model: InferenceModel } | { code: UnavailableCode; message: string } {
     if (this.state === "serving" && this.current) return { model: this.current };
     const state = this.state === "serving" ? "starting" : this.state;
-    const wanted = modelLabel(this.chainModel);
+    const wanted = modelLabel(this.chainModel) ?? "none";
     const message = {
       starting: "the service is loading the active model; retry shortly",
       switching: `the verifier's active model changed to ${wanted}: the previous model's receipts are being submitted; retry shortly`,
