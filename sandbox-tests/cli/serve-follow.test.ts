@@ -225,6 +225,9 @@ test.serial("an active model without weights here: 409 until its file appears, a
     t.is(refused.status, 409);
     t.is(refused.body.error?.code, "ERR_MODEL_WEIGHTS_MISSING");
     t.is((await json<{ model: string | null }>(s, "/healthz")).model, null);
+    const metrics = await (await fetch(`${s.url}/metrics`)).text();
+    t.regex(metrics, /attester_model_state\{state="weights_missing"\} 1/);
+    t.regex(metrics, /attester_inferences_total\{result="unavailable"\} 1/);
     // the deployer puts the weights in (written aside, renamed in: never half a file)
     copyFileSync(v3, home(t, "weights/.incoming"));
     renameSync(home(t, "weights/.incoming"), home(t, "weights/community-intents-1.2.0.aicm"));

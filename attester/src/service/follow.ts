@@ -12,7 +12,8 @@
 import type { ActiveModel, ServiceChain } from "./chain.ts";
 import type { InferenceModel, ModelLoader } from "./models.ts";
 
-export type FollowState = "serving" | "switching" | "weights_missing" | "no_active_model" | "starting";
+export const FOLLOW_STATES = ["starting", "serving", "switching", "weights_missing", "no_active_model"] as const;
+export type FollowState = (typeof FOLLOW_STATES)[number];
 
 /** Why /v1/infer cannot answer now (409), by state. */
 export const UNAVAILABLE = {

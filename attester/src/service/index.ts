@@ -98,7 +98,13 @@ export async function startService(
       card = JSON.parse(readFileSync(cfg.model_card, "utf8")) as { weights_sha256?: string };
     }
 
-    const metrics = createMetrics(prom, () => outbox);
+    // the follower is made after the submitter it drains, which needs the metrics: its state is read at scrape time
+    let followState: () => string | null = () => null;
+    const metrics = createMetrics(
+      prom,
+      () => outbox,
+      () => followState(),
+    );
     let lastError: string | null = null;
     // A model switch drains: the receipts signed for the previous model (all that are queued or in flight, since
     // nothing is signed while switching) are submitted before the new model answers. Each ends accepted, or
@@ -127,6 +133,7 @@ export async function startService(
     };
     const follower = new ModelFollower(chain, loader, { interval_ms: cfg.follow_interval_ms, drain, log });
     following = follower;
+    followState = () => follower.state;
     const sub = new Submitter(outbox, chain, metrics, {
       verifier_id: cfg.verifier_id,
       attester_id: cfg.attester_id,
