@@ -187,7 +187,8 @@ test.serial(
         `signed ${answers.length} (${old.length} for 1.0.0, ${fresh.length} for 1.1.0): accepted ${accepted},`,
         `rejected ${JSON.stringify(rejectedCodes)}; 409 during the switch ${JSON.stringify(countBy(refusals))};`,
         `first 1.1.0 answer ${(firstNewAt as unknown as number) - activatedAt} ms after execute returned;`,
-        `drain ${log[drained].waited_ms} ms`,
+        `drain ${log[drained].waited_ms} ms;`,
+        `${log.filter((l) => l.msg === "batch refused by the verifier").length} batch(es) refused`,
       );
     } finally {
       s.child.kill("SIGTERM");
