@@ -98,17 +98,32 @@ export async function startService(
       card = JSON.parse(readFileSync(cfg.model_card, "utf8")) as { weights_sha256?: string };
     }
 
-    // the follower is made after the submitter it drains, which needs the metrics: its state is read at scrape time
-    let followState: () => string | null = () => null;
+    // the follower is made after the submitter it drains; both refer to each other through `following`
     const metrics = createMetrics(
       prom,
       () => outbox,
-      () => followState(),
+      () => following?.state ?? null,
     );
     let lastError: string | null = null;
+    let closing = false;
+    const sub = new Submitter(outbox, chain, metrics, {
+      verifier_id: cfg.verifier_id,
+      attester_id: cfg.attester_id,
+      batch_size: cfg.batch_size,
+      linger_ms: cfg.linger_ms,
+      backoff_base_ms: cfg.backoff_base_ms,
+      backoff_max_ms: cfg.backoff_max_ms,
+      onModelRefused: () => void following?.check(),
+      log: (msg, f) => {
+        if (f?.error) lastError = String(f.error);
+        else if (msg === "batch accepted") lastError = null;
+        log(msg, f);
+      },
+    });
     // A model switch drains: the receipts signed for the previous model (all that are queued or in flight, since
     // nothing is signed while switching) are submitted before the new model answers. Each ends accepted, or
-    // rejected with the verifier's code; the timeout only bounds how long answers wait, not what happens to them.
+    // rejected with the verifier's code; the timeout only bounds how long answers wait, not what happens to them
+    // (they stay in the outbox and are submitted all the same). Stopping the service ends the wait.
     const drain = async () => {
       if (!cfg.submit) return;
       const started = Date.now();
@@ -123,6 +138,7 @@ export async function startService(
           });
           return;
         }
+        if (closing) return;
         if (Date.now() - started > cfg.drain_timeout_ms) {
           log("drain timed out: serving the new model, the previous model's receipts are still submitted", waiting);
           return;
@@ -133,21 +149,6 @@ export async function startService(
     };
     const follower = new ModelFollower(chain, loader, { interval_ms: cfg.follow_interval_ms, drain, log });
     following = follower;
-    followState = () => follower.state;
-    const sub = new Submitter(outbox, chain, metrics, {
-      verifier_id: cfg.verifier_id,
-      attester_id: cfg.attester_id,
-      batch_size: cfg.batch_size,
-      linger_ms: cfg.linger_ms,
-      backoff_base_ms: cfg.backoff_base_ms,
-      backoff_max_ms: cfg.backoff_max_ms,
-      onModelRefused: () => void follower.check(),
-      log: (msg, f) => {
-        if (f?.error) lastError = String(f.error);
-        else if (msg === "batch accepted") lastError = null;
-        log(msg, f);
-      },
-    });
     submitter = cfg.submit ? sub : null;
     const app = await buildApp(fastify, {
       signer,
@@ -167,7 +168,7 @@ export async function startService(
         model_state: follower.state,
         chain_model: modelLabel(follower.chainModel),
         chain_checked_at: follower.checkedAt === null ? null : new Date(follower.checkedAt).toISOString(),
-        chain_error: follower.lastError,
+        follow_error: follower.lastError,
         model_switches: follower.switches,
         next_nonce: signer.nextNonce().toString(),
         receipts: outbox.counts(),
@@ -203,6 +204,7 @@ export async function startService(
       chain_model: follower.chainModel,
       next_nonce: next,
       async close() {
+        closing = true;
         await follower.stop();
         await app.close();
         await submitter?.stop();
