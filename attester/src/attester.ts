@@ -45,32 +45,55 @@ export class InferenceAttester {
     return this.nonce;
   }
 
-  // A caller-chosen salt must be exactly 32 bytes and the input well-formed UTF-16 (ERR_SALT_LENGTH,
-  // ERR_INPUT_NOT_UNICODE, thrown before anything is signed): otherwise one input commitment could have two
-  // openings, and two honest answers could be shown as an equivocation.
+  // The salt and the input are checked before the model runs or a nonce is used (signAttestation says why).
   attest(input: string, salt: Uint8Array = newSalt()): Attestation {
     checkSalt(salt);
     checkText(input);
     const prediction = predict(this.cfg.model, input);
     const output = prediction.label;
-    const receipt = signReceipt(
-      this.cfg.verifier_id,
-      {
-        community: this.cfg.community,
-        model_name: this.cfg.model_name,
-        model_version: this.cfg.model_version,
-        weights_sha256: this.weights_sha256,
-        input_sha256: commitInput(salt, input),
-        output_sha256: commitOutput(salt, output),
-        attester_id: this.cfg.attester_id,
-        nonce: (this.nonce++).toString(),
-        timestamp: this.clock().toString(),
-        enclave_measurement: this.cfg.enclave_measurement ?? null,
-      },
-      this.cfg.key.private_key,
+    const receipt = signAttestation(
+      this.cfg,
+      { ...this.cfg, weights_sha256: this.weights_sha256 },
+      { input, output, salt, nonce: this.nonce, timestamp: this.clock() },
     );
+    this.nonce++;
     return { input, salt: bytesToHex(salt), output, prediction, receipt };
   }
+}
+
+/** Who signs: the attester's key and account, for one community's verifier. */
+export type ReceiptSigner = Pick<
+  AttesterConfig,
+  "key" | "attester_id" | "community" | "verifier_id" | "enclave_measurement"
+>;
+
+// A caller-chosen salt must be exactly 32 bytes and the input well-formed UTF-16 (ERR_SALT_LENGTH,
+// ERR_INPUT_NOT_UNICODE, thrown before anything is signed): otherwise one input commitment could have two
+// openings, and two honest answers could be shown as an equivocation. Any model's answer is signed by this one
+// function (the one-shot attester above, the service with its pluggable models: service/models.ts).
+export function signAttestation(
+  signer: ReceiptSigner,
+  model: { model_name: string; model_version: string; weights_sha256: string },
+  a: { input: string; output: string; salt: Uint8Array; nonce: bigint; timestamp: bigint },
+): SignedReceipt {
+  checkSalt(a.salt);
+  checkText(a.input);
+  return signReceipt(
+    signer.verifier_id,
+    {
+      community: signer.community,
+      model_name: model.model_name,
+      model_version: model.model_version,
+      weights_sha256: model.weights_sha256,
+      input_sha256: commitInput(a.salt, a.input),
+      output_sha256: commitOutput(a.salt, a.output),
+      attester_id: signer.attester_id,
+      nonce: a.nonce.toString(),
+      timestamp: a.timestamp.toString(),
+      enclave_measurement: signer.enclave_measurement ?? null,
+    },
+    signer.key.private_key,
+  );
 }
 
 // Anyone holding the opened commitments checks them against an on-chain receipt. Only a 32-byte salt and

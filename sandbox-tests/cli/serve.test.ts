@@ -3,113 +3,23 @@
 // output; then two faults, each ending with receipts signed = receipts the verifier holds, none twice, none lost:
 // kill -9 of the service while a batch is in flight (then a restart), and the node stopped while users keep asking
 // (then started again). Set-up: the guides before it, on one local node in a temporary HOME.
-import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { ExecutionContext } from "ava";
-import type { SignedReceipt } from "../../attester/src/receipt.ts";
-import { type CliEnv, freePort, guideCommands, ok, useCliEnv } from "./harness.ts";
+import { ok, useCliEnv } from "./harness.ts";
+import {
+  allOnChainOnce,
+  type Answer,
+  chainReceipts,
+  counts,
+  home,
+  infer,
+  json,
+  question as ask,
+  runGuide,
+  serve,
+  until,
+} from "./service.ts";
 
 const test = useCliEnv();
-const VERIFIER = "coop_inference-verifier.commons.test.near";
-type Ctx = ExecutionContext<{ cli: CliEnv }>;
-
-interface Answer {
-  id: string;
-  output: string;
-  salt: string;
-  status: string;
-  receipt: SignedReceipt;
-}
-
-const home = (t: Ctx, f: string) => join(t.context.cli.home, f);
-const expand = (t: Ctx, words: string[]) => words.map((w) => (w.startsWith("~/") ? home(t, w.slice(2)) : w));
-
-async function runGuide(t: Ctx, file: string): Promise<void> {
-  for (const words of guideCommands(file)) {
-    ok(t, await t.context.cli.run(expand(t, words)), `ai-commons ${words.join(" ")}`);
-  }
-}
-
-interface Service {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `attester serve` (the guide's command, on a free port and the given outbox) and waits until it listens. */
-async function serve(t: Ctx, db: string, extra: string[] = []): Promise<Service> {
-  const [words] = guideCommands("attest-inferences.md", { services: true });
-  const port = await freePort();
-  const args = expand(t, words).map((w, i, all) =>
-    all[i - 1] === "--port" ? String(port) : all[i - 1] === "--db" ? db : w,
-  );
-  const child = t.context.cli.spawn([...args, ...extra]);
-  let out = "";
-  child.stdout?.on("data", (d) => {
-    out += d;
-  });
-  child.stderr?.on("data", (d) => {
-    out += d;
-  });
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  const end = Date.now() + 60_000;
-  while (!/attester service on http/.test(out)) {
-    if (child.exitCode !== null || Date.now() > end) throw new Error(`attester serve did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => out, exited };
-}
-
-async function infer(s: Service, input: string, salt?: string): Promise<Answer> {
-  const r = await fetch(`${s.url}/v1/infer`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(salt ? { input, salt } : { input }),
-  });
-  const body = (await r.json()) as Answer & { error?: { code: string } };
-  if (r.status !== 200) throw new Error(`infer: ${r.status} ${JSON.stringify(body)}`);
-  return body;
-}
-
-async function json<T>(s: Service, path: string): Promise<T> {
-  return (await (await fetch(`${s.url}${path}`)).json()) as T;
-}
-
-const counts = async (s: Service) => (await json<{ receipts: Record<string, number> }>(s, "/healthz")).receipts;
-
-async function until(what: string, f: () => Promise<boolean>, ms = 90_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f().catch(() => false))) {
-    if (Date.now() > end) throw new Error(`timed out: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const chainReceipts = async (t: Ctx) =>
-  (await t.context.cli.view<{ receipts: number }>(VERIFIER, "get_config")).receipts;
-
-/** Every answer's receipt is held by the verifier, by its nonce, with its hash; and the verifier holds no others. */
-async function allOnChainOnce(t: Ctx, answers: Answer[], before: number): Promise<void> {
-  t.is(new Set(answers.map((a) => a.receipt.nonce)).size, answers.length, "nonces are distinct");
-  for (const a of answers) {
-    const r = await t.context.cli.view<{ hash: string } | null>(VERIFIER, "get_receipt_by_nonce", {
-      attester_id: "att.test.near",
-      nonce: a.receipt.nonce,
-    });
-    t.is(r?.hash, a.id, `nonce ${a.receipt.nonce} on chain`);
-  }
-  t.is((await chainReceipts(t)) - before, answers.length, "receipts signed = receipts accepted (none twice)");
-}
-
-const QUESTIONS = [
-  "who can vote on the treasury budget",
-  "this dataset has personal data to remove",
-  "when does the reward pool pay the creators",
-  "which model version is active now",
-];
-const ask = (i: number) => `${QUESTIONS[i % QUESTIONS.length]} (request ${i})`;
 
 test.serial("set-up: the guides up to attest-inferences", async (t) => {
   await runGuide(t, "curate-datasets.md");

@@ -13,9 +13,28 @@ export interface ServiceConfig {
   /** the attester's account (added by the DAO) and its secp256k1 key file (attester keygen) */
   attester_id: string;
   key_file: string;
-  /** the model's weights (.aicm) and, optionally, its card (JSON) */
-  model_file: string;
+  /**
+   * Where the weights are: the service loads the file whose sha256 is the verifier's active model's weights
+   * (models.ts), among `model_file` and the files in `weights_dir`; at least one of the two is set. `model_card`:
+   * a card (JSON), shown while the weights it names are loaded.
+   */
+  model_file: string | null;
+  weights_dir: string | null;
   model_card: string | null;
+  /**
+   * More model implementations: paths of ES modules whose default export is a ModelFormat (models.ts), tried
+   * before the built-in bag-of-words format. How a community runs another framework or architecture.
+   */
+  model_formats: string[];
+  /** how often the verifier's active model is asked for, ms (also at start, and when it refuses a receipt's model) */
+  follow_interval_ms: number;
+  /** on a model switch, how long to wait for the previous model's receipts to be submitted before serving the new one */
+  drain_timeout_ms: number;
+  /** when not empty, /v1/* requires `Authorization: Bearer <one of these>` (ERR_UNAUTHORIZED) */
+  api_keys: string[];
+  /** requests per `rate_limit_window_ms` to /v1/*, per API key (or per IP without one); 0: no limit */
+  rate_limit_max: number;
+  rate_limit_window_ms: number;
   /** the relayer that pays for submission: its account and its ed25519 key ("ed25519:...") or credentials file */
   relayer_account: string | null;
   relayer_key: string | null;
@@ -35,7 +54,15 @@ export interface ServiceConfig {
 }
 
 export const DEFAULTS = {
+  model_file: null,
+  weights_dir: null,
   model_card: null,
+  model_formats: [],
+  follow_interval_ms: 3000,
+  drain_timeout_ms: 60_000,
+  api_keys: [],
+  rate_limit_max: 0,
+  rate_limit_window_ms: 60_000,
   relayer_account: null,
   relayer_key: null,
   relayer_key_file: null,
@@ -56,7 +83,14 @@ const KEYS: (keyof ServiceConfig)[] = [
   "attester_id",
   "key_file",
   "model_file",
+  "weights_dir",
   "model_card",
+  "model_formats",
+  "follow_interval_ms",
+  "drain_timeout_ms",
+  "api_keys",
+  "rate_limit_max",
+  "rate_limit_window_ms",
   "relayer_account",
   "relayer_key",
   "relayer_key_file",
@@ -69,7 +103,17 @@ const KEYS: (keyof ServiceConfig)[] = [
   "backoff_base_ms",
   "backoff_max_ms",
 ];
-const NUMBERS = new Set(["port", "batch_size", "linger_ms", "backoff_base_ms", "backoff_max_ms"]);
+const NUMBERS = new Set([
+  "port",
+  "batch_size",
+  "linger_ms",
+  "backoff_base_ms",
+  "backoff_max_ms",
+  "follow_interval_ms",
+  "drain_timeout_ms",
+  "rate_limit_max",
+  "rate_limit_window_ms",
+]);
 
 export const envName = (k: string) => `AI_COMMONS_ATTESTER_${k.toUpperCase()}`;
 
@@ -85,6 +129,19 @@ function coerce(key: string, v: unknown): unknown {
     if (v === "true" || v === "1") return true;
     if (v === "false" || v === "0") return false;
     throw new AttesterError("ERR_CONFIG", `submit: true or false`);
+  }
+  if (key === "api_keys" || key === "model_formats") {
+    // a list in the file; comma-separated in the environment (AI_COMMONS_ATTESTER_API_KEYS=a,b)
+    const list = typeof v === "string" ? v.split(",") : v;
+    if (!Array.isArray(list) || list.some((k) => typeof k !== "string")) {
+      throw new AttesterError("ERR_CONFIG", `${key}: a list of strings (comma-separated in the environment)`);
+    }
+    const keys = list.map((k: string) => k.trim()).filter((k: string) => k !== "");
+    if (key === "model_formats") return keys;
+    // a short key is guessable, and the rate limit is all that slows guessing down
+    if (keys.some((k: string) => k.length < 16))
+      throw new AttesterError("ERR_CONFIG", "api_keys: at least 16 characters each");
+    return keys;
   }
   if (typeof v !== "string") throw new AttesterError("ERR_CONFIG", `${key}: not a string`);
   return v;
@@ -125,13 +182,23 @@ export function mergeConfig(
 }
 
 export function checkConfig(out: Partial<ServiceConfig>): ServiceConfig {
-  const missing = ["node_url", "verifier_id", "community", "attester_id", "key_file", "model_file"].filter(
+  const missing = ["node_url", "verifier_id", "community", "attester_id", "key_file"].filter(
     (k) => typeof out[k as keyof ServiceConfig] !== "string" || out[k as keyof ServiceConfig] === "",
   );
   if (missing.length > 0) {
     throw new AttesterError("ERR_CONFIG", `missing ${missing.map((k) => `${k} (${envName(k)})`).join(", ")}`);
   }
+  if (!out.model_file && !out.weights_dir) {
+    throw new AttesterError(
+      "ERR_CONFIG",
+      `missing model_file (${envName("model_file")}) or weights_dir (${envName("weights_dir")})`,
+    );
+  }
   const cfg = out as unknown as ServiceConfig;
+  if (cfg.follow_interval_ms < 100) throw new AttesterError("ERR_CONFIG", "follow_interval_ms: at least 100");
+  if (cfg.rate_limit_max > 0 && cfg.rate_limit_window_ms < 1) {
+    throw new AttesterError("ERR_CONFIG", "rate_limit_window_ms: at least 1");
+  }
   if (cfg.batch_size < 1 || cfg.batch_size > MAX_BATCH) {
     throw new AttesterError("ERR_CONFIG", `batch_size: 1..${MAX_BATCH}`);
   }

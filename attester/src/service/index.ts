@@ -1,24 +1,28 @@
-// The attester as a service: `startService(config)` opens the outbox, checks the model file against the verifier's
-// active model, picks up nonces where the outbox left them, starts the submitter and listens. Fastify, better-sqlite3
-// and prom-client are imported when the service starts, so the CLI's other commands never load them (nor need the
-// native SQLite addon built).
+// The attester as a service: `startService(config)` opens the outbox, picks up nonces where the outbox left them,
+// loads the verifier's active model from the weights (models.ts) and follows it (follow.ts), starts the submitter and
+// listens. Fastify, @fastify/rate-limit, better-sqlite3 and prom-client are imported when the service starts, so the
+// CLI's other commands never load them (nor need the native SQLite addon built).
 import { readFileSync } from "node:fs";
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
-import { InferenceAttester } from "../attester.ts";
 import { AttesterError } from "../errors.ts";
-import { deserialize } from "../model.ts";
 import type { AttesterKey } from "../receipt.ts";
 import { type ActiveModel, NearChain, type ServiceChain } from "./chain.ts";
 import type { ServiceConfig } from "./config.ts";
+import { ModelFollower, modelLabel } from "./follow.ts";
 import { createMetrics } from "./metrics.ts";
+import { loadFormats, type ModelFormat, ModelLoader } from "./models.ts";
 import { Outbox } from "./outbox.ts";
 import { buildApp } from "./server.ts";
+import { ServiceSigner } from "./signer.ts";
 import { Submitter } from "./submitter.ts";
 
 export interface RunningService {
   url: string;
   port: number;
-  model: ActiveModel;
+  /** the model loaded at start (null: the verifier has none, or its weights are not here: /v1/infer answers 409) */
+  model: ActiveModel | null;
+  /** what the verifier named at start */
+  chain_model: ActiveModel | null;
   next_nonce: bigint;
   close(): Promise<void>;
 }
@@ -42,11 +46,18 @@ function relayerAccount(cfg: ServiceConfig, provider: JsonRpcProvider): Account 
 
 export async function startService(
   cfg: ServiceConfig,
-  o: { relayer?: Account; chain?: ServiceChain; log?: Log } = {},
+  o: {
+    relayer?: Account;
+    chain?: ServiceChain;
+    log?: Log;
+    /** the model implementations the loader knows (default: the bag-of-words classifier); a community adds its own */
+    formats?: readonly ModelFormat[];
+  } = {},
 ): Promise<RunningService> {
   const log = o.log ?? jsonLog;
-  const [{ default: fastify }, { default: Database }, prom] = await Promise.all([
+  const [{ default: fastify }, { default: rateLimit }, { default: Database }, prom] = await Promise.all([
     import("fastify"),
+    import("@fastify/rate-limit"),
     import("better-sqlite3"),
     import("prom-client"),
   ]);
@@ -58,15 +69,14 @@ export async function startService(
       o.relayer ?? (cfg.submit ? relayerAccount(cfg, provider) : new Account(cfg.attester_id, provider)),
       cfg.verifier_id,
     );
-  const model = deserialize(readFileSync(cfg.model_file));
   const key = JSON.parse(readFileSync(cfg.key_file, "utf8")) as AttesterKey;
-  const active = await chain.activeModel();
-  if (!active) throw new AttesterError("ERR_NO_ACTIVE_MODEL", `${cfg.verifier_id} has no active model`);
+  const loader = new ModelLoader(cfg, o.formats ?? (await loadFormats(cfg.model_formats)));
   const offset = (await chain.timeNs()) - BigInt(Date.now()) * 1_000_000n;
   const challengeWindowNs = await chain.challengeWindowNs();
 
   const outbox = new Outbox(Database, cfg.db_path);
   let submitter: Submitter | null = null;
+  let following: ModelFollower | null = null;
   try {
     // Nonces: above every nonce the outbox holds, and at least the clock in microseconds (what the one-shot CLI
     // uses), so a lost outbox still starts above the nonces it used unless it signed more than one receipt per
@@ -80,34 +90,22 @@ export async function startService(
         `the verifier already holds nonce ${next} of ${cfg.attester_id}: this outbox is not the attester's latest`,
       );
     }
-    const attester = new InferenceAttester({
-      model,
-      model_name: active.model_name,
-      model_version: active.model_version,
-      key,
-      attester_id: cfg.attester_id,
-      community: cfg.community,
-      verifier_id: cfg.verifier_id,
-      next_nonce: next,
-      // the chain's clock (a sandbox fast-forward moves it ahead of this machine's), measured at start
-      clock: () => BigInt(Date.now()) * 1_000_000n + offset,
-    });
-    if (attester.weights_sha256 !== active.weights_sha256) {
-      throw new AttesterError(
-        "ERR_WEIGHTS_MISMATCH",
-        `${cfg.model_file} has weights ${attester.weights_sha256}, the verifier's active model ${active.weights_sha256}`,
-      );
-    }
-    let card: unknown = null;
+    // the chain's clock (a sandbox fast-forward moves it ahead of this machine's), measured at start
+    const signer = new ServiceSigner({ ...cfg, key }, next, () => BigInt(Date.now()) * 1_000_000n + offset);
+    let card: { weights_sha256?: string } | null = null;
     if (cfg.model_card) {
-      const c = JSON.parse(readFileSync(cfg.model_card, "utf8")) as { weights_sha256?: string };
-      // a card describes one set of weights: another model's card is not shown
-      if (c.weights_sha256 === active.weights_sha256) card = c;
-      else log("the model card is another model's: not served", { card: cfg.model_card });
+      // a card describes one set of weights: shown while those are loaded (server.ts)
+      card = JSON.parse(readFileSync(cfg.model_card, "utf8")) as { weights_sha256?: string };
     }
 
-    const metrics = createMetrics(prom, () => outbox);
+    // the follower is made after the submitter it drains; both refer to each other through `following`
+    const metrics = createMetrics(
+      prom,
+      () => outbox,
+      () => following?.state ?? null,
+    );
     let lastError: string | null = null;
+    let closing = false;
     const sub = new Submitter(outbox, chain, metrics, {
       verifier_id: cfg.verifier_id,
       attester_id: cfg.attester_id,
@@ -115,40 +113,86 @@ export async function startService(
       linger_ms: cfg.linger_ms,
       backoff_base_ms: cfg.backoff_base_ms,
       backoff_max_ms: cfg.backoff_max_ms,
+      onModelRefused: () => void following?.check(),
       log: (msg, f) => {
         if (f?.error) lastError = String(f.error);
         else if (msg === "batch accepted") lastError = null;
         log(msg, f);
       },
     });
+    // A model switch drains: the receipts signed for the previous model (all that are queued or in flight, since
+    // nothing is signed while switching) are submitted before the new model answers. Each ends accepted, or
+    // rejected with the verifier's code; the timeout only bounds how long answers wait, not what happens to them
+    // (they stay in the outbox and are submitted all the same). Stopping the service ends the wait.
+    const drain = async () => {
+      if (!cfg.submit) return;
+      const started = Date.now();
+      for (;;) {
+        const c = outbox.counts();
+        const waiting = { queued: c.queued, submitted: c.submitted, waited_ms: Date.now() - started };
+        if (c.queued + c.submitted === 0) {
+          log("drained: the previous model's receipts are all accepted or rejected", {
+            ...waiting,
+            accepted: c.accepted,
+            rejected: c.rejected,
+          });
+          return;
+        }
+        if (closing) return;
+        if (Date.now() - started > cfg.drain_timeout_ms) {
+          log("drain timed out: serving the new model, the previous model's receipts are still submitted", waiting);
+          return;
+        }
+        sub.poke();
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const follower = new ModelFollower(chain, loader, { interval_ms: cfg.follow_interval_ms, drain, log });
+    following = follower;
     submitter = cfg.submit ? sub : null;
     const app = await buildApp(fastify, {
-      attester,
+      signer,
+      follower,
       outbox,
       chain,
       metrics,
-      model: active,
       card,
       submit: cfg.submit,
+      access: cfg,
+      rateLimit,
       queued: () => sub.poke(),
       challengeWindowNs,
       log,
       health: () => ({
-        model: `${active.model_name}@${active.model_version}`,
-        next_nonce: attester.nextNonce().toString(),
+        model: follower.current ? `${follower.current.name}@${follower.current.version}` : null,
+        model_state: follower.state,
+        chain_model: modelLabel(follower.chainModel),
+        chain_checked_at: follower.checkedAt === null ? null : new Date(follower.checkedAt).toISOString(),
+        follow_error: follower.lastError,
+        model_switches: follower.switches,
+        next_nonce: signer.nextNonce().toString(),
         receipts: outbox.counts(),
         submitting: cfg.submit,
         last_submit_error: lastError,
       }),
     });
     submitter?.start();
+    await follower.check();
+    follower.start();
     await app.listen({ host: cfg.host, port: cfg.port });
     const port = (app.server.address() as { port: number }).port;
     const url = `http://${cfg.host}:${port}`;
+    const loaded = follower.current;
+    const model: ActiveModel | null = loaded && {
+      model_name: loaded.name,
+      model_version: loaded.version,
+      weights_sha256: loaded.weightsSha256,
+    };
     log("attester service listening", {
       url,
-      model: `${active.model_name}@${active.model_version}`,
-      weights_sha256: active.weights_sha256,
+      model: modelLabel(model),
+      model_state: follower.state,
+      chain_model: modelLabel(follower.chainModel),
       next_nonce: next.toString(),
       db: cfg.db_path,
       submit: cfg.submit,
@@ -156,15 +200,19 @@ export async function startService(
     return {
       url,
       port,
-      model: active,
+      model,
+      chain_model: follower.chainModel,
       next_nonce: next,
       async close() {
+        closing = true;
+        await follower.stop();
         await app.close();
         await submitter?.stop();
         outbox.close();
       },
     };
   } catch (e) {
+    await following?.stop();
     await submitter?.stop();
     outbox.close();
     throw e;

@@ -1,6 +1,8 @@
 // Prometheus metrics (prom-client, its own registry: nothing global): inferences, receipts by status (read from the
-// outbox at scrape time), submit batches and failures, and the latency of /v1/infer.
+// outbox at scrape time), submit batches and failures, the latency of /v1/infer, and whether the active model is
+// served (read from the follower at scrape time: alert when it is 0 for long).
 import type PromClient from "prom-client";
+import { FOLLOW_STATES } from "./follow.ts";
 import { STATUSES, type Outbox } from "./outbox.ts";
 
 export interface Metrics {
@@ -11,11 +13,15 @@ export interface Metrics {
   latency: PromClient.Histogram;
 }
 
-export function createMetrics(prom: typeof PromClient, outbox: () => Outbox | null): Metrics {
+export function createMetrics(
+  prom: typeof PromClient,
+  outbox: () => Outbox | null,
+  modelState: () => string | null = () => null,
+): Metrics {
   const registry = new prom.Registry();
   const inferences = new prom.Counter({
     name: "attester_inferences_total",
-    help: "Inferences answered (ok) or refused (error), by result",
+    help: "Inferences answered (ok), refused for the request (error) or for want of the active model (unavailable)",
     labelNames: ["result"],
     registers: [registry],
   });
@@ -29,6 +35,19 @@ export function createMetrics(prom: typeof PromClient, outbox: () => Outbox | nu
       if (!o) return;
       const c = o.counts();
       for (const s of STATUSES) this.set({ status: s }, c[s]);
+    },
+  });
+  new prom.Gauge({
+    name: "attester_model_state",
+    help: "1 for the follower's state (follow.ts: serving, switching, weights_missing, no_active_model), 0 for others",
+    labelNames: ["state"],
+    registers: [registry],
+    collect() {
+      const now = modelState();
+      if (now === null) return;
+      for (const s of FOLLOW_STATES) {
+        this.set({ state: s }, s === now ? 1 : 0);
+      }
     },
   });
   const submitBatches = new prom.Counter({

@@ -1,23 +1,30 @@
 // The HTTP API (Fastify), described in attester/openapi.yaml. Inputs and outputs pass through memory only: no route
 // logs a body, and the outbox stores receipts (commitments), never texts or salts.
+import { createHash, timingSafeEqual } from "node:crypto";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type RateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type Fastify from "fastify";
-import type { InferenceAttester } from "../attester.ts";
 import { AttesterError } from "../errors.ts";
 import { receiptHash, SALT_BYTES } from "../receipt.ts";
-import type { ActiveModel, ServiceChain } from "./chain.ts";
+import type { ServiceChain } from "./chain.ts";
+import type { ModelFollower } from "./follow.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Outbox, OutboxRow } from "./outbox.ts";
+import type { ServiceAnswer, ServiceSigner } from "./signer.ts";
 
 export interface AppDeps {
-  attester: InferenceAttester;
+  signer: ServiceSigner;
+  follower: ModelFollower;
   outbox: Outbox;
   chain: ServiceChain;
   metrics: Metrics;
-  model: ActiveModel;
-  card: unknown;
+  /** the model card (JSON), shown while the weights it names are the ones loaded */
+  card: { weights_sha256?: string } | null;
   submit: boolean;
+  /** access to /v1/*: API keys (none: open) and a rate limit per key or IP (max 0: none) */
+  access: { api_keys: string[]; rate_limit_max: number; rate_limit_window_ms: number };
+  rateLimit: typeof RateLimit;
   /** a receipt was queued: wake the submitter */
   queued: () => void;
   challengeWindowNs: bigint;
@@ -32,7 +39,12 @@ export const API_ERRORS = {
   ERR_SALT_NOT_HEX: 400,
   ERR_INPUT_NOT_UNICODE: 400,
   ERR_INPUT_TOO_LONG: 413,
+  ERR_UNAUTHORIZED: 401,
   ERR_UNKNOWN_RECEIPT: 404,
+  ERR_MODEL_SWITCHING: 409,
+  ERR_MODEL_WEIGHTS_MISSING: 409,
+  ERR_NO_ACTIVE_MODEL: 409,
+  ERR_RATE_LIMITED: 429,
   ERR_NOT_FOUND: 404,
   ERR_OUTBOX: 503,
   ERR_INTERNAL: 500,
@@ -40,6 +52,18 @@ export const API_ERRORS = {
 type ApiCode = keyof typeof API_ERRORS;
 
 export const MAX_INPUT_CHARS = 10_000;
+
+/** Seconds a client should wait before asking again while the model is being switched. */
+const SWITCH_RETRY_AFTER_S = 1;
+
+/** API keys are compared by their sha256, in constant time (no timing leak of a key's prefix). */
+const keyDigest = (k: string) => createHash("sha256").update(k, "utf8").digest();
+
+function bearer(req: FastifyRequest): string | null {
+  const h = req.headers.authorization;
+  const m = typeof h === "string" ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
+  return m ? m[1] : null;
+}
 
 function fail(reply: FastifyReply, code: ApiCode, message: string) {
   return reply.code(API_ERRORS[code]).send({ error: { code, message } });
@@ -81,7 +105,55 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
   app.addHook("onRoute", (r) => {
     for (const method of [r.method].flat()) routes.push({ method: String(method), url: r.url });
   });
-  const verifierId = d.attester.cfg.verifier_id;
+  const verifierId = d.signer.cfg.verifier_id;
+  const isApi = (url: string | undefined) => url?.startsWith("/v1/") === true;
+
+  // Access to /v1/* (health and metrics stay open for probes and scrapers; they carry no input or output).
+  // The rate limit runs first, keyed by a valid API key or else by IP, so guessing keys is limited per IP too.
+  const keys = d.access.api_keys.map(keyDigest);
+  const validKey = (req: FastifyRequest): number => {
+    const k = bearer(req);
+    if (k === null) return -1;
+    const dk = keyDigest(k);
+    let found = -1;
+    keys.forEach((key, i) => {
+      if (timingSafeEqual(key, dk)) found = i;
+    });
+    return found;
+  };
+  if (d.access.rate_limit_max > 0) {
+    await app.register(d.rateLimit, {
+      // one budget per key or IP across the /v1/ routes (a route's own config would give it its own counter)
+      global: true,
+      max: d.access.rate_limit_max,
+      timeWindow: d.access.rate_limit_window_ms,
+      keyGenerator: (req) => {
+        const i = validKey(req);
+        // the key's index, never the key: the limiter's store holds no secret
+        return i >= 0 ? `key:${i}` : `ip:${req.ip}`;
+      },
+      errorResponseBuilder: (_req, ctx) => ({
+        statusCode: 429,
+        error: { code: "ERR_RATE_LIMITED", message: `at most ${ctx.max} requests per ${ctx.after}; retry later` },
+      }),
+    });
+  }
+  // the routes the limiter leaves alone (it ignores this when it is not registered)
+  const unlimited = { rateLimit: false as const };
+  if (keys.length > 0) {
+    const requireKey = async (req: FastifyRequest, reply: FastifyReply) => {
+      if (validKey(req) < 0) {
+        reply.header("www-authenticate", 'Bearer realm="attester"');
+        return fail(reply, "ERR_UNAUTHORIZED", "an API key is required: Authorization: Bearer <key>");
+      }
+    };
+    // a route's own hooks run in order: the rate limiter's (added by its onRoute hook, registered above) first
+    app.addHook("onRoute", (r) => {
+      if (!isApi(r.url)) return;
+      const hooks = r.onRequest;
+      r.onRequest = [...(hooks === undefined ? [] : [hooks].flat()), requireKey];
+    });
+  }
 
   app.addHook("onResponse", async (req, reply) => {
     d.log("request", {
@@ -92,14 +164,21 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
     });
   });
 
-  app.setErrorHandler((err: { statusCode?: number; message: string; validation?: unknown }, _req, reply) => {
-    if (err.validation || (err.statusCode && err.statusCode < 500)) {
-      // Fastify's own messages name fields, not values
-      return fail(reply, "ERR_INVALID_REQUEST", err.message);
-    }
-    d.log("internal error", { error: err.message });
-    return fail(reply, "ERR_INTERNAL", "internal error");
-  });
+  app.setErrorHandler(
+    (err: { statusCode?: number; message: string; validation?: unknown; error?: unknown }, _req, reply) => {
+      // @fastify/rate-limit throws what errorResponseBuilder built (Retry-After is already set)
+      const built = err.error as { code?: string; message?: string } | undefined;
+      if (err.statusCode === 429 && built?.code === "ERR_RATE_LIMITED") {
+        return fail(reply, "ERR_RATE_LIMITED", built.message ?? "too many requests");
+      }
+      if (err.validation || (err.statusCode && err.statusCode < 500)) {
+        // Fastify's own messages name fields, not values
+        return fail(reply, "ERR_INVALID_REQUEST", err.message);
+      }
+      d.log("internal error", { error: err.message });
+      return fail(reply, "ERR_INTERNAL", "internal error");
+    },
+  );
   app.setNotFoundHandler((_req, reply) => fail(reply, "ERR_NOT_FOUND", "no such route"));
 
   app.post(
@@ -133,9 +212,16 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
         d.metrics.inferences.inc({ result: "error" });
         return fail(reply, "ERR_INPUT_TOO_LONG", `at most ${MAX_INPUT_CHARS} characters`);
       }
-      let a: ReturnType<InferenceAttester["attest"]>;
+      const now = d.follower.serving();
+      if ("code" in now) {
+        d.metrics.inferences.inc({ result: "unavailable" });
+        if (now.code === "ERR_MODEL_SWITCHING") reply.header("retry-after", String(SWITCH_RETRY_AFTER_S));
+        return fail(reply, now.code, now.message);
+      }
+      let a: ServiceAnswer;
       try {
-        a = d.attester.attest(input, saltBytes);
+        // from here to the outbox write nothing awaits: the follower cannot swap the model in between
+        a = d.signer.attest(now.model, input, saltBytes);
       } catch (e) {
         d.metrics.inferences.inc({ result: "error" });
         if (e instanceof AttesterError && e.code in API_ERRORS) return fail(reply, e.code as ApiCode, e.message);
@@ -186,17 +272,29 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
     return receiptView(row, finalAt);
   });
 
-  app.get("/v1/model", async () => ({
-    ...d.model,
-    verifier_id: verifierId,
-    community: d.attester.cfg.community,
-    attester_id: d.attester.cfg.attester_id,
-    card: d.card,
-  }));
+  app.get("/v1/model", async () => {
+    const f = d.follower;
+    const m = f.current;
+    return {
+      // what answers now (null while switching, or when the chain's model has no weights here)
+      model_name: m?.name ?? null,
+      model_version: m?.version ?? null,
+      weights_sha256: m?.weightsSha256 ?? null,
+      format: m?.format ?? null,
+      state: f.state,
+      // what the verifier said last, and when
+      chain_active_model: f.chainModel,
+      checked_at: f.checkedAt === null ? null : new Date(f.checkedAt).toISOString(),
+      verifier_id: verifierId,
+      community: d.signer.cfg.community,
+      attester_id: d.signer.cfg.attester_id,
+      card: m && d.card?.weights_sha256 === m.weightsSha256 ? d.card : null,
+    };
+  });
 
-  app.get("/healthz", async () => ({ ok: true, ...d.health() }));
+  app.get("/healthz", { config: unlimited }, async () => ({ ok: true, ...d.health() }));
 
-  app.get("/metrics", async (_req, reply) => {
+  app.get("/metrics", { config: unlimited }, async (_req, reply) => {
     reply.header("content-type", d.metrics.registry.contentType);
     return d.metrics.registry.metrics();
   });

@@ -21,6 +21,8 @@ export interface SubmitterOptions {
   backoff_base_ms: number;
   backoff_max_ms: number;
   log: (msg: string, fields?: Record<string, unknown>) => void;
+  /** the verifier refused a receipt for its model: the active model changed (the follower checks at once) */
+  onModelRefused?: () => void;
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^attempt)]. */
@@ -132,6 +134,7 @@ export class Submitter {
         this.metrics.submitBatches.inc({ result: "refused" });
         const settled = await this.resolve(batch, e.code, e.index);
         this.o.log("batch refused by the verifier", { code: e.code, index: e.index, settled });
+        if (e.code !== null && MODEL_REFUSALS.has(e.code)) this.o.onModelRefused?.();
         // a receipt left the queue (rejected, or found accepted): the rest goes again at once, without backoff
         if (settled > 0) return;
       } else {
@@ -166,12 +169,22 @@ export class Submitter {
   /**
    * Asks the chain about each receipt by nonce: held with this hash -> accepted; held with another hash -> rejected
    * (ERR_NONCE_USED: the nonce went to another receipt); not held -> queued again, except the one the verifier
-   * named as bad (`code` at `index`), which is rejected with that code unless the code is transient.
+   * named as bad (`code` at `index`), which is rejected with that code unless the code is transient. A refusal of
+   * the receipt's model (MODEL_REFUSALS) holds for every receipt of the batch naming the same model, in the same
+   * state of the verifier: those are rejected with it too, instead of one transaction per receipt after a switch.
    */
   private async resolve(rows: OutboxRow[], code: string | null, index: number | null): Promise<number> {
     const accepted: { id: string; chain_id: number; accepted_at: string }[] = [];
     const requeue: string[] = [];
     const rejected: [string, string][] = [];
+    const named = index !== null ? rows[index]?.receipt : undefined;
+    const sameModelRefused = (r: OutboxRow) =>
+      named !== undefined &&
+      code !== null &&
+      MODEL_REFUSALS.has(code) &&
+      r.receipt.model_name === named.model_name &&
+      r.receipt.model_version === named.model_version &&
+      r.receipt.weights_sha256 === named.weights_sha256;
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       const onChain = await this.chain.receiptByNonce(this.o.attester_id, r.receipt.nonce);
@@ -182,6 +195,8 @@ export class Submitter {
         rejected.push([r.id, "ERR_NONCE_USED"]);
       } else if (index === i && code !== null && !TRANSIENT.has(code)) {
         rejected.push([r.id, code]);
+      } else if (sameModelRefused(r)) {
+        rejected.push([r.id, code as string]);
       } else {
         requeue.push(r.id);
       }
@@ -199,6 +214,9 @@ export class Submitter {
     return accepted.length + rejected.length;
   }
 }
+
+/** Refusals of the receipt's model (not the verifier's active model, other weights, no active model at all). */
+const MODEL_REFUSALS = new Set(["ERR_MODEL_NOT_ACTIVE", "ERR_WEIGHTS_MISMATCH", "ERR_NO_ACTIVE_MODEL"]);
 
 /** Refusals that concern the batch or the moment, not the receipt: it is sent again. */
 const TRANSIENT = new Set(["ERR_STORAGE_DEPOSIT", "ERR_NONCE_USED", "ERR_BATCH_SIZE", "ERR_TOO_MANY_MODELS"]);

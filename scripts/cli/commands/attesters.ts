@@ -36,7 +36,12 @@ export function register(program: CliCommand): void {
     )
     .community()
     .option("--config <json-file>", "the service's settings (attester/README.md); AI_COMMONS_ATTESTER_* override them")
-    .option("--model-file <path>", "the active model's file (train --out)")
+    .option("--model-file <path>", "a model's weights file (train --out), loaded when it is the active model's")
+    .option(
+      "--weights-dir <dir>",
+      "a directory of weights files: the one whose sha256 is the active model's is loaded, and reloaded on a switch",
+    )
+    .option("--follow-interval <ms>", "how often the verifier's active model is checked (default 3000)")
     .option("--key <file>", "the attester's key (attester keygen)")
     .option("--attester <account>", "the attester's account, as added by the DAO")
     .option("--host <host>", "the address to listen on (default 127.0.0.1)")
@@ -49,8 +54,11 @@ export function register(program: CliCommand): void {
       const { startService } = await import("../../../attester/src/service/index.ts");
       const port = str(flags, "port");
       const batch = str(flags, "batch");
+      const follow = str(flags, "follow-interval");
       const cfg = mergeConfig(str(flags, "config"), {
         model_file: str(flags, "model-file"),
+        weights_dir: str(flags, "weights-dir"),
+        follow_interval_ms: follow === undefined ? undefined : int(follow, "--follow-interval"),
         key_file: str(flags, "key"),
         attester_id: str(flags, "attester"),
         host: str(flags, "host"),
@@ -70,9 +78,22 @@ export function register(program: CliCommand): void {
         cfg.relayer_account = s.signerId();
       }
       const svc = await startService(checkConfig(cfg), { relayer });
+      const label = (m: { model_name: string; model_version: string } | null) =>
+        m ? `${m.model_name}@${m.model_version}` : null;
+      const serving = svc.model
+        ? label(svc.model)
+        : svc.chain_model
+          ? `no weights here for the active model ${label(svc.chain_model)}: /v1/infer answers 409 until they appear`
+          : "the verifier has no active model: /v1/infer answers 409";
       out.result(
-        { url: svc.url, model: svc.model, next_nonce: svc.next_nonce.toString(), db: cfg.db_path ?? null },
-        `attester service on ${svc.url} (${svc.model.model_name}@${svc.model.model_version}), Ctrl-C stops it`,
+        {
+          url: svc.url,
+          model: svc.model,
+          chain_model: svc.chain_model,
+          next_nonce: svc.next_nonce.toString(),
+          db: cfg.db_path ?? null,
+        },
+        `attester service on ${svc.url} (${serving}), Ctrl-C stops it`,
       );
       await new Promise<void>((resolve) => {
         const stop = () => {
