@@ -6,7 +6,13 @@ import { isSafeInt } from "../shared/validate";
 import type { VerifierState } from "./state";
 import { emit, epochSize, fitPad, versionKey } from "./state";
 import type { EpochUsage, UsageReport } from "./types";
-import { reportGasTgas, splitUsage, type UsageAttesterCount, USAGE_REPORT_PAYER } from "../wire/usage-report";
+import {
+  MAX_REPORT_DEPOSIT,
+  reportGasTgas,
+  splitUsage,
+  type UsageAttesterCount,
+  USAGE_REPORT_PAYER,
+} from "../wire/usage-report";
 
 function epochBounds(s: VerifierState, epoch: number): [bigint, bigint] {
   const len = BigInt(s.settings.epoch_length_ns);
@@ -83,6 +89,7 @@ export function buildReport(s: VerifierState, e: EpochUsage): UsageReport[] {
 // sends back what it did not use; a failed part's deposit comes back here and the callback returns it to the caller.
 export function reportUsage(s: VerifierState, epoch: number): string | undefined {
   if (s.reward_pool_id === "") fail("ERR_NO_REWARD_POOL");
+  if (near.attachedDeposit() > MAX_REPORT_DEPOSIT) fail("ERR_INVALID_AMOUNT", `at most ${MAX_REPORT_DEPOSIT} yocto`);
   if (!isSafeInt(epoch, 0, 4294967295)) fail("ERR_INVALID_EPOCH");
   const e = s.epochs.get(String(epoch));
   if (e === null) fail("ERR_NOTHING_TO_REPORT", `epoch ${epoch}`);

@@ -14,7 +14,7 @@ import type { LineagePart, ModelRef } from "../wire/lineage";
 import { LINEAGE_PART_ENTRIES } from "../wire/lineage";
 import { fail } from "../shared/errors";
 import { gasLeft, TGAS } from "../shared/gas";
-import { callbackSucceeded, storageCost } from "../shared/storage";
+import { callbackSucceeded, sendNear, storageCost } from "../shared/storage";
 import { selfCall } from "../shared/promise";
 
 const WAITING = "0";
@@ -113,7 +113,9 @@ export function sendParts(r: RegistryState, model_id: string, reserve: bigint): 
     if (st.parts.charAt(i) !== WAITING) continue;
     const gas = partGas(st.entries[i]);
     if (gasLeft() < gas + reserve) break;
-    const args = r.lineage_parts.get(partKey(model_id, i)) as string;
+    const stored = r.lineage_parts.get(partKey(model_id, i)) as string;
+    // a v 2 lineage's deposits are the DAO's: the pool sends what the records do not use straight back to it
+    const args = reserved ? JSON.stringify({ ...JSON.parse(stored), payer: r.dao_id }) : stored;
     // The pool refunds what its records did not use; short of funds, the pool's own surplus pays (docs/rewards.md).
     let deposit = lineagePartDeposit(st.entries[i]);
     if (deposit > budget) deposit = budget;
@@ -154,8 +156,11 @@ export function lineagePushed(r: RegistryState, model_id: string, part: number, 
     st.reserve = (BigInt(st.reserve) + BigInt(deposit)).toString();
   if (ok) {
     st.done += 1;
-    // the pool has it now: the copy kept for retries goes, and its storage with it
+    // the pool has it now: the copy kept for retries goes, and its storage with it; the DAO paid for that storage
+    // (v 2), so what it frees goes back to the DAO
+    const usageBefore = near.storageUsage();
     r.lineage_parts.remove(partKey(model_id, part));
+    if (st.reserve !== undefined) sendNear(r.dao_id, storageCost(usageBefore - near.storageUsage()));
   }
   r.lineages.set(model_id, st);
   if (!ok) emit("lineage_push_failed", [{ model_id, part, reward_pool_id: r.reward_pool_id }]);

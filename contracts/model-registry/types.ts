@@ -103,6 +103,10 @@ export const LINEAGE_GAS_PER_ENTRY = 800000000000n;
 export const LINEAGE_CALLBACK_GAS = 15n * TGAS;
 // Balance above the storage stake the registry never spends on a v 1 lineage's deposits.
 export const LINEAGE_SPARE_RESERVE = 10n ** 23n;
+// What storing a lineage costs the activation callback (measured at protocol 86: 98 entries, the whole callback 22.6
+// Tgas): a fixed part and ~0.11 Tgas an entry, with a margin.
+export const LINEAGE_STORE_GAS_BASE = 15n * TGAS;
+export const LINEAGE_STORE_GAS_PER_ENTRY = 120_000_000_000n;
 // A refused activation's last call: loads the contract and fails with the reason (~11 Tgas at protocol 86).
 export const REFUSE_GAS = 20n * TGAS;
 // Work left to the activation callback after it sends lineage parts (history, events, return value).

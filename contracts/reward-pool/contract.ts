@@ -139,7 +139,8 @@ export class RewardPool implements PoolState {
     return onUsageReport(this, report);
   }
 
-  // The attached deposit pays the records this part creates (any shortfall comes out of unallocated funds).
+  // The attached deposit pays the records this part creates (any shortfall comes out of unallocated funds); what
+  // they do not use goes to `payer` (the model registry names its DAO, whose deposit it is), else to the caller.
   @call({ payableFunction: true })
   register_lineage({
     model_name,
@@ -149,6 +150,7 @@ export class RewardPool implements PoolState {
     datasets,
     part,
     total_parts,
+    payer,
   }: {
     model_name: string;
     model_version: number | string;
@@ -157,9 +159,11 @@ export class RewardPool implements PoolState {
     datasets?: LineageDataset[];
     part?: number;
     total_parts?: number;
+    payer?: string;
   }) {
     // the ABI wants the arguments spelled out: they are LineagePartInput (contracts/wire/lineage.ts)
-    return registerLineage(this, { model_name, model_version, model_creators, parent, datasets, part, total_parts });
+    const input = { model_name, model_version, model_creators, parent, datasets, part, total_parts };
+    return registerLineage(this, input, payer);
   }
 
   // ---- epochs and claims -----------------------------------------------------------------------------------------

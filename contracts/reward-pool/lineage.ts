@@ -75,8 +75,10 @@ function addPosition(cache: Map<string, AccountRecord>, s: PoolState, id: string
 
 // One bounded part of a model version's lineage, pushed by the model registry. O(entries in the part) reads and
 // writes, at most MAX_PART_ENTRIES; the lineage is checked (bps sums) when its last part arrives.
-export function registerLineage(s: PoolState, input: LineagePartInput) {
+export function registerLineage(s: PoolState, input: LineagePartInput, payer: unknown) {
   onlyCaller(s.model_registry_id, "ERR_NOT_MODEL_REGISTRY");
+  const refundTo =
+    payer === undefined || payer === null ? near.predecessorAccountId() : assertAccountId(payer, "payer");
   if (input === null || typeof input !== "object") fail("ERR_INVALID_LINEAGE");
   const m = checkModel(input.model_name, input.model_version);
   const totalParts = input.total_parts ?? 1;
@@ -148,7 +150,7 @@ export function registerLineage(s: PoolState, input: LineagePartInput) {
   for (const [id, a] of cache) s.accounts.set(id, a);
 
   const refund = settleStorage(s, near.attachedDeposit());
-  sendNear(near.predecessorAccountId(), refund);
+  sendNear(refundTo, refund);
   emit("lineage_registered", [
     { model: m, part, total_parts: totalParts, entries, complete: lin.complete, parent: lin.parent },
   ]);

@@ -17,10 +17,11 @@ export const BYTE_COST = 10_000_000_000_000_000_000n;
 // Upper bounds, in bytes, of what one activation or rollback stores in the model registry (each record is also
 // charged nearcore's 40 bytes of per-record overhead; ids at their longest; a part is JSON inside a JSON string, so
 // its quotes are escaped). The registry measures what it really stored, keeps that and refunds the rest.
-// stack entry, history entry, the model's status change, the lineage status record
-export const ACTIVATION_BASE_BYTES = 800n;
+// stack entry, history entry, the list lengths, the model's status change, the active id in STATE, the lineage
+// status record (~1,020 bytes with every id at its longest: a 97-character model id, a 64-character pool)
+export const ACTIVATION_BASE_BYTES = 1_100n;
 // one lineage part's key and header (model name, version, parent, part numbers) and its slot in the status record
-export const LINEAGE_PART_BYTES = 500n;
+export const LINEAGE_PART_BYTES = 520n;
 // one dataset in a part (its `name@version`)
 export const LINEAGE_DATASET_BYTES = 160n;
 // one creator entry in a part (account id and share)
@@ -31,9 +32,10 @@ export const LINEAGE_ENTRY_BYTES = 120n;
 export const LINEAGE_DEPOSIT_PER_PART = 5_000_000_000_000_000_000_000n;
 export const LINEAGE_DEPOSIT_PER_ENTRY = 3_000_000_000_000_000_000_000n;
 
-// What the model registry attaches to dataset_registry.record_model_use: the manifest -> model record (written once
-// per model version, ~200 bytes). The dataset registry keeps the cost of what it writes and sends the rest to the DAO.
-export const MODEL_USE_DEPOSIT = 3_000_000_000_000_000_000_000n;
+// What the model registry attaches to dataset_registry.record_model_use: the manifest -> model records (written once
+// per model version: 2 x the model id + ~141 bytes, 335 with a 97-character id; 500 bytes here). The dataset registry
+// keeps the cost of what it writes and sends the rest to the DAO.
+export const MODEL_USE_DEPOSIT = 5_000_000_000_000_000_000_000n;
 
 // A history entry and the status change of a deprecation, at most.
 export const DEPRECATION_BYTES = 300n;
@@ -93,4 +95,9 @@ export function activationDeposit(lineage: LineageSize | null, byteCost = BYTE_C
 // What the DAO attaches when a proposal names no deposit: a lineage of up to 10 creator entries over 4 datasets.
 // The CLI computes the deposit from the model and its manifest (scripts/cli/dao.ts).
 // activationDeposit({ entries: 10, datasets: 4, parts: 1 })
-export const DEFAULT_ACTIVATION_DEPOSIT = 69_400_000_000_000_000_000_000n;
+export const DEFAULT_ACTIVATION_DEPOSIT = 74_600_000_000_000_000_000_000n;
+
+// The most an ActivateModel or RollbackModel may attach (the DAO refuses more at proposal time): the deposit of the
+// largest lineage a manifest allows (50 datasets of 16 creators, 16 model creators: activationDeposit of 816 entries,
+// 50 datasets, 11 parts is 3.68 NEAR), rounded up.
+export const MAX_ACTIVATION_DEPOSIT = 4_000_000_000_000_000_000_000_000n;

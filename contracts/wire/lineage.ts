@@ -1,6 +1,7 @@
 // The model registry's lineage push to the reward pool (reward_pool.register_lineage): who made a model version, its
 // parent and its training datasets with their creators, in parts of at most LINEAGE_PART_ENTRIES creator entries.
-// Here creators carry `bps` (the registries' records say `share_bps`). Data only.
+// Here creators carry `bps` (the registries' records say `share_bps`). Data only. Beside a part's fields the registry
+// sends `payer` (its DAO, whose activation deposit pays the part): the pool refunds what the records do not use there.
 
 export const LINEAGE_PART_ENTRIES = 100;
 // the most parts one model version's lineage may have

@@ -81,6 +81,11 @@ export const REPORT_STORAGE_PER_ITEM = 250n;
 
 // What `usage report` attaches to report_usage for one part: the bound of its records at NEAR's byte price
 // (10^19 yocto). A part of one model and one attester: 0.009 NEAR; a full part (32 models, 64 attesters): 0.244.
+// The most report_usage takes (a full part needs 0.244 NEAR): the verifier forwards a failed part's deposit to its
+// payer from its callback, which may run before the refund receipt lands, so an unbounded one could exceed what the
+// verifier holds beyond the bonds.
+export const MAX_REPORT_DEPOSIT = 1_000_000_000_000_000_000_000_000n;
+
 export function reportDeposit(part: UsageReportPart): bigint {
   let attesters = 0;
   for (const u of part.usage) attesters += u.attester_counts.length;

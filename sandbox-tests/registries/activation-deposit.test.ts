@@ -104,6 +104,10 @@ test("a 98-entry lineage: refused short, activated with the computed deposit, he
   const mFree = await free(models);
   const [ok, run] = await executed({ kind: "ActivateModel", model_id: "lm@1", deposit: deposit.toString() });
   t.is((await c.proposal(ok)).status, "Executed", failureText(run));
+  for (const o of run.result.receipts_outcome) {
+    if (o.outcome.executor_id === models.accountId)
+      t.log(`activation at the registry: ${Number(BigInt(o.outcome.gas_burnt) / 10n ** 9n) / 1000} Tgas`);
+  }
   t.is((await models.view<{ status: string }>("get_model", { model_id: "lm@1" })).status, "Active");
   const act = events(run).find((e) => e.event === "model_activated")?.data[0] as Record<string, string>;
   const grown = (await usage(models)) - mUsage;
@@ -124,8 +128,14 @@ test("a 98-entry lineage: refused short, activated with the computed deposit, he
     model_id: "lm@1",
   });
   t.like(status, { v: 2, parts: "0", reserve: lineagePartDeposit(entries).toString() });
+  const daoBeforePush = await total(dao);
+  const usageBeforePush = await usage(models);
   const push = await relayer.callRaw(models, "push_lineage", { model_id: "lm@1" }, { gas: 300n * TGAS });
   t.false(push.failed, failureText(push));
+  // what the part's deposit did not pay in the pool, and the stake of the registry's deleted copy, went to the DAO
+  const freed = (usageBeforePush - (await usage(models))) * BYTE_COST;
+  t.true(freed > 0n);
+  t.true((await total(dao)) - daoBeforePush >= freed, "the treasury got the freed storage and the pool's refund");
   t.like(await models.view("get_lineage_status", { model_id: "lm@1" }), { parts: "2", done: 1, reserve: "0" });
   t.like(await pool.view("get_lineage", { model_name: "lm", model_version: "1" }), {
     complete: true,

@@ -15,6 +15,7 @@ import {
   lineagePartDeposit,
   lineagePartsBound,
   lineageReserve,
+  MAX_ACTIVATION_DEPOSIT,
   MODEL_USE_DEPOSIT,
 } from "../../contracts/wire/activation.ts";
 import { LINEAGE_PART_ENTRIES } from "../../contracts/wire/lineage.ts";
@@ -24,9 +25,13 @@ test("the written constants equal their formulas", (t) => {
   t.is(BYTE_COST, 10n ** 19n);
   t.is(LINEAGE_DEPOSIT_PER_PART, 5n * 10n ** 21n);
   t.is(LINEAGE_DEPOSIT_PER_ENTRY, 3n * 10n ** 21n);
-  t.is(MODEL_USE_DEPOSIT, 3n * 10n ** 21n);
+  t.is(MODEL_USE_DEPOSIT, 5n * 10n ** 21n);
   t.is(DEPRECATION_DEPOSIT, DEPRECATION_BYTES * BYTE_COST);
   t.is(DEFAULT_ACTIVATION_DEPOSIT, activationDeposit({ entries: 10, datasets: 4, parts: 1 }));
+  // the largest lineage a manifest allows fits under the cap the DAO applies
+  const largest = { entries: 816, datasets: 50, parts: lineagePartsBound(816, 50) };
+  t.true(activationDeposit(largest) <= MAX_ACTIVATION_DEPOSIT, `${activationDeposit(largest)}`);
+  t.true(activationDeposit(largest) > (MAX_ACTIVATION_DEPOSIT * 9n) / 10n);
 });
 
 test("an activation's deposit: storage bound, the dataset registry's share, the parts' deposits", (t) => {

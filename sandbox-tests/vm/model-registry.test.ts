@@ -6,7 +6,12 @@ import test from "ava";
 import { BYTE_COST, NEAR } from "../helpers/tx.ts";
 import { assertRefused, type CallResult, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 import { datasetInput, modelInput } from "../registries/fixture.ts";
-import { DEFAULT_ACTIVATION_DEPOSIT, MODEL_USE_DEPOSIT } from "../../contracts/wire/activation.ts";
+import {
+  activationDeposit,
+  DEFAULT_ACTIVATION_DEPOSIT,
+  lineagePartsBound,
+  MODEL_USE_DEPOSIT,
+} from "../../contracts/wire/activation.ts";
 
 const DATASETS = "datasets.test.near";
 const MODELS = "models.test.near";
@@ -191,4 +196,59 @@ test("a withdrawn dataset stops the activation of a model trained on it", (t) =>
     [["refuse_activation", "ERR_MANIFEST_WITHDRAWN"]],
   );
   t.is(mr.view("get_active_model"), null);
+});
+
+// The activation callback stores the model's lineage (~0.11 Tgas an entry): a lineage too large for its gas is
+// refused before anything is written, with the deposit sent back, instead of running out of gas holding it; one of 98
+// entries is stored within the same gas.
+test("a lineage too large for the callback's gas is refused with the deposit back; 98 entries fit", (t) => {
+  const POOL = "pool.test.near";
+  const mr = new ContractVm({ code: "model-registry", accountId: MODELS });
+  const init = { dao_id: DAO, dataset_registry_id: DATASETS, verifier_id: VERIFIER, reward_pool_id: POOL };
+  t.true(mr.call("init", init, { from: MODELS }).ok);
+  const creator = (d: number, i: number) => ({
+    account_id: `creator-${d}-${i}-of-a-data-collective.test.near`,
+    share_bps: 625,
+  });
+  const check = (datasets: number) => ({
+    manifest_id: 1,
+    exists: true,
+    root: "ab".repeat(32),
+    dataset_ids: Array.from({ length: datasets }, (_, d) => `corpus-${d}@1`),
+    withdrawn: [],
+    ok: true,
+    creators: Array.from({ length: datasets }, (_, d) => Array.from({ length: 16 }, (_, i) => creator(d, i))),
+  });
+  const run = (version: string, datasets: number) => {
+    t.true(mr.call("register_model", modelInput("lm", version, 1), { from: ALICE, deposit: DEPOSIT }).ok);
+    const entries = 1 + 16 * datasets;
+    const deposit = activationDeposit({ entries, datasets, parts: lineagePartsBound(entries, datasets) });
+    const act = mr.call("activate_model", { model_id: `lm@${version}` }, { from: DAO, deposit });
+    t.true(act.ok, act.error);
+    const cb = act.calls[1];
+    t.like(cb.args, { lineage: true, deposit: deposit.toString() });
+    return {
+      deposit,
+      result: mr.call(cb.method, cb.args, { from: MODELS, gas: cb.gas, promiseResults: [succeeded(check(datasets))] }),
+    };
+  };
+  const state = mr.store.snapshot();
+  const big = run("1", 26); // 417 entries
+  t.true(big.result.ok, big.result.error);
+  t.deepEqual(big.result.transfers, [{ to: DAO, amount: big.deposit - MODEL_USE_DEPOSIT }]);
+  t.deepEqual(
+    big.result.calls.map((c) => [c.method, (c.args as { code: string }).code]),
+    [["refuse_activation", "ERR_NOT_ENOUGH_GAS"]],
+  );
+  t.regex((big.result.calls[0].args as { detail: string }).detail, /417 creator entries/);
+  t.is(mr.view("get_active_model"), null);
+  t.is(mr.view("get_lineage_status", { model_id: "lm@1" }), null);
+  t.not(mr.store.snapshot(), state); // the registration of lm@1 only
+  const fits = run("2", 6); // 97 entries
+  t.true(fits.result.ok, fits.result.error);
+  t.like(fits.result.value, { model_id: "lm@2" });
+  t.like(mr.view("get_lineage_status", { model_id: "lm@2" }), { v: 2, total_parts: 1, entries: [97] });
+  t.log(
+    `97 entries: the callback burnt ${Number(fits.result.gas / 10n ** 9n) / 1000} Tgas of ${Number(big.result.gas / 10n ** 9n) / 1000} for the refusal`,
+  );
 });

@@ -205,9 +205,29 @@ export class FailedTransaction extends Error {
     readonly failure: unknown,
     readonly txHash: string,
   ) {
-    const panic = /"ExecutionError":"([^"]*)"/.exec(JSON.stringify(failure))?.[1];
-    super(panic ?? `transaction failed: ${JSON.stringify(failure)}`);
+    super(failureText(failure));
   }
+}
+
+// nearcore's failure in words: a contract's panic text as it is ("Smart contract panicked: ERR_X: detail"), a missing
+// account as near-api-js words it (errors.ts maps it to UNKNOWN_ACCOUNT), any other kind by its name and fields.
+function failureText(failure: unknown): string {
+  const find = (v: unknown, key: string): unknown => {
+    if (typeof v !== "object" || v === null) return undefined;
+    if (key in v) return (v as Record<string, unknown>)[key];
+    for (const x of Object.values(v)) {
+      const found = find(x, key);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  const panic = find(failure, "ExecutionError");
+  if (typeof panic === "string") return panic;
+  const missing = find(failure, "AccountDoesNotExist") as { account_id?: string } | undefined;
+  if (missing?.account_id) return `account ${missing.account_id} doesn't exist`;
+  const kind = find(failure, "kind");
+  const shown = typeof kind === "object" && kind !== null ? kind : failure;
+  return `transaction failed: ${JSON.stringify(shown)}`;
 }
 
 // near-api-js 7 turns a failed function call into an error without its transaction hash; this account keeps it.

@@ -103,9 +103,9 @@ export function toCliError(e: unknown, rpc?: { network: string; url: string }): 
     return new CliError("NETWORK", `cannot reach ${where}: ${unreachable}; ${next}`);
   }
   if (/does not exist while viewing|does not exist at block height|UNKNOWN_ACCOUNT|doesn't exist/.test(message)) {
-    return new CliError("UNKNOWN_ACCOUNT", message);
+    return new CliError("UNKNOWN_ACCOUNT", `${message}${failedTxSuffix(e)}`);
   }
-  return new CliError("ERROR", message);
+  return new CliError("ERROR", `${message}${failedTxSuffix(e)}`);
 }
 
 /**

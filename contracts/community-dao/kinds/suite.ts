@@ -6,7 +6,7 @@ import { CALLBACK_GAS, isString, TGAS } from "./handler";
 import { isAmount, isPublicKeyHex, isRecordId, isSafeInt, isValidAccountId } from "../../wire/fields";
 import { DATASET_REGISTRY, INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../../wire/contracts";
 import { rewardPolicyError } from "../../wire/reward-policy";
-import { DEFAULT_ACTIVATION_DEPOSIT, DEPRECATION_DEPOSIT } from "../../wire/activation";
+import { DEFAULT_ACTIVATION_DEPOSIT, DEPRECATION_DEPOSIT, MAX_ACTIVATION_DEPOSIT } from "../../wire/activation";
 
 // Gas attached to each call (docs/dao.md lists the measured use). Activation and rollback run the dataset check
 // and the registry's callback (verifier push, first lineage part to the pool): the registry asks for >= 160 Tgas.
@@ -69,8 +69,12 @@ function memoErr(memo: unknown, field: string, max = MAX_MEMO): string | null {
   return memo === undefined || isString(memo, max) ? null : `ERR_INVALID_PROPOSAL: ${field} (<= ${max} chars)`;
 }
 
+// A deposit the largest lineage cannot need is refused: a mistyped amount would otherwise be attached (and, should the
+// registry's callback fail unexpectedly, held there).
 function depositErr(deposit: unknown): string | null {
-  return deposit === undefined || (isAmount(deposit) && deposit !== "0") ? null : "ERR_INVALID_AMOUNT: deposit";
+  if (deposit === undefined) return null;
+  const ok = isAmount(deposit) && deposit !== "0" && BigInt(deposit) <= MAX_ACTIVATION_DEPOSIT;
+  return ok ? null : `ERR_INVALID_AMOUNT: deposit (1..${MAX_ACTIVATION_DEPOSIT} yocto)`;
 }
 
 // Field checks only: the callee repeats them, these refuse a bad proposal before anyone votes on it.
