@@ -18,6 +18,7 @@ import {
   home,
   json,
   onChain,
+  pass,
   question,
   runGuide,
   type Service,
@@ -27,19 +28,6 @@ import {
 
 const test = useCliEnv();
 const FOLLOW_MS = 1000;
-
-/** A proposal as the guides make one: alice proposes (--json gives its id), alice and bob approve, bob executes. */
-async function pass(t: Ctx, kindArgs: string[]): Promise<void> {
-  const cli = async (args: string[]) => {
-    const r = await t.context.cli.run(args);
-    ok(t, r, `ai-commons ${args.join(" ")}`);
-    return r.stdout;
-  };
-  const p = await cli(["propose", ...kindArgs, "-c", "coop", "--account", "alice.test.near", "--json"]);
-  const id = String((JSON.parse(p) as { id: number }).id);
-  for (const who of ["alice", "bob"]) await cli(["vote", "approve", id, "-c", "coop", "--account", `${who}.test.near`]);
-  await cli(["execute", id, "-c", "coop", "--account", "bob.test.near"]);
-}
 
 /**
  * Another version of the guide's model: the same weights with one bias nudged by one quantisation step, so another

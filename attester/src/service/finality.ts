@@ -28,11 +28,14 @@ export function chainVerdict(
   rec: Pick<ChainReceipt, "status" | "accepted_at">,
   windowNs: bigint,
   nowNs: bigint,
-): Pick<Settled, "status" | "final_at"> {
-  if (rec.status === "Voided") return { status: "voided", final_at: null };
-  if (rec.status === "Disputed") return { status: "disputed", final_at: null };
-  const end = BigInt(rec.accepted_at) + windowNs;
-  return nowNs >= end ? { status: "final", final_at: end.toString() } : { status: "accepted", final_at: null };
+): Omit<Settled, "id"> {
+  const { accepted_at } = rec;
+  if (rec.status === "Voided") return { status: "voided", final_at: null, accepted_at };
+  if (rec.status === "Disputed") return { status: "disputed", final_at: null, accepted_at };
+  const end = BigInt(accepted_at) + windowNs;
+  return nowNs >= end
+    ? { status: "final", final_at: end.toString(), accepted_at }
+    : { status: "accepted", final_at: null, accepted_at };
 }
 
 /** Sorted verifier ids cut into runs that one get_receipts page covers. */

@@ -49,6 +49,8 @@ export interface Settled {
   id: string;
   status: "accepted" | "disputed" | "final" | "voided";
   final_at: string | null;
+  /** the verifier's record's (the submitter wrote the chain's clock when the answer came, a block or so later) */
+  accepted_at: string;
 }
 
 /** End states: nothing more happens to these receipts, so they can be pruned after the retention. */
@@ -212,16 +214,23 @@ export class Outbox {
     ).map(fromRaw);
   }
 
-  /** Writes what the finality sweep read on chain; returns the rows whose status or final_at changed. */
+  /**
+   * Writes what the finality sweep read on chain (and the record's accepted_at); returns the receipts whose status
+   * changed.
+   */
   settle(rows: Settled[]): Settled[] {
     const now = Date.now();
+    const before = this.db.prepare("SELECT status FROM receipts WHERE id = ? AND status IN ('accepted', 'disputed')");
     const st = this.db.prepare(
-      "UPDATE receipts SET status = ?, final_at = ?, updated_at = ? WHERE id = ? AND status IN ('accepted', 'disputed') AND (status <> ? OR final_at IS NOT ?)",
+      "UPDATE receipts SET status = ?, final_at = ?, accepted_at = ?, updated_at = ? WHERE id = ? AND (status <> ? OR final_at IS NOT ? OR accepted_at IS NOT ?)",
     );
     const changed: Settled[] = [];
     this.db.transaction(() => {
       for (const r of rows) {
-        if (Number(st.run(r.status, r.final_at, now, r.id, r.status, r.final_at).changes) > 0) changed.push(r);
+        const was = before.get(r.id) as { status: ReceiptStatus } | undefined;
+        if (!was) continue;
+        st.run(r.status, r.final_at, r.accepted_at, now, r.id, r.status, r.final_at, r.accepted_at);
+        if (was.status !== r.status) changed.push(r);
       }
     })();
     return changed;
