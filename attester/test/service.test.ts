@@ -15,6 +15,7 @@ import { newKey, receiptHash, recoverSigner, type SignedReceipt } from "../src/r
 import type { BatchResult, ChainReceipt, ServiceChain } from "../src/service/chain.ts";
 import { parseContractError, SubmitError } from "../src/service/chain.ts";
 import { loadConfig } from "../src/service/config.ts";
+import { chainVerdict, idRuns } from "../src/service/finality.ts";
 import { type RunningService, startService } from "../src/service/index.ts";
 import { Outbox } from "../src/service/outbox.ts";
 import { API_ERRORS, registeredRoutes } from "../src/service/server.ts";
@@ -476,6 +477,25 @@ test("relayer balance: a batch it cannot pay waits queued, health degraded; a to
   } finally {
     await svc.close();
   }
+});
+
+test("finality: the verdict of a record, and ids read in pages of consecutive verifier ids", (t) => {
+  const w = 100n;
+  t.deepEqual(chainVerdict({ status: "Accepted", accepted_at: "1000" }, w, 1099n), {
+    status: "accepted",
+    final_at: null,
+    accepted_at: "1000",
+  });
+  t.like(chainVerdict({ status: "Accepted", accepted_at: "1000" }, w, 1100n), { status: "final", final_at: "1100" });
+  t.like(chainVerdict({ status: "Disputed", accepted_at: "1000" }, w, 5000n), { status: "disputed", final_at: null });
+  t.like(chainVerdict({ status: "Voided", accepted_at: "1000" }, w, 5000n), { status: "voided", final_at: null });
+  t.deepEqual(idRuns([7, 3, 5, 3]), [{ from: 3, limit: 5 }]);
+  t.deepEqual(idRuns([0, 99, 100, 250]), [
+    { from: 0, limit: 100 },
+    { from: 100, limit: 1 },
+    { from: 250, limit: 1 },
+  ]);
+  t.deepEqual(idRuns([]), []);
 });
 
 test("config: file, environment, command line, checks", (t) => {
