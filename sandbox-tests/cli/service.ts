@@ -1,6 +1,6 @@
-// What the `attester serve` tests share (serve.test.ts, serve-follow.test.ts, serve-final.test.ts): running the
-// guides, starting the guide's service command on a free port, asking it over HTTP, passing DAO proposals, and reading
-// the verifier's receipts.
+// What the `attester serve` and `verify` tests share (serve.test.ts, serve-follow.test.ts, serve-final.test.ts,
+// verify.test.ts): running the guides, starting the guide's service command on a free port, asking it over HTTP,
+// passing DAO proposals, and reading the verifier's receipts.
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
