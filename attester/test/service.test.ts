@@ -515,6 +515,28 @@ test("config: file, environment, command line, checks", (t) => {
   t.throws(() => loadConfig(file, { key_file: "k", model_file: "m", attester_id: "a", batch_size: 65 }, {}), {
     message: /batch_size: 1\.\.64/,
   });
+  t.like(loadConfig(file, { key_file: "k", model_file: "m", attester_id: "a" }, {}), {
+    outbox_retention_ms: 30 * 24 * 3600 * 1000,
+    relayer_min_balance: "2",
+    finality_interval_ms: 10_000,
+  });
+  t.is(
+    loadConfig(
+      file,
+      { key_file: "k", model_file: "m", attester_id: "a" },
+      { AI_COMMONS_ATTESTER_RELAYER_MIN_BALANCE: "0.5" },
+    ).relayer_min_balance,
+    "0.5",
+  );
+  t.throws(
+    () =>
+      loadConfig(
+        file,
+        { key_file: "k", model_file: "m", attester_id: "a" },
+        { AI_COMMONS_ATTESTER_RELAYER_MIN_BALANCE: "2 NEAR" },
+      ),
+    { message: /relayer_min_balance: an amount of NEAR/ },
+  );
   writeFileSync(file, JSON.stringify({ nodeurl: "x" }));
   t.throws(() => loadConfig(file, {}, {}), { message: /unknown keys nodeurl/ });
 });

@@ -174,6 +174,8 @@ function coerce(key: string, v: unknown): unknown {
       throw new AttesterError("ERR_CONFIG", "api_keys: at least 16 characters each");
     return keys;
   }
+  // an amount of NEAR may be written as a number in the file
+  if (key === "relayer_min_balance" && typeof v === "number") return String(v);
   if (typeof v !== "string") throw new AttesterError("ERR_CONFIG", `${key}: not a string`);
   return v;
 }
