@@ -15,6 +15,7 @@ import { newKey, receiptHash, recoverSigner, type SignedReceipt } from "../src/r
 import type { BatchResult, ChainReceipt, ServiceChain } from "../src/service/chain.ts";
 import { parseContractError, SubmitError } from "../src/service/chain.ts";
 import { loadConfig } from "../src/service/config.ts";
+import { chainVerdict, idRuns } from "../src/service/finality.ts";
 import { type RunningService, startService } from "../src/service/index.ts";
 import { Outbox } from "../src/service/outbox.ts";
 import { API_ERRORS, registeredRoutes } from "../src/service/server.ts";
@@ -38,6 +39,10 @@ class FakeChain implements ServiceChain {
   byNonce = new Map<string, ChainReceipt>();
   accepted: string[] = [];
   txs = 0;
+  /** how far the chain's clock is ahead of this machine's (ns): a fast-forward past the challenge window */
+  aheadNs = 0n;
+  /** the relayer's available balance (yoctoNEAR) */
+  available = 100n * 10n ** 24n;
   async activeModel() {
     return ACTIVE;
   }
@@ -45,7 +50,16 @@ class FakeChain implements ServiceChain {
     return 120n * 10n ** 9n;
   }
   async timeNs() {
-    return BigInt(Date.now()) * 1_000_000n;
+    return BigInt(Date.now()) * 1_000_000n + this.aheadNs;
+  }
+  async receiptsFrom(from: number, limit: number) {
+    return [...this.byNonce.values()].filter((r) => r.id >= from && r.id < from + limit).sort((a, b) => a.id - b.id);
+  }
+  async relayerBalance() {
+    return { available: this.available, total: this.available };
+  }
+  async batchCost(receipts: number) {
+    return 2n * 10n ** 22n * BigInt(receipts) + 3n * 10n ** 22n;
   }
   async receiptByNonce(_a: string, nonce: string) {
     if (this.mode === "down") throw new Error("fetch failed");
@@ -65,7 +79,7 @@ class FakeChain implements ServiceChain {
         id,
         hash: bytesToHex(receiptHash(VERIFIER, r)),
         nonce: r.nonce,
-        accepted_at: String(Date.now() * 1e6),
+        accepted_at: String(BigInt(Date.now()) * 1_000_000n + this.aheadNs),
         status: "Accepted",
       });
       return id;
@@ -149,7 +163,7 @@ test("infer: output, salt, a signed receipt over the commitments, its id; status
     const v = (await get(svc, `/v1/receipts/${b.id}`)).json();
     t.like(v, { status: "accepted", chain_receipt_id: 0 });
     t.regex(String(v.tx_hash), /^tx\d+$/);
-    t.truthy(v.final_at);
+    t.is(v.final_at, null, "set when it becomes final");
     t.is(chain.accepted.length, 2);
     t.is((await get(svc, "/v1/receipts/00")).status, 404);
     t.is((await get(svc, "/v1/receipts/00")).json().error && "ERR_UNKNOWN_RECEIPT", "ERR_UNKNOWN_RECEIPT");
@@ -368,6 +382,122 @@ test("stopping cuts a backoff short; the receipts stay queued in the outbox for 
   await again.svc.close();
 });
 
+test("finality: accepted receipts turn final past the window, voided and disputed as the chain says", async (t) => {
+  const chain = new FakeChain();
+  const { svc, db } = await start("final", chain, { finality_interval_ms: 100, finality_batch: 2 });
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await post(svc, { input: `question ${i}` })).body.id as string);
+    await until("all accepted", () => chain.accepted.length === 5);
+    const rec = (i: number) => [...chain.byNonce.values()].find((r) => r.hash === ids[i]) as ChainReceipt;
+    rec(1).status = "Voided";
+    rec(2).status = "Disputed";
+    // a page of 2 per sweep: the cursor goes round all five
+    const status = () => {
+      const o = new Database(db, { readonly: true });
+      const rows = o.prepare("SELECT id, status, final_at FROM receipts").all() as {
+        id: string;
+        status: string;
+        final_at: string | null;
+      }[];
+      o.close();
+      return new Map(rows.map((r) => [r.id, r]));
+    };
+    await until(
+      "voided and disputed",
+      () => status().get(ids[1])?.status === "voided" && status().get(ids[2])?.status === "disputed",
+    );
+    t.is(status().get(ids[0])?.status, "accepted", "inside its window");
+    chain.aheadNs = 121n * 10n ** 9n;
+    await until("final", () => [0, 3, 4].every((i) => status().get(ids[i])?.status === "final"));
+    t.is(status().get(ids[0])?.final_at, (BigInt(rec(0).accepted_at) + 120n * 10n ** 9n).toString());
+    // a dismissed dispute: accepted again, then final (its window is past)
+    rec(2).status = "Accepted";
+    await until("final after the dismissal", () => status().get(ids[2])?.status === "final");
+    t.is(status().get(ids[1])?.status, "voided");
+    const view = (await get(svc, `/v1/receipts/${ids[0]}`)).json();
+    t.like(view, { status: "final", final_at: status().get(ids[0])?.final_at });
+    const metrics = (await get(svc, "/metrics")).text;
+    t.regex(metrics, /attester_receipts_settled_total\{status="final"\} 4/);
+    t.regex(metrics, /attester_receipts_settled_total\{status="voided"\} 1/);
+    t.regex(metrics, /attester_finality_sweeps_total\{result="ok"\} \d+/);
+  } finally {
+    await svc.close();
+  }
+});
+
+test("pruning: end states past the retention go, in batches; never one not final, never the highest nonce", (t) => {
+  const path = join(dir, "prune.db");
+  const o = new Outbox(Database, path);
+  const base = { ...({} as SignedReceipt) };
+  const put = (n: number, status: "accepted" | "final" | "voided" | "rejected" | "queued") => {
+    o.insert(`r${n}`, { ...base, nonce: String(n) }, "queued");
+    if (status !== "queued") o.setStatus([`r${n}`], status);
+  };
+  put(1, "final");
+  put(2, "accepted");
+  put(3, "voided");
+  put(4, "rejected");
+  put(5, "queued");
+  put(6, "final");
+  put(7, "final");
+  const left = () =>
+    o
+      .byStatus("final")
+      .concat(o.byStatus("voided"), o.byStatus("rejected"), o.byStatus("accepted"), o.byStatus("queued"))
+      .map((r) => Number(r.nonce))
+      .sort((a, b) => a - b);
+  t.is(o.prune(Date.now() - 60_000, 10), 0, "nothing older than the retention");
+  t.is(o.prune(Date.now() + 1, 2), 2, "a batch at a time, oldest first");
+  t.deepEqual(left(), [2, 4, 5, 6, 7]);
+  t.is(o.prune(Date.now() + 1, 10), 2);
+  t.deepEqual(left(), [2, 5, 7], "the accepted and the queued stay; the final with the highest nonce stays");
+  t.is(o.nextNonce(), 8n);
+  o.close();
+});
+
+test("relayer balance: a batch it cannot pay waits queued, health degraded; a top-up lets it go", async (t) => {
+  const chain = new FakeChain();
+  chain.available = 10n ** 22n;
+  const { svc } = await start("balance", chain, { balance_interval_ms: 100, relayer_min_balance: "1" });
+  try {
+    const id = (await post(svc, { input: "a question the relayer cannot pay for" })).body.id as string;
+    await until("health degraded", async () => (await get(svc, "/healthz")).json().status === "degraded");
+    await new Promise((r) => setTimeout(r, 500));
+    const h = (await get(svc, "/healthz")).json() as { relayer: Record<string, unknown>; receipts: { queued: number } };
+    t.like(h.relayer, { low: true, available_near: "0.01", min_near: "1", waiting_for_near: "0.05" });
+    t.is(h.receipts.queued, 1);
+    t.is(chain.txs, 0, "no transaction sent");
+    t.like((await get(svc, `/v1/receipts/${id}`)).json(), { status: "queued", attempts: 0 });
+    t.regex((await get(svc, "/metrics")).text, /attester_submit_waiting_for_funds 1/);
+    chain.available = 5n * 10n ** 24n;
+    await until("accepted", async () => (await get(svc, `/v1/receipts/${id}`)).json().status === "accepted");
+    t.is((await get(svc, "/healthz")).json().status, "ok");
+    t.regex((await get(svc, "/metrics")).text, /attester_relayer_balance_near\{kind="available"\} 5/);
+  } finally {
+    await svc.close();
+  }
+});
+
+test("finality: the verdict of a record, and ids read in pages of consecutive verifier ids", (t) => {
+  const w = 100n;
+  t.deepEqual(chainVerdict({ status: "Accepted", accepted_at: "1000" }, w, 1099n), {
+    status: "accepted",
+    final_at: null,
+    accepted_at: "1000",
+  });
+  t.like(chainVerdict({ status: "Accepted", accepted_at: "1000" }, w, 1100n), { status: "final", final_at: "1100" });
+  t.like(chainVerdict({ status: "Disputed", accepted_at: "1000" }, w, 5000n), { status: "disputed", final_at: null });
+  t.like(chainVerdict({ status: "Voided", accepted_at: "1000" }, w, 5000n), { status: "voided", final_at: null });
+  t.deepEqual(idRuns([7, 3, 5, 3]), [{ from: 3, limit: 5 }]);
+  t.deepEqual(idRuns([0, 99, 100, 250]), [
+    { from: 0, limit: 100 },
+    { from: 100, limit: 1 },
+    { from: 250, limit: 1 },
+  ]);
+  t.deepEqual(idRuns([]), []);
+});
+
 test("config: file, environment, command line, checks", (t) => {
   const file = join(dir, "cfg.json");
   writeFileSync(file, JSON.stringify({ node_url: "http://a", verifier_id: "v", community: "c", port: 1 }));
@@ -385,6 +515,28 @@ test("config: file, environment, command line, checks", (t) => {
   t.throws(() => loadConfig(file, { key_file: "k", model_file: "m", attester_id: "a", batch_size: 65 }, {}), {
     message: /batch_size: 1\.\.64/,
   });
+  t.like(loadConfig(file, { key_file: "k", model_file: "m", attester_id: "a" }, {}), {
+    outbox_retention_ms: 30 * 24 * 3600 * 1000,
+    relayer_min_balance: "2",
+    finality_interval_ms: 10_000,
+  });
+  t.is(
+    loadConfig(
+      file,
+      { key_file: "k", model_file: "m", attester_id: "a" },
+      { AI_COMMONS_ATTESTER_RELAYER_MIN_BALANCE: "0.5" },
+    ).relayer_min_balance,
+    "0.5",
+  );
+  t.throws(
+    () =>
+      loadConfig(
+        file,
+        { key_file: "k", model_file: "m", attester_id: "a" },
+        { AI_COMMONS_ATTESTER_RELAYER_MIN_BALANCE: "2 NEAR" },
+      ),
+    { message: /relayer_min_balance: an amount of NEAR/ },
+  );
   writeFileSync(file, JSON.stringify({ nodeurl: "x" }));
   t.throws(() => loadConfig(file, {}, {}), { message: /unknown keys nodeurl/ });
 });

@@ -1,8 +1,11 @@
-// What the `attester serve` tests share (serve.test.ts, serve-follow.test.ts): running the guides, starting the
-// guide's service command on a free port, asking it over HTTP, and reading the verifier's receipts.
+// What the `attester serve` and `verify` tests share (serve.test.ts, serve-follow.test.ts, serve-final.test.ts,
+// verify.test.ts): running the guides, starting the guide's service command on a free port, asking it over HTTP,
+// passing DAO proposals, and reading the verifier's receipts.
 import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ExecutionContext } from "ava";
+import { Account, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import type { SignedReceipt } from "../../attester/src/receipt.ts";
 import { type CliEnv, freePort, guideCommands, ok } from "./harness.ts";
 
@@ -36,14 +39,20 @@ export interface Service {
 
 /**
  * Starts `attester serve` (the guide's command, on a free port and the given outbox, with `extra` arguments and
- * `env` variables) and waits until it listens.
+ * `env` variables; `flags` replaces the values of the guide's flags, e.g. `{ "--account": "x.test.near" }`) and
+ * waits until it listens.
  */
-export async function serve(t: Ctx, db: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Service> {
+export async function serve(
+  t: Ctx,
+  db: string,
+  extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  flags: Record<string, string> = {},
+): Promise<Service> {
   const [words] = guideCommands("attest-inferences.md", { services: true });
   const port = await freePort();
-  const args = expand(t, words).map((w, i, all) =>
-    all[i - 1] === "--port" ? String(port) : all[i - 1] === "--db" ? db : w,
-  );
+  const values: Record<string, string> = { ...flags, "--port": String(port), "--db": db };
+  const args = expand(t, words).map((w, i, all) => values[all[i - 1]] ?? w);
   const child = t.context.cli.spawn([...args, ...extra], env);
   let out = "";
   child.stdout?.on("data", (d) => {
@@ -93,6 +102,31 @@ export async function json<T>(s: Service, path: string, key?: string): Promise<T
 }
 
 export const counts = async (s: Service) => (await json<{ receipts: Record<string, number> }>(s, "/healthz")).receipts;
+
+/** A proposal as the guides make one: alice proposes (--json gives its id), alice and bob approve, bob executes. */
+export async function pass(t: Ctx, kindArgs: string[]): Promise<void> {
+  const cli = async (args: string[]) => {
+    const r = await t.context.cli.run(args);
+    ok(t, r, `ai-commons ${args.join(" ")}`);
+    return r.stdout;
+  };
+  const p = await cli(["propose", ...kindArgs, "-c", "coop", "--account", "alice.test.near", "--json"]);
+  const id = String((JSON.parse(p) as { id: number }).id);
+  for (const who of ["alice", "bob"]) await cli(["vote", "approve", id, "-c", "coop", "--account", `${who}.test.near`]);
+  await cli(["execute", id, "-c", "coop", "--account", "bob.test.near"]);
+}
+
+/** A DAO FunctionCall proposal to the verifier (e.g. void_receipt), voted by alice and bob and executed. */
+export async function daoCall(t: Ctx, method: string, args: object): Promise<void> {
+  await pass(t, ["function-call", "--to", VERIFIER, "--method", method, "--args", JSON.stringify(args)]);
+}
+
+/** An account the CLI created (`account create`), signing with the key it saved in the test's HOME. */
+export function savedAccount(t: Ctx, id: string): Account {
+  const f = home(t, `.near-credentials/local/${id}.json`);
+  const key = KeyPair.fromString(JSON.parse(readFileSync(f, "utf8")).private_key as KeyPairString);
+  return new Account(id, t.context.cli.provider, new KeyPairSigner(key));
+}
 
 export async function until(what: string, f: () => Promise<boolean>, ms = 90_000): Promise<void> {
   const end = Date.now() + ms;

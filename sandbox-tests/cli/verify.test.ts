@@ -3,14 +3,12 @@
 // named, and a conflict between two attesters is detected and its prepared challenge accepted by the verifier.
 // Set-up: the guides before it (curate datasets, train and activate) on one local node in a temporary HOME.
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import type { ExecutionContext } from "ava";
-import { Account, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
+import type { Account } from "near-api-js";
 import { commitOutput, type SignedReceipt, signReceipt } from "../../attester/src/receipt.ts";
-import { type CliEnv, guideCommands, NEAR, ok, useCliEnv } from "./harness.ts";
+import { NEAR, ok, useCliEnv } from "./harness.ts";
+import { type Ctx, daoCall, home, pass, runGuide, savedAccount, VERIFIER } from "./service.ts";
 
 const test = useCliEnv();
-const VERIFIER = "coop_inference-verifier.commons.test.near";
 const TGAS = 10n ** 12n;
 
 interface Answer {
@@ -33,17 +31,6 @@ interface Verdict {
   record: { id: number } | null;
 }
 
-type Ctx = ExecutionContext<{ cli: CliEnv }>;
-
-async function runGuide(t: Ctx, file: string): Promise<void> {
-  const { cli } = t.context;
-  for (const words of guideCommands(file)) {
-    const args = words.map((w) => (w.startsWith("~/") ? join(cli.home, w.slice(2)) : w));
-    ok(t, await cli.run(args), `ai-commons ${words.join(" ")}`);
-  }
-}
-
-const home = (t: Ctx, f: string) => join(t.context.cli.home, f);
 const answers = (t: Ctx, f: string) => JSON.parse(readFileSync(home(t, f), "utf8")) as Answer[];
 
 async function cli(t: Ctx, args: string[]): Promise<string> {
@@ -78,26 +65,8 @@ async function verify(t: Ctx, args: string[]): Promise<VerifyOut> {
 
 const failed = (v: Verdict) => v.checks.filter((c) => c.ok === false).map((c) => c.code);
 
-/** Proposes (`propose <kind> ...` as alice), has alice and bob approve and bob execute. */
-async function pass(t: Ctx, kindArgs: string[]): Promise<void> {
-  const p = await cli(t, ["propose", ...kindArgs, "-c", "coop", "--account", "alice.test.near", "--json"]);
-  const id = String(JSON.parse(p).id);
-  for (const who of ["alice", "bob"])
-    await cli(t, ["vote", "approve", id, "-c", "coop", "--account", `${who}.test.near`]);
-  await cli(t, ["execute", id, "-c", "coop", "--account", "bob.test.near"]);
-}
-
-/** A DAO FunctionCall proposal to the verifier, voted by alice and bob and executed. */
-async function daoCall(t: Ctx, method: string, args: object): Promise<void> {
-  await pass(t, ["function-call", "--to", VERIFIER, "--method", method, "--args", JSON.stringify(args)]);
-}
-
 /** The relayer's account, signing with the key the CLI saved in the test's HOME. */
-function relayer(t: Ctx): Account {
-  const f = home(t, ".near-credentials/local/relayer.test.near.json");
-  const key = KeyPair.fromString(JSON.parse(readFileSync(f, "utf8")).private_key as KeyPairString);
-  return new Account("relayer.test.near", t.context.cli.provider, new KeyPairSigner(key));
-}
+const relayer = (t: Ctx): Account => savedAccount(t, "relayer.test.near");
 
 async function chainNow(t: Ctx): Promise<bigint> {
   const b = (await t.context.cli.provider.viewBlock({ finality: "optimistic" })) as unknown as {

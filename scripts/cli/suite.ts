@@ -2,8 +2,8 @@
 // manifests, models and lineage, training and attested inference (the attester, attester/), usage reports, epochs
 // and claims, and the DAO's dedicated suite proposal kinds (docs/dao.md). Each operation returns the transaction's
 // outcome with its value and the gas it burnt, so the demo (scripts/demo/) can report them.
-import { readFileSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import type { Account } from "near-api-js";
 import { InferenceAttester } from "../../attester/src/attester.ts";
 import { AttesterError, loadVerified, type RegistryView, sha256Hex } from "../../attester/src/data.ts";
@@ -256,7 +256,11 @@ export async function trainModel(
   }
   const model = train(loaded.examples);
   const bytes = serialize(model);
-  if (o.out) writeFileSync(o.out, bytes);
+  if (o.out) {
+    // a weights directory (attester serve --weights-dir) is made by writing the first model into it
+    mkdirSync(dirname(o.out), { recursive: true });
+    writeFileSync(o.out, bytes);
+  }
   return {
     model,
     weights_sha256: weightsSha256(model),

@@ -26,12 +26,27 @@ export interface BatchResult {
   block_hash: string;
 }
 
+/** The relayer's balance (yoctoNEAR): what it can spend, i.e. not locked and not held for its storage. */
+export interface RelayerBalance {
+  available: bigint;
+  total: bigint;
+}
+
+/** The verifier's receipts are read in pages of at most this many (its MAX_PAGE, contracts/shared/pagination.ts). */
+export const RECEIPT_PAGE = 100;
+
 /** The chain as the service sees it; a fake in unit tests. */
 export interface ServiceChain {
   activeModel(): Promise<ActiveModel | null>;
   challengeWindowNs(): Promise<bigint>;
   timeNs(): Promise<bigint>;
   receiptByNonce(attesterId: string, nonce: string): Promise<ChainReceipt | null>;
+  /** The verifier's receipts with ids from..from+limit-1 (limit <= RECEIPT_PAGE), fewer past the last. */
+  receiptsFrom(fromId: number, limit: number): Promise<ChainReceipt[]>;
+  /** The relayer's balance; null when the service does not submit. */
+  relayerBalance(): Promise<RelayerBalance | null>;
+  /** What a batch of `receipts` can cost the relayer at most: the storage deposit and the prepaid gas at today's price. */
+  batchCost(receipts: number): Promise<bigint>;
   /** Sends one submit_receipts transaction; `signed(txHash)` runs (and must persist) before it is sent. */
   submit(receipts: SignedReceipt[], signed: (txHash: string) => void): Promise<BatchResult>;
 }
@@ -48,6 +63,13 @@ export class SubmitError extends Error {
     super(message);
   }
 }
+
+/** The gas attached to submit_receipts (the relayer pays for what is used; the rest is refunded). */
+const SUBMIT_GAS = 300n * TGAS;
+
+/** The relayer cannot pay: the transaction was refused before it ran (nothing happened on chain). */
+export const RELAYER_BALANCE_CODE = "ERR_RELAYER_BALANCE";
+const BALANCE_REFUSAL = /NotEnoughBalance|LackBalanceForState|NotEnoughAllowance/;
 
 export function parseContractError(text: string): { code: string; index: number | null } | null {
   const m = /(ERR_[A-Z0-9_]+)(?::[^"\\]*?receipts\[(\d+)\])?/.exec(text);
@@ -93,6 +115,23 @@ export class NearChain implements ServiceChain {
     return this.view<ChainReceipt | null>("get_receipt_by_nonce", { attester_id: attesterId, nonce });
   }
 
+  receiptsFrom(fromId: number, limit: number): Promise<ChainReceipt[]> {
+    return this.view<ChainReceipt[]>("get_receipts", { from_index: fromId, limit });
+  }
+
+  async relayerBalance(): Promise<RelayerBalance | null> {
+    // near-api-js's own accounting: available = total - locked - what the account's storage holds
+    const { balance } = await this.relayer.getState();
+    return { available: balance.available, total: balance.total };
+  }
+
+  async batchCost(receipts: number): Promise<bigint> {
+    const b = (await this.provider.viewBlock({ finality: "optimistic" })) as unknown as {
+      header: { gas_price: string };
+    };
+    return DEPOSIT_PER_RECEIPT * BigInt(receipts) + SUBMIT_GAS * BigInt(b.header.gas_price);
+  }
+
   async submit(receipts: SignedReceipt[], signed: (txHash: string) => void): Promise<BatchResult> {
     if (receipts.length < 1 || receipts.length > MAX_BATCH) throw new Error(`batch of 1..${MAX_BATCH} receipts`);
     let tx: Awaited<ReturnType<Account["createSignedTransaction"]>>;
@@ -103,7 +142,7 @@ export class NearChain implements ServiceChain {
           actions.functionCall(
             "submit_receipts",
             { receipts },
-            300n * TGAS,
+            SUBMIT_GAS,
             DEPOSIT_PER_RECEIPT * BigInt(receipts.length),
           ),
         ],
@@ -125,6 +164,9 @@ export class NearChain implements ServiceChain {
           .nonceManager;
         await nm?.invalidate(tx.transaction.publicKey);
         throw new SubmitError(`transaction nonce: ${(e as Error).message}`, false, null, null);
+      }
+      if (BALANCE_REFUSAL.test(text)) {
+        throw new SubmitError(`the relayer cannot pay: ${(e as Error).message}`, false, RELAYER_BALANCE_CODE, null);
       }
       throw new SubmitError((e as Error).message, parsed !== null, parsed?.code ?? null, parsed?.index ?? null);
     }

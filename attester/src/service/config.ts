@@ -51,6 +51,19 @@ export interface ServiceConfig {
   linger_ms: number;
   backoff_base_ms: number;
   backoff_max_ms: number;
+  /** the finality sweep (finality.ts): ms between sweeps, and accepted receipts checked on chain per sweep */
+  finality_interval_ms: number;
+  finality_batch: number;
+  /**
+   * Receipts final, voided or rejected are deleted from the outbox this long (ms) after they got there, at most
+   * `prune_batch` per sweep; 0 keeps them for ever. The receipt with the highest nonce is always kept.
+   */
+  outbox_retention_ms: number;
+  prune_batch: number;
+  /** below this available balance (NEAR, e.g. "2.5") of the relayer, a warning is logged and /healthz says degraded */
+  relayer_min_balance: string;
+  /** ms between reads of the relayer's balance (and between tries while it cannot pay a batch) */
+  balance_interval_ms: number;
 }
 
 export const DEFAULTS = {
@@ -74,6 +87,13 @@ export const DEFAULTS = {
   linger_ms: 200,
   backoff_base_ms: 250,
   backoff_max_ms: 30_000,
+  finality_interval_ms: 10_000,
+  finality_batch: 100,
+  outbox_retention_ms: 30 * 24 * 3600 * 1000,
+  prune_batch: 1000,
+  // a full batch of 64 receipts holds 1.28 NEAR of storage deposit, plus its gas
+  relayer_min_balance: "2",
+  balance_interval_ms: 30_000,
 } satisfies Partial<ServiceConfig>;
 
 const KEYS: (keyof ServiceConfig)[] = [
@@ -102,6 +122,12 @@ const KEYS: (keyof ServiceConfig)[] = [
   "linger_ms",
   "backoff_base_ms",
   "backoff_max_ms",
+  "finality_interval_ms",
+  "finality_batch",
+  "outbox_retention_ms",
+  "prune_batch",
+  "relayer_min_balance",
+  "balance_interval_ms",
 ];
 const NUMBERS = new Set([
   "port",
@@ -113,6 +139,11 @@ const NUMBERS = new Set([
   "drain_timeout_ms",
   "rate_limit_max",
   "rate_limit_window_ms",
+  "finality_interval_ms",
+  "finality_batch",
+  "outbox_retention_ms",
+  "prune_batch",
+  "balance_interval_ms",
 ]);
 
 export const envName = (k: string) => `AI_COMMONS_ATTESTER_${k.toUpperCase()}`;
@@ -143,6 +174,8 @@ function coerce(key: string, v: unknown): unknown {
       throw new AttesterError("ERR_CONFIG", "api_keys: at least 16 characters each");
     return keys;
   }
+  // an amount of NEAR may be written as a number in the file
+  if (key === "relayer_min_balance" && typeof v === "number") return String(v);
   if (typeof v !== "string") throw new AttesterError("ERR_CONFIG", `${key}: not a string`);
   return v;
 }
@@ -203,5 +236,12 @@ export function checkConfig(out: Partial<ServiceConfig>): ServiceConfig {
     throw new AttesterError("ERR_CONFIG", `batch_size: 1..${MAX_BATCH}`);
   }
   if (cfg.port > 65535) throw new AttesterError("ERR_CONFIG", "port: 0..65535");
+  if (cfg.finality_interval_ms < 100) throw new AttesterError("ERR_CONFIG", "finality_interval_ms: at least 100");
+  if (cfg.balance_interval_ms < 100) throw new AttesterError("ERR_CONFIG", "balance_interval_ms: at least 100");
+  if (cfg.finality_batch < 1) throw new AttesterError("ERR_CONFIG", "finality_batch: at least 1");
+  if (cfg.prune_batch < 1) throw new AttesterError("ERR_CONFIG", "prune_batch: at least 1");
+  if (!/^\d+(\.\d{1,24})?$/.test(cfg.relayer_min_balance)) {
+    throw new AttesterError("ERR_CONFIG", "relayer_min_balance: an amount of NEAR (e.g. 2 or 0.5)");
+  }
   return cfg;
 }

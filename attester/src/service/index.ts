@@ -3,12 +3,14 @@
 // listens. Fastify, @fastify/rate-limit, better-sqlite3 and prom-client are imported when the service starts, so the
 // CLI's other commands never load them (nor need the native SQLite addon built).
 import { readFileSync } from "node:fs";
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
+import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString, nearToYocto } from "near-api-js";
 import { AttesterError } from "../errors.ts";
 import type { AttesterKey } from "../receipt.ts";
+import { BalanceWatch } from "./balance.ts";
 import { type ActiveModel, NearChain, type ServiceChain } from "./chain.ts";
 import type { ServiceConfig } from "./config.ts";
 import { ModelFollower, modelLabel } from "./follow.ts";
+import { FinalitySweep } from "./finality.ts";
 import { createMetrics } from "./metrics.ts";
 import { loadFormats, type ModelFormat, ModelLoader } from "./models.ts";
 import { Outbox } from "./outbox.ts";
@@ -72,11 +74,19 @@ export async function startService(
   const key = JSON.parse(readFileSync(cfg.key_file, "utf8")) as AttesterKey;
   const loader = new ModelLoader(cfg, o.formats ?? (await loadFormats(cfg.model_formats)));
   const offset = (await chain.timeNs()) - BigInt(Date.now()) * 1_000_000n;
-  const challengeWindowNs = await chain.challengeWindowNs();
 
   const outbox = new Outbox(Database, cfg.db_path);
   let submitter: Submitter | null = null;
   let following: ModelFollower | null = null;
+  let finality: FinalitySweep | null = null;
+  // the relayer's balance matters only when this service submits
+  const balance = cfg.submit
+    ? new BalanceWatch(chain, {
+        min_yocto: nearToYocto(cfg.relayer_min_balance as `${number}`),
+        interval_ms: cfg.balance_interval_ms,
+        log,
+      })
+    : null;
   try {
     // Nonces: above every nonce the outbox holds, and at least the clock in microseconds (what the one-shot CLI
     // uses), so a lost outbox still starts above the nonces it used unless it signed more than one receipt per
@@ -103,6 +113,7 @@ export async function startService(
       prom,
       () => outbox,
       () => following?.state ?? null,
+      () => balance,
     );
     let lastError: string | null = null;
     let closing = false;
@@ -114,6 +125,8 @@ export async function startService(
       backoff_base_ms: cfg.backoff_base_ms,
       backoff_max_ms: cfg.backoff_max_ms,
       onModelRefused: () => void following?.check(),
+      balance: balance ?? undefined,
+      balance_retry_ms: cfg.balance_interval_ms,
       log: (msg, f) => {
         if (f?.error) lastError = String(f.error);
         else if (msg === "batch accepted") lastError = null;
@@ -150,6 +163,14 @@ export async function startService(
     const follower = new ModelFollower(chain, loader, { interval_ms: cfg.follow_interval_ms, drain, log });
     following = follower;
     submitter = cfg.submit ? sub : null;
+    const sweep = new FinalitySweep(outbox, chain, metrics, {
+      batch: cfg.finality_batch,
+      interval_ms: cfg.finality_interval_ms,
+      retention_ms: cfg.outbox_retention_ms,
+      prune_batch: cfg.prune_batch,
+      log,
+    });
+    finality = sweep;
     const app = await buildApp(fastify, {
       signer,
       follower,
@@ -161,9 +182,11 @@ export async function startService(
       access: cfg,
       rateLimit,
       queued: () => sub.poke(),
-      challengeWindowNs,
+      finality: sweep,
       log,
       health: () => ({
+        // degraded: up and answering, but something needs an operator (today: the relayer's balance)
+        status: balance?.low || balance?.waitingFor != null ? "degraded" : "ok",
         model: follower.current ? `${follower.current.name}@${follower.current.version}` : null,
         model_state: follower.state,
         chain_model: modelLabel(follower.chainModel),
@@ -174,9 +197,18 @@ export async function startService(
         receipts: outbox.counts(),
         submitting: cfg.submit,
         last_submit_error: lastError,
+        relayer: balance?.view(cfg.relayer_account) ?? null,
+        finality: {
+          last_sweep_at: sweep.lastSweepAt === null ? null : new Date(sweep.lastSweepAt).toISOString(),
+          error: sweep.lastError,
+          retention_ms: cfg.outbox_retention_ms,
+        },
       }),
     });
+    if (balance) await balance.read();
+    balance?.start();
     submitter?.start();
+    sweep.start();
     await follower.check();
     follower.start();
     await app.listen({ host: cfg.host, port: cfg.port });
@@ -207,13 +239,17 @@ export async function startService(
         closing = true;
         await follower.stop();
         await app.close();
+        balance?.stop();
         await submitter?.stop();
+        await sweep.stop();
         outbox.close();
       },
     };
   } catch (e) {
     await following?.stop();
+    balance?.stop();
     await submitter?.stop();
+    await finality?.stop();
     outbox.close();
     throw e;
   }

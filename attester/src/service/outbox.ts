@@ -7,13 +7,25 @@
 //   queued     stored, waiting for the submitter
 //   submitted  in a transaction that was sent (tx_hash) and whose outcome is not known yet ("in flight")
 //   accepted   the verifier holds it (chain receipt id, accepted_at)
-//   final      accepted and past the verifier's challenge window
+//   disputed   a challenge is open on it (the DAO voids it, or dismisses the dispute: accepted again)
+//   final      accepted and past the verifier's challenge window, neither disputed nor voided (final_at: when)
 //   voided     the verifier voided it (a challenge or the DAO)
 //   rejected   the verifier refused it for good (error: its ERR_ code); never resent
+// The finality sweep (finality.ts) moves accepted receipts on from what the chain says; pruning deletes receipts in
+// an end state (final, voided, rejected) after a retention, never the one with the highest nonce.
 import type BetterSqlite3 from "better-sqlite3";
 import type { SignedReceipt } from "../receipt.ts";
 
-export const STATUSES = ["signed", "queued", "submitted", "accepted", "final", "voided", "rejected"] as const;
+export const STATUSES = [
+  "signed",
+  "queued",
+  "submitted",
+  "accepted",
+  "disputed",
+  "final",
+  "voided",
+  "rejected",
+] as const;
 export type ReceiptStatus = (typeof STATUSES)[number];
 
 export interface OutboxRow {
@@ -24,11 +36,25 @@ export interface OutboxRow {
   tx_hash: string | null;
   chain_id: number | null;
   accepted_at: string | null;
+  /** the chain time (ns) the receipt became final: accepted_at + the challenge window */
+  final_at: string | null;
   error: string | null;
   attempts: number;
   created_at: number;
   updated_at: number;
 }
+
+/** The chain's word on an accepted receipt, as the finality sweep writes it. */
+export interface Settled {
+  id: string;
+  status: "accepted" | "disputed" | "final" | "voided";
+  final_at: string | null;
+  /** the verifier's record's (the submitter wrote the chain's clock when the answer came, a block or so later) */
+  accepted_at: string;
+}
+
+/** End states: nothing more happens to these receipts, so they can be pruned after the retention. */
+export const END_STATES = ["final", "voided", "rejected"] as const;
 
 interface RawRow {
   id: string;
@@ -38,6 +64,7 @@ interface RawRow {
   tx_hash: string | null;
   chain_id: bigint | null;
   accepted_at: string | null;
+  final_at: string | null;
   error: string | null;
   attempts: bigint;
   created_at: bigint;
@@ -62,6 +89,9 @@ CREATE TABLE IF NOT EXISTS receipts (
 CREATE INDEX IF NOT EXISTS receipts_status ON receipts (status, nonce);
 `;
 
+/** Columns added after the first release: added to an older outbox when it is opened. */
+const ADDED_COLUMNS: [string, string][] = [["final_at", "TEXT"]];
+
 function fromRaw(r: RawRow): OutboxRow {
   return {
     ...r,
@@ -82,6 +112,12 @@ export class Outbox {
     // an answer is returned only after its receipt is on disk: fsync at every commit
     this.db.pragma("synchronous = FULL");
     this.db.exec(SCHEMA);
+    const columns = new Set(
+      (this.db.prepare("PRAGMA table_info(receipts)").all() as { name: string }[]).map((c) => c.name),
+    );
+    for (const [name, type] of ADDED_COLUMNS) {
+      if (!columns.has(name)) this.db.exec(`ALTER TABLE receipts ADD COLUMN ${name} ${type}`);
+    }
     this.db.defaultSafeIntegers(true);
   }
 
@@ -164,5 +200,58 @@ export class Outbox {
     this.db.transaction(() => {
       for (const id of ids) st.run(status, error, now, id);
     })();
+  }
+
+  /**
+   * A page of the receipts the chain may still move on (accepted, disputed), oldest nonce first, after `afterNonce`
+   * (the finality sweep's cursor; null: from the oldest).
+   */
+  unsettled(afterNonce: bigint | null, limit: number): OutboxRow[] {
+    return (
+      this.db
+        .prepare("SELECT * FROM receipts WHERE status IN ('accepted', 'disputed') AND nonce > ? ORDER BY nonce LIMIT ?")
+        .all(afterNonce ?? -1n, limit) as RawRow[]
+    ).map(fromRaw);
+  }
+
+  /**
+   * Writes what the finality sweep read on chain (and the record's accepted_at); returns the receipts whose status
+   * changed.
+   */
+  settle(rows: Settled[]): Settled[] {
+    const now = Date.now();
+    const before = this.db.prepare("SELECT status FROM receipts WHERE id = ? AND status IN ('accepted', 'disputed')");
+    const st = this.db.prepare(
+      "UPDATE receipts SET status = ?, final_at = ?, accepted_at = ?, updated_at = ? WHERE id = ? AND (status <> ? OR final_at IS NOT ? OR accepted_at IS NOT ?)",
+    );
+    const changed: Settled[] = [];
+    this.db.transaction(() => {
+      for (const r of rows) {
+        const was = before.get(r.id) as { status: ReceiptStatus } | undefined;
+        if (!was) continue;
+        st.run(r.status, r.final_at, r.accepted_at, now, r.id, r.status, r.final_at, r.accepted_at);
+        if (was.status !== r.status) changed.push(r);
+      }
+    })();
+    return changed;
+  }
+
+  /**
+   * Deletes up to `limit` receipts in an end state (END_STATES) last updated before `before` (ms), oldest nonce
+   * first; never the receipt with the highest nonce (with `meta.next_nonce`, what keeps nonces monotonic if the
+   * meta row were ever lost). Returns how many were deleted.
+   */
+  prune(before: number, limit: number): number {
+    return Number(
+      this.db
+        .prepare(
+          `DELETE FROM receipts WHERE id IN (
+           SELECT id FROM receipts
+           WHERE status IN (${END_STATES.map((s) => `'${s}'`).join(", ")}) AND updated_at < ?
+             AND nonce < (SELECT MAX(nonce) FROM receipts)
+           ORDER BY nonce LIMIT ?)`,
+        )
+        .run(before, limit).changes,
+    );
   }
 }

@@ -8,6 +8,7 @@ import type Fastify from "fastify";
 import { AttesterError } from "../errors.ts";
 import { receiptHash, SALT_BYTES } from "../receipt.ts";
 import type { ServiceChain } from "./chain.ts";
+import type { FinalitySweep } from "./finality.ts";
 import type { ModelFollower } from "./follow.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Outbox, OutboxRow } from "./outbox.ts";
@@ -27,7 +28,8 @@ export interface AppDeps {
   rateLimit: typeof RateLimit;
   /** a receipt was queued: wake the submitter */
   queued: () => void;
-  challengeWindowNs: bigint;
+  /** the finality sweep: GET /v1/receipts/:id asks the chain about an accepted receipt at once through it */
+  finality: FinalitySweep;
   log: (msg: string, fields?: Record<string, unknown>) => void;
   health: () => Record<string, unknown>;
 }
@@ -74,7 +76,7 @@ export function receiptId(verifierId: string, receipt: Parameters<typeof receipt
   return bytesToHex(receiptHash(verifierId, receipt));
 }
 
-export function receiptView(row: OutboxRow, finalAt: string | null) {
+export function receiptView(row: OutboxRow) {
   return {
     id: row.id,
     status: row.status,
@@ -82,7 +84,7 @@ export function receiptView(row: OutboxRow, finalAt: string | null) {
     tx_hash: row.tx_hash,
     chain_receipt_id: row.chain_id,
     accepted_at: row.accepted_at,
-    final_at: finalAt,
+    final_at: row.final_at,
     error: row.error,
     attempts: row.attempts,
     receipt: row.receipt,
@@ -253,23 +255,16 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
     const { id } = req.params as { id: string };
     let row = d.outbox.get(id);
     if (!row) return fail(reply, "ERR_UNKNOWN_RECEIPT", "no receipt with this id here");
-    let finalAt: string | null = null;
-    if (row.status === "accepted" || row.status === "final") {
-      // the chain decides voided and final; the outbox keeps what was last seen
+    if (row.status === "accepted" || row.status === "disputed") {
+      // the chain decides final, disputed and voided: asked now rather than at the sweep's next pass
       try {
-        const onChain = await d.chain.receiptByNonce(row.receipt.attester_id, row.receipt.nonce);
-        if (onChain?.status === "Voided") d.outbox.setStatus([row.id], "voided");
-        else if (onChain) {
-          const f = BigInt(onChain.accepted_at) + d.challengeWindowNs;
-          finalAt = f.toString();
-          if (onChain.status === "Accepted" && (await d.chain.timeNs()) >= f) d.outbox.setStatus([row.id], "final");
-        }
+        await d.finality.refresh(row);
         row = d.outbox.get(id) as OutboxRow;
       } catch {
         // the node is unreachable: answer from the outbox
       }
     }
-    return receiptView(row, finalAt);
+    return receiptView(row);
   });
 
   app.get("/v1/model", async () => {

@@ -7,8 +7,9 @@
 // resolved the same way). Failures back off exponentially with full jitter.
 import { bytesToHex } from "@noble/hashes/utils";
 import { receiptHash } from "../receipt.ts";
+import type { BalanceWatch } from "./balance.ts";
 import type { ServiceChain } from "./chain.ts";
-import { SubmitError } from "./chain.ts";
+import { RELAYER_BALANCE_CODE, SubmitError } from "./chain.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Outbox, OutboxRow } from "./outbox.ts";
 
@@ -23,6 +24,9 @@ export interface SubmitterOptions {
   log: (msg: string, fields?: Record<string, unknown>) => void;
   /** the verifier refused a receipt for its model: the active model changed (the follower checks at once) */
   onModelRefused?: () => void;
+  /** asked before each batch is signed: a batch the relayer cannot pay waits `balance_retry_ms`, still queued */
+  balance?: BalanceWatch;
+  balance_retry_ms?: number;
 }
 
 /** Exponential backoff with full jitter: uniform in [0, min(max, base * 2^attempt)]. */
@@ -107,6 +111,11 @@ export class Submitter {
           if (this.stopped) break;
           batch = this.outbox.byStatus("queued", this.o.batch_size);
         }
+        if (this.o.balance && !(await this.o.balance.canPay(batch.length))) {
+          // not a failure: no transaction, no attempt counted, no growing backoff; the next read may find a top-up
+          await this.sleep(this.o.balance_retry_ms ?? 1000);
+          continue;
+        }
         await this.send(batch);
         this.failures = 0;
       } catch (e) {
@@ -137,6 +146,13 @@ export class Submitter {
         if (e.code !== null && MODEL_REFUSALS.has(e.code)) this.o.onModelRefused?.();
         // a receipt left the queue (rejected, or found accepted): the rest goes again at once, without backoff
         if (settled > 0) return;
+      } else if (e instanceof SubmitError && e.code === RELAYER_BALANCE_CODE) {
+        // refused before it ran (the estimate in canPay was short): the receipts go back to the queue, and wait
+        this.metrics.submitBatches.inc({ result: "unpaid" });
+        this.needsResolve = true;
+        this.o.log("the relayer could not pay the batch: waiting for a top-up", { receipts: batch.length });
+        await this.sleep(this.o.balance_retry_ms ?? 1000);
+        return;
       } else {
         this.metrics.submitBatches.inc({ result: "unknown" });
         this.needsResolve = true;
