@@ -7,6 +7,7 @@ import { parseNearAmount } from "near-api-js";
 import { type FormEvent, useState } from "react";
 import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
+import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
 import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
 import {
   ADD_PROPOSAL_GAS,
@@ -57,7 +58,7 @@ export function Communities({ chain, refresh, factory }: PageProps & { factory: 
     <section>
       <h1>Communities</h1>
       <p className="muted">
-        on the factory <span className="mono">{factory}</span>
+        on the factory <span className="mono">{factory}</span> · <a href="#/create">Create a community</a>
       </p>
       <Show loaded={loaded}>
         {({ total, rows }) => (
@@ -66,7 +67,11 @@ export function Communities({ chain, refresh, factory }: PageProps & { factory: 
             <ul className="cards">
               {rows.map((c) => (
                 <li key={c.name}>
-                  {c.status === "Ready" ? <a href={`#/c/${c.dao_id}`}>{c.name}</a> : <strong>{c.name}</strong>}
+                  {c.status === "Ready" ? (
+                    <a href={`#/c/${c.dao_id}`}>{c.name}</a>
+                  ) : (
+                    <a href={`#/create/${c.name}`}>{c.name}</a>
+                  )}
                   <span className={`status s-${c.status}`}>{c.status}</span>
                   <div className="muted mono">{c.dao_id}</div>
                 </li>
@@ -200,6 +205,10 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
       return `Remove ${k.member_id} from the role ${k.role}`;
     case "Transfer":
       return `Transfer ${units.near(k.amount as string)} from the treasury to ${k.receiver_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
+    case "ChangeConfig": {
+      const c = k.config as Config;
+      return `Change the title to “${c.name}” and the purpose to “${c.purpose}”`;
+    }
     case "Signal":
       return `Signal: ${k.message ?? ""}`;
     case "FundRewardPool":
@@ -479,7 +488,14 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
 }
 
 /** The kinds the form proposes, by the CLI's `propose <kind>` names. */
-type ProposeKind = "add-member" | "transfer" | "admit-dataset" | "reject-dataset" | "activate-model";
+type ProposeKind =
+  | "add-member"
+  | "remove-member"
+  | "change-config"
+  | "transfer"
+  | "admit-dataset"
+  | "reject-dataset"
+  | "activate-model";
 
 export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { dao: string }) {
   const [kind, setKind] = useState<ProposeKind>("add-member");
@@ -492,9 +508,21 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
   const [memo, setMemo] = useState("");
   const [description, setDescription] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const loaded = useLoad(() => chain.view<Policy>(dao, "get_policy"), [chain, dao, refresh], chain);
+  const [title, setTitle] = useState("");
+  const [purpose, setPurpose] = useState("");
+  const loaded = useLoad(
+    async () => {
+      const [policy, config] = await Promise.all([
+        chain.view<Policy>(dao, "get_policy"),
+        chain.view<Config>(dao, "get_config"),
+      ]);
+      return { policy, config };
+    },
+    [chain, dao, refresh],
+    chain,
+  );
 
-  const submit = async (e: FormEvent, policy: Policy) => {
+  const submit = async (e: FormEvent, policy: Policy, config: Config) => {
     e.preventDefault();
     setRefused(null);
     const bad: Record<string, string> = {};
@@ -520,11 +548,21 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
       if (memo) k.memo = memo;
       // the CLI's descriptions (scripts/cli/dao.ts buildKind)
       fallback = `${k.kind} ${record}`;
-    } else if (kind === "add-member") {
+    } else if (kind === "add-member" || kind === "remove-member") {
       const why = valueProblem("account", member);
       if (why) bad.member = `must be ${why}`;
-      k = { kind: "AddMember", member_id: member, role };
-      fallback = `add ${member} to ${role}`;
+      const adding = kind === "add-member";
+      k = { kind: adding ? "AddMember" : "RemoveMember", member_id: member, role };
+      fallback = `${adding ? "add" : "remove"} ${member} ${adding ? "to" : "from"} ${role}`;
+    } else if (kind === "change-config") {
+      // what is left empty keeps its current value, as the CLI's change-config without --title or --purpose
+      const next = { name: title || config.name, purpose: purpose || config.purpose, metadata: config.metadata };
+      const whyTitle = valueProblem("title", next.name);
+      if (whyTitle) bad.title = `must be ${whyTitle}`;
+      const whyPurpose = valueProblem("purpose", next.purpose);
+      if (whyPurpose) bad.purpose = `must be ${whyPurpose}`;
+      k = { kind: "ChangeConfig", config: next };
+      fallback = `change config to ${JSON.stringify(next)}`;
     } else {
       const whyTo = valueProblem("account", to);
       if (whyTo) bad.to = `must be ${whyTo}`;
@@ -549,12 +587,14 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
       </p>
       <h1>New proposal</h1>
       <Show loaded={loaded}>
-        {(policy) => (
-          <form onSubmit={(e) => void submit(e, policy)} noValidate>
+        {({ policy, config }) => (
+          <form onSubmit={(e) => void submit(e, policy, config)} noValidate>
             <label>
               Kind
               <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="kind">
                 <option value="add-member">Add a member</option>
+                <option value="remove-member">Remove a member</option>
+                <option value="change-config">Change the title or purpose</option>
                 <option value="transfer">Transfer from the treasury</option>
                 <option value="admit-dataset">Admit a dataset</option>
                 <option value="reject-dataset">Reject a dataset</option>
@@ -580,7 +620,20 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
                   </label>
                 )}
               </>
-            ) : kind === "add-member" ? (
+            ) : kind === "change-config" ? (
+              <>
+                <label>
+                  Title (at most {CONFIG_MAX.name} characters; empty: keep “{config.name}”)
+                  <input value={title} onChange={(e) => setTitle(e.target.value)} name="title" />
+                </label>
+                {field("title")}
+                <label>
+                  Purpose (at most {CONFIG_MAX.purpose} characters; empty: keep the current one)
+                  <textarea value={purpose} onChange={(e) => setPurpose(e.target.value)} name="purpose" rows={3} />
+                </label>
+                {field("purpose")}
+              </>
+            ) : kind === "add-member" || kind === "remove-member" ? (
               <>
                 <label>
                   Member account
