@@ -1,20 +1,35 @@
 // The web app's community pages end to end on the local node with the real contracts. The CLI deploys a factory and
 // three accounts; in Chromium at 390 x 844 alice creates a community from the browser with the deposit and gas the
-// factory quotes (get_required_deposit) and watches its contracts' steps until it is Ready (the factory's record and
-// the DAO's config and members checked over RPC); creating it again is refused by the factory's quote with
-// ERR_NAME_TAKEN and its meaning, and nothing is sent; the council proposes and executes a ChangeConfig (a title over
-// the DAO's CONFIG_MAX refused in the page first) and a RemoveMember. Each browser action is checked on chain.
+// factory quotes (get_required_deposit), with a policy whose fork window is short, and watches its contracts' steps
+// until it is Ready (the factory's record and the DAO's config, members and policy checked over RPC); creating it
+// again is refused by the factory's quote with ERR_NAME_TAKEN and its meaning, and nothing is sent. The council
+// proposes and executes a Fork; bob joins it in the browser, seeing his unit and the fork's share before signing;
+// during the window the council executes a ChangeConfig (a title over the DAO's CONFIG_MAX refused in the page first)
+// and a RemoveMember; after it the fork is decided in the browser, the CLI creates the fork's community, the browser
+// pays it (the fork_payment_sent event's amount is floor(available x 1 / 3), to the yocto, and bob has left) and the
+// child's home shows its provenance. Last, carol (removed) is refused ragequit with ERR_NOT_A_MEMBER, nothing moves,
+// and alice ragequits with floor(available / members). Each browser action is checked on chain.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
+import { forkShare, ragequitShare } from "../../scripts/cli/fork-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { ok, useCliEnv } from "../cli/harness.ts";
+import { ok, ROOT, useCliEnv } from "../cli/harness.ts";
+import { eventsOf } from "../helpers/tx.ts";
 import { openWeb } from "./browser.ts";
 
 const test = useCliEnv();
 const FACTORY = "commons.test.near";
 const DAO = "coop.commons.test.near";
+const CHILD = "coop-fork.commons.test.near";
+/** the guide's fork policy (one council vote decides; ragequit allowed) with a 25 s window, so the test can wait it */
+const POLICY = {
+  ...JSON.parse(readFileSync(join(ROOT, "docs", "guides", "fork-policy.json"), "utf8")),
+  fork: { window: "25000000000", threshold_bps: 3000, ragequit: true },
+};
 
-test("in a browser: a community created and Ready, a second creation refused; ChangeConfig and RemoveMember", async (t) => {
+test("in a browser: a community created, a second creation refused; a fork joined, paid and its provenance; ChangeConfig, RemoveMember, ragequit", async (t) => {
   const { cli } = t.context;
   const t0 = Date.now();
   for (const args of [
@@ -33,14 +48,10 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
   const send = () => dialog.getByRole("button", { name: "Sign and send" }).click();
   const fitsPhone = async (what: string) =>
     t.true((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${what} fits 390 px`);
-  /** alice and bob approve proposal `id` (shown), bob executes it at the gas shown */
+  /** alice approves proposal `id` (shown; one council vote decides under this policy) and executes it at `gas` */
   const decide = async (id: number, gas: string) => {
     await page.getByRole("heading", { name: new RegExp(`Proposal #${id}`) }).waitFor();
     await signIn("alice.test.near");
-    await page.getByRole("button", { name: "Approve" }).click();
-    await send();
-    await page.getByTestId("votes").getByText("alice.test.near").waitFor();
-    await signIn("bob.test.near");
     await page.getByRole("button", { name: "Approve" }).click();
     await send();
     await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
@@ -48,6 +59,29 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
     t.is(await page.getByTestId("tx-gas").innerText(), gas);
     await send();
     await page.getByTestId("proposal-status").filter({ hasText: "Executed" }).waitFor();
+  };
+  /** the events of the transaction the page's notice names, sent by `signer` */
+  const eventsOfNotice = async (signer: string) => {
+    const notice = await page.locator("output.notice").innerText();
+    const hash = /transaction (\w+)\)/.exec(notice)?.[1];
+    t.truthy(hash, notice);
+    const outcome = await cli.provider.viewTransactionStatus({
+      txHash: hash as string,
+      accountId: signer,
+      waitUntil: "EXECUTED",
+    });
+    return eventsOf<Record<string, string>>(outcome.receipts_outcome.flatMap((r) => r.outcome.logs));
+  };
+  /** the community's home, its views read afresh (by way of the list when already there: a reload would sign out) */
+  const home = async (dao: string, heading: string) => {
+    const url = `${web.url}#/c/${dao}`;
+    if (page.url() === url) await page.goto(`${web.url}#/`);
+    await page.goto(url);
+    await page.getByRole("heading", { name: heading }).waitFor();
+  };
+  const chainNow = async () => {
+    const b = await cli.provider.viewBlock({ finality: "optimistic" });
+    return BigInt(b.header.timestamp_nanosec ?? b.header.timestamp);
   };
   try {
     const tNav = Date.now();
@@ -66,6 +100,7 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
     await page.locator("input[name=title]").fill("Co-op commons");
     await page.locator("input[name=purpose]").fill("A model we own");
     await page.locator("input[name=members]").fill("alice.test.near,bob.test.near,carol.test.near");
+    await page.locator("textarea[name=policy]").fill(JSON.stringify(POLICY));
     await fitsPhone("the create page");
     await shot("create");
     await page.getByRole("button", { name: "Review the transaction" }).click();
@@ -75,6 +110,7 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
       dao_args: {
         config: { name: "Co-op commons", purpose: "A model we own", metadata: "" },
         members: ["alice", "bob", "carol"].map((n) => ({ account_id: `${n}.test.near`, roles: ["council"] })),
+        policy: POLICY,
       },
     };
     const quoted = await cli.view<{ deposit: string; gas: string }>(FACTORY, "get_required_deposit", args);
@@ -102,6 +138,7 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
         (m) => m.account_id,
       );
     t.deepEqual(await members(), ["alice.test.near", "bob.test.near", "carol.test.near"]);
+    t.deepEqual((await cli.view<{ fork: unknown }>(DAO, "get_policy")).fork, POLICY.fork);
 
     // refused: the same name again; the factory's quote says ERR_NAME_TAKEN, the page its meaning, nothing is sent
     await page.goto(`${web.url}#/create`);
@@ -114,8 +151,44 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
     t.is(await dialog.count(), 0);
     t.is(await cli.view<number>(FACTORY, "get_community_count"), 1);
 
-    await page.goto(`${web.url}#/c/${DAO}`);
-    await page.getByRole("heading", { name: "Co-op commons" }).waitFor();
+    ok(t, await cli.run(["donate", "6", "-c", "coop", "--account", "alice.test.near"]), "donate");
+    await home(DAO, "Co-op commons");
+
+    // a Fork proposed from the community's home, approved and executed: its window opens
+    await page.getByRole("link", { name: "Propose a fork" }).click();
+    await page.locator("input[name=forkName]").fill("coop-fork");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    t.regex(await dialog.innerText(), /Fork into the community coop-fork/);
+    await send();
+    await decide(0, "100.00 Tgas");
+    const opened = await cli.view<{ status: string; ends_at: string; total_weight: number }>(DAO, "get_fork", {
+      id: 0,
+    });
+    t.is(opened.status, "Open");
+    t.is(opened.total_weight, 3);
+
+    // bob joins: his unit and the fork's share, at today's treasury, before he signs
+    await signIn("bob.test.near");
+    await home(DAO, "Co-op commons");
+    const card = page.getByTestId("fork-0");
+    t.regex(await card.innerText(), /#0 fork into coop-fork\s*Open[\s\S]*0 of 3 joined \(threshold 30%\)/);
+    await card.getByRole("button", { name: "Join the fork" }).click();
+    const available = BigInt((await cli.view<{ available: string }>(DAO, "get_treasury")).available);
+    t.is(await page.getByTestId("tx-unit").innerText(), units.near(ragequitShare(available, 3)));
+    t.is(await page.getByTestId("tx-fork-share").innerText(), units.near(forkShare(available, 1, 3)));
+    await shot("fork-join");
+    await send();
+    await card.getByText("you joined").waitFor();
+    const joined = await cli.view<{ joined_weight: number; members: { account_id: string }[] }>(DAO, "get_fork", {
+      id: 0,
+    });
+    t.is(joined.joined_weight, 1);
+    t.deepEqual(
+      joined.members.map((m) => m.account_id),
+      ["bob.test.near"],
+    );
+    await fitsPhone("the community's home with a fork");
+    await shot("forks");
 
     // ChangeConfig: a title longer than the DAO keeps is refused in the page with its limit
     await page.getByRole("link", { name: "New proposal" }).first().click();
@@ -132,14 +205,13 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
       /Change the title to “The co-op” and the purpose to “Models by and for the co-op”/,
     );
     await send();
-    await decide(0, "100.00 Tgas");
+    await decide(1, "100.00 Tgas");
     t.deepEqual(await cli.view(DAO, "get_config"), {
       name: "The co-op",
       purpose: "Models by and for the co-op",
       metadata: "",
     });
-    await page.goto(`${web.url}#/c/${DAO}`);
-    await page.getByRole("heading", { name: "The co-op" }).waitFor();
+    await home(DAO, "The co-op");
 
     // RemoveMember: carol leaves the council
     await page.getByRole("link", { name: "New proposal" }).first().click();
@@ -148,11 +220,96 @@ test("in a browser: a community created and Ready, a second creation refused; Ch
     await page.getByRole("button", { name: "Review the transaction" }).click();
     t.regex(await dialog.innerText(), /Remove carol\.test\.near from the role council/);
     await send();
-    await decide(1, "100.00 Tgas");
+    await decide(2, "100.00 Tgas");
     t.deepEqual(await members(), ["alice.test.near", "bob.test.near"]);
-    await page.goto(`${web.url}#/c/${DAO}`);
-    await page.getByRole("heading", { name: "The co-op" }).waitFor();
+    await home(DAO, "The co-op");
     t.notRegex(await page.getByTestId("members").innerText(), /carol/);
+
+    // after the window: the fork is decided in the browser (1 of 3 joined, threshold 30%): Payable
+    // the local node's chain time moves with its blocks: skip them past the window (1.3 s of chain time a block)
+    const left = BigInt(opened.ends_at) - (await chainNow());
+    if (left >= 0n) {
+      const blocks = String(Number(left / 1_300_000_000n) + 3);
+      ok(t, await cli.run(["node", "fast-forward", blocks]), "node fast-forward");
+    }
+    await home(DAO, "The co-op");
+    await card.getByRole("button", { name: "Execute the fork" }).click();
+    t.regex(await dialog.innerText(), /Decide fork #0: its window has ended and 1 of 3 joined, at or above/);
+    await send();
+    await card.getByText("Payable").waitFor();
+    // the fork's community, from the parent's decided fork (the CLI's `fork create`)
+    ok(
+      t,
+      await cli.run([
+        "fork",
+        "create",
+        "coop-fork",
+        "--parent",
+        "coop",
+        "--fork-id",
+        "0",
+        "--account",
+        "bob.test.near",
+      ]),
+      "fork create",
+    );
+    // paid in the browser: the amount is the DAO's floor(available x joined / total), to the yocto
+    await home(DAO, "The co-op");
+    await card.getByRole("button", { name: "Execute the fork" }).click();
+    t.regex(await dialog.innerText(), /Pay fork #0/);
+    await send();
+    const paid = (await eventsOfNotice("alice.test.near")).find((e) => e.event === "fork_payment_sent")?.data[0];
+    t.truthy(paid);
+    t.is(paid?.receiver_id, CHILD);
+    t.is(paid?.amount, forkShare(BigInt(paid?.available as string), 1, 3).toString());
+    const settled = await cli.view<{ status: string; amount: string }>(DAO, "get_fork", { id: 0 });
+    t.is(settled.amount, paid?.amount as string);
+    if (settled.status !== "Executed") {
+      await home(DAO, "The co-op");
+      await card.getByRole("button", { name: "Execute the fork" }).click();
+      await send();
+    }
+    await card.getByText("Executed").waitFor();
+    t.is((await cli.view<{ status: string }>(DAO, "get_fork", { id: 0 })).status, "Executed");
+    t.deepEqual(await members(), ["alice.test.near"]);
+    t.regex(await card.innerText(), new RegExp(`paid ${units.near(paid?.amount as string).replace(".", "\\.")} to`));
+
+    // the child's home: its provenance (the factory's record) and its registries' import
+    const child = await cli.view<{ provenance: string }>(FACTORY, "get_community", { name: "coop-fork" });
+    await home(CHILD, "coop-fork");
+    const provenance = await page.getByTestId("provenance").innerText();
+    t.true(provenance.includes(child.provenance), provenance);
+    t.regex(provenance, /fork proposal #0 of coop, 1 member\(s\) carried over/);
+    t.regex(
+      await page.getByTestId("fork-import").innerText(),
+      /dataset-registry: 0 record\(s\) imported from coop_dataset-registry/,
+    );
+    t.regex(await page.getByTestId("members").innerText(), /bob\.test\.near/);
+    await shot("fork-provenance");
+
+    // ragequit: carol is no member any more: refused with ERR_NOT_A_MEMBER, nothing moves; alice leaves with her unit
+    const treasuryBefore = await cli.view<{ available: string }>(DAO, "get_treasury");
+    await signIn("carol.test.near");
+    await home(DAO, "The co-op");
+    await page.getByRole("button", { name: "Ragequit" }).click();
+    await send();
+    const refused = dialog.getByRole("alert");
+    await refused.waitFor();
+    t.regex(await refused.innerText(), /ERR_NOT_A_MEMBER/);
+    t.true((await refused.innerText()).includes(meaningOf("ERR_NOT_A_MEMBER", "community-dao")!));
+    await dialog.getByRole("button", { name: "Close" }).click();
+    // nothing paid out: the treasury only gained the refused call's share of the gas it burnt (the protocol's reward)
+    const treasuryAfter = await cli.view<{ available: string }>(DAO, "get_treasury");
+    t.true(BigInt(treasuryAfter.available) >= BigInt(treasuryBefore.available));
+    t.deepEqual(await members(), ["alice.test.near"]);
+    await signIn("alice.test.near");
+    await page.getByRole("button", { name: "Ragequit" }).click();
+    const shown = await page.getByTestId("tx-ragequit").innerText();
+    await send();
+    const quit = (await eventsOfNotice("alice.test.near")).find((e) => e.event === "ragequit")?.data[0];
+    t.is(quit?.amount, ragequitShare(BigInt(quit?.available as string), Number(quit?.members)).toString());
+    t.is(shown, units.near(quit?.amount as string));
+    t.deepEqual(await members(), []);
 
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);

@@ -9,7 +9,10 @@ import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { callTx, DATASET_REGISTRY, MODEL_REGISTRY, suiteOf, tgasText } from "./suite.ts";
+import { EXECUTE_FORK_GAS, type ForkImportView, type ForkView, JOIN_FORK_GAS, RAGEQUIT_GAS } from "./fork-calls.ts";
 import { date } from "./units.ts";
+
+export type { ForkImportView, ForkView };
 
 // create_fork reserves and reads the parent's fork and policy (49-71 Tgas measured); read_fork the same read.
 // On top of create_fork's own work, the two reads of the parent and the callback; with get_required_deposit's `gas` and a
@@ -17,41 +20,10 @@ import { date } from "./units.ts";
 const CREATE_FORK_GAS = 150n * TGAS;
 const FORK_MEMBERS_GAS = 100n * TGAS;
 const READ_FORK_GAS = 150n * TGAS;
-const EXECUTE_FORK_GAS = 100n * TGAS;
 const IMPORT_PAGE_GAS = 150n * TGAS;
 // The caller pays each page's storage (~0.1 NEAR for 10 datasets); the registry keeps that and refunds the rest in
 // the same transaction, all of it when the page fails.
 export const IMPORT_PAGE_DEPOSIT = NEAR;
-
-export interface ForkView {
-  id: number;
-  name: string;
-  receiver_id: string;
-  status: string;
-  ends_at: string;
-  settle_by?: string | null;
-  snapshot?: number;
-  weight_kind?: string;
-  total_weight: number;
-  joined_weight: number;
-  threshold_bps: number;
-  decided_block: string | null;
-  available: string | null;
-  amount: string | null;
-  last_error?: string | null;
-  members: { account_id: string; weight: number; roles: string[] }[];
-}
-
-export interface ForkImportView {
-  parent_registry_id: string;
-  community: string;
-  block_height: string | null;
-  provenance: string;
-  next_page: number;
-  imported: number;
-  complete: boolean;
-  in_flight: boolean;
-}
 
 /** A block time for people: "2026-12-05 01:23:45 UTC" (units.ts). */
 export const isoNs = (ns: string) => date(ns);
@@ -205,7 +177,7 @@ export async function importFork(
 
 /** join_fork during the window: the signer's weight and the fork afterwards. */
 export async function joinFork(chain: Chain, signer: Account, dao: string, id: number) {
-  const tx = await callTx(signer, dao, "join_fork", { id }, 30n * TGAS);
+  const tx = await callTx(signer, dao, "join_fork", { id }, JOIN_FORK_GAS);
   const f = (await getFork(chain, dao, id)) as ForkView;
   const me = f.members.find((m) => m.account_id === signer.accountId);
   return {
@@ -241,7 +213,7 @@ export async function executeFork(chain: Chain, signer: Account, dao: string, id
 
 /** leave({ragequit: true}): the signer leaves with its share of the treasury. */
 export async function ragequit(signer: Account, dao: string) {
-  const tx = await callTx<string>(signer, dao, "leave", { ragequit: true }, 50n * TGAS);
+  const tx = await callTx<string>(signer, dao, "leave", { ragequit: true }, RAGEQUIT_GAS);
   const amount = String(tx.value ?? "0");
   return { dao, account_id: signer.accountId, amount, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt };
 }

@@ -88,7 +88,8 @@ export function App() {
     const dao = decodeURIComponent(parts[1]);
     if (parts[2] === "proposals") page = <Proposals {...props} dao={dao} status={params.get("status") ?? ""} />;
     else if (parts[2] === "p" && parts[3]) page = <ProposalDetail {...props} dao={dao} id={Number(parts[3])} />;
-    else if (parts[2] === "propose") page = <Propose {...props} dao={dao} />;
+    else if (parts[2] === "propose")
+      page = <Propose {...props} dao={dao} initialKind={params.get("kind") ?? undefined} />;
     else if (parts[2] === "datasets") page = <Datasets {...props} dao={dao} />;
     else if (parts[2] === "d" && parts[3])
       page = <DatasetDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;

@@ -21,6 +21,7 @@ import {
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
+import { Forks, Provenance } from "./forks.tsx";
 import { activationDepositFor, newestFirst } from "./suite.ts";
 import { MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
@@ -92,7 +93,8 @@ interface DaoInfo {
   suite: Record<string, string>;
 }
 
-export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string }) {
+export function CommunityHome(props: PageProps & { dao: string }) {
+  const { chain, refresh, dao } = props;
   const [page, setPage] = useState(0);
   const loaded = useLoad(
     async () => {
@@ -114,6 +116,7 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
         <section>
           <h1>{config.name}</h1>
           <p className="purpose">{config.purpose}</p>
+          <Provenance {...props} factory={info.factory_id} />
           <nav className="tabs">
             <a href={`#/c/${dao}/proposals`}>Proposals ({info.last_proposal_id})</a>
             <a href={`#/c/${dao}/propose`}>New proposal</a>
@@ -157,6 +160,13 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
             storage); voting period {units.duration(policy.parameters.proposal_period)}
             {BigInt(policy.parameters.timelock) > 0n ? `, timelock ${units.duration(policy.parameters.timelock)}` : ""}.
           </p>
+          <Forks
+            {...props}
+            proposals={info.last_proposal_id}
+            treasury={treasury}
+            policy={policy}
+            members={info.member_count}
+          />
         </section>
       )}
     </Show>
@@ -209,6 +219,8 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
       const c = k.config as Config;
       return `Change the title to “${c.name}” and the purpose to “${c.purpose}”`;
     }
+    case "Fork":
+      return `Fork into the community ${k.name}: members may join and leave with their share`;
     case "Signal":
       return `Signal: ${k.message ?? ""}`;
     case "FundRewardPool":
@@ -495,10 +507,31 @@ type ProposeKind =
   | "transfer"
   | "admit-dataset"
   | "reject-dataset"
-  | "activate-model";
+  | "activate-model"
+  | "fork";
 
-export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { dao: string }) {
-  const [kind, setKind] = useState<ProposeKind>("add-member");
+const PROPOSE_KINDS: ProposeKind[] = [
+  "add-member",
+  "remove-member",
+  "change-config",
+  "transfer",
+  "admit-dataset",
+  "reject-dataset",
+  "activate-model",
+  "fork",
+];
+
+export function Propose({
+  chain,
+  wallet,
+  refresh,
+  ask,
+  go,
+  dao,
+  initialKind,
+}: PageProps & { dao: string; initialKind?: string }) {
+  const [kind, setKind] = useState<ProposeKind>(PROPOSE_KINDS.find((k) => k === initialKind) ?? "add-member");
+  const [forkName, setForkName] = useState("");
   const [record, setRecord] = useState("");
   const [refused, setRefused] = useState<Problem | null>(null);
   const [member, setMember] = useState("");
@@ -554,6 +587,12 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
       const adding = kind === "add-member";
       k = { kind: adding ? "AddMember" : "RemoveMember", member_id: member, role };
       fallback = `${adding ? "add" : "remove"} ${member} ${adding ? "to" : "from"} ${role}`;
+    } else if (kind === "fork") {
+      // the fork's community is created by the factory under this name (docs/fork.md)
+      const why = valueProblem("communityName", forkName);
+      if (why) bad.forkName = `must be ${why}`;
+      k = { kind: "Fork", name: forkName };
+      fallback = `fork into ${forkName}`;
     } else if (kind === "change-config") {
       // what is left empty keeps its current value, as the CLI's change-config without --title or --purpose
       const next = { name: title || config.name, purpose: purpose || config.purpose, metadata: config.metadata };
@@ -599,6 +638,7 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
                 <option value="admit-dataset">Admit a dataset</option>
                 <option value="reject-dataset">Reject a dataset</option>
                 <option value="activate-model">Activate a model</option>
+                <option value="fork">Fork the community</option>
               </select>
             </label>
             {kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model" ? (
@@ -619,6 +659,23 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
                     <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
                   </label>
                 )}
+              </>
+            ) : kind === "fork" ? (
+              <>
+                <label>
+                  Name of the fork's community
+                  <input
+                    value={forkName}
+                    onChange={(e) => setForkName(e.target.value.trim())}
+                    placeholder="acme-fork"
+                    name="forkName"
+                  />
+                </label>
+                {field("forkName")}
+                <p className="muted">
+                  Once executed, members have the policy's fork window to join; if enough do, the fork's community is
+                  created and paid their share of the treasury, and they leave with it.
+                </p>
               </>
             ) : kind === "change-config" ? (
               <>
