@@ -7,8 +7,10 @@
 // during the window the council executes a ChangeConfig (a title over the DAO's CONFIG_MAX refused in the page first)
 // and a RemoveMember; after it the fork is decided in the browser, the CLI creates the fork's community, the browser
 // pays it (the fork_payment_sent event's amount is floor(available x 1 / 3), to the yocto, and bob has left) and the
-// child's home shows its provenance. Last, carol (removed) is refused ragequit with ERR_NOT_A_MEMBER, nothing moves,
-// and alice ragequits with floor(available / members). Each browser action is checked on chain.
+// child's home shows its provenance. A SetRewardPolicy whose shares do not sum to 10,000 is refused in the page with
+// ERR_POLICY_SHARES (the pool's validator) and no proposal is made; a good one is executed on the pool, and a
+// FundRewardPool of 1 NEAR arrives in it. Last, carol (removed) is refused ragequit with ERR_NOT_A_MEMBER, nothing
+// moves, and alice ragequits with floor(available / members). Each browser action is checked on chain.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
@@ -29,7 +31,7 @@ const POLICY = {
   fork: { window: "25000000000", threshold_bps: 3000, ragequit: true },
 };
 
-test("in a browser: a community created, a second creation refused; a fork joined, paid and its provenance; ChangeConfig, RemoveMember, ragequit", async (t) => {
+test("in a browser: a community created, a second creation refused; a fork joined, paid and its provenance; ChangeConfig, RemoveMember, reward policy, pool funding, ragequit", async (t) => {
   const { cli } = t.context;
   const t0 = Date.now();
   for (const args of [
@@ -286,6 +288,53 @@ test("in a browser: a community created, a second creation refused; a fork joine
     );
     t.regex(await page.getByTestId("members").innerText(), /bob\.test\.near/);
     await shot("fork-provenance");
+
+    // SetRewardPolicy: shares that do not sum to 10,000 are refused in the page with the pool's code (its own
+    // validator, contracts/wire/reward-policy.ts), and no proposal is made; a good one is executed on the pool
+    const POOL = "coop_reward-pool.commons.test.near";
+    const proposalsBefore = (await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id;
+    const policy = {
+      model_bps: 5000,
+      data_bps: 4000,
+      parent_bps: 500,
+      attester_fee: "0",
+      epoch_length_ns: "60000000000",
+    };
+    await signIn("alice.test.near");
+    await page.goto(`${web.url}#/c/${DAO}/propose?kind=set-reward-policy`);
+    await page.locator("textarea[name=rewardPolicy]").fill(JSON.stringify(policy));
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    const badPolicy = page.getByRole("alert");
+    await badPolicy.waitFor();
+    t.regex(await badPolicy.innerText(), /ERR_POLICY_SHARES/);
+    t.true((await badPolicy.innerText()).includes(meaningOf("ERR_POLICY_SHARES", "community-dao")!));
+    t.is(await dialog.count(), 0);
+    t.is((await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id, proposalsBefore);
+    await page.locator("textarea[name=rewardPolicy]").fill(JSON.stringify({ ...policy, parent_bps: 1000 }));
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    await send();
+    await decide(proposalsBefore, "100.00 Tgas");
+    const poolPolicy = (await cli.view<{ policy: Record<string, unknown> }>(POOL, "get_config")).policy;
+    t.like(poolPolicy, { model_bps: 5000, data_bps: 4000, parent_bps: 1000, epoch_length_ns: "60000000000" });
+
+    // FundRewardPool: 1 NEAR from the treasury, shown before executing, arrives in the pool
+    const deposited = BigInt((await cli.view<{ deposited: string }>(POOL, "get_totals")).deposited);
+    await page.goto(`${web.url}#/c/${DAO}/propose?kind=fund-pool`);
+    await page.locator("input[name=amount]").fill("1");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    t.regex(await dialog.innerText(), /Fund the reward pool with 1 NEAR from the treasury/);
+    await send();
+    await page.getByRole("heading", { name: new RegExp(`Proposal #${proposalsBefore + 1}`) }).waitFor();
+    await page.getByRole("button", { name: "Approve" }).click();
+    await send();
+    await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
+    await page.getByRole("button", { name: "Execute" }).click();
+    t.is(await page.getByTestId("tx-treasury").innerText(), "1 NEAR");
+    await send();
+    await page.getByTestId("proposal-status").filter({ hasText: "Executed" }).waitFor();
+    const added = BigInt((await cli.view<{ deposited: string }>(POOL, "get_totals")).deposited) - deposited;
+    // the pool keeps its deposit record's storage out of the amount
+    t.true(added > 0n && added <= 10n ** 24n, String(added));
 
     // ragequit: carol is no member any more: refused with ERR_NOT_A_MEMBER, nothing moves; alice leaves with her unit
     const treasuryBefore = await cli.view<{ available: string }>(DAO, "get_treasury");

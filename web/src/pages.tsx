@@ -7,7 +7,10 @@ import { parseNearAmount } from "near-api-js";
 import { type FormEvent, useState } from "react";
 import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
+import { DEPRECATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
+import { isPublicKeyHex } from "../../contracts/wire/fields.ts";
+import { defaultRewardPolicy, rewardPolicyError } from "../../contracts/wire/reward-policy.ts";
 import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
 import {
   ADD_PROPOSAL_GAS,
@@ -22,7 +25,7 @@ import {
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
 import { Forks, Provenance } from "./forks.tsx";
-import { activationDepositFor, newestFirst } from "./suite.ts";
+import { activationDepositFor, newestFirst, Refusal } from "./suite.ts";
 import { MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 export interface PageProps {
@@ -219,6 +222,14 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
       const c = k.config as Config;
       return `Change the title to “${c.name}” and the purpose to “${c.purpose}”`;
     }
+    case "DeprecateModel":
+      return `Deprecate the model ${k.model_id}${k.reason ? ` (reason: ${k.reason})` : ""}`;
+    case "RollbackModel":
+      return "Roll back to the latest earlier activation that is not deprecated";
+    case "AddAttester":
+      return `Add the attester ${k.attester_id} with a bond of ${units.near(k.bond as string)} from the treasury`;
+    case "RemoveAttester":
+      return `Remove the attester ${k.attester_id} (its bond comes back to the treasury)`;
     case "Fork":
       return `Fork into the community ${k.name}: members may join and leave with their share`;
     case "Signal":
@@ -234,6 +245,20 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
     default:
       return `${k.kind}: ${JSON.stringify(units.humanFields(kind))}`;
   }
+}
+
+/** What executing a proposal of `kind` sends from the treasury (contracts/community-dao/kinds/suite.ts), if anything. */
+function fromTreasury(k: ProposalKindArgs): Tx["details"] {
+  let amount: bigint | string | null = null;
+  if (k.kind === "ActivateModel" || k.kind === "RollbackModel") {
+    // the DAO attaches an activation's deposit from its treasury
+    amount = (k.deposit as string | undefined) ?? DEFAULT_ACTIVATION_DEPOSIT;
+  } else if (k.kind === "DeprecateModel") amount = DEPRECATION_DEPOSIT;
+  else if (k.kind === "FundRewardPool" || k.kind === "Transfer") amount = k.amount as string;
+  else if (k.kind === "AddAttester") amount = k.bond as string;
+  if (amount === null) return undefined;
+  const label = k.kind === "AddAttester" ? "bond from the treasury (plus its record's storage)" : "from the treasury";
+  return [[label, units.near(amount), "tx-treasury"]];
 }
 
 /** get_proposals reads at most this many at once */
@@ -389,16 +414,7 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
       gas,
       deposit: 0n,
       // the DAO attaches an activation's deposit from its treasury (contracts/community-dao/kinds/suite.ts)
-      details:
-        k.kind === "ActivateModel" || k.kind === "RollbackModel"
-          ? [
-              [
-                "from the treasury",
-                units.near((k.deposit as string | undefined) ?? DEFAULT_ACTIVATION_DEPOSIT),
-                "tx-treasury",
-              ],
-            ]
-          : undefined,
+      details: fromTreasury(k),
     });
   };
   return (
@@ -508,6 +524,12 @@ type ProposeKind =
   | "admit-dataset"
   | "reject-dataset"
   | "activate-model"
+  | "deprecate-model"
+  | "rollback-model"
+  | "add-attester"
+  | "remove-attester"
+  | "fund-pool"
+  | "set-reward-policy"
   | "fork";
 
 const PROPOSE_KINDS: ProposeKind[] = [
@@ -518,6 +540,12 @@ const PROPOSE_KINDS: ProposeKind[] = [
   "admit-dataset",
   "reject-dataset",
   "activate-model",
+  "deprecate-model",
+  "rollback-model",
+  "add-attester",
+  "remove-attester",
+  "fund-pool",
+  "set-reward-policy",
   "fork",
 ];
 
@@ -532,6 +560,9 @@ export function Propose({
 }: PageProps & { dao: string; initialKind?: string }) {
   const [kind, setKind] = useState<ProposeKind>(PROPOSE_KINDS.find((k) => k === initialKind) ?? "add-member");
   const [forkName, setForkName] = useState("");
+  const [publicKey, setPublicKey] = useState("");
+  const [bond, setBond] = useState("1");
+  const [rewardPolicy, setRewardPolicy] = useState(JSON.stringify(defaultRewardPolicy()));
   const [record, setRecord] = useState("");
   const [refused, setRefused] = useState<Problem | null>(null);
   const [member, setMember] = useState("");
@@ -587,6 +618,54 @@ export function Propose({
       const adding = kind === "add-member";
       k = { kind: adding ? "AddMember" : "RemoveMember", member_id: member, role };
       fallback = `${adding ? "add" : "remove"} ${member} ${adding ? "to" : "from"} ${role}`;
+    } else if (kind === "deprecate-model") {
+      const why = valueProblem("record", record);
+      if (why) bad.record = `must be ${why}`;
+      k = { kind: "DeprecateModel", model_id: record, ...(memo ? { reason: memo } : {}) };
+      fallback = `DeprecateModel ${record}`;
+    } else if (kind === "rollback-model") {
+      // back to the latest earlier activation that is not deprecated (the registry picks it; ERR_NO_ROLLBACK_TARGET)
+      k = { kind: "RollbackModel" };
+      fallback = "RollbackModel";
+    } else if (kind === "add-attester" || kind === "remove-attester") {
+      const why = valueProblem("account", member);
+      if (why) bad.member = `must be ${why}`;
+      if (kind === "add-attester") {
+        // the DAO's own checks (contracts/community-dao/kinds/suite.ts): a 64-byte key without 04, a bond above 0
+        if (!isPublicKeyHex(publicKey))
+          bad.publicKey = "must be 128 lower-case hex characters (a 64-byte key without 04)";
+        const whyBond = valueProblem("near", bond);
+        const yocto = whyBond ? "0" : (parseNearAmount(bond as `${number}`) ?? "0");
+        if (whyBond || yocto === "0") bad.bond = `must be ${whyBond ?? "more than 0"}`;
+        k = { kind: "AddAttester", attester_id: member, public_key: publicKey, bond: yocto };
+        fallback = `AddAttester ${member}`;
+      } else {
+        k = { kind: "RemoveAttester", attester_id: member };
+        fallback = `RemoveAttester ${member}`;
+      }
+    } else if (kind === "fund-pool") {
+      const whyAmount = valueProblem("near", amount);
+      const yocto = whyAmount ? "0" : (parseNearAmount(amount as `${number}`) ?? "0");
+      if (whyAmount || yocto === "0") bad.amount = `must be ${whyAmount ?? "more than 0"}`;
+      k = { kind: "FundRewardPool", amount: yocto, ...(memo ? { memo } : {}) };
+      fallback = `FundRewardPool ${units.near(yocto)} from the treasury`;
+    } else if (kind === "set-reward-policy") {
+      const whyJson = valueProblem("json", rewardPolicy);
+      if (whyJson) {
+        setErrors({ rewardPolicy: `must be ${whyJson}` });
+        return;
+      }
+      const parsed = JSON.parse(rewardPolicy) as unknown;
+      // the pool's own validator (contracts/wire/reward-policy.ts), as the DAO runs it at add_proposal
+      const refusal = rewardPolicyError(parsed, "ERR_INVALID_REWARD_POLICY");
+      if (refusal) {
+        setErrors({});
+        const [code, ...detail] = refusal.split(": ");
+        setRefused(problemOf(new Refusal(code, detail.join(": ") || code), chain, "community-dao"));
+        return;
+      }
+      k = { kind: "SetRewardPolicy", policy: parsed };
+      fallback = `SetRewardPolicy ${rewardPolicy}`;
     } else if (kind === "fork") {
       // the fork's community is created by the factory under this name (docs/fork.md)
       const why = valueProblem("communityName", forkName);
@@ -638,6 +717,12 @@ export function Propose({
                 <option value="admit-dataset">Admit a dataset</option>
                 <option value="reject-dataset">Reject a dataset</option>
                 <option value="activate-model">Activate a model</option>
+                <option value="deprecate-model">Deprecate a model</option>
+                <option value="rollback-model">Roll back the active model</option>
+                <option value="add-attester">Add an attester</option>
+                <option value="remove-attester">Remove an attester</option>
+                <option value="fund-pool">Fund the reward pool</option>
+                <option value="set-reward-policy">Set the reward policy</option>
                 <option value="fork">Fork the community</option>
               </select>
             </label>
@@ -659,6 +744,95 @@ export function Propose({
                     <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
                   </label>
                 )}
+              </>
+            ) : kind === "deprecate-model" ? (
+              <>
+                <label>
+                  Model (name@version)
+                  <input
+                    value={record}
+                    onChange={(e) => setRecord(e.target.value.trim())}
+                    placeholder="intents@1.0.0"
+                    name="record"
+                  />
+                </label>
+                {field("record")}
+                <label>
+                  Reason (optional)
+                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+                </label>
+                <p className="muted">
+                  At execution the treasury pays {units.near(DEPRECATION_DEPOSIT)} for what the registry stores.
+                </p>
+              </>
+            ) : kind === "rollback-model" ? (
+              <p className="muted">
+                The registry goes back to the latest earlier activation that is not deprecated; at execution the
+                treasury pays {units.near(DEFAULT_ACTIVATION_DEPOSIT)} for what it stores (the rest comes back).
+              </p>
+            ) : kind === "add-attester" || kind === "remove-attester" ? (
+              <>
+                <label>
+                  Attester account
+                  <input
+                    value={member}
+                    onChange={(e) => setMember(e.target.value.trim())}
+                    placeholder="att.test.near"
+                    name="member"
+                  />
+                </label>
+                {field("member")}
+                {kind === "add-attester" ? (
+                  <>
+                    <label>
+                      Public key (128 hex, from `ai-commons attester keygen`)
+                      <input value={publicKey} onChange={(e) => setPublicKey(e.target.value.trim())} name="publicKey" />
+                    </label>
+                    {field("publicKey")}
+                    <label>
+                      Bond from the treasury (NEAR)
+                      <input
+                        value={bond}
+                        onChange={(e) => setBond(e.target.value.trim())}
+                        inputMode="decimal"
+                        name="bond"
+                      />
+                    </label>
+                    {field("bond")}
+                  </>
+                ) : null}
+              </>
+            ) : kind === "fund-pool" ? (
+              <>
+                <label>
+                  Amount from the treasury (NEAR)
+                  <input
+                    value={amount}
+                    onChange={(e) => setAmount(e.target.value.trim())}
+                    inputMode="decimal"
+                    placeholder="2"
+                    name="amount"
+                  />
+                </label>
+                {field("amount")}
+                <label>
+                  Memo (optional)
+                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+                </label>
+              </>
+            ) : kind === "set-reward-policy" ? (
+              <>
+                <label>
+                  Reward policy (JSON: shares in basis points summing to 10,000, attester fee in yocto, epoch length in
+                  ns, release share)
+                  <textarea
+                    value={rewardPolicy}
+                    onChange={(e) => setRewardPolicy(e.target.value)}
+                    name="rewardPolicy"
+                    rows={4}
+                  />
+                </label>
+                {field("rewardPolicy")}
               </>
             ) : kind === "fork" ? (
               <>
