@@ -5,8 +5,8 @@
 // again is refused by the factory's quote with ERR_NAME_TAKEN and its meaning, and nothing is sent. The council
 // proposes and executes a Fork; bob joins it in the browser, seeing his unit and the fork's share before signing;
 // during the window the council executes a ChangeConfig (a title over the DAO's CONFIG_MAX refused in the page first)
-// and a RemoveMember; after it the fork is decided in the browser, the CLI creates the fork's community, the browser
-// pays it (the fork_payment_sent event's amount is floor(available x 1 / 3), to the yocto, and bob has left) and the
+// and a RemoveMember; after it the fork is decided in the browser, its community created from the card (create_fork
+// with the deposit and gas the CLI attaches) and paid (the fork_payment_sent event's amount is floor(available x 1 / 3), to the yocto, and bob has left) and the
 // child's home shows its provenance. A SetRewardPolicy whose shares do not sum to 10,000 is refused in the page with
 // ERR_POLICY_SHARES (the pool's validator) and no proposal is made; a good one is executed on the pool, and a
 // FundRewardPool of 1 NEAR arrives in it. Last, carol (removed) is refused ragequit with ERR_NOT_A_MEMBER, nothing
@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
-import { forkShare, ragequitShare } from "../../scripts/cli/fork-calls.ts";
+import { forkCreation, forkShare, ragequitShare } from "../../scripts/cli/fork-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { ok, ROOT, useCliEnv } from "../cli/harness.ts";
 import { eventsOf } from "../helpers/tx.ts";
@@ -239,24 +239,24 @@ test("in a browser: a community created, a second creation refused; a fork joine
     t.regex(await dialog.innerText(), /Decide fork #0: its window has ended and 1 of 3 joined, at or above/);
     await send();
     await card.getByText("Payable").waitFor();
-    // the fork's community, from the parent's decided fork (the CLI's `fork create`)
-    ok(
-      t,
-      await cli.run([
-        "fork",
-        "create",
-        "coop-fork",
-        "--parent",
-        "coop",
-        "--fork-id",
-        "0",
-        "--account",
-        "bob.test.near",
-      ]),
-      "fork create",
-    );
-    // paid in the browser: the amount is the DAO's floor(available x joined / total), to the yocto
+    // the fork's community, from the parent's decided fork (as the CLI's `fork create`), created from the card
     await home(DAO, "The co-op");
+    await card.getByRole("button", { name: "Create the fork's community" }).click();
+    const quote = await cli.view<{ accounts_total: string; fork_extra: string; gas: string }>(
+      FACTORY,
+      "get_required_deposit",
+    );
+    t.is(await page.getByTestId("tx-deposit").innerText(), units.near(forkCreation(quote).deposit));
+    t.is(await page.getByTestId("tx-gas").innerText(), units.tgas(forkCreation(quote).gas));
+    t.regex(await dialog.innerText(), /create_fork[\s\S]*"parent":"coop","fork_id":0/);
+    await send();
+    await card.getByRole("link", { name: "its community" }).waitFor();
+    const created = await cli.view<{ status: string; forked_from: { status: string } }>(FACTORY, "get_community", {
+      name: "coop-fork",
+    });
+    t.is(created.status, "Ready");
+    t.is(created.forked_from.status, "Ready");
+    // paid in the browser: the amount is the DAO's floor(available x joined / total), to the yocto
     await card.getByRole("button", { name: "Execute the fork" }).click();
     t.regex(await dialog.innerText(), /Pay fork #0/);
     await send();
@@ -288,6 +288,17 @@ test("in a browser: a community created, a second creation refused; a fork joine
     );
     t.regex(await page.getByTestId("members").innerText(), /bob\.test\.near/);
     await shot("fork-provenance");
+    // the parent's datasets imported page by page (it has none: the first page switches to manifests)
+    const CHILD_DATASETS = "coop-fork_dataset-registry.commons.test.near";
+    await page.getByRole("button", { name: "Import page 0" }).first().click();
+    t.regex(await dialog.innerText(), /coop-fork_dataset-registry\.commons\.test\.near\.import_page/);
+    t.is(await page.getByTestId("tx-deposit").innerText(), "1 NEAR");
+    await send();
+    await page
+      .getByTestId("fork-import")
+      .getByText(/dataset-registry: 0 record\(s\) imported [^\n]*next page 1/)
+      .waitFor();
+    t.is((await cli.view<{ next_page: number }>(CHILD_DATASETS, "get_fork_import")).next_page, 1);
 
     // SetRewardPolicy: shares that do not sum to 10,000 are refused in the page with the pool's code (its own
     // validator, contracts/wire/reward-policy.ts), and no proposal is made; a good one is executed on the pool

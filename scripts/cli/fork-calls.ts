@@ -8,6 +8,30 @@ const TGAS = 10n ** 12n;
 export const JOIN_FORK_GAS = 30n * TGAS;
 export const EXECUTE_FORK_GAS = 100n * TGAS;
 export const RAGEQUIT_GAS = 50n * TGAS;
+// create_fork reserves and reads the parent's fork and policy (49-71 Tgas measured); read_fork the same read.
+// On top of create_fork's own work, the two reads of the parent and the callback; with get_required_deposit's `gas` and a
+// fork DAO's members (up to 100 Tgas) on top, the callback also creates every account: the fork in one transaction.
+export const CREATE_FORK_GAS = 150n * TGAS;
+export const FORK_MEMBERS_GAS = 100n * TGAS;
+export const READ_FORK_GAS = 150n * TGAS;
+export const IMPORT_PAGE_GAS = 150n * TGAS;
+// The caller pays each page's storage (~0.1 NEAR for 10 datasets); the registry keeps that and refunds the rest in
+// the same transaction, all of it when the page fails.
+export const IMPORT_PAGE_DEPOSIT = 10n ** 24n;
+// Added to a fork's quote (accounts_total + fork_extra) for the factory's record; the excess is refunded
+// (scripts/cli/community.ts RECORD_DEPOSIT).
+export const FORK_RECORD_DEPOSIT = 10n ** 23n;
+
+/** create_fork's deposit and gas from the factory's get_required_deposit (no arguments): the fork in one transaction. */
+export function forkCreation(quote: { accounts_total: string; fork_extra: string; gas: string }): {
+  deposit: bigint;
+  gas: bigint;
+} {
+  return {
+    deposit: BigInt(quote.accounts_total) + BigInt(quote.fork_extra) + FORK_RECORD_DEPOSIT,
+    gas: CREATE_FORK_GAS + BigInt(quote.gas) + FORK_MEMBERS_GAS,
+  };
+}
 
 export interface ForkView {
   id: number;

@@ -3,27 +3,28 @@
 // import, and ragequit. `propose fork --name N` is built in dao.ts; commands/fork.ts prints the results.
 import type { Account } from "near-api-js";
 import type { CommunityView } from "./community.ts";
-import { finishCommunity, getCommunity, RECORD_DEPOSIT, requiredDeposit } from "./community.ts";
+import { finishCommunity, getCommunity, requiredDeposit } from "./community.ts";
 import type { Chain } from "./context.ts";
-import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
+import { formatNear, parseNear, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { callTx, DATASET_REGISTRY, MODEL_REGISTRY, suiteOf, tgasText } from "./suite.ts";
-import { EXECUTE_FORK_GAS, type ForkImportView, type ForkView, JOIN_FORK_GAS, RAGEQUIT_GAS } from "./fork-calls.ts";
+import {
+  EXECUTE_FORK_GAS,
+  type ForkImportView,
+  type ForkView,
+  forkCreation,
+  IMPORT_PAGE_DEPOSIT,
+  IMPORT_PAGE_GAS,
+  JOIN_FORK_GAS,
+  RAGEQUIT_GAS,
+  READ_FORK_GAS,
+} from "./fork-calls.ts";
 import { date } from "./units.ts";
 
 export type { ForkImportView, ForkView };
 
-// create_fork reserves and reads the parent's fork and policy (49-71 Tgas measured); read_fork the same read.
-// On top of create_fork's own work, the two reads of the parent and the callback; with get_required_deposit's `gas` and a
-// fork DAO's members (up to 100 Tgas) on top, the callback also creates every account: the fork in one transaction.
-const CREATE_FORK_GAS = 150n * TGAS;
-const FORK_MEMBERS_GAS = 100n * TGAS;
-const READ_FORK_GAS = 150n * TGAS;
-const IMPORT_PAGE_GAS = 150n * TGAS;
-// The caller pays each page's storage (~0.1 NEAR for 10 datasets); the registry keeps that and refunds the rest in
-// the same transaction, all of it when the page fails.
-export const IMPORT_PAGE_DEPOSIT = NEAR;
+export { IMPORT_PAGE_DEPOSIT };
 
 /** A block time for people: "2026-12-05 01:23:45 UTC" (units.ts). */
 export const isoNs = (ns: string) => date(ns);
@@ -56,9 +57,8 @@ export async function createFork(
   const required = await requiredDeposit(chain, factory);
   const n = required.contracts.length + 1;
   if (c === null) {
-    const deposit = o.deposit
-      ? parseNear(o.deposit, "--deposit")
-      : BigInt(required.accounts_total) + BigInt(required.fork_extra) + RECORD_DEPOSIT;
+    const creation = forkCreation(required);
+    const deposit = o.deposit ? parseNear(o.deposit, "--deposit") : creation.deposit;
     out.progress(
       `[1/${n}] reserving ${o.name} as a fork of ${o.parent} (fork ${o.forkId}, deposit ${formatNear(deposit)}) ...`,
     );
@@ -67,7 +67,7 @@ export async function createFork(
       factory,
       "create_fork",
       { name: o.name, parent: o.parent, fork_id: o.forkId },
-      CREATE_FORK_GAS + BigInt(required.gas) + FORK_MEMBERS_GAS,
+      creation.gas,
       deposit,
     );
     c = (await getCommunity(chain, factory, o.name)) as CommunityView;

@@ -9,13 +9,17 @@ import {
   EXECUTE_FORK_GAS,
   type ForkImportView,
   type ForkView,
+  forkCreation,
   forkReachesThreshold,
   forkShare,
+  IMPORT_PAGE_DEPOSIT,
+  IMPORT_PAGE_GAS,
   JOIN_FORK_GAS,
   RAGEQUIT_GAS,
   ragequitShare,
 } from "../../scripts/cli/fork-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
+import { COMMUNITY_FACTORY } from "../../contracts/wire/contracts.ts";
 import type { Tx } from "./chain.ts";
 import type { CommunityView } from "./create.tsx";
 import type { PageProps } from "./pages.tsx";
@@ -30,22 +34,33 @@ const ACTIVE = ["Open", "Payable", "Checking", "Paying", "Exiting"];
 interface ForkRow {
   proposal: Proposal;
   fork: ForkView | null;
+  /** the factory's record of the fork's community by its name, once the fork is decided */
+  community: CommunityView | null;
+}
+
+/** The community name of a DAO made by `factory` (`<name>.<factory>`), or null. */
+export function communityNameOf(dao: string, factory: string): string | null {
+  return dao.endsWith(`.${factory}`) ? dao.slice(0, -factory.length - 1) : null;
 }
 
 /** The Fork proposals among the latest hundred, newest first, each with its fork record once executed. */
-async function forksOf(chain: PageProps["chain"], dao: string, total: number): Promise<ForkRow[]> {
+async function forksOf(chain: PageProps["chain"], dao: string, factory: string, total: number): Promise<ForkRow[]> {
   const from = Math.max(0, total - PROPOSALS_READ);
   const read = await chain.view<Proposal[]>(dao, "get_proposals", { from_index: from, limit: total - from });
   const forks = read.reverse().filter((p) => p.kind.kind === "Fork");
   return Promise.all(
-    forks.map(async (proposal) => ({
-      proposal,
+    forks.map(async (proposal) => {
       // a fork's id is its proposal's; the record exists once the proposal was executed
-      fork:
+      const fork =
         proposal.status === "Executed"
           ? await chain.view<ForkView>(dao, "get_fork", { id: proposal.id, from_index: 0, limit: 100 })
-          : null,
-    })),
+          : null;
+      const community =
+        fork && fork.status === "Payable"
+          ? await chain.view<CommunityView | null>(factory, "get_community", { name: fork.name })
+          : null;
+      return { proposal, fork, community };
+    }),
   );
 }
 
@@ -72,15 +87,42 @@ export function Forks({
   treasury,
   policy,
   members,
-}: PageProps & { dao: string; proposals: number; treasury: Treasury; policy: Policy; members: number }) {
+  factory,
+}: PageProps & {
+  dao: string;
+  proposals: number;
+  treasury: Treasury;
+  policy: Policy;
+  members: number;
+  factory: string;
+}) {
   const loaded = useLoad(
     async () => {
-      const [rows, now] = await Promise.all([forksOf(chain, dao, proposals), chain.now()]);
+      const [rows, now] = await Promise.all([forksOf(chain, dao, factory, proposals), chain.now()]);
       return { rows, now };
     },
-    [chain, dao, proposals, refresh],
+    [chain, dao, factory, proposals, refresh],
     chain,
   );
+  const parent = communityNameOf(dao, factory);
+  // create_fork, as `ai-commons fork create`: the factory reads this DAO's decided fork and creates its community with
+  // the joined members and the policy frozen at the opening; anyone may pay for it, nobody else shapes it
+  const createFork = async (f: ForkView) => {
+    const quote = await chain.view<{ accounts_total: string; fork_extra: string; gas: string }>(
+      factory,
+      "get_required_deposit",
+    );
+    const { deposit, gas } = forkCreation(quote);
+    ask({
+      what: `Create the fork's community ${f.name} on ${factory} from fork #${f.id} of ${parent}: its members are the ${f.joined_weight} who joined, its policy this community's as frozen when the fork opened. The excess of the deposit is refunded.`,
+      contractId: factory,
+      methodName: "create_fork",
+      args: { name: f.name, parent, fork_id: f.id },
+      gas,
+      deposit,
+      contract: COMMUNITY_FACTORY,
+    });
+  };
   const available = BigInt(treasury.available);
   const join = (f: ForkView) => {
     const tx: Tx = {
@@ -172,6 +214,14 @@ export function Forks({
                             </button>
                           ) : null}
                           {mine ? <span className="muted">you joined</span> : null}
+                          {f.status === "Payable" && parent && !rows.find((r) => r.fork === f)?.community ? (
+                            <button type="button" onClick={() => void createFork(f)}>
+                              Create the fork's community
+                            </button>
+                          ) : null}
+                          {f.status === "Payable" && rows.find((r) => r.fork === f)?.community ? (
+                            <a href={`#/create/${f.name}`}>its community</a>
+                          ) : null}
                           {(f.status === "Open" && ended) || f.status === "Payable" || f.status === "Exiting" ? (
                             <button type="button" onClick={() => execute(f)}>
                               Execute the fork
@@ -203,13 +253,20 @@ export function Forks({
  * which of its fork proposals it came from, at which block, and how far its registries have imported the parent's
  * records. Nothing for a community that is not a fork.
  */
-export function Provenance({ chain, refresh, dao, factory }: PageProps & { dao: string; factory: string }) {
+export function Provenance({
+  chain,
+  wallet,
+  refresh,
+  ask,
+  dao,
+  factory,
+}: PageProps & { dao: string; factory: string }) {
   const loaded = useLoad(
     async () => {
-      const suffix = `.${factory}`;
-      if (!dao.endsWith(suffix)) return null;
+      const name = communityNameOf(dao, factory);
+      if (!name) return null;
       const c = await chain.view<(CommunityView & { provenance?: string | null }) | null>(factory, "get_community", {
-        name: dao.slice(0, -suffix.length),
+        name,
       });
       if (!c?.forked_from) return null;
       const suite = await suiteOf(chain, dao);
@@ -218,6 +275,7 @@ export function Provenance({ chain, refresh, dao, factory }: PageProps & { dao: 
           .filter((code) => suite[code])
           .map(async (code) => ({
             code,
+            registry: suite[code] as string,
             view: await chain.view<ForkImportView | null>(suite[code] as string, "get_fork_import"),
           })),
       );
@@ -236,11 +294,29 @@ export function Provenance({ chain, refresh, dao, factory }: PageProps & { dao: 
         <a href={`#/c/${forkedFrom.dao_id}`}>{forkedFrom.community}</a>, {forkedFrom.members} member(s) carried over.
       </p>
       <ul className="muted" data-testid="fork-import">
-        {imports.map(({ code, view }) =>
+        {imports.map(({ code, registry, view }) =>
           view ? (
             <li key={code}>
               {code}: {view.imported} record(s) imported from {view.parent_registry_id},{" "}
               {view.complete ? "complete" : `next page ${view.next_page}${view.in_flight ? " (in flight)" : ""}`}
+              {wallet && !view.complete && !view.in_flight ? (
+                <button
+                  type="button"
+                  onClick={() =>
+                    ask({
+                      what: `Import page ${view.next_page} of ${view.community}'s ${code} into ${registry}: the registry reads it from the parent and keeps what its records' storage costs; the rest of the deposit comes back in the same transaction.`,
+                      contractId: registry,
+                      methodName: "import_page",
+                      args: { page: view.next_page },
+                      gas: IMPORT_PAGE_GAS,
+                      deposit: IMPORT_PAGE_DEPOSIT,
+                      contract: code,
+                    })
+                  }
+                >
+                  Import page {view.next_page}
+                </button>
+              ) : null}
             </li>
           ) : null,
         )}

@@ -169,6 +169,7 @@ export function CommunityHome(props: PageProps & { dao: string }) {
             treasury={treasury}
             policy={policy}
             members={info.member_count}
+            factory={info.factory_id}
           />
         </section>
       )}
