@@ -287,6 +287,7 @@ test("in a browser: a community created, a second creation refused; a fork joine
       /dataset-registry: 0 record\(s\) imported from coop_dataset-registry/,
     );
     t.regex(await page.getByTestId("members").innerText(), /bob\.test\.near/);
+    await page.getByText("No fork proposed.").waitFor();
     await shot("fork-provenance");
     // the parent's datasets imported page by page (it has none: the first page switches to manifests)
     const CHILD_DATASETS = "coop-fork_dataset-registry.commons.test.near";

@@ -45,6 +45,8 @@ export function communityNameOf(dao: string, factory: string): string | null {
 
 /** The Fork proposals among the latest hundred, newest first, each with its fork record once executed. */
 async function forksOf(chain: PageProps["chain"], dao: string, factory: string, total: number): Promise<ForkRow[]> {
+  // get_proposals refuses a limit of 0 (ERR_INVALID_PAGINATION)
+  if (total === 0) return [];
   const from = Math.max(0, total - PROPOSALS_READ);
   const read = await chain.view<Proposal[]>(dao, "get_proposals", { from_index: from, limit: total - from });
   const forks = read.reverse().filter((p) => p.kind.kind === "Fork");
