@@ -348,10 +348,23 @@ test("in a browser: a community created, a second creation refused; a fork joine
     // the pool keeps its deposit record's storage out of the amount
     t.true(added > 0n && added <= 10n ** 24n, String(added));
 
+    // the DAO's own checks in the page, before anything is sent: an attester's key, a model id
+    await page.goto(`${web.url}#/c/${DAO}/propose?kind=add-attester`);
+    await page.locator("input[name=member]").fill("carol.test.near");
+    await page.locator("input[name=publicKey]").fill("04abc");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    await page.getByText("must be 128 lower-case hex characters (a 64-byte key without 04)").waitFor();
+    await page.getByLabel("kind").selectOption("deprecate-model");
+    await page.locator("input[name=record]").fill("intents");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    await page.getByText(/must be name@version, like news-corpus@1\.0\.0/).waitFor();
+    t.is(await dialog.count(), 0);
+    t.is((await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id, proposalsBefore + 2);
+
     // ragequit: carol is no member any more: refused with ERR_NOT_A_MEMBER, nothing moves; alice leaves with her unit
     const treasuryBefore = await cli.view<{ available: string }>(DAO, "get_treasury");
-    await signIn("carol.test.near");
     await home(DAO, "The co-op");
+    await signIn("carol.test.near");
     await page.getByRole("button", { name: "Ragequit" }).click();
     await send();
     const refused = dialog.getByRole("alert");
