@@ -2,7 +2,8 @@
 // three accounts; in Chromium at 390 x 844 alice creates a community from the browser with the deposit and gas the
 // factory quotes (get_required_deposit), with a policy whose fork window is short, and watches its contracts' steps
 // until it is Ready (the factory's record and the DAO's config, members and policy checked over RPC); creating it
-// again is refused by the factory's quote with ERR_NAME_TAKEN and its meaning, and nothing is sent. The council
+// again is refused by the factory's quote with ERR_NAME_TAKEN and its meaning, and nothing is sent; a creation sent with
+// half the gas (the DAO made, the others waiting) is finished by its creator's Resume on its progress page. The council
 // proposes and executes a Fork; bob joins it in the browser, seeing his unit and the fork's share before signing;
 // during the window the council executes a ChangeConfig (a title over the DAO's CONFIG_MAX refused in the page first)
 // and a RemoveMember; after it the fork is decided in the browser, its community created from the card (create_fork
@@ -12,6 +13,7 @@
 // FundRewardPool of 1 NEAR arrives in it. Last, carol (removed) is refused ragequit with ERR_NOT_A_MEMBER, nothing
 // moves, and alice ragequits with floor(available / members). Each browser action is checked on chain.
 import { readFileSync } from "node:fs";
+import { Account, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import { join } from "node:path";
 import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
@@ -31,7 +33,7 @@ const POLICY = {
   fork: { window: "25000000000", threshold_bps: 3000, ragequit: true },
 };
 
-test("in a browser: a community created, a second creation refused; a fork joined, paid and its provenance; ChangeConfig, RemoveMember, reward policy, pool funding, ragequit", async (t) => {
+test("in a browser: a community created, a second creation refused, one resumed; a fork joined, paid and its provenance; ChangeConfig, RemoveMember, reward policy, pool funding, ragequit", async (t) => {
   const { cli } = t.context;
   const t0 = Date.now();
   for (const args of [
@@ -152,6 +154,45 @@ test("in a browser: a community created, a second creation refused; a fork joine
     t.true((await refusal.innerText()).includes(meaningOf("ERR_NAME_TAKEN", "community-factory")!));
     t.is(await dialog.count(), 0);
     t.is(await cli.view<number>(FACTORY, "get_community_count"), 1);
+
+    // a creation sent with too little gas for all five accounts (as an interrupted one): the DAO is made, the others
+    // wait; the progress page offers its creator Resume, which finishes it
+    const halfArgs = {
+      name: "half",
+      dao_args: {
+        config: { name: "half", purpose: "", metadata: "" },
+        members: [{ account_id: "alice.test.near", roles: ["council"] }],
+      },
+    };
+    const halfQuote = await cli.view<{ deposit: string; gas: string }>(FACTORY, "get_required_deposit", halfArgs);
+    const aliceKey = JSON.parse(
+      readFileSync(join(cli.home, ".near-credentials", "local", "alice.test.near.json"), "utf8"),
+    ).private_key;
+    const alice = new Account(
+      "alice.test.near",
+      cli.provider,
+      new KeyPairSigner(KeyPair.fromString(aliceKey as KeyPairString)),
+    );
+    await alice.callFunctionRaw({
+      contractId: FACTORY,
+      methodName: "create_community",
+      args: halfArgs,
+      gas: BigInt(halfQuote.gas) / 2n,
+      deposit: BigInt(halfQuote.deposit),
+    });
+    const halfBefore = await cli.view<{ status: string }>(FACTORY, "get_community", { name: "half" });
+    t.is(halfBefore.status, "Creating");
+    await page.goto(`${web.url}#/`);
+    await page.getByRole("link", { name: "half" }).click();
+    await page.getByTestId("community-status").filter({ hasText: "Creating" }).waitFor();
+    t.regex(await page.getByTestId("progress").innerText(), /[1-4] of 5 contracts created/);
+    await page.getByRole("button", { name: "Abandon" }).waitFor();
+    await page.getByRole("button", { name: "Resume" }).click();
+    t.regex(await dialog.innerText(), /resume_community/);
+    t.is(await page.getByTestId("tx-deposit").innerText(), "0 NEAR");
+    await send();
+    await page.getByTestId("community-status").filter({ hasText: "Ready" }).waitFor({ timeout: 60_000 });
+    t.is((await cli.view<{ status: string }>(FACTORY, "get_community", { name: "half" })).status, "Ready");
 
     ok(t, await cli.run(["donate", "6", "-c", "coop", "--account", "alice.test.near"]), "donate");
     await home(DAO, "Co-op commons");
