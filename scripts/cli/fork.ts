@@ -3,55 +3,28 @@
 // import, and ragequit. `propose fork --name N` is built in dao.ts; commands/fork.ts prints the results.
 import type { Account } from "near-api-js";
 import type { CommunityView } from "./community.ts";
-import { finishCommunity, getCommunity, RECORD_DEPOSIT, requiredDeposit } from "./community.ts";
+import { finishCommunity, getCommunity, requiredDeposit } from "./community.ts";
 import type { Chain } from "./context.ts";
-import { formatNear, NEAR, parseNear, TGAS, view } from "./context.ts";
+import { formatNear, parseNear, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { callTx, DATASET_REGISTRY, MODEL_REGISTRY, suiteOf, tgasText } from "./suite.ts";
+import {
+  EXECUTE_FORK_GAS,
+  type ForkImportView,
+  type ForkView,
+  forkCreation,
+  IMPORT_PAGE_DEPOSIT,
+  IMPORT_PAGE_GAS,
+  JOIN_FORK_GAS,
+  RAGEQUIT_GAS,
+  READ_FORK_GAS,
+} from "./fork-calls.ts";
 import { date } from "./units.ts";
 
-// create_fork reserves and reads the parent's fork and policy (49-71 Tgas measured); read_fork the same read.
-// On top of create_fork's own work, the two reads of the parent and the callback; with get_required_deposit's `gas` and a
-// fork DAO's members (up to 100 Tgas) on top, the callback also creates every account: the fork in one transaction.
-const CREATE_FORK_GAS = 150n * TGAS;
-const FORK_MEMBERS_GAS = 100n * TGAS;
-const READ_FORK_GAS = 150n * TGAS;
-const EXECUTE_FORK_GAS = 100n * TGAS;
-const IMPORT_PAGE_GAS = 150n * TGAS;
-// The caller pays each page's storage (~0.1 NEAR for 10 datasets); the registry keeps that and refunds the rest in
-// the same transaction, all of it when the page fails.
-export const IMPORT_PAGE_DEPOSIT = NEAR;
+export type { ForkImportView, ForkView };
 
-export interface ForkView {
-  id: number;
-  name: string;
-  receiver_id: string;
-  status: string;
-  ends_at: string;
-  settle_by?: string | null;
-  snapshot?: number;
-  weight_kind?: string;
-  total_weight: number;
-  joined_weight: number;
-  threshold_bps: number;
-  decided_block: string | null;
-  available: string | null;
-  amount: string | null;
-  last_error?: string | null;
-  members: { account_id: string; weight: number; roles: string[] }[];
-}
-
-export interface ForkImportView {
-  parent_registry_id: string;
-  community: string;
-  block_height: string | null;
-  provenance: string;
-  next_page: number;
-  imported: number;
-  complete: boolean;
-  in_flight: boolean;
-}
+export { IMPORT_PAGE_DEPOSIT };
 
 /** A block time for people: "2026-12-05 01:23:45 UTC" (units.ts). */
 export const isoNs = (ns: string) => date(ns);
@@ -84,9 +57,8 @@ export async function createFork(
   const required = await requiredDeposit(chain, factory);
   const n = required.contracts.length + 1;
   if (c === null) {
-    const deposit = o.deposit
-      ? parseNear(o.deposit, "--deposit")
-      : BigInt(required.accounts_total) + BigInt(required.fork_extra) + RECORD_DEPOSIT;
+    const creation = forkCreation(required);
+    const deposit = o.deposit ? parseNear(o.deposit, "--deposit") : creation.deposit;
     out.progress(
       `[1/${n}] reserving ${o.name} as a fork of ${o.parent} (fork ${o.forkId}, deposit ${formatNear(deposit)}) ...`,
     );
@@ -95,7 +67,7 @@ export async function createFork(
       factory,
       "create_fork",
       { name: o.name, parent: o.parent, fork_id: o.forkId },
-      CREATE_FORK_GAS + BigInt(required.gas) + FORK_MEMBERS_GAS,
+      creation.gas,
       deposit,
     );
     c = (await getCommunity(chain, factory, o.name)) as CommunityView;
@@ -205,7 +177,7 @@ export async function importFork(
 
 /** join_fork during the window: the signer's weight and the fork afterwards. */
 export async function joinFork(chain: Chain, signer: Account, dao: string, id: number) {
-  const tx = await callTx(signer, dao, "join_fork", { id }, 30n * TGAS);
+  const tx = await callTx(signer, dao, "join_fork", { id }, JOIN_FORK_GAS);
   const f = (await getFork(chain, dao, id)) as ForkView;
   const me = f.members.find((m) => m.account_id === signer.accountId);
   return {
@@ -241,7 +213,7 @@ export async function executeFork(chain: Chain, signer: Account, dao: string, id
 
 /** leave({ragequit: true}): the signer leaves with its share of the treasury. */
 export async function ragequit(signer: Account, dao: string) {
-  const tx = await callTx<string>(signer, dao, "leave", { ragequit: true }, 50n * TGAS);
+  const tx = await callTx<string>(signer, dao, "leave", { ragequit: true }, RAGEQUIT_GAS);
   const amount = String(tx.value ?? "0");
   return { dao, account_id: signer.accountId, amount, tx_hash: tx.tx_hash, gas_burnt: tx.gas_burnt };
 }

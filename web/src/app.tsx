@@ -12,6 +12,7 @@ import {
   type Tx,
   type Wallet,
 } from "./chain.ts";
+import { CreateCommunity, CreationProgress } from "./create.tsx";
 import { DatasetDetail, Datasets } from "./datasets.tsx";
 import { ModelDetail, Models } from "./models.tsx";
 import { Communities, CommunityHome, type PageProps, ProposalDetail, Proposals, Propose } from "./pages.tsx";
@@ -87,7 +88,8 @@ export function App() {
     const dao = decodeURIComponent(parts[1]);
     if (parts[2] === "proposals") page = <Proposals {...props} dao={dao} status={params.get("status") ?? ""} />;
     else if (parts[2] === "p" && parts[3]) page = <ProposalDetail {...props} dao={dao} id={Number(parts[3])} />;
-    else if (parts[2] === "propose") page = <Propose {...props} dao={dao} />;
+    else if (parts[2] === "propose")
+      page = <Propose {...props} dao={dao} initialKind={params.get("kind") ?? undefined} />;
     else if (parts[2] === "datasets") page = <Datasets {...props} dao={dao} />;
     else if (parts[2] === "d" && parts[3])
       page = <DatasetDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
@@ -96,6 +98,12 @@ export function App() {
       page = <ModelDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
     else if (parts[2] === "rewards") page = <Rewards {...props} dao={dao} />;
     else page = <CommunityHome {...props} dao={dao} />;
+  } else if (parts[0] === "create" && factory) {
+    page = parts[1] ? (
+      <CreationProgress {...props} factory={factory} name={decodeURIComponent(parts[1])} />
+    ) : (
+      <CreateCommunity {...props} factory={factory} />
+    );
   } else if (factory) page = <Communities {...props} factory={factory} />;
   else if (network === "local" && dev.problem) page = <ProblemBox problem={dev.problem} />;
   else if (network === "local") page = <p className="muted">Loading…</p>;

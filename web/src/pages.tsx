@@ -7,6 +7,10 @@ import { parseNearAmount } from "near-api-js";
 import { type FormEvent, useState } from "react";
 import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
+import { DEPRECATION_DEPOSIT } from "../../contracts/wire/activation.ts";
+import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
+import { isPublicKeyHex } from "../../contracts/wire/fields.ts";
+import { defaultRewardPolicy, rewardPolicyError } from "../../contracts/wire/reward-policy.ts";
 import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
 import {
   ADD_PROPOSAL_GAS,
@@ -20,7 +24,8 @@ import {
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
-import { activationDepositFor, newestFirst } from "./suite.ts";
+import { Forks, Provenance } from "./forks.tsx";
+import { activationDepositFor, newestFirst, Refusal } from "./suite.ts";
 import { MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 export interface PageProps {
@@ -57,7 +62,7 @@ export function Communities({ chain, refresh, factory }: PageProps & { factory: 
     <section>
       <h1>Communities</h1>
       <p className="muted">
-        on the factory <span className="mono">{factory}</span>
+        on the factory <span className="mono">{factory}</span> · <a href="#/create">Create a community</a>
       </p>
       <Show loaded={loaded}>
         {({ total, rows }) => (
@@ -66,7 +71,11 @@ export function Communities({ chain, refresh, factory }: PageProps & { factory: 
             <ul className="cards">
               {rows.map((c) => (
                 <li key={c.name}>
-                  {c.status === "Ready" ? <a href={`#/c/${c.dao_id}`}>{c.name}</a> : <strong>{c.name}</strong>}
+                  {c.status === "Ready" ? (
+                    <a href={`#/c/${c.dao_id}`}>{c.name}</a>
+                  ) : (
+                    <a href={`#/create/${c.name}`}>{c.name}</a>
+                  )}
                   <span className={`status s-${c.status}`}>{c.status}</span>
                   <div className="muted mono">{c.dao_id}</div>
                 </li>
@@ -87,7 +96,8 @@ interface DaoInfo {
   suite: Record<string, string>;
 }
 
-export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string }) {
+export function CommunityHome(props: PageProps & { dao: string }) {
+  const { chain, refresh, dao } = props;
   const [page, setPage] = useState(0);
   const loaded = useLoad(
     async () => {
@@ -109,6 +119,7 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
         <section>
           <h1>{config.name}</h1>
           <p className="purpose">{config.purpose}</p>
+          <Provenance {...props} factory={info.factory_id} />
           <nav className="tabs">
             <a href={`#/c/${dao}/proposals`}>Proposals ({info.last_proposal_id})</a>
             <a href={`#/c/${dao}/propose`}>New proposal</a>
@@ -152,6 +163,14 @@ export function CommunityHome({ chain, refresh, dao }: PageProps & { dao: string
             storage); voting period {units.duration(policy.parameters.proposal_period)}
             {BigInt(policy.parameters.timelock) > 0n ? `, timelock ${units.duration(policy.parameters.timelock)}` : ""}.
           </p>
+          <Forks
+            {...props}
+            proposals={info.last_proposal_id}
+            treasury={treasury}
+            policy={policy}
+            members={info.member_count}
+            factory={info.factory_id}
+          />
         </section>
       )}
     </Show>
@@ -200,6 +219,20 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
       return `Remove ${k.member_id} from the role ${k.role}`;
     case "Transfer":
       return `Transfer ${units.near(k.amount as string)} from the treasury to ${k.receiver_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
+    case "ChangeConfig": {
+      const c = k.config as Config;
+      return `Change the title to “${c.name}” and the purpose to “${c.purpose}”`;
+    }
+    case "DeprecateModel":
+      return `Deprecate the model ${k.model_id}${k.reason ? ` (reason: ${k.reason})` : ""}`;
+    case "RollbackModel":
+      return "Roll back to the latest earlier activation that is not deprecated";
+    case "AddAttester":
+      return `Add the attester ${k.attester_id} with a bond of ${units.near(k.bond as string)} from the treasury`;
+    case "RemoveAttester":
+      return `Remove the attester ${k.attester_id} (its bond comes back to the treasury)`;
+    case "Fork":
+      return `Fork into the community ${k.name}: members may join and leave with their share`;
     case "Signal":
       return `Signal: ${k.message ?? ""}`;
     case "FundRewardPool":
@@ -213,6 +246,20 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
     default:
       return `${k.kind}: ${JSON.stringify(units.humanFields(kind))}`;
   }
+}
+
+/** What executing a proposal of `kind` sends from the treasury (contracts/community-dao/kinds/suite.ts), if anything. */
+function fromTreasury(k: ProposalKindArgs): Tx["details"] {
+  let amount: bigint | string | null = null;
+  if (k.kind === "ActivateModel" || k.kind === "RollbackModel") {
+    // the DAO attaches an activation's deposit from its treasury
+    amount = (k.deposit as string | undefined) ?? DEFAULT_ACTIVATION_DEPOSIT;
+  } else if (k.kind === "DeprecateModel") amount = DEPRECATION_DEPOSIT;
+  else if (k.kind === "FundRewardPool" || k.kind === "Transfer") amount = k.amount as string;
+  else if (k.kind === "AddAttester") amount = k.bond as string;
+  if (amount === null) return undefined;
+  const label = k.kind === "AddAttester" ? "bond from the treasury (plus its record's storage)" : "from the treasury";
+  return [[label, units.near(amount), "tx-treasury"]];
 }
 
 /** get_proposals reads at most this many at once */
@@ -368,16 +415,7 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
       gas,
       deposit: 0n,
       // the DAO attaches an activation's deposit from its treasury (contracts/community-dao/kinds/suite.ts)
-      details:
-        k.kind === "ActivateModel" || k.kind === "RollbackModel"
-          ? [
-              [
-                "from the treasury",
-                units.near((k.deposit as string | undefined) ?? DEFAULT_ACTIVATION_DEPOSIT),
-                "tx-treasury",
-              ],
-            ]
-          : undefined,
+      details: fromTreasury(k),
     });
   };
   return (
@@ -479,10 +517,53 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
 }
 
 /** The kinds the form proposes, by the CLI's `propose <kind>` names. */
-type ProposeKind = "add-member" | "transfer" | "admit-dataset" | "reject-dataset" | "activate-model";
+type ProposeKind =
+  | "add-member"
+  | "remove-member"
+  | "change-config"
+  | "transfer"
+  | "admit-dataset"
+  | "reject-dataset"
+  | "activate-model"
+  | "deprecate-model"
+  | "rollback-model"
+  | "add-attester"
+  | "remove-attester"
+  | "fund-pool"
+  | "set-reward-policy"
+  | "fork";
 
-export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { dao: string }) {
-  const [kind, setKind] = useState<ProposeKind>("add-member");
+const PROPOSE_KINDS: ProposeKind[] = [
+  "add-member",
+  "remove-member",
+  "change-config",
+  "transfer",
+  "admit-dataset",
+  "reject-dataset",
+  "activate-model",
+  "deprecate-model",
+  "rollback-model",
+  "add-attester",
+  "remove-attester",
+  "fund-pool",
+  "set-reward-policy",
+  "fork",
+];
+
+export function Propose({
+  chain,
+  wallet,
+  refresh,
+  ask,
+  go,
+  dao,
+  initialKind,
+}: PageProps & { dao: string; initialKind?: string }) {
+  const [kind, setKind] = useState<ProposeKind>(PROPOSE_KINDS.find((k) => k === initialKind) ?? "add-member");
+  const [forkName, setForkName] = useState("");
+  const [publicKey, setPublicKey] = useState("");
+  const [bond, setBond] = useState("1");
+  const [rewardPolicy, setRewardPolicy] = useState(JSON.stringify(defaultRewardPolicy()));
   const [record, setRecord] = useState("");
   const [refused, setRefused] = useState<Problem | null>(null);
   const [member, setMember] = useState("");
@@ -492,9 +573,21 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
   const [memo, setMemo] = useState("");
   const [description, setDescription] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const loaded = useLoad(() => chain.view<Policy>(dao, "get_policy"), [chain, dao, refresh], chain);
+  const [title, setTitle] = useState("");
+  const [purpose, setPurpose] = useState("");
+  const loaded = useLoad(
+    async () => {
+      const [policy, config] = await Promise.all([
+        chain.view<Policy>(dao, "get_policy"),
+        chain.view<Config>(dao, "get_config"),
+      ]);
+      return { policy, config };
+    },
+    [chain, dao, refresh],
+    chain,
+  );
 
-  const submit = async (e: FormEvent, policy: Policy) => {
+  const submit = async (e: FormEvent, policy: Policy, config: Config) => {
     e.preventDefault();
     setRefused(null);
     const bad: Record<string, string> = {};
@@ -520,11 +613,75 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
       if (memo) k.memo = memo;
       // the CLI's descriptions (scripts/cli/dao.ts buildKind)
       fallback = `${k.kind} ${record}`;
-    } else if (kind === "add-member") {
+    } else if (kind === "add-member" || kind === "remove-member") {
       const why = valueProblem("account", member);
       if (why) bad.member = `must be ${why}`;
-      k = { kind: "AddMember", member_id: member, role };
-      fallback = `add ${member} to ${role}`;
+      const adding = kind === "add-member";
+      k = { kind: adding ? "AddMember" : "RemoveMember", member_id: member, role };
+      fallback = `${adding ? "add" : "remove"} ${member} ${adding ? "to" : "from"} ${role}`;
+    } else if (kind === "deprecate-model") {
+      const why = valueProblem("record", record);
+      if (why) bad.record = `must be ${why}`;
+      k = { kind: "DeprecateModel", model_id: record, ...(memo ? { reason: memo } : {}) };
+      fallback = `DeprecateModel ${record}`;
+    } else if (kind === "rollback-model") {
+      // back to the latest earlier activation that is not deprecated (the registry picks it; ERR_NO_ROLLBACK_TARGET)
+      k = { kind: "RollbackModel" };
+      fallback = "RollbackModel";
+    } else if (kind === "add-attester" || kind === "remove-attester") {
+      const why = valueProblem("account", member);
+      if (why) bad.member = `must be ${why}`;
+      if (kind === "add-attester") {
+        // the DAO's own checks (contracts/community-dao/kinds/suite.ts): a 64-byte key without 04, a bond above 0
+        if (!isPublicKeyHex(publicKey))
+          bad.publicKey = "must be 128 lower-case hex characters (a 64-byte key without 04)";
+        const whyBond = valueProblem("near", bond);
+        const yocto = whyBond ? "0" : (parseNearAmount(bond as `${number}`) ?? "0");
+        if (whyBond || yocto === "0") bad.bond = `must be ${whyBond ?? "more than 0"}`;
+        k = { kind: "AddAttester", attester_id: member, public_key: publicKey, bond: yocto };
+        fallback = `AddAttester ${member}`;
+      } else {
+        k = { kind: "RemoveAttester", attester_id: member };
+        fallback = `RemoveAttester ${member}`;
+      }
+    } else if (kind === "fund-pool") {
+      const whyAmount = valueProblem("near", amount);
+      const yocto = whyAmount ? "0" : (parseNearAmount(amount as `${number}`) ?? "0");
+      if (whyAmount || yocto === "0") bad.amount = `must be ${whyAmount ?? "more than 0"}`;
+      k = { kind: "FundRewardPool", amount: yocto, ...(memo ? { memo } : {}) };
+      fallback = `FundRewardPool ${units.near(yocto)} from the treasury`;
+    } else if (kind === "set-reward-policy") {
+      const whyJson = valueProblem("json", rewardPolicy);
+      if (whyJson) {
+        setErrors({ rewardPolicy: `must be ${whyJson}` });
+        return;
+      }
+      const parsed = JSON.parse(rewardPolicy) as unknown;
+      // the pool's own validator (contracts/wire/reward-policy.ts), as the DAO runs it at add_proposal
+      const refusal = rewardPolicyError(parsed, "ERR_INVALID_REWARD_POLICY");
+      if (refusal) {
+        setErrors({});
+        const [code, ...detail] = refusal.split(": ");
+        setRefused(problemOf(new Refusal(code, detail.join(": ") || code), chain, "community-dao"));
+        return;
+      }
+      k = { kind: "SetRewardPolicy", policy: parsed };
+      fallback = `SetRewardPolicy ${rewardPolicy}`;
+    } else if (kind === "fork") {
+      // the fork's community is created by the factory under this name (docs/fork.md)
+      const why = valueProblem("communityName", forkName);
+      if (why) bad.forkName = `must be ${why}`;
+      k = { kind: "Fork", name: forkName };
+      fallback = `fork into ${forkName}`;
+    } else if (kind === "change-config") {
+      // what is left empty keeps its current value, as the CLI's change-config without --title or --purpose
+      const next = { name: title || config.name, purpose: purpose || config.purpose, metadata: config.metadata };
+      const whyTitle = valueProblem("title", next.name);
+      if (whyTitle) bad.title = `must be ${whyTitle}`;
+      const whyPurpose = valueProblem("purpose", next.purpose);
+      if (whyPurpose) bad.purpose = `must be ${whyPurpose}`;
+      k = { kind: "ChangeConfig", config: next };
+      fallback = `change config to ${JSON.stringify(next)}`;
     } else {
       const whyTo = valueProblem("account", to);
       if (whyTo) bad.to = `must be ${whyTo}`;
@@ -549,16 +706,25 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
       </p>
       <h1>New proposal</h1>
       <Show loaded={loaded}>
-        {(policy) => (
-          <form onSubmit={(e) => void submit(e, policy)} noValidate>
+        {({ policy, config }) => (
+          <form onSubmit={(e) => void submit(e, policy, config)} noValidate>
             <label>
               Kind
               <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="kind">
                 <option value="add-member">Add a member</option>
+                <option value="remove-member">Remove a member</option>
+                <option value="change-config">Change the title or purpose</option>
                 <option value="transfer">Transfer from the treasury</option>
                 <option value="admit-dataset">Admit a dataset</option>
                 <option value="reject-dataset">Reject a dataset</option>
                 <option value="activate-model">Activate a model</option>
+                <option value="deprecate-model">Deprecate a model</option>
+                <option value="rollback-model">Roll back the active model</option>
+                <option value="add-attester">Add an attester</option>
+                <option value="remove-attester">Remove an attester</option>
+                <option value="fund-pool">Fund the reward pool</option>
+                <option value="set-reward-policy">Set the reward policy</option>
+                <option value="fork">Fork the community</option>
               </select>
             </label>
             {kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model" ? (
@@ -580,7 +746,126 @@ export function Propose({ chain, wallet, refresh, ask, go, dao }: PageProps & { 
                   </label>
                 )}
               </>
-            ) : kind === "add-member" ? (
+            ) : kind === "deprecate-model" ? (
+              <>
+                <label>
+                  Model (name@version)
+                  <input
+                    value={record}
+                    onChange={(e) => setRecord(e.target.value.trim())}
+                    placeholder="intents@1.0.0"
+                    name="record"
+                  />
+                </label>
+                {field("record")}
+                <label>
+                  Reason (optional)
+                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+                </label>
+                <p className="muted">
+                  At execution the treasury pays {units.near(DEPRECATION_DEPOSIT)} for what the registry stores.
+                </p>
+              </>
+            ) : kind === "rollback-model" ? (
+              <p className="muted">
+                The registry goes back to the latest earlier activation that is not deprecated; at execution the
+                treasury pays {units.near(DEFAULT_ACTIVATION_DEPOSIT)} for what it stores (the rest comes back).
+              </p>
+            ) : kind === "add-attester" || kind === "remove-attester" ? (
+              <>
+                <label>
+                  Attester account
+                  <input
+                    value={member}
+                    onChange={(e) => setMember(e.target.value.trim())}
+                    placeholder="att.test.near"
+                    name="member"
+                  />
+                </label>
+                {field("member")}
+                {kind === "add-attester" ? (
+                  <>
+                    <label>
+                      Public key (128 hex, from `ai-commons attester keygen`)
+                      <input value={publicKey} onChange={(e) => setPublicKey(e.target.value.trim())} name="publicKey" />
+                    </label>
+                    {field("publicKey")}
+                    <label>
+                      Bond from the treasury (NEAR)
+                      <input
+                        value={bond}
+                        onChange={(e) => setBond(e.target.value.trim())}
+                        inputMode="decimal"
+                        name="bond"
+                      />
+                    </label>
+                    {field("bond")}
+                  </>
+                ) : null}
+              </>
+            ) : kind === "fund-pool" ? (
+              <>
+                <label>
+                  Amount from the treasury (NEAR)
+                  <input
+                    value={amount}
+                    onChange={(e) => setAmount(e.target.value.trim())}
+                    inputMode="decimal"
+                    placeholder="2"
+                    name="amount"
+                  />
+                </label>
+                {field("amount")}
+                <label>
+                  Memo (optional)
+                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+                </label>
+              </>
+            ) : kind === "set-reward-policy" ? (
+              <>
+                <label>
+                  Reward policy (JSON: shares in basis points summing to 10,000, attester fee in yocto, epoch length in
+                  ns, release share)
+                  <textarea
+                    value={rewardPolicy}
+                    onChange={(e) => setRewardPolicy(e.target.value)}
+                    name="rewardPolicy"
+                    rows={4}
+                  />
+                </label>
+                {field("rewardPolicy")}
+              </>
+            ) : kind === "fork" ? (
+              <>
+                <label>
+                  Name of the fork's community
+                  <input
+                    value={forkName}
+                    onChange={(e) => setForkName(e.target.value.trim())}
+                    placeholder="acme-fork"
+                    name="forkName"
+                  />
+                </label>
+                {field("forkName")}
+                <p className="muted">
+                  Once executed, members have the policy's fork window to join; if enough do, the fork's community is
+                  created and paid their share of the treasury, and they leave with it.
+                </p>
+              </>
+            ) : kind === "change-config" ? (
+              <>
+                <label>
+                  Title (at most {CONFIG_MAX.name} characters; empty: keep “{config.name}”)
+                  <input value={title} onChange={(e) => setTitle(e.target.value)} name="title" />
+                </label>
+                {field("title")}
+                <label>
+                  Purpose (at most {CONFIG_MAX.purpose} characters; empty: keep the current one)
+                  <textarea value={purpose} onChange={(e) => setPurpose(e.target.value)} name="purpose" rows={3} />
+                </label>
+                {field("purpose")}
+              </>
+            ) : kind === "add-member" || kind === "remove-member" ? (
               <>
                 <label>
                   Member account
