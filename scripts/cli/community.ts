@@ -10,43 +10,14 @@ import type { Policy } from "../../contracts/community-dao/types.ts";
 import { CliError, networkProblem, receiptFailure } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { txRef } from "./units.ts";
+import { ABANDON_GAS, type CommunityView, FOUNDER_ROLE } from "./community-calls.ts";
+
+export type { CommunityView };
 
 // create_community and resume_community attach get_required_deposit's `gas` (every account's batch and callback),
 // not 1 Pgas: the signer holds the attached gas at 10^9 yocto a gas until the refund (protocol 86).
 // Added to a fork's quote (accounts_total + fork_extra) for the record's storage; the excess is refunded.
 export const RECORD_DEPOSIT = NEAR / 10n;
-
-export interface CommunityView {
-  name: string;
-  creator: string;
-  dao_id: string;
-  status: "Creating" | "Ready" | "Abandoned";
-  deposit_left: string;
-  forked_from?: {
-    community: string;
-    dao_id: string;
-    fork_id: number;
-    block_height: string | null;
-    members: number;
-    status: string;
-    last_error: string | null;
-  } | null;
-  provenance?: string | null;
-  contracts: {
-    code: string;
-    account_id: string;
-    status: string;
-    version: string | null;
-    sha256: string | null;
-    attempts: number;
-    last_error: string | null;
-  }[];
-  next_step?: number;
-  // the creator's own init arguments per suite code
-  creator_args?: Record<string, Record<string, unknown>>;
-  // the DAO's init arguments while its account does not exist yet (get_community only)
-  pending_dao_args?: Record<string, unknown> | null;
-}
 
 /** The factory's quote; with `community` (name, dao_args, init_args) it is checked and `deposit` is its exact price. */
 export function requiredDeposit(chain: Chain, factory: string, community?: Record<string, unknown>) {
@@ -183,8 +154,6 @@ export async function createCommunity(
   }
   return finishCommunity(chain, signer, factory, name, c, out);
 }
-
-const FOUNDER_ROLE = "council";
 
 function readPolicy(file: string): unknown {
   return JSON.parse(readFileSync(file, "utf8"));
@@ -359,7 +328,7 @@ export async function abandonCommunity(chain: Chain, signer: Account, factory: s
     contractId: factory,
     methodName: "abandon_community",
     args: { name },
-    gas: 30n * TGAS,
+    gas: ABANDON_GAS,
     deposit: 1n,
   });
   const refund = String(resultOf<string>(outcome));

@@ -11,36 +11,9 @@ import * as units from "../../scripts/cli/units.ts";
 import { type Problem, problemOf, type Tx } from "./chain.ts";
 import type { PageProps } from "./pages.tsx";
 import { ProblemBox, Show, useLoad } from "./ui.tsx";
+import { ABANDON_GAS, type CommunityView, FOUNDER_ROLE } from "../../scripts/cli/community-calls.ts";
 
-/** The role founders get, as the CLI gives it (scripts/cli/community.ts). */
-const FOUNDER_ROLE = "council";
-/** abandon_community's gas, as the CLI attaches it */
-const ABANDON_GAS = 30n * 10n ** 12n;
-
-/** The factory's record of a community (get_community), the fields these pages show. */
-export interface CommunityView {
-  name: string;
-  creator: string;
-  dao_id: string;
-  status: "Creating" | "Ready" | "Abandoned";
-  deposit_left: string;
-  forked_from?: {
-    community: string;
-    dao_id: string;
-    fork_id: number;
-    members: number;
-    status: string;
-    last_error: string | null;
-  } | null;
-  contracts: {
-    code: string;
-    account_id: string;
-    status: string;
-    version: string | null;
-    attempts: number;
-    last_error: string | null;
-  }[];
-}
+export type { CommunityView };
 
 interface Quote {
   deposit: string | null;

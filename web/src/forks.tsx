@@ -267,7 +267,7 @@ export function Provenance({
     async () => {
       const name = communityNameOf(dao, factory);
       if (!name) return null;
-      const c = await chain.view<(CommunityView & { provenance?: string | null }) | null>(factory, "get_community", {
+      const c = await chain.view<CommunityView | null>(factory, "get_community", {
         name,
       });
       if (!c?.forked_from) return null;

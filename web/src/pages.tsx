@@ -699,6 +699,25 @@ export function Propose({
   };
 
   const field = (name: string) => (errors[name] ? <div className="field-error">{errors[name]}</div> : null);
+  // the inputs several kinds share (Transfer and FundRewardPool: an amount; they and the dataset kinds: a memo)
+  const memoInput = (
+    <label>
+      Memo (optional)
+      <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+    </label>
+  );
+  const amountInput = (label: string, placeholder: string) => (
+    <label>
+      {label}
+      <input
+        value={amount}
+        onChange={(e) => setAmount(e.target.value.trim())}
+        inputMode="decimal"
+        placeholder={placeholder}
+        name="amount"
+      />
+    </label>
+  );
   return (
     <section>
       <p>
@@ -739,12 +758,7 @@ export function Propose({
                   />
                 </label>
                 {field("record")}
-                {kind === "activate-model" ? null : (
-                  <label>
-                    Memo (optional)
-                    <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
-                  </label>
-                )}
+                {kind === "activate-model" ? null : memoInput}
               </>
             ) : kind === "deprecate-model" ? (
               <>
@@ -805,21 +819,9 @@ export function Propose({
               </>
             ) : kind === "fund-pool" ? (
               <>
-                <label>
-                  Amount from the treasury (NEAR)
-                  <input
-                    value={amount}
-                    onChange={(e) => setAmount(e.target.value.trim())}
-                    inputMode="decimal"
-                    placeholder="2"
-                    name="amount"
-                  />
-                </label>
+                {amountInput("Amount from the treasury (NEAR)", "2")}
                 {field("amount")}
-                <label>
-                  Memo (optional)
-                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
-                </label>
+                {memoInput}
               </>
             ) : kind === "set-reward-policy" ? (
               <>
@@ -900,21 +902,9 @@ export function Propose({
                   />
                 </label>
                 {field("to")}
-                <label>
-                  Amount (NEAR)
-                  <input
-                    value={amount}
-                    onChange={(e) => setAmount(e.target.value.trim())}
-                    inputMode="decimal"
-                    placeholder="0.5"
-                    name="amount"
-                  />
-                </label>
+                {amountInput("Amount (NEAR)", "0.5")}
                 {field("amount")}
-                <label>
-                  Memo (optional)
-                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
-                </label>
+                {memoInput}
               </>
             )}
             <label>
