@@ -403,6 +403,22 @@ const CASES: Case[] = [
     code: "ERR_INVALID_ACCOUNT_ID",
   },
   {
+    name: "lineage payer not an account id",
+    method: "register_lineage",
+    args: lineage({ payer: "-bad-" }),
+    from: REGISTRY,
+    deposit: NEAR,
+    code: "ERR_INVALID_ACCOUNT_ID",
+  },
+  {
+    name: "usage report payer not an account id",
+    method: "on_usage_report",
+    args: part([["m1", [["att.test.near", 1]]]], { payer: "Not An Account" }),
+    from: VERIFIER,
+    deposit: NEAR,
+    code: "ERR_INVALID_ACCOUNT_ID",
+  },
+  {
     name: "storage deposit below the minimum",
     method: "storage_deposit",
     args: {},

@@ -248,6 +248,51 @@ test("a lineage too large for the callback's gas is refused with the deposit bac
   t.true(fits.result.ok, fits.result.error);
   t.like(fits.result.value, { model_id: "lm@2" });
   t.like(mr.view("get_lineage_status", { model_id: "lm@2" }), { v: 2, total_parts: 1, entries: [97] });
+
+  // the part goes to the pool (here on a push: the callback kept its gas) with the DAO named as payer, its deposit
+  // taken from the activation's reserve
+  const parts = fits.result.calls.some((c) => c.to === POOL)
+    ? fits.result
+    : mr.call("push_lineage", { model_id: "lm@2" }, { from: ZED, gas: 300n * 10n ** 12n });
+  t.true(parts.ok, parts.error);
+  const sent = parts.calls.filter((c) => c.to === POOL);
+  t.deepEqual(
+    sent.map((c) => [c.method, (c.args as { payer: string }).payer]),
+    [["register_lineage", DAO]],
+  );
+  const partDeposit = sent[0].deposit;
+  const reserveOf = () => BigInt(mr.view<{ reserve: string }>("get_lineage_status", { model_id: "lm@2" }).reserve);
+  const reserveLeft = reserveOf();
+  const pushed = parts.calls.find((c) => c.method === "on_lineage_pushed");
+  if (!pushed) throw new Error("no on_lineage_pushed callback");
+  // the pool refuses the part (say, a bad payer): its deposit came back to the registry with the failed receipt and
+  // is reserved again, the part waits, nothing is sent anywhere
+  const lost = mr.call(pushed.method, pushed.args, { from: MODELS, promiseResults: [failed()] });
+  t.true(lost.ok, lost.error);
+  t.is(lost.value, false);
+  t.deepEqual(lost.transfers, []);
+  t.deepEqual(
+    lost.events.map((e) => e.event),
+    ["lineage_push_failed"],
+  );
+  t.is(reserveOf(), reserveLeft + partDeposit);
+  // anyone may send it again: the same deposit out of the restored reserve
+  const again = mr.call("push_lineage", { model_id: "lm@2" }, { from: ZED, gas: 300n * 10n ** 12n });
+  t.true(again.ok, again.error);
+  const resent = again.calls.filter((c) => c.to === POOL);
+  t.deepEqual(
+    resent.map((c) => [c.method, c.deposit, (c.args as { payer: string }).payer]),
+    [["register_lineage", partDeposit, DAO]],
+  );
+  t.is(reserveOf(), reserveLeft);
+  // confirmed: the copy kept for retries is freed and its stake goes to the DAO, which paid for it
+  const usage = mr.storageUsage;
+  const back = again.calls.find((c) => c.method === "on_lineage_pushed");
+  if (!back) throw new Error("no on_lineage_pushed callback");
+  const done = mr.call(back.method, back.args, { from: MODELS, promiseResults: [succeeded(null)] });
+  t.true(done.ok, done.error);
+  t.deepEqual(done.transfers, [{ to: DAO, amount: (usage - mr.storageUsage) * BYTE_COST }]);
+  t.true(usage > mr.storageUsage);
   t.log(
     `97 entries: the callback burnt ${Number(fits.result.gas / 10n ** 9n) / 1000} Tgas of ${Number(big.result.gas / 10n ** 9n) / 1000} for the refusal`,
   );

@@ -4,6 +4,7 @@
 // was.
 import test from "ava";
 import { type AttesterKey, newKey, signReceipt, type UnsignedReceipt } from "../../attester/src/receipt.ts";
+import { MAX_REPORT_DEPOSIT } from "../../contracts/wire/usage-report.ts";
 import { NEAR, SEC } from "../helpers/tx.ts";
 import { assertRefused, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 import { basePolicy, initPool, PoolVm } from "../rewards/vm-pool.ts";
@@ -153,8 +154,21 @@ test("usage report: only a final epoch, sent to the pool with a callback; a fail
   // the report's fields fit in the pad the epoch's first receipts paid for: reporting never grows the record at the
   // verifier's cost (storage audit F5), whatever the attempts and failures
   const usage = vm.storageUsage;
-  const sent = vm.call("report_usage", { epoch }, { from: RELAYER });
+  // a deposit above the most a part can need is refused (a failed part's deposit is forwarded back from the callback:
+  // capping it caps what an out-of-gas callback could strand), nothing changed and the deposit back
+  assertRefused(
+    t,
+    vm,
+    "ERR_INVALID_AMOUNT",
+    "report_usage",
+    { epoch },
+    { from: RELAYER, deposit: MAX_REPORT_DEPOSIT + 1n },
+  );
+  // the cap itself is taken and forwarded whole to the pool with the relayer named as its payer
+  const sent = vm.call("report_usage", { epoch }, { from: RELAYER, deposit: MAX_REPORT_DEPOSIT });
   t.true(sent.ok, sent.error);
+  t.is(sent.calls[0].deposit, MAX_REPORT_DEPOSIT);
+  t.like(sent.calls[0].args, { payer: RELAYER });
   t.is(vm.storageUsage, usage, "report_usage grew the verifier's storage");
   t.deepEqual(
     sent.calls.map((c) => [c.to, c.method]),
@@ -178,6 +192,8 @@ test("usage report: only a final epoch, sent to the pool with a callback; a fail
 
   const lost = vm.call(callback.method, callback.args, { from: VERIFIER, promiseResults: [failed()] });
   t.true(lost.ok, lost.error);
+  // the failed part's deposit goes back to whoever attached it
+  t.deepEqual(lost.transfers, [{ to: RELAYER, amount: MAX_REPORT_DEPOSIT }]);
   t.deepEqual(
     lost.events.map((e) => e.event),
     ["usage_report_failed"],
