@@ -25,7 +25,7 @@ import {
 } from "./types";
 import { ensure, fail } from "../shared/errors";
 import { callbackSucceeded, chargeStorage, sendNear, storageAddedCost, storageCost } from "../shared/storage";
-import { selfCall } from "../shared/promise";
+import { callTakingUnusedGas, selfCall } from "../shared/promise";
 import { gasLeft } from "../shared/gas";
 import { activationDeposit, lineageReserve, MODEL_USE_DEPOSIT } from "../wire/activation";
 
@@ -62,8 +62,15 @@ function checkThenCallback(r: RegistryState, m: ModelRecord, args: CheckedArgs):
   return NearPromise.new(r.dataset_registry_id)
     .functionCall("record_model_use", check, MODEL_USE_DEPOSIT, CHECK_GAS)
     .then(
-      // fixed gas: near-sdk-js 2.0's functionCallWeight mangles its args, so no share of the unused gas
-      selfCall("on_activation_checked", args, ACTIVATION_CALLBACK_GAS),
+      // at least ACTIVATION_CALLBACK_GAS and all this call leaves unused: the lineage's size is known only there, and
+      // an execute with more gas stores a larger one (300 Tgas: the largest a manifest allows, 816 entries)
+      callTakingUnusedGas(
+        NearPromise.new(near.currentAccountId()),
+        "on_activation_checked",
+        args,
+        0n,
+        ACTIVATION_CALLBACK_GAS,
+      ),
     );
 }
 
@@ -127,7 +134,8 @@ export function finishActivation(r: RegistryState, a: CheckedArgs): ActivationRe
   if (a.lineage === true && r.reward_pool_id !== "" && !r.lineages.containsKey(a.model_id)) {
     // Storing a lineage costs ~0.11 Tgas an entry (measured: 98 entries, 22.6 Tgas for the whole callback): refused
     // before anything is written when this callback cannot finish it, rather than running out of gas with the
-    // deposit (a panic would keep it here). ~390 entries fit in ACTIVATION_CALLBACK_GAS.
+    // deposit (a panic would keep it here). ~390 entries fit in ACTIVATION_CALLBACK_GAS alone, 816 (the most a
+    // manifest allows) in what an execute of 300 Tgas leaves (the callback takes the unused gas).
     let wanted = m.creators.length;
     for (const cs of check.creators ?? []) wanted += cs.length;
     const need =

@@ -2,6 +2,8 @@
 // written out as literals (so the contracts evaluate nothing at load) equal their formulas, and the deposit an
 // activation asks for covers what it can store.
 import test from "ava";
+import { asciiJson } from "../../contracts/shared/promise.ts";
+import { activationExecuteGas, executeGasOf } from "../../scripts/cli/dao-calls.ts";
 import {
   ACTIVATION_BASE_BYTES,
   activationBytes,
@@ -106,4 +108,38 @@ test("a report part's deposit: 0.009 NEAR for one model and one attester, 0.244 
   t.is(reportDeposit(part(1, 1)), (REPORT_STORAGE_BASE + 2n * REPORT_STORAGE_PER_ITEM) * BYTE_COST);
   t.is(reportDeposit(part(1, 1)), 9n * 10n ** 21n);
   t.is(reportDeposit(part(32, 2)), 244n * 10n ** 21n);
+});
+
+test("execute's gas for an activation grows with the lineage its deposit pays for: 240 Tgas up to ~350 entries, 300 for the largest", (t) => {
+  const TGAS = 10n ** 12n;
+  const depositOf = (entries: number, datasets: number) =>
+    activationDeposit({ entries, datasets, parts: lineagePartsBound(entries, datasets) });
+  t.is(activationExecuteGas(0n), 240n * TGAS);
+  t.is(activationExecuteGas(DEFAULT_ACTIVATION_DEPOSIT), 240n * TGAS);
+  // 98 entries (the activation-deposit test's lineage) and 289 (18 datasets of 16): the callback's own 105 Tgas fit;
+  // the bound counts a little high (the deposit also pays parts, datasets and the base records)
+  t.is(activationExecuteGas(depositOf(98, 7)), 240n * TGAS);
+  t.is(activationExecuteGas(depositOf(289, 18)), 240n * TGAS);
+  t.true(activationExecuteGas(depositOf(337, 21)) < 245n * TGAS);
+  // the bound never undercounts: a deposit's entries bound is at least the lineage's real size
+  let last = 0n;
+  for (let datasets = 0; datasets <= 50; datasets++) {
+    const gas = activationExecuteGas(depositOf(1 + 16 * datasets, datasets));
+    t.true(gas >= last, "monotone in the lineage's size");
+    last = gas;
+  }
+  // the largest lineage a manifest allows (50 datasets of 16, 16 model creators) and the cap: 300 Tgas
+  t.is(activationExecuteGas(depositOf(816, 50)), 300n * TGAS);
+  t.is(activationExecuteGas(MAX_ACTIVATION_DEPOSIT), 300n * TGAS);
+  t.is(executeGasOf({ kind: "RollbackModel", deposit: depositOf(816, 50).toString() }), 300n * TGAS);
+  t.is(executeGasOf({ kind: "ActivateModel", model_id: "m@1" }), 240n * TGAS);
+});
+
+test("a weighted call's arguments are one byte per character and parse to the same value", (t) => {
+  for (const value of [{ model_id: "lm@1" }, { reason: "é — 😀 ÿ", n: [1, "\u0080"] }, {}]) {
+    const json = asciiJson(JSON.stringify(value));
+    for (let i = 0; i < json.length; i++) t.true(json.charCodeAt(i) < 0x80, json);
+    t.deepEqual(JSON.parse(json), value);
+  }
+  t.is(asciiJson('{"a":"b"}'), '{"a":"b"}');
 });

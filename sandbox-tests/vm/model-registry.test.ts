@@ -3,6 +3,8 @@
 // answer handed to the callback as the promise result), the verifier told of the new model, and the refusals on the
 // way (a withdrawn manifest, a failed check, a callback from outside), with storage unchanged by each.
 import test from "ava";
+import { ACTIVATION_GAS } from "../../contracts/community-dao/kinds/suite.ts";
+import { ACTIVATION_CALLBACK_GAS } from "../../contracts/model-registry/types.ts";
 import { BYTE_COST, NEAR } from "../helpers/tx.ts";
 import { assertRefused, type CallResult, ContractVm, failed, succeeded } from "../helpers/vm.ts";
 import { datasetInput, modelInput } from "../registries/fixture.ts";
@@ -201,7 +203,7 @@ test("a withdrawn dataset stops the activation of a model trained on it", (t) =>
 // The activation callback stores the model's lineage (~0.11 Tgas an entry): a lineage too large for its gas is
 // refused before anything is written, with the deposit sent back, instead of running out of gas holding it; one of 98
 // entries is stored within the same gas.
-test("a lineage too large for the callback's gas is refused with the deposit back; 98 entries fit", (t) => {
+test("a lineage too large for the callback's gas is refused with the deposit back; 98 entries fit; the largest fits in what a 300 Tgas execute leaves", (t) => {
   const POOL = "pool.test.near";
   const mr = new ContractVm({ code: "model-registry", accountId: MODELS });
   const init = { dao_id: DAO, dataset_registry_id: DATASETS, verifier_id: VERIFIER, reward_pool_id: POOL };
@@ -219,13 +221,16 @@ test("a lineage too large for the callback's gas is refused with the deposit bac
     ok: true,
     creators: Array.from({ length: datasets }, (_, d) => Array.from({ length: 16 }, (_, i) => creator(d, i))),
   });
-  const run = (version: string, datasets: number) => {
+  // `gas`: what the DAO's call brings: at least ACTIVATION_GAS, plus what its execute leaves unused
+  const run = (version: string, datasets: number, gas = ACTIVATION_GAS) => {
     t.true(mr.call("register_model", modelInput("lm", version, 1), { from: ALICE, deposit: DEPOSIT }).ok);
     const entries = 1 + 16 * datasets;
     const deposit = activationDeposit({ entries, datasets, parts: lineagePartsBound(entries, datasets) });
-    const act = mr.call("activate_model", { model_id: `lm@${version}` }, { from: DAO, deposit });
+    const act = mr.call("activate_model", { model_id: `lm@${version}` }, { from: DAO, deposit, gas });
     t.true(act.ok, act.error);
     const cb = act.calls[1];
+    // the callback gets what the call leaves unused on top of its own
+    t.true(cb.gas > ACTIVATION_CALLBACK_GAS, `callback gas ${cb.gas}`);
     t.like(cb.args, { lineage: true, deposit: deposit.toString() });
     return {
       deposit,
@@ -293,6 +298,21 @@ test("a lineage too large for the callback's gas is refused with the deposit bac
   t.true(done.ok, done.error);
   t.deepEqual(done.transfers, [{ to: DAO, amount: (usage - mr.storageUsage) * BYTE_COST }]);
   t.true(usage > mr.storageUsage);
+  // the largest lineage a manifest allows (50 datasets of 16 creators; 801 entries with the model's one creator):
+  // refused in what ACTIVATION_GAS alone leaves, stored when the DAO's execute had 300 Tgas (it forwards at least
+  // 300 - its own ~20 - on_execute's 20 = ~260 Tgas; 250 here)
+  const largest = run("3", 50, 250n * 10n ** 12n);
+  t.true(largest.result.ok, largest.result.error);
+  t.like(largest.result.value, { model_id: "lm@3" });
+  const largestStatus = mr.view<{ v: number; entries: number[] }>("get_lineage_status", { model_id: "lm@3" });
+  t.is(largestStatus.v, 2);
+  t.is(
+    largestStatus.entries.reduce((a, b) => a + b, 0),
+    801,
+  );
+  t.log(
+    `801 entries: the callback had ${Number(largest.result.gas / 10n ** 9n) / 1000} Tgas burnt with 250 Tgas at activate_model`,
+  );
   t.log(
     `97 entries: the callback burnt ${Number(fits.result.gas / 10n ** 9n) / 1000} Tgas of ${Number(big.result.gas / 10n ** 9n) / 1000} for the refusal`,
   );

@@ -1,6 +1,7 @@
 // The community DAO's views as the CLI and the web app read them, and what its calls attach: the gas and deposit of
 // add_proposal, vote and execute for the kinds that need no chain lookup. Pure (no node: imports), so scripts/cli/dao.ts
 // and the web app (web/) send the same transactions.
+import { BYTE_COST, LINEAGE_DEPOSIT_PER_ENTRY, LINEAGE_ENTRY_BYTES } from "../../contracts/wire/activation.ts";
 
 const TGAS = 10n ** 12n;
 /** yocto per byte of storage (protocol 86). */
@@ -76,10 +77,28 @@ export function proposalDeposit(bond: bigint, kind: Record<string, unknown>, des
 // ActivateModel and RollbackModel attach 160 Tgas to the registry (dataset check, verifier push, first lineage part)
 // and need their callback on top (docs/dao.md: 230 Tgas, less is refused with ERR_NOT_ENOUGH_GAS).
 export const ACTIVATION_EXECUTE_GAS = 240n * TGAS;
+// The registry's callback takes what the execute leaves unused: 240 Tgas stores a lineage of ~390 creator entries,
+// 300 the largest a manifest allows (801 measured in the VM). The proposal's deposit bounds its lineage: each entry
+// costs at least LINEAGE_ENTRY_BYTES of storage and LINEAGE_DEPOSIT_PER_ENTRY (wire/activation.ts), 0.0042 NEAR.
+const ENTRY_DEPOSIT_FLOOR = LINEAGE_ENTRY_BYTES * BYTE_COST + LINEAGE_DEPOSIT_PER_ENTRY;
+const LINEAGE_ENTRIES_AT_240 = 350n;
+const GAS_PER_EXTRA_ENTRY = 150_000_000_000n;
+export const LARGEST_ACTIVATION_EXECUTE_GAS = 300n * TGAS;
+
+/** execute's gas for an ActivateModel or RollbackModel carrying `deposit`: 240 Tgas, more for a large lineage. */
+export function activationExecuteGas(deposit: bigint): bigint {
+  const entries = deposit / ENTRY_DEPOSIT_FLOOR;
+  if (entries <= LINEAGE_ENTRIES_AT_240) return ACTIVATION_EXECUTE_GAS;
+  const gas = ACTIVATION_EXECUTE_GAS + (entries - LINEAGE_ENTRIES_AT_240) * GAS_PER_EXTRA_ENTRY;
+  return gas < LARGEST_ACTIVATION_EXECUTE_GAS ? gas : LARGEST_ACTIVATION_EXECUTE_GAS;
+}
 
 /** execute's gas for a proposal of `kind`, or null for an upgrade (its gas grows with its code: dao.ts asks the DAO). */
 export function executeGasOf(kind: { kind: string } & Record<string, unknown>): bigint | null {
-  if (kind.kind === "ActivateModel" || kind.kind === "RollbackModel") return ACTIVATION_EXECUTE_GAS;
+  if (kind.kind === "ActivateModel" || kind.kind === "RollbackModel")
+    return activationExecuteGas(
+      typeof kind.deposit === "string" && /^\d+$/.test(kind.deposit) ? BigInt(kind.deposit) : 0n,
+    );
   // the registry's own work, the verifier update of an active model and its callback (docs/dao.md)
   if (kind.kind === "DeprecateModel") return 120n * TGAS;
   if (kind.kind === "UpgradeSuite" || kind.kind === "UpgradeSelf") return null;

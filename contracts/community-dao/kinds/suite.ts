@@ -1,4 +1,5 @@
 import { NearPromise } from "near-sdk-js";
+import { callTakingUnusedGas } from "../../shared/promise";
 import { availableTreasury } from "../treasury";
 import type { ProposalKind } from "../types";
 import type { KindHandler } from "./handler";
@@ -171,7 +172,12 @@ export const suiteCall: KindHandler<SuiteKind> = {
   apply: (dao, k) => {
     const [code, method, gas] = CALLS[k.kind];
     const [args, deposit] = argsOf(k);
-    return NearPromise.new(dao.suite[code]).functionCall(method, JSON.stringify(args), deposit, gas);
+    const callee = NearPromise.new(dao.suite[code]);
+    // an activation also takes the gas the execute leaves unused: its lineage's size is known only at the registry
+    // (contracts/model-registry/activation.ts), and an execute with 300 Tgas stores the largest a manifest allows
+    if (k.kind === "ActivateModel" || k.kind === "RollbackModel")
+      return callTakingUnusedGas(callee, method, args, deposit, gas);
+    return callee.functionCall(method, JSON.stringify(args), deposit, gas);
   },
   gas: (_dao, k) => CALLS[k.kind][2] + CALLBACK_GAS + 5n * TGAS,
 };
