@@ -200,6 +200,8 @@ export class CommunityDao implements DaoState {
     const account = near.predecessorAccountId();
     const rec = mem.getMember(this, account);
     if (!rec) fail("ERR_NOT_A_MEMBER");
+    // the last member cannot leave a community nobody could govern again (kinds/members.ts checkNotEmptied)
+    if (this.member_count <= 1) fail("ERR_LAST_MEMBER", "add a member first, or pay the treasury out by a Transfer");
     const share = ragequit === true ? forks.ragequitShare(this, account) : 0n;
     this.seq += 1;
     // every role at once: the account's open votes are voided once, whatever the number of its roles

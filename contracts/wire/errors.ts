@@ -554,6 +554,10 @@ export const ERRORS = {
     meaning: "the key is registered for another attester id",
     contracts: [VERIFIER],
   },
+  ERR_LAST_MEMBER: {
+    meaning: "the community's last member cannot leave or be removed: add a member first (or pay the treasury out)",
+    contracts: [DAO],
+  },
   ERR_LINEAGE_COMPLETE: {
     meaning: "the model version's lineage is complete (immutable)",
     contracts: [POOL],

@@ -288,21 +288,38 @@ test.serial("fork nobody joins: it fails, never pays a share nor divides by zero
 });
 
 test.serial(
-  "zero total weight: a Fork with no members left cannot open (ERR_NO_MEMBERS), nothing divides by zero",
+  "zero total weight: the last member cannot leave (ERR_LAST_MEMBER); a Fork after all left by a fork cannot open (ERR_NO_MEMBERS), nothing divides by zero",
   async (t) => {
     const w = await world(t);
-    const id = await w.c.pass(
+    // a second Fork approved before the first opens: executed once every member has left through the first
+    const later = await w.c.pass(
       w.m[0],
       { kind: "Fork", name: "spin", receiver_id: w.receiver.accountId },
       w.m.slice(0, 3),
     );
-    for (const a of w.m) must(await a.callRaw(w.dao, "leave", {}, { gas: 30n * TGAS }), "leave");
+    // members may leave one by one, but never the last: nobody could govern the community again
+    for (const a of w.m.slice(1)) must(await a.callRaw(w.dao, "leave", {}, { gas: 30n * TGAS }), "leave");
+    await refused(
+      t,
+      w.m[0],
+      [w.dao],
+      () => w.m[0].callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }),
+      "ERR_LAST_MEMBER",
+    );
+    t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 1);
+    // a fork the whole community joins does empty it: they leave with the treasury, the fork's purpose
+    const id = await w.c.pass(w.m[0], { kind: "Fork", name: "spin", receiver_id: w.receiver.accountId }, [w.m[0]]);
+    must(await w.c.execute(w.m[0], id), "execute");
+    await w.join(w.m[0], id);
+    await afterWindow(t);
+    must(await w.executeFork(w.outsider, id), "execute_fork");
+    t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Executed");
     t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 0);
     // the approved Fork, executed by anyone (Everyone may execute): Failed with the code, no window opens
-    const r = must(await w.c.execute(w.outsider, id), "execute");
-    t.deepEqual(r.parseResult(), { id, status: "Failed", error: "ERR_NO_MEMBERS" });
-    t.is(await w.dao.view("get_fork", {}), null);
-    t.is(await w.dao.view("get_fork", { id }).catch(() => "none"), "none");
+    const r = must(await w.c.execute(w.outsider, later), "execute");
+    t.deepEqual(r.parseResult(), { id: later, status: "Failed", error: "ERR_NO_MEMBERS" });
+    t.is((await w.dao.view<Fork>("get_fork", {}))?.id ?? id, id);
+    t.is(await w.dao.view("get_fork", { id: later }).catch(() => "none"), "none");
     // and a new one is refused at proposal time
     await refused(
       t,
@@ -361,7 +378,7 @@ test.serial("sum of all exits never exceeds the treasury under delegation (fork 
   t.is(BigInt(f.amount as string), (BigInt(f.available as string) * 2n) / 5n);
   let exits = BigInt(f.amount as string);
   const shares: bigint[] = [];
-  for (const a of [bob, carol, dave]) {
+  for (const a of [bob, carol]) {
     const r = must(await a.callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }), "ragequit");
     const ev = events(r).find((e) => e.event === "ragequit")?.data[0] as { available: string; members: number };
     const share = BigInt(r.parseResult<string>());
@@ -375,7 +392,15 @@ test.serial("sum of all exits never exceeds the treasury under delegation (fork 
   t.true(exits <= treasury, `exits ${exits} > treasury ${treasury}`);
   const after = await w.dao.view<{ balance: string; storage_stake: string; locked_bonds: string }>("get_treasury");
   t.true(BigInt(after.balance) >= BigInt(after.storage_stake) + BigInt(after.locked_bonds));
-  t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 0);
+  // dave, the last member, keeps the community (ERR_LAST_MEMBER) and what is left of the treasury
+  await refused(
+    t,
+    dave,
+    [w.dao],
+    () => dave.callRaw(w.dao, "leave", { ragequit: true }, { gas: 30n * TGAS }),
+    "ERR_LAST_MEMBER",
+  );
+  t.is((await w.dao.view<{ member_count: number }>("get_info")).member_count, 1);
 });
 
 test.serial(

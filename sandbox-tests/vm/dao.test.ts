@@ -175,3 +175,68 @@ test("a transfer: 3 of 4 votes needed, the payment is sent with a callback, and 
     ["proposal_failed"],
   );
 });
+
+test("the last member can neither leave, ragequit nor be removed: nobody could govern the community again", (t) => {
+  const vm = new ContractVm({ code: "community-dao", accountId: DAO, balance: 30n * NEAR });
+  const init = vm.call(
+    "init",
+    {
+      config: { name: "solo", purpose: "own our model", metadata: "" },
+      policy: basePolicy(),
+      members: [{ account_id: ALICE, roles: ["council"] }],
+    },
+    { from: DAO },
+  );
+  t.true(init.ok, init.error);
+  assertRefused(t, vm, "ERR_LAST_MEMBER", "leave", {}, { from: ALICE });
+  assertRefused(t, vm, "ERR_LAST_MEMBER", "leave", { ragequit: true }, { from: ALICE });
+  const removeAlice = { kind: "RemoveMember", member_id: ALICE, role: "council" };
+  assertRefused(
+    t,
+    vm,
+    "ERR_LAST_MEMBER",
+    "add_proposal",
+    { description: "x", kind: removeAlice },
+    { from: ALICE, deposit: BOND },
+  );
+
+  // with a second member: removing both at once is refused, removing one is not
+  const pass = (kind: Record<string, unknown>) => {
+    const id = propose(vm, ALICE, kind);
+    for (const m of vm.view<{ account_id: string }[]>("get_members", {}))
+      if (vm.view<{ status: string }>("get_proposal", { id }).status === "InProgress")
+        t.true(vm.call("vote", { id, choice: "Approve" }, { from: m.account_id }).ok);
+    return id;
+  };
+  t.like(
+    vm.call("execute", { id: pass({ kind: "AddMember", member_id: BOB, role: "council" }) }, { from: ZED }).value,
+    {
+      status: "Executed",
+    },
+  );
+  const both = {
+    kind: "RemoveMembers",
+    members: [
+      { member_id: ALICE, role: "council" },
+      { member_id: BOB, role: "council" },
+    ],
+  };
+  assertRefused(
+    t,
+    vm,
+    "ERR_LAST_MEMBER",
+    "add_proposal",
+    { description: "x", kind: both },
+    { from: ALICE, deposit: BOND },
+  );
+  // a removal proposed while it was allowed fails at execution once it would empty the community
+  const removeBob = pass({ kind: "RemoveMember", member_id: BOB, role: "council" });
+  const alone = vm.call("leave", {}, { from: ALICE });
+  t.true(alone.ok, alone.error);
+  const failed = vm.call("execute", { id: removeBob }, { from: ZED });
+  t.true(failed.ok, failed.error);
+  t.like(failed.value, { status: "Failed" });
+  t.regex(JSON.stringify(failed.value), /ERR_LAST_MEMBER/);
+  t.like(vm.view("get_member", { account_id: BOB }), { roles: ["council"] });
+  assertRefused(t, vm, "ERR_LAST_MEMBER", "leave", {}, { from: BOB });
+});

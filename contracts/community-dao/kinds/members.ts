@@ -1,4 +1,4 @@
-import { addToRole, checkAdd, isInRole, removeFromRole } from "../members";
+import { addToRole, checkAdd, getMember, isInRole, removeFromRole } from "../members";
 import { findRole } from "../policy";
 import type { DaoState } from "../state";
 import { emit } from "../state";
@@ -38,6 +38,23 @@ function checkRemoveOne(dao: DaoState, m: MemberRole, phase: Phase): string | nu
   if (phase === "propose" && !findRole(dao.policy, m.role)) return `ERR_UNKNOWN_ROLE: ${String(m.role)}`;
   if (phase === "propose" && !isInRole(dao, m.member_id, m.role)) return `ERR_NOT_A_MEMBER: ${m.member_id}`;
   return null;
+}
+
+// A removal may not leave the community without members: nobody could propose or vote again, and the treasury,
+// bonds and suite would be stranded. The last member adds a successor first, or pays the treasury out by a Transfer.
+function checkNotEmptied(dao: DaoState, list: MemberRole[]): string | null {
+  let gone = 0;
+  const counted: string[] = [];
+  for (const m of list) {
+    if (counted.indexOf(m.member_id) >= 0) continue;
+    const rec = getMember(dao, m.member_id);
+    if (!rec) continue;
+    let left = 0;
+    for (const role of rec.roles) if (!list.some((x) => x.member_id === m.member_id && x.role === role)) left++;
+    if (left === 0) gone++;
+    counted.push(m.member_id);
+  }
+  return gone > 0 && gone >= dao.member_count ? "ERR_LAST_MEMBER" : null;
 }
 
 function addAll(dao: DaoState, list: MemberRole[]): void {
@@ -85,7 +102,9 @@ export const addMembers: KindHandler<AddMany> = {
 };
 
 export const removeMember: KindHandler<Remove> = {
-  check: (dao, k, phase) => checkRemoveOne(dao, { member_id: k.member_id, role: k.role }, phase),
+  check: (dao, k, phase) =>
+    checkRemoveOne(dao, { member_id: k.member_id, role: k.role }, phase) ??
+    checkNotEmptied(dao, [{ member_id: k.member_id, role: k.role }]),
   apply: (dao, k) => {
     removeAll(dao, [{ member_id: k.member_id, role: k.role }]);
     return null;
@@ -100,7 +119,7 @@ export const removeMembers: KindHandler<RemoveMany> = {
       const e = checkRemoveOne(dao, m, phase);
       if (e) return e;
     }
-    return null;
+    return checkNotEmptied(dao, k.members);
   },
   apply: (dao, k) => {
     removeAll(dao, k.members);
