@@ -10,8 +10,9 @@
 // with the deposit and gas the CLI attaches) and paid (the fork_payment_sent event's amount is floor(available x 1 / 3), to the yocto, and bob has left) and the
 // child's home shows its provenance. A SetRewardPolicy whose shares do not sum to 10,000 is refused in the page with
 // ERR_POLICY_SHARES (the pool's validator) and no proposal is made; a good one is executed on the pool, and a
-// FundRewardPool of 1 NEAR arrives in it. Last, carol (removed) is refused ragequit with ERR_NOT_A_MEMBER, nothing
-// moves, and alice ragequits with floor(available / members). Each browser action is checked on chain.
+// FundRewardPool of 1 NEAR arrives in it. Last, with carol added back, bob (gone with the fork) is refused ragequit
+// with ERR_NOT_A_MEMBER, nothing moves, alice ragequits with floor(available / 2), and carol, the last member, is
+// told why she cannot (ERR_LAST_MEMBER). Each browser action is checked on chain.
 import { readFileSync } from "node:fs";
 import { Account, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import { join } from "node:path";
@@ -26,6 +27,12 @@ import { openWeb } from "./browser.ts";
 const test = useCliEnv();
 const FACTORY = "commons.test.near";
 const DAO = "coop.commons.test.near";
+// the verifier's settings of docs/guides/short-epochs.json, given at creation
+const INIT_ARGS = {
+  "inference-verifier": JSON.parse(readFileSync(join(ROOT, "docs", "guides", "short-epochs.json"), "utf8"))[
+    "inference-verifier"
+  ] as { settings: Record<string, string> },
+};
 const CHILD = "coop-fork.commons.test.near";
 /** the guide's fork policy (one council vote decides; ragequit allowed) with a 25 s window, so the test can wait it */
 const POLICY = {
@@ -105,6 +112,15 @@ test("in a browser: a community created, a second creation refused, one resumed;
     await page.locator("input[name=purpose]").fill("A model we own");
     await page.locator("input[name=members]").fill("alice.test.near,bob.test.near,carol.test.near");
     await page.locator("textarea[name=policy]").fill(JSON.stringify(POLICY));
+    // the suite's settings by code (the CLI's --init-args): one the suite does not have is refused by the factory's
+    // quote, its meaning shown, nothing asked
+    await page.locator("textarea[name=initArgs]").fill(JSON.stringify({ "no-such-contract": {} }));
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    const badArgs = page.locator(".problem").filter({ hasText: "ERR_INVALID_ARGS" });
+    await badArgs.waitFor();
+    t.true((await badArgs.innerText()).includes(meaningOf("ERR_INVALID_ARGS", "community-factory")!));
+    t.false(await dialog.isVisible());
+    await page.locator("textarea[name=initArgs]").fill(JSON.stringify(INIT_ARGS));
     await fitsPhone("the create page");
     await shot("create");
     await page.getByRole("button", { name: "Review the transaction" }).click();
@@ -116,6 +132,7 @@ test("in a browser: a community created, a second creation refused, one resumed;
         members: ["alice", "bob", "carol"].map((n) => ({ account_id: `${n}.test.near`, roles: ["council"] })),
         policy: POLICY,
       },
+      init_args: INIT_ARGS,
     };
     const quoted = await cli.view<{ deposit: string; gas: string }>(FACTORY, "get_required_deposit", args);
     t.regex(await dialog.innerText(), /Create the community coop on commons\.test\.near: 5 contracts/);
@@ -143,6 +160,10 @@ test("in a browser: a community created, a second creation refused, one resumed;
       );
     t.deepEqual(await members(), ["alice.test.near", "bob.test.near", "carol.test.near"]);
     t.deepEqual((await cli.view<{ fork: unknown }>(DAO, "get_policy")).fork, POLICY.fork);
+    // the verifier started with the settings given in the page
+    t.like(await cli.view("coop_inference-verifier.commons.test.near", "get_config"), {
+      settings: INIT_ARGS["inference-verifier"].settings,
+    });
 
     // refused: the same name again; the factory's quote says ERR_NAME_TAKEN, the page its meaning, nothing is sent
     await page.goto(`${web.url}#/create`);
@@ -402,10 +423,29 @@ test("in a browser: a community created, a second creation refused, one resumed;
     t.is(await dialog.count(), 0);
     t.is((await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id, proposalsBefore + 2);
 
-    // ragequit: carol is no member any more: refused with ERR_NOT_A_MEMBER, nothing moves; alice leaves with her unit
+    // ragequit. carol back first (a vote of alice's, by the CLI): with one member left nobody could leave
+    ok(
+      t,
+      await cli.run([
+        "propose",
+        "add-member",
+        "--member",
+        "carol.test.near",
+        "-c",
+        "coop",
+        "--account",
+        "alice.test.near",
+      ]),
+      "propose add-member",
+    );
+    const back = String((await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id - 1);
+    ok(t, await cli.run(["vote", "approve", back, "-c", "coop", "--account", "alice.test.near"]), "vote");
+    ok(t, await cli.run(["execute", back, "-c", "coop", "--account", "alice.test.near"]), "execute");
+    t.deepEqual(await members(), ["alice.test.near", "carol.test.near"]);
+    // bob left with the fork: refused with ERR_NOT_A_MEMBER, nothing moves
     const treasuryBefore = await cli.view<{ available: string }>(DAO, "get_treasury");
     await home(DAO, "The co-op");
-    await signIn("carol.test.near");
+    await signIn("bob.test.near");
     await page.getByRole("button", { name: "Ragequit" }).click();
     await send();
     const refused = dialog.getByRole("alert");
@@ -416,7 +456,8 @@ test("in a browser: a community created, a second creation refused, one resumed;
     // nothing paid out: the treasury only gained the refused call's share of the gas it burnt (the protocol's reward)
     const treasuryAfter = await cli.view<{ available: string }>(DAO, "get_treasury");
     t.true(BigInt(treasuryAfter.available) >= BigInt(treasuryBefore.available));
-    t.deepEqual(await members(), ["alice.test.near"]);
+    t.deepEqual(await members(), ["alice.test.near", "carol.test.near"]);
+    // alice leaves with her unit, half the available treasury, exactly as shown before signing
     await signIn("alice.test.near");
     await page.getByRole("button", { name: "Ragequit" }).click();
     const shown = await page.getByTestId("tx-ragequit").innerText();
@@ -424,7 +465,14 @@ test("in a browser: a community created, a second creation refused, one resumed;
     const quit = (await eventsOfNotice("alice.test.near")).find((e) => e.event === "ragequit")?.data[0];
     t.is(quit?.amount, ragequitShare(BigInt(quit?.available as string), Number(quit?.members)).toString());
     t.is(shown, units.near(quit?.amount as string));
-    t.deepEqual(await members(), []);
+    t.is(Number(quit?.members), 2);
+    t.deepEqual(await members(), ["carol.test.near"]);
+    // carol is the last member: the page says why she cannot leave (ERR_LAST_MEMBER) instead of offering it
+    await signIn("carol.test.near");
+    const last = page.getByTestId("last-member");
+    await last.waitFor();
+    t.true((await last.innerText()).includes(meaningOf("ERR_LAST_MEMBER", "community-dao")!));
+    t.is(await page.getByRole("button", { name: "Ragequit" }).count(), 0);
 
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);

@@ -1,6 +1,6 @@
 // Creating a community from the browser, as `ai-commons community create` does (scripts/cli/community.ts): the name,
-// title, purpose, founding council and an optional policy are checked with the CLI's own checks, the factory checks
-// them again and quotes the price (get_required_deposit with the arguments), and create_community is sent with that
+// title, purpose, founding council, an optional policy and the suite contracts' settings (init_args) are checked with
+// the CLI's own checks, the factory checks them again and quotes the price (get_required_deposit with the arguments), and create_community is sent with that
 // deposit and gas. The progress page reads the factory's get_community (one step per contract) and offers what the CLI
 // does with a community that is not Ready: resume_community (the creator retries failed accounts) or
 // abandon_community (the creator takes back what is left of the deposit).
@@ -32,6 +32,7 @@ export function CreateCommunity({ chain, wallet, ask, go, factory }: PageProps &
   const [purpose, setPurpose] = useState("");
   const [members, setMembers] = useState("");
   const [policy, setPolicy] = useState("");
+  const [initArgs, setInitArgs] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [refused, setRefused] = useState<Problem | null>(null);
 
@@ -48,6 +49,7 @@ export function CreateCommunity({ chain, wallet, ask, go, factory }: PageProps &
       ["members", "accounts", founders.join(",")],
     ];
     if (policy) checks.push(["policy", "json", policy]);
+    if (initArgs) checks.push(["initArgs", "json", initArgs]);
     const bad: Record<string, string> = {};
     for (const [field, check, value] of checks) {
       const why = valueProblem(check, value);
@@ -60,7 +62,8 @@ export function CreateCommunity({ chain, wallet, ask, go, factory }: PageProps &
       members: [...new Set(founders)].map((account_id) => ({ account_id, roles: [FOUNDER_ROLE] })),
     };
     if (policy) daoArgs.policy = JSON.parse(policy);
-    const args = { name, dao_args: daoArgs };
+    // each suite contract's own settings, by its code, as the CLI's --init-args; the factory's quote checks them
+    const args = { name, dao_args: daoArgs, ...(initArgs ? { init_args: JSON.parse(initArgs) } : {}) };
     try {
       const q = await quote(chain, factory, args);
       const tx: Tx = {
@@ -114,6 +117,12 @@ export function CreateCommunity({ chain, wallet, ask, go, factory }: PageProps &
           <textarea value={policy} onChange={(e) => setPolicy(e.target.value)} name="policy" rows={3} />
         </label>
         {field("policy")}
+        <label>
+          Contract settings (optional JSON by suite code, as docs/guides/short-epochs.json: the verifier's settings, the
+          reward pool's policy; otherwise their defaults)
+          <textarea value={initArgs} onChange={(e) => setInitArgs(e.target.value)} name="initArgs" rows={3} />
+        </label>
+        {field("initArgs")}
         {refused ? <ProblemBox problem={refused} /> : null}
         <button type="submit" className="primary" disabled={!wallet}>
           {wallet ? "Review the transaction" : "Sign in to create a community"}

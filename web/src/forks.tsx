@@ -19,7 +19,8 @@ import {
   ragequitShare,
 } from "../../scripts/cli/fork-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { COMMUNITY_FACTORY } from "../../contracts/wire/contracts.ts";
+import { COMMUNITY_DAO, COMMUNITY_FACTORY } from "../../contracts/wire/contracts.ts";
+import { meaningOf } from "../../contracts/wire/errors.ts";
 import type { Tx } from "./chain.ts";
 import type { CommunityView } from "./create.tsx";
 import type { PageProps } from "./pages.tsx";
@@ -235,12 +236,18 @@ export function Forks({
                   );
                 })}
               </ul>
-              {fork?.ragequit && wallet && !active ? (
+              {fork?.ragequit && wallet && !active && members > 1 ? (
                 <div className="actions">
                   <button type="button" onClick={ragequit}>
                     Ragequit
                   </button>
                 </div>
+              ) : null}
+              {fork?.ragequit && wallet && !active && members <= 1 ? (
+                // the DAO refuses it (ERR_LAST_MEMBER): said here rather than offered and refused
+                <p className="muted" data-testid="last-member">
+                  No ragequit: {meaningOf("ERR_LAST_MEMBER", COMMUNITY_DAO)}.
+                </p>
               ) : null}
             </>
           );
