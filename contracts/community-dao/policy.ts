@@ -1,5 +1,5 @@
 import { isKnownLabel, ACTIONS } from "./kinds/labels";
-import type { ForkPolicy, Policy, PolicyParameters, Role, RoleRule, Threshold, VotePolicy } from "./types";
+import type { ForkPolicy, Policy, PolicyParameters, Role, Threshold, VotePolicy } from "./types";
 import { cleanPolicy, cleanRole, cleanVotePolicy } from "./policy-shape";
 import { isAmount, isU64String, isValidName, isSafeInt } from "../shared/validate";
 
@@ -160,13 +160,4 @@ export function heldRoles(policy: Policy, groups: string[]): Role[] {
 export function canAct(policy: Policy, groups: string[], label: string, action: string): boolean {
   for (const r of heldRoles(policy, groups)) if (permits(r, label, action)) return true;
   return false;
-}
-
-// Weight needed to decide: a Ratio must be exceeded (Sputnik's rule: more than numerator/denominator of the total),
-// a fixed Weight is capped by the total so a shrunken group can still decide.
-export function thresholdWeight(rule: RoleRule): number {
-  const t = rule.threshold;
-  if (t.kind === "Weight") return rule.everyone || rule.total === 0 ? t.weight : Math.min(t.weight, rule.total);
-  if (rule.total === 0) return Number.MAX_SAFE_INTEGER;
-  return Math.min(rule.total, Math.floor((rule.total * t.numerator) / t.denominator) + 1);
 }

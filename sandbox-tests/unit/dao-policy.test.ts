@@ -1,4 +1,4 @@
-// The DAO's pure policy rules (contracts/community-dao/policy.ts): the weight a decision needs, what a policy may
+// The DAO's pure policy rules (contracts/community-dao/policy.ts; the weight a decision needs in wire/dao.ts), what a policy may
 // say, who may act; and members.ts checkpointAt, which reads a member's roles and power as of a proposal's
 // snapshot. Values are worked out by hand in the comments.
 import test from "ava";
@@ -8,11 +8,11 @@ import {
   defaultPolicy,
   heldRoles,
   permits,
-  thresholdWeight,
   validatePolicy,
   validateThreshold,
   validateVotePolicy,
 } from "../../contracts/community-dao/policy.ts";
+import { thresholdWeight } from "../../contracts/wire/dao.ts";
 import type { DaoState } from "../../contracts/community-dao/state.ts";
 import type { Checkpoint, Policy, RoleRule, Threshold } from "../../contracts/community-dao/types.ts";
 

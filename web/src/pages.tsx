@@ -8,7 +8,7 @@ import { type FormEvent, useState } from "react";
 import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 import { DEPRECATION_DEPOSIT } from "../../contracts/wire/activation.ts";
-import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
+import { CONFIG_MAX, thresholdWeight } from "../../contracts/wire/dao.ts";
 import { isPublicKeyHex } from "../../contracts/wire/fields.ts";
 import { defaultRewardPolicy, rewardPolicyError } from "../../contracts/wire/reward-policy.ts";
 import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
@@ -357,20 +357,11 @@ export function Proposals({ chain, refresh, dao, status }: PageProps & { dao: st
   );
 }
 
-// The weight a rule needs to decide: the contract's rule (contracts/community-dao/policy.ts thresholdWeight), which
-// lives beside near-sdk-js code the browser cannot load; restated here until it moves to contracts/wire.
-function needed(rule: RoleRule): number {
-  const t = rule.threshold;
-  if (t.kind === "Weight") return rule.everyone || rule.total === 0 ? t.weight : Math.min(t.weight, rule.total);
-  if (rule.total === 0) return Number.MAX_SAFE_INTEGER;
-  return Math.min(rule.total, Math.floor((rule.total * t.numerator) / t.denominator) + 1);
-}
-
 function thresholdWords(rule: RoleRule): string {
   // a role that may only execute (or remove) this kind is part of the proposal's rules but casts no vote
   if (!rule.actions.includes("vote")) return `does not vote on this kind; may ${rule.actions.join(", ")}`;
   const t = rule.threshold;
-  const need = needed(rule);
+  const need = thresholdWeight(rule);
   const of = rule.everyone ? "" : ` of ${rule.total}`;
   const rule_ = t.kind === "Ratio" ? `more than ${t.numerator}/${t.denominator}` : `a weight of ${t.weight}`;
   return `${rule_}${of}: ${need === Number.MAX_SAFE_INTEGER ? "cannot pass (no members)" : `${need} needed`}${rule.quorum > 0 ? `, quorum ${rule.quorum}` : ""}`;
