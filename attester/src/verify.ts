@@ -18,7 +18,12 @@
 import type { ReceiptRecord } from "../../contracts/inference-verifier/types.ts";
 import { bytesToHex } from "@noble/hashes/utils";
 import { isHexHash, isU64String, isValidAccountId, recordId } from "../../contracts/wire/fields.ts";
-import type { SignedReceipt } from "../../contracts/wire/receipt.ts";
+import {
+  type ChallengeWindow,
+  challengeWindowEnd,
+  challengeWindowOf,
+  type SignedReceipt,
+} from "../../contracts/wire/receipt.ts";
 import { AttesterError } from "./errors.ts";
 import { checkText, commitInput, commitOutput, receiptHash, recoverSigner, SALT_BYTES } from "./receipt.ts";
 
@@ -81,6 +86,7 @@ interface VerifierConfig {
   community: string;
   model_registry_id: string;
   settings: { challenge_window_ns: string; dispute_bond?: string };
+  challenges_closed_before_ns?: string;
 }
 
 interface AttesterView {
@@ -248,10 +254,10 @@ export function activeModelAt(
 /** Final, challengeable, disputed or voided, from the verifier's record, its window and the chain time. */
 export function finalityOf(
   rec: ReceiptRecordView,
-  windowNs: bigint,
+  window: ChallengeWindow,
   now: bigint,
 ): { finality: Finality; final_at: bigint; result: CheckResult } {
-  const finalAt = BigInt(rec.accepted_at) + windowNs;
+  const finalAt = challengeWindowEnd(BigInt(rec.accepted_at), window);
   if (rec.status === "Voided")
     return { finality: "voided", final_at: finalAt, result: fail("finality", "ERR_RECEIPT_VOIDED") };
   if (rec.status === "Disputed") {
@@ -441,7 +447,7 @@ export async function verifyReceipt(view: ViewCaller, v: VerifyInput): Promise<V
 
   if (verdict.record === null) checks.push(skip("finality", "not on chain"));
   else {
-    const f = finalityOf(verdict.record, BigInt(config.settings.challenge_window_ns), now);
+    const f = finalityOf(verdict.record, challengeWindowOf(config), now);
     verdict.finality = f.finality;
     verdict.final_at = f.final_at.toString();
     checks.push(f.result);
@@ -502,7 +508,7 @@ export async function prepareChallenge(
     return refuse("ERR_RECEIPT_MISMATCH", `receipt #${rec.id} is another receipt`);
   }
   if (rec.status !== "Accepted") return refuse("ERR_RECEIPT_NOT_CHALLENGEABLE", `receipt #${rec.id} is ${rec.status}`);
-  if (now >= BigInt(rec.accepted_at) + BigInt(config.settings.challenge_window_ns)) {
+  if (now >= challengeWindowEnd(BigInt(rec.accepted_at), challengeWindowOf(config))) {
     return refuse("ERR_CHALLENGE_WINDOW_CLOSED", `receipt #${rec.id} is final`);
   }
   if (kind === "dispute" && (await view(verifierId, "get_dispute", { receipt_id: rec.id })) !== null) {

@@ -46,8 +46,8 @@ class FakeChain implements ServiceChain {
   async activeModel() {
     return ACTIVE;
   }
-  async challengeWindowNs() {
-    return 120n * 10n ** 9n;
+  async challengeWindow() {
+    return { windowNs: 120n * 10n ** 9n, closedBeforeNs: 0n };
   }
   async timeNs() {
     return BigInt(Date.now()) * 1_000_000n + this.aheadNs;
@@ -480,7 +480,7 @@ test("relayer balance: a batch it cannot pay waits queued, health degraded; a to
 });
 
 test("finality: the verdict of a record, and ids read in pages of consecutive verifier ids", (t) => {
-  const w = 100n;
+  const w = { windowNs: 100n, closedBeforeNs: 0n };
   t.deepEqual(chainVerdict({ status: "Accepted", accepted_at: "1000" }, w, 1099n), {
     status: "accepted",
     final_at: null,
@@ -489,6 +489,18 @@ test("finality: the verdict of a record, and ids read in pages of consecutive ve
   t.like(chainVerdict({ status: "Accepted", accepted_at: "1000" }, w, 1100n), { status: "final", final_at: "1100" });
   t.like(chainVerdict({ status: "Disputed", accepted_at: "1000" }, w, 5000n), { status: "disputed", final_at: null });
   t.like(chainVerdict({ status: "Voided", accepted_at: "1000" }, w, 5000n), { status: "voided", final_at: null });
+  // the DAO raised the window to 500 at 1200: a receipt accepted at 1000 was final at 1100 and stays so (closed
+  // before 1100), one accepted at 1150 gets the longer window
+  const raised = { windowNs: 500n, closedBeforeNs: 1100n };
+  t.like(chainVerdict({ status: "Accepted", accepted_at: "1000" }, raised, 1200n), {
+    status: "final",
+    final_at: "1100",
+  });
+  t.like(chainVerdict({ status: "Accepted", accepted_at: "1150" }, raised, 1200n), { status: "accepted" });
+  t.like(chainVerdict({ status: "Accepted", accepted_at: "1150" }, raised, 1650n), {
+    status: "final",
+    final_at: "1650",
+  });
   t.deepEqual(idRuns([7, 3, 5, 3]), [{ from: 3, limit: 5 }]);
   t.deepEqual(idRuns([0, 99, 100, 250]), [
     { from: 0, limit: 100 },

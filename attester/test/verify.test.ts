@@ -109,10 +109,14 @@ test("the registry's history: activations, rollbacks, deprecation of the active 
 
 test("finality: final, challengeable, disputed, voided", (t) => {
   const rec = { accepted_at: "1000", status: "Accepted" } as ReceiptRecordView;
-  t.is(finalityOf(rec, 100n, 1100n).finality, "final");
-  t.is(finalityOf(rec, 100n, 1099n).finality, "challengeable");
-  t.is(finalityOf({ ...rec, status: "Disputed" }, 100n, 5000n).result.code, "ERR_RECEIPT_DISPUTED");
-  t.is(finalityOf({ ...rec, status: "Voided" }, 100n, 5000n).result.code, "ERR_RECEIPT_VOIDED");
+  const w = { windowNs: 100n, closedBeforeNs: 0n };
+  t.is(finalityOf(rec, w, 1100n).finality, "final");
+  t.is(finalityOf(rec, w, 1099n).finality, "challengeable");
+  t.is(finalityOf({ ...rec, status: "Disputed" }, w, 5000n).result.code, "ERR_RECEIPT_DISPUTED");
+  t.is(finalityOf({ ...rec, status: "Voided" }, w, 5000n).result.code, "ERR_RECEIPT_VOIDED");
+  // a window raised to 1000 after this receipt's had ended (closed before 1050): still final
+  t.is(finalityOf(rec, { windowNs: 1000n, closedBeforeNs: 1050n }, 1100n).finality, "final");
+  t.is(finalityOf(rec, { windowNs: 1000n, closedBeforeNs: 900n }, 1100n).finality, "challengeable");
 });
 
 test("conflicts: same model and input commitment, other outputs", (t) => {

@@ -3,6 +3,7 @@ import { fail } from "../shared/errors";
 import { keepAndRefund, sendNear, storageAddedCost, storageCost } from "../shared/storage";
 import { isHexHash, isSafeInt, isU64String, toHex } from "../shared/validate";
 import { checkSignature, keyLatin1, receiptHash } from "./receipt";
+import { challengeWindowEnd } from "../wire/receipt";
 import type { VerifierState } from "./state";
 import { emit, getEpoch, recount, uncount, versionKey } from "./state";
 import type { Attester, Dispute, ReceiptInput, ReceiptRecord } from "./types";
@@ -14,13 +15,16 @@ export function getReceipt(s: VerifierState, receiptId: number): ReceiptRecord {
   return rec;
 }
 
+// Open while the window runs, unless the receipt's window had already ended when the DAO raised it (state.ts).
 function windowOpen(s: VerifierState, rec: ReceiptRecord): boolean {
-  return near.blockTimestamp() < BigInt(rec.accepted_at) + BigInt(s.settings.challenge_window_ns);
+  const w = { windowNs: BigInt(s.settings.challenge_window_ns), closedBeforeNs: BigInt(s.challenges_closed_before_ns) };
+  return near.blockTimestamp() < challengeWindowEnd(BigInt(rec.accepted_at), w);
 }
 
 // Once the first part of an epoch's report has gone out (its counts frozen, usage.ts), nothing may change the
 // epoch's usage: the pool holds parts cut from those counts and the rest must match them. A receipt's window can be
-// open again only if the DAO raised challenge_window_ns after the report started; its epoch stays as reported.
+// open again only if the DAO raised challenge_window_ns after the report started while the receipt was still open;
+// its epoch stays as reported.
 function notFrozen(s: VerifierState, rec: ReceiptRecord): void {
   const e = s.epochs.get(String(rec.epoch));
   if (e !== null && (e.status === "Reported" || (e.parts ?? 0) > 0)) fail("ERR_REPORT_STARTED", `epoch ${rec.epoch}`);

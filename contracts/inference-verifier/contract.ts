@@ -98,6 +98,7 @@ export class InferenceVerifier implements VerifierState {
   reward_pool_id = "";
   community = "";
   settings: Settings = defaultSettings();
+  challenges_closed_before_ns = "0";
   active: ActiveModel = NO_MODEL;
   bonds_total = "0";
   dispute_bonds_total = "0";
@@ -200,6 +201,12 @@ export class InferenceVerifier implements VerifierState {
     // epoch numbers are floor(accepted_at / epoch_length_ns): another length would renumber recorded usage
     if (next.epoch_length_ns !== this.settings.epoch_length_ns && this.receipts.length > 0) {
       fail("ERR_INVALID_SETTINGS", "epoch_length_ns is fixed once receipts exist");
+    }
+    // a longer window applies to the receipts still open: those whose window had ended stay final
+    const [was, now] = [BigInt(this.settings.challenge_window_ns), near.blockTimestamp()];
+    if (BigInt(next.challenge_window_ns) > was && now > was) {
+      const closed = now - was;
+      if (closed > BigInt(this.challenges_closed_before_ns)) this.challenges_closed_before_ns = closed.toString();
     }
     this.settings = next;
     emit("settings_updated", [{ settings: this.settings, reward_pool_id: this.reward_pool_id }]);
@@ -307,6 +314,7 @@ export class InferenceVerifier implements VerifierState {
       reward_pool_id: this.reward_pool_id === "" ? null : this.reward_pool_id,
       community: this.community,
       settings: this.settings,
+      challenges_closed_before_ns: this.challenges_closed_before_ns,
       bonds_total: this.bonds_total,
       dispute_bonds_total: this.dispute_bonds_total,
       active_seq: this.active_seq,

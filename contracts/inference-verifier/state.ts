@@ -13,6 +13,10 @@ export interface VerifierState {
   reward_pool_id: string;
   community: string;
   settings: Settings;
+  // Receipts accepted before this instant (ns) are closed to challenges and voids for good: their window had ended
+  // when the DAO raised challenge_window_ns, and a raise does not reopen what was final (challenge.ts windowOpen).
+  // "0" until a raise; a state from before this field reads as "0" (near-sdk-js keeps the class default).
+  challenges_closed_before_ns: string;
   // model_name "" when none is active (near-sdk-js cannot reconstruct a null field): read it with activeModel()
   active: ActiveModel;
   // yoctoNEAR held as attester bonds (the rest of the balance pays storage)

@@ -105,7 +105,11 @@ export function reportUsage(s: VerifierState, epoch: number): string | undefined
   // a started report is frozen (challenges and voids on it refused, challenge.ts): a window the DAO raised since
   // cannot hold back its remaining parts, which would leave the pool's epoch incomplete and block later closes
   const started = (e.parts ?? 0) > 0;
-  if (!started && near.blockTimestamp() < end + BigInt(s.settings.challenge_window_ns)) fail("ERR_EPOCH_NOT_FINAL");
+  // final once every receipt of the epoch is closed: its window has passed, or it was closed by a raise (state.ts)
+  const closed = end <= BigInt(s.challenges_closed_before_ns);
+  if (!started && !closed && near.blockTimestamp() < end + BigInt(s.settings.challenge_window_ns)) {
+    fail("ERR_EPOCH_NOT_FINAL");
+  }
   if ((e.parts ?? 0) === 0) {
     const models = usageModels(s, e);
     freeze(e, models);

@@ -35,3 +35,28 @@ export function canonicalReceipt(verifierId: string, r: UnsignedReceipt): string
     `${r.input_sha256}\n${r.output_sha256}\n${r.attester_id}\n${r.nonce}\n${r.timestamp}\n${r.enclave_measurement ?? ""}`
   );
 }
+
+// The verifier's challenge window: its setting, and the instant before which every accepted receipt is closed for good
+// (`challenges_closed_before_ns`: their window had ended when the DAO raised the setting; a raise reopens nothing).
+export interface ChallengeWindow {
+  windowNs: bigint;
+  closedBeforeNs: bigint;
+}
+
+// The window as the verifier's get_config shows it (a verifier from before the field: nothing closed early).
+export function challengeWindowOf(config: {
+  settings: { challenge_window_ns: string };
+  challenges_closed_before_ns?: string;
+}): ChallengeWindow {
+  return {
+    windowNs: BigInt(config.settings.challenge_window_ns),
+    closedBeforeNs: BigInt(config.challenges_closed_before_ns ?? "0"),
+  };
+}
+
+// When a receipt's challenge window ends (ns): accepted_at + the window, or, for a receipt accepted before
+// closedBeforeNs, that instant (it was closed by then). The verifier takes challenges and voids while the chain's
+// clock is before it; the attester's checks and service call the receipt final from it on.
+export function challengeWindowEnd(acceptedAtNs: bigint, w: ChallengeWindow): bigint {
+  return acceptedAtNs < w.closedBeforeNs ? w.closedBeforeNs : acceptedAtNs + w.windowNs;
+}

@@ -250,3 +250,50 @@ test("the report the verifier sends is the one the pool accepts: both wasms in-p
   t.is(closed.value, "Reported");
   t.like(vm.view("get_epoch_usage", { epoch }), { status: "Reported", attempts: 1 });
 });
+
+test("a raised challenge window reopens no receipt that was final; open receipts get the longer window", (t) => {
+  const { vm, key } = ready();
+  const t0 = vm.time;
+  const submit = (nonce: number) => {
+    const r = vm.call(
+      "submit_receipt",
+      { receipt: signReceipt(VERIFIER, draft(vm, nonce), key.private_key) },
+      { from: RELAYER, deposit: DEPOSIT },
+    );
+    t.true(r.ok, r.error);
+    return r.value as number;
+  };
+  const first = submit(1); // final at t0 + 120 s
+  const epoch = vm.view<number>("current_epoch");
+  vm.time = t0 + 130n * SEC;
+  const second = submit(2); // open until t0 + 250 s under the window of 120 s
+  vm.time = t0 + 200n * SEC;
+  const raised = vm.call(
+    "update_settings",
+    { settings: { challenge_window_ns: (600n * SEC).toString() } },
+    { from: DAO },
+  );
+  t.true(raised.ok, raised.error);
+  // every receipt accepted before now - the old window (t0 + 80 s) had its window end: closed for good
+  t.is(
+    vm.view<{ challenges_closed_before_ns: string }>("get_config").challenges_closed_before_ns,
+    (t0 + 80n * SEC).toString(),
+  );
+  assertRefused(t, vm, "ERR_CHALLENGE_WINDOW_CLOSED", "void_receipt", { receipt_id: first }, { from: DAO });
+  // its epoch (ended before t0 + 80 s) is final: reportable now, not 600 s after its end
+  const report = vm.call("report_usage", { epoch }, { from: RELAYER });
+  t.true(report.ok, report.error);
+  // the second receipt was still open at the raise: it takes the longer window (past its old end, still voidable)
+  vm.time = t0 + 300n * SEC;
+  const voided = vm.call("void_receipt", { receipt_id: second, reason: "raised window" }, { from: DAO });
+  t.true(voided.ok, voided.error);
+  t.like(vm.view("get_receipt", { receipt_id: second }), { status: "Voided" });
+  // lowering the window closes nothing early that a later raise would reopen: the bound only grows
+  t.true(vm.call("update_settings", { settings: { challenge_window_ns: (60n * SEC).toString() } }, { from: DAO }).ok);
+  vm.time = t0 + 400n * SEC;
+  t.true(vm.call("update_settings", { settings: { challenge_window_ns: (900n * SEC).toString() } }, { from: DAO }).ok);
+  t.is(
+    vm.view<{ challenges_closed_before_ns: string }>("get_config").challenges_closed_before_ns,
+    (t0 + 340n * SEC).toString(),
+  );
+});

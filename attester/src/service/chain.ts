@@ -2,6 +2,7 @@
 // batch whose transaction hash is known (and written to the outbox) before the transaction is sent.
 import { sha256 } from "@noble/hashes/sha256";
 import { type Account, actions, baseEncode, encodeTransaction, type JsonRpcProvider } from "near-api-js";
+import { type ChallengeWindow, challengeWindowOf } from "../../../contracts/wire/receipt.ts";
 import type { SignedReceipt } from "../receipt.ts";
 import { DEPOSIT_PER_RECEIPT, MAX_BATCH, TGAS } from "../submit.ts";
 
@@ -38,7 +39,7 @@ export const RECEIPT_PAGE = 100;
 /** The chain as the service sees it; a fake in unit tests. */
 export interface ServiceChain {
   activeModel(): Promise<ActiveModel | null>;
-  challengeWindowNs(): Promise<bigint>;
+  challengeWindow(): Promise<ChallengeWindow>;
   timeNs(): Promise<bigint>;
   receiptByNonce(attesterId: string, nonce: string): Promise<ChainReceipt | null>;
   /** The verifier's receipts with ids from..from+limit-1 (limit <= RECEIPT_PAGE), fewer past the last. */
@@ -97,11 +98,8 @@ export class NearChain implements ServiceChain {
     return m && { ...m, model_version: String(m.model_version) };
   }
 
-  async challengeWindowNs(): Promise<bigint> {
-    const c = await this.view<{ settings?: { challenge_window_ns?: string }; challenge_window_ns?: string }>(
-      "get_config",
-    );
-    return BigInt(c.settings?.challenge_window_ns ?? c.challenge_window_ns ?? "86400000000000");
+  async challengeWindow(): Promise<ChallengeWindow> {
+    return challengeWindowOf(await this.view<Parameters<typeof challengeWindowOf>[0]>("get_config"));
   }
 
   async timeNs(): Promise<bigint> {

@@ -1,11 +1,12 @@
 // The finality sweep: in the background, accepted receipts are checked against the verifier until they reach an end
 // state. A receipt is `final` once the chain's clock passes accepted_at + challenge_window_ns (read from the verifier
-// at every sweep: the DAO may change it) while it is `Accepted` there: from then on the verifier refuses challenges
+// at every sweep: the DAO may change it; a raise closes nothing it had not, wire/receipt.ts challengeWindowEnd) while it is `Accepted` there: from then on the verifier refuses challenges
 // and the DAO's void (ERR_CHALLENGE_WINDOW_CLOSED), so nothing can change it. `Voided` and `Disputed` are copied as
 // the chain says (a dismissed dispute makes it `Accepted` again, then final in its turn). The work per sweep is
 // bounded: one page of `batch` receipts, oldest nonce first, from a cursor that goes round; their records are read in
 // pages of consecutive verifier ids (get_receipts), not one view per receipt when they are close together.
 // Then pruning: receipts in an end state longer than the retention are deleted, `prune_batch` at a time.
+import { type ChallengeWindow, challengeWindowEnd } from "../../../contracts/wire/receipt.ts";
 import type { ChainReceipt, ServiceChain } from "./chain.ts";
 import { RECEIPT_PAGE } from "./chain.ts";
 import type { Metrics } from "./metrics.ts";
@@ -26,13 +27,13 @@ export interface FinalityOptions {
 /** What the verifier's record says of an accepted receipt now (`nowNs`: the chain's clock). */
 export function chainVerdict(
   rec: Pick<ChainReceipt, "status" | "accepted_at">,
-  windowNs: bigint,
+  window: ChallengeWindow,
   nowNs: bigint,
 ): Omit<Settled, "id"> {
   const { accepted_at } = rec;
   if (rec.status === "Voided") return { status: "voided", final_at: null, accepted_at };
   if (rec.status === "Disputed") return { status: "disputed", final_at: null, accepted_at };
-  const end = BigInt(accepted_at) + windowNs;
+  const end = challengeWindowEnd(BigInt(accepted_at), window);
   return nowNs >= end
     ? { status: "final", final_at: end.toString(), accepted_at }
     : { status: "accepted", final_at: null, accepted_at };
@@ -108,7 +109,7 @@ export class FinalitySweep {
   }
 
   private async check(rows: OutboxRow[]): Promise<void> {
-    const [windowNs, nowNs] = await Promise.all([this.chain.challengeWindowNs(), this.chain.timeNs()]);
+    const [window, nowNs] = await Promise.all([this.chain.challengeWindow(), this.chain.timeNs()]);
     const held = new Map<number, ChainReceipt>();
     const ids = rows.flatMap((r) => (r.chain_id === null ? [] : [r.chain_id]));
     for (const run of idRuns(ids)) {
@@ -122,7 +123,7 @@ export class FinalitySweep {
         this.o.log("receipt not found on chain as accepted", { id: r.id, chain_receipt_id: r.chain_id });
         continue;
       }
-      verdicts.push({ id: r.id, ...chainVerdict(rec, windowNs, nowNs) });
+      verdicts.push({ id: r.id, ...chainVerdict(rec, window, nowNs) });
     }
     this.metrics.finalityChecked.inc(rows.length);
     const changed = this.outbox.settle(verdicts);
@@ -139,8 +140,8 @@ export class FinalitySweep {
     if (row.status !== "accepted" && row.status !== "disputed") return;
     const rec = await this.chain.receiptByNonce(row.receipt.attester_id, row.receipt.nonce);
     if (!rec || rec.hash !== row.id) return;
-    const [windowNs, nowNs] = await Promise.all([this.chain.challengeWindowNs(), this.chain.timeNs()]);
-    for (const c of this.outbox.settle([{ id: row.id, ...chainVerdict(rec, windowNs, nowNs) }])) {
+    const [window, nowNs] = await Promise.all([this.chain.challengeWindow(), this.chain.timeNs()]);
+    for (const c of this.outbox.settle([{ id: row.id, ...chainVerdict(rec, window, nowNs) }])) {
       this.metrics.settled.inc({ status: c.status });
     }
   }
