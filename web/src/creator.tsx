@@ -114,6 +114,14 @@ export function SubmitDataset({ chain, wallet, ask, go, dao }: PageProps & { dao
     setErrors(bad);
     if (Object.keys(bad).length > 0) return;
     const { name, version } = splitRecordId(id);
+    let datasheetSha = datasheet;
+    try {
+      // the CLI's default datasheet: the sha256 of "datasheet of <id>"
+      if (!datasheetSha) datasheetSha = await sha256Hex(defaultDatasheetText(id));
+    } catch (err) {
+      setRefused(problemOf(err, chain, "dataset-registry"));
+      return;
+    }
     const args = {
       name,
       version,
@@ -124,8 +132,7 @@ export function SubmitDataset({ chain, wallet, ask, go, dao }: PageProps & { dao
         .map((u) => u.trim())
         .filter(Boolean),
       license,
-      // the CLI's default datasheet: the sha256 of "datasheet of <id>"
-      datasheet_sha256: datasheet || (await sha256Hex(defaultDatasheetText(id))),
+      datasheet_sha256: datasheetSha,
       creators: list,
     };
     // the registry's own checks, in its order and with its codes
