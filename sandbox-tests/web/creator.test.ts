@@ -7,14 +7,16 @@
 // manifest of it, registers a model on it (a bad weights hash refused first with ERR_INVALID_HASH) and withdraws the
 // other dataset. Then a Signal and a RetireDataset are proposed, approved and executed; a role with an unknown
 // permission is refused in the page with ERR_INVALID_POLICY and a good one is added and shown on the community's home;
-// a FunctionCall shows its warning and an UpgradeSuite to the factory's release is proposed with that hash. Every
-// browser action is checked on chain over RPC, independently of the app.
+// a FunctionCall shows its warning and an UpgradeSuite to the factory's release is proposed with that hash (its
+// Execute showing the DAO's gas for it); removing a group with members is refused in the page with ERR_ROLE_NOT_EMPTY;
+// the bond and voting period are changed. Every browser action is checked on chain over RPC, independently of the app.
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Policy } from "../../contracts/community-dao/types.ts";
 import type { DatasetRecord, ManifestRecord } from "../../contracts/wire/datasets.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
+import { globalUpgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
 import { RECORD_DEPOSIT } from "../../scripts/cli/registry-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { ok, ROOT, useCliEnv } from "../cli/harness.ts";
@@ -374,6 +376,36 @@ test("in a browser: a creator submits, withdraws, makes a manifest and a model; 
       hash: release.sha256,
       global: true,
     });
+    // approved, its Execute attaches the DAO's own figure for a switch to global code (not sent here)
+    await decide(4);
+    t.is(await page.getByTestId("tx-gas").innerText(), units.tgas(globalUpgradeExecuteAttach()));
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+
+    // a group that still has members cannot be removed: refused in the page by the DAO's rule
+    await page.goto(`${web.url}#/c/${DAO}/propose?kind=remove-role`);
+    await page.getByLabel("role to remove").selectOption("council");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    await refusedInPage("ERR_ROLE_NOT_EMPTY", "community-dao");
+    t.is(await lastProposal(), 5);
+
+    // the bond and the voting period changed (empty timelock kept), executed and shown on the community's home
+    await page.goto(`${web.url}#/c/${DAO}/propose?kind=update-parameters`);
+    await page.locator("input[name=bondParam]").fill("2");
+    await page.locator("input[name=periodHours]").fill("48");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    t.regex(await dialog.innerText(), /Propose: Change the proposal bond to 2 NEAR, the voting period to 2 days/);
+    await send();
+    await decide(5);
+    await send();
+    await page.getByTestId("proposal-status").filter({ hasText: "Executed" }).waitFor();
+    t.deepEqual((await cli.view<Policy>(DAO, "get_policy")).parameters, {
+      proposal_bond: (2n * 10n ** 24n).toString(),
+      proposal_period: (48n * 3600n * 10n ** 9n).toString(),
+      timelock: "0",
+    });
+    await page.goto(`${web.url}#/c/${DAO}`);
+    await main.getByText(/Proposal bond 2 NEAR/).waitFor();
 
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);
