@@ -1,7 +1,10 @@
+// The policy's rules: its defaults, its validation, what a policy-change proposal makes of it, who may act (the weight
+// a proposal needs is wire/dao.ts thresholdWeight). Pure (no near-sdk-js import: the field rules come from
+// contracts/wire/fields.ts), so the web app checks a policy change by these same functions.
 import { isKnownLabel, ACTIONS } from "./kinds/labels";
-import type { ForkPolicy, Policy, PolicyParameters, Role, Threshold, VotePolicy } from "./types";
+import type { ForkPolicy, Policy, PolicyParameters, ProposalKind, Role, Threshold, VotePolicy } from "./types";
 import { cleanPolicy, cleanRole, cleanVotePolicy } from "./policy-shape";
-import { isAmount, isU64String, isValidName, isSafeInt } from "../shared/validate";
+import { isAmount, isU64String, isValidName, isSafeInt } from "../wire/fields";
 
 export { cleanPolicy, cleanRole, cleanVotePolicy };
 
@@ -160,4 +163,69 @@ export function heldRoles(policy: Policy, groups: string[]): Role[] {
 export function canAct(policy: Policy, groups: string[], label: string, action: string): boolean {
   for (const r of heldRoles(policy, groups)) if (permits(r, label, action)) return true;
   return false;
+}
+
+export type PolicyChange = Extract<
+  ProposalKind,
+  {
+    kind:
+      | "ChangePolicy"
+      | "ChangePolicyAddOrUpdateRole"
+      | "ChangePolicyRemoveRole"
+      | "ChangePolicyUpdateDefaultVotePolicy"
+      | "ChangePolicyUpdateParameters";
+  }
+>;
+
+function copy(p: Policy): Policy {
+  return JSON.parse(JSON.stringify(p)) as Policy;
+}
+
+// The policy a change would produce from `current`, or the DAO's refusal. Whole and partial edits go through the same
+// validation, and a group that still has members (`roleCounts`, get_info's role_counts) can neither disappear nor turn
+// into "Everyone" (members live outside the policy).
+export function nextPolicyOf(current: Policy, roleCounts: Record<string, number>, k: PolicyChange): Policy | string {
+  let next: Policy;
+  switch (k.kind) {
+    case "ChangePolicy":
+      if (k.policy === null || typeof k.policy !== "object") return "ERR_INVALID_POLICY";
+      next = copy(k.policy);
+      next.v = 1;
+      break;
+    case "ChangePolicyAddOrUpdateRole": {
+      next = copy(current);
+      if (k.role === null || typeof k.role !== "object") return "ERR_INVALID_POLICY: role";
+      const i = next.roles.findIndex((r) => r.name === k.role.name);
+      if (i >= 0) next.roles[i] = k.role;
+      else if (next.roles.length >= MAX_ROLES) return `ERR_INVALID_POLICY: at most ${MAX_ROLES} roles`;
+      else next.roles.push(k.role);
+      break;
+    }
+    case "ChangePolicyRemoveRole":
+      if (!findRole(current, k.role)) return `ERR_UNKNOWN_ROLE: ${String(k.role)}`;
+      next = copy(current);
+      next.roles = next.roles.filter((r) => r.name !== k.role);
+      break;
+    case "ChangePolicyUpdateDefaultVotePolicy":
+      next = copy(current);
+      next.default_vote_policy = k.vote_policy;
+      break;
+    case "ChangePolicyUpdateParameters": {
+      next = copy(current);
+      const p = k.parameters;
+      if (p === null || typeof p !== "object") return "ERR_INVALID_POLICY: parameters";
+      if (p.proposal_bond !== undefined) next.parameters.proposal_bond = p.proposal_bond;
+      if (p.proposal_period !== undefined) next.parameters.proposal_period = p.proposal_period;
+      if (p.timelock !== undefined) next.parameters.timelock = p.timelock;
+      break;
+    }
+  }
+  const err = validatePolicy(next);
+  if (err) return err;
+  for (const name in roleCounts) {
+    if (roleCounts[name] === 0) continue;
+    const r = findRole(next, name);
+    if (!r || r.kind !== "Group") return `ERR_ROLE_NOT_EMPTY: ${name}`;
+  }
+  return cleanPolicy(next);
 }

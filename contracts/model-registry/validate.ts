@@ -1,9 +1,10 @@
 // Registration checks: each refusal panics with a stable code before any state is written.
 import type { Evaluation, ModelInput, ParentLink, RegisterModelArgs, Relation } from "./types";
 import { MAX_EVALUATIONS, RELATIONS } from "./types";
-import { isDecimal, isLabel, isRecordId, isRecordName, isSpdxId, isVersion } from "../wire/fields";
-import { ensure } from "../shared/errors";
-import { isHexHash, isSafeInt } from "../shared/validate";
+import { isDecimal, isLabel, isRecordId } from "../wire/fields";
+import { modelInputProblem } from "../wire/record-checks";
+import { ensure, fail } from "../shared/errors";
+import { isHexHash } from "../shared/validate";
 
 export function checkEvaluations(evaluations: unknown): Evaluation[] {
   if (evaluations === undefined || evaluations === null) return [];
@@ -30,15 +31,10 @@ export function checkParent(parent: unknown): ParentLink | null {
   return { model_id, relation };
 }
 
+// The fields' rule is contracts/wire/record-checks.ts modelInputProblem (the CLI and the web app refuse the same input).
 export function checkModelInput(m: RegisterModelArgs): ModelInput {
-  ensure(isRecordName(m.name), "ERR_INVALID_NAME", "1..64 of a-z 0-9 -");
-  ensure(isVersion(m.version), "ERR_INVALID_VERSION", "1..32 of a-z 0-9 . -");
-  ensure(isHexHash(m.weights_sha256), "ERR_INVALID_HASH", "weights_sha256");
-  ensure(isHexHash(m.training_code_sha256), "ERR_INVALID_HASH", "training_code_sha256");
-  ensure(isLabel(m.framework, 32), "ERR_INVALID_FRAMEWORK", "1..32 visible ASCII");
-  ensure(isLabel(m.architecture), "ERR_INVALID_ARCHITECTURE", "1..64 visible ASCII");
-  ensure(isSafeInt(m.training_manifest_id, 1, 4294967295), "ERR_INVALID_MANIFEST_ID");
-  ensure(isSpdxId(m.license), "ERR_INVALID_LICENSE", "an SPDX id");
+  const why = modelInputProblem(m);
+  if (why !== null) fail(why);
   return {
     name: m.name,
     version: m.version,

@@ -6,6 +6,7 @@ import { isAmount, isValidAccountId } from "../wire/fields.js";
 export {
   isAmount,
   isHexHash,
+  isMethodName,
   isRecordId,
   isRecordName,
   isSafeInt,
@@ -63,15 +64,6 @@ export function decodeBase64(s: string): Uint8Array | null {
     }
   }
   return out;
-}
-
-export function isMethodName(name: unknown): name is string {
-  if (typeof name !== "string" || name.length < 1 || name.length > 256) return false;
-  for (let i = 0; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return false;
-  }
-  return true;
 }
 
 // Code a contract stores or deploys (the factory's store_code, a suite contract's upgrade): 8 bytes .. 4 MiB and the

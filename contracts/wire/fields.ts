@@ -194,3 +194,13 @@ export function isDecimal(s: unknown): s is string {
   }
   return digits > 0 && dots <= 1 && s.charCodeAt(s.length - 1) !== 46;
 }
+
+// A contract method name (a FunctionCall proposal's action, an UpgradeSelf's migration): 1..256 of a-z A-Z 0-9 _.
+export function isMethodName(name: unknown): name is string {
+  if (typeof name !== "string" || name.length < 1 || name.length > 256) return false;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95)) return false;
+  }
+  return true;
+}

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import type { Account } from "near-api-js";
 import type { Chain } from "./context.ts";
-import { allPages, codeHashHex, formatNear, NEAR, parseNear, resultOf, TGAS, view } from "./context.ts";
+import { allPages, codeHashHex, formatNear, NEAR, parseNear, resultOf, view } from "./context.ts";
 import { cleanPolicy } from "../../contracts/community-dao/policy-shape.ts";
 import type { Policy } from "../../contracts/community-dao/types.ts";
 import { CliError, networkProblem, receiptFailure } from "./errors.ts";

@@ -6,7 +6,6 @@ import { type Account, baseEncode } from "near-api-js";
 import type { AttesterKey } from "../../attester/src/receipt.ts";
 import type { Chain, Outcome } from "./context.ts";
 import { allPages, codeBytes, formatNear, parseNear, resultOf, TGAS, view } from "./context.ts";
-import { globalUpgradeExecuteAttach, upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
 import { ActivationRefusal, activationDepositOf, type ViewCall } from "./model-calls.ts";
 import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
@@ -15,18 +14,21 @@ import { jsonArg } from "./suite.ts";
 import {
   ADD_PROPOSAL_GAS,
   CHOICES,
-  executeGasOf,
+  type CodeReads,
+  DAO_CODE,
+  executeGasFor,
+  factoryReleaseOf,
+  hoursNs,
   type Member,
   type Proposal,
   proposalDeposit,
   type Treasury,
+  upgradeKindOf,
   VOTE_GAS,
   type Vote,
 } from "./dao-calls.ts";
 
 export type { Member, Proposal, Treasury, Vote };
-
-const HOUR_NS = 3_600_000_000_000n;
 
 export function listMembers(chain: Chain, dao: string): Promise<Member[]> {
   return allPages<Member>(chain, dao, "get_members");
@@ -44,11 +46,6 @@ function need(flags: Flags, name: string, kind: string): string {
 export function tgas(value: string, flag: string): string {
   if (!/^\d+$/.test(value)) throw new CliError("BAD_ARGS", `${flag} must be a whole number of Tgas (got ${value})`);
   return value;
-}
-
-function hoursNs(value: string, flag: string): string {
-  if (!/^\d+(\.\d+)?$/.test(value)) throw new CliError("BAD_ARGS", `${flag} must be a number of hours`);
-  return ((BigInt(Math.round(Number(value) * 3600)) * HOUR_NS) / 3600n).toString();
 }
 
 export const PROPOSAL_KINDS = [
@@ -168,40 +165,10 @@ export async function buildKind(
         description: `update parameters ${JSON.stringify(parameters)}`,
       };
     }
-    case "upgrade-self": {
-      const hash = need(f, "hash", kind);
-      if (await isGlobal(chain, dao, hash)) {
-        return {
-          kind: { kind: "UpgradeSelf", hash, global: true },
-          description: `switch the DAO to global code ${hash}`,
-        };
-      }
-      return { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to blob ${hash}` };
-    }
-    case "upgrade": {
-      const contract = need(f, "contract", kind);
-      const hash = need(f, "hash", kind);
-      const global = await isGlobal(chain, dao, hash);
-      if (contract === DAO_CODE) {
-        return global
-          ? {
-              kind: { kind: "UpgradeSelf", hash, global: true },
-              description: `switch the DAO to global code ${hash}${await releaseNote(chain, dao, DAO_CODE, hash)}`,
-            }
-          : { kind: { kind: "UpgradeSelf", hash }, description: `upgrade the DAO to ${hash}` };
-      }
-      if (global) {
-        return {
-          kind: { kind: "UpgradeSuite", contract, hash, global: true },
-          description: `switch ${contract} to global code ${hash}${await releaseNote(chain, dao, contract, hash)}`,
-        };
-      }
-      const deposit = await codeGrowthCost(chain, dao, contract, hash);
-      return {
-        kind: { kind: "UpgradeSuite", contract, hash, ...(deposit > 0n ? { deposit: deposit.toString() } : {}) },
-        description: `upgrade ${contract} to ${hash}${deposit > 0n ? ` (${formatNear(deposit)} from the treasury for the larger code's storage)` : ""}`,
-      };
-    }
+    case "upgrade-self":
+      return upgradeKindOf(codeReads(chain), dao, DAO_CODE, need(f, "hash", kind));
+    case "upgrade":
+      return upgradeKindOf(codeReads(chain), dao, need(f, "contract", kind), need(f, "hash", kind));
     case "fork": {
       const name = need(f, "name", kind);
       const k: Record<string, unknown> = { kind: "Fork", name };
@@ -309,77 +276,35 @@ export async function propose(
   };
 }
 
-const DAO_CODE = "community-dao";
-
-/**
- * What the treasury pays a suite contract for a larger code's storage stake: (new bytes - running bytes) x the
- * storage price. A contract that holds money for others (the pool, the verifier's bonds) refuses an upgrade whose
- * stake would come out of it (ERR_UPGRADE_STORAGE), so the proposal carries it as `deposit`.
- */
-async function codeGrowthCost(chain: Chain, dao: string, contract: string, hash: string): Promise<bigint> {
-  const { suite } = await view<{ suite: Record<string, string> }>(chain, dao, "get_info");
-  const account = suite[contract];
-  const blob = await view<{ bytes: number } | null>(chain, dao, "get_blob", { hash });
-  if (!account || !blob) return 0n;
-  const running = await codeBytes(chain, account);
-  return blob.bytes > running ? BigInt(blob.bytes - running) * 10n ** 19n : 0n;
-}
-/**
- * A hash names global code unless this DAO holds a blob of it (then the blob is deployed, as before global contracts):
- * the chain's global store is checked, so a typo is caught before anyone votes.
- */
-async function isGlobal(chain: Chain, dao: string, hash: string): Promise<boolean> {
-  if ((await view(chain, dao, "get_blob", { hash })) !== null) return false;
-  try {
-    await chain.provider.query({
-      request_type: "view_global_contract_code",
-      finality: "optimistic",
-      code_hash: baseEncode(Buffer.from(hash, "hex")),
-    } as never);
-    return true;
-  } catch (e) {
-    if (networkProblem(e)) throw e;
-    throw new CliError("BAD_ARGS", `no blob ${hash} in ${dao} and no global code of that hash on ${chain.network}`);
-  }
-}
-
-/**
- * What voters should know about a global hash: the factory release it is, or that it is none (anyone can publish code
- * to the global store, so a hash from elsewhere must be checked before voting). Goes into the proposal's description.
- */
-async function releaseNote(chain: Chain, dao: string, code: string, hash: string): Promise<string> {
-  const { factory_id } = await view<{ factory_id?: string }>(chain, dao, "get_info");
-  if (!factory_id) return " (no factory to compare with: check this code before voting)";
-  const info = await view<{ version: string; sha256: string } | null>(chain, factory_id, "get_code_info", {
-    name: code,
-  });
-  return info?.sha256 === hash
-    ? ` (${factory_id} release ${info.version})`
-    : ` (NOT the current ${code} release of ${factory_id}: check this code before voting)`;
+/** The chain reads of an upgrade proposal (dao-calls.ts upgradeKindOf): views, the global store, code sizes. */
+function codeReads(chain: Chain): CodeReads {
+  return {
+    network: chain.network,
+    view: (contractId, method, args) => view(chain, contractId, method, args ?? {}),
+    async globalCodeExists(hash) {
+      try {
+        await chain.provider.query({
+          request_type: "view_global_contract_code",
+          finality: "optimistic",
+          code_hash: baseEncode(Buffer.from(hash, "hex")),
+        } as never);
+        return true;
+      } catch (e) {
+        if (networkProblem(e)) throw e;
+        return false;
+      }
+    },
+    codeBytes: (accountId) => codeBytes(chain, accountId),
+  };
 }
 
 /**
  * `propose upgrade --contract <code>` without --hash: the current release of `code` on the factory that created the
- * community, which the factory published to the global store; the proposal switches the contract to it by hash.
+ * community (dao-calls.ts factoryReleaseOf).
  */
 async function factoryRelease(chain: Chain, dao: string, code: string, out: Progress): Promise<string> {
-  const { factory_id, suite } = await view<{ factory_id: string; suite: Record<string, string> }>(
-    chain,
-    dao,
-    "get_info",
-  );
-  if (code !== DAO_CODE && !suite[code]) {
-    throw new CliError("BAD_ARGS", `${dao} has no ${code}; its contracts: ${Object.keys(suite).join(", ")}`);
-  }
-  if (!factory_id) throw new CliError("BAD_ARGS", `${dao} was not created by a factory: pass --hash of a stored blob`);
-  const info = await view<{ version: string; sha256: string; bytes: number } | null>(
-    chain,
-    factory_id,
-    "get_code_info",
-    { name: code },
-  );
-  if (!info) throw new CliError("BAD_ARGS", `the factory ${factory_id} has published no code named ${code}`);
-  out.progress(`${code} ${info.version} (sha256 ${info.sha256}) is the release ${factory_id} publishes`);
+  const info = await factoryReleaseOf((c, m, a) => view(chain, c, m, a ?? {}), dao, code);
+  out.progress(`${code} ${info.version} (sha256 ${info.sha256}) is the release ${info.factory} publishes`);
   return info.sha256;
 }
 
@@ -398,19 +323,11 @@ export async function vote(chain: Chain, signer: Account, dao: string, choice: s
   return { id, choice: c, status: p.status, rules: p.rules, tx_hash: tx.transaction_outcome.id };
 }
 
-async function executeGas(chain: Chain, dao: string, p: Proposal): Promise<bigint> {
-  const plain = executeGasOf(p.kind);
-  if (plain !== null) return plain;
-  // An upgrade's gas grows with its code (the DAO's own figure, contracts/wire/upgrade.ts); the blob may be gone,
-  // then the DAO refuses with ERR_UNKNOWN_BLOB whatever is attached.
-  if ((p.kind as { global?: boolean }).global) return globalUpgradeExecuteAttach();
-  const blob = await view<{ bytes: number } | null>(chain, dao, "get_blob", { hash: p.kind.hash });
-  return upgradeExecuteAttach(blob?.bytes ?? 0, p.kind.kind === "UpgradeSelf");
-}
-
 export async function execute(chain: Chain, signer: Account, dao: string, id: number, gasTgas: string | undefined) {
   const before = await view<Proposal>(chain, dao, "get_proposal", { id });
-  const gas = gasTgas ? BigInt(gasTgas) * TGAS : await executeGas(chain, dao, before);
+  const gas = gasTgas
+    ? BigInt(gasTgas) * TGAS
+    : await executeGasFor((c, m, a) => view(chain, c, m, a ?? {}), dao, before.kind);
   const tx = await signer.callFunctionRaw({ contractId: dao, methodName: "execute", args: { id }, gas });
   const p = await view<Proposal>(chain, dao, "get_proposal", { id });
   if (p.status === "Failed") {

@@ -29,14 +29,22 @@ import {
 import { splitRecordId } from "../../contracts/wire/fields.ts";
 import { reportDeposit, type UsageReportPart } from "../../contracts/wire/usage-report.ts";
 import { CLAIM_GAS, POOL_STORAGE_DEPOSIT, POOL_STORAGE_DEPOSIT_GAS } from "./reward-pool-calls.ts";
+import {
+  DEFAULT_DATASET_LICENSE,
+  defaultDatasheetText,
+  parseCreators,
+  RECORD_DEPOSIT,
+  REGISTRY_CALL_GAS,
+} from "./registry-calls.ts";
+
+export { parseCreators };
 
 // the suite's code names (contracts/wire/contracts.ts)
 export { DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL };
 // the suite contracts whose refusals callTx explains
 const SUITE_CODES = new Set([DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL]);
-const BPS = 10000;
 // Storage deposits: the contracts keep what the record costs and refund the rest in the same call.
-export const RECORD_DEPOSIT = NEAR / 10n;
+export { RECORD_DEPOSIT };
 export const RECEIPT_DEPOSIT = 2n * 10n ** 22n;
 
 export interface Tx<T = unknown> {
@@ -102,22 +110,6 @@ export async function suiteContract(chain: Chain, dao: string, code: string): Pr
 
 // ---------- arguments ----------
 
-/** `a.near:6000,b.near:4000` (or one account alone: 10,000 bps) to creators with share_bps. */
-export function parseCreators(text: string | undefined, fallback: string): { account_id: string; share_bps: number }[] {
-  if (!text) return [{ account_id: fallback, share_bps: BPS }];
-  const list = text.split(",").map((part) => {
-    const [account_id, bps] = part.split(":");
-    const share_bps = bps === undefined ? BPS : Number(bps);
-    if (!account_id || !Number.isInteger(share_bps)) {
-      throw new CliError("BAD_ARGS", `--creators is account:bps,account:bps (got ${text})`);
-    }
-    return { account_id, share_bps };
-  });
-  const sum = list.reduce((n, c) => n + c.share_bps, 0);
-  if (sum !== BPS) throw new CliError("BAD_ARGS", `--creators shares must sum to 10000 (got ${sum})`);
-  return list;
-}
-
 export function splitId(id: string, what: string): [string, string] {
   const at = id.indexOf("@");
   if (at <= 0 || at === id.length - 1) throw new CliError("BAD_ARGS", `${what} is <name>@<version> (got ${id})`);
@@ -170,11 +162,11 @@ export async function submitDataset(chain: Chain, signer: Account, dao: string, 
     content_sha256: sha256Hex(bytes),
     size_bytes: String(statSync(o.file).size),
     uris: [o.uri ?? `file://${o.file.replace(/^\/+/, "")}`],
-    license: o.license ?? "CC-BY-4.0",
-    datasheet_sha256: o.datasheetSha256 ?? sha256Hex(`datasheet of ${o.id}`),
+    license: o.license ?? DEFAULT_DATASET_LICENSE,
+    datasheet_sha256: o.datasheetSha256 ?? sha256Hex(defaultDatasheetText(o.id)),
     creators: parseCreators(o.creators, signer.accountId),
   };
-  const tx = await callTx<string>(signer, registry, "submit_dataset", args, 30n * TGAS, RECORD_DEPOSIT);
+  const tx = await callTx<string>(signer, registry, "submit_dataset", args, REGISTRY_CALL_GAS, RECORD_DEPOSIT);
   return { ...tx, registry, args };
 }
 
@@ -192,12 +184,19 @@ export async function showDataset(chain: Chain, dao: string, id: string): Promis
 
 export async function withdrawDataset(chain: Chain, signer: Account, dao: string, id: string, reason?: string) {
   const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
-  return callTx(signer, registry, "withdraw_dataset", { dataset_id: id, reason }, 30n * TGAS);
+  return callTx(signer, registry, "withdraw_dataset", { dataset_id: id, reason }, REGISTRY_CALL_GAS);
 }
 
 export async function createManifest(chain: Chain, signer: Account, dao: string, name: string, ids: string[]) {
   const registry = await suiteContract(chain, dao, DATASET_REGISTRY);
-  return callTx<number>(signer, registry, "create_manifest", { name, dataset_ids: ids }, 30n * TGAS, RECORD_DEPOSIT);
+  return callTx<number>(
+    signer,
+    registry,
+    "create_manifest",
+    { name, dataset_ids: ids },
+    REGISTRY_CALL_GAS,
+    RECORD_DEPOSIT,
+  );
 }
 
 export interface ManifestView {
@@ -320,7 +319,7 @@ export async function registerModel(chain: Chain, signer: Account, dao: string, 
     license: o.license ?? card.license,
     creators: parseCreators(o.creators, signer.accountId),
   };
-  const tx = await callTx<string>(signer, registry, "register_model", args, 30n * TGAS, RECORD_DEPOSIT);
+  const tx = await callTx<string>(signer, registry, "register_model", args, REGISTRY_CALL_GAS, RECORD_DEPOSIT);
   return { ...tx, registry, args };
 }
 

@@ -13,6 +13,7 @@ import {
   type Wallet,
 } from "./chain.ts";
 import { CreateCommunity, CreationProgress } from "./create.tsx";
+import { CreateManifest, RegisterModel, SubmitDataset } from "./creator.tsx";
 import { DatasetDetail, Datasets } from "./datasets.tsx";
 import { ModelDetail, Models } from "./models.tsx";
 import { Communities, CommunityHome, type PageProps, ProposalDetail, Proposals, Propose } from "./pages.tsx";
@@ -89,7 +90,10 @@ export function App() {
     if (parts[2] === "proposals") page = <Proposals {...props} dao={dao} status={params.get("status") ?? ""} />;
     else if (parts[2] === "p" && parts[3]) page = <ProposalDetail {...props} dao={dao} id={Number(parts[3])} />;
     else if (parts[2] === "propose")
-      page = <Propose {...props} dao={dao} initialKind={params.get("kind") ?? undefined} />;
+      // a new ?kind= is a new form (a link from one kind's page to another's)
+      page = (
+        <Propose key={params.get("kind") ?? ""} {...props} dao={dao} initialKind={params.get("kind") ?? undefined} />
+      );
     else if (parts[2] === "datasets") page = <Datasets {...props} dao={dao} />;
     else if (parts[2] === "d" && parts[3])
       page = <DatasetDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
@@ -97,6 +101,10 @@ export function App() {
     else if (parts[2] === "m" && parts[3])
       page = <ModelDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
     else if (parts[2] === "rewards") page = <Rewards {...props} dao={dao} />;
+    else if (parts[2] === "submit-dataset") page = <SubmitDataset {...props} dao={dao} />;
+    else if (parts[2] === "new-manifest") page = <CreateManifest {...props} dao={dao} />;
+    else if (parts[2] === "register-model")
+      page = <RegisterModel {...props} dao={dao} initialManifest={params.get("manifest") ?? undefined} />;
     else page = <CommunityHome {...props} dao={dao} />;
   } else if (parts[0] === "create" && factory) {
     page = parts[1] ? (

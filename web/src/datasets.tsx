@@ -8,6 +8,7 @@ import * as units from "../../scripts/cli/units.ts";
 import { type PageProps, proposalTx } from "./pages.tsx";
 import { newestFirst, Refusal, suiteContract } from "./suite.ts";
 import { Creators, Hash, MorePager, Pager, Show, useLoad } from "./ui.tsx";
+import { WithdrawDataset } from "./creator.tsx";
 import { PAGE } from "./chain.ts";
 
 type RegistryConfig = ReturnType<typeof configView>;
@@ -31,7 +32,7 @@ function DatasetStatus({ d }: { d: DatasetRecord }) {
   );
 }
 
-export function Datasets({ chain, refresh, dao }: PageProps & { dao: string }) {
+export function Datasets({ chain, wallet, refresh, dao }: PageProps & { dao: string }) {
   const [page, setPage] = useState(0);
   const loaded = useLoad(
     async () => {
@@ -50,13 +51,19 @@ export function Datasets({ chain, refresh, dao }: PageProps & { dao: string }) {
         <a href={`#/c/${dao}`}>‹ community</a> · <a href={`#/c/${dao}/models`}>Models</a>
       </p>
       <h1>Datasets</h1>
+      {wallet ? (
+        <nav className="tabs">
+          <a href={`#/c/${dao}/submit-dataset`}>Submit a dataset</a>
+          <a href={`#/c/${dao}/new-manifest`}>Create a manifest</a>
+        </nav>
+      ) : null}
       <Show loaded={loaded}>
         {({ registry, total, slots }) => (
           <>
             <p className="muted">
               {total} submitted to <span className="mono">{registry}</span>, newest first
             </p>
-            {total === 0 ? <p>No dataset yet: creators submit them with `ai-commons dataset submit`.</p> : null}
+            {total === 0 ? <p>No dataset yet: creators submit them here or with `ai-commons dataset submit`.</p> : null}
             <ul className="cards" data-testid="datasets">
               {slots.map((d) =>
                 "removed" in d ? (
@@ -203,6 +210,7 @@ export function DatasetDetail({ chain, wallet, refresh, ask, go, dao, id }: Page
               ))}
             </ul>
             <MorePager page={page} more={more} onPage={setPage} />
+            <WithdrawDataset wallet={wallet} ask={ask} registry={registry} d={d} />
             {d.status === "Submitted" && !d.withdrawn ? (
               <>
                 <h2>Decide</h2>

@@ -32,7 +32,7 @@ const ACTIONS: Record<HistoryEntry["action"], string> = {
   deprecate: "deprecated",
 };
 
-export function Models({ chain, refresh, dao }: PageProps & { dao: string }) {
+export function Models({ chain, wallet, refresh, dao }: PageProps & { dao: string }) {
   const [page, setPage] = useState(0);
   const [historyPage, setHistoryPage] = useState(0);
   const loaded = useLoad(
@@ -55,6 +55,12 @@ export function Models({ chain, refresh, dao }: PageProps & { dao: string }) {
         <a href={`#/c/${dao}`}>‹ community</a> · <a href={`#/c/${dao}/datasets`}>Datasets</a>
       </p>
       <h1>Models</h1>
+      {wallet ? (
+        <nav className="tabs">
+          <a href={`#/c/${dao}/register-model`}>Register a model</a>
+          <a href={`#/c/${dao}/new-manifest`}>Create a manifest</a>
+        </nav>
+      ) : null}
       <Show loaded={loaded}>
         {({ registry, config, models, history }) => (
           <>
@@ -62,7 +68,9 @@ export function Models({ chain, refresh, dao }: PageProps & { dao: string }) {
               {config.model_count} registered on <span className="mono">{registry}</span>, newest first; active:{" "}
               <span data-testid="active-model">{config.active_model ?? "none"}</span>
             </p>
-            {config.model_count === 0 ? <p>No model yet: `ai-commons model register` registers one.</p> : null}
+            {config.model_count === 0 ? (
+              <p>No model yet: register one here or with `ai-commons model register`.</p>
+            ) : null}
             <ul className="cards" data-testid="models">
               {models.map((m) => (
                 <li key={m.id} data-testid={`model-${m.id}`}>

@@ -5,28 +5,41 @@
 // scripts/cli/dao-calls.ts: the CLI's own rules.
 import { parseNearAmount } from "near-api-js";
 import { type FormEvent, useState } from "react";
-import type { Config, Policy, Proposal, RoleRule } from "../../contracts/community-dao/types.ts";
+import { nextPolicyOf, type PolicyChange } from "../../contracts/community-dao/policy.ts";
+import type {
+  Config,
+  Policy,
+  Proposal,
+  ProposalKind,
+  Role,
+  RoleRule,
+  VotePolicy,
+} from "../../contracts/community-dao/types.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 import { DEPRECATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 import { CONFIG_MAX, thresholdWeight } from "../../contracts/wire/dao.ts";
-import { isPublicKeyHex } from "../../contracts/wire/fields.ts";
+import { isMethodName, isPublicKeyHex } from "../../contracts/wire/fields.ts";
 import { defaultRewardPolicy, rewardPolicyError } from "../../contracts/wire/reward-policy.ts";
 import { PROPOSAL_STATUSES, valueProblem } from "../../scripts/cli/checks.ts";
 import {
   ADD_PROPOSAL_GAS,
   CHOICES,
-  executeGasOf,
+  DAO_CODE,
+  executeGasFor,
+  factoryReleaseOf,
+  hoursNs,
   type Member,
   proposalDeposit,
   type Treasury,
+  upgradeKindOf,
   VOTE_GAS,
   type Vote,
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
 import { Forks, Provenance } from "./forks.tsx";
-import { activationDepositFor, newestFirst, Refusal } from "./suite.ts";
-import { MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
+import { activationDepositFor, codeReads, newestFirst, Refusal } from "./suite.ts";
+import { Hash, MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 export interface PageProps {
   chain: Chain;
@@ -91,6 +104,7 @@ export function Communities({ chain, refresh, factory }: PageProps & { factory: 
 
 interface DaoInfo {
   member_count: number;
+  role_counts: Record<string, number>;
   last_proposal_id: number;
   factory_id: string;
   suite: Record<string, string>;
@@ -188,6 +202,8 @@ export function proposalTx(dao: string, policy: Policy, kind: ProposalKindArgs, 
     args: { description, kind },
     gas: ADD_PROPOSAL_GAS,
     deposit: proposalDeposit(BigInt(policy.parameters.proposal_bond), kind, description),
+    // what its execution will send from the treasury (a transfer, a function call's deposit, ...), shown now too
+    details: fromTreasury(kind),
   };
 }
 
@@ -243,9 +259,60 @@ export function kindInWords(kind: Proposal["kind"] | ({ kind: string } & Record<
       return `Reject the dataset ${k.dataset_id}${k.memo ? ` (memo: ${k.memo})` : ""}`;
     case "ActivateModel":
       return `Activate the model ${k.model_id}${k.deposit ? `, with ${units.near(k.deposit as string)} from the treasury for what the activation stores` : ""}`;
+    case "RetireDataset":
+      return `Retire the dataset ${k.dataset_id}: no new manifest may name it${k.memo ? ` (memo: ${k.memo})` : ""}`;
+    case "VoidReceipt":
+      return `Void the inference receipt #${k.receipt_id}${k.slash ? ", slashing its attester's bond" : ""}${k.reason ? ` (reason: ${k.reason})` : ""}`;
+    case "FunctionCall": {
+      const f = kind as Extract<ProposalKind, { kind: "FunctionCall" }>;
+      const calls = f.actions.map(
+        (a) => `${a.method_name}(${argsText(a.args)}) with ${units.near(a.deposit)} and ${units.tgas(a.gas)}`,
+      );
+      return `Call ${f.receiver_id} as the DAO: ${calls.join("; ")}`;
+    }
+    case "ChangePolicy":
+      return `Replace the whole policy (${(k.policy as Policy).roles?.length ?? 0} roles)`;
+    case "ChangePolicyAddOrUpdateRole": {
+      const r = k.role as Role;
+      return `Add or update the role ${r.name} (${r.kind === "Everyone" ? "everyone" : "a group"}) that may ${r.permissions.join(", ") || "do nothing"}${Object.keys(r.vote_policy ?? {}).length ? `, with its own vote policy for ${Object.keys(r.vote_policy).join(", ")}` : ""}`;
+    }
+    case "ChangePolicyRemoveRole":
+      return `Remove the role ${k.role}`;
+    case "ChangePolicyUpdateDefaultVotePolicy":
+      return `Set the default vote policy: ${votePolicyWords(k.vote_policy as VotePolicy)}`;
+    case "ChangePolicyUpdateParameters": {
+      const p = k.parameters as Partial<Policy["parameters"]>;
+      const parts = [
+        p.proposal_bond !== undefined ? `the proposal bond to ${units.near(p.proposal_bond)}` : "",
+        p.proposal_period !== undefined ? `the voting period to ${units.duration(p.proposal_period)}` : "",
+        p.timelock !== undefined ? `the timelock to ${units.duration(p.timelock)}` : "",
+      ].filter(Boolean);
+      return `Change ${parts.join(", ")}`;
+    }
+    case "UpgradeSelf":
+      return `Upgrade the DAO itself to ${k.global ? "the global code" : "the stored code"} ${k.hash}`;
+    case "UpgradeSuite":
+      return `Upgrade ${k.contract} to ${k.global ? "the global code" : "the stored code"} ${k.hash}${k.deposit ? `, with ${units.near(k.deposit as string)} from the treasury for its storage` : ""}`;
     default:
       return `${k.kind}: ${JSON.stringify(units.humanFields(kind))}`;
   }
+}
+
+/** A FunctionCall action's arguments (base64 of their bytes) as text. */
+function argsText(base64: string): string {
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
+  } catch {
+    return base64;
+  }
+}
+
+/** A vote policy in words: "more than 1/2 of the role's weight, quorum 0, one vote per member" */
+function votePolicyWords(vp: VotePolicy): string {
+  const t = vp.threshold;
+  const need = t.kind === "Ratio" ? `more than ${t.numerator}/${t.denominator}` : `a weight of ${t.weight}`;
+  const weight = vp.weight_kind === "RoleWeight" ? "one vote per member" : "votes weighted by delegation";
+  return `${need}, quorum ${vp.quorum}, ${weight}`;
 }
 
 /** What executing a proposal of `kind` sends from the treasury (contracts/community-dao/kinds/suite.ts), if anything. */
@@ -257,6 +324,11 @@ function fromTreasury(k: ProposalKindArgs): Tx["details"] {
   } else if (k.kind === "DeprecateModel") amount = DEPRECATION_DEPOSIT;
   else if (k.kind === "FundRewardPool" || k.kind === "Transfer") amount = k.amount as string;
   else if (k.kind === "AddAttester") amount = k.bond as string;
+  else if (k.kind === "UpgradeSuite" && k.deposit) amount = k.deposit as string;
+  else if (k.kind === "FunctionCall") {
+    const sum = (k.actions as { deposit: string }[]).reduce((n, a) => n + BigInt(a.deposit), 0n);
+    if (sum > 0n) amount = sum;
+  }
   if (amount === null) return undefined;
   const label = k.kind === "AddAttester" ? "bond from the treasury (plus its record's storage)" : "from the treasury";
   return [[label, units.near(amount), "tx-treasury"]];
@@ -361,6 +433,7 @@ function thresholdWords(rule: RoleRule): string {
   // a role that may only execute (or remove) this kind is part of the proposal's rules but casts no vote
   if (!rule.actions.includes("vote")) return `does not vote on this kind; may ${rule.actions.join(", ")}`;
   const t = rule.threshold;
+  // the DAO's own rule (contracts/wire/dao.ts)
   const need = thresholdWeight(rule);
   const of = rule.everyone ? "" : ` of ${rule.total}`;
   const rule_ = t.kind === "Ratio" ? `more than ${t.numerator}/${t.denominator}` : `a weight of ${t.weight}`;
@@ -394,10 +467,10 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
       gas: VOTE_GAS,
       deposit: 0n,
     });
-  const execute = (p: Proposal) => {
-    const gas = executeGasOf(p.kind as { kind: string } & Record<string, unknown>);
-    if (gas === null) return;
+  const execute = async (p: Proposal) => {
     const k = p.kind as ProposalKindArgs;
+    // an upgrade's gas grows with its code: the DAO's own figure (scripts/cli/dao-calls.ts executeGasFor)
+    const gas = await executeGasFor((c, m, a) => chain.view(c, m, a ?? {}), dao, k);
     ask({
       what: `Execute proposal #${p.id}: ${kindInWords(p.kind)}`,
       contractId: dao,
@@ -490,7 +563,7 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
                     ))
                   : null}
                 {p.status === "Approved" || p.status === "Failed" ? (
-                  <button type="button" className="primary" onClick={() => execute(p)}>
+                  <button type="button" className="primary" onClick={() => void execute(p)}>
                     Execute
                   </button>
                 ) : null}
@@ -507,39 +580,90 @@ export function ProposalDetail({ chain, wallet, refresh, ask, dao, id }: PagePro
   );
 }
 
-/** The kinds the form proposes, by the CLI's `propose <kind>` names. */
-type ProposeKind =
-  | "add-member"
-  | "remove-member"
-  | "change-config"
-  | "transfer"
-  | "admit-dataset"
-  | "reject-dataset"
-  | "activate-model"
-  | "deprecate-model"
-  | "rollback-model"
-  | "add-attester"
-  | "remove-attester"
-  | "fund-pool"
-  | "set-reward-policy"
-  | "fork";
-
-const PROPOSE_KINDS: ProposeKind[] = [
+/**
+ * The kinds the form proposes, by the CLI's `propose <kind>` names where it has one (`upgrade`: UpgradeSuite, or
+ * UpgradeSelf for the DAO; `update-parameters`), else the kind's own words.
+ */
+const PROPOSE_KINDS = [
   "add-member",
   "remove-member",
   "change-config",
   "transfer",
   "admit-dataset",
   "reject-dataset",
+  "retire-dataset",
   "activate-model",
   "deprecate-model",
   "rollback-model",
   "add-attester",
   "remove-attester",
+  "void-receipt",
   "fund-pool",
   "set-reward-policy",
   "fork",
+  "signal",
+  "function-call",
+  "add-role",
+  "remove-role",
+  "default-vote-policy",
+  "update-parameters",
+  "upgrade",
+] as const;
+type ProposeKind = (typeof PROPOSE_KINDS)[number];
+
+/** Each kind in the form's list. */
+const KIND_NAMES: Record<ProposeKind, string> = {
+  "add-member": "Add a member",
+  "remove-member": "Remove a member",
+  "change-config": "Change the title or purpose",
+  transfer: "Transfer from the treasury",
+  "admit-dataset": "Admit a dataset",
+  "reject-dataset": "Reject a dataset",
+  "retire-dataset": "Retire a dataset",
+  "activate-model": "Activate a model",
+  "deprecate-model": "Deprecate a model",
+  "rollback-model": "Roll back the active model",
+  "add-attester": "Add an attester",
+  "remove-attester": "Remove an attester",
+  "void-receipt": "Void an inference receipt",
+  "fund-pool": "Fund the reward pool",
+  "set-reward-policy": "Set the reward policy",
+  fork: "Fork the community",
+  signal: "Signal (a text to vote on)",
+  "function-call": "Function call (any contract)",
+  "add-role": "Add or update a role",
+  "remove-role": "Remove a role",
+  "default-vote-policy": "Change the default vote policy",
+  "update-parameters": "Change the bond, voting period or timelock",
+  upgrade: "Upgrade a contract",
+};
+
+const TGAS = 10n ** 12n;
+
+/** The kinds whose fields moreFields draws (retire-dataset shares the dataset kinds' fields). */
+const MORE_KINDS: readonly ProposeKind[] = [
+  "void-receipt",
+  "signal",
+  "function-call",
+  "add-role",
+  "remove-role",
+  "default-vote-policy",
+  "update-parameters",
+  "upgrade",
 ];
+
+/** "0" or more NEAR as yocto, or null with what was expected (scripts/cli/checks.ts near). */
+function yoctoOf(value: string): { yocto: string } | { why: string } {
+  const why = valueProblem("near", value);
+  return why ? { why } : { yocto: parseNearAmount(value as `${number}`) ?? "0" };
+}
+
+/** UTF-8 bytes of text as base64 (a FunctionCall action's args, as the CLI's Buffer.from(args).toString("base64")) */
+function base64Of(text: string): string {
+  let bin = "";
+  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
+  return btoa(bin);
+}
 
 export function Propose({
   chain,
@@ -566,22 +690,224 @@ export function Propose({
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [title, setTitle] = useState("");
   const [purpose, setPurpose] = useState("");
+  // the fields of the signal, function-call, receipt, role, policy and upgrade kinds, by input name
+  const [v, setV] = useState<Record<string, string>>({
+    message: "",
+    receiptId: "",
+    slash: "",
+    method: "",
+    callArgs: "{}",
+    deposit: "0",
+    gas: "50",
+    roleName: "",
+    roleKind: "Group",
+    permissions: "",
+    roleVotePolicy: "{}",
+    removeRole: "",
+    weightKind: "RoleWeight",
+    quorum: "0",
+    thresholdKind: "Ratio",
+    numerator: "1",
+    denominator: "2",
+    weight: "1",
+    bondParam: "",
+    periodHours: "",
+    timelockHours: "",
+    contract: DAO_CODE,
+    hash: "",
+  });
+  const put = (name: string, value: string) => setV((old) => ({ ...old, [name]: value }));
   const loaded = useLoad(
     async () => {
-      const [policy, config] = await Promise.all([
+      const [policy, config, info] = await Promise.all([
         chain.view<Policy>(dao, "get_policy"),
         chain.view<Config>(dao, "get_config"),
+        chain.view<DaoInfo>(dao, "get_info"),
       ]);
-      return { policy, config };
+      return { policy, config, info };
     },
     [chain, dao, refresh],
     chain,
   );
+  // an upgrade's code: the release the community's factory publishes for the chosen contract (get_code_info)
+  const release = useLoad(
+    () =>
+      kind === "upgrade"
+        ? factoryReleaseOf((c, m, a) => chain.view(c, m, a ?? {}), dao, v.contract)
+        : Promise.resolve(null),
+    [chain, dao, kind, v.contract],
+    chain,
+  );
 
-  const submit = async (e: FormEvent, policy: Policy, config: Config) => {
+  /** A refusal by the DAO's own rule ("ERR_X: detail"), shown with its meaning; nothing is sent. */
+  const refuse = (why: string) => {
+    const [code, ...detail] = why.split(": ");
+    setRefused(problemOf(new Refusal(code, detail.join(": ") || code), chain, "community-dao"));
+  };
+
+  /**
+   * The kinds added with the creator's slice: the ProposalKind and the CLI's description, or null for another kind,
+   * or "refused" when the DAO's own check (policy.ts nextPolicyOf) or the chain refuses it.
+   */
+  const buildMore = async (
+    policy: Policy,
+    info: DaoInfo,
+    bad: Record<string, string>,
+  ): Promise<{ k: ProposalKindArgs; fallback: string } | null | "refused"> => {
+    /** a policy change as the DAO will check it, with the members it has now */
+    const checked = (k: PolicyChange, fallback: string) => {
+      if (Object.keys(bad).length > 0) return { k: k as ProposalKindArgs, fallback };
+      const next = nextPolicyOf(policy, info.role_counts, k);
+      if (typeof next === "string") {
+        refuse(next);
+        return "refused" as const;
+      }
+      return { k: k as ProposalKindArgs, fallback };
+    };
+    switch (kind) {
+      case "retire-dataset": {
+        const why = valueProblem("record", record);
+        if (why) bad.record = `must be ${why}`;
+        return {
+          k: { kind: "RetireDataset", dataset_id: record, ...(memo ? { memo } : {}) },
+          fallback: `RetireDataset ${record}`,
+        };
+      }
+      case "void-receipt": {
+        const why = valueProblem("count", v.receiptId);
+        if (why) bad.receiptId = `must be ${why}`;
+        const k = {
+          kind: "VoidReceipt",
+          receipt_id: Number(v.receiptId),
+          ...(v.slash ? { slash: true } : {}),
+          ...(memo ? { reason: memo } : {}),
+        };
+        return { k, fallback: `VoidReceipt ${v.receiptId}${v.slash ? " (slash)" : ""}` };
+      }
+      case "signal":
+        if (v.message.trim() === "") bad.message = "must be a text";
+        // the CLI's description: the message itself
+        return { k: { kind: "Signal", message: v.message }, fallback: v.message };
+      case "function-call": {
+        const whyTo = valueProblem("account", to);
+        if (whyTo) bad.to = `must be ${whyTo}`;
+        if (!isMethodName(v.method)) bad.method = "must be a method name: 1 to 256 of a-z A-Z 0-9 _";
+        const whyArgs = valueProblem("json", v.callArgs);
+        if (whyArgs) bad.callArgs = `must be ${whyArgs}`;
+        const deposit = yoctoOf(v.deposit);
+        if ("why" in deposit) bad.deposit = `must be ${deposit.why}`;
+        const whyGas = valueProblem("tgas", v.gas);
+        if (whyGas) bad.gas = `must be ${whyGas}`;
+        if (Object.keys(bad).length > 0) return { k: { kind: "FunctionCall" }, fallback: "" };
+        const args = JSON.stringify(JSON.parse(v.callArgs));
+        const action = {
+          method_name: v.method,
+          args: base64Of(args),
+          deposit: "yocto" in deposit ? deposit.yocto : "0",
+          gas: (BigInt(v.gas) * TGAS).toString(),
+        };
+        return {
+          k: { kind: "FunctionCall", receiver_id: to, actions: [action] },
+          fallback: `call ${to}.${v.method}(${args})`,
+        };
+      }
+      case "add-role": {
+        const whyJson = valueProblem("json", v.roleVotePolicy);
+        if (whyJson) bad.roleVotePolicy = `must be ${whyJson}`;
+        const role: Role = {
+          name: v.roleName,
+          kind: v.roleKind === "Everyone" ? "Everyone" : "Group",
+          permissions: v.permissions
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean),
+          vote_policy: whyJson ? {} : (JSON.parse(v.roleVotePolicy) as Role["vote_policy"]),
+        };
+        return checked({ kind: "ChangePolicyAddOrUpdateRole", role }, `add or update the role ${v.roleName}`);
+      }
+      case "remove-role": {
+        const name = v.removeRole || (policy.roles[0]?.name ?? "");
+        return checked({ kind: "ChangePolicyRemoveRole", role: name }, `remove the role ${name}`);
+      }
+      case "default-vote-policy": {
+        for (const n of ["quorum", ...(v.thresholdKind === "Ratio" ? ["numerator", "denominator"] : ["weight"])]) {
+          const why = valueProblem("count", v[n]);
+          if (why) bad[n] = `must be ${why}`;
+        }
+        const vote_policy: VotePolicy = {
+          weight_kind: v.weightKind === "DelegatedWeight" ? "DelegatedWeight" : "RoleWeight",
+          quorum: Number(v.quorum),
+          threshold:
+            v.thresholdKind === "Ratio"
+              ? { kind: "Ratio", numerator: Number(v.numerator), denominator: Number(v.denominator) }
+              : { kind: "Weight", weight: Number(v.weight) },
+        };
+        return checked(
+          { kind: "ChangePolicyUpdateDefaultVotePolicy", vote_policy },
+          `update the default vote policy to ${JSON.stringify(vote_policy)}`,
+        );
+      }
+      case "update-parameters": {
+        // what is left empty is kept, as the CLI's update-parameters without --bond, --period-hours or --timelock-hours
+        const parameters: Record<string, string> = {};
+        if (v.bondParam) {
+          const bondYocto = yoctoOf(v.bondParam);
+          if ("why" in bondYocto) bad.bondParam = `must be ${bondYocto.why}`;
+          else parameters.proposal_bond = bondYocto.yocto;
+        }
+        for (const [input, field] of [
+          ["periodHours", "proposal_period"],
+          ["timelockHours", "timelock"],
+        ] as const) {
+          if (!v[input]) continue;
+          const why = valueProblem("hours", v[input]);
+          if (why) bad[input] = `must be ${why}`;
+          else parameters[field] = hoursNs(v[input], input);
+        }
+        if (Object.keys(parameters).length === 0 && Object.keys(bad).length === 0) {
+          bad.bondParam = "give a bond, a voting period or a timelock";
+        }
+        return checked(
+          { kind: "ChangePolicyUpdateParameters", parameters },
+          `update parameters ${JSON.stringify(parameters)}`,
+        );
+      }
+      case "upgrade": {
+        const hash = v.hash || release.data?.sha256 || "";
+        const why = valueProblem("sha256", hash);
+        if (why) {
+          bad.hash = `must be ${why}`;
+          return { k: { kind: "UpgradeSuite" }, fallback: "" };
+        }
+        try {
+          // as `propose upgrade --contract C --hash H`: global code (a factory release) or a blob stored in the DAO
+          const built = await upgradeKindOf(codeReads(chain), dao, v.contract, hash);
+          return { k: built.kind, fallback: built.description };
+        } catch (err) {
+          setRefused(problemOf(err, chain, "community-dao"));
+          return "refused";
+        }
+      }
+      default:
+        return null;
+    }
+  };
+
+  const submit = async (e: FormEvent, policy: Policy, config: Config, info: DaoInfo) => {
     e.preventDefault();
     setRefused(null);
     const bad: Record<string, string> = {};
+    const more = await buildMore(policy, info, bad);
+    if (more === "refused") {
+      setErrors(bad);
+      return;
+    }
+    if (more) {
+      setErrors(bad);
+      if (Object.keys(bad).length > 0) return;
+      ask(proposalTx(dao, policy, more.k, description || more.fallback), (sent) => go(`/c/${dao}/p/${sent.value}`));
+      return;
+    }
     let k: Record<string, unknown>;
     let fallback: string;
     if (kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model") {
@@ -709,6 +1035,211 @@ export function Propose({
       />
     </label>
   );
+  /** a text input of the fields kept in `v` */
+  const input = (
+    name: string,
+    label: string,
+    extra: { placeholder?: string; inputMode?: "decimal" | "numeric" } = {},
+  ) => (
+    <>
+      <label>
+        {label}
+        <input value={v[name]} onChange={(e) => put(name, e.target.value)} name={name} {...extra} />
+      </label>
+      {field(name)}
+    </>
+  );
+  const moreFields = (policy: Policy, info: DaoInfo) => {
+    switch (kind) {
+      case "void-receipt":
+        return (
+          <>
+            {input("receiptId", "Receipt id (the verifier's)", { inputMode: "numeric", placeholder: "0" })}
+            <label className="check">
+              <input
+                type="checkbox"
+                checked={v.slash === "1"}
+                onChange={(e) => put("slash", e.target.checked ? "1" : "")}
+                name="slash"
+              />{" "}
+              Slash the attester's bond
+            </label>
+            <label>
+              Reason (optional)
+              <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
+            </label>
+            <p className="muted">
+              The verifier voids the receipt: it earns nothing in its epoch's report; with a slash, the attester's bond
+              goes to the treasury.
+            </p>
+          </>
+        );
+      case "signal":
+        return (
+          <>
+            <label>
+              Message
+              <textarea value={v.message} onChange={(e) => put("message", e.target.value)} name="message" rows={3} />
+            </label>
+            {field("message")}
+            <p className="muted">A text the members vote on; executing it changes nothing on chain.</p>
+          </>
+        );
+      case "function-call":
+        return (
+          <>
+            <p className="warning" data-testid="function-call-warning">
+              The DAO will call this contract itself, with the deposit paid from the treasury: approving it approves
+              whatever that method does with the DAO's authority and money. Check the receiver, the method and every
+              argument; what the call does cannot be undone by the community.
+            </p>
+            <label>
+              Receiver (contract account)
+              <input value={to} onChange={(e) => setTo(e.target.value.trim())} name="to" placeholder="contract.near" />
+            </label>
+            {field("to")}
+            {input("method", "Method", { placeholder: "set_greeting" })}
+            <label>
+              Arguments (JSON)
+              <textarea value={v.callArgs} onChange={(e) => put("callArgs", e.target.value)} name="callArgs" rows={3} />
+            </label>
+            {field("callArgs")}
+            {input("deposit", "Deposit from the treasury (NEAR)", { inputMode: "decimal" })}
+            {input("gas", "Gas (Tgas)", { inputMode: "numeric" })}
+          </>
+        );
+      case "add-role":
+        return (
+          <>
+            {input("roleName", "Role name (a-z 0-9 -; an existing name is replaced)", { placeholder: "curators" })}
+            <label>
+              Who holds it
+              <select value={v.roleKind} onChange={(e) => put("roleKind", e.target.value)} aria-label="role kind">
+                <option value="Group">a group of members (added by AddMember)</option>
+                <option value="Everyone">everyone</option>
+              </select>
+            </label>
+            {input("permissions", "Permissions (label:action, comma-separated)", {
+              placeholder: "admit_dataset:vote, admit_dataset:propose",
+            })}
+            <label>
+              Vote policy per label (JSON; {"{}"}: the default vote policy)
+              <textarea
+                value={v.roleVotePolicy}
+                onChange={(e) => put("roleVotePolicy", e.target.value)}
+                name="roleVotePolicy"
+                rows={2}
+              />
+            </label>
+            {field("roleVotePolicy")}
+            <p className="muted">
+              A label is a kind's (add_member, transfer, admit_dataset, ... or *), an action one of propose, vote,
+              remove, execute, cancel (or *).
+            </p>
+          </>
+        );
+      case "remove-role":
+        return (
+          <>
+            <label>
+              Role
+              <select
+                value={v.removeRole || policy.roles[0]?.name}
+                onChange={(e) => put("removeRole", e.target.value)}
+                aria-label="role to remove"
+              >
+                {policy.roles.map((r) => (
+                  <option key={r.name} value={r.name}>
+                    {r.name}
+                    {r.kind === "Group" ? ` (${info.role_counts[r.name] ?? 0} members)` : " (everyone)"}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <p className="muted">A group that still has members cannot be removed (ERR_ROLE_NOT_EMPTY).</p>
+          </>
+        );
+      case "default-vote-policy":
+        return (
+          <>
+            <p className="muted">Now: {votePolicyWords(policy.default_vote_policy)}.</p>
+            <label>
+              Weight
+              <select value={v.weightKind} onChange={(e) => put("weightKind", e.target.value)} aria-label="weight kind">
+                <option value="RoleWeight">one vote per member of the role</option>
+                <option value="DelegatedWeight">votes weighted by delegation</option>
+              </select>
+            </label>
+            <label>
+              Threshold
+              <select
+                value={v.thresholdKind}
+                onChange={(e) => put("thresholdKind", e.target.value)}
+                aria-label="threshold kind"
+              >
+                <option value="Ratio">more than a ratio of the role's weight</option>
+                <option value="Weight">a fixed weight</option>
+              </select>
+            </label>
+            {v.thresholdKind === "Ratio" ? (
+              <>
+                {input("numerator", "Numerator", { inputMode: "numeric" })}
+                {input("denominator", "Denominator", { inputMode: "numeric" })}
+              </>
+            ) : (
+              input("weight", "Weight", { inputMode: "numeric" })
+            )}
+            {input("quorum", "Quorum (weight that must take part)", { inputMode: "numeric" })}
+          </>
+        );
+      case "update-parameters":
+        return (
+          <>
+            <p className="muted">
+              Now: bond {units.near(policy.parameters.proposal_bond)}, voting period{" "}
+              {units.duration(policy.parameters.proposal_period)}, timelock {units.duration(policy.parameters.timelock)}
+              . What is left empty is kept.
+            </p>
+            {input("bondParam", "Proposal bond (NEAR)", { inputMode: "decimal" })}
+            {input("periodHours", "Voting period (hours)", { inputMode: "decimal" })}
+            {input("timelockHours", "Timelock (hours)", { inputMode: "decimal" })}
+          </>
+        );
+      case "upgrade":
+        return (
+          <>
+            <label>
+              Contract
+              <select value={v.contract} onChange={(e) => put("contract", e.target.value)} aria-label="contract">
+                {[DAO_CODE, ...Object.keys(info.suite).filter((c) => c !== DAO_CODE)].map((c) => (
+                  <option key={c} value={c}>
+                    {c}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <p className="muted" data-testid="release">
+              {release.problem
+                ? `${release.problem.meaning}: give the hash of a blob stored in the DAO`
+                : release.data
+                  ? [
+                      `${release.data.factory} publishes ${v.contract} ${release.data.version}, sha256 `,
+                      <Hash key="hash" value={release.data.sha256} />,
+                    ]
+                  : "reading the factory's release…"}
+            </p>
+            {input("hash", "Code sha256 (empty: the factory's release)")}
+            <p className="muted">
+              The DAO upgrades itself with UpgradeSelf, its other contracts with UpgradeSuite; global code (a factory
+              release) is switched to by hash, a blob stored in the DAO is deployed. The contract migrates its state in
+              the same batch; if that fails, the old code keeps running.
+            </p>
+          </>
+        );
+      default:
+        return null;
+    }
+  };
   return (
     <section>
       <p>
@@ -716,28 +1247,23 @@ export function Propose({
       </p>
       <h1>New proposal</h1>
       <Show loaded={loaded}>
-        {({ policy, config }) => (
-          <form onSubmit={(e) => void submit(e, policy, config)} noValidate>
+        {({ policy, config, info }) => (
+          // an edit clears a refusal shown for the values before it
+          <form onSubmit={(e) => void submit(e, policy, config, info)} onChange={() => setRefused(null)} noValidate>
             <label>
               Kind
               <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} aria-label="kind">
-                <option value="add-member">Add a member</option>
-                <option value="remove-member">Remove a member</option>
-                <option value="change-config">Change the title or purpose</option>
-                <option value="transfer">Transfer from the treasury</option>
-                <option value="admit-dataset">Admit a dataset</option>
-                <option value="reject-dataset">Reject a dataset</option>
-                <option value="activate-model">Activate a model</option>
-                <option value="deprecate-model">Deprecate a model</option>
-                <option value="rollback-model">Roll back the active model</option>
-                <option value="add-attester">Add an attester</option>
-                <option value="remove-attester">Remove an attester</option>
-                <option value="fund-pool">Fund the reward pool</option>
-                <option value="set-reward-policy">Set the reward policy</option>
-                <option value="fork">Fork the community</option>
+                {PROPOSE_KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {KIND_NAMES[k]}
+                  </option>
+                ))}
               </select>
             </label>
-            {kind === "admit-dataset" || kind === "reject-dataset" || kind === "activate-model" ? (
+            {kind === "admit-dataset" ||
+            kind === "reject-dataset" ||
+            kind === "retire-dataset" ||
+            kind === "activate-model" ? (
               <>
                 <label>
                   {kind === "activate-model" ? "Model" : "Dataset"} (name@version)
@@ -858,6 +1384,8 @@ export function Propose({
                 </label>
                 {field("purpose")}
               </>
+            ) : MORE_KINDS.includes(kind) ? (
+              moreFields(policy, info)
             ) : kind === "add-member" || kind === "remove-member" ? (
               <>
                 <label>

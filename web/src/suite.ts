@@ -1,6 +1,9 @@
 // A community's suite contracts as the pages read them: which account runs each contract (the DAO's `get_info`),
 // pages of lists read newest first or one item ahead, and the deposit an ActivateModel proposal asks from the
 // treasury. View reads only; the rules they feed are the contracts' own (contracts/wire/).
+import { baseEncode } from "near-api-js";
+import type { CodeReads } from "../../scripts/cli/dao-calls.ts";
+import { networkProblem } from "../../scripts/cli/errors.ts";
 import { ActivationRefusal, activationDepositOf, type ViewCall } from "../../scripts/cli/model-calls.ts";
 import type { ContractName, SuiteMap } from "../../contracts/wire/contracts.ts";
 import { type Chain, PAGE } from "./chain.ts";
@@ -60,4 +63,48 @@ export async function activationDepositFor(chain: Chain, dao: string, modelId: s
     if (e instanceof ActivationRefusal) throw new Refusal(e.code, e.message);
     throw e;
   }
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/**
+ * What an upgrade proposal reads (scripts/cli/dao-calls.ts upgradeKindOf), as the CLI reads it: views, whether the
+ * chain's global store holds code of a hash, and the size of a contract's running code.
+ */
+export function codeReads(chain: Chain): CodeReads {
+  return {
+    network: chain.network,
+    view: (contractId, method, args) => chain.view(contractId, method, args ?? {}),
+    async globalCodeExists(hash) {
+      try {
+        await chain.provider.query({
+          request_type: "view_global_contract_code",
+          finality: "optimistic",
+          code_hash: baseEncode(hexBytes(hash)),
+        } as never);
+        return true;
+      } catch (e) {
+        if (networkProblem(e)) throw e;
+        return false;
+      }
+    },
+    async codeBytes(accountId) {
+      try {
+        const r = (await chain.provider.query({
+          request_type: "view_code",
+          finality: "optimistic",
+          account_id: accountId,
+        } as never)) as unknown as { code_base64: string };
+        return atob(r.code_base64).length;
+      } catch (e) {
+        // an account without code runs none
+        if (networkProblem(e)) throw e;
+        return 0;
+      }
+    },
+  };
 }
