@@ -188,7 +188,7 @@ test("callback lost (out of gas) leaves the epoch Reporting: early resend refuse
   t.like(await w.verifier.view<EpochView>("get_epoch_usage", { epoch }), { status: "Reported", attempts: 2 });
 });
 
-test("DAO raises challenge_window_ns after part 0 reached the pool (reopening the epoch's receipts): dispute, equivocation proof and DAO void on it refused ERR_REPORT_STARTED; a reward_pool_id changed mid-report does not divert part 1; the pool closes the epoch", async (t) => {
+test("DAO raises challenge_window_ns after part 0 reached the pool (to reopen the epoch's receipts): a raise reopens no closed receipt, so dispute, equivocation proof and DAO void on it are refused ERR_CHALLENGE_WINDOW_CLOSED; a reward_pool_id changed mid-report does not divert part 1; the pool closes the epoch", async (t) => {
   const { w, p } = await suite(t);
   const ids = Array.from({ length: 33 }, (_, i) => `f${i}.test.near`);
   const keys: Awaited<ReturnType<typeof addAttester>>[] = [];
@@ -209,16 +209,32 @@ test("DAO raises challenge_window_ns after part 0 reached the pool (reopening th
   t.false(first.failed, first.receiptFailureMessages.join());
   t.like(await w.pool.view<object>("get_epoch", { epoch }), { reports: 1, parts: 2 });
 
-  // every receipt of the epoch is inside its challenge window again
+  // a day's window would put every receipt of the epoch inside it again, but a raise reopens nothing that had closed
+  // (the verifier's challenges_closed_before_ns; the frozen report, ERR_REPORT_STARTED, stays behind it)
   const day = (24n * 3600n * SEC).toString();
   await w.dao.call(w.verifier, "update_settings", { settings: { challenge_window_ns: day } });
+  const closedBefore = BigInt(
+    (await w.verifier.view<{ challenges_closed_before_ns: string }>("get_config")).challenges_closed_before_ns,
+  );
+  const lastAccepted = BigInt(
+    (await w.verifier.view<{ accepted_at: string }>("get_receipt", { receipt_id: 65 })).accepted_at,
+  );
+  t.true(lastAccepted < closedBefore, "every receipt of the epoch was closed when the window was raised");
   const watch = { contract: w.verifier, watch: [w.verifier, w.pool] };
   // a dispute (f1 contradicts f0's receipt 0) would uncount receipt 0 between the parts
   const other = sign(w, draft(w, ids[1], now, { input_sha256: v1[0].input_sha256 }), keys[1]);
-  await refused(t, p, w.relayer, "challenge_receipt", { receipt_id: 0, conflicting: other }, "ERR_REPORT_STARTED", {
-    ...watch,
-    deposit: 11n * 10n ** 23n,
-  });
+  await refused(
+    t,
+    p,
+    w.relayer,
+    "challenge_receipt",
+    { receipt_id: 0, conflicting: other },
+    "ERR_CHALLENGE_WINDOW_CLOSED",
+    {
+      ...watch,
+      deposit: 11n * 10n ** 23n,
+    },
+  );
   // an equivocation proof would void it (and slash) between the parts
   const twin = sign(w, draft(w, ids[0], now, { input_sha256: v1[0].input_sha256 }), keys[0]);
   await refused(
@@ -227,12 +243,12 @@ test("DAO raises challenge_window_ns after part 0 reached the pool (reopening th
     w.relayer,
     "challenge_receipt",
     { receipt_id: 0, conflicting: twin },
-    "ERR_REPORT_STARTED",
+    "ERR_CHALLENGE_WINDOW_CLOSED",
     watch,
   );
   // so would a DAO void, with or without a slash
-  await refused(t, p, w.dao, "void_receipt", { receipt_id: 0, slash: true }, "ERR_REPORT_STARTED", watch);
-  await refused(t, p, w.dao, "void_receipt", { receipt_id: 65 }, "ERR_REPORT_STARTED", watch);
+  await refused(t, p, w.dao, "void_receipt", { receipt_id: 0, slash: true }, "ERR_CHALLENGE_WINDOW_CLOSED", watch);
+  await refused(t, p, w.dao, "void_receipt", { receipt_id: 65 }, "ERR_CHALLENGE_WINDOW_CLOSED", watch);
   // no dispute can be open on a frozen epoch, so there is nothing to dismiss
   await refused(t, p, w.dao, "dismiss_dispute", { receipt_id: 0 }, "ERR_NOT_DISPUTED", watch);
   t.like(await w.verifier.view<object>("get_receipt", { receipt_id: 0 }), { status: "Accepted" });
