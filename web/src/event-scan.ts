@@ -128,7 +128,7 @@ export async function scanBlocks(
             }
             // only the contract's own standard: a log line in another's shape is not the community's event
             if (!e || contractOfStandard(e.standard) !== contract) return;
-            e.data.forEach((data, di) =>
+            e.data.forEach((data, di) => {
               found.push({
                 height,
                 timestamp: String(block.header.timestamp_nanosec),
@@ -139,8 +139,8 @@ export async function scanBlocks(
                 event: e.event,
                 data,
                 key: `${tx.hash}:${r.id}:${li}:${di}`,
-              }),
-            );
+              });
+            });
           });
         }
       }
