@@ -14,6 +14,7 @@ import {
 } from "./chain.ts";
 import { CreateCommunity, CreationProgress } from "./create.tsx";
 import { DatasetDetail, Datasets } from "./datasets.tsx";
+import { Inference } from "./inference.tsx";
 import { ModelDetail, Models } from "./models.tsx";
 import { Communities, CommunityHome, type PageProps, ProposalDetail, Proposals, Propose } from "./pages.tsx";
 import { Rewards } from "./rewards.tsx";
@@ -97,6 +98,7 @@ export function App() {
     else if (parts[2] === "m" && parts[3])
       page = <ModelDetail {...props} dao={dao} id={decodeURIComponent(parts[3])} />;
     else if (parts[2] === "rewards") page = <Rewards {...props} dao={dao} />;
+    else if (parts[2] === "inference") page = <Inference {...props} dao={dao} />;
     else page = <CommunityHome {...props} dao={dao} />;
   } else if (parts[0] === "create" && factory) {
     page = parts[1] ? (

@@ -126,6 +126,7 @@ export function CommunityHome(props: PageProps & { dao: string }) {
             <a href={`#/c/${dao}/datasets`}>Datasets</a>
             <a href={`#/c/${dao}/models`}>Models</a>
             <a href={`#/c/${dao}/rewards`}>Rewards</a>
+            <a href={`#/c/${dao}/inference`}>Inference</a>
           </nav>
           <h2>Treasury</h2>
           <dl className="grid">
