@@ -24,6 +24,7 @@ import {
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
+import { Events } from "./events.tsx";
 import { Forks, Provenance } from "./forks.tsx";
 import { activationDepositFor, newestFirst, Refusal } from "./suite.ts";
 import { MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
@@ -172,6 +173,7 @@ export function CommunityHome(props: PageProps & { dao: string }) {
             members={info.member_count}
             factory={info.factory_id}
           />
+          <Events {...props} />
         </section>
       )}
     </Show>
