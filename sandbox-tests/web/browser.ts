@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { BundleFile } from "../../web/server/serve.ts";
-import { type CliEnv, ROOT } from "../cli/harness.ts";
+import { type CliEnv, ROOT } from "../cli/cli-env.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 /** AI_COMMONS_WEB_SCREENSHOTS=1 writes the pages' screenshots to docs/guides/web/ (docs/guides/web.md shows them) */
@@ -60,18 +60,11 @@ export async function capturePage(page: Page): Promise<{ dir: string; png: strin
 }
 
 /**
- * Builds the app, starts `npm run web`'s server on a free port against the CLI's node (the server reads the keys and
- * the node's port from this process's HOME and environment, as the CLI does) and opens a fresh headless Chromium.
+ * Debian's Chromium, headless, with a fresh profile (no cache, no storage) at a phone's 390 x 844: the tests' browser,
+ * and each cold load of `npm run bench:web`. `close` closes it and deletes the profile.
  */
-export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSession> {
+export async function launchChromium(): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
   ensureChromium();
-  process.env.HOME = cli.home;
-  process.env.AI_COMMONS_LOCAL_PORT = String(cli.port);
-  const { buildApp, startServer } = await import("../../web/server/serve.ts");
-  // its own build: another web test file may be building and serving at the same time
-  const dist = mkdtempSync(join(tmpdir(), "ai-commons-web-dist-"));
-  const built = await buildApp(dist);
-  const web = await startServer({ port: 0, dist });
   const profile = mkdtempSync(join(tmpdir(), "ai-commons-chromium-"));
   // a fresh profile: chromium.launchPersistentContext is how playwright-core takes --user-data-dir
   const browser = await chromium.launchPersistentContext(profile, {
@@ -90,6 +83,29 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
   });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Builds the app, starts `npm run web`'s server on a free port against the CLI's node (the server reads the keys and
+ * the node's port from this process's HOME and environment, as the CLI does) and opens a fresh headless Chromium.
+ */
+export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSession> {
+  ensureChromium();
+  process.env.HOME = cli.home;
+  process.env.AI_COMMONS_LOCAL_PORT = String(cli.port);
+  const { buildApp, startServer } = await import("../../web/server/serve.ts");
+  // its own build: another web test file may be building and serving at the same time
+  const dist = mkdtempSync(join(tmpdir(), "ai-commons-web-dist-"));
+  const built = await buildApp(dist);
+  const web = await startServer({ port: 0, dist });
+  const { browser, close: closeBrowser } = await launchChromium();
   const page = await browser.newPage();
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
@@ -101,9 +117,8 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
   const shutdown = async () => {
     if (closed) return;
     closed = true;
-    await browser.close();
+    await closeBrowser();
     await web.close();
-    rmSync(profile, { recursive: true, force: true });
     rmSync(dist, { recursive: true, force: true });
   };
   // teardown runs after the test's own `finally { await web.close() }`: the browser is still open here, so a failed
