@@ -223,6 +223,23 @@ test("events in words: who did what", (t) => {
     }),
     "receipt #2 of att.test.near voided (vote)",
   );
+  // one name, two contracts: the pool's usage_reported is one part recorded, the verifier's the whole report sent
+  t.is(
+    eventWords({
+      contract: "reward-pool",
+      event: "usage_reported",
+      data: { epoch: 7, part: 0, parts: 1, complete: true, receipts: 3, models: 1 },
+    }),
+    "the pool recorded part 1 of 1 of epoch 7's usage: 3 receipts over 1 model(s), the report complete",
+  );
+  t.is(
+    eventWords({
+      contract: "inference-verifier",
+      event: "usage_reported",
+      data: { epoch: 7, models: 1, receipts: 3, parts: 1, reward_pool_id: "pool.test.near" },
+    }),
+    "epoch 7's usage reported to pool.test.near: 3 receipts over 1 model(s)",
+  );
   t.is(
     eventWords({ contract: "reward-pool", event: "policy_set", data: { policy_version: 2 } }),
     'policy set: {"policy_version":2}',

@@ -188,6 +188,15 @@ test("in a browser: attesters, receipts (one voided), usage per epoch reported a
         `epoch ${epoch}'s usage reported to ${POOL}: ${counted} receipts over 1 model\\(s\\)[\\s\\S]*signed by relayer\\.test\\.near · block \\d+`,
       ),
     );
+    // the pool's event of the same name: one part of the report recorded
+    t.regex(
+      await events.getByTestId("event-usage_reported").nth(1).innerText(),
+      new RegExp(
+        `the pool recorded part 1 of 1 of epoch ${epoch}'s usage: ${counted} receipts over 1 model\\(s\\), the report complete[\\s\\S]*by ${POOL}`,
+      ),
+    );
+    await events.getByTestId("event-epoch_closed").first().scrollIntoViewIfNeeded();
+    await shot("events");
     // older blocks: until the first receipts are in the feed (a page of 200 blocks a click)
     for (let i = 0; i < 20 && (await events.getByTestId("event-receipts_accepted").count()) < 4; i++) {
       await page.getByRole("button", { name: /^Load older/ }).click();
@@ -215,7 +224,6 @@ test("in a browser: attesters, receipts (one voided), usage per epoch reported a
     const created = await events.getByTestId("event-proposal_created").first().innerText();
     t.true(created.startsWith(`alice.test.near proposed #${voidProposal} (FunctionCall`), created);
     await fitsPhone("the community's home with its events");
-    await shot("events");
 
     // what a failed test leaves: the page's screenshot and HTML (browser.ts capturePage, run at a failure's teardown)
     const at = await capturePage(page);

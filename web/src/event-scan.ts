@@ -232,6 +232,18 @@ export function eventWords(e: Pick<FeedEvent, "contract" | "event" | "data">): s
       const x: Of<"inference-verifier", "usage_reported"> = d;
       return `epoch ${x.epoch}'s usage reported to ${x.reward_pool_id}: ${x.receipts} receipts over ${x.models} model(s)`;
     }
+    case "inference-verifier:usage_report_sent": {
+      const x: Of<"inference-verifier", "usage_report_sent"> = d;
+      return `part ${x.part + 1} of ${x.parts} of epoch ${x.epoch}'s usage sent to ${x.reward_pool_id} (attempt ${x.attempt})`;
+    }
+    case "inference-verifier:usage_report_failed": {
+      const x: Of<"inference-verifier", "usage_report_failed"> = d;
+      return `part ${x.part + 1} of epoch ${x.epoch}'s usage did not reach ${x.reward_pool_id} (attempt ${x.attempt}): it stays due`;
+    }
+    case "reward-pool:usage_reported": {
+      const x: Of<"reward-pool", "usage_reported"> = d;
+      return `the pool recorded part ${x.part + 1} of ${x.parts} of epoch ${x.epoch}'s usage: ${x.receipts} receipts over ${x.models} model(s)${x.complete ? ", the report complete" : ""}`;
+    }
     case "reward-pool:deposit": {
       const x: Of<"reward-pool", "deposit"> = d;
       return `${x.source} funded the reward pool with ${units.near(x.amount)}${x.memo ? ` (memo: ${x.memo})` : ""}`;
