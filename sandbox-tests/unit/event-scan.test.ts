@@ -190,6 +190,11 @@ test("paging back: the next range below the lowest block read, none below genesi
     throw new Error("NETWORK: cannot reach the node");
   };
   await t.throwsAsync(() => scanBlocks(failing, watched, 1, 2), { message: /NETWORK/ });
+  // a cancelled scan reads no more blocks
+  const { rpc, calls } = fakeChain({});
+  let reads = 0;
+  await scanBlocks(rpc, watched, 10, 20, { concurrency: 1, cancelled: () => ++reads > 3 });
+  t.is(calls.filter((c) => c.startsWith("block")).length, 3);
 });
 
 test("events in words: who did what", (t) => {

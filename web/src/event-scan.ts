@@ -65,12 +65,12 @@ function isUnknownBlock(e: unknown): boolean {
   return /UNKNOWN_BLOCK|DB Not Found|not found|unknown block/i.test(text);
 }
 
-/** Runs `work` on each item with at most `limit` at once, results in the items' order. */
-async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+/** Runs `work` on each item with at most `limit` at once, results in the items' order; none started once `stop()`. */
+async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>, stop: () => boolean): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stop()) {
       const i = next++;
       out[i] = await work(items[i]);
     }
@@ -81,73 +81,80 @@ async function pool<T, R>(items: T[], limit: number, work: (item: T) => Promise<
 
 /**
  * The events logged by `watched` contracts (account -> code name) in transactions included in blocks [from, to],
- * newest first: by block, then within a transaction the later receipt first and the later event first.
+ * newest first: by block, then within a transaction the later receipt first and the later event first. `cancelled`
+ * stops the scan between blocks (the page that asked is gone).
  */
 export async function scanBlocks(
   rpc: RpcCall,
   watched: ReadonlyMap<string, ContractName>,
   from: number,
   to: number,
-  opts: { concurrency?: number } = {},
+  opts: { concurrency?: number; cancelled?: () => boolean } = {},
 ): Promise<ScanPage> {
   const heights: number[] = [];
   for (let h = to; h >= Math.max(0, from); h--) heights.push(h);
   let unreadable = 0;
   let missing = 0;
-  const perBlock = await pool(heights, opts.concurrency ?? 6, async (height) => {
-    let block: BlockView;
-    try {
-      block = (await rpc("block", { block_id: height })) as BlockView;
-    } catch (e) {
-      if (isUnknownBlock(e)) {
-        missing++;
-        return [];
+  const perBlock = await pool(
+    heights,
+    opts.concurrency ?? 6,
+    async (height) => {
+      let block: BlockView;
+      try {
+        block = (await rpc("block", { block_id: height })) as BlockView;
+      } catch (e) {
+        if (isUnknownBlock(e)) {
+          missing++;
+          return [];
+        }
+        throw e;
       }
-      throw e;
-    }
-    const found: FeedEvent[] = [];
-    // a shard without a new chunk at this height repeats an older one: read only chunks made in this block
-    for (const c of block.chunks.filter((c) => Number(c.height_included) === height)) {
-      const chunk = (await rpc("chunk", { block_id: height, shard_id: c.shard_id })) as ChunkView;
-      for (const tx of chunk.transactions.filter((t) => watched.has(t.receiver_id))) {
-        const status = (await rpc("EXPERIMENTAL_tx_status", {
-          tx_hash: tx.hash,
-          sender_account_id: tx.signer_id,
-          wait_until: "EXECUTED_OPTIMISTIC",
-        })) as TxStatus;
-        for (const r of status.receipts_outcome ?? []) {
-          const contract = watched.get(r.outcome.executor_id);
-          if (!contract) continue;
-          r.outcome.logs.forEach((line, li) => {
-            let e: NepEvent | null;
-            try {
-              e = parseEventLog(line);
-            } catch {
-              unreadable++;
-              return;
-            }
-            // only the contract's own standard: a log line in another's shape is not the community's event
-            if (!e || contractOfStandard(e.standard) !== contract) return;
-            e.data.forEach((data, di) => {
-              found.push({
-                height,
-                timestamp: String(block.header.timestamp_nanosec),
-                tx_hash: tx.hash,
-                signer: tx.signer_id,
-                contract_id: r.outcome.executor_id,
-                contract,
-                event: e.event,
-                data,
-                key: `${tx.hash}:${r.id}:${li}:${di}`,
+      const found: FeedEvent[] = [];
+      // a shard without a new chunk at this height repeats an older one: read only chunks made in this block
+      for (const c of block.chunks.filter((c) => Number(c.height_included) === height)) {
+        const chunk = (await rpc("chunk", { block_id: height, shard_id: c.shard_id })) as ChunkView;
+        for (const tx of chunk.transactions.filter((t) => watched.has(t.receiver_id))) {
+          const status = (await rpc("EXPERIMENTAL_tx_status", {
+            tx_hash: tx.hash,
+            sender_account_id: tx.signer_id,
+            wait_until: "EXECUTED_OPTIMISTIC",
+          })) as TxStatus;
+          for (const r of status.receipts_outcome ?? []) {
+            const contract = watched.get(r.outcome.executor_id);
+            if (!contract) continue;
+            r.outcome.logs.forEach((line, li) => {
+              let e: NepEvent | null;
+              try {
+                e = parseEventLog(line);
+              } catch {
+                unreadable++;
+                return;
+              }
+              // only the contract's own standard: a log line in another's shape is not the community's event
+              if (!e || contractOfStandard(e.standard) !== contract) return;
+              e.data.forEach((data, di) => {
+                found.push({
+                  height,
+                  timestamp: String(block.header.timestamp_nanosec),
+                  tx_hash: tx.hash,
+                  signer: tx.signer_id,
+                  contract_id: r.outcome.executor_id,
+                  contract,
+                  event: e.event,
+                  data,
+                  key: `${tx.hash}:${r.id}:${li}:${di}`,
+                });
               });
             });
-          });
+          }
         }
       }
-    }
-    return found.reverse();
-  });
-  return { from: Math.max(0, from), to, events: perBlock.flat(), unreadable, missing };
+      return found.reverse();
+    },
+    opts.cancelled ?? (() => false),
+  );
+  // a cancelled scan (its page was left) stops reading blocks: what it returns then is incomplete, and unused
+  return { from: Math.max(0, from), to, events: perBlock.flat().filter(Boolean), unreadable, missing };
 }
 
 /** The page of `blocks` blocks that ends just below `below` (the lowest height read so far), or null at genesis. */

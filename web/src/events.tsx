@@ -40,7 +40,7 @@ export function Events({ chain, refresh, dao }: PageProps & { dao: string }) {
         for (const [code, account] of Object.entries(suite)) if (account) map.set(account, code as ContractName);
         watched.current = map;
       }
-      const page = await scanBlocks(rpc, watched.current, from, to);
+      const page = await scanBlocks(rpc, watched.current, from, to, { cancelled: () => id !== run.current });
       if (id !== run.current) return;
       setFeed({
         events: [...(before?.events ?? []), ...page.events],
