@@ -10,6 +10,8 @@
 // epoch_closed) with their data, scanning older blocks on demand. Every browser action is checked over RPC.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { DISPUTE_STORAGE_MARGIN } from "../../attester/src/verify.ts";
+import { commitOutput, signReceipt } from "../../attester/src/receipt.ts";
 import type { Attester, EpochUsage, ReceiptRecord } from "../../contracts/inference-verifier/types.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
 import type { UsageReportPart } from "../../contracts/wire/usage-report.ts";
@@ -17,7 +19,7 @@ import { CLOSE_EPOCH_DEPOSIT } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { REPORT_USAGE_GAS, reportUsageDeposit } from "../../scripts/cli/verifier-calls.ts";
 import { ok, useCliEnv } from "../cli/harness.ts";
-import { ATTESTER, daoCall, runGuide, VERIFIER } from "../cli/service.ts";
+import { type Answer, ATTESTER, daoCall, pass, runGuide, savedAccount, VERIFIER } from "../cli/service.ts";
 import { capturePage, openWeb } from "./browser.ts";
 
 const test = useCliEnv();
@@ -224,6 +226,93 @@ test("in a browser: attesters, receipts (one voided), usage per epoch reported a
     const created = await events.getByTestId("event-proposal_created").first().innerText();
     t.true(created.startsWith(`alice.test.near proposed #${voidProposal} (FunctionCall`), created);
     await fitsPhone("the community's home with its events");
+
+    // a dispute: a second attester (bonded by the DAO) signs another output for an input att answered; the relayer
+    // submits it. Pasting one receipt twice is refused in the page (ERR_NOT_CONFLICTING, nothing sent); the pair is
+    // sent with the dispute bond and its storage, as `verify --submit` prepares it, and the receipt is Disputed
+    const run = async (args: string[]) => ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
+    await run(["account", "create", "att2"]);
+    await run(["attester", "keygen", "--out", join(cli.home, "att2-key.json")]);
+    await pass(t, ["add-attester", "--attester", "att2.test.near", "--public-key", join(cli.home, "att2-key.json")]);
+    await run([
+      "attest",
+      ...["--model-file", join(cli.home, "model.aicm"), "--key", join(cli.home, "attester-key.json")],
+      ...["--attester", ATTESTER, "--text", "the council should vote on the treasury budget"],
+      ...["--out", join(cli.home, "honest.json"), "-c", "coop", "--account", "relayer.test.near"],
+    ]);
+    const honest = (JSON.parse(readFileSync(join(cli.home, "honest.json"), "utf8")) as Answer[])[0];
+    const key2 = JSON.parse(readFileSync(join(cli.home, "att2-key.json"), "utf8")) as { private_key: string };
+    const { signature: _s, recovery_id: _r, ...unsigned } = honest.receipt;
+    const now = (await cli.provider.viewBlock({ finality: "optimistic" })).header.timestamp_nanosec;
+    const wrong = signReceipt(
+      VERIFIER,
+      {
+        ...unsigned,
+        output_sha256: commitOutput(Uint8Array.from(Buffer.from(honest.salt, "hex")), "rewards"),
+        attester_id: "att2.test.near",
+        nonce: "1",
+        timestamp: String(now),
+      },
+      key2.private_key,
+    );
+    await savedAccount(t, "relayer.test.near").callFunctionRaw({
+      contractId: VERIFIER,
+      methodName: "submit_receipt",
+      args: { receipt: wrong },
+      gas: 100n * 10n ** 12n,
+      deposit: 2n * 10n ** 22n,
+    });
+    const wrongRecord = await cli.view<ReceiptRecord>(VERIFIER, "get_receipt_by_nonce", {
+      attester_id: "att2.test.near",
+      nonce: "1",
+    });
+    await page.getByRole("link", { name: "Inference" }).click();
+    await page.getByTestId(`receipt-${wrongRecord.id}`).waitFor();
+    await page.getByText("Challenge a receipt").click();
+    await page.locator("textarea[name=challenged]").fill(JSON.stringify(honest));
+    await page.locator("textarea[name=conflicting]").fill(JSON.stringify(honest));
+    await page.getByRole("button", { name: "Review the challenge" }).click();
+    const same = page.locator("main").getByRole("alert");
+    await same.waitFor();
+    t.regex(await same.innerText(), /ERR_NOT_CONFLICTING/);
+    t.true((await same.innerText()).includes(meaningOf("ERR_NOT_CONFLICTING", "inference-verifier")!));
+    t.is(await dialog.count(), 0);
+    await page.locator("textarea[name=challenged]").fill(JSON.stringify(wrong));
+    await page.getByRole("button", { name: "Review the challenge" }).click();
+    await dialog.waitFor();
+    const settings = (await cli.view<{ settings: { dispute_bond: string } }>(VERIFIER, "get_config")).settings;
+    t.regex(await dialog.innerText(), new RegExp(`Challenge receipt #${wrongRecord.id}: `));
+    t.is(
+      await page.getByTestId("tx-deposit").innerText(),
+      units.near(BigInt(settings.dispute_bond) + DISPUTE_STORAGE_MARGIN),
+    );
+    await send();
+    const disputed = page.getByTestId(`receipt-${wrongRecord.id}`);
+    await disputed.getByTestId("receipt-status").filter({ hasText: "Disputed" }).waitFor();
+    t.is((await receipt(wrongRecord.id)).status, "Disputed");
+    t.like(await cli.view<object>(VERIFIER, "get_dispute", { receipt_id: wrongRecord.id }), {
+      challenger: "relayer.test.near",
+      conflicting_attester_id: ATTESTER,
+      bond: settings.dispute_bond,
+    });
+    t.regex(
+      await disputed.getByTestId("dispute").innerText(),
+      new RegExp(
+        `disputed by relayer\\.test\\.near .* \\(bond ${units.near(settings.dispute_bond)}\\): another receipt of ${ATTESTER}`,
+      ),
+    );
+    t.is(await page.getByTestId("attester-att2.test.near").getByTestId("attester-status").innerText(), "Active");
+    t.regex(await page.getByTestId("attester-att2.test.near").innerText(), /1 open dispute\(s\)/);
+    await fitsPhone("the inference page with a dispute");
+    await shot("dispute");
+    // and on the home, the newest event
+    await page.getByRole("link", { name: "‹ community" }).click();
+    await events.getByTestId("event-dispute_opened").waitFor();
+    t.true(
+      (await events.getByTestId("event-dispute_opened").innerText()).startsWith(
+        `relayer.test.near disputed receipt #${wrongRecord.id} of att2.test.near (bond ${units.near(settings.dispute_bond)})`,
+      ),
+    );
 
     // what a failed test leaves: the page's screenshot and HTML (browser.ts capturePage, run at a failure's teardown)
     const at = await capturePage(page);

@@ -2,9 +2,13 @@
 // bonds and status, the receipts newest first (model, attester, proof hash, status; a disputed one with its dispute),
 // and usage per epoch as the verifier counted it beside what the reward pool received. Anyone may send an epoch's
 // report (`report_usage`, one part a call, with the deposit and gas of `ai-commons usage report`,
-// scripts/cli/verifier-calls.ts) and close a reported epoch (`close_epoch`, as `ai-commons epoch close`). Views and
+// scripts/cli/verifier-calls.ts), close a reported epoch (`close_epoch`, as `ai-commons epoch close`), and challenge
+// a receipt with another attester's conflicting one (`challenge_receipt`, prepared by the attester's own
+// prepareChallenge as `ai-commons verify --submit` does: a dispute's bond, or a free equivocation proof). Views and
 // calls are the contracts' own; the record types come from contracts/inference-verifier/ and contracts/reward-pool/.
-import { useState } from "react";
+import { type FormEvent, useState } from "react";
+import { AttesterError } from "../../attester/src/errors.ts";
+import { pickReceipt, prepareChallenge } from "../../attester/src/verify.ts";
 import type { InferenceVerifier } from "../../contracts/inference-verifier/contract.ts";
 import type {
   ActiveModel,
@@ -18,10 +22,11 @@ import type { UsageReportPart } from "../../contracts/wire/usage-report.ts";
 import { CLOSE_EPOCH_DEPOSIT, CLOSE_EPOCH_GAS } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { REPORT_USAGE_GAS, reportUsageDeposit } from "../../scripts/cli/verifier-calls.ts";
-import { type Chain, PAGE } from "./chain.ts";
+import { meaningOf } from "../../contracts/wire/errors.ts";
+import { type Chain, PAGE, type Problem, problemOf, type Tx } from "./chain.ts";
 import type { PageProps } from "./pages.tsx";
 import { newestFirst, suiteContract, suiteOf } from "./suite.ts";
-import { Hash, Pager, Show, useLoad } from "./ui.tsx";
+import { Hash, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
 type VerifierConfig = ReturnType<InferenceVerifier["get_config"]>;
 
@@ -225,6 +230,7 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
                 })}
               </ul>
               <Pager page={receiptPage} total={config.receipts} onPage={setReceiptPage} />
+              {wallet ? <Challenge chain={chain} verifier={verifier} ask={ask} /> : null}
 
               <h2>Usage per epoch</h2>
               <p className="muted">
@@ -289,5 +295,93 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
         }}
       </Show>
     </section>
+  );
+}
+
+/** A receipt pasted as JSON: a signed receipt, or one answer of `ai-commons attest --out` (attester/src/verify.ts). */
+function receiptOf(text: string, which: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new AttesterError("ERR_INVALID_RECEIPT", `${which}: not JSON (${(e as Error).message})`);
+  }
+  return pickReceipt(json).receipt;
+}
+
+/**
+ * Challenging a receipt: the receipt challenged and a conflicting one (same model and input, another output) signed by
+ * another attester (a dispute: the verifier's dispute bond and the dispute's storage, the council decides) or by the
+ * same one (an equivocation: free, the receipt voided and the attester slashed at once). Checked in the page as the
+ * CLI's `verify` checks it (prepareChallenge); a refusal found there is shown with its code and nothing is sent.
+ */
+function Challenge({ chain, verifier, ask }: { chain: Chain; verifier: string; ask: (tx: Tx) => void }) {
+  const [challenged, setChallenged] = useState("");
+  const [conflicting, setConflicting] = useState("");
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    setBusy(true);
+    try {
+      const view = (contractId: string, method: string, args: Record<string, unknown>) =>
+        chain.view<unknown>(contractId, method, args);
+      const c = await prepareChallenge(
+        view,
+        verifier,
+        receiptOf(challenged, "the receipt challenged"),
+        receiptOf(conflicting, "the conflicting receipt"),
+        await chain.now(),
+      );
+      if (!c.ok) {
+        const code = c.code ?? "ERROR";
+        setProblem({ code, meaning: meaningOf(code, "inference-verifier") ?? c.detail, detail: c.detail });
+        return;
+      }
+      const pay =
+        c.kind === "equivocation"
+          ? "An equivocation proof is free."
+          : `The deposit is the dispute bond (${units.near(c.dispute_bond)}) and the dispute's storage; the unused part comes back.`;
+      ask({
+        what: `Challenge receipt #${c.args.receipt_id}: ${c.detail}. ${pay}`,
+        contractId: c.contract_id,
+        methodName: c.method,
+        args: c.args as unknown as Record<string, unknown>,
+        gas: BigInt(c.gas_tgas) * 10n ** 12n,
+        deposit: BigInt(c.deposit),
+        contract: "inference-verifier",
+      });
+    } catch (err) {
+      if (err instanceof AttesterError)
+        setProblem({ code: err.code, meaning: meaningOf(err.code) ?? err.message, detail: err.message });
+      else setProblem(problemOf(err, chain, "inference-verifier"));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details className="challenge">
+      <summary>Challenge a receipt</summary>
+      <p className="muted">
+        Two receipts for the same model and input with different outputs cannot both be right. Paste the receipt you
+        challenge and the conflicting one (each a signed receipt, or one answer of <code>ai-commons attest --out</code>)
+        while the challenged one is still challengeable.
+      </p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <label>
+          The receipt you challenge (JSON)
+          <textarea value={challenged} onChange={(e) => setChallenged(e.target.value)} name="challenged" rows={3} />
+        </label>
+        <label>
+          The conflicting receipt (JSON)
+          <textarea value={conflicting} onChange={(e) => setConflicting(e.target.value)} name="conflicting" rows={3} />
+        </label>
+        {problem ? <ProblemBox problem={problem} /> : null}
+        <button type="submit" className="primary" disabled={busy || !challenged || !conflicting}>
+          Review the challenge
+        </button>
+      </form>
+    </details>
   );
 }
