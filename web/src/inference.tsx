@@ -8,7 +8,6 @@
 // calls are the contracts' own; the record types come from contracts/inference-verifier/ and contracts/reward-pool/.
 import { type FormEvent, useState } from "react";
 import { AttesterError } from "../../attester/src/errors.ts";
-import { pickReceipt, prepareChallenge } from "../../attester/src/verify.ts";
 import type { InferenceVerifier } from "../../contracts/inference-verifier/contract.ts";
 import type {
   ActiveModel,
@@ -298,8 +297,15 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
   );
 }
 
-/** A receipt pasted as JSON: a signed receipt, or one answer of `ai-commons attest --out` (attester/src/verify.ts). */
-function receiptOf(text: string, which: string) {
+/**
+ * A receipt pasted as JSON: a signed receipt, or one answer of `ai-commons attest --out` (attester/src/verify.ts, loaded
+ * on demand with its secp256k1 code: only a challenge needs it).
+ */
+function receiptOf(
+  pickReceipt: typeof import("../../attester/src/verify.ts").pickReceipt,
+  text: string,
+  which: string,
+) {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -325,13 +331,14 @@ function Challenge({ chain, verifier, ask }: { chain: Chain; verifier: string; a
     setProblem(null);
     setBusy(true);
     try {
+      const { pickReceipt, prepareChallenge } = await import("../../attester/src/verify.ts");
       const view = (contractId: string, method: string, args: Record<string, unknown>) =>
         chain.view<unknown>(contractId, method, args);
       const c = await prepareChallenge(
         view,
         verifier,
-        receiptOf(challenged, "the receipt challenged"),
-        receiptOf(conflicting, "the conflicting receipt"),
+        receiptOf(pickReceipt, challenged, "the receipt challenged"),
+        receiptOf(pickReceipt, conflicting, "the conflicting receipt"),
         await chain.now(),
       );
       if (!c.ok) {
