@@ -36,7 +36,8 @@ export function webSection(b: WebBench): string {
     HEADING,
     "",
     `\`npm run bench:web\` (\`web/server/bench.ts\`) on ${b.date}, 1-minute load average ${b.load_average.toFixed(2)} at the start. ` +
-      "Bundle sizes of the production build (what a phone downloads on a first visit):",
+      "Bundle sizes of the production build (a first visit downloads `index.html` and the `index-*` files; the " +
+      "wallet selector on testnet and mainnet, the receipt-checking code for a challenge, on demand):",
     "",
     "| file | raw | gzipped |",
     "| --- | --- | --- |",
