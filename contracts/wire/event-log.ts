@@ -2,8 +2,8 @@
 // web app's events feed, web/src/event-scan.ts, and the sandbox tests' helpers/tx.ts). The shapes of each event's
 // data are in events.ts; this module only splits a log line. Data only (no near-sdk-js import, no contract imports
 // it, so it is part of no contract's source hash).
-import { EVENT_STANDARDS } from "./events.ts";
-import type { ContractName } from "./contracts.ts";
+import { EVENT_STANDARDS } from "./events.js";
+import type { ContractName } from "./contracts.js";
 
 export const EVENT_PREFIX = "EVENT_JSON:";
 
