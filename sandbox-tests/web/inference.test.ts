@@ -37,7 +37,7 @@ interface EpochRecord {
   distributed: string;
 }
 
-test("in a browser: attesters, receipts (one voided), usage per epoch reported and closed, a refused report; the events feed", async (t) => {
+test("in a browser: attesters, receipts (one voided), usage per epoch refused then reported and closed, a dispute; the events feed", async (t) => {
   const { cli } = t.context;
   const t0 = Date.now();
   await runGuide(t, "curate-datasets.md");
