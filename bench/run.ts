@@ -11,6 +11,7 @@ import { barChart, lineChart, toPng } from "./plot.ts";
 import { functionBodySizes } from "../toolchain/lib/wasm-limits.mjs";
 import { minimalCallReport } from "./minimal-call.ts";
 import { renderMarkdown } from "./report.ts";
+import { webSectionFromFile, withWebSection } from "../web/server/bench-report.ts";
 import { gasFigures, type Results, type WasmSize } from "./results.ts";
 
 const arg = process.argv.indexOf("--out");
@@ -115,7 +116,8 @@ writeFileSync(join(perf, "baseline.json"), `${JSON.stringify(baseline, null, 2)}
 // the same contracts measured at protocol 77 on the retired TypeScript VM, kept for comparison
 const protocol77File = join(perf, "protocol-77.json");
 const protocol77 = existsSync(protocol77File) ? JSON.parse(readFileSync(protocol77File, "utf8")) : undefined;
-writeFileSync(join(docs, "performance.md"), renderMarkdown(results, protocol77));
+// the web app's section, measured by npm run bench:web (web/server/bench-report.ts), is kept
+writeFileSync(join(docs, "performance.md"), withWebSection(renderMarkdown(results, protocol77), webSectionFromFile()));
 log(
   `wrote ${join(docs, "performance.md")} and ${perf}/{baseline.json,results.json,*.png} in ${seconds.total.toFixed(0)} s`,
 );

@@ -27,6 +27,7 @@ import { bytesToHex } from "@noble/hashes/utils";
 import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
 import { type AttesterKey, newKey, type SignedReceipt, signReceipt } from "../../attester/src/receipt.ts";
 import { BYTE_COST, burnt, gasOf, NEAR, ROOT, SEC, TGAS } from "../helpers/tx.ts";
+import { type NepEvent, parseEventLog } from "../../contracts/wire/event-log.ts";
 import { fundPublisher, publishCode } from "../helpers/community.ts";
 
 export { NEAR, TGAS };
@@ -114,12 +115,6 @@ const sha = (s: string) => createHash("sha256").update(s).digest("hex");
 
 // ---- transaction outcomes ------------------------------------------------------------------------------------------
 
-interface NepEvent {
-  standard: string;
-  event: string;
-  data: Record<string, unknown>[];
-}
-
 interface Outcome {
   ok: boolean;
   code: string;
@@ -135,9 +130,9 @@ interface Outcome {
 function outcomeOf(r: TransactionResult): Outcome {
   const events: NepEvent[] = [];
   for (const l of r.logs) {
-    if (!l.startsWith("EVENT_JSON:")) continue;
     try {
-      events.push(JSON.parse(l.slice("EVENT_JSON:".length)) as NepEvent);
+      const e = parseEventLog(l);
+      if (e) events.push(e);
     } catch {
       // not ours
     }
@@ -1501,6 +1496,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
   const untrackedMove = violations.slice(before).some((v) => v.what.includes(people[0].accountId));
   const planted: NepEvent = {
     standard: "ai-commons-rewards",
+    version: "1.0.0",
     event: "claim_paid",
     data: [{ index: -1, account_id: people[0].accountId, amount: "1" }],
   };

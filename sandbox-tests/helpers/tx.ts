@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExecutionContext } from "ava";
 import type { NearAccount, TransactionResult } from "near-workspaces";
+import { eventsOfLogs, type NepEvent } from "../../contracts/wire/event-log.ts";
 
 /** The repository's root folder. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -45,19 +46,11 @@ export function parse<T>(r: TransactionResult): T {
   return r.parseResult<T>();
 }
 
-/** A NEP-297 event as the contracts log it (`EVENT_JSON:{...}`). */
-export interface NepEvent<D = Record<string, unknown>> {
-  standard: string;
-  version: string;
-  event: string;
-  data: D[];
-}
+export type { NepEvent };
 
-const EVENT_PREFIX = "EVENT_JSON:";
-
-/** The NEP-297 events among `logs`, in order. */
+/** The NEP-297 events among `logs`, in order: the parser of contracts/wire/event-log.ts, the web app's too. */
 export function eventsOf<D = Record<string, unknown>>(logs: readonly string[]): NepEvent<D>[] {
-  return logs.filter((l) => l.startsWith(EVENT_PREFIX)).map((l) => JSON.parse(l.slice(EVENT_PREFIX.length)));
+  return eventsOfLogs<D>(logs);
 }
 
 /** The NEP-297 events a transaction (or a VM call: anything with `logs`) emitted, in order. */

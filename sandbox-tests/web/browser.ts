@@ -1,13 +1,13 @@
 // What the web app's end-to-end tests share: Debian's Chromium (installed when missing), the app built and served
 // against the test's local node, and a headless page at a phone's 390 x 844 with the development sign-in.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExecutionContext } from "ava";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import type { BundleFile } from "../../web/server/serve.ts";
-import { type CliEnv, ROOT } from "../cli/harness.ts";
+import { type CliEnv, ROOT } from "../cli/cli-env.ts";
 
 export const CHROMIUM = "/usr/bin/chromium";
 /** AI_COMMONS_WEB_SCREENSHOTS=1 writes the pages' screenshots to docs/guides/web/ (docs/guides/web.md shows them) */
@@ -39,22 +39,32 @@ export interface WebSession {
   signIn(account: string): Promise<void>;
   /** a full-page screenshot for the guide, when AI_COMMONS_WEB_SCREENSHOTS=1 */
   shot(name: string): Promise<void>;
+  /**
+   * Ends the session. The browser and the server are closed at the test's teardown, once ava knows whether the test
+   * failed: a failed test leaves the page as it was (capturePage) first.
+   */
   close(): Promise<void>;
 }
 
 /**
- * Builds the app, starts `npm run web`'s server on a free port against the CLI's node (the server reads the keys and
- * the node's port from this process's HOME and environment, as the CLI does) and opens a fresh headless Chromium.
+ * What the page shows now, kept for a person to look at: a full-page screenshot and the HTML, in a new directory under
+ * the OS's temporary directory (its path returned and printed by the failing test's log).
  */
-export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSession> {
+export async function capturePage(page: Page): Promise<{ dir: string; png: string; html: string }> {
+  const dir = mkdtempSync(join(tmpdir(), "ai-commons-web-failure-"));
+  const png = join(dir, "page.png");
+  const html = join(dir, "page.html");
+  await page.screenshot({ path: png, fullPage: true }).catch((e) => writeFileSync(`${png}.error.txt`, String(e)));
+  writeFileSync(html, await page.content().catch((e) => `<!-- no content: ${String(e)} -->`));
+  return { dir, png, html };
+}
+
+/**
+ * Debian's Chromium, headless, with a fresh profile (no cache, no storage) at a phone's 390 x 844: the tests' browser,
+ * and each cold load of `npm run bench:web`. `close` closes it and deletes the profile.
+ */
+export async function launchChromium(): Promise<{ browser: BrowserContext; close: () => Promise<void> }> {
   ensureChromium();
-  process.env.HOME = cli.home;
-  process.env.AI_COMMONS_LOCAL_PORT = String(cli.port);
-  const { buildApp, startServer } = await import("../../web/server/serve.ts");
-  // its own build: another web test file may be building and serving at the same time
-  const dist = mkdtempSync(join(tmpdir(), "ai-commons-web-dist-"));
-  const built = await buildApp(dist);
-  const web = await startServer({ port: 0, dist });
   const profile = mkdtempSync(join(tmpdir(), "ai-commons-chromium-"));
   // a fresh profile: chromium.launchPersistentContext is how playwright-core takes --user-data-dir
   const browser = await chromium.launchPersistentContext(profile, {
@@ -73,6 +83,29 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 1,
   });
+  return {
+    browser,
+    async close() {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Builds the app, starts `npm run web`'s server on a free port against the CLI's node (the server reads the keys and
+ * the node's port from this process's HOME and environment, as the CLI does) and opens a fresh headless Chromium.
+ */
+export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSession> {
+  ensureChromium();
+  process.env.HOME = cli.home;
+  process.env.AI_COMMONS_LOCAL_PORT = String(cli.port);
+  const { buildApp, startServer } = await import("../../web/server/serve.ts");
+  // its own build: another web test file may be building and serving at the same time
+  const dist = mkdtempSync(join(tmpdir(), "ai-commons-web-dist-"));
+  const built = await buildApp(dist);
+  const web = await startServer({ port: 0, dist });
+  const { browser, close: closeBrowser } = await launchChromium();
   const page = await browser.newPage();
   page.setDefaultTimeout(15_000);
   const errors: string[] = [];
@@ -80,9 +113,31 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
   page.on("console", (m) => {
     if (m.type() === "error") errors.push(m.text());
   });
+  let closed = false;
+  const shutdown = async () => {
+    if (closed) return;
+    closed = true;
+    await closeBrowser();
+    await web.close();
+    rmSync(dist, { recursive: true, force: true });
+  };
+  // teardown runs after the test's own `finally { await web.close() }`: the browser is still open here, so a failed
+  // test's page can be captured before it closes
   t.teardown(async () => {
-    // what the page showed when a step failed
-    if (!t.passed) t.log(`page at failure: ${await page.innerText("body").catch(() => "")}\n${errors.join("\n")}`);
+    try {
+      if (!t.passed) {
+        const at = await capturePage(page).then(
+          (c) => `${c.png} and ${c.html}`,
+          (e) => `not captured (${(e as Error).message})`,
+        );
+        const text = await page.innerText("body").catch(() => "");
+        // printed too: ava shows a teardown's log with the failure, a reader of the raw output finds the files here
+        console.error(`page at failure of "${t.title}": ${at}`);
+        t.log(`page at failure (${page.url()}): ${at}\n${text}\n${errors.join("\n")}`);
+      }
+    } finally {
+      await shutdown();
+    }
   });
   return {
     url: web.url,
@@ -104,10 +159,7 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
       await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
     },
     async close() {
-      await browser.close();
-      await web.close();
-      rmSync(profile, { recursive: true, force: true });
-      rmSync(dist, { recursive: true, force: true });
+      // at teardown (shutdown), after a failure's page is captured
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   verifyReceipt,
 } from "../../attester/src/verify.ts";
 import type { Chain, Outcome } from "./context.ts";
-import { allPages, NEAR, projectRoot, resultOf, TGAS, view } from "./context.ts";
+import { allPages, projectRoot, resultOf, TGAS, view } from "./context.ts";
 import { CliError, contractErrorOf, failedTxSuffix, meaningOf } from "./errors.ts";
 import { tgas, txRef } from "./units.ts";
 import {
@@ -27,8 +27,15 @@ import {
   REWARD_POOL,
 } from "../../contracts/wire/contracts.ts";
 import { splitRecordId } from "../../contracts/wire/fields.ts";
-import { reportDeposit, type UsageReportPart } from "../../contracts/wire/usage-report.ts";
-import { CLAIM_GAS, POOL_STORAGE_DEPOSIT, POOL_STORAGE_DEPOSIT_GAS } from "./reward-pool-calls.ts";
+import type { UsageReportPart } from "../../contracts/wire/usage-report.ts";
+import {
+  CLAIM_GAS,
+  CLOSE_EPOCH_DEPOSIT,
+  CLOSE_EPOCH_GAS,
+  POOL_STORAGE_DEPOSIT,
+  POOL_STORAGE_DEPOSIT_GAS,
+} from "./reward-pool-calls.ts";
+import { REPORT_USAGE_GAS, reportUsageDeposit } from "./verifier-calls.ts";
 import {
   DEFAULT_DATASET_LICENSE,
   defaultDatasheetText,
@@ -544,9 +551,8 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
     // the part's records in the pool are paid by this deposit (the pool sends back what they do not use), so a
     // report goes through even while the pool has no unallocated funds
     const preview = await view<UsageReportPart[] | null>(chain, verifier, "preview_usage_report", { epoch });
-    const next = preview?.[before?.next_part ?? 0];
-    const deposit = next === undefined ? 0n : reportDeposit(next);
-    const tx = await callTx<string>(signer, verifier, "report_usage", { epoch }, 200n * TGAS, deposit);
+    const deposit = reportUsageDeposit(before, preview);
+    const tx = await callTx<string>(signer, verifier, "report_usage", { epoch }, REPORT_USAGE_GAS, deposit);
     parts += 1;
     if (tx.value !== "Open") return { ...tx, parts };
     const after = await view<{ next_part?: number } | null>(chain, verifier, "get_epoch_usage", { epoch });
@@ -559,13 +565,10 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
   }
 }
 
-// Up to ~0.005 NEAR of bookkeeping a model; a close has at most 32 models, most have one or two.
-const CLOSE_DEPOSIT = NEAR / 20n;
-
 export async function closeEpoch(chain: Chain, signer: Account, dao: string, epoch: number) {
   const pool = await suiteContract(chain, dao, REWARD_POOL);
   // the close's bookkeeping, when the pool's surplus cannot pay it (the excess is refunded in the same call)
-  return callTx<{ budget: string }>(signer, pool, "close_epoch", { epoch }, 30n * TGAS, CLOSE_DEPOSIT);
+  return callTx<{ budget: string }>(signer, pool, "close_epoch", { epoch }, CLOSE_EPOCH_GAS, CLOSE_EPOCH_DEPOSIT);
 }
 
 export async function claimable(chain: Chain, dao: string, account: string): Promise<string> {

@@ -15,6 +15,7 @@ import {
 import { CreateCommunity, CreationProgress } from "./create.tsx";
 import { CreateManifest, RegisterModel, SubmitDataset } from "./creator.tsx";
 import { DatasetDetail, Datasets } from "./datasets.tsx";
+import { Inference } from "./inference.tsx";
 import { ModelDetail, Models } from "./models.tsx";
 import { Communities, CommunityHome, type PageProps, ProposalDetail, Proposals, Propose } from "./pages.tsx";
 import { Rewards } from "./rewards.tsx";
@@ -105,6 +106,7 @@ export function App() {
     else if (parts[2] === "new-manifest") page = <CreateManifest {...props} dao={dao} />;
     else if (parts[2] === "register-model")
       page = <RegisterModel {...props} dao={dao} initialManifest={params.get("manifest") ?? undefined} />;
+    else if (parts[2] === "inference") page = <Inference {...props} dao={dao} />;
     else page = <CommunityHome {...props} dao={dao} />;
   } else if (parts[0] === "create" && factory) {
     page = parts[1] ? (

@@ -29,6 +29,27 @@ export class Chain {
     return (await this.provider.callFunction({ contractId, method, args })) as T;
   }
 
+  /** One JSON-RPC call as it is (the events feed's block reads, event-scan.ts): the result, or an Error naming the cause. */
+  async rpc(method: string, params: Record<string, unknown>): Promise<unknown> {
+    const r = await fetch(this.url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: "ai-commons", method, params }),
+    });
+    const j = (await r.json()) as {
+      result?: unknown;
+      error?: string | { name?: string; cause?: { name?: string }; message?: string; data?: unknown };
+    };
+    if (typeof j.error === "string") throw new Error(j.error);
+    if (j.error) {
+      const e = j.error;
+      throw new Error(
+        `${e.cause?.name ?? e.name ?? "RPC_ERROR"}: ${e.message ?? ""} ${typeof e.data === "string" ? e.data : ""}`,
+      );
+    }
+    return j.result;
+  }
+
   /** The chain's time (the latest block's timestamp, ns): "in 3 h" is measured from it, as the CLI does. */
   async now(): Promise<bigint> {
     const b = await this.provider.viewBlock({ finality: "optimistic" });

@@ -37,6 +37,7 @@ import {
 } from "../../scripts/cli/dao-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
+import { Events } from "./events.tsx";
 import { Forks, Provenance } from "./forks.tsx";
 import { activationDepositFor, codeReads, newestFirst, Refusal } from "./suite.ts";
 import { Hash, MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
@@ -140,6 +141,7 @@ export function CommunityHome(props: PageProps & { dao: string }) {
             <a href={`#/c/${dao}/datasets`}>Datasets</a>
             <a href={`#/c/${dao}/models`}>Models</a>
             <a href={`#/c/${dao}/rewards`}>Rewards</a>
+            <a href={`#/c/${dao}/inference`}>Inference</a>
           </nav>
           <h2>Treasury</h2>
           <dl className="grid">
@@ -185,6 +187,7 @@ export function CommunityHome(props: PageProps & { dao: string }) {
             members={info.member_count}
             factory={info.factory_id}
           />
+          <Events {...props} />
         </section>
       )}
     </Show>

@@ -1,0 +1,19 @@
+// What the CLI's and the web app's `report_usage` calls to a community's inference verifier attach: 200 Tgas and the
+// deposit that pays the records the next part adds in the reward pool (contracts/wire/usage-report.ts reportDeposit;
+// the pool sends back what it does not use). Pure (no node: imports), so scripts/cli/suite.ts and the web app (web/)
+// send the same transactions.
+import { reportDeposit, type UsageReportPart } from "../../contracts/wire/usage-report.ts";
+
+const TGAS = 10n ** 12n;
+
+/** report_usage: a full part of 64 attester entries needs about 160 Tgas at protocol 86 (docs/verifier.md) */
+export const REPORT_USAGE_GAS = 200n * TGAS;
+
+/**
+ * The deposit of the next report_usage of an epoch: that of the part the pool has not confirmed yet (`next_part` of
+ * the verifier's get_epoch_usage, 0 before the first) among preview_usage_report's parts; 0 when none is due.
+ */
+export function reportUsageDeposit(epoch: { next_part?: number } | null, preview: UsageReportPart[] | null): bigint {
+  const next = preview?.[epoch?.next_part ?? 0];
+  return next === undefined ? 0n : reportDeposit(next);
+}
