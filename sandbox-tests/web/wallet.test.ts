@@ -1,0 +1,327 @@
+// The web app's wallet path (testnet and mainnet: NEAR Wallet Selector 10.1.4 with MyNearWallet, web/src/
+// wallet-selector.ts) end to end on the local node: the machine reaches no testnet, so the browser's https traffic is
+// routed here. The testnet RPC the app and the selector call (scripts/cli/networks.ts DEFAULT_RPC.testnet) is answered
+// by the local node; MyNearWallet's pages (testnet.mynearwallet.com) are stub pages the test plays the wallet in, as
+// MyNearWallet does it in a window the app opened (its frontend's SelectAccountLoginWrapper, redux/actions/account.js
+// and routes/SignWrapper.js): sign-in answers the app's window with a message {status: "success", account_id,
+// public_key, all_keys}; /sign?transactions=<base64 borsh>,...&callbackUrl=<the app's page> is signed by the wallet
+// with the account's own key and nonce, sent, and answered with {status: "success", transactionHashes}, or, when the
+// transaction failed, {status: "failure", errorCode, errorMessage (its first 100 characters)}; a redirect to the
+// callback URL with the same parameters is its fallback after 3 s (the app closes the window before).
+//
+// What this proves: the app, the selector and the module work together against a real chain: sign-in, the
+// transaction the wallet is asked to sign is exactly the one the app's dialog showed (receiver, method, JSON
+// arguments, gas, deposit), the outcome comes back to the page, a refusal comes back with its ERR_ code and meaning,
+// and the sign-in survives a reload. What it cannot: MyNearWallet's own UI and its RPC (the stub stands for them).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  Account,
+  actions,
+  JsonRpcProvider,
+  KeyPair,
+  KeyPairSigner,
+  type KeyPairString,
+  Transaction,
+} from "near-api-js";
+import type { Page } from "playwright-core";
+import { meaningOf } from "../../contracts/wire/errors.ts";
+import { DEFAULT_RPC } from "../../scripts/cli/networks.ts";
+import { ADD_PROPOSAL_GAS, executeGasOf, proposalDeposit, VOTE_GAS } from "../../scripts/cli/dao-calls.ts";
+import * as units from "../../scripts/cli/units.ts";
+import { ok, useCliEnv } from "../cli/harness.ts";
+import { openWeb } from "./browser.ts";
+
+const test = useCliEnv();
+const WALLET = "https://testnet.mynearwallet.com";
+
+/** A call as the app's dialog shows it: the figures the wallet must be asked to sign. */
+interface Shown {
+  call: string;
+  args: string;
+  deposit: string;
+  gas: string;
+}
+
+async function shownIn(page: Page): Promise<Shown> {
+  const dialog = page.getByRole("dialog", { name: "confirm transaction" });
+  await dialog.waitFor();
+  return {
+    call: await dialog.locator("dd.mono").first().innerText(),
+    args: await dialog.locator("dd.args").innerText(),
+    deposit: await page.getByTestId("tx-deposit").innerText(),
+    gas: await page.getByTestId("tx-gas").innerText(),
+  };
+}
+
+test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote, a reload, execute", async (t) => {
+  const { cli } = t.context;
+  const t0 = Date.now();
+  for (const args of [
+    ["factory", "deploy"],
+    ["account", "create", "alice", "--balance", "30"],
+    ["account", "create", "bob", "--balance", "30"],
+    ["account", "create", "carol", "--balance", "5"],
+    [
+      "community",
+      "create",
+      "acme",
+      "--account",
+      "alice.test.near",
+      "--members",
+      "alice.test.near,bob.test.near",
+      "--title",
+      "Acme commons",
+      "--purpose",
+      "Own our model",
+    ],
+  ]) {
+    ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
+  }
+  const dao = "acme.commons.test.near";
+  const factory = "commons.test.near";
+  t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+  // the wallet's side: alice's key from the CLI's key store, signing against the local node
+  const node = `http://127.0.0.1:${cli.port}`;
+  const cred = JSON.parse(readFileSync(join(cli.home, ".near-credentials", "local", "alice.test.near.json"), "utf8"));
+  const aliceKey = KeyPair.fromString(cred.private_key as KeyPairString);
+  const provider = new JsonRpcProvider({ url: node });
+  const alice = new Account("alice.test.near", provider, new KeyPairSigner(aliceKey));
+
+  const web = await openWeb(t, cli);
+  const { page, errors } = web;
+  const rpcCalls: string[] = [];
+  const stubbed: string[] = [];
+  try {
+    // every https request of the browser: the testnet RPC goes to the local node, MyNearWallet is a stub page, the
+    // rest a stub too (listed, to see that nothing the path needs is stubbed away)
+    await web.browser.route(
+      (url) => url.protocol === "https:",
+      async (route) => {
+        const req = route.request();
+        const url = new URL(req.url());
+        if (url.origin === new URL(DEFAULT_RPC.testnet).origin) {
+          const body = req.postData() ?? "";
+          rpcCalls.push((JSON.parse(body) as { method: string }).method);
+          const r = await fetch(node, { method: "POST", headers: { "content-type": "application/json" }, body });
+          return route.fulfill({
+            status: r.status,
+            contentType: "application/json",
+            headers: { "access-control-allow-origin": "*" },
+            body: await r.text(),
+          });
+        }
+        if (url.origin !== WALLET) stubbed.push(req.url());
+        return route.fulfill({ status: 200, contentType: "text/html", body: "<title>MyNearWallet (stub)</title>" });
+      },
+    );
+
+    await page.goto(web.url);
+    await page.getByLabel("network").selectOption("testnet");
+    await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
+    t.is(await page.getByText("development only").count(), 0);
+    await page.getByPlaceholder("commons.you.testnet").fill(factory);
+    await page.getByRole("link", { name: "acme" }).waitFor();
+
+    // sign-in: MyNearWallet's /login with the app's page as success and failure URL, no key asked for
+    const loginOpened = web.browser.waitForEvent("page");
+    await page.getByRole("button", { name: "Connect a wallet" }).click();
+    const login = await loginOpened;
+    await login.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
+    await login.waitForLoadState();
+    const loginUrl = new URL(login.url());
+    t.is(loginUrl.pathname, "/login/");
+    const successUrl = loginUrl.searchParams.get("success_url")!;
+    t.is(new URL(successUrl).origin, new URL(web.url).origin);
+    t.is(loginUrl.searchParams.get("failure_url"), successUrl);
+    t.is(loginUrl.searchParams.get("public_key"), null, "no function-call key is asked for");
+    t.is(loginUrl.searchParams.get("contract_id"), null);
+    const loginClosed = login.waitForEvent("close");
+    await answer(login, successUrl, {
+      status: "success",
+      account_id: "alice.test.near",
+      all_keys: [aliceKey.getPublicKey().toString()],
+    });
+    await loginClosed;
+    await page.getByTestId("signed-in").filter({ hasText: "alice.test.near" }).waitFor();
+    t.is(await page.getByText("development only").count(), 0);
+
+    /**
+     * Plays MyNearWallet for the transaction the app sent it to sign: decodes it from the /sign URL, checks it is what
+     * the dialog showed, signs it with alice's key (her nonce, a recent block) and sends it to the node, then answers
+     * the app's window. Returns the sent transaction's hash and whether it failed.
+     */
+    const playWallet = async (shown: Shown, expect: { receiver: string; method: string }) => {
+      const opened = web.browser.waitForEvent("page");
+      await page.getByRole("dialog").getByRole("button", { name: "Sign and send" }).click();
+      const popup = await opened;
+      await popup.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
+      await popup.waitForLoadState();
+      const url = new URL(popup.url());
+      t.is(url.pathname, "/sign");
+      const callbackUrl = url.searchParams.get("callbackUrl")!;
+      t.is(callbackUrl, page.url(), "the wallet returns to the page that asked");
+      const encoded = url.searchParams.get("transactions")!.split(",");
+      t.is(encoded.length, 1);
+      const tx = Transaction.decode(Buffer.from(encoded[0], "base64"));
+      t.is(tx.signerId, "alice.test.near");
+      t.is(tx.receiverId, expect.receiver);
+      t.is(tx.actions.length, 1);
+      const call = tx.actions[0].functionCall!;
+      t.truthy(call, "one FunctionCall action");
+      t.is(call.methodName, expect.method);
+      // what you approve is what you saw: the dialog's call, arguments, deposit and gas, to the yocto and the gas unit
+      t.is(`${tx.receiverId}.${call.methodName}`, shown.call);
+      t.is(Buffer.from(call.args).toString("utf8"), shown.args);
+      t.is(units.near(BigInt(call.deposit)), shown.deposit);
+      t.is(units.tgas(BigInt(call.gas)), shown.gas);
+      // (borsh decodes the arguments' bytes as an array of numbers)
+      const args = Uint8Array.from(call.args);
+      const rebuilt = actions.functionCall(call.methodName, args, BigInt(call.gas), BigInt(call.deposit));
+      // the wallet signs the same receiver and actions with the account's own key, nonce and a recent block, as
+      // MyNearWallet recreates every transaction
+      const closed = popup.waitForEvent("close");
+      try {
+        const outcome = await alice.signAndSendTransaction({
+          receiverId: tx.receiverId,
+          actions: [rebuilt],
+          waitUntil: "EXECUTED_OPTIMISTIC",
+        });
+        await answer(popup, callbackUrl, { status: "success", transactionHashes: outcome.transaction.hash });
+        await closed;
+        return { hash: outcome.transaction.hash, failed: false, call };
+      } catch (e) {
+        // MyNearWallet shows the error; its Cancel answers with the error's name and the message's first 100 chars
+        const err = e as Error & { txHash?: string };
+        await answer(popup, callbackUrl, {
+          status: "failure",
+          errorCode: err.name,
+          errorMessage: err.message.substring(0, 100),
+        });
+        await closed;
+        return { hash: err.txHash ?? "", failed: true, call, message: err.message };
+      }
+    };
+
+    // 1. a proposal (add_proposal with its 1 NEAR bond): carol as a member
+    await page.goto(`${web.url}#/c/${dao}/propose`);
+    await page.locator("input[name=member]").fill("carol.test.near");
+    await page.getByRole("button", { name: "Review the transaction" }).click();
+    const proposeShown = await shownIn(page);
+    t.is(proposeShown.deposit, "1 NEAR");
+    t.is(proposeShown.gas, "50.00 Tgas");
+    const proposed = await playWallet(proposeShown, { receiver: dao, method: "add_proposal" });
+    t.false(proposed.failed);
+    const proposal = JSON.parse(Buffer.from(proposed.call.args).toString("utf8"));
+    t.deepEqual(proposal.kind, { kind: "AddMember", member_id: "carol.test.near", role: "council" });
+    // to the yocto and the gas unit: the CLI's figures for this call (scripts/cli/dao-calls.ts)
+    const policy = await cli.view<{ parameters: { proposal_bond: string } }>(dao, "get_policy");
+    const bond = BigInt(policy.parameters.proposal_bond);
+    t.is(BigInt(proposed.call.deposit), proposalDeposit(bond, proposal.kind, proposal.description));
+    t.is(BigInt(proposed.call.gas), ADD_PROPOSAL_GAS);
+    await page.getByRole("heading", { name: /Proposal #0/ }).waitFor();
+    await page.locator("output.notice").filter({ hasText: proposed.hash }).waitFor();
+    const p0 = await cli.view<{ proposer: string; status: string }>(dao, "get_proposal", { id: 0 });
+    t.is(p0.proposer, "alice.test.near");
+    t.is(p0.status, "InProgress");
+
+    // 2. alice approves (vote, no deposit)
+    await page.getByRole("button", { name: "Approve" }).click();
+    const voteShown = await shownIn(page);
+    t.is(voteShown.deposit, "0 NEAR");
+    const voted = await playWallet(voteShown, { receiver: dao, method: "vote" });
+    t.false(voted.failed);
+    t.deepEqual(JSON.parse(Buffer.from(voted.call.args).toString("utf8")), { id: 0, choice: "Approve" });
+    t.is(BigInt(voted.call.deposit), 0n);
+    t.is(BigInt(voted.call.gas), VOTE_GAS);
+    await page.locator("output.notice").filter({ hasText: voted.hash }).waitFor();
+    await page.getByTestId("votes").getByText("alice.test.near").waitFor();
+    const tallyAfterOne = await page.getByTestId("tally").innerText();
+    t.regex(tallyAfterOne, /council: 1 yes, 0 no, 0 abstain/);
+    const votesArgs = { id: 0, from_index: 0, limit: 100 };
+    const votes = await cli.view<{ account_id: string; choice: string }[]>(dao, "get_votes", votesArgs);
+    t.deepEqual(
+      votes.map((v) => [v.account_id, v.choice]),
+      [["alice.test.near", "Approve"]],
+    );
+
+    // 3. refused: alice approves again; the wallet's failure comes back and the page shows ERR_ALREADY_VOTED
+    await page.getByRole("button", { name: "Approve" }).click();
+    const again = await playWallet(await shownIn(page), { receiver: dao, method: "vote" });
+    t.true(again.failed, "the second vote fails on chain");
+    t.regex(again.message ?? "", /ERR_ALREADY_VOTED/);
+    const refusal = page.getByRole("dialog").getByRole("alert");
+    await refusal.waitFor();
+    const text = await refusal.innerText();
+    t.regex(text, /ERR_ALREADY_VOTED/);
+    t.true(text.includes(meaningOf("ERR_ALREADY_VOTED", "community-dao")!), text);
+    await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    t.is(await page.getByTestId("tally").innerText(), tallyAfterOne);
+    t.deepEqual(await cli.view(dao, "get_votes", votesArgs), votes);
+    t.is((await cli.view<{ status: string }>(dao, "get_proposal", { id: 0 })).status, "InProgress");
+
+    // 4. a reload keeps the sign-in (Wallet Selector's storage) and the page reads the vote from the chain
+    await page.reload();
+    await page.getByTestId("signed-in").filter({ hasText: "alice.test.near" }).waitFor();
+    await page.getByTestId("votes").getByText("alice.test.near").waitFor();
+    t.is(await page.getByTestId("tally").innerText(), tallyAfterOne);
+
+    // 5. bob approves with the CLI; alice executes through the wallet (100 Tgas); carol is a member
+    ok(t, await cli.run(["vote", "approve", "0", "-c", "acme", "--account", "bob.test.near"]), "vote approve (bob)");
+    await page.reload();
+    await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
+    await page.getByRole("button", { name: "Execute" }).click();
+    const executeShown = await shownIn(page);
+    t.is(executeShown.gas, "100.00 Tgas");
+    const executed = await playWallet(executeShown, { receiver: dao, method: "execute" });
+    t.false(executed.failed);
+    t.deepEqual(JSON.parse(Buffer.from(executed.call.args).toString("utf8")), { id: 0 });
+    t.is(BigInt(executed.call.deposit), 0n);
+    t.is(BigInt(executed.call.gas), executeGasOf(proposal.kind) ?? -1n);
+    await page.getByTestId("proposal-status").filter({ hasText: "Executed" }).waitFor();
+    await page.locator("output.notice").filter({ hasText: executed.hash }).waitFor();
+    const members = await cli.view<{ account_id: string }[]>(dao, "get_members", { from_index: 0, limit: 10 });
+    t.true(JSON.stringify(members).includes("carol.test.near"), JSON.stringify(members));
+
+    // signing out forgets the wallet's sign-in: a reload offers "Connect a wallet" again
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
+    await page.reload();
+    await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
+    t.is(await page.getByTestId("signed-in").count(), 0);
+
+    // the testnet RPC the app and the selector called went to the node; nothing else was needed
+    for (const m of ["query", "block", "tx"]) t.true(rpcCalls.includes(m), `${m} in ${[...new Set(rpcCalls)]}`);
+    t.deepEqual(stubbed, []);
+    t.deepEqual(errors, []);
+    t.log(`the wallet flow: ${((Date.now() - t0) / 1000).toFixed(1)} s; RPC methods ${[...new Set(rpcCalls)]}`);
+  } catch (e) {
+    // what the page showed when a step failed (browser.ts's teardown runs after the browser is closed)
+    t.log(`page at failure: ${await page.innerText("body").catch(() => "")}\n${errors.join("\n")}`);
+    throw e;
+  } finally {
+    await web.close();
+  }
+});
+
+/**
+ * MyNearWallet's answer from its window: a message to the app's window (the origin of the URL it returns to), and
+ * the redirect to that URL with the same parameters 3 s later should the message go unheard.
+ */
+async function answer(popup: Page, returnUrl: string, message: Record<string, unknown>): Promise<void> {
+  await popup.evaluate(
+    ({ returnUrl, message }) => {
+      const back = new URL(returnUrl);
+      for (const [k, v] of Object.entries(message)) {
+        if (k !== "status") back.searchParams.set(k, Array.isArray(v) ? v.join(",") : String(v));
+      }
+      setTimeout(() => {
+        location.href = back.href;
+      }, 3000);
+      window.opener.postMessage(message, new URL(returnUrl).origin);
+    },
+    { returnUrl, message },
+  );
+}
