@@ -9,10 +9,17 @@
 // transaction failed, {status: "failure", errorCode, errorMessage (its first 100 characters)}; a redirect to the
 // callback URL with the same parameters is its fallback after 3 s (the app closes the window before).
 //
+// Steps, each checked on chain over RPC: alice signs in with the wallet; proposes adding carol (add_proposal, its
+// bond), approves (vote), approves again (refused: ERR_ALREADY_VOTED); a reload keeps her signed in; she signs out and
+// dave, no member, signs in and approves (refused: ERR_NO_PERMISSION); alice again; bob approves with the CLI and
+// alice executes (execute, 100 Tgas); on the community's reward pool she registers (storage_deposit, 0.02 NEAR) and
+// claims with nothing to claim (refused by the pool: ERR_NOTHING_TO_CLAIM); signing out survives a reload.
+//
 // What this proves: the app, the selector and the module work together against a real chain: sign-in, the
 // transaction the wallet is asked to sign is exactly the one the app's dialog showed (receiver, method, JSON
-// arguments, gas, deposit), the outcome comes back to the page, a refusal comes back with its ERR_ code and meaning,
-// and the sign-in survives a reload. What it cannot: MyNearWallet's own UI and its RPC (the stub stands for them).
+// arguments, gas, deposit: as shown and to the yocto and the gas unit as the CLI computes them), the outcome comes
+// back to the page, a refusal comes back with its ERR_ code and the called contract's meaning, and the sign-in
+// survives a reload. What it cannot: MyNearWallet's own UI and its RPC (the stub stands for them).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -28,6 +35,7 @@ import type { Page } from "playwright-core";
 import { meaningOf } from "../../contracts/wire/errors.ts";
 import { DEFAULT_RPC } from "../../scripts/cli/networks.ts";
 import { ADD_PROPOSAL_GAS, executeGasOf, proposalDeposit, VOTE_GAS } from "../../scripts/cli/dao-calls.ts";
+import { CLAIM_GAS, POOL_STORAGE_DEPOSIT, POOL_STORAGE_DEPOSIT_GAS } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import { ok, useCliEnv } from "../cli/harness.ts";
 import { openWeb } from "./browser.ts";
@@ -54,7 +62,7 @@ async function shownIn(page: Page): Promise<Shown> {
   };
 }
 
-test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote, a reload, execute", async (t) => {
+test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a reload, another signer, execute, the pool", async (t) => {
   const { cli } = t.context;
   const t0 = Date.now();
   for (const args of [
@@ -62,6 +70,7 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
     ["account", "create", "alice", "--balance", "30"],
     ["account", "create", "bob", "--balance", "30"],
     ["account", "create", "carol", "--balance", "5"],
+    ["account", "create", "dave", "--balance", "5"],
     [
       "community",
       "create",
@@ -79,17 +88,23 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
     ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
   }
   const dao = "acme.commons.test.near";
+  const pool = "acme_reward-pool.commons.test.near";
   const factory = "commons.test.near";
   t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
-  // the wallet's side: alice's key from the CLI's key store, signing against the local node
+  // the wallet's side: the accounts' keys from the CLI's key store, signing against the local node
   const node = `http://127.0.0.1:${cli.port}`;
-  const cred = JSON.parse(readFileSync(join(cli.home, ".near-credentials", "local", "alice.test.near.json"), "utf8"));
-  const aliceKey = KeyPair.fromString(cred.private_key as KeyPairString);
   const provider = new JsonRpcProvider({ url: node });
-  const alice = new Account("alice.test.near", provider, new KeyPairSigner(aliceKey));
+  const walletAccount = (id: string) => {
+    const cred = JSON.parse(readFileSync(join(cli.home, ".near-credentials", "local", `${id}.json`), "utf8"));
+    const key = KeyPair.fromString(cred.private_key as KeyPairString);
+    return { account: new Account(id, provider, new KeyPairSigner(key)), publicKey: key.getPublicKey().toString() };
+  };
+  const alice = walletAccount("alice.test.near");
+  const dave = walletAccount("dave.test.near");
 
   const web = await openWeb(t, cli);
+  const tWeb = Date.now();
   const { page, errors } = web;
   const rpcCalls: string[] = [];
   const stubbed: string[] = [];
@@ -124,35 +139,45 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
     await page.getByPlaceholder("commons.you.testnet").fill(factory);
     await page.getByRole("link", { name: "acme" }).waitFor();
 
-    // sign-in: MyNearWallet's /login with the app's page as success and failure URL, no key asked for
-    const loginOpened = web.browser.waitForEvent("page");
-    await page.getByRole("button", { name: "Connect a wallet" }).click();
-    const login = await loginOpened;
-    await login.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
-    await login.waitForLoadState();
-    const loginUrl = new URL(login.url());
-    t.is(loginUrl.pathname, "/login/");
-    const successUrl = loginUrl.searchParams.get("success_url")!;
-    t.is(new URL(successUrl).origin, new URL(web.url).origin);
-    t.is(loginUrl.searchParams.get("failure_url"), successUrl);
-    t.is(loginUrl.searchParams.get("public_key"), null, "no function-call key is asked for");
-    t.is(loginUrl.searchParams.get("contract_id"), null);
-    const loginClosed = login.waitForEvent("close");
-    await answer(login, successUrl, {
-      status: "success",
-      account_id: "alice.test.near",
-      all_keys: [aliceKey.getPublicKey().toString()],
-    });
-    await loginClosed;
-    await page.getByTestId("signed-in").filter({ hasText: "alice.test.near" }).waitFor();
-    t.is(await page.getByText("development only").count(), 0);
+    /**
+     * "Connect a wallet" opens MyNearWallet's /login with the app's page as success and failure URL and no key asked
+     * for; the wallet answers with the account it signed in and its keys, as MyNearWallet does, and closes.
+     */
+    const connect = async (who: ReturnType<typeof walletAccount>) => {
+      const opened = web.browser.waitForEvent("page");
+      await page.getByRole("button", { name: "Connect a wallet" }).click();
+      const login = await opened;
+      await login.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
+      await login.waitForLoadState();
+      const loginUrl = new URL(login.url());
+      t.is(loginUrl.pathname, "/login/");
+      const successUrl = loginUrl.searchParams.get("success_url")!;
+      t.is(successUrl, page.url());
+      t.is(loginUrl.searchParams.get("failure_url"), successUrl);
+      t.is(loginUrl.searchParams.get("public_key"), null, "no function-call key is asked for");
+      t.is(loginUrl.searchParams.get("contract_id"), null);
+      const closed = login.waitForEvent("close");
+      await answer(login, successUrl, {
+        status: "success",
+        account_id: who.account.accountId,
+        all_keys: [who.publicKey],
+      });
+      await closed;
+      await page.getByTestId("signed-in").filter({ hasText: who.account.accountId }).waitFor();
+      t.is(await page.getByText("development only").count(), 0);
+    };
+    const signOut = async () => {
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
+    };
+    await connect(alice);
 
     /**
      * Plays MyNearWallet for the transaction the app sent it to sign: decodes it from the /sign URL, checks it is what
-     * the dialog showed, signs it with alice's key (her nonce, a recent block) and sends it to the node, then answers
-     * the app's window. Returns the sent transaction's hash and whether it failed.
+     * the dialog showed, signs it with the signed-in account's key (its nonce, a recent block) and sends it to the
+     * node, then answers the app's window. Returns the sent transaction's hash and whether it failed.
      */
-    const playWallet = async (shown: Shown, expect: { receiver: string; method: string }) => {
+    const playWallet = async (shown: Shown, expect: { receiver: string; method: string }, signer = alice.account) => {
       const opened = web.browser.waitForEvent("page");
       await page.getByRole("dialog").getByRole("button", { name: "Sign and send" }).click();
       const popup = await opened;
@@ -165,7 +190,7 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
       const encoded = url.searchParams.get("transactions")!.split(",");
       t.is(encoded.length, 1);
       const tx = Transaction.decode(Buffer.from(encoded[0], "base64"));
-      t.is(tx.signerId, "alice.test.near");
+      t.is(tx.signerId, signer.accountId);
       t.is(tx.receiverId, expect.receiver);
       t.is(tx.actions.length, 1);
       const call = tx.actions[0].functionCall!;
@@ -183,7 +208,7 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
       // MyNearWallet recreates every transaction
       const closed = popup.waitForEvent("close");
       try {
-        const outcome = await alice.signAndSendTransaction({
+        const outcome = await signer.signAndSendTransaction({
           receiverId: tx.receiverId,
           actions: [rebuilt],
           waitUntil: "EXECUTED_OPTIMISTIC",
@@ -268,7 +293,26 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
     await page.getByTestId("votes").getByText("alice.test.near").waitFor();
     t.is(await page.getByTestId("tally").innerText(), tallyAfterOne);
 
-    // 5. bob approves with the CLI; alice executes through the wallet (100 Tgas); carol is a member
+    // 5. a wallet that is not a member: alice signs out, dave signs in with the wallet and approves; the DAO refuses
+    // (ERR_NO_PERMISSION, with its meaning), nothing changes; then alice signs in again
+    await signOut();
+    await connect(dave);
+    await page.getByRole("button", { name: "Approve" }).click();
+    const notMember = await playWallet(await shownIn(page), { receiver: dao, method: "vote" }, dave.account);
+    t.true(notMember.failed);
+    const noPermission = page.getByRole("dialog").getByRole("alert");
+    await noPermission.waitFor();
+    const noPermissionText = await noPermission.innerText();
+    t.regex(noPermissionText, /ERR_NO_PERMISSION/);
+    t.true(noPermissionText.includes(meaningOf("ERR_NO_PERMISSION", "community-dao")!), noPermissionText);
+    await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    t.is(await page.getByTestId("tally").innerText(), tallyAfterOne);
+    t.deepEqual(await cli.view(dao, "get_votes", votesArgs), votes);
+    await signOut();
+    await connect(alice);
+
+    // 6. bob approves with the CLI; alice executes through the wallet (100 Tgas); carol is a member
     ok(t, await cli.run(["vote", "approve", "0", "-c", "acme", "--account", "bob.test.near"]), "vote approve (bob)");
     await page.reload();
     await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
@@ -285,9 +329,41 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
     const members = await cli.view<{ account_id: string }[]>(dao, "get_members", { from_index: 0, limit: 10 });
     t.true(JSON.stringify(members).includes("carol.test.near"), JSON.stringify(members));
 
+    // 7. another contract: alice registers with the community's reward pool (storage_deposit, 0.02 NEAR), then a
+    // claim with nothing to claim is refused with the pool's ERR_NOTHING_TO_CLAIM and the pool's meaning of it
+    await page.goto(`${web.url}#/c/${dao}/rewards`);
+    await page.getByTestId("storage-balance").filter({ hasText: "not registered" }).waitFor();
+    await page.getByRole("button", { name: "Register with the pool" }).click();
+    const registered = await playWallet(await shownIn(page), { receiver: pool, method: "storage_deposit" });
+    t.false(registered.failed);
+    t.is(BigInt(registered.call.deposit), POOL_STORAGE_DEPOSIT);
+    t.is(BigInt(registered.call.gas), POOL_STORAGE_DEPOSIT_GAS);
+    await page
+      .getByTestId("storage-balance")
+      .filter({ hasText: /available/ })
+      .waitFor();
+    await page.locator("output.notice").filter({ hasText: registered.hash }).waitFor();
+    const storage = await cli.view<{ total: string } | null>(pool, "storage_balance_of", {
+      account_id: "alice.test.near",
+    });
+    t.is(storage?.total, POOL_STORAGE_DEPOSIT.toString());
+    const totals = await cli.view<object>(pool, "get_totals");
+    await page.getByRole("button", { name: "Claim" }).click();
+    const claimed = await playWallet(await shownIn(page), { receiver: pool, method: "claim" });
+    t.true(claimed.failed);
+    t.is(BigInt(claimed.call.gas), CLAIM_GAS);
+    const claimRefusal = page.getByRole("dialog").getByRole("alert");
+    await claimRefusal.waitFor();
+    const claimText = await claimRefusal.innerText();
+    t.regex(claimText, /ERR_NOTHING_TO_CLAIM/);
+    t.true(claimText.includes(meaningOf("ERR_NOTHING_TO_CLAIM", "reward-pool")!), claimText);
+    await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+    await page.getByRole("dialog").waitFor({ state: "detached" });
+    t.deepEqual(await cli.view<object>(pool, "get_totals"), totals);
+    t.deepEqual(await cli.view(pool, "storage_balance_of", { account_id: "alice.test.near" }), storage);
+
     // signing out forgets the wallet's sign-in: a reload offers "Connect a wallet" again
-    await page.getByRole("button", { name: "Sign out" }).click();
-    await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
+    await signOut();
     await page.reload();
     await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
     t.is(await page.getByTestId("signed-in").count(), 0);
@@ -296,7 +372,7 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, a refused vote,
     for (const m of ["query", "block", "tx"]) t.true(rpcCalls.includes(m), `${m} in ${[...new Set(rpcCalls)]}`);
     t.deepEqual(stubbed, []);
     t.deepEqual(errors, []);
-    t.log(`the wallet flow: ${((Date.now() - t0) / 1000).toFixed(1)} s; RPC methods ${[...new Set(rpcCalls)]}`);
+    t.log(`the wallet flow in the browser: ${((Date.now() - tWeb) / 1000).toFixed(1)} s `);
   } catch (e) {
     // what the page showed when a step failed (browser.ts's teardown runs after the browser is closed)
     t.log(`page at failure: ${await page.innerText("body").catch(() => "")}\n${errors.join("\n")}`);
