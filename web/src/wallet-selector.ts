@@ -8,6 +8,7 @@ import { setupMyNearWallet } from "@near-wallet-selector/my-near-wallet";
 import { JsonRpcProvider } from "near-api-js";
 import { DEFAULT_RPC } from "../../scripts/cli/networks.ts";
 import type { Sent, Tx, Wallet } from "./chain.ts";
+import { WALLET_RETURN, type WalletReturn } from "./wallet-return.ts";
 
 // MyNearWallet's module calls Node's `Buffer` to put the transactions in its /sign URL (`Buffer.from(borsh)
 // .toString("base64")`), and the selector's core to read a call's arguments (`Buffer.from(args).toString()`); a
@@ -97,11 +98,18 @@ async function walletOf(network: Public, accountId: string): Promise<Wallet> {
       // transaction yet answers without an outcome: the sign-in worked but every sent call showed an error (found by
       // sandbox-tests/web/wallet.test.ts). So the hash is taken from the wallet's answer and the outcome read here,
       // for the signer, once executed; a failure the wallet reports (no hash) is the error shown.
+      // The same answer may come from the app itself, loaded in the wallet's window by MyNearWallet's fallback
+      // redirect (wallet-return.ts); the module then only sees its window closed ("User closed the window").
       const origin = new URL(WALLET_URL[network]).origin;
       let reported: string | undefined;
+      let reportedError: string | undefined;
       const listen = (e: MessageEvent) => {
-        const hashes = (e.data as { transactionHashes?: unknown } | null)?.transactionHashes;
-        if (e.origin === origin && typeof hashes === "string" && hashes !== "") reported = hashes.split(",")[0];
+        const data = e.data as Partial<WalletReturn> | null;
+        const relayed = e.origin === location.origin && data?.type === WALLET_RETURN;
+        if (e.origin !== origin && !relayed) return;
+        if (typeof data?.transactionHashes === "string" && data.transactionHashes !== "")
+          reported = data.transactionHashes.split(",")[0];
+        if (relayed && typeof data?.errorMessage === "string") reportedError = data.errorMessage;
       };
       window.addEventListener("message", listen);
       let outcome: Awaited<ReturnType<typeof wallet.signAndSendTransaction>> | undefined;
@@ -119,6 +127,7 @@ async function walletOf(network: Public, accountId: string): Promise<Wallet> {
       }
       const hash = reported ?? outcome?.transaction_outcome?.id;
       if (!hash) {
+        if (reportedError !== undefined) throw new Error(reportedError);
         if (failure !== undefined) throw failure;
         return { hash: "", value: undefined };
       }
