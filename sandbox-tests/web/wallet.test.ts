@@ -7,13 +7,15 @@
 // public_key, all_keys}; /sign?transactions=<base64 borsh>,...&callbackUrl=<the app's page> is signed by the wallet
 // with the account's own key and nonce, sent, and answered with {status: "success", transactionHashes}, or, when the
 // transaction failed, {status: "failure", errorCode, errorMessage (its first 100 characters)}; a redirect to the
-// callback URL with the same parameters is its fallback after 3 s (the app closes the window before).
+// callback URL with the same parameters is its fallback after 3 s (the app closes the window before). Two answers
+// come by that redirect only, as when the message goes unheard (web/src/wallet-return.ts takes them).
 //
 // Steps, each checked on chain over RPC: alice signs in with the wallet; proposes adding carol (add_proposal, its
 // bond), approves (vote), approves again (refused: ERR_ALREADY_VOTED); a reload keeps her signed in; she signs out and
 // dave, no member, signs in and approves (refused: ERR_NO_PERMISSION); alice again; bob approves with the CLI and
-// alice executes (execute, 100 Tgas); on the community's reward pool she registers (storage_deposit, 0.02 NEAR) and
-// claims with nothing to claim (refused by the pool: ERR_NOTHING_TO_CLAIM); signing out survives a reload.
+// alice executes (execute, 100 Tgas; answered by the redirect only); on the community's reward pool she registers
+// (storage_deposit, 0.02 NEAR) and claims with nothing to claim (refused by the pool: ERR_NOTHING_TO_CLAIM; answered
+// by the redirect only); signing out survives a reload.
 //
 // What this proves: the app, the selector and the module work together against a real chain: sign-in, the
 // transaction the wallet is asked to sign is exactly the one the app's dialog showed (receiver, method, JSON
@@ -196,6 +198,8 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a rel
       t.is(encoded.length, 1);
       const tx = Transaction.decode(Buffer.from(encoded[0], "base64"));
       t.is(tx.signerId, signer.accountId);
+      // the module leaves the key and the nonce to the wallet (a random key, nonce 0)
+      t.is(BigInt(tx.nonce), 0n);
       t.is(tx.receiverId, expect.receiver);
       t.is(tx.actions.length, 1);
       const call = tx.actions[0].functionCall!;
@@ -388,7 +392,7 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a rel
     for (const m of ["query", "block", "tx"]) t.true(rpcCalls.includes(m), `${m} in ${[...new Set(rpcCalls)]}`);
     t.deepEqual(stubbed, []);
     t.deepEqual(errors, []);
-    t.log(`the wallet flow in the browser: ${((Date.now() - tWeb) / 1000).toFixed(1)} s `);
+    t.log(`the wallet flow in the browser: ${((Date.now() - tWeb) / 1000).toFixed(1)} s`);
   } catch (e) {
     // what the page showed when a step failed (browser.ts's teardown runs after the browser is closed)
     t.log(`page at failure: ${await page.innerText("body").catch(() => "")}\n${errors.join("\n")}`);
