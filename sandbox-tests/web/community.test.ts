@@ -291,13 +291,28 @@ test("in a browser: a community created, a second creation refused, one resumed;
 
     // after the window: the fork is decided in the browser (1 of 3 joined, threshold 30%): Payable
     // the local node's chain time moves with its blocks: skip them past the window (1.3 s of chain time a block)
-    const left = BigInt(opened.ends_at) - (await chainNow());
-    if (left >= 0n) {
-      const blocks = String(Number(left / 1_300_000_000n) + 3);
-      ok(t, await cli.run(["node", "fast-forward", blocks]), "node fast-forward");
+    // (the node produces the skipped blocks after the call returns: wait until its clock is past the window)
+    for (let tries = 0; (await chainNow()) <= BigInt(opened.ends_at); tries++) {
+      if (tries >= 40) throw new Error("the local node's clock never passed the fork's window");
+      const left = BigInt(opened.ends_at) - (await chainNow());
+      if (tries % 10 === 0) {
+        const blocks = String(Number(left / 1_300_000_000n) + 3);
+        ok(t, await cli.run(["node", "fast-forward", blocks]), "node fast-forward");
+      }
+      await new Promise((r) => setTimeout(r, 250));
     }
-    await home(DAO, "The co-op");
-    await card.getByRole("button", { name: "Execute the fork" }).click();
+    // the page reads the chain when it opens: opened again until it has seen the window end
+    for (let tries = 0; ; tries++) {
+      await home(DAO, "The co-op");
+      const decide = card.getByRole("button", { name: "Execute the fork" });
+      try {
+        await decide.waitFor({ timeout: 5_000 });
+        await decide.click();
+        break;
+      } catch (e) {
+        if (tries >= 3) throw e;
+      }
+    }
     t.regex(await dialog.innerText(), /Decide fork #0: its window has ended and 1 of 3 joined, at or above/);
     await send();
     await card.getByText("Payable").waitFor();
