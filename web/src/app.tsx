@@ -214,12 +214,13 @@ function SignIn({
     );
   }
   if (network !== "local") {
-    // NEAR Wallet Selector with MyNearWallet (wallet-selector.ts, loaded only here)
+    // NEAR Wallet Selector's modal and the wallets it lists (wallet-selector.ts, loaded only here)
     const connect = async () => {
       setProblem(null);
       try {
         const ws = await import("./wallet-selector.ts");
-        setWallet(await ws.connect(network));
+        const signedIn = await ws.connect(network);
+        if (signedIn) setWallet(signedIn);
       } catch (e) {
         setProblem((e as Error).message);
       }
