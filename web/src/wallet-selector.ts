@@ -208,8 +208,9 @@ export async function connect(network: Public): Promise<Wallet | null> {
   if (!modal) {
     // the modal's stylesheet, added when it first opens: as text in this chunk (a CSS file of the chunk would make
     // the main bundle carry Vite's preload helper to load it)
+    // less its first line, an @import of Google Fonts (Inter): the page asks no third party for anything to show it
     const style = document.createElement("style");
-    style.textContent = modalCss;
+    style.textContent = modalCss.replace(/@import[^;]*;/g, "");
     document.head.append(style);
   }
   modal ??= setupModal(currentSelector, { theme: "light", description: "Sign in to AI Commons with a NEAR wallet." });
