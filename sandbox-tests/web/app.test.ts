@@ -176,6 +176,13 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     await modal.getByRole("heading", { name: "Connect Your Wallet" }).waitFor();
     const myNearWallet = modal.locator("li.single-wallet").filter({ hasText: "MyNearWallet" });
     await myNearWallet.waitFor();
+    // the modal's own stylesheet applies (the app adds it, less its Google Fonts @import)
+    t.is(await page.locator(".nws-modal-wrapper").evaluate((e) => getComputedStyle(e).position), "fixed");
+    const styles = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("style"), (s) => s.textContent ?? ""),
+    );
+    t.is(styles.filter((s) => s.includes(".nws-modal-wrapper")).length, 1);
+    t.false(styles.some((s) => s.includes("fonts.googleapis.com")));
     // the modal's opening animation ends before the screenshot
     await page.waitForTimeout(400);
     await shot("wallet");

@@ -208,9 +208,10 @@ export async function connect(network: Public): Promise<Wallet | null> {
   if (!modal) {
     // the modal's stylesheet, added when it first opens: as text in this chunk (a CSS file of the chunk would make
     // the main bundle carry Vite's preload helper to load it)
-    // less its first line, an @import of Google Fonts (Inter): the page asks no third party for anything to show it
+    // less its first rule, an @import of Google Fonts (Inter, its URL has ";" in it): the page asks no third party
+    // for anything to show it
     const style = document.createElement("style");
-    style.textContent = modalCss.replace(/@import[^;]*;/g, "");
+    style.textContent = modalCss.replace(/@import\s*(?:url\(\s*)?(["'])[^"']*\1\s*\)?[^;]*;/g, "");
     document.head.append(style);
   }
   modal ??= setupModal(currentSelector, { theme: "light", description: "Sign in to AI Commons with a NEAR wallet." });
