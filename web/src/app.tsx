@@ -45,19 +45,16 @@ export function App() {
   const [notice, setNotice] = useState<{ text: string; hash: string } | null>(null);
   const hash = useHash();
 
-  // a wallet sign-in made earlier on this browser (Wallet Selector keeps it) is taken up again
+  // a wallet sign-in made earlier on this browser (Wallet Selector keeps it) is taken up again, and any later change
+  // of the selector's account followed (a sign-in ending after its modal was closed, a wallet's own sign-out)
   useEffect(() => {
     if (network === "local") return;
-    let live = true;
-    import("./wallet-selector.ts")
-      .then((ws) => ws.restore(network))
-      .then(
-        (w) => live && w && setWallet(w),
-        () => {},
-      );
-    return () => {
-      live = false;
-    };
+    const stop = new AbortController();
+    import("./wallet-selector.ts").then(
+      (ws) => ws.watch(network, setWallet, stop.signal),
+      () => {},
+    );
+    return () => stop.abort();
   }, [network]);
 
   const dev = useLoad(() => (network === "local" ? devAccounts() : Promise.resolve(null)), [network], chain);

@@ -189,17 +189,32 @@ async function walletOf(network: Public, accountId: string): Promise<Wallet> {
   };
 }
 
-/** The account already signed in with a wallet on this browser, if any (the wallet the selector keeps selected). */
-export async function restore(network: Public): Promise<Wallet | null> {
+/**
+ * The account signed in with a wallet on this browser, now and whenever it changes, until `stop` aborts: at once (a
+ * sign-in of an earlier visit, with the wallet it was made with, which the selector keeps), then on each sign-in or
+ * sign-out, also one that ends after the modal was closed (a wallet's window still open) or one a wallet makes.
+ */
+export async function watch(network: Public, onChange: (wallet: Wallet | null) => void, stop: AbortSignal) {
   const selector = await selectorOf(network);
-  const { accounts, selectedWalletId } = selector.store.getState();
-  const active = accounts.find((a) => a.active) ?? accounts[0];
-  return active && selectedWalletId ? walletOf(network, active.accountId) : null;
+  if (stop.aborted) return;
+  let last: string | undefined;
+  let seq = 0;
+  const subscription = selector.store.observable.subscribe(({ accounts, selectedWalletId }) => {
+    const active = accounts.find((a) => a.active) ?? accounts[0];
+    const key = active && selectedWalletId ? `${selectedWalletId}:${active.accountId}` : "";
+    if (key === last) return;
+    last = key;
+    const mine = ++seq;
+    const current = (w: Wallet | null) => mine === seq && !stop.aborted && onChange(w);
+    if (!active || !selectedWalletId) current(null);
+    else walletOf(network, active.accountId).then(current, () => current(null));
+  });
+  stop.addEventListener("abort", () => subscription.unsubscribe());
 }
 
 /**
  * Opens the selector's modal, which lists the wallets; resolves with the account the wallet chosen there signed in,
- * or null when the modal was closed without one.
+ * or null when the modal was closed without one (a sign-in that ends later comes by `watch`).
  */
 export async function connect(network: Public): Promise<Wallet | null> {
   const selector = await selectorOf(network);
