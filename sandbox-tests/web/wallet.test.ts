@@ -4,12 +4,12 @@
 // DEFAULT_RPC.testnet) is answered by the local node; MyNearWallet's pages (testnet.mynearwallet.com) are stub pages
 // the test plays the wallet in, as MyNearWallet does it in a window the app opened (its frontend's
 // SelectAccountLoginWrapper, redux/actions/account.js and routes/SignWrapper.js): sign-in answers the app's window with
-// a message {status: "success", account_id, public_key, all_keys}; /sign?transactions=<base64
-// borsh>,...&callbackUrl=<the app's page> is signed by the wallet with the account's own key and nonce, sent, and
-// answered with {status: "success", transactionHashes}, or, when the transaction failed, {status: "failure", errorCode,
-// errorMessage (its first 100 characters)}; a redirect to the callback URL with the same parameters is its fallback
-// after 3 s (the app closes the window before). Two answers come by that redirect only, as when the message goes
-// unheard (web/src/wallet-return.ts takes them).
+// a message {status: "success", account_id, public_key, all_keys};
+// /sign?transactions=<base64 borsh>,...&callbackUrl=<the app's page> is signed by the wallet with the account's own key
+// and nonce, sent, and answered with {status: "success", transactionHashes}, or, when the transaction failed, {status:
+// "failure", errorCode, errorMessage (its first 100 characters)}; a redirect to the callback URL with the same
+// parameters is its fallback after 3 s (the app closes the window before). Two answers come by that redirect only, as
+// when the message goes unheard (web/src/wallet-return.ts takes them).
 //
 // Steps, each checked on chain over RPC: alice signs in with the wallet, picked in the selector's modal (which lists
 // every wallet module of the app); proposes adding carol (add_proposal, its bond), approves (vote), approves again
