@@ -50,10 +50,7 @@ export function App() {
   useEffect(() => {
     if (network === "local") return;
     const stop = new AbortController();
-    import("./wallet-selector.ts").then(
-      (ws) => ws.watch(network, setWallet, stop.signal),
-      () => {},
-    );
+    import("./wallet-selector.ts").then((ws) => ws.watch(network, setWallet, stop.signal)).catch(() => {});
     return () => stop.abort();
   }, [network]);
 

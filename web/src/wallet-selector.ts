@@ -205,9 +205,9 @@ export async function watch(network: Public, onChange: (wallet: Wallet | null) =
     if (key === last) return;
     last = key;
     const mine = ++seq;
-    const current = (w: Wallet | null) => mine === seq && !stop.aborted && onChange(w);
-    if (!active || !selectedWalletId) current(null);
-    else walletOf(network, active.accountId).then(current, () => current(null));
+    const report = (w: Wallet | null) => mine === seq && !stop.aborted && onChange(w);
+    if (!active || !selectedWalletId) report(null);
+    else walletOf(network, active.accountId).then(report, () => report(null));
   });
   stop.addEventListener("abort", () => subscription.unsubscribe());
 }
@@ -222,9 +222,8 @@ export async function connect(network: Public): Promise<Wallet | null> {
   // no contractId: no function-call access key is requested, every call is approved in the wallet
   if (!modal) {
     // the modal's stylesheet, added when it first opens: as text in this chunk (a CSS file of the chunk would make
-    // the main bundle carry Vite's preload helper to load it)
-    // less its first rule, an @import of Google Fonts (Inter, its URL has ";" in it): the page asks no third party
-    // for anything to show it
+    // the main bundle carry Vite's preload helper to load it), less its first rule, an @import of Google Fonts (Inter;
+    // its URL has ";" in it): the page asks no third party for anything to show it
     const style = document.createElement("style");
     style.textContent = modalCss.replace(/@import\s*(?:url\(\s*)?(["'])[^"']*\1\s*\)?[^;]*;/g, "");
     document.head.append(style);
