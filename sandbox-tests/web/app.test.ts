@@ -161,8 +161,8 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     await page.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
     t.is((await cli.view<{ last_proposal_id: number }>(dao, "get_info")).last_proposal_id, 1);
 
-    // testnet: no development sign-in; "Connect a wallet" opens MyNearWallet through Wallet Selector. Nothing leaves
-    // the machine: every https request of the browser is answered here by a stub page.
+    // testnet: no development sign-in; "Connect a wallet" opens Wallet Selector's modal, and MyNearWallet picked there
+    // its login. Nothing leaves the machine: every https request of the browser is answered here by a stub page.
     await web.browser.route(
       (url) => url.protocol === "https:",
       (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>stub</title>" }),
@@ -171,12 +171,26 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
     t.is(await page.getByText("development only").count(), 0);
     t.is(await page.getByLabel("local account").count(), 0);
-    const popup = web.browser.waitForEvent("page");
     await page.getByRole("button", { name: "Connect a wallet" }).click();
+    const modal = page.locator(".nws-modal-wrapper.open");
+    await modal.getByRole("heading", { name: "Connect Your Wallet" }).waitFor();
+    const myNearWallet = modal.locator("li.single-wallet").filter({ hasText: "MyNearWallet" });
+    await myNearWallet.waitFor();
+    // the modal's own stylesheet applies (the app adds it, less its Google Fonts @import)
+    t.is(await page.locator(".nws-modal-wrapper").evaluate((e) => getComputedStyle(e).position), "fixed");
+    const styles = await page.evaluate(() =>
+      Array.from(document.querySelectorAll("style"), (s) => s.textContent ?? ""),
+    );
+    t.is(styles.filter((s) => s.includes(".nws-modal-wrapper")).length, 1);
+    t.false(styles.some((s) => s.includes("fonts.googleapis.com")));
+    // the modal's opening animation ends before the screenshot
+    await page.waitForTimeout(400);
+    await shot("wallet");
+    const popup = web.browser.waitForEvent("page");
+    await myNearWallet.click();
     const wallet = await popup;
     await wallet.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
     t.regex(wallet.url(), /\/login/);
-    await shot("wallet");
     t.deepEqual(errors, []);
     t.log(`the web flow: ${((Date.now() - tNav) / 1000).toFixed(1)} s`);
   } finally {

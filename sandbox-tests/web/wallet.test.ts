@@ -1,21 +1,23 @@
-// The web app's wallet path (testnet and mainnet: NEAR Wallet Selector 10.1.4 with MyNearWallet, web/src/
-// wallet-selector.ts) end to end on the local node: the machine reaches no testnet, so the browser's https traffic is
-// routed here. The testnet RPC the app and the selector call (scripts/cli/networks.ts DEFAULT_RPC.testnet) is answered
-// by the local node; MyNearWallet's pages (testnet.mynearwallet.com) are stub pages the test plays the wallet in, as
-// MyNearWallet does it in a window the app opened (its frontend's SelectAccountLoginWrapper, redux/actions/account.js
-// and routes/SignWrapper.js): sign-in answers the app's window with a message {status: "success", account_id,
-// public_key, all_keys}; /sign?transactions=<base64 borsh>,...&callbackUrl=<the app's page> is signed by the wallet
-// with the account's own key and nonce, sent, and answered with {status: "success", transactionHashes}, or, when the
-// transaction failed, {status: "failure", errorCode, errorMessage (its first 100 characters)}; a redirect to the
-// callback URL with the same parameters is its fallback after 3 s (the app closes the window before). Two answers
-// come by that redirect only, as when the message goes unheard (web/src/wallet-return.ts takes them).
+// The web app's wallet path (testnet and mainnet: NEAR Wallet Selector 10.1.4, its modal and MyNearWallet among the
+// wallets it lists, web/src/wallet-selector.ts) end to end on the local node: the machine reaches no testnet, so the
+// browser's https traffic is routed here. The testnet RPC the app and the selector call (scripts/cli/networks.ts
+// DEFAULT_RPC.testnet) is answered by the local node; MyNearWallet's pages (testnet.mynearwallet.com) are stub pages
+// the test plays the wallet in, as MyNearWallet does it in a window the app opened (its frontend's
+// SelectAccountLoginWrapper, redux/actions/account.js and routes/SignWrapper.js): sign-in answers the app's window with
+// a message {status: "success", account_id, public_key, all_keys};
+// /sign?transactions=<base64 borsh>,...&callbackUrl=<the app's page> is signed by the wallet with the account's own key
+// and nonce, sent, and answered with {status: "success", transactionHashes}, or, when the transaction failed, {status:
+// "failure", errorCode, errorMessage (its first 100 characters)}; a redirect to the callback URL with the same
+// parameters is its fallback after 3 s (the app closes the window before). Two answers come by that redirect only, as
+// when the message goes unheard (web/src/wallet-return.ts takes them).
 //
-// Steps, each checked on chain over RPC: alice signs in with the wallet; proposes adding carol (add_proposal, its
-// bond), approves (vote), approves again (refused: ERR_ALREADY_VOTED); a reload keeps her signed in; she signs out and
-// dave, no member, signs in and approves (refused: ERR_NO_PERMISSION); alice again; bob approves with the CLI and
-// alice executes (execute, 100 Tgas; answered by the redirect only); on the community's reward pool she registers
-// (storage_deposit, 0.02 NEAR) and claims with nothing to claim (refused by the pool: ERR_NOTHING_TO_CLAIM; answered
-// by the redirect only); signing out survives a reload.
+// Steps, each checked on chain over RPC: alice signs in with the wallet, picked in the selector's modal (which lists
+// every wallet module of the app); proposes adding carol (add_proposal, its bond), approves (vote), approves again
+// (refused: ERR_ALREADY_VOTED); a reload keeps her signed in; she signs out and dave, no member, signs in (the modal
+// closed while the wallet's window is open) and approves (refused: ERR_NO_PERMISSION); alice again; bob approves with
+// the CLI and alice executes (execute, 100 Tgas; answered by the redirect only); on the community's reward pool she
+// registers (storage_deposit, 0.02 NEAR) and claims with nothing to claim (refused by the pool: ERR_NOTHING_TO_CLAIM;
+// answered by the redirect only); signing out survives a reload.
 //
 // What this proves: the app, the selector and the module work together against a real chain: sign-in, the
 // transaction the wallet is asked to sign is exactly the one the app's dialog showed (receiver, method, JSON
@@ -44,6 +46,14 @@ import { openWeb } from "./browser.ts";
 
 const test = useCliEnv();
 const WALLET = "https://testnet.mynearwallet.com";
+/** The wallet modules web/src/wallet-selector.ts sets up, as the modal lists them: [name, module id], by id */
+const WALLET_MODULES = [
+  ["Here Wallet", "here-wallet"],
+  ["Intear Wallet", "intear-wallet"],
+  ["Meteor Wallet", "meteor-wallet"],
+  ["MyNearWallet", "my-near-wallet"],
+  ["Sender", "sender"],
+];
 
 /** A call as the app's dialog shows it: the figures the wallet must be asked to sign. */
 interface Shown {
@@ -142,12 +152,28 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a rel
     await page.getByRole("link", { name: "acme" }).waitFor();
 
     /**
-     * "Connect a wallet" opens MyNearWallet's /login with the app's page as success and failure URL and no key asked
-     * for; the wallet answers with the account it signed in and its keys, as MyNearWallet does, and closes.
+     * "Connect a wallet" opens Wallet Selector's modal, which lists every wallet module of the app; MyNearWallet,
+     * picked there, opens its /login with the app's page as success and failure URL and no key asked for; the wallet
+     * answers with the account it signed in and its keys, as MyNearWallet does, and closes; the modal closes too.
+     * `closeModal`: the modal is closed (Escape) while the wallet's window is still open; the sign-in still reaches the
+     * page.
      */
-    const connect = async (who: ReturnType<typeof walletAccount>) => {
-      const opened = web.browser.waitForEvent("page");
+    const connect = async (who: ReturnType<typeof walletAccount>, { closeModal = false } = {}) => {
       await page.getByRole("button", { name: "Connect a wallet" }).click();
+      const modal = page.locator(".nws-modal-wrapper.open");
+      await modal.getByRole("heading", { name: "Connect Your Wallet" }).waitFor();
+      const listed = modal.locator("li.single-wallet");
+      await listed.first().waitFor();
+      const wallets = await listed.evaluateAll((items) =>
+        items.map((li) => [li.querySelector(".title")?.textContent ?? "", li.classList[li.classList.length - 1]]),
+      );
+      t.deepEqual(
+        wallets.sort((a, b) => a[1].localeCompare(b[1])),
+        WALLET_MODULES,
+        "the modal lists each wallet module",
+      );
+      const opened = web.browser.waitForEvent("page");
+      await listed.filter({ hasText: "MyNearWallet" }).click();
       const login = await opened;
       await login.waitForURL(/^https:\/\/testnet\.mynearwallet\.com\//, { waitUntil: "commit" });
       await login.waitForLoadState();
@@ -158,6 +184,11 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a rel
       t.is(loginUrl.searchParams.get("failure_url"), successUrl);
       t.is(loginUrl.searchParams.get("public_key"), null, "no function-call key is asked for");
       t.is(loginUrl.searchParams.get("contract_id"), null);
+      if (closeModal) {
+        await page.keyboard.press("Escape");
+        await page.locator(".nws-modal-wrapper").waitFor({ state: "detached" });
+        await page.getByRole("button", { name: "Connect a wallet" }).waitFor();
+      }
       const closed = login.waitForEvent("close");
       await answer(login, successUrl, {
         status: "success",
@@ -166,6 +197,7 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a rel
       });
       await closed;
       await page.getByTestId("signed-in").filter({ hasText: who.account.accountId }).waitFor();
+      await page.locator(".nws-modal-wrapper").waitFor({ state: "detached" });
       t.is(await page.getByText("development only").count(), 0);
     };
     const signOut = async () => {
@@ -310,7 +342,7 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a rel
     // 5. a wallet that is not a member: alice signs out, dave signs in with the wallet and approves; the DAO refuses
     // (ERR_NO_PERMISSION, with its meaning), nothing changes; then alice signs in again
     await signOut();
-    await connect(dave);
+    await connect(dave, { closeModal: true });
     await page.getByRole("button", { name: "Approve" }).click();
     const notMember = await playWallet(
       await shownIn(page),

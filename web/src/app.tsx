@@ -45,19 +45,13 @@ export function App() {
   const [notice, setNotice] = useState<{ text: string; hash: string } | null>(null);
   const hash = useHash();
 
-  // a wallet sign-in made earlier on this browser (Wallet Selector keeps it) is taken up again
+  // a wallet sign-in made earlier on this browser (Wallet Selector keeps it) is taken up again, and any later change
+  // of the selector's account followed (a sign-in ending after its modal was closed, a wallet's own sign-out)
   useEffect(() => {
     if (network === "local") return;
-    let live = true;
-    import("./wallet-selector.ts")
-      .then((ws) => ws.restore(network))
-      .then(
-        (w) => live && w && setWallet(w),
-        () => {},
-      );
-    return () => {
-      live = false;
-    };
+    const stop = new AbortController();
+    import("./wallet-selector.ts").then((ws) => ws.watch(network, setWallet, stop.signal)).catch(() => {});
+    return () => stop.abort();
   }, [network]);
 
   const dev = useLoad(() => (network === "local" ? devAccounts() : Promise.resolve(null)), [network], chain);
@@ -214,12 +208,13 @@ function SignIn({
     );
   }
   if (network !== "local") {
-    // NEAR Wallet Selector with MyNearWallet (wallet-selector.ts, loaded only here)
+    // NEAR Wallet Selector's modal and the wallets it lists (wallet-selector.ts, loaded only here)
     const connect = async () => {
       setProblem(null);
       try {
         const ws = await import("./wallet-selector.ts");
-        setWallet(await ws.connect(network));
+        const signedIn = await ws.connect(network);
+        if (signedIn) setWallet(signedIn);
       } catch (e) {
         setProblem((e as Error).message);
       }
