@@ -272,3 +272,46 @@ test.serial("errors: refused proposals, execution failures, attester and claim e
   const train = await json(["train", "--data", join(dir, "manifest.json")]);
   t.is(train.code, "ERR_DATA_HASH_MISMATCH");
 });
+
+test.serial(
+  "the suite's other kinds by name: void-receipt, retire-dataset, deprecate-model, remove-attester",
+  async (t) => {
+    const { cli } = t.context;
+    const lab = ["-c", "coop", "--account", "alice.test.near"];
+    const bad = await cli.run(["propose", "void-receipt", "--receipt", "-1", ...lab, "--json"]);
+    t.is(bad.code, 1);
+    t.regex(JSON.parse(bad.stdout).error.message, /--receipt must be the verifier's receipt id/);
+    const kinds: [string[], Record<string, unknown>][] = [
+      [
+        ["void-receipt", "--receipt", "7", "--slash", "--reason", "a wrong answer"],
+        { kind: "VoidReceipt", receipt_id: 7, slash: true, reason: "a wrong answer" },
+      ],
+      [
+        ["retire-dataset", "--dataset", "community-intents-a@1.0.0", "--memo", "superseded"],
+        { kind: "RetireDataset", dataset_id: "community-intents-a@1.0.0", memo: "superseded" },
+      ],
+      [
+        ["deprecate-model", "--model", MODEL, "--reason", "superseded"],
+        { kind: "DeprecateModel", model_id: MODEL, reason: "superseded" },
+      ],
+      [["remove-attester", "--attester", "att.test.near"], { kind: "RemoveAttester", attester_id: "att.test.near" }],
+    ];
+    for (const [args, kind] of kinds) {
+      const r = await cli.run(["propose", ...args, ...lab, "--json"]);
+      ok(t, r, `propose ${args[0]}`);
+      const id = JSON.parse(r.stdout).id as number;
+      // the proposal on chain carries exactly that kind (the DAO checked it before anyone votes)
+      t.deepEqual((await cli.view<{ kind: unknown }>(DAO, "get_proposal", { id })).kind, kind);
+    }
+    // one executed: the dataset is Retired in the registry
+    const last = (await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id;
+    const retire = String(last - 3);
+    for (const who of ["alice.test.near", "bob.test.near"])
+      ok(t, await cli.run(["vote", "approve", retire, "-c", "coop", "--account", who]), `vote ${who}`);
+    ok(t, await cli.run(["execute", retire, ...lab]), "execute retire-dataset");
+    const retired = await cli.view<{ status: string }>(DATASETS, "get_dataset", {
+      dataset_id: "community-intents-a@1.0.0",
+    });
+    t.is(retired.status, "Retired");
+  },
+);

@@ -63,8 +63,12 @@ export const PROPOSAL_KINDS = [
   // the DAO's dedicated kinds for the community's own contracts (docs/dao.md)
   "admit-dataset",
   "reject-dataset",
+  "retire-dataset",
   "activate-model",
+  "deprecate-model",
   "add-attester",
+  "remove-attester",
+  "void-receipt",
   "set-reward-policy",
   "fund-pool",
   "raw",
@@ -187,10 +191,33 @@ export async function buildKind(
       return { kind: k, description: `${String(k.kind)} proposal` };
     }
     case "admit-dataset":
-    case "reject-dataset": {
+    case "reject-dataset":
+    case "retire-dataset": {
       const id = need(f, "dataset", kind);
-      const k = kind === "admit-dataset" ? "AdmitDataset" : "RejectDataset";
+      const k =
+        kind === "admit-dataset" ? "AdmitDataset" : kind === "reject-dataset" ? "RejectDataset" : "RetireDataset";
       return { kind: { kind: k, dataset_id: id, ...memo }, description: `${k} ${id}` };
+    }
+    case "deprecate-model": {
+      const id = need(f, "model", kind);
+      const reason = typeof f.reason === "string" ? { reason: f.reason } : {};
+      return { kind: { kind: "DeprecateModel", model_id: id, ...reason }, description: `DeprecateModel ${id}` };
+    }
+    case "remove-attester": {
+      const id = need(f, "attester", kind);
+      return { kind: { kind: "RemoveAttester", attester_id: id }, description: `RemoveAttester ${id}` };
+    }
+    case "void-receipt": {
+      const text = need(f, "receipt", kind);
+      if (!/^(0|[1-9]\d{0,9})$/.test(text) || Number(text) > 4294967295) {
+        throw new CliError("BAD_ARGS", "--receipt must be the verifier's receipt id (0 to 4294967295)");
+      }
+      const reason = typeof f.reason === "string" ? { reason: f.reason } : {};
+      const slash = f.slash === true ? { slash: true } : {};
+      return {
+        kind: { kind: "VoidReceipt", receipt_id: Number(text), ...slash, ...reason },
+        description: `VoidReceipt #${text}${f.slash === true ? " and slash its attester" : ""}`,
+      };
     }
     case "activate-model": {
       const id = need(f, "model", kind);

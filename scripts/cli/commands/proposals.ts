@@ -107,6 +107,32 @@ const KINDS: Record<string, [string, [string, string][]]> = {
       ["--memo <text>", "a memo"],
     ],
   ],
+  "retire-dataset": [
+    "RetireDataset (it stays on record; no new manifest may use it)",
+    [
+      ["!--dataset <name@version>", "name@version"],
+      ["--memo <text>", "a memo"],
+    ],
+  ],
+  "deprecate-model": [
+    "DeprecateModel (0.003 NEAR from the treasury for its history entry; execute attaches 120 Tgas)",
+    [
+      ["!--model <name@version>", "name@version"],
+      ["--reason <text>", "why"],
+    ],
+  ],
+  "remove-attester": [
+    "RemoveAttester (its bond is released after the challenge window)",
+    [["!--attester <account>", "the attester's account"]],
+  ],
+  "void-receipt": [
+    "VoidReceipt (within its challenge window; --slash also takes the attester's bond)",
+    [
+      ["!--receipt <id>", "the verifier's receipt id"],
+      ["--slash", "slash the attester's bond too"],
+      ["--reason <text>", "why"],
+    ],
+  ],
   "activate-model": [
     "ActivateModel (execute attaches 240 Tgas; the treasury pays its storage and lineage deposits, the rest comes back)",
     [["!--model <name@version>", "name@version"]],
