@@ -8,7 +8,6 @@ import type { DatasetRecord, ManifestRecord } from "../../contracts/wire/dataset
 import { MAX_MANIFEST_DATASETS } from "../../contracts/wire/datasets.ts";
 import { isLabel, MAX_MEMO, splitRecordId } from "../../contracts/wire/fields.ts";
 import { creatorsProblem, datasetInputProblem, modelInputProblem } from "../../contracts/wire/record-checks.ts";
-import type { configView } from "../../contracts/dataset-registry/views.ts";
 import { valueProblem } from "../../scripts/cli/checks.ts";
 import {
   creatorsFromText,
@@ -20,12 +19,10 @@ import {
 import * as units from "../../scripts/cli/units.ts";
 import type { ContractName } from "../../contracts/wire/contracts.ts";
 import { type Problem, problemOf, type Tx } from "./chain.ts";
+import { datasetsPage } from "./datasets.tsx";
 import type { PageProps } from "./pages.tsx";
-import { newestFirst, Refusal, suiteContract } from "./suite.ts";
+import { Refusal, suiteContract } from "./suite.ts";
 import { Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
-
-type RegistryConfig = ReturnType<typeof configView>;
-type DatasetSlot = DatasetRecord | { id: string; removed: true };
 
 /** The lower-case hex sha256 of bytes (the browser's Web Crypto; a secure context: https or the local app). */
 export async function sha256Hex(data: BufferSource | string): Promise<string> {
@@ -86,6 +83,16 @@ function HashFile({
 }
 
 /** `#/c/<dao>/submit-dataset`: submit_dataset with 0.1 NEAR, as `dataset submit`. */
+/** The creators field as the CLI's --creators (`a:bps,b:bps`; empty: the signer alone); a problem goes in `bad`. */
+function creatorsField(text: string, signer: string, bad: Record<string, string>) {
+  try {
+    return creatorsFromText(text.replace(/\s+/g, ""), signer);
+  } catch {
+    bad.creators = "must be account:bps,account:bps (shares in basis points), like a.testnet:6000,b.testnet:4000";
+    return [];
+  }
+}
+
 export function SubmitDataset({ chain, wallet, ask, go, dao }: PageProps & { dao: string }) {
   const [id, setId] = useState("");
   const [sha, setSha] = useState("");
@@ -105,12 +112,7 @@ export function SubmitDataset({ chain, wallet, ask, go, dao }: PageProps & { dao
     const bad: Record<string, string> = {};
     const whyId = valueProblem("record", id);
     if (whyId) bad.id = `must be ${whyId}`;
-    let list: { account_id: string; share_bps: number }[] = [];
-    try {
-      list = creatorsFromText(creators.replace(/\s+/g, ""), wallet.accountId);
-    } catch {
-      bad.creators = "must be account:bps,account:bps (shares in basis points), like a.testnet:6000,b.testnet:4000";
-    }
+    const list = creatorsField(creators, wallet.accountId, bad);
     setErrors(bad);
     if (Object.keys(bad).length > 0) return;
     const { name, version } = splitRecordId(id);
@@ -282,17 +284,7 @@ export function CreateManifest({ chain, wallet, refresh, ask, go, dao }: PagePro
   const [name, setName] = useState("");
   const [chosen, setChosen] = useState<string[]>([]);
   const [errors, setErrors] = useState<Record<string, string>>({});
-  const loaded = useLoad(
-    async () => {
-      const registry = await suiteContract(chain, dao, "dataset-registry");
-      const config = await chain.view<RegistryConfig>(registry, "get_config");
-      const range = newestFirst(page, config.dataset_slots);
-      const slots = range ? await chain.view<DatasetSlot[]>(registry, "get_datasets", range) : [];
-      return { registry, total: config.dataset_slots, slots: slots.reverse() };
-    },
-    [chain, dao, page, refresh],
-    chain,
-  );
+  const loaded = useLoad(() => datasetsPage(chain, dao, page), [chain, dao, page, refresh], chain);
   const toggle = (id: string) => setChosen((c) => (c.includes(id) ? c.filter((x) => x !== id) : [...c, id]));
   const submit = (e: FormEvent, registry: string) => {
     e.preventDefault();
@@ -419,12 +411,7 @@ export function RegisterModel({
     if (whyId) bad.id = `must be ${whyId}`;
     const whyManifest = valueProblem("count", manifest);
     if (whyManifest) bad.manifest = `must be ${whyManifest}`;
-    let list: { account_id: string; share_bps: number }[] = [];
-    try {
-      list = creatorsFromText(creators.replace(/\s+/g, ""), wallet.accountId);
-    } catch {
-      bad.creators = "must be account:bps,account:bps (shares in basis points), like a.testnet:6000,b.testnet:4000";
-    }
+    const list = creatorsField(creators, wallet.accountId, bad);
     setErrors(bad);
     if (Object.keys(bad).length > 0) return;
     const { name, version } = splitRecordId(id);

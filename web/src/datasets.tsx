@@ -32,19 +32,18 @@ function DatasetStatus({ d }: { d: DatasetRecord }) {
   );
 }
 
+/** One page of the community's datasets, newest first (the registry's slots: a removed dataset leaves an empty one). */
+export async function datasetsPage(chain: PageProps["chain"], dao: string, page: number) {
+  const registry = await suiteContract(chain, dao, "dataset-registry");
+  const config = await chain.view<RegistryConfig>(registry, "get_config");
+  const range = newestFirst(page, config.dataset_slots);
+  const slots = range ? await chain.view<DatasetSlot[]>(registry, "get_datasets", range) : [];
+  return { registry, total: config.dataset_slots, slots: slots.reverse() };
+}
+
 export function Datasets({ chain, wallet, refresh, dao }: PageProps & { dao: string }) {
   const [page, setPage] = useState(0);
-  const loaded = useLoad(
-    async () => {
-      const registry = await suiteContract(chain, dao, "dataset-registry");
-      const config = await chain.view<RegistryConfig>(registry, "get_config");
-      const range = newestFirst(page, config.dataset_slots);
-      const slots = range ? await chain.view<DatasetSlot[]>(registry, "get_datasets", range) : [];
-      return { registry, total: config.dataset_slots, slots: slots.reverse() };
-    },
-    [chain, dao, page, refresh],
-    chain,
-  );
+  const loaded = useLoad(() => datasetsPage(chain, dao, page), [chain, dao, page, refresh], chain);
   return (
     <section>
       <p>
