@@ -148,6 +148,47 @@ test("a member signs in, proposes a member, both council members vote, it is exe
     await page.goto(`${web.url}#/c/${dao}`);
     await page.getByTestId("members").getByText("carol.test.near").waitFor();
 
+    // a donation (a plain transfer, as `donate`) and a delegation (as `delegate` / `undelegate`) from the home
+    await signIn("alice.test.near");
+    await page.goto(`${web.url}#/c/${dao}`);
+    const you = page.getByTestId("membership");
+    await you.locator("input[name=donation]").fill("0.5 NEAR");
+    await you.getByRole("button", { name: "Review the donation" }).click();
+    await you.getByText(/must be an amount of NEAR like 1\.5/).waitFor();
+    await you.locator("input[name=donation]").fill("0.5");
+    await you.getByRole("button", { name: "Review the donation" }).click();
+    const gift = page.getByRole("dialog");
+    t.regex(await gift.innerText(), /transfer to\s+acme\.commons\.test\.near/);
+    t.is(await page.getByTestId("tx-deposit").innerText(), "0.5 NEAR");
+    const balance = async () => BigInt((await cli.view<{ balance: string }>(dao, "get_treasury")).balance);
+    const before = await balance();
+    await gift.getByRole("button", { name: "Sign and send" }).click();
+    await gift.waitFor({ state: "detached" });
+    // a transfer runs no code: the treasury grows by exactly the amount
+    t.is((await balance()) - before, 500_000_000_000_000_000_000_000n);
+    const delegateOf = async (account: string) =>
+      (await cli.view<{ delegate: string | null }>(dao, "get_member", { account_id: account })).delegate;
+    // refused by the DAO: delegating to an account that is not a member; nothing changes
+    await you.locator("input[name=delegateTo]").fill("zed.test.near");
+    await you.getByRole("button", { name: "Review the delegation" }).click();
+    t.is(await page.getByTestId("tx-deposit").innerText(), "0.01 NEAR");
+    t.is(await page.getByTestId("tx-gas").innerText(), "30.00 Tgas");
+    await page.getByRole("dialog").getByRole("button", { name: "Sign and send" }).click();
+    const notMember = page.getByRole("dialog").getByRole("alert");
+    await notMember.waitFor();
+    t.true((await notMember.innerText()).includes(meaningOf("ERR_NOT_A_MEMBER", "community-dao")!));
+    await page.getByRole("dialog").getByRole("button", { name: "Close" }).click();
+    t.is(await delegateOf("alice.test.near"), null);
+    await you.locator("input[name=delegateTo]").fill("bob.test.near");
+    await you.getByRole("button", { name: "Review the delegation" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Sign and send" }).click();
+    await you.getByText(/You delegate your vote to bob\.test\.near/).waitFor();
+    t.is(await delegateOf("alice.test.near"), "bob.test.near");
+    await you.getByRole("button", { name: "Undelegate" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Sign and send" }).click();
+    await you.locator("input[name=delegateTo]").waitFor();
+    t.is(await delegateOf("alice.test.near"), null);
+
     // a transfer: the amount is checked as the CLI checks --amount; the dialog shows it in NEAR; cancelled here
     await page.getByRole("link", { name: "New proposal" }).first().click();
     await page.getByLabel("kind").selectOption("transfer");

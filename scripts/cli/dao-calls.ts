@@ -71,6 +71,9 @@ export function hoursNs(value: string, flag: string): string {
 }
 
 export const ADD_PROPOSAL_GAS = 50n * TGAS;
+// Delegating pays the storage of the voting-power checkpoints it adds (~0.002 NEAR); the excess is refunded at once.
+export const DELEGATION_DEPOSIT = 10n ** 22n;
+export const DELEGATION_GAS = 30n * TGAS;
 export const VOTE_GAS = 50n * TGAS;
 
 /**

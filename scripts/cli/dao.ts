@@ -16,6 +16,8 @@ import {
   CHOICES,
   type CodeReads,
   DAO_CODE,
+  DELEGATION_DEPOSIT,
+  DELEGATION_GAS,
   executeGasFor,
   factoryReleaseOf,
   hoursNs,
@@ -368,9 +370,6 @@ export async function execute(chain: Chain, signer: Account, dao: string, id: nu
   return { id, status: p.status, attempts: p.attempts, tx_hash: tx.transaction_outcome.id };
 }
 
-// Delegating pays the storage of the voting-power checkpoints it adds (~0.002 NEAR); the excess is refunded at once.
-const DELEGATION_DEPOSIT = 10n ** 22n;
-
 /** delegate to `to`, or undelegate when null. */
 export async function delegate(chain: Chain, signer: Account, dao: string, to: string | null) {
   let tx: Outcome;
@@ -379,7 +378,7 @@ export async function delegate(chain: Chain, signer: Account, dao: string, to: s
       contractId: dao,
       methodName: "undelegate",
       args: {},
-      gas: 30n * TGAS,
+      gas: DELEGATION_GAS,
       deposit: DELEGATION_DEPOSIT,
     });
   } else {
@@ -387,7 +386,7 @@ export async function delegate(chain: Chain, signer: Account, dao: string, to: s
       contractId: dao,
       methodName: "delegate",
       args: { delegate_id: to },
-      gas: 30n * TGAS,
+      gas: DELEGATION_GAS,
       deposit: DELEGATION_DEPOSIT,
     });
   }

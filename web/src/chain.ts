@@ -69,6 +69,8 @@ export interface Tx {
   contract?: ContractName;
   /** more figures shown before signing, e.g. what a proposal will take from the treasury: [label, value, test id] */
   details?: [string, string, string?][];
+  /** a plain transfer of `deposit` to `contractId` (a donation to a treasury): no method, no arguments, no gas */
+  transfer?: boolean;
 }
 
 export interface Sent {
@@ -108,6 +110,10 @@ export function devWallet(chain: Chain, accountId: string, privateKey: string): 
     accountId,
     kind: "development",
     async send(tx) {
+      if (tx.transfer) {
+        const t = await account.transfer({ receiverId: tx.contractId, amount: tx.deposit });
+        return { hash: t.transaction_outcome.id, value: undefined };
+      }
       const r = await account.callFunctionRaw({
         contractId: tx.contractId,
         methodName: tx.methodName,

@@ -39,6 +39,7 @@ import * as units from "../../scripts/cli/units.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Sent, type Tx, type Wallet } from "./chain.ts";
 import { Events } from "./events.tsx";
 import { Forks, Provenance } from "./forks.tsx";
+import { Membership } from "./membership.tsx";
 import { activationDepositFor, codeReads, newestFirst, Refusal } from "./suite.ts";
 import { Hash, MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
 
@@ -179,6 +180,7 @@ export function CommunityHome(props: PageProps & { dao: string }) {
             storage); voting period {units.duration(policy.parameters.proposal_period)}
             {BigInt(policy.parameters.timelock) > 0n ? `, timelock ${units.duration(policy.parameters.timelock)}` : ""}.
           </p>
+          <Membership {...props} />
           <Forks
             {...props}
             proposals={info.last_proposal_id}

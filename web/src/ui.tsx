@@ -127,13 +127,22 @@ export function TxDialog({
         <dl>
           <dt>signer</dt>
           <dd>{wallet.accountId}</dd>
-          <dt>call</dt>
-          <dd className="mono">
-            {tx.contractId}.{tx.methodName}
-          </dd>
-          <dt>arguments</dt>
-          <dd className="mono args">{JSON.stringify(tx.args)}</dd>
-          <dt>deposit</dt>
+          {tx.transfer ? (
+            <>
+              <dt>transfer to</dt>
+              <dd className="mono">{tx.contractId}</dd>
+            </>
+          ) : (
+            <>
+              <dt>call</dt>
+              <dd className="mono">
+                {tx.contractId}.{tx.methodName}
+              </dd>
+              <dt>arguments</dt>
+              <dd className="mono args">{JSON.stringify(tx.args)}</dd>
+            </>
+          )}
+          <dt>{tx.transfer ? "amount" : "deposit"}</dt>
           <dd data-testid="tx-deposit">{units.near(tx.deposit)}</dd>
           <dt>gas</dt>
           <dd data-testid="tx-gas">{units.tgas(tx.gas)}</dd>

@@ -162,7 +162,11 @@ async function walletOf(network: Public, accountId: string): Promise<Wallet> {
         outcome = await wallet.signAndSendTransaction({
           signerId: accountId,
           receiverId: tx.contractId,
-          actions: [actionCreators.functionCall(tx.methodName, tx.args, tx.gas, tx.deposit)],
+          actions: [
+            tx.transfer
+              ? actionCreators.transfer(tx.deposit)
+              : actionCreators.functionCall(tx.methodName, tx.args, tx.gas, tx.deposit),
+          ],
         });
       } catch (e) {
         failure = e;
