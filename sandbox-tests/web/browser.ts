@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ExecutionContext } from "ava";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
 import type { BundleFile } from "../../web/server/serve.ts";
 import { type CliEnv, ROOT } from "../cli/cli-env.ts";
 
@@ -39,6 +39,14 @@ export interface WebSession {
   signIn(account: string): Promise<void>;
   /** a full-page screenshot for the guide, when AI_COMMONS_WEB_SCREENSHOTS=1 */
   shot(name: string): Promise<void>;
+  /** the transaction dialog */
+  dialog: Locator;
+  /** signs and sends the transaction the dialog shows */
+  send(): Promise<void>;
+  /** asserts nothing is wider than the phone's 390 px (no sideways scrolling) */
+  fitsPhone(what: string): Promise<void>;
+  /** on proposal `id`'s page: each of `voters` signs in and approves, then Execute opens its dialog (left open) */
+  approveAndReviewExecute(id: number, voters: string[]): Promise<void>;
   /**
    * Ends the session. The browser and the server are closed at the test's teardown, once ava knows whether the test
    * failed: a failed test leaves the page as it was (capturePage) first.
@@ -139,19 +147,39 @@ export async function openWeb(t: ExecutionContext, cli: CliEnv): Promise<WebSess
       await shutdown();
     }
   });
+  const dialog = page.getByRole("dialog");
+  const send = () => dialog.getByRole("button", { name: "Sign and send" }).click();
+  const signIn = async (account: string) => {
+    if (await page.getByRole("button", { name: "Sign out" }).isVisible()) {
+      await page.getByRole("button", { name: "Sign out" }).click();
+    }
+    await page.getByLabel("local account").selectOption(account);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("signed-in").filter({ hasText: account }).waitFor();
+  };
   return {
     url: web.url,
     bundle: built.files,
     browser,
     page,
     errors,
-    async signIn(account) {
-      if (await page.getByRole("button", { name: "Sign out" }).isVisible()) {
-        await page.getByRole("button", { name: "Sign out" }).click();
+    signIn,
+    dialog,
+    send,
+    async fitsPhone(what) {
+      t.true((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${what} fits 390 px`);
+    },
+    async approveAndReviewExecute(id, voters) {
+      await page.getByRole("heading", { name: new RegExp(`Proposal #${id}`) }).waitFor();
+      for (const [i, voter] of voters.entries()) {
+        await signIn(voter);
+        await page.getByRole("button", { name: "Approve" }).click();
+        await send();
+        if (i < voters.length - 1) await page.getByTestId("votes").getByText(voter).waitFor();
       }
-      await page.getByLabel("local account").selectOption(account);
-      await page.getByRole("button", { name: "Sign in" }).click();
-      await page.getByTestId("signed-in").filter({ hasText: account }).waitFor();
+      await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
+      await page.getByRole("button", { name: "Execute" }).click();
+      await dialog.waitFor();
     },
     async shot(name) {
       if (!SHOTS) return;

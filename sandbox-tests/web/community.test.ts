@@ -54,19 +54,10 @@ test("in a browser: a community created, a second creation refused, one resumed;
   t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const web = await openWeb(t, cli);
-  const { page, errors, signIn, shot } = web;
-  const dialog = page.getByRole("dialog");
-  const send = () => dialog.getByRole("button", { name: "Sign and send" }).click();
-  const fitsPhone = async (what: string) =>
-    t.true((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${what} fits 390 px`);
+  const { page, errors, signIn, shot, dialog, send, fitsPhone } = web;
   /** alice approves proposal `id` (shown; one council vote decides under this policy) and executes it at `gas` */
   const decide = async (id: number, gas: string) => {
-    await page.getByRole("heading", { name: new RegExp(`Proposal #${id}`) }).waitFor();
-    await signIn("alice.test.near");
-    await page.getByRole("button", { name: "Approve" }).click();
-    await send();
-    await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
-    await page.getByRole("button", { name: "Execute" }).click();
+    await web.approveAndReviewExecute(id, ["alice.test.near"]);
     t.is(await page.getByTestId("tx-gas").innerText(), gas);
     await send();
     await page.getByTestId("proposal-status").filter({ hasText: "Executed" }).waitFor();

@@ -62,26 +62,10 @@ test("in a browser: a creator submits, withdraws, makes a manifest and a model; 
     cli.view<{ status: string; kind: Record<string, unknown> }>(DAO, "get_proposal", { id });
 
   const web = await openWeb(t, cli);
-  const { page, errors, signIn, shot } = web;
-  const dialog = page.getByRole("dialog");
-  const send = () => dialog.getByRole("button", { name: "Sign and send" }).click();
+  const { page, errors, signIn, shot, dialog, send, fitsPhone } = web;
   const main = page.locator("main");
-  const fitsPhone = async (what: string) =>
-    t.true((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${what} fits 390 px`);
   /** both council members approve proposal `id` (shown), bob executes it: the execute dialog is left open */
-  const decide = async (id: number) => {
-    await page.getByRole("heading", { name: new RegExp(`Proposal #${id}`) }).waitFor();
-    await signIn("alice.test.near");
-    await page.getByRole("button", { name: "Approve" }).click();
-    await send();
-    await page.getByTestId("votes").getByText("alice.test.near").waitFor();
-    await signIn("bob.test.near");
-    await page.getByRole("button", { name: "Approve" }).click();
-    await send();
-    await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
-    await page.getByRole("button", { name: "Execute" }).click();
-    await dialog.waitFor();
-  };
+  const decide = (id: number) => web.approveAndReviewExecute(id, ["alice.test.near", "bob.test.near"]);
   /** the form's refusal (an alert in the page, no dialog): its code and the catalogue's meaning */
   const refusedInPage = async (code: string, contract: string) => {
     const alert = main.getByRole("alert");

@@ -52,11 +52,7 @@ test("in a browser: attesters, receipts (one voided), usage per epoch refused th
   const voidProposal = (await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id - 1;
 
   const web = await openWeb(t, cli);
-  const { page, errors, signIn, shot } = web;
-  const dialog = page.getByRole("dialog");
-  const send = () => dialog.getByRole("button", { name: "Sign and send" }).click();
-  const fitsPhone = async (what: string) =>
-    t.true((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${what} fits 390 px`);
+  const { page, errors, signIn, shot, dialog, send, fitsPhone } = web;
   try {
     const tNav = Date.now();
     await page.goto(`${web.url}#/c/${DAO}`);

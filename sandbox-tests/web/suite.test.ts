@@ -105,26 +105,9 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
     cli.view<{ status: string; kind: Record<string, unknown> }>(DAO, "get_proposal", { id });
 
   const web = await openWeb(t, cli);
-  const { page, errors, signIn, shot } = web;
-  const dialog = page.getByRole("dialog");
-  const send = () => dialog.getByRole("button", { name: "Sign and send" }).click();
-  /** nothing wider than the phone's screen: no sideways scrolling */
-  const fitsPhone = async (what: string) =>
-    t.true((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, `${what} fits 390 px`);
-  /** both council members approve proposal `id` (shown), bob executes it */
-  const decide = async (id: number) => {
-    await page.getByRole("heading", { name: new RegExp(`Proposal #${id}`) }).waitFor();
-    await signIn("alice.test.near");
-    await page.getByRole("button", { name: "Approve" }).click();
-    await send();
-    await page.getByTestId("votes").getByText("alice.test.near").waitFor();
-    await signIn("bob.test.near");
-    await page.getByRole("button", { name: "Approve" }).click();
-    await send();
-    await page.getByTestId("proposal-status").filter({ hasText: "Approved" }).waitFor();
-    await page.getByRole("button", { name: "Execute" }).click();
-    await dialog.waitFor();
-  };
+  const { page, errors, signIn, shot, dialog, send, fitsPhone } = web;
+  /** both council members approve proposal `id` (shown), bob executes it: the execute dialog is left open */
+  const decide = (id: number) => web.approveAndReviewExecute(id, ["alice.test.near", "bob.test.near"]);
   try {
     const tNav = Date.now();
     await page.goto(`${web.url}#/c/${DAO}`);
