@@ -149,3 +149,10 @@ function guideLines(file: string): string[][] {
 export function ok(t: ExecutionContext, r: Run, what: string): void {
   t.is(r.code, 0, `${what} failed:\n${r.stdout}\n${r.stderr}`);
 }
+
+/** Runs CLI commands in order, each of which must succeed, and logs how long this set-up took. */
+export async function setUpByCli(t: ExecutionContext, cli: CliEnv, steps: string[][]): Promise<void> {
+  const t0 = Date.now();
+  for (const args of steps) ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
+  t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}

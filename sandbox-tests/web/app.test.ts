@@ -8,15 +8,14 @@
 // otherwise they are not taken.
 import { request } from "node:http";
 import { meaningOf } from "../../contracts/wire/errors.ts";
-import { ok, useCliEnv } from "../cli/harness.ts";
+import { useCliEnv, setUpByCli } from "../cli/harness.ts";
 import { openWeb } from "./browser.ts";
 
 const test = useCliEnv();
 
 test("a member signs in, proposes a member, both council members vote, it is executed; a refused vote", async (t) => {
   const { cli } = t.context;
-  const t0 = Date.now();
-  for (const args of [
+  await setUpByCli(t, cli, [
     ["factory", "deploy"],
     ["account", "create", "alice", "--balance", "30"],
     ["account", "create", "bob", "--balance", "30"],
@@ -35,11 +34,8 @@ test("a member signs in, proposes a member, both council members vote, it is exe
       "Own our model",
     ],
     ["donate", "2", "-c", "acme", "--account", "alice.test.near"],
-  ]) {
-    ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
-  }
+  ]);
   const dao = "acme.commons.test.near";
-  t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   const web = await openWeb(t, cli);
   const { page, errors, signIn, shot } = web;

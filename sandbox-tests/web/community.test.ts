@@ -20,7 +20,7 @@ import { CONFIG_MAX } from "../../contracts/wire/dao.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
 import { forkCreation, forkShare, ragequitShare } from "../../scripts/cli/fork-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { ok, ROOT, useCliEnv } from "../cli/harness.ts";
+import { ok, ROOT, useCliEnv, setUpByCli } from "../cli/harness.ts";
 import { eventsOf } from "../helpers/tx.ts";
 import { openWeb } from "./browser.ts";
 
@@ -42,16 +42,12 @@ const POLICY = {
 
 test("in a browser: a community created, a second creation refused, one resumed; a fork joined, paid and its provenance; ChangeConfig, RemoveMember, reward policy, pool funding, ragequit", async (t) => {
   const { cli } = t.context;
-  const t0 = Date.now();
-  for (const args of [
+  await setUpByCli(t, cli, [
     ["factory", "deploy"],
     ["account", "create", "alice", "--balance", "40"],
     ["account", "create", "bob", "--balance", "30"],
     ["account", "create", "carol", "--balance", "5"],
-  ]) {
-    ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
-  }
-  t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  ]);
 
   const web = await openWeb(t, cli);
   const { page, errors, signIn, shot, dialog, send, fitsPhone } = web;

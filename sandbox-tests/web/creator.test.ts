@@ -19,7 +19,7 @@ import { meaningOf } from "../../contracts/wire/errors.ts";
 import { globalUpgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
 import { RECORD_DEPOSIT } from "../../scripts/cli/registry-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { ok, ROOT, useCliEnv } from "../cli/harness.ts";
+import { ok, ROOT, useCliEnv, setUpByCli } from "../cli/harness.ts";
 import { openWeb } from "./browser.ts";
 
 const test = useCliEnv();
@@ -42,19 +42,15 @@ interface TxStatus {
 
 test("in a browser: a creator submits, withdraws, makes a manifest and a model; Signal, RetireDataset, a role, FunctionCall and upgrade forms", async (t) => {
   const { cli } = t.context;
-  const run = async (args: string[]) => ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
-  const t0 = Date.now();
-  for (const args of [
+  const _run = async (args: string[]) => ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
+  await setUpByCli(t, cli, [
     ["factory", "deploy"],
     ["account", "create", "alice", "--balance", "30"],
     ["account", "create", "bob", "--balance", "30"],
     ["account", "create", "dave", "--balance", "10"],
     ["community", "create", "atelier", "--account", "alice.test.near", "--members", "alice.test.near,bob.test.near"],
     ["donate", "5", "-c", "atelier", "--account", "alice.test.near"],
-  ]) {
-    await run(args);
-  }
-  t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  ]);
   const dataset = (id: string) => cli.view<DatasetRecord | null>(DATASETS, "get_dataset", { dataset_id: id });
   const slots = async () => (await cli.view<{ dataset_slots: number }>(DATASETS, "get_config")).dataset_slots;
   const lastProposal = async () => (await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id;

@@ -15,7 +15,7 @@ import { meaningOf } from "../../contracts/wire/errors.ts";
 import type { DatasetRecord } from "../../contracts/wire/datasets.ts";
 import { POOL_STORAGE_DEPOSIT } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { ok, useCliEnv } from "../cli/harness.ts";
+import { ok, useCliEnv, setUpByCli } from "../cli/harness.ts";
 import { openWeb } from "./browser.ts";
 
 const test = useCliEnv();
@@ -32,8 +32,7 @@ const WEIGHTS = "3697afc7cbbf4ed511d4aafe97bba3a7ecdff1b7c3854102d203afa3b7bc22b
 test("in a browser: a dataset admitted, a model's lineage and activation, a claim; an unknown model and a second claim refused", async (t) => {
   const { cli } = t.context;
   const run = async (args: string[]) => ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
-  const t0 = Date.now();
-  for (const args of [
+  await setUpByCli(t, cli, [
     ["factory", "deploy"],
     ["account", "create", "alice", "--balance", "30"],
     ["account", "create", "bob", "--balance", "30"],
@@ -95,10 +94,7 @@ test("in a browser: a dataset admitted, a model's lineage and activation, a clai
       "--account",
       "dave.test.near",
     ],
-  ]) {
-    await run(args);
-  }
-  t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  ]);
   const dataset = () => cli.view<DatasetRecord>(DATASETS, "get_dataset", { dataset_id: DATASET });
   const model = () => cli.view<{ status: string }>(MODELS, "get_model", { model_id: MODEL });
   const proposal = (id: number) =>

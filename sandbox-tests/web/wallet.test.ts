@@ -41,7 +41,7 @@ import { DEFAULT_RPC } from "../../scripts/cli/networks.ts";
 import { ADD_PROPOSAL_GAS, executeGasOf, proposalDeposit, VOTE_GAS } from "../../scripts/cli/dao-calls.ts";
 import { CLAIM_GAS, POOL_STORAGE_DEPOSIT, POOL_STORAGE_DEPOSIT_GAS } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { ok, useCliEnv } from "../cli/harness.ts";
+import { ok, useCliEnv, setUpByCli } from "../cli/harness.ts";
 import { openWeb } from "./browser.ts";
 
 const test = useCliEnv();
@@ -76,8 +76,7 @@ async function shownIn(page: Page): Promise<Shown> {
 
 test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a reload, another signer, execute, the pool", async (t) => {
   const { cli } = t.context;
-  const t0 = Date.now();
-  for (const args of [
+  await setUpByCli(t, cli, [
     ["factory", "deploy"],
     ["account", "create", "alice", "--balance", "30"],
     ["account", "create", "bob", "--balance", "30"],
@@ -96,13 +95,10 @@ test("the wallet path: sign in with MyNearWallet, propose, vote, refusals, a rel
       "--purpose",
       "Own our model",
     ],
-  ]) {
-    ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
-  }
+  ]);
   const dao = "acme.commons.test.near";
   const pool = "acme_reward-pool.commons.test.near";
   const factory = "commons.test.near";
-  t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
   // the wallet's side: the accounts' keys from the CLI's key store, signing against the local node
   const node = `http://127.0.0.1:${cli.port}`;
