@@ -207,6 +207,9 @@ test("model, healthz and Prometheus metrics", async (t) => {
     t.like(m, { ...ACTIVE, verifier_id: VERIFIER, attester_id: "att.test.near" });
     t.is((m.card as { weights_sha256: string } | null)?.weights_sha256 ?? ACTIVE.weights_sha256, ACTIVE.weights_sha256);
     t.like((await get(svc, "/healthz")).json(), { ok: true, model: "community-intents@1.0.0" });
+    const ready = await get(svc, "/readyz");
+    t.is(ready.status, 200);
+    t.deepEqual(ready.json(), { ready: true, state: "serving", code: null, model: "community-intents@1.0.0" });
     await until("submitted", async () =>
       /attester_receipts\{status="accepted"\} 1/.test((await get(svc, "/metrics")).text),
     );

@@ -211,6 +211,11 @@ test.serial("an active model without weights here: 409 until its file appears, a
     const refused = await ask(s, question(1));
     t.is(refused.status, 409);
     t.is(refused.body.error?.code, "ERR_MODEL_WEIGHTS_MISSING");
+    // not ready for traffic (a load balancer sends it elsewhere), alive all the same
+    const notReady = await fetch(`${s.url}/readyz`);
+    t.is(notReady.status, 503);
+    t.like(await notReady.json(), { ready: false, state: "weights_missing", code: "ERR_MODEL_WEIGHTS_MISSING" });
+    t.is((await fetch(`${s.url}/healthz`)).status, 200);
     t.is((await json<{ model: string | null }>(s, "/healthz")).model, null);
     const metrics = await (await fetch(`${s.url}/metrics`)).text();
     t.regex(metrics, /attester_model_state\{state="weights_missing"\} 1/);
@@ -324,6 +329,9 @@ export default {
     const none = await ask(s, question(4));
     t.is(none.status, 409);
     t.is(none.body.error?.code, "ERR_NO_ACTIVE_MODEL");
+    const noModel = await fetch(`${s.url}/readyz`);
+    t.is(noModel.status, 503);
+    t.like(await noModel.json(), { ready: false, state: "no_active_model", code: "ERR_NO_ACTIVE_MODEL", model: null });
   } finally {
     s.child.kill("SIGTERM");
     await s.exited;

@@ -9,7 +9,7 @@ import type { AttesterKey } from "../receipt.ts";
 import { BalanceWatch } from "./balance.ts";
 import { type ActiveModel, NearChain, type ServiceChain } from "./chain.ts";
 import type { ServiceConfig } from "./config.ts";
-import { ModelFollower, modelLabel } from "./follow.ts";
+import { ModelFollower, modelLabel, UNAVAILABLE } from "./follow.ts";
 import { FinalitySweep } from "./finality.ts";
 import { createMetrics } from "./metrics.ts";
 import { loadFormats, type ModelFormat, ModelLoader } from "./models.ts";
@@ -184,6 +184,15 @@ export async function startService(
       queued: () => sub.poke(),
       finality: sweep,
       log,
+      readiness: () => {
+        const ready = follower.state === "serving" && follower.current !== null;
+        return {
+          ready,
+          state: follower.state,
+          code: ready ? null : UNAVAILABLE[follower.state === "serving" ? "starting" : follower.state],
+          model: follower.current ? `${follower.current.name}@${follower.current.version}` : null,
+        };
+      },
       health: () => ({
         // degraded: up and answering, but something needs an operator (today: the relayer's balance)
         status: balance?.low || balance?.waitingFor != null ? "degraded" : "ok",

@@ -32,6 +32,8 @@ export interface AppDeps {
   finality: FinalitySweep;
   log: (msg: string, fields?: Record<string, unknown>) => void;
   health: () => Record<string, unknown>;
+  /** whether /v1/infer can answer now: the follower's state and, when it cannot, the code it would refuse with */
+  readiness: () => { ready: boolean; state: string; code: string | null; model: string | null };
 }
 
 /** Request errors: a stable code, an HTTP status. */
@@ -288,6 +290,14 @@ export async function buildApp(fastify: typeof Fastify, d: AppDeps): Promise<Fas
   });
 
   app.get("/healthz", { config: unlimited }, async () => ({ ok: true, ...d.health() }));
+
+  // Readiness for a load balancer or an orchestrator: 503 while /v1/infer would refuse (no active model, its weights
+  // missing, a switch draining), so traffic goes elsewhere; /healthz stays 200 (alive, even when degraded).
+  app.get("/readyz", { config: unlimited }, async (_req, reply) => {
+    const r = d.readiness();
+    reply.code(r.ready ? 200 : 503);
+    return r;
+  });
 
   app.get("/metrics", { config: unlimited }, async (_req, reply) => {
     reply.header("content-type", d.metrics.registry.contentType);
