@@ -315,3 +315,52 @@ test.serial(
     t.is(retired.status, "Retired");
   },
 );
+
+test.serial(
+  "attester release-bond: locked through the removed attester's window (ERR_BOND_LOCKED), then to the DAO, once",
+  async (t) => {
+    const { cli } = t.context;
+    const lab = ["-c", "coop", "--account", "alice.test.near"];
+    const p = await cli.run(["propose", "remove-attester", "--attester", "att.test.near", ...lab, "--json"]);
+    ok(t, p, "propose remove-attester");
+    const id = String(JSON.parse(p.stdout).id);
+    for (const who of ["alice.test.near", "bob.test.near"])
+      ok(t, await cli.run(["vote", "approve", id, "-c", "coop", "--account", who]), `vote ${who}`);
+    ok(t, await cli.run(["execute", id, ...lab]), "execute remove-attester");
+    const attester = () =>
+      cli.view<{ status: string; bond: string; bond_owner: string }>(VERIFIER, "get_attester", {
+        attester_id: "att.test.near",
+      });
+    const removed = await attester();
+    t.like(removed, { status: "Removed", bond_owner: DAO });
+    const release = [
+      "attester",
+      "release-bond",
+      "att.test.near",
+      "-c",
+      "coop",
+      "--account",
+      "relayer.test.near",
+      "--json",
+    ];
+    const early = await cli.run(release);
+    t.is(early.code, 1);
+    t.is(JSON.parse(early.stdout).error.code, "ERR_BOND_LOCKED");
+    t.is((await attester()).bond, removed.bond);
+    // past the challenge window (1.3 s of chain time a block)
+    const { settings } = await cli.view<{ settings: { challenge_window_ns: string } }>(VERIFIER, "get_config");
+    const blocks = String(Number(BigInt(settings.challenge_window_ns) / 1_300_000_000n) + 10);
+    ok(t, await cli.run(["node", "fast-forward", blocks]), "node fast-forward");
+    const balance = async () => BigInt((await cli.view<{ balance: string }>(DAO, "get_treasury")).balance);
+    const before = await balance();
+    const r = await cli.run(release);
+    ok(t, r, "attester release-bond");
+    const out = JSON.parse(r.stdout) as { amount: string; to: string };
+    t.deepEqual([out.amount, out.to], [removed.bond, DAO]);
+    // a transfer runs no code at the DAO: its balance grows by exactly the bond
+    t.is((await balance()) - before, BigInt(removed.bond));
+    t.is((await attester()).bond, "0");
+    const again = await cli.run(release);
+    t.is(JSON.parse(again.stdout).error.code, "ERR_BOND_RELEASED");
+  },
+);

@@ -35,7 +35,7 @@ import {
   POOL_STORAGE_DEPOSIT,
   POOL_STORAGE_DEPOSIT_GAS,
 } from "./reward-pool-calls.ts";
-import { REPORT_USAGE_GAS, reportUsageDeposit } from "./verifier-calls.ts";
+import { RELEASE_BOND_GAS, REPORT_USAGE_GAS, reportUsageDeposit } from "./verifier-calls.ts";
 import {
   DEFAULT_DATASET_LICENSE,
   defaultDatasheetText,
@@ -563,6 +563,14 @@ export async function reportUsage(chain: Chain, signer: Account, dao: string, ep
       );
     }
   }
+}
+
+/** A removed attester's bond back to who posted it (the DAO, for a bond from the treasury), once its window passed. */
+export async function releaseBond(chain: Chain, signer: Account, dao: string, attesterId: string) {
+  const verifier = await suiteContract(chain, dao, VERIFIER);
+  const tx = await callTx<string>(signer, verifier, "release_bond", { attester_id: attesterId }, RELEASE_BOND_GAS);
+  const a = await view<{ bond_owner: string }>(chain, verifier, "get_attester", { attester_id: attesterId });
+  return { attester_id: attesterId, amount: tx.value, to: a.bond_owner, tx_hash: tx.tx_hash };
 }
 
 export async function closeEpoch(chain: Chain, signer: Account, dao: string, epoch: number) {

@@ -9,6 +9,9 @@ const TGAS = 10n ** 12n;
 /** report_usage: a full part of 64 attester entries needs about 160 Tgas at protocol 86 (docs/verifier.md) */
 export const REPORT_USAGE_GAS = 200n * TGAS;
 
+/** release_bond (anyone): a removed attester's bond back to who posted it, one transfer (~12 Tgas measured) */
+export const RELEASE_BOND_GAS = 30n * TGAS;
+
 /**
  * The deposit of the next report_usage of an epoch: that of the part the pool has not confirmed yet (`next_part` of
  * the verifier's get_epoch_usage, 0 before the first) among preview_usage_report's parts; 0 when none is due.

@@ -1,4 +1,5 @@
-// Attested inference: `attester keygen` (a receipt-signing key), `attest` (run the active model, sign receipts and
+// Attested inference: `attester keygen` (a receipt-signing key), `attester release-bond` (a removed attester's bond
+// back), `attest` (run the active model, sign receipts and
 // submit them to the verifier), `verify` (a user's check of a receipt, and of two attesters' receipts against each
 // other) and `usage report` (the verifier reports an epoch's usage to the reward pool).
 import { readFileSync, writeFileSync } from "node:fs";
@@ -27,6 +28,18 @@ export function register(program: CliCommand): void {
         `secp256k1 key written to ${file} (mode 0600)`,
         `  public key: ${key.public_key}`,
       ]);
+    });
+
+  attester
+    .leaf(
+      "release-bond <attester>",
+      "a removed attester's bond back to whoever posted it, once its challenge window has passed (anyone may send it)",
+    )
+    .community()
+    .run(async ({ s, out, args }) => {
+      const [id] = args as string[];
+      const r = await suite.releaseBond(await s.chain(), await s.signer(), await s.dao(), id);
+      out.result(r, `${units.near(r.amount)} of ${id}'s bond released to ${r.to} (${units.txRef(r.tx_hash)})`);
     });
 
   attester
