@@ -62,16 +62,7 @@ export class CliEnv {
 
   /** Runs `ai-commons ...args` to completion with more environment variables. */
   spawnRun(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-    const child = this.spawn(args, extraEnv);
-    let stdout = "";
-    let stderr = "";
-    child.stdout?.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr?.on("data", (d) => {
-      stderr += d;
-    });
-    return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+    return collectRun(this.spawn(args, extraEnv));
   }
 
   async view<T>(contract: string, method: string, args: object = {}): Promise<T> {
@@ -155,4 +146,17 @@ export async function setUpByCli(t: ExecutionContext, cli: CliEnv, steps: string
   const t0 = Date.now();
   for (const args of steps) ok(t, await cli.run(args), `ai-commons ${args.join(" ")}`);
   t.log(`set-up by the CLI: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}
+
+/** A child process run to completion: its exit code and everything it printed. */
+export function collectRun(child: ChildProcess): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d) => {
+    stdout += d;
+  });
+  child.stderr?.on("data", (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 }

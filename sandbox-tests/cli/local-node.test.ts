@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import anyTest, { type TestFn } from "ava";
-import { CliEnv, ok, ROOT, type Run } from "./harness.ts";
+import { CliEnv, collectRun, ok, ROOT, type Run } from "./harness.ts";
 
 const RUN_NODE = join(ROOT, "local-node", "run.mjs");
 const test = anyTest as TestFn<{ cli: CliEnv }>;
@@ -26,19 +26,7 @@ test.after.always(async (t) => {
 /** `npm run node -- ...args` with the test's HOME and port, run to completion (for refusals and --help). */
 function runNode(cli: CliEnv, args: string[], env: NodeJS.ProcessEnv = cli.env()): Promise<Run> {
   const child = spawn(process.execPath, [RUN_NODE, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-  return collect(child);
-}
-
-function collect(child: ChildProcess): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (d) => {
-    stdout += d;
-  });
-  child.stderr?.on("data", (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return collectRun(child);
 }
 
 interface Status {
@@ -50,7 +38,7 @@ interface Status {
 
 async function status(cli: CliEnv, env?: NodeJS.ProcessEnv): Promise<Status> {
   const r = env
-    ? await collect(spawnCli(env, ["node", "status", "--json"]))
+    ? await collectRun(spawnCli(env, ["node", "status", "--json"]))
     : await cli.run(["node", "status", "--json"]);
   return JSON.parse(r.stdout) as Status;
 }
@@ -87,7 +75,7 @@ test.serial(
       env: cli.env(),
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const done = collect(byHand);
+    const done = collectRun(byHand);
     let st = await status(cli);
     for (let i = 0; i < 300 && !st.running; i++) {
       await new Promise((r) => setTimeout(r, 100));
