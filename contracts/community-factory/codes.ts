@@ -1,5 +1,5 @@
 import { bytes, near } from "near-sdk-js";
-import type { UnorderedMap } from "near-sdk-js";
+import type { JsonUnorderedMap } from "../shared/json-store";
 import { DAO_CODE } from "./types";
 import type { CodeRecord } from "./types";
 import { fail } from "../shared/errors";
@@ -65,7 +65,7 @@ export function publishCost(bytes: number): bigint {
 // Validates a release (header + wasm) and deploys the code to the global store by its hash from the factory's own
 // account; on_code_published records it once the deploy has succeeded. The owner attaches the burn (publishCost);
 // the excess comes back at once, the burn itself if the deploy fails. The factory keeps no wasm, only the record.
-export function publishCode(codes: UnorderedMap<CodeRecord>, input: Uint8Array): void {
+export function publishCode(codes: JsonUnorderedMap<CodeRecord>, input: Uint8Array): void {
   const { header, code } = parseCodeInput(input);
   if (header === null || typeof header !== "object") fail("ERR_INVALID_CODE_INPUT");
   if (!isValidName(header.name, MAX_CODE_NAME)) fail("ERR_INVALID_NAME", `code name: a-z 0-9 -, 1..${MAX_CODE_NAME}`);
@@ -108,7 +108,7 @@ export function publishCode(codes: UnorderedMap<CodeRecord>, input: Uint8Array):
 
 // The deploy's outcome: the record replaces the previous release of that name, or the burn goes back to the payer.
 export function onCodePublished(
-  codes: UnorderedMap<CodeRecord>,
+  codes: JsonUnorderedMap<CodeRecord>,
   a: { record: CodeRecord; payer: string; burn: string },
   ok: boolean,
   emit: Emitter,
@@ -140,12 +140,12 @@ export function onCodePublished(
 }
 
 // The suite in deploy order: the DAO first (it is the community's address), then the other codes as stored.
-export function suiteCodes(codes: UnorderedMap<CodeRecord>): CodeRecord[] {
+export function suiteCodes(codes: JsonUnorderedMap<CodeRecord>): CodeRecord[] {
   const dao = codes.get(DAO_CODE) as CodeRecord | null;
   if (!dao) fail("ERR_NO_DAO_CODE", `store "${DAO_CODE}" first`);
   const out: CodeRecord[] = [dao];
   const n = codes.length;
-  const names = codes.keys({ start: 0, limit: n }) as string[];
+  const names = codes.keys(0, n);
   for (const name of names) {
     if (name === DAO_CODE) continue;
     const rec = codes.get(name) as CodeRecord;

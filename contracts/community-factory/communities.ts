@@ -1,5 +1,5 @@
 import { decode, encode, near } from "near-sdk-js";
-import type { UnorderedMap } from "near-sdk-js";
+import type { JsonUnorderedMap } from "../shared/json-store";
 import { suiteCodes } from "./codes";
 import { DAO_CODE } from "./types";
 import type { CodeRecord, Community, ForkOrigin, Step } from "./types";
@@ -71,8 +71,8 @@ export function checkCreatorArgs(
 }
 
 export interface Communities {
-  codes: UnorderedMap<CodeRecord>;
-  communities: UnorderedMap<Community>;
+  codes: JsonUnorderedMap<CodeRecord>;
+  communities: JsonUnorderedMap<Community>;
   emit: Emitter;
 }
 

@@ -1,4 +1,5 @@
-import { NearBindgen, UnorderedMap, call, initialize, near, view } from "near-sdk-js";
+import { NearBindgen, call, initialize, near, view } from "near-sdk-js";
+import { JsonUnorderedMap } from "../shared/json-store";
 import { codeKey, onCodePublished, publishCode, publishCost, suiteCodes } from "./codes";
 import {
   abandon,
@@ -37,8 +38,8 @@ const MAX_TX_GAS = 980n * TGAS;
 @NearBindgen({ requireInit: true })
 export class CommunityFactory {
   owner_id = "";
-  codes = new UnorderedMap<CodeRecord>("k");
-  communities = new UnorderedMap<Community>("n");
+  codes = new JsonUnorderedMap<CodeRecord>("k");
+  communities = new JsonUnorderedMap<Community>("n");
 
   @initialize({})
   init({ owner_id }: { owner_id: string }): void {
@@ -166,7 +167,7 @@ export class CommunityFactory {
   get_codes({ from_index, limit }: { from_index?: number; limit?: number }): CodeRecord[] {
     const [start, end] = pageRange(from_index, limit, this.codes.length);
     if (end <= start) return [];
-    return (this.codes.keys({ start, limit: end - start }) as string[]).map((k) => this.codes.get(k) as CodeRecord);
+    return this.codes.keys(start, end).map((k) => this.codes.get(k) as CodeRecord);
   }
 
   @view({})
@@ -237,9 +238,7 @@ export class CommunityFactory {
   get_communities({ from_index, limit }: { from_index?: number; limit?: number }) {
     const [start, end] = pageRange(from_index, limit, this.communities.length);
     if (end <= start) return [];
-    return (this.communities.keys({ start, limit: end - start }) as string[]).map((k) =>
-      communityView(this.communities.get(k) as Community),
-    );
+    return this.communities.keys(start, end).map((k) => communityView(this.communities.get(k) as Community));
   }
 }
 

@@ -3,7 +3,8 @@
 // The model registry records which model versions were activated on a manifest (taint when data is withdrawn).
 // This file is the contract's surface (its state and thin methods); each concern has its module: fork.ts (a fork's
 // import), submissions.ts (creators), decisions.ts (the DAO), manifests.ts, views.ts; state.ts is what they share.
-import { LookupMap, NearBindgen, call, initialize, view } from "near-sdk-js";
+import { NearBindgen, call, initialize, view } from "near-sdk-js";
+import { JsonMap } from "../shared/json-store";
 import type { NearPromise } from "near-sdk-js";
 import { onlyDao } from "../shared/access";
 import { ensure } from "../shared/errors";
@@ -36,14 +37,14 @@ export class DatasetRegistry implements DatasetState {
   // "" = not set: near-sdk-js cannot restore a class field whose value is null
   model_registry_id = "";
   manifest_count = 0;
-  datasets = new LookupMap<DatasetRecord>("d");
-  names = new LookupMap<NameRecord>("n");
-  paid = new LookupMap<string>("p");
-  manifests = new LookupMap<ManifestRecord>("m");
-  model_seen = new LookupMap<number>("s");
+  datasets = new JsonMap<DatasetRecord>("d");
+  names = new JsonMap<NameRecord>("n");
+  paid = new JsonMap<string>("p");
+  manifests = new JsonMap<ManifestRecord>("m");
+  model_seen = new JsonMap<number>("s");
   // Lists: "all" (dataset ids), "v:<name>" (versions), "dm:<dataset>" (manifests), "mm:<manifest>" (models)
-  list_items = new LookupMap<string>("li");
-  list_lengths = new LookupMap<number>("ll");
+  list_items = new JsonMap<string>("li");
+  list_lengths = new JsonMap<number>("ll");
   // A fork's import of its parent's records (shared/fork-import.ts): admitted datasets, then manifests from page
   // `import_manifests_from` on. "" = not a fork.
   fork_of = "";

@@ -1,6 +1,6 @@
 // The dataset registry's fields as the per-concern modules see them (the @NearBindgen class in contract.ts
 // implements this), its event emitter and its list names.
-import type { LookupMap } from "near-sdk-js";
+import type { JsonMap } from "../shared/json-store";
 import { ensure, fail } from "../shared/errors";
 import type { ForkImport } from "../shared/fork-import";
 import { eventEmitter } from "../shared/events";
@@ -14,15 +14,15 @@ export interface DatasetState extends ForkImport {
   // "" = not set: near-sdk-js cannot restore a class field whose value is null
   model_registry_id: string;
   manifest_count: number;
-  datasets: LookupMap<DatasetRecord>;
-  names: LookupMap<NameRecord>;
+  datasets: JsonMap<DatasetRecord>;
+  names: JsonMap<NameRecord>;
   // what each version's submitter paid for its storage ("0": imported, or removed and refunded)
-  paid: LookupMap<string>;
-  manifests: LookupMap<ManifestRecord>;
+  paid: JsonMap<string>;
+  manifests: JsonMap<ManifestRecord>;
   // "<manifest_id>/<model_id>" -> 1 once the model's use of the manifest is recorded
-  model_seen: LookupMap<number>;
-  list_items: LookupMap<string>;
-  list_lengths: LookupMap<number>;
+  model_seen: JsonMap<number>;
+  list_items: JsonMap<string>;
+  list_lengths: JsonMap<number>;
   // a fork imports admitted datasets, then manifests from this page on (-1: still datasets)
   import_manifests_from: number;
 }

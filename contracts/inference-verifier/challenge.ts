@@ -138,7 +138,7 @@ export function voidReceipt(s: VerifierState, rec: ReceiptRecord, reason: string
   else if (rec.status === "Disputed") {
     e.open_disputes -= 1;
     a.open_disputes -= 1;
-    const d = s.disputes.remove(String(rec.id));
+    const d = s.disputes.take(String(rec.id));
     if (d !== null) upheld(s, d);
   }
   s.epochs.set(String(rec.epoch), e);

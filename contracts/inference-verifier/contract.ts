@@ -1,4 +1,5 @@
-import { LookupMap, NearBindgen, UnorderedMap, Vector, call, initialize, near, view } from "near-sdk-js";
+import { NearBindgen, call, initialize, near, view } from "near-sdk-js";
+import { JsonMap, JsonUnorderedMap, JsonVector } from "../shared/json-store";
 import { fail } from "../shared/errors";
 import { pageRange } from "../shared/pagination";
 import { callbackSucceeded } from "../shared/storage";
@@ -103,13 +104,13 @@ export class InferenceVerifier implements VerifierState {
   bonds_total = "0";
   dispute_bonds_total = "0";
   active_seq = 0;
-  attesters = new UnorderedMap<Attester>("a");
-  keys = new LookupMap<string>("k");
-  nonces = new LookupMap<number>("n");
-  receipts = new Vector<ReceiptRecord>("r");
-  disputes = new LookupMap<Dispute>("d");
-  epochs = new LookupMap<EpochUsage>("e");
-  versions = new UnorderedMap<VersionUsage>("v");
+  attesters = new JsonUnorderedMap<Attester>("a");
+  keys = new JsonMap<string>("k");
+  nonces = new JsonMap<number>("n");
+  receipts = new JsonVector<ReceiptRecord>("r");
+  disputes = new JsonMap<Dispute>("d");
+  epochs = new JsonMap<EpochUsage>("e");
+  versions = new JsonUnorderedMap<VersionUsage>("v");
 
   // `community` is what receipts name in their community field (default: dao_id).
   @initialize({})
@@ -337,7 +338,7 @@ export class InferenceVerifier implements VerifierState {
   get_attesters({ from_index, limit }: { from_index?: number; limit?: number }): Attester[] {
     const [start, end] = pageRange(from_index, limit, this.attesters.length);
     const out: Attester[] = [];
-    for (let i = start; i < end; i++) out.push(this.attesters.get(this.attesters._keys.get(i)!)!);
+    for (let i = start; i < end; i++) out.push(this.attesters.get(this.attesters.keyAt(i)!)!);
     return out;
   }
 
@@ -370,7 +371,7 @@ export class InferenceVerifier implements VerifierState {
   get_model_usage({ from_index, limit }: { from_index?: number; limit?: number }): VersionUsage[] {
     const [start, end] = pageRange(from_index, limit, this.versions.length);
     const out: VersionUsage[] = [];
-    for (let i = start; i < end; i++) out.push(this.versions.get(this.versions._keys.get(i)!)!);
+    for (let i = start; i < end; i++) out.push(this.versions.get(this.versions.keyAt(i)!)!);
     return out;
   }
 

@@ -1,5 +1,3 @@
-import { encode } from "near-sdk-js";
-
 // Gas-lean helpers for the per-receipt path. In QuickJS on NEAR one iteration of a plain JS loop costs about
 // 0.8 Ggas, so a per-character hex check (64 iterations) costs more than the ecrecover host call. These push the
 // work into natively implemented built-ins (BigInt parsing, parseInt, DataView, JSON) instead. Measured in
@@ -58,7 +56,3 @@ export function bytesToHex(b: Uint8Array): string {
   for (let i = 0; i < b.length; i += 4) out += dv.getUint32(i).toString(16).padStart(8, "0");
   return out;
 }
-
-// near-sdk-js's default serializer calls a JS replacer for every key (about 9 Ggas per record field); records
-// here hold only strings, numbers, booleans and null, for which plain JSON is exact.
-export const plainJson = { serializer: (v: unknown): Uint8Array => encode(JSON.stringify(v)) };

@@ -1,4 +1,4 @@
-import type { LookupMap, UnorderedMap, Vector } from "near-sdk-js";
+import type { JsonMap, JsonUnorderedMap, JsonVector } from "../shared/json-store";
 import { eventEmitter } from "../shared/events";
 import type { ActiveModel, Attester, Dispute, EpochUsage, ReceiptRecord, Settings, VersionUsage } from "./types";
 import { EVENT_VERSION, STANDARD } from "./types";
@@ -25,16 +25,16 @@ export interface VerifierState {
   dispute_bonds_total: string;
   // seq of the last model push applied (the registry's verifier_seq): older pushes are refused
   active_seq: number;
-  attesters: UnorderedMap<Attester>;
+  attesters: JsonUnorderedMap<Attester>;
   // public key hex -> attester_id: one key belongs to one attester forever
-  keys: LookupMap<string>;
+  keys: JsonMap<string>;
   // `${attester_id}:${nonce}` -> receipt id
-  nonces: LookupMap<number>;
-  receipts: Vector<ReceiptRecord>;
-  disputes: LookupMap<Dispute>;
-  epochs: LookupMap<EpochUsage>;
+  nonces: JsonMap<number>;
+  receipts: JsonVector<ReceiptRecord>;
+  disputes: JsonMap<Dispute>;
+  epochs: JsonMap<EpochUsage>;
   // `${model_name}@${model_version}` -> totals, in first-use order
-  versions: UnorderedMap<VersionUsage>;
+  versions: JsonUnorderedMap<VersionUsage>;
 }
 
 export const emit = eventEmitter(STANDARD, EVENT_VERSION);

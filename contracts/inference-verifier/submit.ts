@@ -2,7 +2,7 @@ import { near } from "near-sdk-js";
 import { fail } from "../shared/errors";
 import { keepAndRefund, storageAddedCost } from "../shared/storage";
 import { USAGE_EPOCH_MODELS } from "../wire/usage-report";
-import { bytesToHex, plainJson } from "./fast";
+import { bytesToHex } from "./fast";
 import { checkFields, checkSignature, checkWindow, keyLatin1, receiptHash } from "./receipt";
 import type { VerifierState } from "./state";
 import { activeModel, emit, epochOf, getEpoch, nonceKey, recount, versionKey } from "./state";
@@ -68,10 +68,10 @@ export function submitReceipts(s: VerifierState, receipts: ReceiptInput[]): numb
       epoch: epochNo,
       status: "Accepted",
     };
-    // set returns the value it replaced: one host call checks and records the nonce (a panic undoes the write),
+    // set says whether it replaced a value: one host call checks and records the nonce (a panic undoes the write),
     // and catches a nonce repeated inside this batch too
-    if (s.nonces.set(nonceKey(r.attester_id, r.nonce), rec.id, plainJson) !== null) fail("ERR_NONCE_USED", where);
-    s.receipts.push(rec, plainJson);
+    if (s.nonces.set(nonceKey(r.attester_id, r.nonce), rec.id)) fail("ERR_NONCE_USED", where);
+    s.receipts.push(rec);
     a.receipts += 1;
     recount(epoch, rec, r.weights_sha256);
     ids.push(rec.id);

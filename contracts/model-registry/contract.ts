@@ -4,7 +4,8 @@
 // This file is the contract's surface (its state and thin methods); each concern has its module: fork.ts (a fork's
 // import), registration.ts, activation.ts (the DAO's decisions and the verifier sync), lineage.ts (the push to the
 // reward pool), views.ts; state.ts is what they share.
-import { LookupMap, NearBindgen, type NearPromise, call, initialize, view } from "near-sdk-js";
+import { NearBindgen, type NearPromise, call, initialize, view } from "near-sdk-js";
+import { JsonMap } from "../shared/json-store";
 import { onlyDao } from "../shared/access";
 import { ensure, fail } from "../shared/errors";
 import type { ForkOf } from "../shared/fork-import";
@@ -48,12 +49,12 @@ export class ModelRegistry implements RegistryState {
   active = "";
   verifier_seq = 0;
   verifier_synced_seq = 0;
-  models = new LookupMap<ModelRecord>("m");
-  names = new LookupMap<{ owner: string; latest: string }>("n");
-  list_items = new LookupMap<string>("li");
-  list_lengths = new LookupMap<number>("ll");
-  lineages = new LookupMap<LineageStatus>("lg");
-  lineage_parts = new LookupMap<string>("lq");
+  models = new JsonMap<ModelRecord>("m");
+  names = new JsonMap<{ owner: string; latest: string }>("n");
+  list_items = new JsonMap<string>("li");
+  list_lengths = new JsonMap<number>("ll");
+  lineages = new JsonMap<LineageStatus>("lg");
+  lineage_parts = new JsonMap<string>("lq");
   // A fork's import of its parent's model versions (shared/fork-import.ts). "" = not a fork.
   fork_of = "";
   fork_community = "";

@@ -1,5 +1,5 @@
 // The model registry's fields as the helper modules see them (the @NearBindgen class implements this).
-import type { LookupMap } from "near-sdk-js";
+import type { JsonMap } from "../shared/json-store";
 import type { LineageStatus, ModelRecord } from "./types";
 import { STANDARD, VERSION } from "./types";
 import { ensure, fail } from "../shared/errors";
@@ -18,13 +18,13 @@ export interface RegistryState extends ForkImport {
   // Every change of the active model bumps verifier_seq; a confirmed verifier update sets verifier_synced_seq.
   verifier_seq: number;
   verifier_synced_seq: number;
-  models: LookupMap<ModelRecord>;
-  names: LookupMap<{ owner: string; latest: string }>;
-  list_items: LookupMap<string>;
-  list_lengths: LookupMap<number>;
-  lineages: LookupMap<LineageStatus>;
+  models: JsonMap<ModelRecord>;
+  names: JsonMap<{ owner: string; latest: string }>;
+  list_items: JsonMap<string>;
+  list_lengths: JsonMap<number>;
+  lineages: JsonMap<LineageStatus>;
   // JSON args of each lineage part not yet confirmed by the pool, under "<model_id>#<part>"
-  lineage_parts: LookupMap<string>;
+  lineage_parts: JsonMap<string>;
 }
 
 export function activeOf(r: RegistryState): string | null {

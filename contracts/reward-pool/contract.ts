@@ -1,4 +1,5 @@
-import { call, initialize, LookupMap, NearBindgen, Vector, view } from "near-sdk-js";
+import { call, initialize, NearBindgen, view } from "near-sdk-js";
+import { JsonMap, JsonVector } from "../shared/json-store";
 import { checkSuite, peerId } from "../shared/suite";
 import { INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../wire/contracts";
 import { returnSourceMetadata } from "../shared/source-metadata";
@@ -64,18 +65,18 @@ export class RewardPool implements PoolState {
     storage_charged: "0",
     storage_free: "0",
   };
-  deposits = new Vector<DepositRecord>("d");
-  epochs = new LookupMap<EpochRecord>("e");
-  epoch_list = new Vector<number>("E");
+  deposits = new JsonVector<DepositRecord>("d");
+  epochs = new JsonMap<EpochRecord>("e");
+  epoch_list = new JsonVector<number>("E");
   open_epochs: number[] = [];
-  reports = new LookupMap<number>("r");
-  allocations = new Vector<Allocation>("A");
-  lineages = new LookupMap<Lineage>("l");
-  dataset_bps = new LookupMap<number>("s");
-  accounts = new LookupMap<AccountRecord>("a");
-  claims = new Vector<ClaimRecord>("c");
-  account_claims = new LookupMap<number>("C");
-  storage = new LookupMap<StorageRecord>("S");
+  reports = new JsonMap<number>("r");
+  allocations = new JsonVector<Allocation>("A");
+  lineages = new JsonMap<Lineage>("l");
+  dataset_bps = new JsonMap<number>("s");
+  accounts = new JsonMap<AccountRecord>("a");
+  claims = new JsonVector<ClaimRecord>("c");
+  account_claims = new JsonMap<number>("C");
+  storage = new JsonMap<StorageRecord>("S");
 
   @initialize({})
   // The factory passes `suite` (code name -> account id); explicit ids override it. No policy: defaultPolicy().

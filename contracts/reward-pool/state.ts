@@ -1,4 +1,5 @@
-import { type LookupMap, near, type Vector } from "near-sdk-js";
+import { near } from "near-sdk-js";
+import type { JsonMap, JsonVector } from "../shared/json-store";
 import { fail } from "../shared/errors";
 import { eventEmitter } from "../shared/events";
 import { stateRecordGrowth, storageCost } from "../shared/storage";
@@ -23,20 +24,20 @@ export interface PoolState {
   policy: RewardPolicy;
   policy_version: number;
   totals: Totals;
-  deposits: Vector<DepositRecord>;
-  epochs: LookupMap<EpochRecord>;
-  epoch_list: Vector<number>;
+  deposits: JsonVector<DepositRecord>;
+  epochs: JsonMap<EpochRecord>;
+  epoch_list: JsonVector<number>;
   // reported epochs not yet closed, ascending: they close in this order
   open_epochs: number[];
-  reports: LookupMap<number>;
-  allocations: Vector<Allocation>;
-  lineages: LookupMap<Lineage>;
-  dataset_bps: LookupMap<number>;
-  accounts: LookupMap<AccountRecord>;
-  claims: Vector<ClaimRecord>;
+  reports: JsonMap<number>;
+  allocations: JsonVector<Allocation>;
+  lineages: JsonMap<Lineage>;
+  dataset_bps: JsonMap<number>;
+  accounts: JsonMap<AccountRecord>;
+  claims: JsonVector<ClaimRecord>;
   // `#account` -> number of claims; `account/i` -> index of its i-th claim in `claims`
-  account_claims: LookupMap<number>;
-  storage: LookupMap<StorageRecord>;
+  account_claims: JsonMap<number>;
+  storage: JsonMap<StorageRecord>;
 }
 
 export const emit = eventEmitter(STANDARD, EVENT_VERSION);

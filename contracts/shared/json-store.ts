@@ -1,41 +1,56 @@
 import { decode, encode, near } from "near-sdk-js";
 
-// Plain-JSON storage. near-sdk-js's collections parse every value with a reviver and stringify with a replacer (a JS
-// call per JSON node), and every `set` also reads and parses the value it overwrites: about 0.3 Tgas per record
-// on the hot paths. These helpers read and write the same bytes (JSON without bigints, the same keys) with the
-// native JSON functions only, so data written by LookupMap / UnorderedMap stays readable.
+// The one storage engine of all six contracts: plain JSON. near-sdk-js's collections parse every value with a reviver
+// and stringify with a replacer (a JS call per JSON node), and every `set` also reads and parses the value it
+// overwrites: about 0.3 Tgas per record on the hot paths. These read and write the same bytes (JSON without bigints,
+// the same keys) with the native JSON functions only, so data written by near-sdk-js's LookupMap, Vector and
+// UnorderedMap stays readable. A collection kept as a field of a contract's STATE (JsonMap, JsonVector,
+// JsonUnorderedMap) serializes to exactly the STATE text its near-sdk-js counterpart wrote, and has the static
+// `reconstruct` near-sdk-js's NearBindgen calls to rebuild it from that text, so no migration is needed.
 
 export function readJson<T>(key: string): T | null {
   const raw = near.storageReadRaw(encode(key));
   return raw === null ? null : (JSON.parse(decode(raw)) as T);
 }
 
-export function writeJson(key: string, value: unknown): void {
-  near.storageWriteRaw(encode(key), encode(JSON.stringify(value)));
+// True when the write replaced a value (nearcore's storage_write says so at no extra cost).
+export function writeJson(key: string, value: unknown): boolean {
+  return near.storageWriteRaw(encode(key), encode(JSON.stringify(value)));
 }
 
 export function removeKey(key: string): boolean {
   return near.storageRemoveRaw(encode(key));
 }
 
-// Same storage layout as near-sdk-js's LookupMap(prefix): `prefix + key` -> JSON.
+// Same storage layout as near-sdk-js's LookupMap(prefix): `prefix + key` -> JSON; in STATE `{"keyPrefix": prefix}`.
 export class JsonMap<T> {
-  constructor(readonly prefix: string) {}
+  constructor(readonly keyPrefix: string) {}
 
-  get(key: string): T | null {
-    return readJson<T>(this.prefix + key);
+  static reconstruct(data: { keyPrefix: string }): JsonMap<unknown> {
+    return new JsonMap(data.keyPrefix);
   }
 
-  set(key: string, value: T): void {
-    writeJson(this.prefix + key, value);
+  get(key: string): T | null {
+    return readJson<T>(this.keyPrefix + key);
+  }
+
+  // True when `key` had a value: one host call both checks and writes (a later panic undoes the write).
+  set(key: string, value: T): boolean {
+    return writeJson(this.keyPrefix + key, value);
   }
 
   remove(key: string): boolean {
-    return removeKey(this.prefix + key);
+    return removeKey(this.keyPrefix + key);
+  }
+
+  // Removes `key` and returns the value it had, or null.
+  take(key: string): T | null {
+    if (!removeKey(this.keyPrefix + key)) return null;
+    return JSON.parse(decode(near.storageGetEvictedRaw() as Uint8Array)) as T;
   }
 
   containsKey(key: string): boolean {
-    return near.storageHasKeyRaw(encode(this.prefix + key));
+    return near.storageHasKeyRaw(encode(this.keyPrefix + key));
   }
 }
 
@@ -55,6 +70,40 @@ function slotKey(prefix: Uint8Array, index: number): Uint8Array {
   return key;
 }
 
+// Same storage layout as near-sdk-js's Vector(prefix): `prefix + u32 LE index` -> JSON; in STATE
+// `{"prefix": prefix, "length": n}`. Append and replace only: the suite's lists are logs (receipts, deposits, claims).
+export class JsonVector<T> {
+  constructor(
+    readonly prefix: string,
+    public length = 0,
+  ) {}
+
+  static reconstruct(data: { prefix: string; length: number }): JsonVector<unknown> {
+    return new JsonVector(data.prefix, data.length);
+  }
+
+  private key(index: number): Uint8Array {
+    return slotKey(encode(this.prefix), index);
+  }
+
+  get(index: number): T | null {
+    if (index < 0 || index >= this.length) return null;
+    const raw = near.storageReadRaw(this.key(index));
+    return raw === null ? null : (JSON.parse(decode(raw)) as T);
+  }
+
+  push(value: T): void {
+    near.storageWriteRaw(this.key(this.length), encode(JSON.stringify(value)));
+    this.length += 1;
+  }
+
+  // Overwrites an existing element; an index past the end is a bug in the caller.
+  replace(index: number, value: T): void {
+    if (index < 0 || index >= this.length) throw new Error(`JsonVector.replace: index ${index} out of bounds`);
+    near.storageWriteRaw(this.key(index), encode(JSON.stringify(value)));
+  }
+}
+
 // An iterable map with near-sdk-js UnorderedMap(prefix)'s storage layout: `prefix + "m" + key` ->
 // JSON [JSON of the value, slot], `prefix + "u" + u32 LE slot` -> JSON key; removal swaps the last slot in.
 // Records read or written in this call are cached, so reading a record twice costs one storage read.
@@ -64,13 +113,13 @@ export class IndexedJsonMap<T> {
 
   constructor(
     readonly prefix: string,
-    private readonly length: LengthRef,
+    private readonly count: LengthRef,
   ) {
     this.slotPrefix = encode(`${prefix}u`);
   }
 
   get size(): number {
-    return this.length.get();
+    return this.count.get();
   }
 
   private entry(key: string): { value: T; slot: number } | null {
@@ -91,9 +140,9 @@ export class IndexedJsonMap<T> {
     const e = this.entry(key);
     let slot: number;
     if (e === null) {
-      slot = this.length.get();
+      slot = this.count.get();
       near.storageWriteRaw(slotKey(this.slotPrefix, slot), encode(JSON.stringify(key)));
-      this.length.set(slot + 1);
+      this.count.set(slot + 1);
     } else {
       slot = e.slot;
     }
@@ -106,7 +155,7 @@ export class IndexedJsonMap<T> {
     if (e === null) return false;
     removeKey(`${this.prefix}m${key}`);
     this.cache.set(key, null);
-    const last = this.length.get() - 1;
+    const last = this.count.get() - 1;
     if (e.slot !== last) {
       const movedKey = this.keyAt(last) as string;
       near.storageWriteRaw(slotKey(this.slotPrefix, e.slot), encode(JSON.stringify(movedKey)));
@@ -115,7 +164,7 @@ export class IndexedJsonMap<T> {
       writeJson(`${this.prefix}m${movedKey}`, [JSON.stringify(moved.value), e.slot]);
     }
     near.storageRemoveRaw(slotKey(this.slotPrefix, last));
-    this.length.set(last);
+    this.count.set(last);
     return true;
   }
 
@@ -129,5 +178,36 @@ export class IndexedJsonMap<T> {
     const out: string[] = [];
     for (let i = start; i < end; i++) out.push(this.keyAt(i) as string);
     return out;
+  }
+}
+
+// An IndexedJsonMap kept as a field of a contract's STATE, its length beside its prefix: near-sdk-js's
+// UnorderedMap(prefix), whose STATE text is `{"prefix", "_keys": {"prefix": prefix + "u", "length"},
+// "values": {"keyPrefix": prefix + "m"}}`.
+export class JsonUnorderedMap<T> extends IndexedJsonMap<T> {
+  constructor(prefix: string, length = 0) {
+    const count = { n: length };
+    super(prefix, {
+      get: () => count.n,
+      set: (n) => {
+        count.n = n;
+      },
+    });
+  }
+
+  static reconstruct(data: { prefix: string; _keys: { length: number } }): JsonUnorderedMap<unknown> {
+    return new JsonUnorderedMap(data.prefix, data._keys.length);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  toJSON(): { prefix: string; _keys: { prefix: string; length: number }; values: { keyPrefix: string } } {
+    return {
+      prefix: this.prefix,
+      _keys: { prefix: `${this.prefix}u`, length: this.size },
+      values: { keyPrefix: `${this.prefix}m` },
+    };
   }
 }

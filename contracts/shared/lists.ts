@@ -1,25 +1,25 @@
-// Append-only lists kept in two LookupMaps: items under "<list>/<i>" and each list's length under "<list>".
+// Append-only lists kept in two JsonMaps: items under "<list>/<i>" and each list's length under "<list>".
 // Used for per-name version lists and reverse indexes, which grow without bound and so cannot live in STATE.
-import type { LookupMap } from "near-sdk-js";
+import type { JsonMap } from "./json-store";
 import { page } from "./pagination";
 
-export function listLength(lengths: LookupMap<number>, list: string): number {
+export function listLength(lengths: JsonMap<number>, list: string): number {
   return lengths.get(list) ?? 0;
 }
 
-export function listPush(items: LookupMap<string>, lengths: LookupMap<number>, list: string, value: string): number {
+export function listPush(items: JsonMap<string>, lengths: JsonMap<number>, list: string, value: string): number {
   const n = listLength(lengths, list);
   items.set(`${list}/${n}`, value);
   lengths.set(list, n + 1);
   return n;
 }
 
-export function listGet(items: LookupMap<string>, list: string, index: number): string | null {
+export function listGet(items: JsonMap<string>, list: string, index: number): string | null {
   return items.get(`${list}/${index}`);
 }
 
 // Removes the last item; callers only pop what they pushed last (newest version of a name).
-export function listPop(items: LookupMap<string>, lengths: LookupMap<number>, list: string): void {
+export function listPop(items: JsonMap<string>, lengths: JsonMap<number>, list: string): void {
   const n = listLength(lengths, list);
   if (n === 0) return;
   items.remove(`${list}/${n - 1}`);
@@ -28,8 +28,8 @@ export function listPop(items: LookupMap<string>, lengths: LookupMap<number>, li
 }
 
 export function listPage(
-  items: LookupMap<string>,
-  lengths: LookupMap<number>,
+  items: JsonMap<string>,
+  lengths: JsonMap<number>,
   list: string,
   from_index: number | undefined,
   limit: number | undefined,
