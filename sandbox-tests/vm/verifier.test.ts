@@ -297,3 +297,32 @@ test("a raised challenge window reopens no receipt that was final; open receipts
     (t0 + 340n * SEC).toString(),
   );
 });
+
+// Communities deployed before shared/json-store.ts kept these records through near-sdk-js 2.0's collections; the
+// contracts now read and write the same bytes (checked once against the previous wasm: byte-identical storage after
+// the same calls). This pins that layout: STATE's collection fields and the record keys near-sdk-js wrote.
+test("storage layout: STATE and record keys are near-sdk-js's LookupMap / Vector / UnorderedMap layout", (t) => {
+  const { vm, key } = ready();
+  const r = vm.call(
+    "submit_receipt",
+    { receipt: signReceipt(VERIFIER, draft(vm, 1), key.private_key) },
+    {
+      from: RELAYER,
+      deposit: DEPOSIT,
+    },
+  );
+  t.true(r.ok, r.error);
+  const raw = (k: Uint8Array | string) => vm.store.get(typeof k === "string" ? Buffer.from(k) : k);
+  const json = (k: Uint8Array | string) => JSON.parse(Buffer.from(raw(k) ?? []).toString());
+  const u32 = (prefix: string, i: number) => Buffer.concat([Buffer.from(prefix), Buffer.from([i, 0, 0, 0])]);
+  const state = json("STATE");
+  t.deepEqual(state.attesters, { prefix: "a", _keys: { prefix: "au", length: 1 }, values: { keyPrefix: "am" } });
+  t.deepEqual(state.receipts, { prefix: "r", length: 1 });
+  t.deepEqual(state.nonces, { keyPrefix: "n" });
+  t.is(json(u32("au", 0)), ATT);
+  const [attester, slot] = json(`am${ATT}`);
+  t.is(slot, 0);
+  t.like(JSON.parse(attester), { attester_id: ATT, receipts: 1 });
+  t.like(json(u32("r", 0)), { id: 0, attester_id: ATT, nonce: "1" });
+  t.is(raw(u32("r", 1)), undefined);
+});
