@@ -9,6 +9,10 @@ export const CONFIG_MAX = { name: 64, purpose: 1000, metadata: 4000 } as const;
 // A DAO starts with at most this many members (init `members`, and a fork's joined members).
 export const MAX_FOUNDERS = 100;
 
+// AddAttester attaches the bond plus this for the attester's storage on the verifier (record, key: ~0.006 NEAR at
+// most); the verifier keeps the exact cost, records exactly `bond` and sends the rest back to the treasury at once.
+export const ATTESTER_STORAGE_DEPOSIT = 10n ** 22n;
+
 export type ForkStatus = "Open" | "Failed" | "Payable" | "Checking" | "Paying" | "Exiting" | "Executed" | "Cancelled";
 
 // The fork statuses from which the fork is decided and succeeded: the factory may create the fork's community.

@@ -17,12 +17,12 @@ import { burnt, events, gasOf, NEAR, ROOT, TGAS, tgas, total } from "../registri
 import { chainNow, SETTINGS } from "../verifier/fixture.ts";
 import { codeInput, fundPublisher, GLOBAL_BYTE_COST } from "../helpers/community.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
+import { ATTESTER_STORAGE_DEPOSIT } from "../../contracts/wire/dao.ts";
 
 const test = useWorker().serial;
 
 const BOND = NEAR; // the DAO's proposal bond (dao fixture policy)
 const ATTESTER_BOND = NEAR; // the verifier's min_bond in SETTINGS
-const ATTESTER_STORAGE = 10n ** 22n; // community-dao kinds/suite.ts ATTESTER_STORAGE_DEPOSIT
 const FEE = 10n ** 21n; // pool attester fee per accepted receipt
 const POOL_FUNDS = 5n * NEAR;
 const POLICY = {
@@ -302,7 +302,7 @@ test("factory community: join, admit, train, activate, attest, fund, report, clo
       // the bond plus the attester's storage (as AddAttester attaches it): the verifier keeps the exact storage cost
       { attester_id: att.accountId, public_key: key.public_key, bond: ATTESTER_BOND.toString() },
       30n * TGAS,
-      ATTESTER_BOND + ATTESTER_STORAGE,
+      ATTESTER_BOND + ATTESTER_STORAGE_DEPOSIT,
     ),
   );
   t.like(await verifier.view<object>("get_attester", { attester_id: att.accountId }), {
@@ -314,7 +314,7 @@ test("factory community: join, admit, train, activate, attest, fund, report, clo
   const last = (await dao.view<number>("get_last_proposal_id")) - 1;
   const proposal = await dao.view<{ storage_deposit?: string }>("get_proposal", { id: last });
   const spent = bondBefore - (await total(dao)) + BigInt(proposal.storage_deposit ?? "0");
-  t.true(spent <= ATTESTER_BOND + ATTESTER_STORAGE && spent > ATTESTER_BOND - NEAR / 100n, `spent ${spent}`);
+  t.true(spent <= ATTESTER_BOND + ATTESTER_STORAGE_DEPOSIT && spent > ATTESTER_BOND - NEAR / 100n, `spent ${spent}`);
 
   // 7. the DAO funds the pool from its treasury (before the epoch ends: funds arriving later are for later epochs)
   await pass("fund pool", call(pool, "deposit", { memo: "treasury grant" }, 20n * TGAS, POOL_FUNDS));

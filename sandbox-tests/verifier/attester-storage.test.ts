@@ -4,6 +4,7 @@
 // FunctionCall without `bond` pays the storage out of its deposit; too little is ERR_DEPOSIT_TOO_LOW with nothing
 // changed. After each, the verifier's balance covers bonds_total + dispute bonds + its storage, and what it has
 // beyond that (its headroom) does not shrink: nobody's storage is paid from it (docs/verifier.md).
+import { ATTESTER_STORAGE_DEPOSIT } from "../../contracts/wire/dao.ts";
 import type { ExecutionContext } from "ava";
 import type { TransactionResult } from "near-workspaces";
 import { newKey } from "../../attester/src/receipt.ts";
@@ -14,8 +15,6 @@ import { useWorker } from "../helpers/worker.ts";
 
 const test = useWorker().serial;
 const BYTE = 10n ** 19n;
-// contracts/community-dao/kinds/suite.ts ATTESTER_STORAGE_DEPOSIT
-const ATTESTER_STORAGE_DEPOSIT = 10n ** 22n;
 
 const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
 

@@ -16,12 +16,14 @@ import {
 } from "../../attester/src/receipt.ts";
 import { NEAR, ROOT, SEC, TGAS, tgas as tgasText } from "../helpers/tx.ts";
 
+import { ATTESTER_STORAGE_DEPOSIT } from "../../contracts/wire/dao.ts";
+
 export { assertPanics, events, gasOf, NEAR, type NepEvent as Event, ROOT, SEC, TGAS } from "../helpers/tx.ts";
 
 export const BOND = 2n * NEAR;
-// what the DAO's AddAttester attaches for the attester's storage besides the bond (community-dao kinds/suite.ts
-// ATTESTER_STORAGE_DEPOSIT); the verifier keeps the exact cost and sends the rest back
-export const ATTESTER_STORAGE = 10n ** 22n;
+// what the DAO's AddAttester attaches for the attester's storage besides the bond; the verifier keeps the exact cost
+// and sends the rest back
+export const ATTESTER_STORAGE = ATTESTER_STORAGE_DEPOSIT;
 // storage a relayer attaches per receipt (about 0.006 NEAR is kept for the first receipt, less after; the rest is refunded)
 export const DEPOSIT = 2n * 10n ** 22n;
 export const MODEL = "intents";

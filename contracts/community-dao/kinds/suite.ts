@@ -8,6 +8,7 @@ import { isAmount, isPublicKeyHex, isRecordId, isSafeInt, isValidAccountId } fro
 import { DATASET_REGISTRY, INFERENCE_VERIFIER, MODEL_REGISTRY, REWARD_POOL } from "../../wire/contracts";
 import { rewardPolicyError } from "../../wire/reward-policy";
 import { DEFAULT_ACTIVATION_DEPOSIT, DEPRECATION_DEPOSIT, MAX_ACTIVATION_DEPOSIT } from "../../wire/activation";
+import { ATTESTER_STORAGE_DEPOSIT } from "../../wire/dao";
 
 // Gas attached to each call (docs/dao.md lists the measured use). Activation and rollback run the dataset check
 // and the registry's callback (verifier push, first lineage part to the pool): the registry asks for >= 160 Tgas.
@@ -20,9 +21,6 @@ export const ACTIVATION_GAS = 160n * TGAS;
 // attached before could not deprecate the active model). Call `execute` with 120 Tgas.
 export const DEPRECATE_GAS = 55n * TGAS;
 export const ATTESTER_GAS = 30n * TGAS;
-// AddAttester attaches the bond plus this for the attester's storage on the verifier (record, key: ~0.006 NEAR at
-// most); the verifier keeps the exact cost, records exactly `bond` and sends the rest back to the treasury at once.
-export const ATTESTER_STORAGE_DEPOSIT = 10n ** 22n;
 // A slash pays the bond out (transfers): more than a plain status change.
 export const VOID_GAS = 30n * TGAS;
 export const POOL_GAS = 20n * TGAS;
