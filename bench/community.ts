@@ -29,6 +29,7 @@ import {
 } from "./lib.ts";
 import type { AccountStorage, GasRow, StorageDelta } from "./results.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../contracts/wire/activation.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../contracts/wire/receipt.ts";
 
 // Suite codes in factory publish order: the DAO first (mandatory), then the others.
 export const SUITE = ["community-dao", "dataset-registry", "model-registry", "inference-verifier", "reward-pool"];
@@ -365,7 +366,7 @@ export async function communityScenario(worker: Worker): Promise<CommunityOut> {
     };
     return signReceipt(verifier.accountId, r, key.private_key);
   };
-  const perReceipt = 2n * 10n ** 22n;
+  const perReceipt = RECEIPT_STORAGE_DEPOSIT;
   let now = await chainNow(worker);
   row(
     "receipts.one",

@@ -2,10 +2,10 @@
 // a bad receipt fails its whole batch with its ERR_ code and index, see docs/verifier.md).
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, type KeyPairString } from "near-api-js";
 import type { SignedReceipt } from "./receipt.ts";
+import { TGAS } from "../../contracts/wire/units.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
+export { TGAS } from "../../contracts/wire/units.ts";
 
-export const TGAS = 10n ** 12n;
-// Storage is paid by the relayer and the excess refunded: 0.02 NEAR covers one receipt with a wide margin.
-export const DEPOSIT_PER_RECEIPT = 2n * 10n ** 22n;
 export const MAX_BATCH = 64;
 
 export interface NodeConfig {
@@ -42,7 +42,7 @@ export async function submitBatch(account: Account, verifierId: string, receipts
     methodName: "submit_receipts",
     args: { receipts },
     gas: 300n * TGAS,
-    deposit: DEPOSIT_PER_RECEIPT * BigInt(receipts.length),
+    deposit: RECEIPT_STORAGE_DEPOSIT * BigInt(receipts.length),
   });
   let gas = BigInt(outcome.transaction_outcome.outcome.gas_burnt);
   for (const r of outcome.receipts_outcome) gas += BigInt(r.outcome.gas_burnt);

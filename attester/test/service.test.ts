@@ -20,6 +20,7 @@ import { type RunningService, startService } from "../src/service/index.ts";
 import { Outbox } from "../src/service/outbox.ts";
 import { API_ERRORS, registeredRoutes } from "../src/service/server.ts";
 import { backoffMs } from "../src/service/submitter.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 const VERIFIER = "coop_inference-verifier.commons.test.near";
 const dir = mkdtempSync(join(tmpdir(), "attester-service-"));
@@ -59,7 +60,7 @@ class FakeChain implements ServiceChain {
     return { available: this.available, total: this.available };
   }
   async batchCost(receipts: number) {
-    return 2n * 10n ** 22n * BigInt(receipts) + 3n * 10n ** 22n;
+    return RECEIPT_STORAGE_DEPOSIT * BigInt(receipts) + 3n * 10n ** 22n;
   }
   async receiptByNonce(_a: string, nonce: string) {
     if (this.mode === "down") throw new Error("fetch failed");

@@ -4,7 +4,8 @@ import { DAO_CODE } from "./types";
 import type { CodeRecord } from "./types";
 import { fail } from "../shared/errors";
 import type { Emitter } from "../shared/events";
-import { deployGlobalCode, GLOBAL_CODE_COST_PER_BYTE, GLOBAL_CODE_ID_BYTES } from "../shared/global-code";
+import { deployGlobalCode, GLOBAL_CODE_ID_BYTES } from "../shared/global-code";
+import { GLOBAL_BYTE_COST } from "../wire/units";
 import { requireGas, TGAS } from "../shared/gas";
 import { keepAndRefund, sendNear, storageCost } from "../shared/storage";
 import { assertWasmCode, isAmount, isValidName, toHex } from "../shared/validate";
@@ -59,7 +60,7 @@ export function parseCodeInput(input: Uint8Array): { header: CodeHeader; code: U
 
 // What publishing `bytes` of code burns (the owner attaches it).
 export function publishCost(bytes: number): bigint {
-  return BigInt(bytes) * GLOBAL_CODE_COST_PER_BYTE;
+  return BigInt(bytes) * GLOBAL_BYTE_COST;
 }
 
 // Validates a release (header + wasm) and deploys the code to the global store by its hash from the factory's own

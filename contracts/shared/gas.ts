@@ -4,7 +4,7 @@ import { fail } from "./errors";
 // Gas units and the protocol fees the contracts prepay for actions they create. The fees are protocol 77's
 // (nearcore core/parameters/res/runtime_configs/parameters.yaml, unchanged through protocol 86), per byte: send plus
 // execution.
-export const TGAS = 1000000000000n;
+export { TGAS } from "../wire/units";
 // Deploying on this account (a contract's upgrade): contracts/wire/upgrade.ts DEPLOY_SELF_GAS_PER_BYTE.
 // Deploying on another account (the factory deploys each suite contract): send not-to-self plus execution.
 export const DEPLOY_OTHER_GAS_PER_BYTE = 47683715n + 64572944n;

@@ -13,9 +13,6 @@ interface GlobalCodeHost {
 }
 const host = (globalThis as unknown as { env: GlobalCodeHost }).env;
 
-// Burnt per byte of code by a global deploy: nearcore `global_contract_storage_amount_per_byte` (10x the storage
-// price), unchanged from protocol 78 through 86.
-export const GLOBAL_CODE_COST_PER_BYTE = 100000000000000000000n;
 // Storage an account using global code by hash holds for it: the 32-byte hash (nearcore
 // AccountContract::Global, counted in the account's storage usage).
 export const GLOBAL_CODE_ID_BYTES = 32n;

@@ -6,13 +6,11 @@
 // headroom (~1.7 KB), which the first activation of a model with more than ~20 creator entries exceeded
 // (docs/registries.md, "Who pays for storage").
 import { LINEAGE_PART_ENTRIES } from "./lineage.js";
+import { BYTE_COST } from "./units.js";
 
 // Constants are written out, not computed (no `10n ** 19n`, no call at load): this module is evaluated on every call
 // of the contracts that import it, and computing them there cost the DAO 1.04 Tgas a call (measured; the unit test
 // sandbox-tests/unit/activation.test.ts checks the written values against the formulas).
-
-// NEAR's storage price: 10^19 yoctoNEAR per byte (nearcore `storage_amount_per_byte`, unchanged since genesis).
-export const BYTE_COST = 10_000_000_000_000_000_000n;
 
 // Upper bounds, in bytes, of what one activation or rollback stores in the model registry (each record is also
 // charged nearcore's 40 bytes of per-record overhead; ids at their longest; a part is JSON inside a JSON string, so

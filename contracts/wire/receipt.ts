@@ -9,6 +9,10 @@
 // committed to the same input and two honest receipts could be framed as an equivocation). No v1 receipt verifies.
 export const RECEIPT_DOMAIN = "ai-commons-receipt-v2";
 
+// What a relayer attaches per receipt it submits (0.02 NEAR): the verifier keeps exactly the storage the receipt adds
+// (about 0.006 NEAR for an epoch's first receipt, less after) and refunds the rest in the same call.
+export const RECEIPT_STORAGE_DEPOSIT = 20_000_000_000_000_000_000_000n;
+
 // Hashes are lower-case hex sha256; u64 values (nonce, timestamp in ns) are decimal strings.
 export interface UnsignedReceipt {
   community: string;

@@ -30,6 +30,7 @@ import {
   stateDump,
   TGAS,
 } from "./pool-kit.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 const test = useWorker().serial;
 const LEN = 60n * SEC;
@@ -300,7 +301,7 @@ test("a 33rd model version in one verifier epoch (an epoch the pool could never 
   const p: PoolWorld = { worker, pool: w.pool, dao: w.dao, verifier: w.verifier, registry: w.registry, len: HOUR };
   await refused(t, p, w.relayer, "submit_receipts", { receipts: [receipt] }, "ERR_TOO_MANY_MODELS", {
     contract: w.verifier,
-    deposit: 2n * 10n ** 22n,
+    deposit: RECEIPT_STORAGE_DEPOSIT,
     gas: 300n * TGAS,
   });
   const epoch = (await w.verifier.view<{ epoch: number }>("get_receipt", { receipt_id: 0 })).epoch;

@@ -29,6 +29,7 @@ import { type AttesterKey, newKey, type SignedReceipt, signReceipt } from "../..
 import { BYTE_COST, burnt, gasOf, NEAR, ROOT, SEC, TGAS } from "../helpers/tx.ts";
 import { type NepEvent, parseEventLog } from "../../contracts/wire/event-log.ts";
 import { fundPublisher, publishCode } from "../helpers/community.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 export { NEAR, TGAS };
 const CODES = ["community-dao", "dataset-registry", "model-registry", "inference-verifier", "reward-pool"];
@@ -1185,7 +1186,7 @@ export async function runWalk(worker: Worker, root: NearAccount, opts: WalkOptio
       ivId,
       "submit_receipts",
       { receipts: list },
-      2n * 10n ** 22n * BigInt(list.length),
+      RECEIPT_STORAGE_DEPOSIT * BigInt(list.length),
       100n * TGAS,
     );
     if (o.ok && Array.isArray(o.result)) {

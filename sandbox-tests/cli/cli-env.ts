@@ -11,10 +11,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { ExecutionContext } from "ava";
 import { baseDecode, JsonRpcProvider } from "near-api-js";
+export { NEAR } from "../../contracts/wire/units.ts";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const BIN = join(ROOT, "scripts", "cli", "bin.mjs");
-export const NEAR = 10n ** 24n;
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -7,6 +7,7 @@ import type { Account } from "near-api-js";
 import { commitOutput, type SignedReceipt, signReceipt } from "../../attester/src/receipt.ts";
 import { NEAR, ok, useCliEnv } from "./harness.ts";
 import { type Ctx, daoCall, home, pass, runGuide, savedAccount, VERIFIER } from "./service.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 const test = useCliEnv();
 const TGAS = 10n ** 12n;
@@ -320,7 +321,7 @@ test.serial(
       methodName: "submit_receipt",
       args: { receipt: wrong.receipt },
       gas: 100n * TGAS,
-      deposit: 2n * 10n ** 22n,
+      deposit: RECEIPT_STORAGE_DEPOSIT,
     });
     write(t, "wrong.json", wrong);
     // each receipt alone verifies: both are signed, on chain, for the active model

@@ -18,6 +18,7 @@ import { chainNow, SETTINGS } from "../verifier/fixture.ts";
 import { codeInput, fundPublisher, GLOBAL_BYTE_COST } from "../helpers/community.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
 import { ATTESTER_STORAGE_DEPOSIT } from "../../contracts/wire/dao.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 const test = useWorker().serial;
 
@@ -341,7 +342,7 @@ test("factory community: join, admit, train, activate, attest, fund, report, clo
       verifier,
       "submit_receipts",
       { receipts },
-      { attachedDeposit: 2n * 10n ** 22n * BigInt(receipts.length), gas: 150n * TGAS },
+      { attachedDeposit: RECEIPT_STORAGE_DEPOSIT * BigInt(receipts.length), gas: 150n * TGAS },
     ),
   );
   t.deepEqual(sub.parseResult<number[]>(), [0, 1, 2, 3]);

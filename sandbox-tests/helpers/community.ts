@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { createHash } from "node:crypto";
 import type { NearAccount, Worker } from "near-workspaces";
 import { NEAR, ROOT, TGAS } from "./tx.ts";
+import { GLOBAL_BYTE_COST } from "../../contracts/wire/units.ts";
+export { GLOBAL_BYTE_COST } from "../../contracts/wire/units.ts";
 
 export { NEAR, ROOT, TGAS };
 export const DAO_CODE = "community-dao";
@@ -33,9 +35,6 @@ export function codeInput(
 ): Uint8Array {
   return Buffer.concat([Buffer.from(`${JSON.stringify({ name, version, ...extra })}\n`), Buffer.from(wasm)]);
 }
-
-// What publishing burns: nearcore's global_contract_storage_amount_per_byte (10^20 yocto) per byte.
-export const GLOBAL_BYTE_COST = 10n ** 20n;
 
 /** Publishes `wasm` as release `version` of code `name` (the owner attaches the burn); returns the outcome. */
 export async function publishCode(

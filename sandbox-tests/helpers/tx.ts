@@ -7,15 +7,10 @@ import { fileURLToPath } from "node:url";
 import type { ExecutionContext } from "ava";
 import type { NearAccount, TransactionResult } from "near-workspaces";
 import { eventsOfLogs, type NepEvent } from "../../contracts/wire/event-log.ts";
+export { BYTE_COST, NEAR, SEC, TGAS } from "../../contracts/wire/units.ts";
 
 /** The repository's root folder. */
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const NEAR = 10n ** 24n;
-export const TGAS = 10n ** 12n;
-/** One second in block-time nanoseconds. */
-export const SEC = 1_000_000_000n;
-/** nearcore's storage price: yocto per byte. */
-export const BYTE_COST = 10n ** 19n;
 
 /** Gas burnt by the whole receipt tree of a transaction. */
 export function gasOf(r: TransactionResult): bigint {

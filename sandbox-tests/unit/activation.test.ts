@@ -3,12 +3,12 @@
 // activation asks for covers what it can store.
 import test from "ava";
 import { asciiJson } from "../../contracts/shared/promise.ts";
+import { BYTE_COST, GLOBAL_BYTE_COST, NEAR, SEC, TGAS } from "../../contracts/wire/units.ts";
 import { activationExecuteGas, executeGasOf } from "../../scripts/cli/dao-calls.ts";
 import {
   ACTIVATION_BASE_BYTES,
   activationBytes,
   activationDeposit,
-  BYTE_COST,
   DEFAULT_ACTIVATION_DEPOSIT,
   DEPRECATION_BYTES,
   DEPRECATION_DEPOSIT,
@@ -25,6 +25,10 @@ import { REPORT_STORAGE_BASE, REPORT_STORAGE_PER_ITEM, reportDeposit } from "../
 
 test("the written constants equal their formulas", (t) => {
   t.is(BYTE_COST, 10n ** 19n);
+  t.is(GLOBAL_BYTE_COST, 10n ** 20n);
+  t.is(NEAR, 10n ** 24n);
+  t.is(TGAS, 10n ** 12n);
+  t.is(SEC, 10n ** 9n);
   t.is(LINEAGE_DEPOSIT_PER_PART, 5n * 10n ** 21n);
   t.is(LINEAGE_DEPOSIT_PER_ENTRY, 3n * 10n ** 21n);
   t.is(MODEL_USE_DEPOSIT, 5n * 10n ** 21n);

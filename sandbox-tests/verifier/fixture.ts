@@ -17,6 +17,7 @@ import {
 import { NEAR, ROOT, SEC, TGAS, tgas as tgasText } from "../helpers/tx.ts";
 
 import { ATTESTER_STORAGE_DEPOSIT } from "../../contracts/wire/dao.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 export { assertPanics, events, gasOf, NEAR, type NepEvent as Event, ROOT, SEC, TGAS } from "../helpers/tx.ts";
 
@@ -25,7 +26,7 @@ export const BOND = 2n * NEAR;
 // and sends the rest back
 export const ATTESTER_STORAGE = ATTESTER_STORAGE_DEPOSIT;
 // storage a relayer attaches per receipt (about 0.006 NEAR is kept for the first receipt, less after; the rest is refunded)
-export const DEPOSIT = 2n * 10n ** 22n;
+export const DEPOSIT = RECEIPT_STORAGE_DEPOSIT;
 export const MODEL = "intents";
 export const VERSION = "1.0.0";
 export const WEIGHTS = "ab".repeat(32);

@@ -21,6 +21,7 @@ import { REPORT_USAGE_GAS, reportUsageDeposit } from "../../scripts/cli/verifier
 import { ok, useCliEnv } from "../cli/harness.ts";
 import { type Answer, ATTESTER, daoCall, pass, runGuide, savedAccount, VERIFIER } from "../cli/service.ts";
 import { capturePage, openWeb } from "./browser.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 const test = useCliEnv();
 const DAO = "coop.commons.test.near";
@@ -256,7 +257,7 @@ test("in a browser: attesters, receipts (one voided), usage per epoch refused th
       methodName: "submit_receipt",
       args: { receipt: wrong },
       gas: 100n * 10n ** 12n,
-      deposit: 2n * 10n ** 22n,
+      deposit: RECEIPT_STORAGE_DEPOSIT,
     });
     const wrongRecord = await cli.view<ReceiptRecord>(VERIFIER, "get_receipt_by_nonce", {
       attester_id: "att2.test.near",

@@ -1,11 +1,12 @@
 // A community as the CLI and the web app read and send it (docs/factory.md): the factory's record (get_community), the
+import { TGAS } from "../../contracts/wire/units.ts";
 // role founders get, and abandon_community's gas. Pure (no node: imports), so scripts/cli/community.ts and the web app
 // (web/src/create.tsx) read the same record and send the same transactions.
 
 /** The role the founding members get. */
 export const FOUNDER_ROLE = "council";
 /** abandon_community's gas (1 yocto attached: the creator's deposit left comes back). */
-export const ABANDON_GAS = 30n * 10n ** 12n;
+export const ABANDON_GAS = 30n * TGAS;
 
 export interface CommunityView {
   name: string;

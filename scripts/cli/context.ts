@@ -18,11 +18,11 @@ import { CliError } from "./errors.ts";
 import { type RpcEndpoint, rpcEndpoint } from "./networks.ts";
 import * as units from "./units.ts";
 import { accountIdProblem } from "./validate.ts";
+import { TGAS } from "../../contracts/wire/units.ts";
+export { NEAR, TGAS } from "../../contracts/wire/units.ts";
 
 export type NetworkId = "local" | "testnet" | "mainnet";
 export const NETWORKS: NetworkId[] = ["local", "testnet", "mainnet"];
-export const TGAS = 10n ** 12n;
-export const NEAR = 10n ** 24n;
 export const LOCAL_ROOT = "test.near";
 export const DEFAULT_LOCAL_PORT = 3033;
 

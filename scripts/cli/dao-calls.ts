@@ -5,11 +5,8 @@
 import { globalUpgradeExecuteAttach, upgradeExecuteAttach } from "../../contracts/wire/upgrade.ts";
 import { CliError } from "./errors.ts";
 import * as units from "./units.ts";
-import { BYTE_COST, LINEAGE_DEPOSIT_PER_ENTRY, LINEAGE_ENTRY_BYTES } from "../../contracts/wire/activation.ts";
-
-const TGAS = 10n ** 12n;
-/** yocto per byte of storage (protocol 86). */
-const STORAGE_PRICE = 10n ** 19n;
+import { LINEAGE_DEPOSIT_PER_ENTRY, LINEAGE_ENTRY_BYTES } from "../../contracts/wire/activation.ts";
+import { BYTE_COST, TGAS } from "../../contracts/wire/units.ts";
 
 export interface Member {
   account_id: string;
@@ -82,7 +79,7 @@ export const VOTE_GAS = 50n * TGAS;
  * at least a generous estimate of it is attached; what is not needed is refunded in the same call.
  */
 export function proposalDeposit(bond: bigint, kind: Record<string, unknown>, description: string): bigint {
-  const storage = BigInt(JSON.stringify(kind).length + description.length + 2500) * STORAGE_PRICE;
+  const storage = BigInt(JSON.stringify(kind).length + description.length + 2500) * BYTE_COST;
   return bond > storage ? bond : storage;
 }
 
@@ -200,7 +197,7 @@ async function codeGrowthCost(reads: CodeReads, dao: string, contract: string, h
   const blob = await reads.view<{ bytes: number } | null>(dao, "get_blob", { hash });
   if (!account || !blob) return 0n;
   const running = await reads.codeBytes(account);
-  return blob.bytes > running ? BigInt(blob.bytes - running) * STORAGE_PRICE : 0n;
+  return blob.bytes > running ? BigInt(blob.bytes - running) * BYTE_COST : 0n;
 }
 
 /**

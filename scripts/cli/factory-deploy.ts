@@ -32,6 +32,8 @@ import {
 import { CliError } from "./errors.ts";
 import { validatorKeyFile } from "./localnode.ts";
 import type { Progress } from "./output.ts";
+import { BYTE_COST, GLOBAL_BYTE_COST } from "../../contracts/wire/units.ts";
+import { DEPLOY_SELF_GAS_PER_BYTE } from "../../contracts/wire/upgrade.ts";
 
 export const FACTORY_CODE = "community-factory";
 // The suite stored by default: every suite contract. Each takes its peers from the `suite` map the factory passes
@@ -43,15 +45,11 @@ export const DEFAULT_CODES = [
   "inference-verifier",
   "reward-pool",
 ];
-// Protocol 86 fees (gas): DeployContract per byte (send to self + execution) and base; publish_code was measured at
+// Protocol 86 fees (gas): DeployContract per byte (wire/upgrade.ts) and base; publish_code was measured at
 // ~217k gas per byte of code on the local node (81.9 Tgas for 377 KB: reading the input, the global deploy, the
 // callback).
-const DEPLOY_PER_BYTE = 6_812_999n + 64_572_944n;
 const DEPLOY_BASE = 2n * 184_765_750_000n;
 const PUBLISH_PER_BYTE = 220_000_000n;
-const STORAGE_PER_BYTE = 10n ** 19n;
-// nearcore global_contract_storage_amount_per_byte: burnt by a global deploy, paid by the owner.
-const GLOBAL_PER_BYTE = 10n ** 20n;
 // The estimate plus half, and margin: the owner holds the attached gas at 10^9 yocto a gas until the refund.
 const publishGas = (bytes: number) => (3n * BigInt(bytes) * PUBLISH_PER_BYTE) / 2n + 30n * TGAS;
 const INIT_GAS = 50n * TGAS;
@@ -132,7 +130,7 @@ function plan(opts: DeployOptions, root: string) {
   });
   // The factory account pays for its own code; 5 NEAR of headroom for its records (the codes live in the global store,
   // paid by the owner's burn).
-  const storage = BigInt(factory.wasm.length) * STORAGE_PER_BYTE;
+  const storage = BigInt(factory.wasm.length) * BYTE_COST;
   const initialBalance = opts.initialBalance ?? storage + 5n * NEAR;
   return { factory, codes, initialBalance };
 }
@@ -153,7 +151,7 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
     factory_code: {
       bytes: p.factory.wasm.length,
       sha256: p.factory.entry.sha256,
-      deploy_gas_estimate: (BigInt(p.factory.wasm.length) * DEPLOY_PER_BYTE + DEPLOY_BASE).toString(),
+      deploy_gas_estimate: (BigInt(p.factory.wasm.length) * DEPLOY_SELF_GAS_PER_BYTE + DEPLOY_BASE).toString(),
     },
     codes: p.codes.map((c) => ({
       name: c.name,
@@ -162,7 +160,7 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
       sha256: c.entry.sha256,
       status: "to publish",
       gas_estimate: (BigInt(c.wasm.length) * PUBLISH_PER_BYTE).toString(),
-      burn: (BigInt(c.wasm.length) * GLOBAL_PER_BYTE).toString(),
+      burn: (BigInt(c.wasm.length) * GLOBAL_BYTE_COST).toString(),
     })),
     deposit_estimate: "0",
   };
@@ -258,7 +256,7 @@ export async function deployFactory(opts: DeployOptions): Promise<DeployReport> 
     }
     const version = report.codes[i].version;
     const header = Buffer.from(`${JSON.stringify({ name: c.name, version })}\n`);
-    const burn = BigInt(c.wasm.length) * GLOBAL_PER_BYTE;
+    const burn = BigInt(c.wasm.length) * GLOBAL_BYTE_COST;
     await ownerAccount.callFunctionRaw({
       contractId: opts.factory,
       methodName: "publish_code",

@@ -1,9 +1,8 @@
 // A fork as the CLI and the web app read and send it (docs/fork.md): the DAO's fork record and a fork registry's
+import { NEAR, TGAS } from "../../contracts/wire/units.ts";
 // import progress, the gas of join_fork, execute_fork and ragequit, and the shares the DAO pays, computed as the DAO
 // computes them (contracts/community-dao/fork.ts: integers, floor). Pure (no node: imports), so scripts/cli/fork.ts
 // and the web app (web/) send the same transactions and show the same amounts.
-
-const TGAS = 10n ** 12n;
 
 export const JOIN_FORK_GAS = 30n * TGAS;
 export const EXECUTE_FORK_GAS = 100n * TGAS;
@@ -17,7 +16,7 @@ export const READ_FORK_GAS = 150n * TGAS;
 export const IMPORT_PAGE_GAS = 150n * TGAS;
 // The caller pays each page's storage (~0.1 NEAR for 10 datasets); the registry keeps that and refunds the rest in
 // the same transaction, all of it when the page fails.
-export const IMPORT_PAGE_DEPOSIT = 10n ** 24n;
+export const IMPORT_PAGE_DEPOSIT = NEAR;
 // Added to a fork's quote (accounts_total + fork_extra) for the factory's record; the excess is refunded
 // (scripts/cli/community.ts RECORD_DEPOSIT).
 export const FORK_RECORD_DEPOSIT = 10n ** 23n;

@@ -4,8 +4,7 @@
 // contracts/wire/record-checks.ts.
 import { BPS_TOTAL, type Creator } from "../../contracts/wire/datasets.ts";
 import { CliError } from "./errors.ts";
-
-const TGAS = 10n ** 12n;
+import { TGAS } from "../../contracts/wire/units.ts";
 
 /**
  * What submit_dataset, create_manifest and register_model attach: 0.1 NEAR. The registry keeps what the record's

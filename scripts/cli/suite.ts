@@ -43,6 +43,7 @@ import {
   RECORD_DEPOSIT,
   REGISTRY_CALL_GAS,
 } from "./registry-calls.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 
 export { parseCreators };
 
@@ -52,7 +53,6 @@ export { DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL };
 const SUITE_CODES = new Set([DATASET_REGISTRY, MODEL_REGISTRY, VERIFIER, REWARD_POOL]);
 // Storage deposits: the contracts keep what the record costs and refund the rest in the same call.
 export { RECORD_DEPOSIT };
-export const RECEIPT_DEPOSIT = 2n * 10n ** 22n;
 
 export interface Tx<T = unknown> {
   value: T;
@@ -454,7 +454,7 @@ export async function attest(chain: Chain, relayer: Account | null, dao: string,
               "submit_receipt",
               { receipt: receipts[0] },
               100n * TGAS,
-              RECEIPT_DEPOSIT,
+              RECEIPT_STORAGE_DEPOSIT,
             )
           : await callTx<number[]>(
               relayer,
@@ -462,7 +462,7 @@ export async function attest(chain: Chain, relayer: Account | null, dao: string,
               "submit_receipts",
               { receipts },
               150n * TGAS,
-              RECEIPT_DEPOSIT * BigInt(receipts.length),
+              RECEIPT_STORAGE_DEPOSIT * BigInt(receipts.length),
             );
       const ids = Array.isArray(tx.value) ? tx.value : [tx.value as number];
       batches.push({ receipt_ids: ids, gas_burnt: tx.gas_burnt, tx_hash: tx.tx_hash });

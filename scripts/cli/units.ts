@@ -7,9 +7,9 @@
 // non-zero amount below 0.00001 NEAR is not shown as 0: below 1,000,000 yocto it is exact ("1 yoctoNEAR", NEAR's
 // one-yocto deposits), above that "< 0.00001 NEAR". Amounts are never negative (u128 on chain).
 
+import { NEAR, SEC } from "../../contracts/wire/units.ts";
 import { accountUrl, type NetworkName, txUrl } from "./networks.ts";
 
-const YOCTO_PER_NEAR = 10n ** 24n;
 const DECIMALS = 5;
 const STEP = 10n ** BigInt(24 - DECIMALS); // the smallest amount shown in decimals: 0.00001 NEAR
 /** Below this many yocto a non-zero amount is shown exactly in yoctoNEAR. */
@@ -24,8 +24,8 @@ export function near(yocto: string | bigint): string {
   if (y === 0n) return "0 NEAR";
   if (y < YOCTO_SHOWN_BELOW) return `${y} yoctoNEAR`;
   if (y < STEP) return `< 0.${"0".repeat(DECIMALS - 1)}1 NEAR`;
-  const whole = y / YOCTO_PER_NEAR;
-  const frac = ((y % YOCTO_PER_NEAR) / STEP).toString().padStart(DECIMALS, "0").replace(/0+$/, "");
+  const whole = y / NEAR;
+  const frac = ((y % NEAR) / STEP).toString().padStart(DECIMALS, "0").replace(/0+$/, "");
   return `${group(whole.toString())}${frac ? `.${frac}` : ""} NEAR`;
 }
 
@@ -52,7 +52,6 @@ export function tgas(gas: bigint | string | number): string {
 }
 
 const NS_PER_MS = 1_000_000n;
-const NS_PER_S = 1_000_000_000n;
 
 /** A block timestamp in nanoseconds -> "2026-12-05 01:23:45 UTC" (to the second; chain time is not finer). */
 export function date(ns: string | bigint): string {
@@ -69,7 +68,7 @@ const UNITS: [bigint, string, string][] = [
 
 /** Nanoseconds -> the two largest units: "2 days", "1 day 4 h", "3 h 20 min", "45 s", "0 s" (cut, not rounded). */
 export function duration(ns: string | bigint): string {
-  let s = BigInt(ns) / NS_PER_S;
+  let s = BigInt(ns) / SEC;
   if (s < 0n) s = -s;
   const parts: string[] = [];
   for (const [size, one, many] of UNITS) {
@@ -85,7 +84,7 @@ export function duration(ns: string | bigint): string {
 /** `at` relative to `now` (both nanoseconds): "in 3 h 20 min", "2 days ago", "now" within a second. */
 export function relative(at: string | bigint, now: string | bigint): string {
   const d = BigInt(at) - BigInt(now);
-  if (d > -NS_PER_S && d < NS_PER_S) return "now";
+  if (d > -SEC && d < SEC) return "now";
   return d > 0n ? `in ${duration(d)}` : `${duration(d)} ago`;
 }
 

@@ -3,8 +3,7 @@
 // the pool sends back what it does not use). Pure (no node: imports), so scripts/cli/suite.ts and the web app (web/)
 // send the same transactions.
 import { reportDeposit, type UsageReportPart } from "../../contracts/wire/usage-report.ts";
-
-const TGAS = 10n ** 12n;
+import { TGAS } from "../../contracts/wire/units.ts";
 
 /** report_usage: a full part of 64 attester entries needs about 160 Tgas at protocol 86 (docs/verifier.md) */
 export const REPORT_USAGE_GAS = 200n * TGAS;

@@ -42,6 +42,7 @@ import { Forks, Provenance } from "./forks.tsx";
 import { Membership } from "./membership.tsx";
 import { activationDepositFor, codeReads, newestFirst, Refusal } from "./suite.ts";
 import { Hash, MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
+import { TGAS } from "../../contracts/wire/units.ts";
 
 export interface PageProps {
   chain: Chain;
@@ -642,8 +643,6 @@ const KIND_NAMES: Record<ProposeKind, string> = {
   "update-parameters": "Change the bond, voting period or timelock",
   upgrade: "Upgrade a contract",
 };
-
-const TGAS = 10n ** 12n;
 
 /** The kinds whose fields moreFields draws (retire-dataset shares the dataset kinds' fields). */
 const MORE_KINDS: readonly ProposeKind[] = [

@@ -4,7 +4,8 @@ import { sha256 } from "@noble/hashes/sha256";
 import { type Account, actions, baseEncode, encodeTransaction, type JsonRpcProvider } from "near-api-js";
 import { type ChallengeWindow, challengeWindowOf } from "../../../contracts/wire/receipt.ts";
 import type { SignedReceipt } from "../receipt.ts";
-import { DEPOSIT_PER_RECEIPT, MAX_BATCH, TGAS } from "../submit.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../../contracts/wire/receipt.ts";
+import { MAX_BATCH, TGAS } from "../submit.ts";
 
 export interface ActiveModel {
   model_name: string;
@@ -127,7 +128,7 @@ export class NearChain implements ServiceChain {
     const b = (await this.provider.viewBlock({ finality: "optimistic" })) as unknown as {
       header: { gas_price: string };
     };
-    return DEPOSIT_PER_RECEIPT * BigInt(receipts) + SUBMIT_GAS * BigInt(b.header.gas_price);
+    return RECEIPT_STORAGE_DEPOSIT * BigInt(receipts) + SUBMIT_GAS * BigInt(b.header.gas_price);
   }
 
   async submit(receipts: SignedReceipt[], signed: (txHash: string) => void): Promise<BatchResult> {
@@ -141,7 +142,7 @@ export class NearChain implements ServiceChain {
             "submit_receipts",
             { receipts },
             SUBMIT_GAS,
-            DEPOSIT_PER_RECEIPT * BigInt(receipts.length),
+            RECEIPT_STORAGE_DEPOSIT * BigInt(receipts.length),
           ),
         ],
       });
