@@ -206,10 +206,12 @@ export function renderMarkdown(r: Results, protocol77?: GasResults): string {
       : []),
     "## Gas of every user action (end to end)",
     "",
-    "One community created through the factory (`bench/community.ts`): DAO, dataset registry, model registry, " +
-      "inference verifier and reward pool, each on its own account. DAO-only actions (admit, activate, bond an " +
-      "attester) go through a FunctionCall proposal; the figure is the `execute` transaction (DAO -> contract -> " +
-      "DAO callback). The usage report, close epoch and claim run on the community's own pool, whose lineage the model " +
+    "The project's one community story (`scripts/scenario/community.ts`, told by the demo and the flow test too) " +
+      "through the factory (`bench/community.ts` on `sandbox-tests/helpers/story.ts`): DAO, dataset registry, model " +
+      "registry, inference verifier and reward pool, each on its own account. DAO decisions (admit, activate, bond an " +
+      "attester, fund the pool) go through the DAO's own proposal kinds, as the CLI and the web app propose them; the " +
+      "figure is the `execute` transaction (DAO -> contract -> DAO callback). Receipts are the story's questions " +
+      "answered by the attester. The usage report, close epoch and claim run on the community's own pool, whose lineage the model " +
       "registry pushed on activation; the largest lineage part (100 creators) comes from the scaling run below, " +
       "where plain accounts stand in for the verifier and the registry.",
     "",

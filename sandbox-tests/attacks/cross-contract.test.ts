@@ -13,18 +13,12 @@ import { daoWasm, events, NEAR, TGAS, total } from "../dao/fixture.ts";
 import { assertPanics, burnt } from "../registries/fixture.ts";
 import { SETTINGS } from "../verifier/fixture.ts";
 import { codeInput, fundPublisher, GLOBAL_BYTE_COST, publishCode } from "../helpers/community.ts";
+import { POOL_POLICY } from "../../scripts/scenario/community.ts";
 
 const test = useWorker().serial;
 
 const CODES = ["dataset-registry", "model-registry", "inference-verifier", "reward-pool"];
-const POLICY = {
-  model_bps: 5000,
-  data_bps: 4000,
-  parent_bps: 1000,
-  attester_fee: (10n ** 21n).toString(),
-  epoch_length_ns: SETTINGS.epoch_length_ns,
-  release_bps: 10000,
-};
+const POLICY = POOL_POLICY;
 
 interface CommunityView {
   name: string;

@@ -30,28 +30,16 @@ import { BYTE_COST, burnt, gasOf, NEAR, ROOT, SEC, TGAS } from "../helpers/tx.ts
 import { type NepEvent, parseEventLog } from "../../contracts/wire/event-log.ts";
 import { fundPublisher, publishCode } from "../helpers/community.ts";
 import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
+import { POOL_POLICY, VERIFIER_SETTINGS } from "../../scripts/scenario/community.ts";
 
 export { NEAR, TGAS };
 const CODES = ["community-dao", "dataset-registry", "model-registry", "inference-verifier", "reward-pool"];
 const COMMUNITY = "acme";
 const FORK_NAMES = ["spin", "split"];
-const EPOCH_NS = 60n * SEC;
+const EPOCH_NS = BigInt(VERIFIER_SETTINGS.epoch_length_ns);
 
-const SETTINGS = {
-  min_bond: NEAR.toString(),
-  challenge_window_ns: (120n * SEC).toString(),
-  max_receipt_age_ns: (600n * SEC).toString(),
-  max_clock_skew_ns: (60n * SEC).toString(),
-  epoch_length_ns: EPOCH_NS.toString(),
-};
-const POOL_POLICY = {
-  model_bps: 5000,
-  data_bps: 4000,
-  parent_bps: 1000,
-  attester_fee: (10n ** 21n).toString(),
-  epoch_length_ns: EPOCH_NS.toString(),
-  release_bps: 10000,
-};
+// the story's settings and policy (scripts/scenario/community.ts): a one-minute epoch, a two-minute window
+const SETTINGS = VERIFIER_SETTINGS;
 const BOND = NEAR / 2n;
 const POLICY = {
   v: 1,

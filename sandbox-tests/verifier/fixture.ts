@@ -14,10 +14,11 @@ import {
   type SignedReceipt,
   type UnsignedReceipt,
 } from "../../attester/src/receipt.ts";
-import { NEAR, ROOT, SEC, TGAS, tgas as tgasText } from "../helpers/tx.ts";
+import { NEAR, ROOT, TGAS, tgas as tgasText } from "../helpers/tx.ts";
 
 import { ATTESTER_STORAGE_DEPOSIT } from "../../contracts/wire/dao.ts";
 import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
+import { VERIFIER_SETTINGS } from "../../scripts/scenario/community.ts";
 
 export { assertPanics, events, gasOf, NEAR, type NepEvent as Event, ROOT, SEC, TGAS } from "../helpers/tx.ts";
 
@@ -31,14 +32,9 @@ export const MODEL = "intents";
 export const VERSION = "1.0.0";
 export const WEIGHTS = "ab".repeat(32);
 
-// Short windows so stories can pass them with fastForward (one block is at least one second there).
-export const SETTINGS = {
-  min_bond: NEAR.toString(),
-  challenge_window_ns: (120n * SEC).toString(),
-  max_receipt_age_ns: (600n * SEC).toString(),
-  max_clock_skew_ns: (60n * SEC).toString(),
-  epoch_length_ns: (60n * SEC).toString(),
-};
+// Short windows so stories can pass them with fastForward (one block is at least one second there): the community
+// story's (scripts/scenario/community.ts).
+export const SETTINGS = VERIFIER_SETTINGS;
 
 export function verifierWasm(): Buffer {
   return readFileSync(join(ROOT, "build", "inference-verifier.wasm"));

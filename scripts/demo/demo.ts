@@ -34,30 +34,23 @@ import { DEFAULT_CODES, deployFactory } from "../cli/factory-deploy.ts";
 import { fastForward, startNode, stopNode, validatorKeyFile } from "../cli/localnode.ts";
 import { Output } from "../cli/output.ts";
 import * as suite from "../cli/suite.ts";
-
-const SEC = 1_000_000_000n;
-// Short epochs so that one fast-forward passes an epoch and its challenge window (docs/verifier.md).
-const SETTINGS = {
-  min_bond: NEAR.toString(),
-  challenge_window_ns: (120n * SEC).toString(),
-  max_receipt_age_ns: (600n * SEC).toString(),
-  max_clock_skew_ns: (60n * SEC).toString(),
-  epoch_length_ns: (60n * SEC).toString(),
-};
-const POLICY = {
-  model_bps: 5000,
-  data_bps: 4000,
-  parent_bps: 1000,
-  attester_fee: (10n ** 21n).toString(),
-  epoch_length_ns: SETTINGS.epoch_length_ns,
-  release_bps: 10000,
-};
-const QUESTIONS = [
-  "the council should vote on the treasury budget",
-  "this csv file has personal data to remove",
-  "retrain the classifier with a smaller learning rate",
-  "when will the reward pool pay the creators",
-];
+import {
+  ATTESTER_BOND,
+  CAST,
+  COMMUNITY,
+  datasetCreators,
+  FORK,
+  MANIFEST_NAME,
+  modelMakers,
+  owedAtClose,
+  POOL_GRANT,
+  POOL_POLICY,
+  QUESTIONS,
+  type Role,
+  sharesFlag,
+  TREASURY_GIFT,
+  VERIFIER_SETTINGS,
+} from "../scenario/community.ts";
 
 interface Step {
   n: number;
@@ -175,25 +168,19 @@ async function story(chain: Chain, root: Account): Promise<void> {
   log("");
   log("== steps (who, what, gas burnt by the whole transaction tree) ==");
   // 1. people
-  const acct: Record<string, Account> = {};
-  for (const [name, near] of [
-    ["alice", 50n],
-    ["bob", 50n],
-    ["dave", 10n],
-    ["erin", 10n],
-    ["frank", 10n],
-    ["att", 10n],
-    ["relayer", 10n],
-  ] as const) {
-    const id = `${name}.${LOCAL_ROOT}`;
+  // the story's cast (scripts/scenario/community.ts): the founder and the joiner pay for proposals
+  const acct = {} as Record<Role, Account>;
+  for (const role of Object.keys(CAST) as Role[]) {
+    const id = `${CAST[role]}.${LOCAL_ROOT}`;
+    const near = role === "founder" || role === "joiner" ? 50n : 10n;
     await step(LOCAL_ROOT, `create account ${id} with ${near} NEAR`, async () => {
       const kp = KeyPair.fromRandom("ed25519");
       await root.createAccount({ newAccountId: id, publicKey: kp.getPublicKey(), nearToTransfer: near * NEAR });
       await saveKey("local", id, kp);
     });
-    acct[name] = await signerOf(chain, id);
+    acct[role] = await signerOf(chain, id);
   }
-  const { alice, bob, dave, erin, frank, att, relayer } = acct;
+  const { founder: alice, joiner: bob, creator: dave, coCreator: erin, maker: frank, attester: att, relayer } = acct;
   const pkg = JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")) as { version: string };
   const factory = `commons.${LOCAL_ROOT}`;
 
@@ -211,16 +198,16 @@ async function story(chain: Chain, root: Account): Promise<void> {
       out: quiet,
     }),
   );
-  const community = await step(alice.accountId, "community create acme (DAO + 4 suite contracts)", () =>
+  const community = await step(alice.accountId, `community create ${COMMUNITY.name} (DAO + 4 suite contracts)`, () =>
     createCommunity(
       chain,
       alice,
       factory,
       {
-        name: "acme",
-        title: "Acme commons",
-        purpose: "Own our model",
-        initArgs: { "inference-verifier": { settings: SETTINGS }, "reward-pool": { policy: POLICY } },
+        name: COMMUNITY.name,
+        title: COMMUNITY.config.name,
+        purpose: COMMUNITY.config.purpose,
+        initArgs: { "inference-verifier": { settings: VERIFIER_SETTINGS }, "reward-pool": { policy: POOL_POLICY } },
       },
       quiet,
     ),
@@ -228,8 +215,8 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const dao = community.dao_id;
   const ids = await suite.suiteOf(chain, dao);
   const pool = ids[suite.REWARD_POOL];
-  await step(LOCAL_ROOT, `a supporter gives the treasury 10 NEAR`, () =>
-    root.transfer({ receiverId: dao, amount: 10n * NEAR }),
+  await step(LOCAL_ROOT, `a supporter gives the treasury ${formatNear(TREASURY_GIFT)}`, () =>
+    root.transfer({ receiverId: dao, amount: TREASURY_GIFT }),
   );
 
   // balances before the story
@@ -287,8 +274,9 @@ async function story(chain: Chain, root: Account): Promise<void> {
     entries: { dataset_id: string; file: string; license: string }[];
   };
   const datasetIds: string[] = [];
+  const datasetShares = local.entries.map((_, i) => datasetCreators(i, dave.accountId, erin.accountId));
   for (const [i, e] of local.entries.entries()) {
-    const creators = i === 0 ? `${dave.accountId}:10000` : `${dave.accountId}:4000,${erin.accountId}:6000`;
+    const creators = sharesFlag(datasetShares[i]);
     const r = await step(dave.accountId, `dataset submit ${e.dataset_id} (creators ${creators})`, () =>
       suite.submitDataset(chain, dave, dao, {
         id: e.dataset_id,
@@ -301,8 +289,8 @@ async function story(chain: Chain, root: Account): Promise<void> {
     datasetIds.push(r.value);
   }
   for (const id of datasetIds) await pass("admit-dataset", { dataset: id });
-  const mf = await step(dave.accountId, `manifest create community-intents (${datasetIds.join(", ")})`, () =>
-    suite.createManifest(chain, dave, dao, "community-intents", datasetIds),
+  const mf = await step(dave.accountId, `manifest create ${MANIFEST_NAME} (${datasetIds.join(", ")})`, () =>
+    suite.createManifest(chain, dave, dao, MANIFEST_NAME, datasetIds),
   );
   const manifestId = mf.value;
 
@@ -325,19 +313,24 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const modelId = `${card.model_name}@${card.model_version}`;
 
   // 6. register, activate by proposal
-  await step(frank.accountId, `model register ${modelId} (makers frank 75%, erin 25%)`, () =>
+  const makers = modelMakers(frank.accountId, erin.accountId);
+  await step(frank.accountId, `model register ${modelId} (makers ${sharesFlag(makers)})`, () =>
     suite.registerModel(chain, frank, dao, {
       id: modelId,
       weightsSha256: t1.weights_sha256,
       manifestId,
-      creators: `${frank.accountId}:7500,${erin.accountId}:2500`,
+      creators: sharesFlag(makers),
     }),
   );
   await pass("activate-model", { model: modelId });
 
   // 7. an attester bonded from the treasury
   const key = suite.keygen();
-  await pass("add-attester", { attester: att.accountId, "public-key": key.public_key, bond: "1" });
+  await pass("add-attester", {
+    attester: att.accountId,
+    "public-key": key.public_key,
+    bond: (ATTESTER_BOND / NEAR).toString(),
+  });
 
   // 8. attested inferences, one batch by a relayer
   const attested = await step(
@@ -349,7 +342,7 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const epoch = attested.epoch as number;
 
   // 9. the pool funded by proposal
-  await pass("fund-pool", { amount: "5", memo: "treasury grant" });
+  await pass("fund-pool", { amount: (POOL_GRANT / NEAR).toString(), memo: "treasury grant" });
 
   // 10. the epoch and its challenge window pass; usage, close, claims
   await step("local node", "fast-forward 200 blocks (260 s of chain time: epoch + challenge window)", () =>
@@ -362,9 +355,19 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const closed = await step(relayer.accountId, `epoch close --epoch ${epoch}`, () =>
     suite.closeEpoch(chain, relayer, dao, epoch),
   );
+  // what the story says each is owed from this budget (worked out apart from the pool): the claims must match it
+  const owed = owedAtClose(BigInt(closed.value.budget), {
+    datasets: datasetShares,
+    makers,
+    attester: att.accountId,
+    receipts: QUESTIONS.length,
+  });
   const claimed = new Map<string, bigint>();
   for (const who of [frank, erin, dave, att]) {
     const r = await step(who.accountId, "claim (NEP-145 storage deposit + claim)", () => suite.claim(chain, who, dao));
+    if (r.owed !== owed.get(who.accountId)) {
+      throw new Error(`${who.accountId} was owed ${r.owed} yocto, the story's split says ${owed.get(who.accountId)}`);
+    }
     claimed.set(who.accountId, r.owed);
   }
 
@@ -375,9 +378,8 @@ async function story(chain: Chain, root: Account): Promise<void> {
 
   // 11. a fork: a one-minute window (ChangePolicy adds the policy's fork section), bob leaves with his share
   const policy = await view<Record<string, unknown>>(chain, dao, "get_policy");
-  const forkPolicy = { window: (60n * SEC).toString(), threshold_bps: 5000, ragequit: false };
-  await pass("raw", { kind: JSON.stringify({ kind: "ChangePolicy", policy: { ...policy, fork: forkPolicy } }) });
-  const forkProposal = await pass("fork", { name: "spin" });
+  await pass("raw", { kind: JSON.stringify({ kind: "ChangePolicy", policy: { ...policy, fork: FORK.policy } }) });
+  const forkProposal = await pass("fork", { name: FORK.name });
   const forkId = forkProposal;
   await step(bob.accountId, `fork join --id ${forkId} (weight 1 of 2, threshold 50%)`, () =>
     bob.callFunctionRaw({ contractId: dao, methodName: "join_fork", args: { id: forkId }, gas: 30n * TGAS }),
@@ -390,20 +392,22 @@ async function story(chain: Chain, root: Account): Promise<void> {
   const getFork = () => view<ForkView>(chain, dao, "get_fork", { id: forkId });
   await step(
     bob.accountId,
-    `fork execute --id ${forkId} (decided; spin not there yet: nothing paid, nobody leaves)`,
+    `fork execute --id ${forkId} (decided; ${FORK.name} not there yet: nothing paid, nobody leaves)`,
     executeFork,
   );
   const decided = await getFork();
   log(`       fork ${forkId}: ${decided.status}${decided.last_error ? ` (${decided.last_error})` : ""}`);
-  const spin = await step(bob.accountId, `fork create spin --parent acme --fork-id ${forkId}`, () =>
-    createFork(chain, bob, factory, { name: "spin", parent: "acme", forkId }, quiet),
+  const spin = await step(
+    bob.accountId,
+    `fork create ${FORK.name} --parent ${COMMUNITY.name} --fork-id ${forkId}`,
+    () => createFork(chain, bob, factory, { name: FORK.name, parent: COMMUNITY.name, forkId }, quiet),
   );
   const spinBefore = await balance(chain, spin.dao_id);
-  await step(bob.accountId, `fork execute --id ${forkId} (pays spin's DAO)`, executeFork);
+  await step(bob.accountId, `fork execute --id ${forkId} (pays ${FORK.name}'s DAO)`, executeFork);
   const paid = await getFork();
   if (paid.status !== "Executed") throw new Error(`fork ${forkId} is ${paid.status}: ${paid.last_error}`);
   const spinAfter = await balance(chain, spin.dao_id);
-  const imported = await step(bob.accountId, "fork import spin (datasets, manifests, models)", () =>
+  const imported = await step(bob.accountId, `fork import ${FORK.name} (datasets, manifests, models)`, () =>
     importFork(chain, bob, spin.dao_id, quiet),
   );
   const spinModels = (await suite.suiteOf(chain, spin.dao_id))[suite.MODEL_REGISTRY];
@@ -431,7 +435,9 @@ async function story(chain: Chain, root: Account): Promise<void> {
   log(yoctoLine("pool claimed (get_totals)", BigInt(poolBefore.claimed), BigInt(poolAfter.claimed)));
   log(`  epoch ${epoch} budget ${closed.value.budget} yocto (${formatNear(closed.value.budget)})`);
   for (const [id, amount] of claimed)
-    log(`  claimed by ${id.padEnd(20)} ${amount.toString().padStart(28)} yocto (${formatNear(amount)})`);
+    log(
+      `  claimed by ${id.padEnd(20)} ${amount.toString().padStart(28)} yocto (${formatNear(amount)}), as the story's split says`,
+    );
 
   log("");
   log("== end state ==");
@@ -445,7 +451,7 @@ async function story(chain: Chain, root: Account): Promise<void> {
   log("== lineage: model -> manifest -> datasets -> creators (shares) ==");
   for (const line of lineageLines(await suite.modelLineage(chain, dao, modelId))) log(line);
   log("");
-  log("== fork: spin, forked from acme ==");
+  log(`== fork: ${FORK.name}, forked from ${COMMUNITY.name} ==`);
   log(`  community spin (${spin.status}) created by ${spin.creator}: ${spin.provenance}`);
   for (const c of spin.contracts) log(`    ${c.code.padEnd(20)} ${c.account_id}`);
   const joined = paid.members.map((m) => m.account_id).join(", ");
@@ -472,8 +478,8 @@ async function story(chain: Chain, root: Account): Promise<void> {
   log("");
   log("== storage: each suite account's state and what its balance leaves free ==");
   for (const [name, communityDao] of [
-    ["acme", dao],
-    ["spin", spin.dao_id],
+    [COMMUNITY.name, dao],
+    [FORK.name, spin.dao_id],
   ] as const) {
     for (const [code, id] of Object.entries(await suite.suiteOf(chain, communityDao))) {
       const a = (await chain.provider.query({

@@ -16,7 +16,13 @@ await ensureReadyOrExit({ contracts: true });
 const { runDemo } = await importBundled({
   entry: join(here, "demo.ts"),
   bundle: join(here, "dist", "demo.mjs"),
-  sourceDirs: [here, join(root, "scripts", "cli"), join(root, "attester", "src"), join(root, "contracts", "wire")],
+  sourceDirs: [
+    here,
+    join(root, "scripts", "cli"),
+    join(root, "scripts", "scenario"),
+    join(root, "attester", "src"),
+    join(root, "contracts", "wire"),
+  ],
 });
 try {
   process.exitCode = await runDemo(process.argv.slice(2));

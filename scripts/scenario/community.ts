@@ -58,6 +58,13 @@ export const POOL_GRANT = 5n * NEAR;
 export const ATTESTER_BOND = NEAR;
 export const MANIFEST_NAME = "community-intents";
 
+// The story's last chapter (the demo's): the joiner leaves with his share through a fork named `name`, after the
+// council adds this fork section to its policy (a one-minute window, half the weight decides, no ragequit).
+export const FORK = {
+  name: "spin",
+  policy: { window: (60n * SEC).toString(), threshold_bps: 5000, ragequit: false },
+};
+
 export interface Share {
   account_id: string;
   share_bps: number;
