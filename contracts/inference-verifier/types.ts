@@ -7,23 +7,7 @@ export const EVENT_VERSION = "1.0.0";
 // A batch of 64 keeps the receipts_accepted event under NEAR's 16 KiB total log limit with room to spare.
 export const MAX_BATCH = 64;
 
-export interface Settings {
-  // Smallest bond the DAO must attach to add_attester (yoctoNEAR).
-  min_bond: string;
-  // A receipt can be challenged (and voided) until accepted_at + challenge_window_ns; its usage is final after that.
-  challenge_window_ns: string;
-  // Receipt timestamps must lie in [now - max_receipt_age_ns, now + max_clock_skew_ns].
-  max_receipt_age_ns: string;
-  max_clock_skew_ns: string;
-  // Usage is grouped in epochs of block time: epoch = floor(accepted_at / epoch_length_ns).
-  epoch_length_ns: string;
-  // What a challenger attaches (besides the storage of the dispute) to open a dispute against another attester's
-  // receipt: refunded when the DAO upholds it (voids the receipt), forfeited to the DAO when it dismisses it.
-  dispute_bond: string;
-  // Gas attached to reward_pool.on_usage_report and to our callback (Tgas).
-  report_gas_tgas: number;
-  callback_gas_tgas: number;
-}
+export type { VerifierSettings as Settings } from "../wire/verifier-settings.js";
 
 export interface ActiveModel {
   model_name: string;

@@ -10,6 +10,7 @@
 import type { ContractName } from "./contracts.ts";
 import type { Creator } from "./datasets.ts";
 import type { RewardPolicy } from "./reward-policy.ts";
+import type { VerifierSettings } from "./verifier-settings.ts";
 
 /** Each contract's NEP-297 `standard` and `version`. */
 export const EVENT_STANDARDS = {
@@ -253,16 +254,7 @@ export interface ModelEvents {
 export interface VerifierEvents {
   verifier_created: { dao_id: string; model_registry_id: string; reward_pool_id: string; community: string };
   settings_updated: {
-    settings: {
-      min_bond: string;
-      challenge_window_ns: string;
-      max_receipt_age_ns: string;
-      max_clock_skew_ns: string;
-      epoch_length_ns: string;
-      dispute_bond: string;
-      report_gas_tgas: number;
-      callback_gas_tgas: number;
-    };
+    settings: VerifierSettings;
     reward_pool_id: string;
   };
   model_activated: { model_name: string; model_version: string; weights_sha256: string; seq: number };

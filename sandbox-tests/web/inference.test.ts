@@ -22,6 +22,7 @@ import { ok, useCliEnv } from "../cli/harness.ts";
 import { type Answer, ATTESTER, daoCall, pass, runGuide, savedAccount, VERIFIER } from "../cli/service.ts";
 import { capturePage, openWeb } from "./browser.ts";
 import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
+import { challengeWindowEnd, challengeWindowOf } from "../../contracts/wire/receipt.ts";
 
 const test = useCliEnv();
 const DAO = "coop.commons.test.near";
@@ -300,6 +301,21 @@ test("in a browser: attesters, receipts (one voided), usage per epoch refused th
     );
     t.is(await page.getByTestId("attester-att2.test.near").getByTestId("attester-status").innerText(), "Active");
     t.regex(await page.getByTestId("attester-att2.test.near").innerText(), /1 open dispute\(s\)/);
+    // an accepted receipt shows the end of its window by the verifier's rule (challengeWindowEnd)
+    const honestRecord = await cli.view<ReceiptRecord>(VERIFIER, "get_receipt_by_nonce", {
+      attester_id: ATTESTER,
+      nonce: honest.receipt.nonce,
+    });
+    const config = await cli.view<{ settings: { challenge_window_ns: string }; challenges_closed_before_ns: string }>(
+      VERIFIER,
+      "get_config",
+    );
+    const end = challengeWindowEnd(BigInt(honestRecord.accepted_at), challengeWindowOf(config));
+    t.true(
+      (await page.getByTestId(`receipt-${honestRecord.id}`).innerText()).includes(
+        `challengeable until ${units.date(end)}`,
+      ),
+    );
     await fitsPhone("the inference page with a dispute");
     await shot("dispute");
     // and on the home, the newest event

@@ -26,8 +26,15 @@ import { type Chain, PAGE, type Problem, problemOf, type Tx } from "./chain.ts";
 import type { PageProps } from "./pages.tsx";
 import { newestFirst, suiteContract, suiteOf } from "./suite.ts";
 import { Hash, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
+import { type ChallengeWindow, challengeWindowEnd, challengeWindowOf } from "../../contracts/wire/receipt.ts";
 
 type VerifierConfig = ReturnType<InferenceVerifier["get_config"]>;
+
+// An accepted receipt's window, by the verifier's own rule (a window raised after it closed does not reopen it).
+function windowText(acceptedAt: bigint, w: ChallengeWindow, now: bigint | string): string {
+  const end = challengeWindowEnd(acceptedAt, w);
+  return end > BigInt(now) ? `; challengeable until ${units.date(end)}` : "; final";
+}
 
 /** how many of the newest receipts name the epochs the usage section shows (besides the pool's epochs) */
 const EPOCH_SOURCE = 100;
@@ -208,9 +215,7 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
                       <div className="muted">
                         accepted {units.when(r.accepted_at, now)}, epoch {r.epoch}
                         {r.status === "Accepted"
-                          ? BigInt(r.accepted_at) + BigInt(config.settings.challenge_window_ns) > BigInt(now)
-                            ? `; challengeable until ${units.date(BigInt(r.accepted_at) + BigInt(config.settings.challenge_window_ns))}`
-                            : "; final"
+                          ? windowText(BigInt(r.accepted_at), challengeWindowOf(config), now)
                           : ""}
                       </div>
                       <div className="muted">
