@@ -808,70 +808,46 @@ async function parentWorld(t: ExecutionContext<WorkerContext>) {
   };
 }
 
-test.serial(
-  "outsider reserves the fork's name with its own policy: refused ERR_INVALID_ARGS, nothing changes",
-  async (t) => {
+// An outsider's create_fork that would build the fork from anything but the parent's fork record: refused with
+// ERR_INVALID_ARGS, the factory and the parent DAO unchanged, no community reserved.
+const outsiderForkArgs: [string, (w: Awaited<ReturnType<typeof parentWorld>>) => Record<string, unknown>][] = [
+  [
+    "reserves the fork's name with its own policy",
+    (w) => ({
+      dao_args: {
+        config: { name: "mine", purpose: "p", metadata: "" },
+        policy: OPEN_POLICY,
+        members: [{ account_id: w.outsider.accountId, roles: ["all"] }],
+      },
+    }),
+  ],
+  [
+    "plants init_args (its own settings) in the fork's contracts",
+    () => ({
+      init_args: { "community-dao": { policy: OPEN_POLICY } },
+    }),
+  ],
+  [
+    "plants a DAO init that always fails to freeze the parent",
+    () => ({ dao_args: { config: { name: "x", purpose: "p", metadata: "" }, policy: { v: 1, roles: "broken" } } }),
+  ],
+];
+for (const [what, extra] of outsiderForkArgs) {
+  test.serial(`outsider ${what}: refused ERR_INVALID_ARGS, nothing changes`, async (t) => {
     const w = await parentWorld(t);
     const id = await w.openFork();
     await w.join(w.m[0], id);
     await w.join(w.m[1], id);
-    const dao_args = {
-      config: { name: "mine", purpose: "p", metadata: "" },
-      policy: OPEN_POLICY,
-      members: [{ account_id: w.outsider.accountId, roles: ["all"] }],
-    };
     await refused(
       t,
       w.outsider,
       [w.factory, w.dao],
-      () => w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id, dao_args }),
+      () => w.createFork(w.outsider, { name: w.spin, parent: w.name, fork_id: id, ...extra(w) }),
       "ERR_INVALID_ARGS",
     );
     t.is(await w.community(w.spin), null);
-  },
-);
-
-test.serial(
-  "outsider plants init_args (its own settings) in the fork's contracts: refused ERR_INVALID_ARGS",
-  async (t) => {
-    const w = await parentWorld(t);
-    const id = await w.openFork();
-    await refused(
-      t,
-      w.outsider,
-      [w.factory, w.dao],
-      () =>
-        w.createFork(w.outsider, {
-          name: w.spin,
-          parent: w.name,
-          fork_id: id,
-          init_args: { "community-dao": { policy: OPEN_POLICY } },
-        }),
-      "ERR_INVALID_ARGS",
-    );
-  },
-);
-
-test.serial(
-  "outsider plants a DAO init that always fails to freeze the parent: refused ERR_INVALID_ARGS",
-  async (t) => {
-    const w = await parentWorld(t);
-    const id = await w.openFork();
-    await refused(
-      t,
-      w.outsider,
-      [w.factory, w.dao],
-      () =>
-        w.createFork(w.outsider, {
-          name: w.spin,
-          parent: w.name,
-          fork_id: id,
-          dao_args: { config: { name: "x", purpose: "p", metadata: "" }, policy: { v: 1, roles: "broken" } },
-        }),
-      "ERR_INVALID_ARGS",
-    );
-  },
-);
+  });
+}
 
 test.serial(
   "outsider pays for the fork community first: it is built only from the parent's fork and frozen policy",

@@ -199,7 +199,8 @@ test("attester back-dates a receipt past the age window: refused ERR_TIMESTAMP_T
 
 // ---- framing an honest attester with an ambiguous commitment (finding 4) ----------------------------------------
 
-test("user frames an honest attester with a salt-shifted question (S||'h', 'ow...'): refused ERR_SALT_LENGTH, then ERR_NOT_CONFLICTING", async (t) => {
+/** att1 (honest) answers `question` with a salt of 32 `saltByte`s at the chain's time; the receipt is accepted. */
+async function honestAnswer(nonceBase: bigint, saltByte: string, question: string) {
   const now = await chainNow(c.w.worker);
   const honest = new InferenceAttester({
     model: c.model,
@@ -209,14 +210,18 @@ test("user frames an honest attester with a salt-shifted question (S||'h', 'ow..
     attester_id: "att1.test.near",
     community: c.w.dao.accountId,
     verifier_id: c.w.verifier.accountId,
-    next_nonce: 9_000_000n + BigInt(Date.now() % 1_000_000),
+    next_nonce: nonceBase + BigInt(Date.now() % 1_000_000),
     clock: () => now,
   });
-  const salt = hexToBytes("5a".repeat(32));
-  const first = honest.attest("how do I vote on the budget", salt);
+  const salt = hexToBytes(saltByte.repeat(32));
+  const first = honest.attest(question, salt);
   const res = await submit(c.w, [first.receipt]);
-  t.true(res.succeeded, res.receiptFailureMessages.join());
-  const id = res.parseResult<number[]>()[0];
+  if (!res.succeeded) throw new Error(`the honest receipt was refused: ${res.receiptFailureMessages.join()}`);
+  return { honest, salt, first, id: res.parseResult<number[]>()[0] };
+}
+
+test("user frames an honest attester with a salt-shifted question (S||'h', 'ow...'): refused ERR_SALT_LENGTH, then ERR_NOT_CONFLICTING", async (t) => {
+  const { honest, salt, first, id } = await honestAnswer(9_000_000n, "5a", "how do I vote on the budget");
   // under v1 (any salt length) this second question had the same input commitment and another answer
   const shifted = new Uint8Array([...salt, 0x68]);
   t.throws(() => honest.attest("ow do I vote on the budget", shifted), { message: /^ERR_SALT_LENGTH/ });
@@ -231,23 +236,7 @@ test("user frames an honest attester with a salt-shifted question (S||'h', 'ow..
 });
 
 test("user frames an honest attester with a lone surrogate that encodes like U+FFFD: refused ERR_INPUT_NOT_UNICODE", async (t) => {
-  const now = await chainNow(c.w.worker);
-  const honest = new InferenceAttester({
-    model: c.model,
-    model_name: MODEL,
-    model_version: VERSION,
-    key: c.k1,
-    attester_id: "att1.test.near",
-    community: c.w.dao.accountId,
-    verifier_id: c.w.verifier.accountId,
-    next_nonce: 8_000_000n + BigInt(Date.now() % 1_000_000),
-    clock: () => now,
-  });
-  const salt = hexToBytes("6b".repeat(32));
-  const first = honest.attest("\uFFFD how do I vote", salt);
-  const res = await submit(c.w, [first.receipt]);
-  t.true(res.succeeded, res.receiptFailureMessages.join());
-  const id = res.parseResult<number[]>()[0];
+  const { honest, salt, id } = await honestAnswer(8_000_000n, "6b", "\uFFFD how do I vote");
   // "\uD800" and "\uFFFD" are the same UTF-8 bytes (a lone surrogate encodes as U+FFFD) but another model input
   t.is(bytesToHex(new TextEncoder().encode("\uD800")), bytesToHex(new TextEncoder().encode("\uFFFD")));
   t.throws(() => honest.attest("\uD800 how do I vote", salt), { message: /^ERR_INPUT_NOT_UNICODE/ });
