@@ -27,6 +27,13 @@ let manifestId: number;
 
 const solo = (a: NearAccount) => [{ account_id: a.accountId, share_bps: 10000 }];
 
+// An attack: the attacker, the registry, the call and the code it is refused with; `refuse` checks both registries'
+// storage and the attacker's balance (less gas) are unchanged. Thunks: the accounts exist once `before` ran.
+type Attack = [
+  title: string,
+  call: () => [NearAccount, NearAccount, string, Record<string, unknown>, string, { deposit?: bigint }?],
+];
+
 test.before(async (t) => {
   const { root } = t.context;
   s = await deploySuite(root);
@@ -47,193 +54,123 @@ test.before(async (t) => {
 
 // ---- datasets ------------------------------------------------------------------------------------------------------
 
-test("squatting a new version under someone else's dataset name: refused ERR_NOT_NAME_OWNER", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "submit_dataset",
-    datasetInput("wiki", "2", solo(mallory)),
-    "ERR_NOT_NAME_OWNER",
-    { deposit: NEAR },
-  );
-});
-
-test("rewriting an existing version with other content: refused ERR_DUPLICATE_VERSION", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    alice,
-    s.datasets,
-    "submit_dataset",
-    datasetInput("wiki", "1", solo(alice), { content_sha256: "ab".repeat(32) }),
-    "ERR_DUPLICATE_VERSION",
-    { deposit: NEAR },
-  );
-});
-
-test("admitting a dataset without a vote: refused ERR_NOT_DAO", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "admit_dataset",
-    { dataset_id: "pending@1" },
-    "ERR_NOT_DAO",
-  );
-});
-
-test("rejecting a rival's dataset without a vote: refused ERR_NOT_DAO", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "reject_dataset",
-    { dataset_id: "pending@1" },
-    "ERR_NOT_DAO",
-  );
-});
-
-test("retiring an admitted dataset without a vote: refused ERR_NOT_DAO", async (t) => {
-  await refuse(t, t.context.worker, s, mallory, s.datasets, "retire_dataset", { dataset_id: "wiki@1" }, "ERR_NOT_DAO");
-});
-
-test("the submitter rewiring the registry to its own model registry: refused ERR_NOT_DAO", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    alice,
-    s.datasets,
-    "set_model_registry",
-    { model_registry_id: alice.accountId },
-    "ERR_NOT_DAO",
-  );
-});
-
-test("withdrawing someone else's dataset to taint their model: refused ERR_NOT_CREATOR", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "withdraw_dataset",
-    { dataset_id: "wiki@1" },
-    "ERR_NOT_CREATOR",
-  );
-});
-
-test("removing someone else's submission to take its storage deposit: refused ERR_NOT_SUBMITTER", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "remove_dataset",
-    { dataset_id: "pending@1" },
-    "ERR_NOT_SUBMITTER",
-  );
-});
-
-test("removing an admitted dataset from under its manifest: refused ERR_INVALID_STATUS", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    alice,
-    s.datasets,
-    "remove_dataset",
-    { dataset_id: "wiki@1" },
-    "ERR_INVALID_STATUS",
-  );
-});
-
-test("creator shares summing above 10,000 bps to inflate payouts: refused ERR_SHARES_NOT_10000", async (t) => {
-  const creators = [
-    { account_id: mallory.accountId, share_bps: 9000 },
-    { account_id: alice.accountId, share_bps: 2000 },
-  ];
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "submit_dataset",
-    datasetInput("inflated", "1", creators),
-    "ERR_SHARES_NOT_10000",
-    { deposit: NEAR },
-  );
-});
-
-test("the same creator listed twice to double its share: refused ERR_DUPLICATE_CREATOR", async (t) => {
-  const creators = [
-    { account_id: mallory.accountId, share_bps: 5000 },
-    { account_id: mallory.accountId, share_bps: 5000 },
-  ];
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "submit_dataset",
-    datasetInput("twice", "1", creators),
-    "ERR_DUPLICATE_CREATOR",
-    { deposit: NEAR },
-  );
-});
-
-test("a submission that leaves its storage to the registry: refused ERR_DEPOSIT_TOO_LOW", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "submit_dataset",
-    datasetInput("free", "1", solo(mallory)),
-    "ERR_DEPOSIT_TOO_LOW",
-    { deposit: 10n ** 20n },
-  );
-});
-
-test("a manifest naming a dataset whose creators withdrew consent: refused ERR_DATASET_WITHDRAWN", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "create_manifest",
-    { name: "sneak", dataset_ids: ["wiki@1", "gone@1"] },
-    "ERR_DATASET_WITHDRAWN",
-    { deposit: NEAR },
-  );
-});
-
-test("a manifest naming a dataset the DAO never admitted: refused ERR_DATASET_NOT_ADMITTED", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.datasets,
-    "create_manifest",
-    { name: "sneak", dataset_ids: ["pending@1"] },
-    "ERR_DATASET_NOT_ADMITTED",
-    { deposit: NEAR },
-  );
-});
+for (const [title, call] of [
+  [
+    "squatting a new version under someone else's dataset name: refused ERR_NOT_NAME_OWNER",
+    () => [
+      mallory,
+      s.datasets,
+      "submit_dataset",
+      datasetInput("wiki", "2", solo(mallory)),
+      "ERR_NOT_NAME_OWNER",
+      { deposit: NEAR },
+    ],
+  ],
+  [
+    "rewriting an existing version with other content: refused ERR_DUPLICATE_VERSION",
+    () => [
+      alice,
+      s.datasets,
+      "submit_dataset",
+      datasetInput("wiki", "1", solo(alice), { content_sha256: "ab".repeat(32) }),
+      "ERR_DUPLICATE_VERSION",
+      { deposit: NEAR },
+    ],
+  ],
+  [
+    "admitting a dataset without a vote: refused ERR_NOT_DAO",
+    () => [mallory, s.datasets, "admit_dataset", { dataset_id: "pending@1" }, "ERR_NOT_DAO"],
+  ],
+  [
+    "rejecting a rival's dataset without a vote: refused ERR_NOT_DAO",
+    () => [mallory, s.datasets, "reject_dataset", { dataset_id: "pending@1" }, "ERR_NOT_DAO"],
+  ],
+  [
+    "retiring an admitted dataset without a vote: refused ERR_NOT_DAO",
+    () => [mallory, s.datasets, "retire_dataset", { dataset_id: "wiki@1" }, "ERR_NOT_DAO"],
+  ],
+  [
+    "the submitter rewiring the registry to its own model registry: refused ERR_NOT_DAO",
+    () => [alice, s.datasets, "set_model_registry", { model_registry_id: alice.accountId }, "ERR_NOT_DAO"],
+  ],
+  [
+    "withdrawing someone else's dataset to taint their model: refused ERR_NOT_CREATOR",
+    () => [mallory, s.datasets, "withdraw_dataset", { dataset_id: "wiki@1" }, "ERR_NOT_CREATOR"],
+  ],
+  [
+    "removing someone else's submission to take its storage deposit: refused ERR_NOT_SUBMITTER",
+    () => [mallory, s.datasets, "remove_dataset", { dataset_id: "pending@1" }, "ERR_NOT_SUBMITTER"],
+  ],
+  [
+    "removing an admitted dataset from under its manifest: refused ERR_INVALID_STATUS",
+    () => [alice, s.datasets, "remove_dataset", { dataset_id: "wiki@1" }, "ERR_INVALID_STATUS"],
+  ],
+  [
+    "creator shares summing above 10,000 bps to inflate payouts: refused ERR_SHARES_NOT_10000",
+    () => [
+      mallory,
+      s.datasets,
+      "submit_dataset",
+      datasetInput("inflated", "1", [
+        { account_id: mallory.accountId, share_bps: 9000 },
+        { account_id: alice.accountId, share_bps: 2000 },
+      ]),
+      "ERR_SHARES_NOT_10000",
+      { deposit: NEAR },
+    ],
+  ],
+  [
+    "the same creator listed twice to double its share: refused ERR_DUPLICATE_CREATOR",
+    () => [
+      mallory,
+      s.datasets,
+      "submit_dataset",
+      datasetInput("twice", "1", [
+        { account_id: mallory.accountId, share_bps: 5000 },
+        { account_id: mallory.accountId, share_bps: 5000 },
+      ]),
+      "ERR_DUPLICATE_CREATOR",
+      { deposit: NEAR },
+    ],
+  ],
+  [
+    "a submission that leaves its storage to the registry: refused ERR_DEPOSIT_TOO_LOW",
+    () => [
+      mallory,
+      s.datasets,
+      "submit_dataset",
+      datasetInput("free", "1", solo(mallory)),
+      "ERR_DEPOSIT_TOO_LOW",
+      { deposit: 10n ** 20n },
+    ],
+  ],
+  [
+    "a manifest naming a dataset whose creators withdrew consent: refused ERR_DATASET_WITHDRAWN",
+    () => [
+      mallory,
+      s.datasets,
+      "create_manifest",
+      { name: "sneak", dataset_ids: ["wiki@1", "gone@1"] },
+      "ERR_DATASET_WITHDRAWN",
+      { deposit: NEAR },
+    ],
+  ],
+  [
+    "a manifest naming a dataset the DAO never admitted: refused ERR_DATASET_NOT_ADMITTED",
+    () => [
+      mallory,
+      s.datasets,
+      "create_manifest",
+      { name: "sneak", dataset_ids: ["pending@1"] },
+      "ERR_DATASET_NOT_ADMITTED",
+      { deposit: NEAR },
+    ],
+  ],
+] as Attack[]) {
+  test(title, async (t) => {
+    await refuse(t, t.context.worker, s, ...call());
+  });
+}
 
 test("a removed dataset leaves its tombstone unpaid (long id): only the bytes freed come back", async (t) => {
   // the longest id: a 64-character name and a 32-character version
@@ -267,26 +204,37 @@ test("a removed dataset leaves its tombstone unpaid (long id): only the bytes fr
 
 // ---- models --------------------------------------------------------------------------------------------------------
 
-test("squatting a new version under someone else's model name: refused ERR_NOT_NAME_OWNER", async (t) => {
-  await refuse(
-    t,
-    t.context.worker,
-    s,
-    mallory,
-    s.models,
-    "register_model",
-    modelInput("lm", "2", manifestId),
-    "ERR_NOT_NAME_OWNER",
-    { deposit: NEAR },
-  );
-});
-
-test("activating a model without a vote: refused ERR_NOT_DAO", async (t) => {
-  await refuse(t, t.context.worker, s, mallory, s.models, "activate_model", { model_id: "lm@1" }, "ERR_NOT_DAO", {
-    gas: 100n * TGAS,
+for (const [title, call] of [
+  [
+    "squatting a new version under someone else's model name: refused ERR_NOT_NAME_OWNER",
+    () => [
+      mallory,
+      s.models,
+      "register_model",
+      modelInput("lm", "2", manifestId),
+      "ERR_NOT_NAME_OWNER",
+      { deposit: NEAR },
+    ],
+  ],
+  [
+    "activating a model without a vote: refused ERR_NOT_DAO",
+    () => [
+      mallory,
+      s.models,
+      "activate_model",
+      { model_id: "lm@1" },
+      "ERR_NOT_DAO",
+      {
+        gas: 100n * TGAS,
+      },
+    ],
+  ],
+  [
+    "deprecating a rival's model without a vote: refused ERR_NOT_DAO",
+    () => [mallory, s.models, "deprecate_model", { model_id: "lm@1" }, "ERR_NOT_DAO"],
+  ],
+] as Attack[]) {
+  test(title, async (t) => {
+    await refuse(t, t.context.worker, s, ...call());
   });
-});
-
-test("deprecating a rival's model without a vote: refused ERR_NOT_DAO", async (t) => {
-  await refuse(t, t.context.worker, s, mallory, s.models, "deprecate_model", { model_id: "lm@1" }, "ERR_NOT_DAO");
-});
+}
