@@ -6,7 +6,15 @@ import { createRequire } from "node:module";
 import nearWorkspaces, { type NearAccount, type TransactionResult, type Worker } from "near-workspaces";
 
 // units, gas sums and events: the sandbox tests' helpers (BYTE_COST is NEAR's storage price, 10^19 yocto a byte)
-export { BYTE_COST, events as eventsOf, gasOf, NEAR, ROOT, SEC, TGAS } from "../sandbox-tests/helpers/tx.ts";
+export {
+  BYTE_COST,
+  events as eventsOf,
+  gasOf,
+  NEAR,
+  ROOT,
+  SEC,
+  TGAS,
+} from "../sandbox-tests/helpers/tx.ts";
 // nearcore counts each stored key/value pair as key + value + 40 bytes (num_extra_bytes_record).
 export const RECORD_OVERHEAD = 40;
 
@@ -62,14 +70,6 @@ export async function chainNow(worker: Worker): Promise<bigint> {
 /** Moves the chain clock on by `blocks` x 1.3 s (the local node's sandbox_fast_forward). */
 export async function fastForward(worker: Worker, blocks: number): Promise<void> {
   await worker.provider.fastForward(blocks);
-}
-
-export function codeInput(name: string, version: string, wasm: Uint8Array): Buffer {
-  return Buffer.concat([Buffer.from(`${JSON.stringify({ name, version })}\n`), Buffer.from(wasm)]);
-}
-
-export function b64json(v: unknown): string {
-  return Buffer.from(JSON.stringify(v)).toString("base64");
 }
 
 export type { NearAccount, TransactionResult, Worker };

@@ -23,6 +23,7 @@ import {
 import { burnt, stateOf } from "../helpers/tx.ts";
 import { useWorker, type WorkerContext } from "../helpers/worker.ts";
 import { fundPublisher, publishCode } from "../helpers/community.ts";
+import { must } from "../helpers/tx.ts";
 
 const test = useWorker();
 let n = 0;
@@ -48,11 +49,6 @@ interface CommunityView {
   creator: string;
   forked_from: { status: string; last_error: string | null; members: number } | null;
   contracts: { account_id: string; status: string }[];
-}
-
-function must(r: TransactionResult, what: string): TransactionResult {
-  if (r.failed) throw new Error(`${what} failed: ${r.receiptFailureMessages.join(" | ")}`);
-  return r;
 }
 
 /**

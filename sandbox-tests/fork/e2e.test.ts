@@ -22,16 +22,10 @@ import {
   tgas,
   total,
 } from "../registries/fixture.ts";
+import { must, b64json } from "../helpers/tx.ts";
 
 const test = useWorker().serial;
 const CODES = ["dataset-registry", "model-registry"];
-
-function must(r: TransactionResult, what: string): TransactionResult {
-  if (r.failed) throw new Error(`${what} failed: ${r.receiptFailureMessages.join(" | ")}`);
-  return r;
-}
-
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
 
 // One approving vote decides (Weight 1), so the story stays short; the council is everyone.
 const POLICY = {
@@ -123,7 +117,7 @@ test("fork a community: members, treasury share, datasets, models and lineage wi
   for (const batch of [ids.slice(0, 10), ids.slice(10, 11)]) {
     const actions = batch.map((dataset_id) => ({
       method_name: "admit_dataset",
-      args: b64({ dataset_id }),
+      args: b64json({ dataset_id }),
       deposit: "0",
       gas: (20n * TGAS).toString(),
     }));

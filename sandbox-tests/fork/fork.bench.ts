@@ -12,6 +12,7 @@ import nearWorkspaces, { type NearAccount, type TransactionResult } from "near-w
 import { daoWasm, HOUR_NS } from "../dao/fixture.ts";
 import { datasetInput, failureText, gasOf, modelInput, NEAR, ROOT, TGAS } from "../registries/fixture.ts";
 import { fundPublisher, publishCode } from "../helpers/community.ts";
+import { must, b64json } from "../helpers/tx.ts";
 
 const { Worker } = nearWorkspaces;
 const { Logger } = createRequire(import.meta.url)("@near-js/utils") as {
@@ -25,13 +26,6 @@ const DATASETS = 50;
 const MODELS = 10;
 const JOINED = Number(process.env.JOINED ?? 60);
 const CODES = ["dataset-registry", "model-registry"];
-
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
-
-function must(r: TransactionResult, what: string): TransactionResult {
-  if (r.failed) throw new Error(`${what} failed: ${r.receiptFailureMessages.join(" | ")}`);
-  return r;
-}
 
 const POLICY = {
   v: 1,
@@ -119,7 +113,7 @@ async function main(): Promise<void> {
     for (let i = 0; i < DATASETS; i += 10) {
       const actions = ids.slice(i, i + 10).map((dataset_id) => ({
         method_name: "admit_dataset",
-        args: b64({ dataset_id }),
+        args: b64json({ dataset_id }),
         deposit: "0",
         gas: (20n * TGAS).toString(),
       }));

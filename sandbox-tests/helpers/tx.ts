@@ -36,6 +36,17 @@ export async function total(account: NearAccount): Promise<bigint> {
   return BigInt((await account.balance()).total.toString());
 }
 
+/** The transaction, or an error naming `what` with the receipts' failure messages when any receipt failed. */
+export function must(r: TransactionResult, what: string): TransactionResult {
+  if (r.failed) throw new Error(`${what} failed: ${r.receiptFailureMessages.join(" | ")}`);
+  return r;
+}
+
+/** A value as JSON in base64: a FunctionCall action's `args`. */
+export function b64json(v: unknown): string {
+  return Buffer.from(JSON.stringify(v)).toString("base64");
+}
+
 /** The decoded return value of a transaction. */
 export function parse<T>(r: TransactionResult): T {
   return r.parseResult<T>();

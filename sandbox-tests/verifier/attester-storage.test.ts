@@ -12,11 +12,10 @@ import { DaoClient } from "../dao/fixture.ts";
 import { createCommunity, DAO_CODE, deployFactory, NEAR, TGAS } from "../helpers/community.ts";
 import { events, failureText, stateOf, total } from "../helpers/tx.ts";
 import { useWorker } from "../helpers/worker.ts";
+import { b64json } from "../helpers/tx.ts";
 
 const test = useWorker().serial;
 const BYTE = 10n ** 19n;
-
-const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64");
 
 test("AddAttester on a factory community: bond exact, storage paid by the treasury, the verifier stays solvent", async (t) => {
   const { root } = t.context;
@@ -89,7 +88,7 @@ test("AddAttester on a factory community: bond exact, storage paid by the treasu
     actions: [
       {
         method_name: "add_attester",
-        args: b64({ attester_id: "att2.test.near", public_key: k2.public_key, bond: NEAR.toString() }),
+        args: b64json({ attester_id: "att2.test.near", public_key: k2.public_key, bond: NEAR.toString() }),
         deposit: NEAR.toString(),
         gas: (30n * TGAS).toString(),
       },
@@ -108,7 +107,7 @@ test("AddAttester on a factory community: bond exact, storage paid by the treasu
     actions: [
       {
         method_name: "add_attester",
-        args: b64({ attester_id: "att2.test.near", public_key: k2.public_key }),
+        args: b64json({ attester_id: "att2.test.near", public_key: k2.public_key }),
         deposit: attached.toString(),
         gas: (30n * TGAS).toString(),
       },

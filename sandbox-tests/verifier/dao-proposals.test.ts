@@ -5,13 +5,14 @@ import { newKey } from "../../attester/src/receipt.ts";
 import { DaoClient, deployDao } from "../dao/fixture.ts";
 import { useWorker } from "../helpers/worker.ts";
 import { assertPanics, ATTESTER_STORAGE, BOND, events, NEAR, SETTINGS, TGAS, verifierWasm } from "./fixture.ts";
+import { b64json } from "../helpers/tx.ts";
 
 const test = useWorker().serial;
 
 function call(method: string, args: object, deposit = 0n) {
   return {
     method_name: method,
-    args: Buffer.from(JSON.stringify(args)).toString("base64"),
+    args: b64json(args),
     deposit: deposit.toString(),
     gas: (30n * TGAS).toString(),
   };
