@@ -22,7 +22,7 @@ import { type Problem, problemOf, type Tx } from "./chain.ts";
 import { datasetsPage } from "./datasets.tsx";
 import type { PageProps } from "./pages.tsx";
 import { Refusal, suiteContract } from "./suite.ts";
-import { Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
+import { Pager, ProblemBox, Show, TextField, useLoad } from "./ui.tsx";
 
 /** The lower-case hex sha256 of bytes (the browser's Web Crypto; a secure context: https or the local app). */
 export async function sha256Hex(data: BufferSource | string): Promise<string> {
@@ -173,10 +173,14 @@ export function SubmitDataset({ chain, wallet, ask, go, dao }: PageProps & { dao
         {(registryId) => (
           // an edit clears a refusal shown for the values before it
           <form onSubmit={(e) => void submit(e, registryId)} onChange={() => setRefused(null)} noValidate>
-            <label>
-              Dataset (name@version)
-              <input value={id} onChange={(e) => setId(e.target.value.trim())} placeholder="corpus@1.0.0" name="id" />
-            </label>
+            <TextField
+              label="Dataset (name@version)"
+              name="id"
+              value={id}
+              onChange={setId}
+              trim
+              placeholder="corpus@1.0.0"
+            />
             {field("id")}
             <HashFile
               label="The data file (hashed here, not uploaded)"
@@ -186,51 +190,38 @@ export function SubmitDataset({ chain, wallet, ask, go, dao }: PageProps & { dao
                 setSize(String(n));
               }}
             />
-            <label>
-              Content sha256
-              <input value={sha} onChange={(e) => setSha(e.target.value.trim())} name="sha256" />
-            </label>
-            <label>
-              Size (bytes)
-              <input value={size} onChange={(e) => setSize(e.target.value.trim())} inputMode="numeric" name="size" />
-            </label>
-            <label>
-              Where the data is (one URI a line)
-              <textarea
-                value={uris}
-                onChange={(e) => setUris(e.target.value)}
-                name="uris"
-                rows={2}
-                placeholder="https://example.org/corpus.tsv"
-              />
-            </label>
-            <label>
-              License (SPDX id)
-              <input value={license} onChange={(e) => setLicense(e.target.value.trim())} name="license" />
-            </label>
-            <label>
-              Creators and shares in basis points (empty: you, 10000)
-              <input
-                value={creators}
-                onChange={(e) => setCreators(e.target.value)}
-                placeholder={`${wallet?.accountId ?? "a.testnet"}:6000,b.testnet:4000`}
-                name="creators"
-              />
-            </label>
+            <TextField label="Content sha256" name="sha256" value={sha} onChange={setSha} trim />
+            <TextField label="Size (bytes)" name="size" value={size} onChange={setSize} trim inputMode="numeric" />
+            <TextField
+              label="Where the data is (one URI a line)"
+              name="uris"
+              value={uris}
+              onChange={setUris}
+              rows={2}
+              placeholder="https://example.org/corpus.tsv"
+            />
+            <TextField label="License (SPDX id)" name="license" value={license} onChange={setLicense} trim />
+            <TextField
+              label="Creators and shares in basis points (empty: you, 10000)"
+              name="creators"
+              value={creators}
+              onChange={setCreators}
+              placeholder={`${wallet?.accountId ?? "a.testnet"}:6000,b.testnet:4000`}
+            />
             {field("creators")}
-            <label>
-              Datasheet sha256 (optional; default: the CLI's, of “datasheet of {id || "<id>"}”)
-              <input value={datasheet} onChange={(e) => setDatasheet(e.target.value.trim())} name="datasheet" />
-            </label>
+            <TextField
+              label={<>Datasheet sha256 (optional; default: the CLI's, of “datasheet of {id || "<id>"}”)</>}
+              name="datasheet"
+              value={datasheet}
+              onChange={setDatasheet}
+              trim
+            />
             <p className="muted">
               Deposit {units.near(RECORD_DEPOSIT)}: the registry keeps what the record's storage costs and refunds the
               rest.
             </p>
             {refused ? <ProblemBox problem={refused} /> : null}
-            <button type="submit" className="primary" disabled={!wallet}>
-              Review the transaction
-            </button>
-            {wallet ? null : <p className="muted">Sign in to submit.</p>}
+            <ReviewButton signedIn={Boolean(wallet)} action="submit" />
           </form>
         )}
       </Show>
@@ -265,10 +256,7 @@ export function WithdrawDataset({
       <p className="muted">
         As one of its creators you may withdraw your consent at any time: the record stays, marked withdrawn.
       </p>
-      <label>
-        Reason (optional)
-        <input value={reason} onChange={(e) => setReason(e.target.value)} name="reason" maxLength={MAX_MEMO} />
-      </label>
+      <TextField label="Reason (optional)" name="reason" value={reason} onChange={setReason} maxLength={MAX_MEMO} />
       <div className="actions">
         <button type="button" onClick={withdraw}>
           Withdraw
@@ -321,15 +309,7 @@ export function CreateManifest({ chain, wallet, refresh, ask, go, dao }: PagePro
       <Show loaded={loaded}>
         {({ registry, total, slots }) => (
           <form onSubmit={(e) => submit(e, registry)} noValidate>
-            <label>
-              Name
-              <input
-                value={name}
-                onChange={(e) => setName(e.target.value)}
-                name="name"
-                placeholder="intents training"
-              />
-            </label>
+            <TextField label="Name" name="name" value={name} onChange={setName} placeholder="intents training" />
             {errors.name ? <div className="field-error">{errors.name}</div> : null}
             <fieldset>
               <legend>Admitted datasets (newest first)</legend>
@@ -356,10 +336,7 @@ export function CreateManifest({ chain, wallet, refresh, ask, go, dao }: PagePro
             <p className="muted" data-testid="manifest-chosen">
               {chosen.length === 0 ? "none chosen" : `chosen: ${chosen.join(", ")}`}
             </p>
-            <button type="submit" className="primary" disabled={!wallet}>
-              Review the transaction
-            </button>
-            {wallet ? null : <p className="muted">Sign in to create.</p>}
+            <ReviewButton signedIn={Boolean(wallet)} action="create" />
           </form>
         )}
       </Show>
@@ -458,24 +435,30 @@ export function RegisterModel({
       <Show loaded={loaded}>
         {({ models, m }) => (
           <form onSubmit={(e) => submit(e, models)} onChange={() => setRefused(null)} noValidate>
-            <label>
-              Model (name@version)
-              <input value={id} onChange={(e) => setId(e.target.value.trim())} placeholder="intents@1.0.0" name="id" />
-            </label>
+            <TextField
+              label="Model (name@version)"
+              name="id"
+              value={id}
+              onChange={setId}
+              trim
+              placeholder="intents@1.0.0"
+            />
             {field("id")}
-            <label>
-              Weights sha256 (`ai-commons train` prints it)
-              <input value={weights} onChange={(e) => setWeights(e.target.value.trim())} name="weights" />
-            </label>
-            <label>
-              Training manifest (its id)
-              <input
-                value={manifest}
-                onChange={(e) => setManifest(e.target.value.trim())}
-                inputMode="numeric"
-                name="manifest"
-              />
-            </label>
+            <TextField
+              label="Weights sha256 (`ai-commons train` prints it)"
+              name="weights"
+              value={weights}
+              onChange={setWeights}
+              trim
+            />
+            <TextField
+              label="Training manifest (its id)"
+              name="manifest"
+              value={manifest}
+              onChange={setManifest}
+              trim
+              inputMode="numeric"
+            />
             {field("manifest")}
             <p className="muted" data-testid="manifest-found">
               {manifest === ""
@@ -485,44 +468,39 @@ export function RegisterModel({
                   : `no manifest #${manifest} in the dataset registry: the model could be registered but never activated`}
             </p>
             <HashFile label="Training code (hashed here)" name="codeFile" onHashed={(h) => setCode(h)} />
-            <label>
-              Training code sha256
-              <input value={code} onChange={(e) => setCode(e.target.value.trim())} name="code" />
-            </label>
-            <label>
-              Framework
-              <input value={framework} onChange={(e) => setFramework(e.target.value)} name="framework" />
-            </label>
-            <label>
-              Architecture
-              <input value={architecture} onChange={(e) => setArchitecture(e.target.value)} name="architecture" />
-            </label>
-            <label>
-              License (SPDX id)
-              <input value={license} onChange={(e) => setLicense(e.target.value.trim())} name="license" />
-            </label>
-            <label>
-              Makers and shares in basis points (empty: you, 10000)
-              <input
-                value={creators}
-                onChange={(e) => setCreators(e.target.value)}
-                placeholder={`${wallet?.accountId ?? "a.testnet"}:7000,b.testnet:3000`}
-                name="creators"
-              />
-            </label>
+            <TextField label="Training code sha256" name="code" value={code} onChange={setCode} trim />
+            <TextField label="Framework" name="framework" value={framework} onChange={setFramework} />
+            <TextField label="Architecture" name="architecture" value={architecture} onChange={setArchitecture} />
+            <TextField label="License (SPDX id)" name="license" value={license} onChange={setLicense} trim />
+            <TextField
+              label="Makers and shares in basis points (empty: you, 10000)"
+              name="creators"
+              value={creators}
+              onChange={setCreators}
+              placeholder={`${wallet?.accountId ?? "a.testnet"}:7000,b.testnet:3000`}
+            />
             {field("creators")}
             <p className="muted">
               Deposit {units.near(RECORD_DEPOSIT)}: the registry keeps what the record's storage costs and refunds the
               rest.
             </p>
             {refused ? <ProblemBox problem={refused} /> : null}
-            <button type="submit" className="primary" disabled={!wallet}>
-              Review the transaction
-            </button>
-            {wallet ? null : <p className="muted">Sign in to register.</p>}
+            <ReviewButton signedIn={Boolean(wallet)} action="register" />
           </form>
         )}
       </Show>
     </section>
+  );
+}
+
+/** A creator form's submit button; signed out, it is disabled and says why. */
+function ReviewButton({ signedIn, action }: { signedIn: boolean; action: string }) {
+  return (
+    <>
+      <button type="submit" className="primary" disabled={!signedIn}>
+        Review the transaction
+      </button>
+      {signedIn ? null : <p className="muted">Sign in to {action}.</p>}
+    </>
   );
 }

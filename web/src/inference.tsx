@@ -25,7 +25,7 @@ import { meaningOf } from "../../contracts/wire/errors.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Tx } from "./chain.ts";
 import type { PageProps } from "./pages.tsx";
 import { newestFirst, suiteContract, suiteOf } from "./suite.ts";
-import { Hash, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
+import { Hash, Pager, ProblemBox, Show, TextField, useLoad } from "./ui.tsx";
 import { type ChallengeWindow, challengeWindowEnd, challengeWindowOf } from "../../contracts/wire/receipt.ts";
 
 type VerifierConfig = ReturnType<InferenceVerifier["get_config"]>;
@@ -381,14 +381,20 @@ function Challenge({ chain, verifier, ask }: { chain: Chain; verifier: string; a
         while the challenged one is still challengeable.
       </p>
       <form onSubmit={(e) => void submit(e)} noValidate>
-        <label>
-          The receipt you challenge (JSON)
-          <textarea value={challenged} onChange={(e) => setChallenged(e.target.value)} name="challenged" rows={3} />
-        </label>
-        <label>
-          The conflicting receipt (JSON)
-          <textarea value={conflicting} onChange={(e) => setConflicting(e.target.value)} name="conflicting" rows={3} />
-        </label>
+        <TextField
+          label="The receipt you challenge (JSON)"
+          name="challenged"
+          value={challenged}
+          onChange={setChallenged}
+          rows={3}
+        />
+        <TextField
+          label="The conflicting receipt (JSON)"
+          name="conflicting"
+          value={conflicting}
+          onChange={setConflicting}
+          rows={3}
+        />
         {problem ? <ProblemBox problem={problem} /> : null}
         <button type="submit" className="primary" disabled={busy || !challenged || !conflicting}>
           Review the challenge

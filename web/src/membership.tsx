@@ -8,7 +8,7 @@ import { DELEGATION_DEPOSIT, DELEGATION_GAS } from "../../scripts/cli/dao-calls.
 import { valueProblem } from "../../scripts/cli/checks.ts";
 import * as units from "../../scripts/cli/units.ts";
 import type { PageProps } from "./pages.tsx";
-import { useLoad } from "./ui.tsx";
+import { TextField, useLoad } from "./ui.tsx";
 
 export function Membership({ chain, wallet, refresh, ask, dao }: PageProps & { dao: string }) {
   const [to, setTo] = useState("");
@@ -74,15 +74,14 @@ export function Membership({ chain, wallet, refresh, ask, dao }: PageProps & { d
           </p>
         ) : (
           <form onSubmit={delegate} noValidate>
-            <label>
-              Delegate your vote to a member
-              <input
-                value={to}
-                onChange={(e) => setTo(e.target.value.trim())}
-                name="delegateTo"
-                placeholder="bob.testnet"
-              />
-            </label>
+            <TextField
+              label="Delegate your vote to a member"
+              name="delegateTo"
+              value={to}
+              onChange={setTo}
+              trim
+              placeholder="bob.testnet"
+            />
             {errors.to ? <div className="field-error">{errors.to}</div> : null}
             <button type="submit">Review the delegation</button>
           </form>
@@ -91,10 +90,14 @@ export function Membership({ chain, wallet, refresh, ask, dao }: PageProps & { d
         <p className="muted">You are not a member of this community.</p>
       )}
       <form onSubmit={donate} noValidate>
-        <label>
-          Donate to the treasury (NEAR)
-          <input value={amount} onChange={(e) => setAmount(e.target.value.trim())} name="donation" placeholder="1.5" />
-        </label>
+        <TextField
+          label="Donate to the treasury (NEAR)"
+          name="donation"
+          value={amount}
+          onChange={setAmount}
+          trim
+          placeholder="1.5"
+        />
         {errors.amount ? <div className="field-error">{errors.amount}</div> : null}
         <button type="submit">Review the donation</button>
       </form>

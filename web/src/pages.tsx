@@ -41,7 +41,7 @@ import { Events } from "./events.tsx";
 import { Forks, Provenance } from "./forks.tsx";
 import { Membership } from "./membership.tsx";
 import { activationDepositFor, codeReads, newestFirst, Refusal } from "./suite.ts";
-import { Hash, MorePager, Pager, ProblemBox, Show, useLoad } from "./ui.tsx";
+import { Hash, MorePager, Pager, ProblemBox, Show, TextField, useLoad } from "./ui.tsx";
 import { TGAS } from "../../contracts/wire/units.ts";
 
 export interface PageProps {
@@ -1021,23 +1021,17 @@ export function Propose({
 
   const field = (name: string) => (errors[name] ? <div className="field-error">{errors[name]}</div> : null);
   // the inputs several kinds share (Transfer and FundRewardPool: an amount; they and the dataset kinds: a memo)
-  const memoInput = (
-    <label>
-      Memo (optional)
-      <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
-    </label>
-  );
+  const memoInput = <TextField label="Memo (optional)" name="memo" value={memo} onChange={setMemo} />;
   const amountInput = (label: string, placeholder: string) => (
-    <label>
-      {label}
-      <input
-        value={amount}
-        onChange={(e) => setAmount(e.target.value.trim())}
-        inputMode="decimal"
-        placeholder={placeholder}
-        name="amount"
-      />
-    </label>
+    <TextField
+      label={label}
+      name="amount"
+      value={amount}
+      onChange={setAmount}
+      trim
+      placeholder={placeholder}
+      inputMode="decimal"
+    />
   );
   /** a text input of the fields kept in `v` */
   const input = (
@@ -1068,10 +1062,7 @@ export function Propose({
               />{" "}
               Slash the attester's bond
             </label>
-            <label>
-              Reason (optional)
-              <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
-            </label>
+            <TextField label="Reason (optional)" name="memo" value={memo} onChange={setMemo} />
             <p className="muted">
               The verifier voids the receipt: it earns nothing in its epoch's report; with a slash, the attester's bond
               goes to the treasury.
@@ -1081,10 +1072,7 @@ export function Propose({
       case "signal":
         return (
           <>
-            <label>
-              Message
-              <textarea value={v.message} onChange={(e) => put("message", e.target.value)} name="message" rows={3} />
-            </label>
+            <TextField label="Message" name="message" value={v.message} onChange={(x) => put("message", x)} rows={3} />
             {field("message")}
             <p className="muted">A text the members vote on; executing it changes nothing on chain.</p>
           </>
@@ -1097,16 +1085,23 @@ export function Propose({
               whatever that method does with the DAO's authority and money. Check the receiver, the method and every
               argument; what the call does cannot be undone by the community.
             </p>
-            <label>
-              Receiver (contract account)
-              <input value={to} onChange={(e) => setTo(e.target.value.trim())} name="to" placeholder="contract.near" />
-            </label>
+            <TextField
+              label="Receiver (contract account)"
+              name="to"
+              value={to}
+              onChange={setTo}
+              trim
+              placeholder="contract.near"
+            />
             {field("to")}
             {input("method", "Method", { placeholder: "set_greeting" })}
-            <label>
-              Arguments (JSON)
-              <textarea value={v.callArgs} onChange={(e) => put("callArgs", e.target.value)} name="callArgs" rows={3} />
-            </label>
+            <TextField
+              label="Arguments (JSON)"
+              name="callArgs"
+              value={v.callArgs}
+              onChange={(x) => put("callArgs", x)}
+              rows={3}
+            />
             {field("callArgs")}
             {input("deposit", "Deposit from the treasury (NEAR)", { inputMode: "decimal" })}
             {input("gas", "Gas (Tgas)", { inputMode: "numeric" })}
@@ -1126,15 +1121,13 @@ export function Propose({
             {input("permissions", "Permissions (label:action, comma-separated)", {
               placeholder: "admit_dataset:vote, admit_dataset:propose",
             })}
-            <label>
-              Vote policy per label (JSON; {"{}"}: the default vote policy)
-              <textarea
-                value={v.roleVotePolicy}
-                onChange={(e) => put("roleVotePolicy", e.target.value)}
-                name="roleVotePolicy"
-                rows={2}
-              />
-            </label>
+            <TextField
+              label={<>Vote policy per label (JSON; {"{}"}: the default vote policy)</>}
+              name="roleVotePolicy"
+              value={v.roleVotePolicy}
+              onChange={(x) => put("roleVotePolicy", x)}
+              rows={2}
+            />
             {field("roleVotePolicy")}
             <p className="muted">
               A label is a kind's (add_member, transfer, admit_dataset, ... or *), an action one of propose, vote,
@@ -1269,34 +1262,29 @@ export function Propose({
             kind === "retire-dataset" ||
             kind === "activate-model" ? (
               <>
-                <label>
-                  {kind === "activate-model" ? "Model" : "Dataset"} (name@version)
-                  <input
-                    value={record}
-                    onChange={(e) => setRecord(e.target.value.trim())}
-                    placeholder={kind === "activate-model" ? "intents@1.0.0" : "corpus@1.0.0"}
-                    name="record"
-                  />
-                </label>
+                <TextField
+                  label={<>{kind === "activate-model" ? "Model" : "Dataset"} (name@version)</>}
+                  name="record"
+                  value={record}
+                  onChange={setRecord}
+                  trim
+                  placeholder={kind === "activate-model" ? "intents@1.0.0" : "corpus@1.0.0"}
+                />
                 {field("record")}
                 {kind === "activate-model" ? null : memoInput}
               </>
             ) : kind === "deprecate-model" ? (
               <>
-                <label>
-                  Model (name@version)
-                  <input
-                    value={record}
-                    onChange={(e) => setRecord(e.target.value.trim())}
-                    placeholder="intents@1.0.0"
-                    name="record"
-                  />
-                </label>
+                <TextField
+                  label="Model (name@version)"
+                  name="record"
+                  value={record}
+                  onChange={setRecord}
+                  trim
+                  placeholder="intents@1.0.0"
+                />
                 {field("record")}
-                <label>
-                  Reason (optional)
-                  <input value={memo} onChange={(e) => setMemo(e.target.value)} name="memo" />
-                </label>
+                <TextField label="Reason (optional)" name="memo" value={memo} onChange={setMemo} />
                 <p className="muted">
                   At execution the treasury pays {units.near(DEPRECATION_DEPOSIT)} for what the registry stores.
                 </p>
@@ -1308,32 +1296,33 @@ export function Propose({
               </p>
             ) : kind === "add-attester" || kind === "remove-attester" ? (
               <>
-                <label>
-                  Attester account
-                  <input
-                    value={member}
-                    onChange={(e) => setMember(e.target.value.trim())}
-                    placeholder="att.test.near"
-                    name="member"
-                  />
-                </label>
+                <TextField
+                  label="Attester account"
+                  name="member"
+                  value={member}
+                  onChange={setMember}
+                  trim
+                  placeholder="att.test.near"
+                />
                 {field("member")}
                 {kind === "add-attester" ? (
                   <>
-                    <label>
-                      Public key (128 hex, from `ai-commons attester keygen`)
-                      <input value={publicKey} onChange={(e) => setPublicKey(e.target.value.trim())} name="publicKey" />
-                    </label>
+                    <TextField
+                      label="Public key (128 hex, from `ai-commons attester keygen`)"
+                      name="publicKey"
+                      value={publicKey}
+                      onChange={setPublicKey}
+                      trim
+                    />
                     {field("publicKey")}
-                    <label>
-                      Bond from the treasury (NEAR)
-                      <input
-                        value={bond}
-                        onChange={(e) => setBond(e.target.value.trim())}
-                        inputMode="decimal"
-                        name="bond"
-                      />
-                    </label>
+                    <TextField
+                      label="Bond from the treasury (NEAR)"
+                      name="bond"
+                      value={bond}
+                      onChange={setBond}
+                      trim
+                      inputMode="decimal"
+                    />
                     {field("bond")}
                   </>
                 ) : null}
@@ -1346,29 +1335,25 @@ export function Propose({
               </>
             ) : kind === "set-reward-policy" ? (
               <>
-                <label>
-                  Reward policy (JSON: shares in basis points summing to 10,000, attester fee in yocto, epoch length in
-                  ns, release share)
-                  <textarea
-                    value={rewardPolicy}
-                    onChange={(e) => setRewardPolicy(e.target.value)}
-                    name="rewardPolicy"
-                    rows={4}
-                  />
-                </label>
+                <TextField
+                  label="Reward policy (JSON: shares in basis points summing to 10,000, attester fee in yocto, epoch length in ns, release share)"
+                  name="rewardPolicy"
+                  value={rewardPolicy}
+                  onChange={setRewardPolicy}
+                  rows={4}
+                />
                 {field("rewardPolicy")}
               </>
             ) : kind === "fork" ? (
               <>
-                <label>
-                  Name of the fork's community
-                  <input
-                    value={forkName}
-                    onChange={(e) => setForkName(e.target.value.trim())}
-                    placeholder="acme-fork"
-                    name="forkName"
-                  />
-                </label>
+                <TextField
+                  label="Name of the fork's community"
+                  name="forkName"
+                  value={forkName}
+                  onChange={setForkName}
+                  trim
+                  placeholder="acme-fork"
+                />
                 {field("forkName")}
                 <p className="muted">
                   Once executed, members have the policy's fork window to join; if enough do, the fork's community is
@@ -1377,30 +1362,38 @@ export function Propose({
               </>
             ) : kind === "change-config" ? (
               <>
-                <label>
-                  Title (at most {CONFIG_MAX.name} characters; empty: keep “{config.name}”)
-                  <input value={title} onChange={(e) => setTitle(e.target.value)} name="title" />
-                </label>
+                <TextField
+                  label={
+                    <>
+                      Title (at most {CONFIG_MAX.name} characters; empty: keep “{config.name}”)
+                    </>
+                  }
+                  name="title"
+                  value={title}
+                  onChange={setTitle}
+                />
                 {field("title")}
-                <label>
-                  Purpose (at most {CONFIG_MAX.purpose} characters; empty: keep the current one)
-                  <textarea value={purpose} onChange={(e) => setPurpose(e.target.value)} name="purpose" rows={3} />
-                </label>
+                <TextField
+                  label={<>Purpose (at most {CONFIG_MAX.purpose} characters; empty: keep the current one)</>}
+                  name="purpose"
+                  value={purpose}
+                  onChange={setPurpose}
+                  rows={3}
+                />
                 {field("purpose")}
               </>
             ) : MORE_KINDS.includes(kind) ? (
               moreFields(policy, info)
             ) : kind === "add-member" || kind === "remove-member" ? (
               <>
-                <label>
-                  Member account
-                  <input
-                    value={member}
-                    onChange={(e) => setMember(e.target.value.trim())}
-                    placeholder="carol.test.near"
-                    name="member"
-                  />
-                </label>
+                <TextField
+                  label="Member account"
+                  name="member"
+                  value={member}
+                  onChange={setMember}
+                  trim
+                  placeholder="carol.test.near"
+                />
                 {field("member")}
                 <label>
                   Role
@@ -1415,25 +1408,26 @@ export function Propose({
               </>
             ) : (
               <>
-                <label>
-                  Receiver account
-                  <input
-                    value={to}
-                    onChange={(e) => setTo(e.target.value.trim())}
-                    placeholder="bob.test.near"
-                    name="to"
-                  />
-                </label>
+                <TextField
+                  label="Receiver account"
+                  name="to"
+                  value={to}
+                  onChange={setTo}
+                  trim
+                  placeholder="bob.test.near"
+                />
                 {field("to")}
                 {amountInput("Amount (NEAR)", "0.5")}
                 {field("amount")}
                 {memoInput}
               </>
             )}
-            <label>
-              Description (optional)
-              <input value={description} onChange={(e) => setDescription(e.target.value)} name="description" />
-            </label>
+            <TextField
+              label="Description (optional)"
+              name="description"
+              value={description}
+              onChange={setDescription}
+            />
             <p className="muted">
               Bond: {units.near(policy.parameters.proposal_bond)}, refunded when the proposal is decided (less its
               storage).

@@ -190,3 +190,54 @@ export function Hash({ value, testId }: { value: string; testId?: string }) {
     </span>
   );
 }
+
+// A labelled text field: the label's text, then an input (a textarea when `rows` is given). `trim` drops surrounding
+// white space as the user types, for ids, hashes, accounts and amounts; free text keeps it.
+export function TextField({
+  label,
+  name,
+  value,
+  onChange,
+  trim = false,
+  rows,
+  placeholder,
+  inputMode,
+  maxLength,
+}: {
+  label: ReactNode;
+  name: string;
+  value: string;
+  onChange: (value: string) => void;
+  trim?: boolean;
+  rows?: number;
+  placeholder?: string;
+  inputMode?: "decimal" | "numeric";
+  maxLength?: number;
+}) {
+  const change = (v: string) => onChange(trim ? v.trim() : v);
+  return (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the input or textarea is inside the label, in either branch
+    <label>
+      {label}
+      {rows === undefined ? (
+        <input
+          value={value}
+          onChange={(e) => change(e.target.value)}
+          name={name}
+          placeholder={placeholder}
+          inputMode={inputMode}
+          maxLength={maxLength}
+        />
+      ) : (
+        <textarea
+          value={value}
+          onChange={(e) => change(e.target.value)}
+          name={name}
+          rows={rows}
+          placeholder={placeholder}
+          maxLength={maxLength}
+        />
+      )}
+    </label>
+  );
+}
