@@ -1,7 +1,7 @@
 // Records of the creator reward pool. All amounts are yoctoNEAR as decimal strings (u128 does not fit a JSON number);
 // counts and basis points are plain numbers. docs/rewards.md explains the accounting.
 
-import { USAGE_EPOCH_MODELS } from "../wire/usage-report";
+import { type AllocationSplit, USAGE_EPOCH_MODELS } from "../wire/usage-report";
 
 export type { RewardPolicy } from "../wire/reward-policy";
 
@@ -82,19 +82,12 @@ export interface EpochRecord {
   allocation_to: number;
 }
 
-export interface Allocation {
+// One model version's share of a closed epoch (its split is what the epoch_closed event lists).
+export interface Allocation extends AllocationSplit {
   // the record's layout version (shared/versioned-state.ts): a release that changes it writes 2 and migrates
   v: 1;
   index: number;
   epoch: number;
-  model: string;
-  usage: number;
-  // the model version's part of the budget, and how it was credited
-  amount: string;
-  to_model_creators: string;
-  to_datasets: string;
-  to_parent: string;
-  parent: string | null;
   // amount - credited: rounding and unregistered lineage; stays unallocated
   remainder: string;
 }

@@ -10,6 +10,7 @@
 import type { ContractName } from "./contracts.ts";
 import type { Creator } from "./datasets.ts";
 import type { RewardPolicy } from "./reward-policy.ts";
+import type { AllocationSplit } from "./usage-report.ts";
 import type { VerifierSettings } from "./verifier-settings.ts";
 
 /** Each contract's NEP-297 `standard` and `version`. */
@@ -346,15 +347,7 @@ export interface PoolEvents {
     distributed: string;
     remainder: string;
     policy_version: number;
-    allocations: {
-      model: string;
-      usage: number;
-      amount: string;
-      to_model_creators: string;
-      to_datasets: string;
-      to_parent: string;
-      parent: string | null;
-    }[];
+    allocations: AllocationSplit[];
   };
   claim_started: Claim;
   claim_paid: Claim;

@@ -126,3 +126,15 @@ export function splitUsage(
   if (cur.length > 0) parts.push(cur);
   return parts;
 }
+
+// One model version's part of a closed epoch's budget and how it was credited (the pool's Allocation record holds
+// these and its place; the epoch_closed event lists them).
+export interface AllocationSplit {
+  model: string;
+  usage: number;
+  amount: string;
+  to_model_creators: string;
+  to_datasets: string;
+  to_parent: string;
+  parent: string | null;
+}
