@@ -104,11 +104,19 @@ export class JsonVector<T> {
   }
 }
 
+interface Entry<T> {
+  value: T;
+  slot: number;
+  stored: string;
+}
+
 // An iterable map with near-sdk-js UnorderedMap(prefix)'s storage layout: `prefix + "m" + key` ->
 // JSON [JSON of the value, slot], `prefix + "u" + u32 LE slot` -> JSON key; removal swaps the last slot in.
 // Records read or written in this call are cached, so reading a record twice costs one storage read.
 export class IndexedJsonMap<T> {
-  private readonly cache = new Map<string, { value: T; slot: number } | null>();
+  // `stored`: the value's JSON as it is in storage, written back as it is when a removal moves the record to another
+  // slot (an edit of a value got from `get` and not `set` is never saved by someone else's removal)
+  private readonly cache = new Map<string, Entry<T> | null>();
   private readonly slotPrefix: Uint8Array;
 
   constructor(
@@ -122,11 +130,11 @@ export class IndexedJsonMap<T> {
     return this.count.get();
   }
 
-  private entry(key: string): { value: T; slot: number } | null {
+  private entry(key: string): Entry<T> | null {
     const hit = this.cache.get(key);
     if (hit !== undefined) return hit;
     const raw = readJson<[string, number]>(`${this.prefix}m${key}`);
-    const e = raw === null ? null : { value: JSON.parse(raw[0]) as T, slot: raw[1] };
+    const e = raw === null ? null : { value: JSON.parse(raw[0]) as T, slot: raw[1], stored: raw[0] };
     this.cache.set(key, e);
     return e;
   }
@@ -137,6 +145,8 @@ export class IndexedJsonMap<T> {
   }
 
   set(key: string, value: T): void {
+    // serialized before anything is written: a value JSON cannot hold leaves no half-written record
+    const stored = JSON.stringify(value);
     const e = this.entry(key);
     let slot: number;
     if (e === null) {
@@ -146,8 +156,8 @@ export class IndexedJsonMap<T> {
     } else {
       slot = e.slot;
     }
-    writeJson(`${this.prefix}m${key}`, [JSON.stringify(value), slot]);
-    this.cache.set(key, { value, slot });
+    writeJson(`${this.prefix}m${key}`, [stored, slot]);
+    this.cache.set(key, { value, slot, stored });
   }
 
   remove(key: string): boolean {
@@ -159,9 +169,9 @@ export class IndexedJsonMap<T> {
     if (e.slot !== last) {
       const movedKey = this.keyAt(last) as string;
       near.storageWriteRaw(slotKey(this.slotPrefix, e.slot), encode(JSON.stringify(movedKey)));
-      const moved = this.entry(movedKey) as { value: T; slot: number };
+      const moved = this.entry(movedKey) as Entry<T>;
       moved.slot = e.slot;
-      writeJson(`${this.prefix}m${movedKey}`, [JSON.stringify(moved.value), e.slot]);
+      writeJson(`${this.prefix}m${movedKey}`, [moved.stored, e.slot]);
     }
     near.storageRemoveRaw(slotKey(this.slotPrefix, last));
     this.count.set(last);

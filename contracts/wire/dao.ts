@@ -11,7 +11,7 @@ export const MAX_FOUNDERS = 100;
 
 // AddAttester attaches the bond plus this for the attester's storage on the verifier (record, key: ~0.006 NEAR at
 // most); the verifier keeps the exact cost, records exactly `bond` and sends the rest back to the treasury at once.
-export const ATTESTER_STORAGE_DEPOSIT = 10n ** 22n;
+export const ATTESTER_STORAGE_DEPOSIT = 10_000_000_000_000_000_000_000n;
 
 export type ForkStatus = "Open" | "Failed" | "Payable" | "Checking" | "Paying" | "Exiting" | "Executed" | "Cancelled";
 

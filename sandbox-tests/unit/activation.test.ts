@@ -4,6 +4,8 @@
 import test from "ava";
 import { asciiJson } from "../../contracts/shared/promise.ts";
 import { BYTE_COST, GLOBAL_BYTE_COST, NEAR, SEC, TGAS } from "../../contracts/wire/units.ts";
+import { ATTESTER_STORAGE_DEPOSIT } from "../../contracts/wire/dao.ts";
+import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 import { activationExecuteGas, executeGasOf } from "../../scripts/cli/dao-calls.ts";
 import {
   ACTIVATION_BASE_BYTES,
@@ -29,6 +31,8 @@ test("the written constants equal their formulas", (t) => {
   t.is(NEAR, 10n ** 24n);
   t.is(TGAS, 10n ** 12n);
   t.is(SEC, 10n ** 9n);
+  t.is(ATTESTER_STORAGE_DEPOSIT, 10n ** 22n);
+  t.is(RECEIPT_STORAGE_DEPOSIT, 2n * 10n ** 22n);
   t.is(LINEAGE_DEPOSIT_PER_PART, 5n * 10n ** 21n);
   t.is(LINEAGE_DEPOSIT_PER_ENTRY, 3n * 10n ** 21n);
   t.is(MODEL_USE_DEPOSIT, 5n * 10n ** 21n);

@@ -341,3 +341,33 @@ test("a DAO that cannot be created creates nothing else; the creator gets everyt
   t.deepEqual(a.transfers, [{ to: ALICE, amount: kept }]);
   t.is(vm.view("get_community", { name: "acme" }), null, "the name is free again");
 });
+
+// The factory's codes were written by near-sdk-js's UnorderedMap before shared/json-store.ts; JsonUnorderedMap keeps
+// its layout: STATE's text, the key slots (`ku` + u32 LE) and the records (`km` + name -> [value JSON, slot]), and a
+// removal that moves the last key into the freed slot.
+test("storage layout: codes keep near-sdk-js's UnorderedMap layout; a removal moves the last key into the freed slot", (t) => {
+  const vm = factory();
+  for (const name of ["community-dao", "dataset-registry", "model-registry"]) t.true(publish(vm, name, "1.0.0").ok);
+  const slot = (i: number) => vm.store.get(Buffer.concat([Buffer.from("ku"), Buffer.from([i, 0, 0, 0])]));
+  const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffer.from(b).toString());
+  t.true(
+    (vm.read("STATE") ?? "").includes(
+      '"codes":{"prefix":"k","_keys":{"prefix":"ku","length":3},"values":{"keyPrefix":"km"}}',
+    ),
+  );
+  t.is(text(slot(2)), '"model-registry"');
+  const r = vm.call("remove_code", { name: "community-dao" }, { from: OWNER, deposit: 1n });
+  t.true(r.ok, r.error);
+  t.true((vm.read("STATE") ?? "").includes('"_keys":{"prefix":"ku","length":2}'));
+  t.is(text(slot(0)), '"model-registry"');
+  t.is(text(slot(1)), '"dataset-registry"');
+  t.is(slot(2), undefined);
+  t.is(vm.read("kmcommunity-dao"), undefined);
+  const [value, index] = JSON.parse(vm.read("kmmodel-registry") ?? "null") as [string, number];
+  t.is(index, 0);
+  t.like(JSON.parse(value), { name: "model-registry", version: "1.0.0" });
+  t.deepEqual(
+    vm.view<{ name: string }[]>("get_codes", {}).map((c) => c.name),
+    ["model-registry", "dataset-registry"],
+  );
+});
