@@ -100,7 +100,16 @@ async function world(t: ExecutionContext<WorkerContext>, policy = forkPolicy(400
   const join = async (a: NearAccount, id: number) =>
     must(await a.callRaw(dao, "join_fork", { id }, { gas: 30n * TGAS }), "join_fork");
   const executeFork = (a: NearAccount, id: number) => a.callRaw(dao, "execute_fork", { id }, { gas: 100n * TGAS });
-  return { dao, m, outsider, receiver, c, open, join, executeFork };
+  // A fork to an account that does not exist, joined by the first two members, decided and executed: its payment
+  // fails (fork_payment_failed), so it stays Payable with the joined members still in the DAO.
+  const payableFork = async (): Promise<{ id: number; executed: TransactionResult }> => {
+    const id = await open(`ghost${n}.${root.accountId}`);
+    await join(m[0], id);
+    await join(m[1], id);
+    await t.context.worker.provider.fastForward(3000);
+    return { id, executed: must(await executeFork(outsider, id), "execute_fork") };
+  };
+  return { dao, m, outsider, receiver, c, open, join, executeFork, payableFork };
 }
 
 const afterWindow = (t: ExecutionContext<WorkerContext>) => t.context.worker.provider.fastForward(3000);
@@ -167,11 +176,7 @@ test.serial(
   "joined member ragequits while the decided fork awaits its payment: refused ERR_FORK_WINDOW_OPEN",
   async (t) => {
     const w = await world(t);
-    const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
-    await w.join(w.m[0], id);
-    await w.join(w.m[1], id);
-    await afterWindow(t);
-    const r = must(await w.executeFork(w.outsider, id), "execute_fork");
+    const { id, executed: r } = await w.payableFork();
     t.true(events(r).some((e) => e.event === "fork_payment_failed"));
     const f = await w.dao.view<Fork>("get_fork", { id });
     t.like(f, { status: "Payable", last_error: "ERR_TRANSFER_FAILED", exited: 0 });
@@ -228,11 +233,7 @@ test.serial("the Fork proposal executed twice to open a second window: refused E
 
 test.serial("a second Fork proposed while the first awaits its payment: refused ERR_FORK_ACTIVE", async (t) => {
   const w = await world(t);
-  const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
-  await w.join(w.m[0], id);
-  await w.join(w.m[1], id);
-  await afterWindow(t);
-  must(await w.executeFork(w.outsider, id), "execute_fork");
+  const { id } = await w.payableFork();
   t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Payable");
   await refused(
     t,
@@ -253,11 +254,7 @@ test.serial(
   "attacker calls the DAO's fork callbacks itself (check, payment): refused ERR_PRIVATE, nothing changes",
   async (t) => {
     const w = await world(t);
-    const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
-    await w.join(w.m[0], id);
-    await w.join(w.m[1], id);
-    await afterWindow(t);
-    must(await w.executeFork(w.outsider, id), "execute_fork");
+    const { id } = await w.payableFork();
     for (const fork of ["check", true]) {
       await refused(
         t,
@@ -409,11 +406,7 @@ test.serial(
       { kind: "Transfer", receiver_id: carol.accountId, amount: NEAR.toString() },
       [alice, bob, carol],
     );
-    const id = await w.open(`ghost${n}.${t.context.root.accountId}`);
-    await w.join(alice, id);
-    await w.join(bob, id);
-    await afterWindow(t);
-    must(await w.executeFork(w.outsider, id), "execute_fork");
+    const { id } = await w.payableFork();
     t.is((await w.dao.view<Fork>("get_fork", { id })).status, "Payable");
     await refused(t, w.outsider, [w.dao], () => w.c.execute(w.outsider, transfer), "ERR_FORK_WINDOW_OPEN");
     await afterWindow(t);
