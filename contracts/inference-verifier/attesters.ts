@@ -6,6 +6,7 @@ import { isAmount, isPublicKeyHex } from "../wire/fields";
 import type { VerifierState } from "./state";
 import { emit } from "./state";
 import type { Attester } from "./types";
+import { bondUnlockNs } from "../wire/verifier-settings";
 
 // The bond is posted by the DAO from its treasury when the proposal executes: the community decides who attests and
 // puts its own money behind that choice, and the DAO gets the bond back on removal. An attester that wants to bond
@@ -87,7 +88,7 @@ export function releaseBond(s: VerifierState, attesterId: string): string {
   if (a.status !== "Removed") fail("ERR_ATTESTER_NOT_REMOVED", a.status);
   if (a.bond === "0") fail("ERR_BOND_RELEASED");
   if (a.open_disputes > 0) fail("ERR_OPEN_DISPUTES", `${a.open_disputes} open`);
-  const unlock = BigInt(a.removed_at!) + BigInt(s.settings.challenge_window_ns);
+  const unlock = bondUnlockNs(BigInt(a.removed_at!), BigInt(s.settings.challenge_window_ns));
   if (near.blockTimestamp() < unlock) fail("ERR_BOND_LOCKED", `until ${unlock}`);
   const amount = a.bond;
   a.bond = "0";

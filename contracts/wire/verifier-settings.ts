@@ -18,3 +18,10 @@ export interface VerifierSettings {
   report_gas_tgas: number;
   callback_gas_tgas: number;
 }
+
+// When a removed attester's bond may go back to who posted it (release_bond, anyone may call it): one challenge
+// window after the removal, when every receipt it signed is past challenge. The verifier refuses earlier with
+// ERR_BOND_LOCKED; the web app shows the instant.
+export function bondUnlockNs(removedAtNs: bigint, challengeWindowNs: bigint): bigint {
+  return removedAtNs + challengeWindowNs;
+}

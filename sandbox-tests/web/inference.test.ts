@@ -7,7 +7,10 @@
 // meaning, the verifier and the pool unchanged), then, with the chain fast-forwarded, sent with the CLI's deposit and
 // gas and the epoch Reported in the verifier and recorded in the pool, and closed there; the community's home lists
 // the events of all this (proposal_created, vote_cast, receipts_accepted, receipt_voided, usage_reported,
-// epoch_closed) with their data, scanning older blocks on demand. Every browser action is checked over RPC.
+// epoch_closed) with their data, scanning older blocks on demand; a dispute opened from the page; the disputed
+// attester removed by the council: its bond shown held while the dispute is open, then locked until one challenge
+// window after the removal (bondUnlockNs), then released from the page by anyone to the DAO (exactly the bond).
+// Every browser action is checked over RPC.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { DISPUTE_STORAGE_MARGIN } from "../../attester/src/verify.ts";
@@ -23,6 +26,7 @@ import { type Answer, ATTESTER, daoCall, pass, runGuide, savedAccount, VERIFIER 
 import { capturePage, openWeb } from "./browser.ts";
 import { RECEIPT_STORAGE_DEPOSIT } from "../../contracts/wire/receipt.ts";
 import { challengeWindowEnd, challengeWindowOf } from "../../contracts/wire/receipt.ts";
+import { bondUnlockNs } from "../../contracts/wire/verifier-settings.ts";
 
 const test = useCliEnv();
 const DAO = "coop.commons.test.near";
@@ -326,6 +330,38 @@ test("in a browser: attesters, receipts (one voided), usage per epoch refused th
         `relayer.test.near disputed receipt #${wrongRecord.id} of att2.test.near (bond ${units.near(settings.dispute_bond)})`,
       ),
     );
+
+    // att2 removed by the council: its bond is held while the dispute on its receipt is open, then (the dispute
+    // upheld without a slash) locked for one challenge window after the removal, then anyone sends it back to the DAO
+    await pass(t, ["remove-attester", "--attester", "att2.test.near"]);
+    const att2 = () => cli.view<Attester>(VERIFIER, "get_attester", { attester_id: "att2.test.near" });
+    const release = () => page.getByTestId("attester-att2.test.near").getByTestId("bond-release");
+    await page.getByRole("link", { name: "Inference" }).click();
+    await release().filter({ hasText: "held while disputes" }).waitFor();
+    await pass(t, ["void-receipt", "--receipt", String(wrongRecord.id), "--reason", "upheld"]);
+    await page.reload();
+    const removed = await att2();
+    const window = (await cli.view<{ settings: { challenge_window_ns: string } }>(VERIFIER, "get_config")).settings;
+    const unlock = bondUnlockNs(BigInt(removed.removed_at ?? "0"), BigInt(window.challenge_window_ns));
+    await release()
+      .filter({ hasText: `locked until ${units.date(unlock)}` })
+      .waitFor();
+    ok(t, await cli.run(["node", "fast-forward", "200"]), "node fast-forward");
+    // anyone may send it: the relayer, signed in again (a reload signs out)
+    await page.reload();
+    await signIn("relayer.test.near");
+    await release()
+      .getByRole("button", { name: `Release the bond to ${DAO}` })
+      .click();
+    await dialog.waitFor();
+    t.regex(await dialog.innerText(), new RegExp(`Release att2\\.test\\.near's bond of ${units.near(removed.bond)}`));
+    const daoBefore = BigInt((await cli.provider.viewAccount({ accountId: DAO })).amount);
+    await send();
+    await release().waitFor({ state: "detached" });
+    t.is((await att2()).bond, "0");
+    t.is(BigInt((await cli.provider.viewAccount({ accountId: DAO })).amount) - daoBefore, BigInt(removed.bond));
+    await page.getByRole("link", { name: "‹ community" }).click();
+    await page.getByText("scanned blocks").first().waitFor();
 
     // what a failed test leaves: the page's screenshot and HTML (browser.ts capturePage, run at a failure's teardown)
     const at = await capturePage(page);

@@ -20,7 +20,8 @@ import type { EpochRecord } from "../../contracts/reward-pool/types.ts";
 import type { UsageReportPart } from "../../contracts/wire/usage-report.ts";
 import { CLOSE_EPOCH_DEPOSIT, CLOSE_EPOCH_GAS } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { REPORT_USAGE_GAS, reportUsageDeposit } from "../../scripts/cli/verifier-calls.ts";
+import { RELEASE_BOND_GAS, REPORT_USAGE_GAS, reportUsageDeposit } from "../../scripts/cli/verifier-calls.ts";
+import { bondUnlockNs } from "../../contracts/wire/verifier-settings.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Tx } from "./chain.ts";
 import type { PageProps } from "./pages.tsx";
@@ -192,6 +193,25 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
                     <div className="muted">
                       key <Hash value={a.public_key} />
                     </div>
+                    {a.status === "Removed" && a.bond !== "0" ? (
+                      <BondRelease
+                        attester={a}
+                        unlock={bondUnlockNs(BigInt(a.removed_at ?? "0"), BigInt(config.settings.challenge_window_ns))}
+                        now={BigInt(now)}
+                        signedIn={Boolean(wallet)}
+                        release={() =>
+                          ask({
+                            what: `Release ${a.attester_id}'s bond of ${units.near(a.bond)} to ${a.bond_owner}, who posted it (its receipts are past challenge)`,
+                            contractId: verifier,
+                            methodName: "release_bond",
+                            args: { attester_id: a.attester_id },
+                            gas: RELEASE_BOND_GAS,
+                            deposit: 0n,
+                            contract: "inference-verifier",
+                          })
+                        }
+                      />
+                    ) : null}
                   </li>
                 ))}
               </ul>
@@ -401,5 +421,45 @@ function Challenge({ chain, verifier, ask }: { chain: Chain; verifier: string; a
         </button>
       </form>
     </details>
+  );
+}
+
+// A removed attester's bond: held while a dispute on its receipts is open, locked for one challenge window after the
+// removal, then anyone may send it back to who posted it.
+function BondRelease({
+  attester,
+  unlock,
+  now,
+  signedIn,
+  release,
+}: {
+  attester: Attester;
+  unlock: bigint;
+  now: bigint;
+  signedIn: boolean;
+  release: () => void;
+}) {
+  if (attester.open_disputes > 0) {
+    return (
+      <p className="muted" data-testid="bond-release">
+        The bond is held while disputes on its receipts are open.
+      </p>
+    );
+  }
+  if (now < unlock) {
+    return (
+      <p className="muted" data-testid="bond-release">
+        The bond is locked until {units.date(unlock)} (one challenge window after the removal); then anyone may send it
+        back to {attester.bond_owner}.
+      </p>
+    );
+  }
+  return (
+    <p data-testid="bond-release">
+      <button type="button" onClick={release} disabled={!signedIn}>
+        Release the bond to {attester.bond_owner}
+      </button>
+      {signedIn ? null : <span className="muted"> (sign in to send it)</span>}
+    </p>
   );
 }
