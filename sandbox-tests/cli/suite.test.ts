@@ -274,7 +274,7 @@ test.serial("errors: refused proposals, execution failures, attester and claim e
 });
 
 test.serial(
-  "the suite's other kinds by name: void-receipt, retire-dataset, deprecate-model, remove-attester",
+  "the suite's other kinds by name: void-receipt, retire-dataset, deprecate-model, remove-attester, dismiss-dispute",
   async (t) => {
     const { cli } = t.context;
     const lab = ["-c", "coop", "--account", "alice.test.near"];
@@ -295,6 +295,21 @@ test.serial(
         { kind: "DeprecateModel", model_id: MODEL, reason: "superseded" },
       ],
       [["remove-attester", "--attester", "att.test.near"], { kind: "RemoveAttester", attester_id: "att.test.near" }],
+      [
+        ["dismiss-dispute", "--receipt", "7"],
+        {
+          kind: "FunctionCall",
+          receiver_id: VERIFIER,
+          actions: [
+            {
+              method_name: "dismiss_dispute",
+              args: Buffer.from('{"receipt_id":7}').toString("base64"),
+              deposit: "0",
+              gas: "30000000000000",
+            },
+          ],
+        },
+      ],
     ];
     for (const [args, kind] of kinds) {
       const r = await cli.run(["propose", ...args, ...lab, "--json"]);
@@ -305,7 +320,7 @@ test.serial(
     }
     // one executed: the dataset is Retired in the registry
     const last = (await cli.view<{ last_proposal_id: number }>(DAO, "get_info")).last_proposal_id;
-    const retire = String(last - 3);
+    const retire = String(last - 4);
     for (const who of ["alice.test.near", "bob.test.near"])
       ok(t, await cli.run(["vote", "approve", retire, "-c", "coop", "--account", who]), `vote ${who}`);
     ok(t, await cli.run(["execute", retire, ...lab]), "execute retire-dataset");

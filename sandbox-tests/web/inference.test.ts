@@ -338,8 +338,39 @@ test("in a browser: attesters, receipts (one voided), usage per epoch refused th
     const release = () => page.getByTestId("attester-att2.test.near").getByTestId("bond-release");
     await page.getByRole("link", { name: "Inference" }).click();
     await release().filter({ hasText: "held while disputes" }).waitFor();
-    await pass(t, ["void-receipt", "--receipt", String(wrongRecord.id), "--reason", "upheld"]);
-    await page.reload();
+    // the dispute's card proposes both outcomes (the relayer proposes; the policy lets anyone): dismissing it is a
+    // FunctionCall to dismiss_dispute, upholding it VoidReceipt; the council approves the latter
+    const proposeFromCard = async (button: string): Promise<number> => {
+      await page.getByTestId(`receipt-${wrongRecord.id}`).getByRole("button", { name: button }).click();
+      await dialog.waitFor();
+      await send();
+      await page.waitForURL(/#\/c\/[^/]+\/p\/\d+$/);
+      return Number(/\/p\/(\d+)$/.exec(page.url())?.[1]);
+    };
+    const dismissId = await proposeFromCard("Propose dismissing it");
+    const dismissal = await cli.view<{
+      kind: { kind: string; receiver_id: string; actions: { method_name: string; args: string; deposit: string }[] };
+    }>(DAO, "get_proposal", { id: dismissId });
+    t.like(dismissal.kind, { kind: "FunctionCall", receiver_id: VERIFIER });
+    t.like(dismissal.kind.actions[0], { method_name: "dismiss_dispute", deposit: "0" });
+    t.deepEqual(JSON.parse(Buffer.from(dismissal.kind.actions[0].args, "base64").toString()), {
+      receipt_id: wrongRecord.id,
+    });
+    await page.goto(`${web.url}#/c/${DAO}/inference`);
+    const upholdId = await proposeFromCard("Propose upholding it");
+    t.like(await cli.view<{ kind: object }>(DAO, "get_proposal", { id: upholdId }), {
+      kind: { kind: "VoidReceipt", receipt_id: wrongRecord.id, reason: "dispute upheld" },
+    });
+    for (const who of ["alice", "bob"]) {
+      ok(
+        t,
+        await cli.run(["vote", "approve", String(upholdId), "-c", "coop", "--account", `${who}.test.near`]),
+        "vote",
+      );
+    }
+    ok(t, await cli.run(["execute", String(upholdId), "-c", "coop", "--account", "bob.test.near"]), "execute");
+    t.is((await receipt(wrongRecord.id)).status, "Voided");
+    await page.goto(`${web.url}#/c/${DAO}/inference`);
     const removed = await att2();
     const window = (await cli.view<{ settings: { challenge_window_ns: string } }>(VERIFIER, "get_config")).settings;
     const unlock = bondUnlockNs(BigInt(removed.removed_at ?? "0"), BigInt(window.challenge_window_ns));

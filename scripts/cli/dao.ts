@@ -11,6 +11,8 @@ import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { txRef } from "./units.ts";
 import { jsonArg } from "./suite.ts";
+import { dismissDisputeKind } from "./verifier-calls.ts";
+import { INFERENCE_VERIFIER } from "../../contracts/wire/contracts.ts";
 import {
   ADD_PROPOSAL_GAS,
   CHOICES,
@@ -71,6 +73,7 @@ export const PROPOSAL_KINDS = [
   "add-attester",
   "remove-attester",
   "void-receipt",
+  "dismiss-dispute",
   "set-reward-policy",
   "fund-pool",
   "raw",
@@ -219,6 +222,19 @@ export async function buildKind(
       return {
         kind: { kind: "VoidReceipt", receipt_id: Number(text), ...slash, ...reason },
         description: `VoidReceipt #${text}${f.slash === true ? " and slash its attester" : ""}`,
+      };
+    }
+    case "dismiss-dispute": {
+      const text = need(f, "receipt", kind);
+      if (!/^(0|[1-9]\d{0,9})$/.test(text) || Number(text) > 4294967295) {
+        throw new CliError("BAD_ARGS", "--receipt must be the verifier's receipt id (0 to 4294967295)");
+      }
+      const { suite } = await view<{ suite: Record<string, string> }>(chain, dao, "get_info");
+      const verifier = suite[INFERENCE_VERIFIER];
+      if (!verifier) throw new CliError("ERR_NO_SUITE_CONTRACT", `${dao} has no inference verifier`);
+      return {
+        kind: dismissDisputeKind(verifier, Number(text)),
+        description: `Dismiss the dispute on receipt #${text} (its bond to the treasury)`,
       };
     }
     case "activate-model": {

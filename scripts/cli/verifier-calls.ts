@@ -11,6 +11,28 @@ export const REPORT_USAGE_GAS = 200n * TGAS;
 /** release_bond (anyone): a removed attester's bond back to who posted it, one transfer (~12 Tgas measured) */
 export const RELEASE_BOND_GAS = 30n * TGAS;
 
+/** dismiss_dispute (the DAO only): the receipt counts again, the challenger's dispute bond goes to the treasury */
+export const DISMISS_DISPUTE_GAS = 30n * TGAS;
+
+/**
+ * The proposal that dismisses the dispute on receipt `receiptId`: a FunctionCall to the verifier's dismiss_dispute
+ * (the DAO has no dedicated kind; upholding is VoidReceipt). The verifier refuses it unless the receipt is Disputed.
+ */
+export function dismissDisputeKind(verifier: string, receiptId: number) {
+  return {
+    kind: "FunctionCall",
+    receiver_id: verifier,
+    actions: [
+      {
+        method_name: "dismiss_dispute",
+        args: btoa(JSON.stringify({ receipt_id: receiptId })),
+        deposit: "0",
+        gas: DISMISS_DISPUTE_GAS.toString(),
+      },
+    ],
+  };
+}
+
 /**
  * The deposit of the next report_usage of an epoch: that of the part the pool has not confirmed yet (`next_part` of
  * the verifier's get_epoch_usage, 0 before the first) among preview_usage_report's parts; 0 when none is due.

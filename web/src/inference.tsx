@@ -20,11 +20,17 @@ import type { EpochRecord } from "../../contracts/reward-pool/types.ts";
 import type { UsageReportPart } from "../../contracts/wire/usage-report.ts";
 import { CLOSE_EPOCH_DEPOSIT, CLOSE_EPOCH_GAS } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
-import { RELEASE_BOND_GAS, REPORT_USAGE_GAS, reportUsageDeposit } from "../../scripts/cli/verifier-calls.ts";
+import {
+  dismissDisputeKind,
+  RELEASE_BOND_GAS,
+  REPORT_USAGE_GAS,
+  reportUsageDeposit,
+} from "../../scripts/cli/verifier-calls.ts";
 import { bondUnlockNs } from "../../contracts/wire/verifier-settings.ts";
 import { meaningOf } from "../../contracts/wire/errors.ts";
 import { type Chain, PAGE, type Problem, problemOf, type Tx } from "./chain.ts";
-import type { PageProps } from "./pages.tsx";
+import { type PageProps, proposalTx } from "./pages.tsx";
+import type { Policy } from "../../contracts/community-dao/types.ts";
 import { newestFirst, suiteContract, suiteOf } from "./suite.ts";
 import { Hash, Pager, ProblemBox, Show, TextField, useLoad } from "./ui.tsx";
 import { type ChallengeWindow, challengeWindowEnd, challengeWindowOf } from "../../contracts/wire/receipt.ts";
@@ -75,7 +81,7 @@ async function epochRows(chain: Chain, verifier: string, pool: string | undefine
   );
 }
 
-export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { dao: string }) {
+export function Inference({ chain, wallet, refresh, ask, go, dao }: PageProps & { dao: string }) {
   const [attesterPage, setAttesterPage] = useState(0);
   const [receiptPage, setReceiptPage] = useState(0);
   const loaded = useLoad(
@@ -85,11 +91,12 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
         suiteOf(chain, dao),
       ]);
       const pool = suite["reward-pool"];
-      const [config, active, now, current] = await Promise.all([
+      const [config, active, now, current, policy] = await Promise.all([
         chain.view<VerifierConfig>(verifier, "get_config"),
         chain.view<ActiveModel | null>(verifier, "get_active_model"),
         chain.now(),
         chain.view<number>(verifier, "current_epoch"),
+        chain.view<Policy>(dao, "get_policy"),
       ]);
       const range = newestFirst(receiptPage, config.receipts);
       const [attesters, receipts, epochs] = await Promise.all([
@@ -109,7 +116,7 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
             if (d) disputes.set(r.id, d);
           }),
       );
-      return { verifier, pool, config, active, now, current, attesters, receipts, disputes, epochs };
+      return { verifier, pool, config, active, now, current, policy, attesters, receipts, disputes, epochs };
     },
     [chain, dao, attesterPage, receiptPage, refresh],
     chain,
@@ -121,7 +128,7 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
       </p>
       <h1>Inference</h1>
       <Show loaded={loaded}>
-        {({ verifier, pool, config, active, now, current, attesters, receipts, disputes, epochs }) => {
+        {({ verifier, pool, config, active, now, current, policy, attesters, receipts, disputes, epochs }) => {
           const length = config.settings.epoch_length_ns;
           const reportTx = (row: EpochRow) => {
             const part = row.usage?.next_part ?? 0;
@@ -136,6 +143,9 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
               contract: "inference-verifier",
             });
           };
+          // a council proposal on a dispute (the CLI's descriptions), then the proposal's page
+          const propose = (kind: { kind: string } & Record<string, unknown>, description: string) =>
+            ask(proposalTx(dao, policy, kind, description), (sent) => go(`/c/${dao}/p/${sent.value}`));
           const closeTx = (row: EpochRow) =>
             pool &&
             ask({
@@ -247,6 +257,32 @@ export function Inference({ chain, wallet, refresh, ask, dao }: PageProps & { da
                           {units.near(d.bond)}): another receipt of{" "}
                           <span className="mono">{d.conflicting_attester_id}</span> for the same input gives another
                           output; the council upholds it (VoidReceipt) or dismisses it
+                          {wallet ? (
+                            <p>
+                              <button
+                                type="button"
+                                onClick={() =>
+                                  propose(
+                                    { kind: "VoidReceipt", receipt_id: r.id, reason: "dispute upheld" },
+                                    `VoidReceipt #${r.id}: dispute upheld`,
+                                  )
+                                }
+                              >
+                                Propose upholding it
+                              </button>{" "}
+                              <button
+                                type="button"
+                                onClick={() =>
+                                  propose(
+                                    dismissDisputeKind(verifier, r.id),
+                                    `Dismiss the dispute on receipt #${r.id} (its bond to the treasury)`,
+                                  )
+                                }
+                              >
+                                Propose dismissing it
+                              </button>
+                            </p>
+                          ) : null}
                         </div>
                       ) : null}
                     </li>

@@ -133,6 +133,10 @@ const KINDS: Record<string, [string, [string, string][]]> = {
       ["--reason <text>", "why"],
     ],
   ],
+  "dismiss-dispute": [
+    "a FunctionCall to the verifier's dismiss_dispute: the receipt counts again, the challenger's bond goes to the treasury",
+    [["!--receipt <id>", "the disputed receipt's id"]],
+  ],
   "activate-model": [
     "ActivateModel (execute attaches 240 Tgas; the treasury pays its storage and lineage deposits, the rest comes back)",
     [["!--model <name@version>", "name@version"]],
