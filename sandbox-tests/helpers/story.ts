@@ -6,7 +6,14 @@
 import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { NearAccount, TransactionResult } from "near-workspaces";
-import { DATA_DIR, loadVerified, MANIFEST_PATH, readManifest, sha256Hex } from "../../attester/src/data.ts";
+import {
+  DATA_DIR,
+  loadVerified,
+  MANIFEST_PATH,
+  type ManifestEntry,
+  readManifest,
+  sha256Hex,
+} from "../../attester/src/data.ts";
 import { type Model, train, weightsSha256 } from "../../attester/src/model.ts";
 import type { AttesterKey } from "../../attester/src/receipt.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
@@ -207,6 +214,21 @@ export interface StoryDataset {
   creators: Share[];
 }
 
+/** submit_dataset's arguments for an entry of data/manifest.json (its file's size, a file:// URI, the CLI's datasheet). */
+export function manifestDatasetInput(e: ManifestEntry, creators: Share[]) {
+  const [name, version] = e.dataset_id.split("@");
+  return {
+    name,
+    version,
+    content_sha256: e.content_sha256,
+    size_bytes: String(statSync(join(DATA_DIR, e.file)).size),
+    uris: [`file://data/${e.file}`],
+    license: e.license,
+    datasheet_sha256: sha256Hex(`datasheet of ${e.dataset_id}`),
+    creators,
+  };
+}
+
 /** The i-th dataset of data/manifest.json submitted by the creator with the story's shares ("submit_dataset <id>"). */
 export async function submitStoryDataset(
   c: StoryCommunity,
@@ -215,24 +237,12 @@ export async function submitStoryDataset(
   record: Recorder,
 ): Promise<StoryDataset> {
   const e = readManifest().entries[i];
-  const [name, version] = e.dataset_id.split("@");
   const creators = datasetCreators(i, cast.creator.accountId, cast.coCreator.accountId);
   const label = `submit_dataset ${e.dataset_id}`;
-  const r = await cast.creator.callRaw(
-    c.datasets,
-    "submit_dataset",
-    {
-      name,
-      version,
-      content_sha256: e.content_sha256,
-      size_bytes: String(statSync(join(DATA_DIR, e.file)).size),
-      uris: [`file://data/${e.file}`],
-      license: e.license,
-      datasheet_sha256: sha256Hex(`datasheet of ${e.dataset_id}`),
-      creators,
-    },
-    { attachedDeposit: NEAR / 10n, gas: 30n * TGAS },
-  );
+  const r = await cast.creator.callRaw(c.datasets, "submit_dataset", manifestDatasetInput(e, creators), {
+    attachedDeposit: NEAR / 10n,
+    gas: 30n * TGAS,
+  });
   return { dataset_id: ok(label, record(label, r)).parseResult<string>(), creators };
 }
 

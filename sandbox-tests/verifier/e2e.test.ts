@@ -4,17 +4,18 @@
 // attester; the attester runs inference and signs receipts; a relayer submits them with near-api-js (one, then a
 // batch); the verifier accepts them and each user opens their commitments against the chain.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { InferenceAttester, opens } from "../../attester/src/attester.ts";
-import { DATA_DIR, loadVerified, MANIFEST_PATH, readManifest, sha256Hex } from "../../attester/src/data.ts";
+import { loadVerified, MANIFEST_PATH, readManifest, sha256Hex } from "../../attester/src/data.ts";
 import { train, weightsSha256 } from "../../attester/src/model.ts";
 import { canonicalReceipt, newKey } from "../../attester/src/receipt.ts";
 import { connectAccount, submitAll, submitBatch } from "../../attester/src/submit.ts";
 import { useWorker } from "../helpers/worker.ts";
 import { ATTESTER_STORAGE, BOND, chainNow, NEAR, ROOT, SETTINGS, TGAS, tgas, verifierWasm } from "./fixture.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
+import { manifestDatasetInput } from "../helpers/story.ts";
 
 const test = useWorker().serial;
 
@@ -63,20 +64,10 @@ test("train -> register -> activate -> infer -> attest -> verify", async (t) => 
   const local = readManifest();
   const ids: string[] = [];
   for (const e of local.entries) {
-    const [name, version] = e.dataset_id.split("@");
     const id = await creator.call<string>(
       datasets,
       "submit_dataset",
-      {
-        name,
-        version,
-        content_sha256: e.content_sha256,
-        size_bytes: String(statSync(join(DATA_DIR, e.file)).size),
-        uris: [`file://data/${e.file}`],
-        license: e.license,
-        datasheet_sha256: sha256Hex(`datasheet of ${e.dataset_id}`),
-        creators: [{ account_id: creator.accountId, share_bps: 10000 }],
-      },
+      manifestDatasetInput(e, [{ account_id: creator.accountId, share_bps: 10000 }]),
       { attachedDeposit: NEAR, gas: 100n * TGAS },
     );
     t.is(id, e.dataset_id);
