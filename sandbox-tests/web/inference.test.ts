@@ -7,7 +7,8 @@
 // meaning, the verifier and the pool unchanged), then, with the chain fast-forwarded, sent with the CLI's deposit and
 // gas and the epoch Reported in the verifier and recorded in the pool, and closed there; the community's home lists
 // the events of all this (proposal_created, vote_cast, receipts_accepted, receipt_voided, usage_reported,
-// epoch_closed) with their data, scanning older blocks on demand; a dispute opened from the page; the disputed
+// epoch_closed) with their data, scanning older blocks on demand; an honest answer verified in the page and the same
+// answer with another output refused (ERR_OUTPUT_MISMATCH); a dispute opened from the page; the disputed
 // attester removed by the council: its bond shown held while the dispute is open, then locked until one challenge
 // window after the removal (bondUnlockNs), then released from the page by anyone to the DAO (exactly the bond).
 // Every browser action is checked over RPC.
@@ -320,6 +321,32 @@ test("in a browser: attesters, receipts (one voided), usage per epoch refused th
         `challengeable until ${units.date(end)}`,
       ),
     );
+    // anyone verifies an answer in the page, as `ai-commons verify` does: the honest one is the community's model's
+    // answer, held by the verifier; the same answer with another output is not (its commitment does not open)
+    const verify = page.getByTestId("verify-answer");
+    const verdictOf = async (answer: unknown) => {
+      await verify.locator("summary").click();
+      await verify.locator("textarea[name=answer]").fill(JSON.stringify(answer));
+      await verify.getByRole("button", { name: "Verify" }).click();
+      const summary = verify.getByTestId("verdict-summary");
+      await summary.waitFor();
+      const out = {
+        summary: await summary.innerText(),
+        signature: await verify.getByTestId("check-signature").innerText(),
+      };
+      await verify.locator("summary").click();
+      return out;
+    };
+    const verified = await verdictOf(honest);
+    t.is(
+      verified.summary,
+      `Verified: receipt #${honestRecord.id} of ${ATTESTER}, challengeable until ${units.date(end)}`,
+    );
+    t.regex(verified.signature, /^✓ signature: /);
+    const tampered = await verdictOf({ ...honest, output: "rewards" });
+    t.is(tampered.summary, "Not verified: ERR_OUTPUT_MISMATCH");
+    // the receipt itself is genuine: only the output claimed with it is not what it committed to
+    t.regex(tampered.signature, /^✓ signature: /);
     await fitsPhone("the inference page with a dispute");
     await shot("dispute");
     // and on the home, the newest event

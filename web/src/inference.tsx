@@ -290,6 +290,7 @@ export function Inference({ chain, wallet, refresh, ask, go, dao }: PageProps & 
                 })}
               </ul>
               <Pager page={receiptPage} total={config.receipts} onPage={setReceiptPage} />
+              <VerifyAnswer chain={chain} verifier={verifier} />
               {wallet ? <Challenge chain={chain} verifier={verifier} ask={ask} /> : null}
 
               <h2>Usage per epoch</h2>
@@ -497,5 +498,96 @@ function BondRelease({
       </button>
       {signedIn ? null : <span className="muted"> (sign in to send it)</span>}
     </p>
+  );
+}
+
+type Verdict = import("../../attester/src/verify.ts").Verdict;
+
+// Anyone, signed in or not: an answer of the community's model (the attester service's /v1/infer response or one answer
+// of `ai-commons attest --out`: input, output, salt and signed receipt) checked as `ai-commons verify` checks it
+// (attester/src/verify.ts verifyReceipt, loaded on demand): the salt opens the commitments, the attester's registered
+// key signed it, the verifier holds it, the registry's active model then, and whether it is final.
+function VerifyAnswer({ chain, verifier }: { chain: Chain; verifier: string }) {
+  const [answer, setAnswer] = useState("");
+  const [verdict, setVerdict] = useState<Verdict | null>(null);
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    setVerdict(null);
+    setBusy(true);
+    try {
+      const { pickReceipt, verifyReceipt } = await import("../../attester/src/verify.ts");
+      let json: unknown;
+      try {
+        json = JSON.parse(answer);
+      } catch (err) {
+        throw new AttesterError("ERR_INVALID_RECEIPT", `not JSON (${(err as Error).message})`);
+      }
+      const a = pickReceipt(json);
+      if (a.input === undefined || a.output === undefined || a.salt === undefined) {
+        throw new AttesterError(
+          "ERR_INVALID_RECEIPT",
+          "a receipt alone cannot be opened: paste the whole answer, with its input, output and salt",
+        );
+      }
+      const view = (contractId: string, method: string, args: Record<string, unknown>) =>
+        chain.view<unknown>(contractId, method, args);
+      setVerdict(
+        await verifyReceipt(view, {
+          verifier_id: verifier,
+          receipt: a.receipt,
+          input: a.input,
+          output: a.output,
+          salt: a.salt,
+          now: await chain.now(),
+        }),
+      );
+    } catch (err) {
+      if (err instanceof AttesterError)
+        setProblem({ code: err.code, meaning: meaningOf(err.code) ?? err.message, detail: err.message });
+      else setProblem(problemOf(err, chain, "inference-verifier"));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <details className="verify" data-testid="verify-answer">
+      <summary>Verify an answer</summary>
+      <p className="muted">
+        Paste an answer of the community's model (what its attester service returned, or one answer of{" "}
+        <code>ai-commons attest --out</code>): the page checks that it is the community's chosen model's answer to that
+        input, signed by a bonded attester and held by the verifier.
+      </p>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <TextField label="The answer (JSON)" name="answer" value={answer} onChange={setAnswer} rows={4} />
+        {problem ? <ProblemBox problem={problem} /> : null}
+        <button type="submit" className="primary" disabled={busy || answer.trim() === ""}>
+          {busy ? "Verifying…" : "Verify"}
+        </button>
+      </form>
+      {verdict ? (
+        <div data-testid="verdict">
+          <p className={verdict.ok ? "ok" : "field-error"} data-testid="verdict-summary">
+            {verdict.ok
+              ? `Verified: receipt #${verdict.record?.id ?? "?"} of ${verdict.attester_id}, ${
+                  verdict.finality === "final"
+                    ? "final"
+                    : `challengeable until ${verdict.final_at ? units.date(verdict.final_at) : "?"}`
+                }`
+              : `Not verified: ${verdict.checks.find((c) => c.ok === false)?.code ?? "a check failed"}`}
+          </p>
+          <ul className="checks">
+            {verdict.checks.map((c) => (
+              <li key={c.check} data-testid={`check-${c.check}`}>
+                {c.ok === true ? "✓" : c.ok === false ? "✗" : "–"} {c.check}: {c.code ? `${c.code}: ` : ""}
+                {c.detail}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+    </details>
   );
 }
