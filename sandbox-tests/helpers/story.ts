@@ -267,17 +267,24 @@ export async function createStoryManifest(
   return ok("create_manifest", record("create_manifest", r)).parseResult<number>();
 }
 
+/** attester/model-card.json: what the model registry is told about the model trained from data/. */
+export interface ModelCard {
+  model_name: string;
+  model_version: string;
+  framework: string;
+  architecture: string;
+  license: string;
+  weights_sha256: string;
+}
+
+export function modelCard(): ModelCard {
+  return JSON.parse(readFileSync(join(ROOT, "attester", "model-card.json"), "utf8")) as ModelCard;
+}
+
 export interface StoryModel {
   model: Model;
   weights_sha256: string;
-  card: {
-    model_name: string;
-    model_version: string;
-    framework: string;
-    architecture: string;
-    license: string;
-    weights_sha256: string;
-  };
+  card: ModelCard;
 }
 
 /** The model trained from data/, its files checked against the manifest on chain (as the attester trains it). */
@@ -289,8 +296,7 @@ export async function trainStoryModel(c: StoryCommunity, manifestId: number): Pr
   const content: Record<string, string> = {};
   for (const e of onChain.entries) content[e.dataset_id] = e.content_sha256;
   const model = train(loadVerified(MANIFEST_PATH, { content_sha256: content, root: onChain.root }).examples);
-  const card = JSON.parse(readFileSync(join(ROOT, "attester", "model-card.json"), "utf8"));
-  return { model, weights_sha256: weightsSha256(model), card };
+  return { model, weights_sha256: weightsSha256(model), card: modelCard() };
 }
 
 /** The model registered by its maker with the story's makers ("register_model"); returns its id. */

@@ -15,18 +15,11 @@ import { connectAccount, submitAll, submitBatch } from "../../attester/src/submi
 import { useWorker } from "../helpers/worker.ts";
 import { ATTESTER_STORAGE, BOND, chainNow, NEAR, ROOT, SETTINGS, TGAS, tgas, verifierWasm } from "./fixture.ts";
 import { DEFAULT_ACTIVATION_DEPOSIT } from "../../contracts/wire/activation.ts";
-import { manifestDatasetInput } from "../helpers/story.ts";
+import { manifestDatasetInput, modelCard } from "../helpers/story.ts";
 
 const test = useWorker().serial;
 
-const card = JSON.parse(readFileSync(join(ROOT, "attester", "model-card.json"), "utf8")) as {
-  model_name: string;
-  model_version: string;
-  framework: string;
-  architecture: string;
-  license: string;
-  weights_sha256: string;
-};
+const card = modelCard();
 
 const QUESTIONS = [
   "the council should vote on the treasury budget",

@@ -363,6 +363,13 @@ export function Inference({ chain, wallet, refresh, ask, go, dao }: PageProps & 
  * A receipt pasted as JSON: a signed receipt, or one answer of `ai-commons attest --out` (attester/src/verify.ts, loaded
  * on demand with its secp256k1 code: only a challenge needs it).
  */
+// A refusal of the attester's checks (its own ERR_ codes, with their meanings) or of the chain.
+function checkProblem(err: unknown, chain: Chain): Problem {
+  return err instanceof AttesterError
+    ? { code: err.code, meaning: meaningOf(err.code) ?? err.message, detail: err.message }
+    : problemOf(err, chain, "inference-verifier");
+}
+
 function receiptOf(
   pickReceipt: typeof import("../../attester/src/verify.ts").pickReceipt,
   text: string,
@@ -422,9 +429,7 @@ function Challenge({ chain, verifier, ask }: { chain: Chain; verifier: string; a
         contract: "inference-verifier",
       });
     } catch (err) {
-      if (err instanceof AttesterError)
-        setProblem({ code: err.code, meaning: meaningOf(err.code) ?? err.message, detail: err.message });
-      else setProblem(problemOf(err, chain, "inference-verifier"));
+      setProblem(checkProblem(err, chain));
     } finally {
       setBusy(false);
     }
@@ -545,9 +550,7 @@ function VerifyAnswer({ chain, verifier }: { chain: Chain; verifier: string }) {
         }),
       );
     } catch (err) {
-      if (err instanceof AttesterError)
-        setProblem({ code: err.code, meaning: meaningOf(err.code) ?? err.message, detail: err.message });
-      else setProblem(problemOf(err, chain, "inference-verifier"));
+      setProblem(checkProblem(err, chain));
     } finally {
       setBusy(false);
     }
