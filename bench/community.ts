@@ -17,7 +17,6 @@ import {
   Council,
   createStoryManifest,
   registerStoryModel,
-  STORY_CODES,
   storyCommunity,
   storyDatasetCount,
   storyFactory,
@@ -25,7 +24,7 @@ import {
   submitStoryDataset,
   trainStoryModel,
 } from "../sandbox-tests/helpers/story.ts";
-import { wasmOf } from "../sandbox-tests/helpers/community.ts";
+import { FACTORY_CODES, wasmOf } from "../sandbox-tests/helpers/community.ts";
 import {
   chainNow,
   eventsOf,
@@ -43,7 +42,7 @@ import {
 import type { AccountStorage, GasRow, StorageDelta } from "./results.ts";
 
 // Suite codes in factory publish order: the DAO first (mandatory), then the others.
-export const SUITE = STORY_CODES;
+export const SUITE = FACTORY_CODES;
 const EPOCH_NS = BigInt(VERIFIER_SETTINGS.epoch_length_ns);
 const WINDOW_NS = BigInt(VERIFIER_SETTINGS.challenge_window_ns);
 

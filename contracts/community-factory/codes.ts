@@ -145,7 +145,7 @@ export function suiteCodes(codes: JsonUnorderedMap<CodeRecord>): CodeRecord[] {
   const dao = codes.get(DAO_CODE) as CodeRecord | null;
   if (!dao) fail("ERR_NO_DAO_CODE", `store "${DAO_CODE}" first`);
   const out: CodeRecord[] = [dao];
-  const n = codes.length;
+  const n = codes.size;
   const names = codes.keys(0, n);
   for (const name of names) {
     if (name === DAO_CODE) continue;

@@ -165,7 +165,7 @@ export class CommunityFactory {
 
   @view({})
   get_codes({ from_index, limit }: { from_index?: number; limit?: number }): CodeRecord[] {
-    const [start, end] = pageRange(from_index, limit, this.codes.length);
+    const [start, end] = pageRange(from_index, limit, this.codes.size);
     if (end <= start) return [];
     return this.codes.keys(start, end).map((k) => this.codes.get(k) as CodeRecord);
   }
@@ -231,12 +231,12 @@ export class CommunityFactory {
 
   @view({})
   get_community_count(): number {
-    return this.communities.length;
+    return this.communities.size;
   }
 
   @view({})
   get_communities({ from_index, limit }: { from_index?: number; limit?: number }) {
-    const [start, end] = pageRange(from_index, limit, this.communities.length);
+    const [start, end] = pageRange(from_index, limit, this.communities.size);
     if (end <= start) return [];
     return this.communities.keys(start, end).map((k) => communityView(this.communities.get(k) as Community));
   }

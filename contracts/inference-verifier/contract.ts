@@ -320,7 +320,7 @@ export class InferenceVerifier implements VerifierState {
       dispute_bonds_total: this.dispute_bonds_total,
       active_seq: this.active_seq,
       receipts: this.receipts.length,
-      attesters: this.attesters.length,
+      attesters: this.attesters.size,
     };
   }
 
@@ -336,7 +336,7 @@ export class InferenceVerifier implements VerifierState {
 
   @view({})
   get_attesters({ from_index, limit }: { from_index?: number; limit?: number }): Attester[] {
-    const [start, end] = pageRange(from_index, limit, this.attesters.length);
+    const [start, end] = pageRange(from_index, limit, this.attesters.size);
     const out: Attester[] = [];
     for (let i = start; i < end; i++) out.push(this.attesters.get(this.attesters.keyAt(i)!)!);
     return out;
@@ -369,7 +369,7 @@ export class InferenceVerifier implements VerifierState {
   // Totals per model version (accepted ever, voided ever), in order of first use.
   @view({})
   get_model_usage({ from_index, limit }: { from_index?: number; limit?: number }): VersionUsage[] {
-    const [start, end] = pageRange(from_index, limit, this.versions.length);
+    const [start, end] = pageRange(from_index, limit, this.versions.size);
     const out: VersionUsage[] = [];
     for (let i = start; i < end; i++) out.push(this.versions.get(this.versions.keyAt(i)!)!);
     return out;

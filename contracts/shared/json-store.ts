@@ -209,10 +209,6 @@ export class JsonUnorderedMap<T> extends IndexedJsonMap<T> {
     return new JsonUnorderedMap(data.prefix, data._keys.length);
   }
 
-  get length(): number {
-    return this.size;
-  }
-
   toJSON(): { prefix: string; _keys: { prefix: string; length: number }; values: { keyPrefix: string } } {
     return {
       prefix: this.prefix,

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createHash } from "node:crypto";
-import type { NearAccount, Worker } from "near-workspaces";
+import type { NearAccount, TransactionResult, Worker } from "near-workspaces";
 import { NEAR, ROOT, TGAS } from "./tx.ts";
 import { GLOBAL_BYTE_COST } from "../../contracts/wire/units.ts";
 export { GLOBAL_BYTE_COST } from "../../contracts/wire/units.ts";
@@ -13,6 +13,8 @@ export const DAO_CODE = "community-dao";
 // The other suite contracts, in the factory's deploy order.
 export const SUITE_CODES = ["dataset-registry", "model-registry", "inference-verifier", "reward-pool"] as const;
 export type SuiteCode = (typeof SUITE_CODES)[number];
+/** Every code a factory publishes, the DAO first (the factory requires it). */
+export const FACTORY_CODES = [DAO_CODE, ...SUITE_CODES];
 
 export const sha256Hex = (b: Uint8Array): string => createHash("sha256").update(b).digest("hex");
 
@@ -59,14 +61,26 @@ export async function fundPublisher(root: NearAccount, owner: NearAccount, codes
   await root.transfer(owner, burn + 5n * NEAR);
 }
 
-/** A factory under `root` owned by `owner` that published the DAO and the four suite codes as release 1.0.0. */
-export async function deployFactory(root: NearAccount, owner: NearAccount, name = "commons"): Promise<NearAccount> {
+/** Called with a transaction a helper sent and its label (e.g. "publish_code community-dao"); returns it. */
+export type Recorder = (label: string, r: TransactionResult) => TransactionResult;
+
+/**
+ * A factory under `root` owned by `owner` that published the DAO and the four suite codes as release 1.0.0 (the
+ * factory keeps no wasm: a small balance is enough). Each `publish_code <code>` goes to `record`.
+ */
+export async function deployFactory(
+  root: NearAccount,
+  owner: NearAccount,
+  name = "commons",
+  record: Recorder = (_label, r) => r,
+): Promise<NearAccount> {
   const factory = await root.createSubAccount(name, { initialBalance: 10n * NEAR });
   await factory.deploy(wasmOf("community-factory"));
   await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 100n * TGAS });
   const codes = [DAO_CODE, ...SUITE_CODES];
   await fundPublisher(root, owner, codes);
-  for (const code of codes) await publishCode(factory, owner, code, "1.0.0", wasmOf(code));
+  for (const code of codes)
+    record(`publish_code ${code}`, await publishCode(factory, owner, code, "1.0.0", wasmOf(code)));
   return factory;
 }
 
@@ -85,22 +99,52 @@ export async function createCommunity(
   council: NearAccount[],
   initArgs: Record<string, unknown> = {},
 ): Promise<Record<string, string>> {
+  const config = { name: `${name} commons`, purpose: "own our model", metadata: "" };
+  return (await createCommunityWith(factory, creator, { name, config, council, initArgs })).ids;
+}
+
+/** The factory's quote for a community (get_required_deposit with its arguments). */
+export interface Quote {
+  deposit: string;
+  gas: string;
+  accounts_total: string;
+}
+
+/**
+ * create_community with the factory's quote for exactly these arguments (its DAO's balance grows with the founders),
+ * the transaction handed to `record` as "create_community"; throws unless the community is Ready.
+ */
+export async function createCommunityWith(
+  factory: NearAccount,
+  creator: NearAccount,
+  c: {
+    name: string;
+    config: { name: string; purpose: string; metadata: string };
+    council: NearAccount[];
+    initArgs?: Record<string, unknown>;
+  },
+  record: Recorder = (_label, r) => r,
+): Promise<{ ids: Record<string, string>; quote: Quote }> {
   const dao_args = {
-    config: { name: `${name} commons`, purpose: "own our model", metadata: "" },
-    members: council.map((m) => ({ account_id: m.accountId, roles: ["council"] })),
+    config: c.config,
+    members: c.council.map((m) => ({ account_id: m.accountId, roles: ["council"] })),
   };
-  const args = { name, dao_args, init_args: initArgs };
-  // the factory's quote for exactly this community (its DAO's balance grows with the founders)
-  const { deposit, gas } = await factory.view<{ deposit: string; gas: string }>("get_required_deposit", args);
-  const created = await creator.callRaw(factory, "create_community", args, {
-    attachedDeposit: BigInt(deposit),
-    gas: BigInt(gas),
-  });
+  const args = { name: c.name, dao_args, init_args: c.initArgs ?? {} };
+  const quote = await factory.view<Quote>("get_required_deposit", args);
+  const created = record(
+    "create_community",
+    await creator.callRaw(factory, "create_community", args, {
+      attachedDeposit: BigInt(quote.deposit),
+      gas: BigInt(quote.gas),
+    }),
+  );
   if (created.failed) throw new Error(`create_community: ${created.receiptFailureMessages.join(" | ")}`);
-  const view = await factory.view<CommunityView>("get_community", { name });
+  const view = await factory.view<CommunityView>("get_community", { name: c.name });
   if (view.status !== "Ready") {
-    const failed = view.contracts.filter((c) => c.status !== "Done").map((c) => `${c.code}: ${c.status}`);
-    throw new Error(`create_community left ${name} ${view.status} (${failed.join(", ")}): ${created.logs.join(" | ")}`);
+    const failed = view.contracts.filter((x) => x.status !== "Done").map((x) => `${x.code}: ${x.status}`);
+    throw new Error(
+      `create_community left ${c.name} ${view.status} (${failed.join(", ")}): ${created.logs.join(" | ")}`,
+    );
   }
-  return Object.fromEntries(view.contracts.map((c) => [c.code, c.account_id]));
+  return { ids: Object.fromEntries(view.contracts.map((x) => [x.code, x.account_id])), quote };
 }

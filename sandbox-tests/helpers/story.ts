@@ -31,19 +31,11 @@ import {
   type Share,
   VERIFIER_SETTINGS,
 } from "../../scripts/scenario/community.ts";
-import { codeInput, DAO_CODE, fundPublisher, SUITE_CODES, wasmOf } from "./community.ts";
-import { NEAR, ROOT, TGAS } from "./tx.ts";
+import { createCommunityWith, deployFactory, type Quote, type Recorder } from "./community.ts";
+import { must, NEAR, ROOT, TGAS } from "./tx.ts";
 
-/** Called with every transaction of the story; returns the outcome (a recorder may throw on failure). */
-export type Recorder = (label: string, r: TransactionResult) => TransactionResult;
-
-/** The codes the factory publishes, the DAO first (the factory requires it). */
-export const STORY_CODES = [DAO_CODE, ...SUITE_CODES];
-
-function ok(label: string, r: TransactionResult): TransactionResult {
-  if (r.failed) throw new Error(`${label} failed: ${r.receiptFailureMessages.join(" | ")}`);
-  return r;
-}
+// Called with every transaction of the story; returns the outcome (a recorder may throw on failure).
+export type { Recorder };
 
 /** The story's accounts under `root`, each with `balance`. */
 export async function castAccounts(root: NearAccount, balance = 100n * NEAR): Promise<Record<Role, NearAccount>> {
@@ -54,31 +46,10 @@ export async function castAccounts(root: NearAccount, balance = 100n * NEAR): Pr
 
 /**
  * A factory at `commons.<root>` owned by a new `owner` account, which publishes the five codes from build/ as release
- * 1.0.0 (each `publish_code <code>` recorded; the owner attaches the factory's quoted burn). The factory keeps no wasm
- * (the codes live in the chain's global store, NEP-591): a small balance is enough.
+ * 1.0.0 (helpers/community.ts deployFactory; each `publish_code <code>` recorded).
  */
 export async function storyFactory(root: NearAccount, record: Recorder): Promise<NearAccount> {
-  const owner = await root.createSubAccount("owner");
-  await fundPublisher(root, owner, STORY_CODES);
-  const factory = await root.createSubAccount("commons", { initialBalance: 10n * NEAR });
-  await factory.deploy(wasmOf("community-factory"));
-  await factory.call(factory, "init", { owner_id: owner.accountId }, { gas: 100n * TGAS });
-  for (const code of STORY_CODES) {
-    const wasm = wasmOf(code);
-    const burn = BigInt(await factory.view<string>("get_publish_cost", { bytes: wasm.length }));
-    const label = `publish_code ${code}`;
-    ok(
-      label,
-      record(
-        label,
-        await owner.callRaw(factory, "publish_code", codeInput(code, "1.0.0", wasm), {
-          attachedDeposit: burn,
-          gas: 300n * TGAS,
-        }),
-      ),
-    );
-  }
-  return factory;
+  return deployFactory(root, await root.createSubAccount("owner"), "commons", record);
 }
 
 export interface StoryCommunity {
@@ -91,7 +62,7 @@ export interface StoryCommunity {
   verifier: NearAccount;
   pool: NearAccount;
   /** the factory's quote the founder paid (get_required_deposit for exactly this community) */
-  quote: { deposit: string; gas: string; accounts_total: string };
+  quote: Quote;
 }
 
 /**
@@ -105,31 +76,17 @@ export async function storyCommunity(
   council: NearAccount[],
   record: Recorder,
 ): Promise<StoryCommunity> {
-  const args = {
-    name: COMMUNITY.name,
-    dao_args: {
+  const { ids, quote } = await createCommunityWith(
+    factory,
+    founder,
+    {
+      name: COMMUNITY.name,
       config: COMMUNITY.config,
-      members: council.map((m) => ({ account_id: m.accountId, roles: ["council"] })),
+      council,
+      initArgs: { "inference-verifier": { settings: VERIFIER_SETTINGS }, "reward-pool": { policy: POOL_POLICY } },
     },
-    init_args: { "inference-verifier": { settings: VERIFIER_SETTINGS }, "reward-pool": { policy: POOL_POLICY } },
-  };
-  const quote = await factory.view<StoryCommunity["quote"]>("get_required_deposit", args);
-  ok(
-    "create_community",
-    record(
-      "create_community",
-      await founder.callRaw(factory, "create_community", args, {
-        attachedDeposit: BigInt(quote.deposit),
-        gas: BigInt(quote.gas),
-      }),
-    ),
+    record,
   );
-  const view = await factory.view<{ status: string; contracts: { code: string; account_id: string }[] }>(
-    "get_community",
-    { name: COMMUNITY.name },
-  );
-  if (view.status !== "Ready") throw new Error(`create_community left the community ${view.status}`);
-  const ids = Object.fromEntries(view.contracts.map((c) => [c.code, c.account_id]));
   const acc = (code: string) => root.getAccount(ids[code]);
   return {
     factory,
@@ -168,12 +125,12 @@ export class Council {
       { description: label, kind },
       { attachedDeposit: BigInt(policy.parameters.proposal_bond), gas: ADD_PROPOSAL_GAS },
     );
-    return ok(`${label}: add_proposal`, this.record(`${label}: add_proposal`, r)).parseResult<number>();
+    return must(this.record(`${label}: add_proposal`, r), `${label}: add_proposal`).parseResult<number>();
   }
 
   async vote(label: string, id: number, voter: NearAccount): Promise<TransactionResult> {
     const r = await voter.callRaw(this.dao, "vote", { id, choice: "Approve" }, { gas: VOTE_GAS });
-    return ok(`${label}: vote`, this.record(`${label}: vote`, r));
+    return must(this.record(`${label}: vote`, r), `${label}: vote`);
   }
 
   /** Votes Approve with each voter in turn until the proposal is no longer in progress. */
@@ -187,7 +144,7 @@ export class Council {
   async execute(label: string, id: number, kind: Kind): Promise<TransactionResult> {
     const gas = executeGasOf(kind) ?? 300n * TGAS;
     const r = this.record(`${label}: execute`, await this.executor.callRaw(this.dao, "execute", { id }, { gas }));
-    ok(`${label}: execute`, r);
+    must(r, `${label}: execute`);
     const p = await this.status(id);
     if (p.status !== "Executed") {
       throw new Error(
@@ -243,7 +200,7 @@ export async function submitStoryDataset(
     attachedDeposit: NEAR / 10n,
     gas: 30n * TGAS,
   });
-  return { dataset_id: ok(label, record(label, r)).parseResult<string>(), creators };
+  return { dataset_id: must(record(label, r), label).parseResult<string>(), creators };
 }
 
 /** The story's datasets: how many data/manifest.json lists. */
@@ -264,7 +221,7 @@ export async function createStoryManifest(
     { name: MANIFEST_NAME, dataset_ids: datasetIds },
     { attachedDeposit: NEAR / 10n, gas: 30n * TGAS },
   );
-  return ok("create_manifest", record("create_manifest", r)).parseResult<number>();
+  return must(record("create_manifest", r), "create_manifest").parseResult<number>();
 }
 
 /** attester/model-card.json: what the model registry is told about the model trained from data/. */
@@ -323,7 +280,7 @@ export async function registerStoryModel(
     },
     { attachedDeposit: NEAR / 10n, gas: 30n * TGAS },
   );
-  return ok("register_model", record("register_model", r)).parseResult<string>();
+  return must(record("register_model", r), "register_model").parseResult<string>();
 }
 
 /** The DAO's proposals of the story, each passed by the council: the kinds the CLI and the web app propose. */

@@ -11,7 +11,7 @@ import { CliError, networkProblem } from "./errors.ts";
 import type { Progress } from "./output.ts";
 import { txRef } from "./units.ts";
 import { jsonArg } from "./suite.ts";
-import { dismissDisputeKind } from "./verifier-calls.ts";
+import { dismissDisputeProposal } from "./verifier-calls.ts";
 import { INFERENCE_VERIFIER } from "../../contracts/wire/contracts.ts";
 import {
   ADD_PROPOSAL_GAS,
@@ -232,10 +232,7 @@ export async function buildKind(
       const { suite } = await view<{ suite: Record<string, string> }>(chain, dao, "get_info");
       const verifier = suite[INFERENCE_VERIFIER];
       if (!verifier) throw new CliError("ERR_NO_SUITE_CONTRACT", `${dao} has no inference verifier`);
-      return {
-        kind: dismissDisputeKind(verifier, Number(text)),
-        description: `Dismiss the dispute on receipt #${text} (its bond to the treasury)`,
-      };
+      return dismissDisputeProposal(verifier, Number(text));
     }
     case "activate-model": {
       const id = need(f, "model", kind);

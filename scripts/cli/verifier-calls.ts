@@ -15,21 +15,25 @@ export const RELEASE_BOND_GAS = 30n * TGAS;
 export const DISMISS_DISPUTE_GAS = 30n * TGAS;
 
 /**
- * The proposal that dismisses the dispute on receipt `receiptId`: a FunctionCall to the verifier's dismiss_dispute
- * (the DAO has no dedicated kind; upholding is VoidReceipt). The verifier refuses it unless the receipt is Disputed.
+ * The proposal that dismisses the dispute on receipt `receiptId`, kind and description: a FunctionCall to the
+ * verifier's dismiss_dispute (the DAO has no dedicated kind; upholding is VoidReceipt). The verifier refuses it unless
+ * the receipt is Disputed.
  */
-export function dismissDisputeKind(verifier: string, receiptId: number) {
+export function dismissDisputeProposal(verifier: string, receiptId: number) {
   return {
-    kind: "FunctionCall",
-    receiver_id: verifier,
-    actions: [
-      {
-        method_name: "dismiss_dispute",
-        args: btoa(JSON.stringify({ receipt_id: receiptId })),
-        deposit: "0",
-        gas: DISMISS_DISPUTE_GAS.toString(),
-      },
-    ],
+    kind: {
+      kind: "FunctionCall",
+      receiver_id: verifier,
+      actions: [
+        {
+          method_name: "dismiss_dispute",
+          args: btoa(JSON.stringify({ receipt_id: receiptId })),
+          deposit: "0",
+          gas: DISMISS_DISPUTE_GAS.toString(),
+        },
+      ],
+    },
+    description: `Dismiss the dispute on receipt #${receiptId} (its bond to the treasury)`,
   };
 }
 

@@ -21,7 +21,7 @@ import type { UsageReportPart } from "../../contracts/wire/usage-report.ts";
 import { CLOSE_EPOCH_DEPOSIT, CLOSE_EPOCH_GAS } from "../../scripts/cli/reward-pool-calls.ts";
 import * as units from "../../scripts/cli/units.ts";
 import {
-  dismissDisputeKind,
+  dismissDisputeProposal,
   RELEASE_BOND_GAS,
   REPORT_USAGE_GAS,
   reportUsageDeposit,
@@ -144,8 +144,8 @@ export function Inference({ chain, wallet, refresh, ask, go, dao }: PageProps & 
             });
           };
           // a council proposal on a dispute (the CLI's descriptions), then the proposal's page
-          const propose = (kind: { kind: string } & Record<string, unknown>, description: string) =>
-            ask(proposalTx(dao, policy, kind, description), (sent) => go(`/c/${dao}/p/${sent.value}`));
+          const propose = (p: { kind: { kind: string } & Record<string, unknown>; description: string }) =>
+            ask(proposalTx(dao, policy, p.kind, p.description), (sent) => go(`/c/${dao}/p/${sent.value}`));
           const closeTx = (row: EpochRow) =>
             pool &&
             ask({
@@ -262,23 +262,15 @@ export function Inference({ chain, wallet, refresh, ask, go, dao }: PageProps & 
                               <button
                                 type="button"
                                 onClick={() =>
-                                  propose(
-                                    { kind: "VoidReceipt", receipt_id: r.id, reason: "dispute upheld" },
-                                    `VoidReceipt #${r.id}: dispute upheld`,
-                                  )
+                                  propose({
+                                    kind: { kind: "VoidReceipt", receipt_id: r.id, reason: "dispute upheld" },
+                                    description: `VoidReceipt #${r.id}: dispute upheld`,
+                                  })
                                 }
                               >
                                 Propose upholding it
                               </button>{" "}
-                              <button
-                                type="button"
-                                onClick={() =>
-                                  propose(
-                                    dismissDisputeKind(verifier, r.id),
-                                    `Dismiss the dispute on receipt #${r.id} (its bond to the treasury)`,
-                                  )
-                                }
-                              >
+                              <button type="button" onClick={() => propose(dismissDisputeProposal(verifier, r.id))}>
                                 Propose dismissing it
                               </button>
                             </p>
@@ -370,18 +362,15 @@ function checkProblem(err: unknown, chain: Chain): Problem {
     : problemOf(err, chain, "inference-verifier");
 }
 
-function receiptOf(
-  pickReceipt: typeof import("../../attester/src/verify.ts").pickReceipt,
-  text: string,
-  which: string,
-) {
+// What was pasted as `which`: a signed receipt or an answer (receipt with its opening), as pickReceipt reads it.
+function answerOf(pickReceipt: typeof import("../../attester/src/verify.ts").pickReceipt, text: string, which: string) {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     throw new AttesterError("ERR_INVALID_RECEIPT", `${which}: not JSON (${(e as Error).message})`);
   }
-  return pickReceipt(json).receipt;
+  return pickReceipt(json);
 }
 
 /**
@@ -406,8 +395,8 @@ function Challenge({ chain, verifier, ask }: { chain: Chain; verifier: string; a
       const c = await prepareChallenge(
         view,
         verifier,
-        receiptOf(pickReceipt, challenged, "the receipt challenged"),
-        receiptOf(pickReceipt, conflicting, "the conflicting receipt"),
+        answerOf(pickReceipt, challenged, "the receipt challenged").receipt,
+        answerOf(pickReceipt, conflicting, "the conflicting receipt").receipt,
         await chain.now(),
       );
       if (!c.ok) {
@@ -524,13 +513,7 @@ function VerifyAnswer({ chain, verifier }: { chain: Chain; verifier: string }) {
     setBusy(true);
     try {
       const { pickReceipt, verifyReceipt } = await import("../../attester/src/verify.ts");
-      let json: unknown;
-      try {
-        json = JSON.parse(answer);
-      } catch (err) {
-        throw new AttesterError("ERR_INVALID_RECEIPT", `not JSON (${(err as Error).message})`);
-      }
-      const a = pickReceipt(json);
+      const a = answerOf(pickReceipt, answer, "the answer");
       if (a.input === undefined || a.output === undefined || a.salt === undefined) {
         throw new AttesterError(
           "ERR_INVALID_RECEIPT",

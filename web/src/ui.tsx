@@ -214,30 +214,19 @@ export function TextField({
   inputMode?: "decimal" | "numeric";
   maxLength?: number;
 }) {
-  const change = (v: string) => onChange(trim ? v.trim() : v);
+  // what the input and the textarea share
+  const field = {
+    value,
+    name,
+    placeholder,
+    maxLength,
+    onChange: (e: { target: { value: string } }) => onChange(trim ? e.target.value.trim() : e.target.value),
+  };
   return (
     // biome-ignore lint/a11y/noLabelWithoutControl: the input or textarea is inside the label, in either branch
     <label>
       {label}
-      {rows === undefined ? (
-        <input
-          value={value}
-          onChange={(e) => change(e.target.value)}
-          name={name}
-          placeholder={placeholder}
-          inputMode={inputMode}
-          maxLength={maxLength}
-        />
-      ) : (
-        <textarea
-          value={value}
-          onChange={(e) => change(e.target.value)}
-          name={name}
-          rows={rows}
-          placeholder={placeholder}
-          maxLength={maxLength}
-        />
-      )}
+      {rows === undefined ? <input {...field} inputMode={inputMode} /> : <textarea {...field} rows={rows} />}
     </label>
   );
 }
